@@ -1,0 +1,19 @@
+package dev.kerf.emulator.device;
+
+/**
+ * The time devices see (PIT, RTC, TSC, pcap pacing), in nanoseconds since machine start.
+ * {@code host}: follows the host's monotonic clock (live use, recording).
+ * {@code virtual}: a pure function of the execution (icount plus idle skips): runs repeat exactly.
+ */
+public interface Clock {
+    long nanos();
+
+    /** True when time is derived from the execution, so idle time may be skipped. */
+    boolean isVirtual();
+
+    /**
+     * While the CPU is halted: let time pass until {@code nanos} (virtual clock: jumps there;
+     * host clock: sleeps, returning early if {@code wake} is signalled by an input thread).
+     */
+    void idleUntil(long nanos);
+}
