@@ -49,14 +49,25 @@ public final class Cpu {
         this.mmu = new Mmu(memory);
     }
 
+    // Placeholder flag storage: the executor replaces it with lazy arithmetic flags but keeps
+    // getEflags/setEflags as the only way in and out.
+    private int eflags = 2;
+    private volatile boolean stopRequested;
+
     /** EFLAGS with the lazy arithmetic flags materialised. */
     public int getEflags() {
-        throw new UnsupportedOperationException("executor not written yet");
+        return eflags | 2;
     }
 
     /** Writes all of EFLAGS (reserved bits forced to their fixed values), no privilege checks. */
     public void setEflags(int value) {
-        throw new UnsupportedOperationException("executor not written yet");
+        eflags = (value & 0x003F7FD5) | 2;
+    }
+
+    /** Changes CPL and tells the MMU (user accesses are checked against U/S at CPL 3). */
+    public void setCpl(int cpl) {
+        this.cpl = cpl;
+        mmu.setUser(cpl == 3);
     }
 
     /**
@@ -70,6 +81,6 @@ public final class Cpu {
 
     /** Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction. */
     public void requestStop() {
-        throw new UnsupportedOperationException("executor not written yet");
+        stopRequested = true;
     }
 }

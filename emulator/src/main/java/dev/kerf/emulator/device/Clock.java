@@ -8,6 +8,8 @@ package dev.kerf.emulator.device;
 public interface Clock {
     long nanos();
 
+    /** Virtual clocks advance 1 ns per retired instruction (plus idle jumps), like QEMU -icount shift=0. */
+
     /** True when time is derived from the execution, so idle time may be skipped. */
     boolean isVirtual();
 
