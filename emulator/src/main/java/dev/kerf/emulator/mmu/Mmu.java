@@ -25,11 +25,19 @@ public final class Mmu {
     public void setUser(boolean user) { this.user = user; }
 
     /** Called on every write to CR0, CR3 or CR4 (a CR3 or paging-mode change flushes the TLB). */
-    public void setControl(int cr0, int cr3, int cr4) {}
+    public void setControl(int cr0, int cr3, int cr4) { generation++; }
 
-    public void invlpg(int linear) {}
+    public void invlpg(int linear) { generation++; }
 
-    public void flush() {}
+    public void flush() { generation++; }
+
+    // Added by the CPU work (placeholder; the MMU owner keeps it): a counter bumped whenever
+    // translations may change (flush, CR0/CR3/CR4 write, INVLPG), so the CPU can drop its
+    // cached instruction-fetch page.
+    private int generation;
+
+    /** Changes whenever a previously returned translation may no longer hold. */
+    public int generation() { return generation; }
 
     /** Physical address for {@code linear}, checked for the current privilege; #PF on failure. */
     public int translate(int linear, boolean write) { return linear; }
