@@ -207,7 +207,7 @@ public final class Mmu {
             return linear;
         }
         int result = walker.walk(cr3, pse, writeProtect, linear, write, asUser);
-        if (pse) largePageCached = true;
+        if ((result & PageWalker.LARGE) != 0) largePageCached = true;
         install(s, page, result & PAGE_MASK, result);
         return (result & PAGE_MASK) | (linear & 0xFFF);
     }
