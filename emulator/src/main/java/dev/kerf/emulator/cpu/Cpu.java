@@ -61,7 +61,8 @@ public final class Cpu {
     /** Set by an instruction whose software interrupt escalated to a triple fault. */
     boolean tripleFault;
     private volatile boolean stopRequested;
-    private final Executor exec;
+    /** Package-private so tests can single-step and see a CpuFault directly. */
+    final Executor exec;
 
     public Cpu(PhysicalMemory memory, CpuBus bus) {
         this.memory = memory;
