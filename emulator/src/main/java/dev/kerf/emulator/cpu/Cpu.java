@@ -103,6 +103,7 @@ public final class Cpu {
      */
     public CpuStop run(long icountLimit) {
         Executor x = exec;
+        x.limit = icountLimit;
         pollIrq = true;
         for (;;) {
             if (stopRequested) {
@@ -118,7 +119,6 @@ public final class Cpu {
                 }
             }
             if (halted) return CpuStop.HALTED;
-            x.budget = pollIrq ? 1 : icountLimit - icount;
             shadow = false;
             try {
                 x.step();

@@ -46,6 +46,8 @@ final class Executor {
     private int csBase;
 
     boolean o32, a32, lock;
+    /** The current instruction had prefixes / CS.D of the previous instruction. */
+    private boolean prefixed = true, lastBig;
     /** Segment override (0..5) or -1. */
     int segOvr;
     /** 0, 0xF2 (REPNE) or 0xF3 (REP/REPE). */
@@ -57,13 +59,14 @@ final class Executor {
     int ea, eaOff, eaSeg, eaBase;
     int imm, imm2;
     /** Flags as they were before a read-modify-write of memory (see {@link #saveFlags()}). */
-    boolean flagsSaved;
+    /** icount of the instruction that saved flags; the saved copy is valid only for that instruction. */
+    private long savedAt = -1;
     private int savedBits, savedLazy, savedKind, savedOp1, savedOp2, savedRes, savedMask;
 
     /** Scratch for POPA (no allocation on the execution path). */
     final int[] scratch8 = new int[8];
-    /** REP iterations this step may retire (set by the run loop). */
-    long budget = 1;
+    /** icount limit of the current run() (REP batching must not pass it). */
+    long limit;
 
     Executor(Cpu cpu) {
         this.cpu = cpu;
@@ -85,12 +88,7 @@ final class Executor {
         csBase = cs.base;
         if (mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage();
         boolean big = (cs.access & 0x4000) != 0;
-        o32 = big;
-        a32 = big;
-        segOvr = -1;
-        rep = 0;
-        lock = false;
-        flagsSaved = false;
+        if (prefixed || big != lastBig) resetPrefixes(big);
         int op = fetch8();
         long e = OpcodeTable.one(op);
         while ((e & OpcodeTable.PREFIX) != 0) {
@@ -113,7 +111,19 @@ final class Executor {
         else Dispatch.twoByte(this, op & 0xFF);
     }
 
+    /** Prefix state is reset only after an instruction that had prefixes (saves stores per instruction). */
+    private void resetPrefixes(boolean big) {
+        o32 = big;
+        a32 = big;
+        segOvr = -1;
+        rep = 0;
+        lock = false;
+        prefixed = false;
+        lastBig = big;
+    }
+
     private void prefix(int op, boolean big) {
+        prefixed = true;
         switch (op) {
             case 0x66: o32 = !big; break;
             case 0x67: a32 = !big; break;
@@ -150,16 +160,21 @@ final class Executor {
         int m = fetch8();
         int r = (m >> 3) & 7;
         regf = r;
-        if (!OpcodeTable.regValid(e, r)) throw ud();
-        if ((m >>> 6) == 3 || (e & OpcodeTable.FORCE_REG) != 0) {
+        boolean memory = m < 0xC0 && (e & OpcodeTable.FORCE_REG) == 0;
+        if (((e & OpcodeTable.RESTRICTED) != 0 || lock) && !modrmAllowed(e, r, memory)) throw ud();
+        if (!memory) {
             rm = m & 7;
-            if (lock || OpcodeTable.needsMemory(e, r)) throw ud();
             return;
         }
         rm = -1;
-        if (OpcodeTable.needsRegister(e, r) || (lock && !OpcodeTable.lockable(e, r))) throw ud();
         if (a32) address32(m);
         else address16(m);
+    }
+
+    private boolean modrmAllowed(long e, int r, boolean memory) {
+        if (!OpcodeTable.regValid(e, r)) return false;
+        if (lock && !(memory && OpcodeTable.lockable(e, r))) return false;
+        return memory ? !OpcodeTable.needsRegister(e, r) : !OpcodeTable.needsMemory(e, r);
     }
 
     private void address32(int m) {
@@ -356,11 +371,11 @@ final class Executor {
         savedOp2 = c.fOp2;
         savedRes = c.fRes;
         savedMask = c.fMask;
-        flagsSaved = true;
+        savedAt = c.icount;
     }
 
     void restoreFlags() {
-        if (!flagsSaved) return;
+        if (savedAt != cpu.icount) return;
         Cpu c = cpu;
         c.flagBits = savedBits;
         c.lazyMask = savedLazy;
@@ -369,7 +384,7 @@ final class Executor {
         c.fOp2 = savedOp2;
         c.fRes = savedRes;
         c.fMask = savedMask;
-        flagsSaved = false;
+        savedAt = -1;
     }
 
     // ---------------------------------------------------------------- privilege

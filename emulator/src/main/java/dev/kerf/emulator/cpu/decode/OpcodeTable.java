@@ -9,13 +9,16 @@ package dev.kerf.emulator.cpu.decode;
  * computes is the length the CPU fetches, and every encoding rejected here raises #UD.
  *
  * <p>Entry layout (a {@code long}): bit 0 VALID, bit 1 MODRM, bit 2 PREFIX, bit 3 FORCE_REG
- * (MOV CRn/DRn: the mod field is ignored, the operand is always a register), bits 8..11 the
+ * (MOV CRn/DRn: the mod field is ignored, the operand is always a register), bit 4 RESTRICTED
+ * (some reg values are invalid or constrained: the decoder's fast path skips the checks otherwise), bits 8..11 the
  * immediate kind ({@code IMM_*}), bits 16..23 the valid ModRM.reg values, bits 24..31 the reg
  * values that accept LOCK (with a memory operand), bits 32..39 the reg values that need a memory
  * operand, bits 40..47 the reg values that need a register operand.
  */
 public final class OpcodeTable {
     public static final long VALID = 1, MODRM = 2, PREFIX = 4, FORCE_REG = 8;
+    /** Set when some ModRM.reg value is invalid or needs a memory/register operand: the decoder checks only then. */
+    public static final long RESTRICTED = 16;
 
     /** Immediate kinds (bits 8..11). */
     public static final int IMM_NONE = 0, IMM_B = 1, IMM_SB = 2, IMM_W = 3, IMM_Z = 4,
@@ -69,7 +72,8 @@ public final class OpcodeTable {
 
     /** ModRM opcode; {@code regs} = valid reg values, {@code lock} = lockable reg values. */
     private static long modrm(int imm, int regs, int lock, int memOnly, int regOnly) {
-        return VALID | MODRM | ((long) imm << 8) | ((long) regs << 16) | ((long) lock << 24)
+        long restricted = regs != 0xFF || memOnly != 0 || regOnly != 0 ? RESTRICTED : 0;
+        return VALID | MODRM | restricted | ((long) imm << 8) | ((long) regs << 16) | ((long) lock << 24)
                 | ((long) memOnly << 32) | ((long) regOnly << 40);
     }
 
