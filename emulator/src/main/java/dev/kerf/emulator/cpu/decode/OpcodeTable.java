@@ -168,7 +168,7 @@ public final class OpcodeTable {
         t[0x01] = modrm(IMM_NONE, 0xDF, 0, 0x8F, 0);      // SGDT SIDT LGDT LIDT SMSW LMSW INVLPG
         t[0x06] = plain(IMM_NONE);                        // CLTS
         range(t, 0x08, 0x09, plain(IMM_NONE));            // INVD WBINVD
-        t[0x1F] = modrm(IMM_NONE, 0x01, 0, 0, 0);         // NOP r/m
+        t[0x1F] = modrm(IMM_NONE, 0x01, 0, 0x01, 0);      // NOP m (register form rejected, as capstone does)
         long cr = modrm(IMM_NONE, 0x1D, 0, 0, 0) | FORCE_REG;
         t[0x20] = cr;                                     // MOV r32, CRn
         t[0x22] = cr;                                     // MOV CRn, r32
