@@ -33,17 +33,18 @@ final class Executor {
     /** Stands in for a fetch page outside RAM: an open bus reads all-ones. */
     private final byte[] openBus = new byte[4096];
 
-    private int fetchTag = 1;           // linear page of the cached fetch page; 1 = none
-    private int fetchPhys;
+    // Fetch page cache, in terms of the CS offset: bytes at offsets [fetchLo, fetchLo + fetchLen)
+    // are fetchArr[offset + fetchDelta]. fetchLen is 0 when nothing is cached. Kept this way so
+    // that fetching a byte is one compare and one array load off the EIP (the critical path).
     private byte[] fetchArr;
-    private int fetchGen;
+    private int fetchLo, fetchLen, fetchDelta;
+    private int fetchCsBase, fetchGen;
     private int fetchCpl = -1;
 
     /** Address of the instruction being executed, and ESP when it started. */
     int start, startEsp;
     /** Fetch position (offset in CS) while decoding. */
     int ip;
-    private int csBase;
 
     boolean o32, a32, lock;
     /** The current instruction had prefixes / CS.D of the previous instruction. */
@@ -85,8 +86,7 @@ final class Executor {
         ip = eip;
         startEsp = reg[Cpu.ESP];
         SegmentCache cs = seg[Cpu.CS];
-        csBase = cs.base;
-        if (mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage();
+        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage(cs.base);
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
         int op = fetch8();
@@ -252,30 +252,34 @@ final class Executor {
 
     // ---------------------------------------------------------------- fetch
 
-    private void dropFetchPage() {
-        fetchTag = 1;
+    private void dropFetchPage(int csBase) {
+        fetchLen = 0;
+        fetchCsBase = csBase;
         fetchGen = mmu.generation();
         fetchCpl = cpu.cpl;
     }
 
-    private void loadFetchPage(int lin) {
+    /** Caches the page holding CS offset {@code off}; may throw #PF. */
+    private void loadFetchPage(int off) {
+        int lin = fetchCsBase + off;
         int page = lin & 0xFFFFF000;
         int phys = mmu.translateFetch(page) & 0xFFFFF000;
         if (phys >= 0 && phys <= ram.length - 4096) {
             fetchArr = ram;
-            fetchPhys = phys;
         } else {
             fetchArr = openBus;
-            fetchPhys = 0;
+            phys = 0;
         }
-        fetchTag = page;
+        fetchLo = off - (lin & 0xFFF);
+        fetchDelta = phys - fetchLo;
+        fetchLen = 4096;
     }
 
     int fetch8() {
-        int lin = csBase + ip;
-        if ((lin & 0xFFFFF000) != fetchTag) loadFetchPage(lin);
-        ip++;
-        return fetchArr[fetchPhys + (lin & 0xFFF)] & 0xFF;
+        int i = ip;
+        if (Integer.compareUnsigned(i - fetchLo, fetchLen) >= 0) loadFetchPage(i);
+        ip = i + 1;
+        return fetchArr[i + fetchDelta] & 0xFF;
     }
 
     int fetch16() {
@@ -284,10 +288,11 @@ final class Executor {
     }
 
     int fetch32() {
-        int lin = csBase + ip;
-        if ((lin & 0xFFFFF000) == fetchTag && (lin & 0xFFF) <= 0xFFC) {
-            ip += 4;
-            return (int) I32.get(fetchArr, fetchPhys + (lin & 0xFFF));
+        int i = ip;
+        int d = i - fetchLo;
+        if (Integer.compareUnsigned(d, fetchLen) < 0 && d <= 4092) {
+            ip = i + 4;
+            return (int) I32.get(fetchArr, i + fetchDelta);
         }
         int b0 = fetch8(), b1 = fetch8(), b2 = fetch8();
         return b0 | b1 << 8 | b2 << 16 | fetch8() << 24;
