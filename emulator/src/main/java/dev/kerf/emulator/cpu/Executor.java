@@ -29,6 +29,8 @@ final class Executor {
     final int[] reg;
     final SegmentCache[] seg;
     final Mmu mmu;
+    /** cpu.seg[CS]: the SegmentCache objects are never replaced, only rewritten. */
+    private final SegmentCache cs;
     private final byte[] ram;
     /** Stands in for a fetch page outside RAM: an open bus reads all-ones. */
     private final byte[] openBus = new byte[4096];
@@ -59,6 +61,8 @@ final class Executor {
     /** Memory operand: linear address, offset in its segment, segment index, base register (-1 none). */
     int ea, eaOff, eaSeg, eaBase;
     int imm, imm2;
+    /** Opcode table entry of the current instruction. */
+    private long entry;
     /** Flags as they were before a read-modify-write of memory (see {@link #saveFlags()}). */
     /** icount of the instruction that saved flags; the saved copy is valid only for that instruction. */
     private long savedAt = -1;
@@ -74,6 +78,7 @@ final class Executor {
         this.reg = cpu.reg;
         this.seg = cpu.seg;
         this.mmu = cpu.mmu;
+        this.cs = cpu.seg[Cpu.CS];
         this.ram = cpu.memory.array();
         Arrays.fill(openBus, (byte) 0xFF);
     }
@@ -85,7 +90,7 @@ final class Executor {
         start = eip;
         ip = eip;
         startEsp = reg[Cpu.ESP];
-        SegmentCache cs = seg[Cpu.CS];
+        SegmentCache cs = this.cs;
         if (cs.base != fetchCsBase || mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage(cs.base);
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
@@ -101,6 +106,7 @@ final class Executor {
             e = OpcodeTable.two(op & 0xFF);
         }
         if ((e & OpcodeTable.VALID) == 0) throw ud();
+        entry = e;
         if ((e & OpcodeTable.MODRM) != 0) decodeModrm(e);
         else if (lock) throw ud();
         int kind = OpcodeTable.immKind(e);
@@ -232,7 +238,7 @@ final class Executor {
      */
     void setEa(int sreg, int off) {
         SegmentCache s = seg[sreg];
-        if (s.limit != -1) checkLimit(s, sreg, off);
+        if (s.limit != -1 && (entry & OpcodeTable.ADDRESS_ONLY) == 0) checkLimit(s, sreg, off);
         eaSeg = sreg;
         eaOff = off;
         ea = s.base + off;
