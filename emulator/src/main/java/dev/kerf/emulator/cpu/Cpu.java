@@ -148,8 +148,7 @@ public final class Cpu {
         x.restoreFlags();
         shadow = false;
         pollIrq = true;
-        if (f.vector == Vectors.PF) cr2 = f.address;
-        return InterruptDelivery.deliver(this, f.vector, InterruptDelivery.EXCEPTION, f.hasErrorCode, f.errorCode);
+        return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
     }
 
     /** Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction. */
