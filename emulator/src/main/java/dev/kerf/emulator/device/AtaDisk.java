@@ -62,6 +62,9 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
 
     @Override
     public int read(int port, int size) {
+        if (image != null && port != 0x3F6 && (port & 7) == 6) {
+            return select; // readable with the slave selected too (QEMU)
+        }
         if (!present()) {
             return 0;
         }

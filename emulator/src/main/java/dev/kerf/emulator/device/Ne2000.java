@@ -68,7 +68,7 @@ public final class Ne2000 implements IoDevice {
     public void poll(long nanos) {
         PcapFrame frame;
         while ((frame = input.peek(nanos)) != null) {
-            if ((cmd & CR_STP) != 0) {
+            if ((cmd & CR_STP) != 0 || !ringConfigured()) {
                 return;
             }
             if (ringFull()) {
@@ -87,7 +87,7 @@ public final class Ne2000 implements IoDevice {
 
     /** When the next frame is due, unless it is waiting for the guest (stopped NIC or full ring). */
     public long nextDeadlineNanos() {
-        if ((cmd & CR_STP) != 0 || ringFull()) {
+        if ((cmd & CR_STP) != 0 || !ringConfigured() || ringFull()) {
             return Long.MAX_VALUE;
         }
         return input.nextDueNanos();
@@ -248,6 +248,10 @@ public final class Ne2000 implements IoDevice {
         } else {
             rbcr -= bytes;
         }
+    }
+
+    private boolean ringConfigured() {
+        return start >= RAM_START && stop <= RAM_END && start < stop;
     }
 
     /** QEMU's rule: the ring must have room for a maximal frame plus its header. */

@@ -4,15 +4,16 @@ package dev.kerf.emulator.device;
  * The PC's two cascaded 8259As: master at 0x20/0x21 (IRQ0-7), slave at 0xA0/0xA1 (IRQ8-15) whose
  * INT output drives the master's IRQ2. Implements the CPU's INTR line and INTA cycle.
  *
- * <p>Power-on state is what a PC BIOS leaves for a Multiboot kernel (SeaBIOS under QEMU): vectors
- * 0x08 and 0x70, everything masked except the cascade. Kernels reprogram both chips anyway.
+ * <p>Power-on state is what SeaBIOS leaves for a Multiboot kernel under QEMU (measured): vectors
+ * 0x08 and 0x70, IMR 0xB8 (timer, keyboard, cascade and floppy unmasked) and 0x8E. Kernels
+ * reprogram both chips before they enable interrupts anyway.
  * An INTA with nothing left to deliver (the request went away or got masked after INTR was seen)
  * answers the spurious vector: IRQ7 of the master, or IRQ15 when the slave had nothing, with no
  * ISR bit set, as the 8259A does.
  */
 public final class PicPair implements IoDevice {
-    private final Pic8259 master = new Pic8259(true, 0x08, 0xFB);
-    private final Pic8259 slave = new Pic8259(false, 0x70, 0xFF);
+    private final Pic8259 master = new Pic8259(true, 0x08, 0xB8);
+    private final Pic8259 slave = new Pic8259(false, 0x70, 0x8E);
 
     /** The wire for {@code irq} 0..15 (2 is the cascade and is not offered). */
     public IrqLine line(int irq) {

@@ -12,7 +12,8 @@ import java.io.UncheckedIOException;
  * after the last FIFO activity when the FIFO holds fewer bytes than the trigger level.
  *
  * <p>The IRQ line is the interrupt-pending state gated by MCR.OUT2, as a PC's COM port wiring
- * does (QEMU does not gate; drivers set OUT2 anyway). Loopback (MCR bit 4) sends THR to the own
+ * does. QEMU does not gate, but its reset value of MCR has OUT2 set, and so does ours: a guest that
+ * never touches MCR gets interrupts on both; one that writes MCR without OUT2 loses them here. Loopback (MCR bit 4) sends THR to the own
  * receiver and reflects MCR into MSR. Output is buffered and flushed at a newline, a full
  * buffer, {@link #flush()}, before input may block, and on {@link #close()}.
  */
@@ -36,7 +37,7 @@ public final class Uart16550 implements IoDevice {
     private boolean timeoutPending;
     private boolean thrPending;
 
-    private int ier, lcr, mcr, lsr = LSR_THRE | LSR_TEMT, msr = 0xB0, scr, fcr;
+    private int ier, lcr, mcr = MCR_OUT2, lsr = LSR_THRE | LSR_TEMT, msr = 0xB0, scr, fcr;
     private int divisor = 12; // 9600 baud until the guest programs it
     private int iir = IIR_NONE;
 

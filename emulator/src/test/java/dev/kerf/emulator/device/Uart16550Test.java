@@ -45,6 +45,8 @@ class Uart16550Test {
 
     @Test
     void thrEmptyInterruptNeedsOut2AndClearsOnIirRead() {
+        assertThat(uart.read(COM1 + 4, 1)).isEqualTo(0x08); // OUT2 set at reset, as QEMU
+        uart.write(COM1 + 4, 1, 0x03);
         uart.write(COM1 + 1, 1, 0x02);
         assertThat(uart.read(COM1 + 2, 1) & 0x0F).isEqualTo(0x02);
         uart.write(COM1 + 1, 1, 0x00);
