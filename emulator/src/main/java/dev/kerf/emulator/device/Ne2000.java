@@ -6,6 +6,11 @@ import java.io.UncheckedIOException;
 /**
  * An NE2000-compatible ISA NIC (DP8390 core) at 0x300, IRQ9, behaving like QEMU's ne2k_isa.
  *
+ * <p>Where QEMU departs from the datasheet, QEMU wins (it is the oracle guests are tested on):
+ * PROM bytes 12-23 repeat MAC bytes 3-5 four times each, page 2 reads only PSTART/PSTOP (the rest
+ * read 0), page 0 offsets 0x0A/0x0B read the RTL8029 ID 'P' 'C', the receive header's length
+ * excludes the CRC. PortScriptQemuTest checks this against qemu-system-i386.
+ *
  * <p>Ports: base+0x00..0x0F the DP8390 registers (pages 0-2 selected by CR bits 6-7; byte access
  * only, wider accesses read all-ones), base+0x10 the remote-DMA data port (8 or 16 bits per access
  * by DCR.WTS, or 32 bits for a dword access), base+0x1F reset (a read resets the chip and sets
@@ -57,6 +62,9 @@ public final class Ne2000 implements IoDevice {
         for (int i = 0; i < 6; i++) {
             mem[2 * i] = MAC[i];
             mem[2 * i + 1] = MAC[i];
+        }
+        for (int i = 12; i < 24; i++) {
+            mem[i] = MAC[3 + (i - 12) / 4]; // what QEMU's PROM holds there (its reset doubles twice)
         }
         for (int i = 28; i < 32; i++) {
             mem[i] = 0x57;
