@@ -115,9 +115,10 @@ final class DeviceScripts {
         s.outb(io, 0x22);
         // remote write of a 64-byte frame at 0x4000, read back, then transmit
         s.outb(io + 0x0A, 64).outb(io + 0x0B, 0).outb(io + 8, 0x00).outb(io + 9, 0x40).outb(io, 0x12);
+        int[] mac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
         for (int i = 0; i < 32; i++) {
-            int lo = i < 3 ? 0xFF : (i * 7) & 0xFF;
-            int hi = i < 3 ? 0xFF : (i * 13 + 1) & 0xFF;
+            int lo = i < 3 ? 0xFF : i < 6 ? mac[2 * (i - 3)] : (i * 7) & 0xFF;
+            int hi = i < 3 ? 0xFF : i < 6 ? mac[2 * (i - 3) + 1] : (i * 13 + 1) & 0xFF;
             s.out(io + 0x10, 2, lo | hi << 8);
         }
         s.inb("ne isr after remote write", io + 7).outb(io + 7, 0x40);
@@ -130,6 +131,31 @@ final class DeviceScripts {
         s.inb("ne cr after tx", io).inb("ne tsr", io + 4).inb("ne isr tx", io + 7);
         s.outb(io + 7, 0xFF).inb("ne isr cleared", io + 7);
         s.outb(io + 0x0A, 0).outb(io + 0x0B, 0).outb(io, 0x0A).inb("ne isr zero-length dma", io + 7);
+        s.outb(io + 7, 0xFF).outb(io, 0x22);
+        arpRoundTrip(s, io);
         s.outb(io, 0x21); // stop
+    }
+
+    /** An ARP request for QEMU's user-mode gateway 10.0.2.2; the reply lands in the receive ring. */
+    private static void arpRoundTrip(PortScript s, int io) {
+        int[] arp = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x08, 0x06,
+                0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
+                10, 0, 2, 15, 0, 0, 0, 0, 0, 0, 10, 0, 2, 2};
+        int length = 60;
+        s.outb(io + 0x0A, length).outb(io + 0x0B, 0).outb(io + 8, 0x00).outb(io + 9, 0x40).outb(io, 0x12);
+        for (int i = 0; i < length; i += 2) {
+            int lo = i < arp.length ? arp[i] : 0;
+            int hi = i + 1 < arp.length ? arp[i + 1] : 0;
+            s.out(io + 0x10, 2, lo | hi << 8);
+        }
+        s.outb(io + 7, 0x40);
+        s.outb(io + 4, 0x40).outb(io + 5, length).outb(io + 6, 0).outb(io, 0x26);
+        s.waitFor(io + 7, 0x01, 0x01).inb("ne isr rx", io + 7).inb("ne rsr", io + 0x0C).inb("ne bnry", io + 3);
+        s.outb(io, 0x62).inb("ne curr after rx", io + 7).outb(io, 0x22);
+        s.outb(io + 0x0A, 64).outb(io + 0x0B, 0).outb(io + 8, 0x00).outb(io + 9, 0x47).outb(io, 0x0A);
+        for (int i = 0; i < 32; i++) {
+            s.in("ne rx ring word " + i, io + 0x10, 2);
+        }
+        s.outb(io + 7, 0xFF);
     }
 }

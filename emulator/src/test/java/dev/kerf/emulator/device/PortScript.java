@@ -67,6 +67,7 @@ final class PortScript {
                 int expected = (op[3] >> 8) & 0xFF;
                 int tries = 0;
                 while ((pc.in(op[2], 1) & mask) != expected) {
+                    pc.poll(); // what the guest waits for may be a frame or a byte arriving
                     if (++tries > 1_000_000) {
                         throw new IllegalStateException(String.format("port %x never reached %02x/%02x", op[2], expected, mask));
                     }

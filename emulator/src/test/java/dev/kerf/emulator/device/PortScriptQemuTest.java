@@ -46,9 +46,17 @@ class PortScriptQemuTest {
         Path qemuPcap = dir.resolve("qemu.pcap");
         List<String> qemu = runQemu(kernel, module, disk, qemuPcap);
         Path kerfPcap = dir.resolve("kerf.pcap");
+        Path kerfNetIn = dir.resolve("kerf-in.pcap");
+        List<PcapFrame> receivedByQemu = framesTo(qemuPcap, Ne2000.MAC);
+        assertThat(receivedByQemu).as("QEMU's gateway answered the ARP request").isNotEmpty();
+        try (PcapWriter writer = new PcapWriter(kerfNetIn)) {
+            for (PcapFrame f : receivedByQemu) {
+                writer.write(f.timestampNanos(), f.data(), 0, f.data().length);
+            }
+        }
         List<String> kerf;
         FakeClock clock = new FakeClock();
-        try (PcPlatform pc = new PcPlatform(new PlatformConfig(64 << 20, clock, null, null, kerfDisk, null, kerfPcap, 0))) {
+        try (PcPlatform pc = new PcPlatform(new PlatformConfig(64 << 20, clock, null, null, kerfDisk, kerfNetIn, kerfPcap, 0))) {
             kerf = script.runOn(pc);
         }
 
@@ -61,12 +69,32 @@ class PortScriptQemuTest {
         }
         assertThat(mismatches).isEmpty();
         assertThat(Files.readAllBytes(kerfDisk)).isEqualTo(Files.readAllBytes(disk));
-        List<PcapFrame> sentByQemu = PcapReader.readAll(qemuPcap);
+        List<PcapFrame> sentByQemu = framesFrom(qemuPcap, Ne2000.MAC);
         List<PcapFrame> sentByKerf = PcapReader.readAll(kerfPcap);
-        assertThat(sentByKerf).hasSize(1).hasSameSizeAs(sentByQemu);
+        assertThat(sentByKerf).hasSize(2).hasSameSizeAs(sentByQemu);
         for (int i = 0; i < sentByKerf.size(); i++) {
             assertThat(sentByKerf.get(i).data()).isEqualTo(sentByQemu.get(i).data());
         }
+    }
+
+    /** The frames of a capture whose source (bytes 6-11) is {@code mac}. */
+    private static List<PcapFrame> framesFrom(Path pcap, byte[] mac) throws IOException {
+        return bySource(pcap, mac, true);
+    }
+
+    /** The frames of a capture not sent by {@code mac}. */
+    private static List<PcapFrame> framesTo(Path pcap, byte[] mac) throws IOException {
+        return bySource(pcap, mac, false);
+    }
+
+    private static List<PcapFrame> bySource(Path pcap, byte[] mac, boolean fromMac) throws IOException {
+        List<PcapFrame> frames = new ArrayList<>();
+        for (PcapFrame f : PcapReader.readAll(pcap)) {
+            if (java.util.Arrays.equals(f.data(), 6, 12, mac, 0, 6) == fromMac) {
+                frames.add(f);
+            }
+        }
+        return frames;
     }
 
     private void requireTools() {
