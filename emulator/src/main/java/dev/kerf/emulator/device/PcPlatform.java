@@ -55,7 +55,8 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         bus.map(0x70, 2, cmos, true);
         bus.map(0x92, 1, new PortA(), true);
         bus.map(0xF4, 4, debugExit, false);
-        bus.map(0x1F0, 8, ata, false);
+        bus.map(0x1F0, 1, ata, false); // the 16/32-bit data port
+        bus.map(0x1F1, 7, ata, true);
         bus.map(0x3F6, 1, ata, true);
         bus.map(Ne2000.BASE, 0x20, nic, false);
         bus.map(0x3F8, 8, uart, true);
@@ -68,6 +69,12 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
 
     @Override
     public void out(int port, int size, int value) {
+        if ((port & 0xFFFE) == 0x20) {
+            // nextDeadlineNanos() ignores the timer while IRQ0 is masked with a request latched;
+            // settle the timer's edges (no-ops while latched) before the guest changes the
+            // master's mask or ISR, so no edge that fell while masked is delivered later as new.
+            pit.poll(clock.nanos());
+        }
         bus.out(port, size, value);
         if (debugExit.exitRequested()) {
             uart.flush(); // the machine stops next: nothing the guest printed may be lost

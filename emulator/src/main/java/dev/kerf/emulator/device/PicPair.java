@@ -14,6 +14,8 @@ package dev.kerf.emulator.device;
 public final class PicPair implements IoDevice {
     private final Pic8259 master = new Pic8259(true, 0x08, 0xB8);
     private final Pic8259 slave = new Pic8259(false, 0x70, 0x8E);
+    /** INTR, recomputed after every change so the CPU's per-instruction check is a field read. */
+    private boolean intr;
 
     /** The wire for {@code irq} 0..15 (2 is the cascade and is not offered). */
     public IrqLine line(int irq) {
@@ -28,13 +30,13 @@ public final class PicPair implements IoDevice {
             master.setInput(irq, high);
         } else {
             slave.setInput(irq - 8, high);
-            updateCascade();
         }
+        update();
     }
 
     /** INTR: the master has an unmasked request that outranks everything in service. */
     public boolean interruptRequested() {
-        return master.pendingIrq() != Pic8259.NONE;
+        return intr;
     }
 
     /** INTA: the vector to deliver; the IRQ moves to ISR. */
@@ -57,7 +59,7 @@ public final class PicPair implements IoDevice {
                 vector = master.vector(irq);
             }
         }
-        updateCascade();
+        update();
         return vector;
     }
 
@@ -71,7 +73,7 @@ public final class PicPair implements IoDevice {
     public int read(int port, int size) {
         Pic8259 chip = (port & 0x80) != 0 ? slave : master;
         int value = (port & 1) == 0 ? chip.readCommand() : chip.readData();
-        updateCascade(); // a poll read acknowledges
+        update(); // a poll read acknowledges
         return value;
     }
 
@@ -83,7 +85,7 @@ public final class PicPair implements IoDevice {
         } else {
             chip.writeData(value & 0xFF);
         }
-        updateCascade();
+        update();
     }
 
     /** The slave's INT output is a level on the master's IRQ2 input. */

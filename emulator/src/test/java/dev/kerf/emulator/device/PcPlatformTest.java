@@ -102,6 +102,13 @@ class PcPlatformTest {
             pc.poll();
             assertThat(pc.interruptRequested()).isFalse();
             assertThat(pc.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+            // many periods later the guest unmasks: one latched request, then the next real period
+            clock.now = 10 * PitTime.nanosAt(65536) + 5;
+            pc.out(0x21, 1, 0x00);
+            assertThat(pc.acknowledgeInterrupt()).isEqualTo(0x20);
+            pc.out(0x20, 1, 0x20);
+            assertThat(pc.interruptRequested()).isFalse();
+            assertThat(pc.nextDeadlineNanos()).isEqualTo(PitTime.nanosAt(11 * 65536L));
         }
     }
 
