@@ -88,8 +88,9 @@ public final class PicPair implements IoDevice {
         update();
     }
 
-    /** The slave's INT output is a level on the master's IRQ2 input. */
-    private void updateCascade() {
+    /** The slave's INT output is a level on the master's IRQ2 input; the master's is INTR. */
+    private void update() {
         master.setInput(2, slave.pendingIrq() != Pic8259.NONE);
+        intr = master.pendingIrq() != Pic8259.NONE;
     }
 }
