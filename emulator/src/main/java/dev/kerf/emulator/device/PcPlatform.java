@@ -31,20 +31,38 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     private final PcapWriter netOut;
     private final DebugExit debugExit = new DebugExit();
 
+    /**
+     * Opens the host files (input pcap read and checked whole, disk image, output pcap) before
+     * anything starts, so a bad file fails here with one line naming it and nothing is left open;
+     * the console reader thread (host clock) starts last.
+     */
     public PcPlatform(PlatformConfig config) throws IOException {
         this.clock = config.clock();
+        NetInput netIn = config.netIn() == null ? NetInput.empty() : new NetInput(config.netIn());
+        ata = new AtaDisk(config.disk(), pic.line(14));
+        try {
+            netOut = config.netOut() == null ? null : openCapture(config.netOut());
+        } catch (IOException e) {
+            ata.close();
+            throw e;
+        }
         pit = new Pit8254(clock, pic.line(0));
         uart = new Uart16550(clock, pic.line(4), config.consoleOut());
+        nic = new Ne2000(clock, pic.line(9), netIn, netOut, config.rtcEpochSeconds() * 1_000_000_000L);
+        mapPorts(new Cmos(clock, config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes())));
         if (config.consoleIn() != null) {
             uart.attachInput(clock.isVirtual()
                     ? new VirtualSerialInput(config.consoleIn(), uart::flush)
                     : new HostSerialInput(config.consoleIn(), clock));
         }
-        NetInput netIn = config.netIn() == null ? NetInput.empty() : new NetInput(config.netIn());
-        ata = new AtaDisk(config.disk(), pic.line(14));
-        netOut = config.netOut() == null ? null : new PcapWriter(config.netOut());
-        nic = new Ne2000(clock, pic.line(9), netIn, netOut, config.rtcEpochSeconds() * 1_000_000_000L);
-        mapPorts(new Cmos(clock, config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes())));
+    }
+
+    private static PcapWriter openCapture(java.nio.file.Path file) throws IOException {
+        try {
+            return new PcapWriter(file);
+        } catch (IOException e) {
+            throw new IOException("cannot create network capture " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private void mapPorts(Cmos cmos) {

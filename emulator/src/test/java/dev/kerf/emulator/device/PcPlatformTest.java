@@ -158,6 +158,12 @@ class PcPlatformTest {
         Files.write(bad, new byte[] {1, 2, 3});
         assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, bad, null, 0)))
                 .isInstanceOf(PcapFormatException.class).hasMessageContaining("bad.pcap").hasMessageContaining("byte 3");
+        Path nowhere = dir.resolve("no/such/dir/out.pcap");
+        assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, null, nowhere, 0)))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot create network capture");
+        Path missing = dir.resolve("missing.pcap");
+        assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, missing, null, 0)))
+                .isInstanceOf(IOException.class).hasMessageContaining("missing.pcap");
     }
 
     @Test
