@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
  * The kerf PC's chipset and devices as the CPU sees them (design §2): port routing, the PIC pair
  * feeding INTR, the PIT, COM1, CMOS/RTC, ATA, NE2000, debug-exit, PCI config ports.
  *
- * <p>Port map (QEMU's): PIC 0x20-0x21/0xA0-0xA1, PIT 0x40-0x43 (IRQ0), port B 0x61, CMOS
+ * <p>Port map (QEMU's): PIC 0x20-0x21/0xA0-0xA1 + ELCR 0x4D0-0x4D1, PIT 0x40-0x43 (IRQ0), port B 0x61, CMOS
  * 0x70-0x71, port A 0x92, debug-exit 0xF4-0xF7, ATA 0x1F0-0x1F7 + 0x3F6 (IRQ14), NE2000
  * 0x300-0x31F (IRQ9), COM1 0x3F8-0x3FF (IRQ4). POST port 0x80 and PCI configuration 0xCF8-0xCFF
  * are deliberately unmapped: reads give all-ones ("no PCI bus"), writes vanish, as does
@@ -68,6 +68,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     private void mapPorts(Cmos cmos) {
         bus.map(0x20, 2, pic, true);
         bus.map(0xA0, 2, pic, true);
+        bus.map(0x4D0, 2, pic, true);
         bus.map(0x40, 4, pit, true);
         bus.map(0x61, 1, new PortB(clock, pit), true);
         bus.map(0x70, 2, cmos, true);

@@ -2,7 +2,7 @@ package dev.kerf.emulator.device;
 
 /**
  * The PC's two cascaded 8259As: master at 0x20/0x21 (IRQ0-7), slave at 0xA0/0xA1 (IRQ8-15) whose
- * INT output drives the master's IRQ2. Implements the CPU's INTR line and INTA cycle.
+ * INT output drives the master's IRQ2, and their edge/level control registers at 0x4D0/0x4D1. Implements the CPU's INTR line and INTA cycle.
  *
  * <p>Power-on state is what SeaBIOS leaves for a Multiboot kernel under QEMU (measured): vectors
  * 0x08 and 0x70, IMR 0xB8 (timer, keyboard, cascade and floppy unmasked) and 0x8E. Kernels
@@ -12,8 +12,9 @@ package dev.kerf.emulator.device;
  * ISR bit set, as the 8259A does.
  */
 public final class PicPair implements IoDevice {
-    private final Pic8259 master = new Pic8259(true, 0x08, 0xB8);
-    private final Pic8259 slave = new Pic8259(false, 0x70, 0x8E);
+    // ELCR: IRQ10/11 level-triggered (PCI), as SeaBIOS leaves QEMU's PIIX; QEMU's writable masks.
+    private final Pic8259 master = new Pic8259(true, 0x08, 0xB8, 0x00, 0xF8);
+    private final Pic8259 slave = new Pic8259(false, 0x70, 0x8E, 0x0C, 0xDE);
     /** INTR, recomputed after every change so the CPU's per-instruction check is a field read. */
     private boolean intr;
 
@@ -71,6 +72,9 @@ public final class PicPair implements IoDevice {
 
     @Override
     public int read(int port, int size) {
+        if ((port & 0xFFFE) == 0x4D0) {
+            return (port & 1) == 0 ? master.elcr() : slave.elcr();
+        }
         Pic8259 chip = (port & 0x80) != 0 ? slave : master;
         int value = (port & 1) == 0 ? chip.readCommand() : chip.readData();
         update(); // a poll read acknowledges
@@ -79,6 +83,11 @@ public final class PicPair implements IoDevice {
 
     @Override
     public void write(int port, int size, int value) {
+        if ((port & 0xFFFE) == 0x4D0) {
+            (((port & 1) == 0) ? master : slave).setElcr(value & 0xFF);
+            update();
+            return;
+        }
         Pic8259 chip = (port & 0x80) != 0 ? slave : master;
         if ((port & 1) == 0) {
             chip.writeCommand(value & 0xFF);
