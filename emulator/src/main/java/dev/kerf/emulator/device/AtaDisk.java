@@ -104,7 +104,8 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
             case 5 -> hcyl = value & 0xFF;
             case 6 -> select = value & 0xFF;
             default -> {
-                if (present() && !resetting) {
+                // As QEMU: a command written while BSY or DRQ is set is ignored.
+                if (present() && !resetting && (status & (ST_BSY | ST_DRQ)) == 0) {
                     command(value & 0xFF);
                 }
             }

@@ -10,6 +10,7 @@ final class DeviceScripts {
         cmos(s);
         pic(s);
         ata(s);
+        interrupts(s);
         ne2000(s);
         return s;
     }
@@ -51,6 +52,21 @@ final class DeviceScripts {
         s.outb(0x4D0, 0x00).outb(0x4D1, 0x0C);
     }
 
+    /** IRQ lines as the PIC's IRR sees them (other bits masked: the timer ticks meanwhile). */
+    static void interrupts(PortScript s) {
+        s.outb(0x20, 0x0A).outb(0xA0, 0x0A); // OCW3: read IRR
+        s.outb(0x3F9, 0x00).outb(0x3FC, 0x0B).outb(0x3FA, 0x00).inb("uart IIR quiet", 0x3FA);
+        s.outb(0x3F9, 0x02).inMasked("irr IRQ4 after THRI enable", 0x20, 0x10);
+        s.inb("uart IIR thri pending", 0x3FA).inb("uart IIR after", 0x3FA);
+        s.outb(0x3F9, 0x00);
+        s.outb(0x3F6, 0x00).inb("ata status before irq", 0x1F7).inMasked("irr IRQ14 before", 0xA0, 0x40);
+        s.outb(0x1F6, 0xE0).outb(0x1F7, 0xE7).waitFor(0x3F6, 0x80, 0).inb("ata alt status", 0x3F6);
+        s.inMasked("irr IRQ14 after flush", 0xA0, 0x40);
+        s.inb("ata status clears irq", 0x1F7);
+        s.outb(0x3F6, 0x02);
+        s.outb(0x20, 0x0B).outb(0xA0, 0x0B); // back to reading ISR
+    }
+
     static void ata(PortScript s) {
         s.outb(0x3F6, 0x02); // nIEN: no interrupts needed
         s.outb(0x1F6, 0xE0).inb("ata status", 0x1F7).inb("ata select", 0x1F6);
@@ -70,6 +86,11 @@ final class DeviceScripts {
         readSectors(s, 7, 1);
         s.outb(0x1F6, 0xE0).outb(0x1F2, 4).outb(0x1F3, 62).outb(0x1F4, 0).outb(0x1F5, 0).outb(0x1F7, 0x20);
         s.waitFor(0x1F7, 0x80, 0).inb("ata out of range status", 0x1F7).inb("ata out of range error", 0x1F1);
+        s.outb(0x1F7, 0xE7).inb("ata command ignored while DRQ", 0x1F7);
+        s.outb(0x3F6, 0x06).outb(0x3F6, 0x02).waitFor(0x1F7, 0x80, 0); // software reset
+        s.inb("ata status after reset", 0x1F7).inb("ata error after reset", 0x1F1)
+                .inb("ata nsector after reset", 0x1F2).inb("ata sector after reset", 0x1F3)
+                .inb("ata lcyl after reset", 0x1F4).inb("ata hcyl after reset", 0x1F5);
     }
 
     private static void readSectors(PortScript s, int lba, int count) {

@@ -14,7 +14,7 @@ import java.util.List;
 final class PortScript {
     /** Label prefix of an IN whose value is printed but not compared (e.g. IDENTIFY model strings). */
     static final String NOT_COMPARED = "~";
-    private static final int OUT = 0, IN = 1, WAIT = 3;
+    private static final int OUT = 0, IN = 1, WAIT = 3, IN_MASKED = 4;
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final List<int[]> ops = new ArrayList<>();
@@ -31,6 +31,13 @@ final class PortScript {
 
     PortScript in(String label, int port, int size) {
         add(IN, size, port, 0);
+        labels.add(label);
+        return this;
+    }
+
+    /** An IN whose result is ANDed with {@code mask} (to hide bits that depend on timing). */
+    PortScript inMasked(String label, int port, int mask) {
+        add(IN_MASKED, 1, port, mask);
         labels.add(label);
         return this;
     }
@@ -72,6 +79,8 @@ final class PortScript {
                         throw new IllegalStateException(String.format("port %x never reached %02x/%02x", op[2], expected, mask));
                     }
                 }
+            } else if (op[0] == IN_MASKED) {
+                results.add(String.format("%08X", pc.in(op[2], op[1]) & op[3]));
             } else {
                 results.add(String.format("%08X", pc.in(op[2], op[1])));
             }

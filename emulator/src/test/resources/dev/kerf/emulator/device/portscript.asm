@@ -2,7 +2,8 @@
 ; result on COM1, one 8-digit hex number per line (results are kept until the end, so the script
 ; may put COM1 in loopback), then exits through port 0xF4 with the EXIT record's value (0 if none).
 ; Used by PortScriptQemuTest to compare kerf's devices with QEMU's. Script records are 8 bytes:
-; op:u8 (0 OUT, 1 IN, 2 EXIT, 3 WAIT) size:u8 (1, 2, 4) port:u16 value:u32, little-endian.
+; op:u8 (0 OUT, 1 IN, 2 EXIT, 3 WAIT, 4 IN AND value) size:u8 (1, 2, 4) port:u16 value:u32,
+; little-endian.
 ; WAIT reads the byte port until (byte & value[7:0]) == value[15:8] (e.g. ATA BSY clear).
 ; Build: nasm -f elf32; ld -m elf_i386 -Ttext=0x100000.
 bits 32
@@ -32,6 +33,8 @@ _start:
     je .in
     cmp eax, 3
     je .wait
+    cmp eax, 4
+    je .in
     mov eax, ebx
     jmp .exit
 .wait:
@@ -68,6 +71,10 @@ _start:
 .in4:
     in eax, dx
 .print:
+    cmp byte [esi - 8], 4
+    jne .store
+    and eax, ebx
+.store:
     mov [ebp], eax
     add ebp, 4
     jmp .next
