@@ -10,6 +10,7 @@ final class DeviceScripts {
         cmos(s);
         pic(s);
         ata(s);
+        pit(s);
         interrupts(s);
         ne2000(s);
         return s;
@@ -50,6 +51,21 @@ final class DeviceScripts {
         s.inb("elcr master", 0x4D0).inb("elcr slave", 0x4D1);
         s.outb(0x4D0, 0xFF).outb(0x4D1, 0xFF).inb("elcr master mask", 0x4D0).inb("elcr slave mask", 0x4D1);
         s.outb(0x4D0, 0x00).outb(0x4D1, 0x0C);
+    }
+
+    /** PIT programming state (counts and OUT depend on time and are masked or left out). */
+    static void pit(PortScript s) {
+        s.outb(0x61, 0x00).inMasked("port 61 gate off", 0x61, 0x03);
+        s.outb(0x43, 0xB0); // channel 2, LSB/MSB, mode 0
+        s.outb(0x43, 0xE8).inMasked("pit ch2 status before count", 0x42, 0x7F);
+        s.outb(0x42, 0x00).outb(0x42, 0x40);
+        s.outb(0x43, 0xE8).inMasked("pit ch2 status after count", 0x42, 0x7F);
+        s.outb(0x43, 0x96).outb(0x42, 0x20); // channel 2, LSB only, mode 3
+        s.outb(0x43, 0xE8).inMasked("pit ch2 status mode 3", 0x42, 0x7F);
+        s.outb(0x43, 0x7A).outb(0x41, 0x10).outb(0x41, 0x00); // channel 1, LSB/MSB, mode 5
+        s.outb(0x43, 0xE4).inMasked("pit ch1 status mode 5", 0x41, 0x7F);
+        s.outb(0x61, 0x03).inMasked("port 61 gate and speaker", 0x61, 0x03);
+        s.outb(0x61, 0x00);
     }
 
     /** IRQ lines as the PIC's IRR sees them (other bits masked: the timer ticks meanwhile). */
