@@ -141,6 +141,27 @@ class Uart16550Test {
     }
 
     @Test
+    void hostInputArrivesThroughTheReaderThreadAndWakesTheClock() throws Exception {
+        java.io.PipedOutputStream typist = new java.io.PipedOutputStream();
+        java.io.PipedInputStream console = new java.io.PipedInputStream(typist);
+        HostClock host = new HostClock();
+        Uart16550 hostUart = new Uart16550(host, irq, out);
+        hostUart.attachInput(new HostSerialInput(console, host));
+        assertThat(hostUart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+        typist.write('k');
+        typist.flush();
+        long before = host.nanos();
+        host.idleUntil(before + 30_000_000_000L); // returns when the reader thread wakes it
+        assertThat(host.nanos() - before).isLessThan(20_000_000_000L);
+        for (int i = 0; i < 1000 && hostUart.nextDeadlineNanos() != 0; i++) {
+            Thread.sleep(1); // the wake-up may come a moment before the queue is visible
+        }
+        hostUart.poll(host.nanos());
+        assertThat(hostUart.read(COM1, 1)).isEqualTo('k');
+        typist.close();
+    }
+
+    @Test
     void scratchRegisterHoldsAByte() {
         uart.write(COM1 + 7, 1, 0x5A);
         assertThat(uart.read(COM1 + 7, 1)).isEqualTo(0x5A);
