@@ -11,9 +11,13 @@ import dev.kerf.emulator.mmu.PhysicalMemory;
  * @param end   first physical address past everything loaded (bss included)
  */
 public record KernelImage(long entry, long end) {
-    /** RAM the loader keeps for its own tables (memory map, GDT, info struct): kernels may not load here. */
-    static final long RESERVED_START = MultibootLayout.LOW_AREA;
-    static final long RESERVED_END = MultibootLayout.LOW_AREA + 0x1000;
+    /**
+     * RAM the boot process writes after the kernel is loaded, so a kernel may not load there: the
+     * low page (memory map, info struct) and the BIOS area (the boot GDT, reserved in the map).
+     */
+    private static final long[][] RESERVED = {
+        {MultibootLayout.LOW_AREA, MultibootLayout.LOW_AREA + 0x1000},
+        {MultibootLayout.BIOS_START, MultibootLayout.HIGH_RAM_START}};
 
     public static KernelImage load(String name, byte[] file, PhysicalMemory memory) {
         boolean elf = ElfImage.hasElfMagic(file);
@@ -79,9 +83,11 @@ public record KernelImage(long entry, long end) {
             throw new BootException(String.format("%s (0x%x..0x%x) is outside RAM (%d MiB; see --mem)", what, pa,
                     pa + size, memory.size() >> 20));
         }
-        if (pa < RESERVED_END && pa + size > RESERVED_START) {
-            throw new BootException(String.format("%s (0x%x..0x%x) overlaps the boot information area 0x%x..0x%x",
-                    what, pa, pa + size, RESERVED_START, RESERVED_END));
+        for (long[] r : RESERVED) {
+            if (pa < r[1] && pa + size > r[0]) {
+                throw new BootException(String.format("%s (0x%x..0x%x) overlaps 0x%x..0x%x, which the loader uses"
+                        + " for boot information", what, pa, pa + size, r[0], r[1]));
+            }
         }
     }
 

@@ -7,11 +7,9 @@ package dev.kerf.emulator.loader;
  * its own page boundary.
  */
 public final class MultibootLayout {
-    /** The low page holding the memory map, our boot GDT and the info struct. */
+    /** The low page holding the memory map and the info struct. */
     public static final int LOW_AREA = 0x9000;
     public static final int MMAP_ADDR = LOW_AREA;
-    /** A flat GDT (null, code 0x08, data 0x10) so that reloading the boot selectors works. */
-    public static final int GDT_ADDR = LOW_AREA + 0x400;
     public static final int INFO_ADDR = LOW_AREA + 0x500;
     public static final int PAGE = 4096;
 

@@ -64,7 +64,7 @@ class MultibootLoaderTest {
         assertThat(cpu.seg[Cpu.CS].big()).isTrue();
         assertThat(cpu.seg[Cpu.CS].limit).isEqualTo(0xFFFFFFFF);
         assertThat(cpu.seg[Cpu.SS].base).isZero();
-        assertThat(m.read32(cpu.gdtBase + 12)).as("GDT code descriptor high").isEqualTo(0x00CF9A00);
+        assertThat(m.read32(cpu.gdtBase + 12)).as("GDT code descriptor high").isEqualTo(0x00CF9B00);
     }
 
     @Test

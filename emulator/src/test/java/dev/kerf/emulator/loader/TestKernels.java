@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Builds small Multiboot kernels byte by byte, so loader tests need no toolchain. */
-final class TestKernels {
+public final class TestKernels {
     static final int LOAD_ADDR = 0x100000;
     static final int CODE_OFFSET = 0x1000;
 
@@ -14,7 +14,7 @@ final class TestKernels {
      * An ELF32 i386 executable with one PT_LOAD at 1 MiB: the Multiboot header (flags 3), then
      * {@code code}, then {@code bss} zero bytes. Entry = the first code byte.
      */
-    static byte[] elf(byte[] code, int bss) {
+    public static byte[] elf(byte[] code, int bss) {
         int headerSize = 12;
         int fileSize = headerSize + code.length;
         ByteBuffer b = ByteBuffer.allocate(CODE_OFFSET + fileSize).order(ByteOrder.LITTLE_ENDIAN);
@@ -32,7 +32,7 @@ final class TestKernels {
     }
 
     /** A raw (non-ELF) image using the a.out kludge: header at file offset 0, loaded at 1 MiB. */
-    static byte[] kludge(byte[] code, int bss) {
+    public static byte[] kludge(byte[] code, int bss) {
         int headerSize = 32;
         ByteBuffer b = ByteBuffer.allocate(headerSize + code.length).order(ByteOrder.LITTLE_ENDIAN);
         int flags = 0x10000;
