@@ -32,10 +32,25 @@ static int tokenize(const char *s, char **tok, char *kinds) {
         }
         char *start = w;
         while (*s && !strchr(" \t\r|<>&;", *s)) {
-            if (*s == '"' || *s == '\'') {
-                char q = *s++;
-                while (*s && *s != q) { if (w < wend) *w++ = *s; s++; }
+            if (*s == '\'') {
+                s++;
+                while (*s && *s != '\'') { if (w < wend) *w++ = *s; s++; }
                 if (*s) s++;
+            } else if (*s == '"') {
+                s++;
+                while (*s && *s != '"') {
+                    if (s[0] == '$' && s[1] == '?') {
+                        for (const char *v = status_str; *v; v++) if (w < wend) *w++ = *v;
+                        s += 2;
+                        continue;
+                    }
+                    if (w < wend) *w++ = *s;
+                    s++;
+                }
+                if (*s) s++;
+            } else if (s[0] == '$' && s[1] == '?') {
+                for (const char *v = status_str; *v; v++) if (w < wend) *w++ = *v;
+                s += 2;
             } else {
                 if (w < wend) *w++ = *s;
                 s++;
@@ -44,7 +59,7 @@ static int tokenize(const char *s, char **tok, char *kinds) {
         *w = 0;
         if (w < wend) w++;
         kinds[n] = 'w';
-        tok[n++] = !strcmp(start, "$?") ? status_str : start;
+        tok[n++] = start;
     }
     return n;
 }
