@@ -42,6 +42,8 @@ static void dma_read(u32 addr, u8 *dst, u32 n) {
 }
 
 int ne2k_init(void) {
+    outb(NE + 0x00, 0x21);                     /* an empty ISA bus reads 0xFF */
+    if (inb(NE + 0x00) != 0x21) return -ENODEV;
     outb(NE + 0x1F, inb(NE + 0x1F));           /* reset */
     int i;
     for (i = 0; i < 10000 && !(inb(NE + 0x07) & 0x80); i++) {}
