@@ -204,6 +204,10 @@ static void t_bad_syscalls(void) {
     ok = close(99) == -EBADF && read(15, p, 1) == -EBADF && kill(99999, 9) == -ESRCH;
     ok = ok && waitpid(-1, NULL, WNOHANG) == -ECHILD && open("/nope", O_RDONLY) == -ENOENT;
     check("bad descriptors and pids are errors", ok);
+    int fds[20], nfd = 0, last = 0;
+    while (nfd < 20 && (last = open("/dev/null", O_RDONLY)) >= 0) fds[nfd++] = last;
+    for (int i = 0; i < nfd; i++) close(fds[i]);
+    check("the descriptor table limit gives -EMFILE", last == -24 && nfd == 13);
     char *argv[] = {"x", NULL};
     ok = execv("/nonexistent", argv) == -ENOENT && execv("/etc/motd", argv) == -8;
     check("exec of a missing or non-ELF file fails cleanly", ok);
