@@ -213,6 +213,26 @@ static void t_bad_syscalls(void) {
     check("exec of a missing or non-ELF file fails cleanly", ok);
 }
 
+/* Every call number 0..599 (except exit, fork, exit_group) with kernel and unmapped
+ * addresses as arguments; the child must come back from all of them. */
+static void fuzz_child(void) {
+    static const int bad[2] = {0x00001000, (int)0xFFFFF000};
+    for (int b = 0; b < 2; b++)
+        for (int nr = 0; nr < 600; nr++) {
+            if (nr == 1 || nr == 2 || nr == 252) continue;
+            int r;
+            __asm__ volatile("int $0x80" : "=a"(r)
+                             : "a"(nr), "b"(bad[b]), "c"(bad[b]), "d"(bad[b]), "S"(bad[b]), "D"(bad[b])
+                             : "memory");
+            (void)r;
+        }
+    exit(7);
+}
+static void t_fuzz(void) {
+    int st = in_child(fuzz_child);
+    check("1200 system calls with bad arguments leave the kernel intact", st == (7 << 8));
+}
+
 static void spin(void) { for (;;) {} }
 static void t_spinner(void) {
     int spinner = fork();
@@ -284,6 +304,7 @@ int main(void) {
     t_malloc();
     t_faults();
     t_bad_syscalls();
+    t_fuzz();
     t_spinner();
     t_fork_bomb();
     t_misc();
