@@ -30,13 +30,19 @@ void mm_init(u32 start, u32 end) {
     __asm__ volatile("movl %0,%%cr0" ::"r"(cr0 | 0x80000000u) : "memory");
 }
 
-void *page_alloc(void) {
+/* A page with undefined contents, for callers that overwrite all of it. */
+static void *page_alloc_raw(void) {
     struct freepage *f = free_list;
     if (!f) return NULL;
     free_list = f->next;
     free_count--;
-    memset(f, 0, PAGE);
     return f;
+}
+
+void *page_alloc(void) {
+    void *p = page_alloc_raw();
+    if (p) memset(p, 0, PAGE);
+    return p;
 }
 
 void page_free(void *p) {
@@ -89,7 +95,7 @@ int pd_copy_user(u32 *dst, u32 *src) {
         u32 *pt = (u32 *)(src[i] & ~0xFFFu);
         for (u32 j = 0; j < 1024; j++) {
             if (!(pt[j] & PTE_P)) continue;
-            u8 *page = page_alloc();
+            u8 *page = page_alloc_raw();
             if (!page) return -ENOMEM;
             memcpy(page, (void *)(pt[j] & ~0xFFFu), PAGE);
             if (pd_map(dst, (i << 22) | (j << 12), page)) { page_free(page); return -ENOMEM; }

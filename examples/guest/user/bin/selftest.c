@@ -301,12 +301,12 @@ int main(void) {
     t_files();
     t_getdents();
     t_dup2();
-    t_malloc();
     t_faults();
     t_bad_syscalls();
     t_fuzz();
     t_spinner();
-    t_fork_bomb();
+    t_fork_bomb();       /* before the heap grows: every fork copies the whole image */
+    t_malloc();
     t_misc();
     printf("selftest: %d/%d checks passed\n", passed, total);
     return passed == total ? 0 : 1;
