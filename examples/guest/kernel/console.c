@@ -23,7 +23,8 @@ void serial_init(void) {
 }
 
 void serial_putc(char c) {
-    while (!(inb(COM1 + 5) & 0x20)) {}
+    /* bounded: a UART model that never reports THRE must not hang the kernel */
+    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++) {}
     outb(COM1, (u8)c);
 }
 
@@ -43,6 +44,12 @@ static void discipline(char c) {
     }
     if (c == 0x15) {             /* ^U */
         while (edit_len > 0) { edit_len--; serial_write("\b \b", 3); }
+        return;
+    }
+    if (c == 0x03) {             /* ^C: drop the line, interrupt console readers */
+        edit_len = 0;
+        serial_write("^C\n", 3);
+        console_interrupt();
         return;
     }
     if (c == 0x04) {             /* ^D: flush the line, or end of file on an empty one */

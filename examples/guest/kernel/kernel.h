@@ -185,6 +185,7 @@ struct proc {
     struct context *ctx;
     u8 *kstack;
     struct file *fd[NOFILE];
+    u32 sig_ignored;        /* bit n set: signal n is ignored (SIG_IGN); never for 9 */
 };
 extern struct proc procs[NPROC];
 extern struct proc *current;
@@ -201,6 +202,8 @@ int do_waitpid(i32 pid, u32 ustatus, int options);
 int do_kill(i32 pid, int sig);
 int do_nanosleep(u32 ticks_to_wait);
 int proc_list(u32 ubuf, u32 max);
+void console_interrupt(void);
+int do_signal(int sig, u32 handler);
 struct proc *proc_alloc(void);
 void user_fault(struct trapframe *tf, const char *what, int sig, int with_addr);
 void start_init(const char *cmdline);

@@ -116,6 +116,7 @@ int sys_fork_impl(void) {
     p->stack_low = current->stack_low;
     *p->tf = *current->tf;
     p->tf->eax = 0;
+    p->sig_ignored = current->sig_ignored;
     for (int i = 0; i < NOFILE; i++)
         if (current->fd[i]) p->fd[i] = file_dup(current->fd[i]);
     p->state = P_RUNNABLE;
@@ -184,9 +185,30 @@ int do_kill(i32 pid, int sig) {
     struct proc *p = pid > 0 ? find_pid(pid) : NULL;
     if (!p || p->state == P_ZOMBIE || p->state == P_EMBRYO) return -ESRCH;
     if (sig == 0) return 0;
+    if (sig != 9 && sig < 32 && (p->sig_ignored & (1u << sig))) return 0;
     if (!p->killed) p->killed = sig;
     if (p->state == P_SLEEPING) p->state = P_RUNNABLE;
     return 0;
+}
+
+/* signal(sig, handler): only SIG_DFL (0, the signal ends the process) and SIG_IGN (1). */
+int do_signal(int sig, u32 handler) {
+    if (sig < 1 || sig > 31 || sig == 9 || handler > 1) return -EINVAL;
+    u32 old = (current->sig_ignored >> sig) & 1;
+    if (handler) current->sig_ignored |= 1u << sig;
+    else current->sig_ignored &= ~(1u << sig);
+    return old;
+}
+
+/* ^C on the console: SIGINT to every process reading the console on fd 0 (no process
+ * groups here); the interactive shell ignores it, its children do not. */
+void console_interrupt(void) {
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        struct file *f = p->fd[0];
+        if (p->pid == 1 || !f || f->type != F_INODE || f->ip->type != I_CONSOLE) continue;
+        if (p->state == P_SLEEPING || p->state == P_RUNNABLE || p->state == P_RUNNING) do_kill(p->pid, 2);
+    }
 }
 
 /* Record layout shared with user space (struct kerf_proc_info in libc.h). */

@@ -144,6 +144,7 @@ static int dispatch(struct trapframe *tf) {
     case 41: return (f = fd_get(a)) ? fd_alloc(file_dup(f)) : -EBADF;
     case 42: return sys_pipe(a);
     case 45: return sys_brk(a);
+    case 48: return do_signal(a, b);
     case 54: /* ioctl: only SIOCGIFHWADDR-like on /dev/net, copies the 6-byte MAC */
         if (!(f = fd_get(a))) return -EBADF;
         if (b != 0x8927 || f->type != F_INODE || f->ip->type != I_NET) return -ENOTTY;

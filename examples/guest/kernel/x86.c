@@ -139,7 +139,7 @@ static u32 days_from_civil(u32 y, u32 m, u32 d) {
 }
 
 u32 rtc_time(void) {
-    while (cmos(0x0A) & 0x80) {}           /* wait out an update in progress */
+    for (int i = 0; i < 100000 && (cmos(0x0A) & 0x80); i++) {}   /* update in progress */
     u8 b = cmos(0x0B);
     int is_bcd = !(b & 4);
     u32 s = bcd(cmos(0), is_bcd), mi = bcd(cmos(2), is_bcd), h = cmos(4);

@@ -12,6 +12,7 @@ struct cmd { char *argv[MAXARGS + 1]; int argc; char *in, *out; int append; };
 static int last_status;
 static char status_str[12];
 static int interactive;
+static int script_fd = -1;     /* closed in children: programs need not see it */
 
 static char words[512];
 
@@ -124,6 +125,8 @@ static int run_pipeline(struct cmd *cmds, int n, int background) {
         int pid = fork();
         if (pid < 0) { dprintf(2, "sh: fork: %s\n", strerror(pid)); return 1; }
         if (pid == 0) {
+            if (script_fd > 2) close(script_fd);
+            if (interactive) signal(2, 0);
             if (prev >= 0) { dup2(prev, 0); close(prev); }
             if (i + 1 < n) { dup2(p[1], 1); close(p[0]); close(p[1]); }
             redirect(&cmds[i]);
@@ -202,8 +205,10 @@ int main(int argc, char **argv) {
     if (argc > 1) {
         fd = open(argv[1], O_RDONLY);
         if (fd < 0) { dprintf(2, "sh: %s: %s\n", argv[1], strerror(fd)); return 127; }
+        script_fd = fd;
     } else {
         interactive = 1;
+        signal(2, 1);     /* ^C interrupts the running command, not the shell */
     }
     strcpy(status_str, "0");
     char line[256];

@@ -101,6 +101,7 @@ int mkdir(const char *path, int mode);
 int sched_yield(void);
 int ioctl(int fd, u32 req, void *arg);
 int kerf_ps(struct kerf_proc_info *buf, int max);
+int signal(int sig, int handler);   /* handler: 0 = SIG_DFL, 1 = SIG_IGN; returns the old one */
 
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

@@ -56,6 +56,7 @@ int unlink(const char *p) { return syscall1(10, (int)p); }
 int mkdir(const char *p, int mode) { return syscall2(39, (int)p, mode); }
 int sched_yield(void) { return syscall0(158); }
 int ioctl(int fd, u32 req, void *arg) { return syscall3(54, fd, req, (int)arg); }
+int signal(int sig, int h) { return syscall2(48, sig, h); }
 int kerf_ps(struct kerf_proc_info *b, int max) { return syscall2(500, (int)b, max); }
 
 static char *cur_brk;
