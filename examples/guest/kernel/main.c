@@ -1,0 +1,86 @@
+/* Boot: Multiboot info, memory, devices, the RAM filesystem, pid 1. Also the introspection
+ * export read by replay-time tools (docs/guest.md describes it byte for byte). */
+#include "kernel.h"
+
+struct mb_info {
+    u32 flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
+};
+struct mb_module { u32 start, end, string, reserved; };
+
+/* Version 1.0 of the introspection export. Only ever append fields (bump minor);
+ * change a meaning only with a new major. */
+struct kerf_introspect {
+    char magic[8];                 /* "KERFINTR" */
+    u16 version_major, version_minor;
+    u32 size;                      /* sizeof this structure */
+    u32 proc_table, proc_size, proc_count;
+    u32 current_ptr;               /* address of the 'struct proc *current' variable */
+    u32 off_pid, off_ppid, off_name, name_len, off_state, off_cr3;
+    u32 off_entry, off_ustack, off_brk, off_exit_status, off_tf, off_kstack;
+    u32 kstack_size;
+    u32 state_unused, state_embryo, state_sleeping, state_runnable, state_running, state_zombie;
+    u32 user_base, user_top, kernel_map_end;
+    u32 ticks_ptr, hz;
+    u32 syscall_vector;
+    u32 cmdline_ptr;               /* NUL-terminated copy of the kernel command line */
+};
+
+static char cmdline[256];
+
+__attribute__((used, section(".kerf_introspect")))
+const struct kerf_introspect kerf_introspect = {
+    {'K', 'E', 'R', 'F', 'I', 'N', 'T', 'R'}, 1, 0, sizeof(struct kerf_introspect),
+    (u32)procs, sizeof(struct proc), NPROC, (u32)&current,
+    offsetof(struct proc, pid), offsetof(struct proc, ppid), offsetof(struct proc, name), PNAME,
+    offsetof(struct proc, state), offsetof(struct proc, cr3), offsetof(struct proc, entry),
+    offsetof(struct proc, ustack), offsetof(struct proc, brk), offsetof(struct proc, exit_status),
+    offsetof(struct proc, tf), offsetof(struct proc, kstack), KSTACK,
+    P_UNUSED, P_EMBRYO, P_SLEEPING, P_RUNNABLE, P_RUNNING, P_ZOMBIE,
+    USER_BASE, USER_TOP, KERNEL_MAP_END, (u32)&ticks, 100, 0x80, (u32)cmdline};
+
+extern u8 _end[];
+
+static int has_word(const char *s, const char *w) {
+    int l = strlen(w);
+    for (const char *p = s; *p; p++)
+        if ((p == s || p[-1] == ' ') && !strncmp(p, w, l) && (p[l] == ' ' || !p[l])) return 1;
+    return 0;
+}
+
+static u32 max_u32(u32 a, u32 b) { return a > b ? a : b; }
+
+void kmain(u32 magic, struct mb_info *mb) {
+    serial_init();
+    if (magic != 0x2BADB002) panic("not booted by a Multiboot loader");
+    u32 free_start = (u32)_end;
+    if ((mb->flags & 4) && mb->cmdline) {
+        strncpy_z(cmdline, (const char *)mb->cmdline, sizeof cmdline);
+        free_start = max_u32(free_start, mb->cmdline + strlen((char *)mb->cmdline) + 1);
+    }
+    u8 *tar = NULL;
+    u32 tar_len = 0;
+    if ((mb->flags & 8) && mb->mods_count > 0) {
+        struct mb_module *m = (struct mb_module *)mb->mods_addr;
+        tar = (u8 *)m[0].start;
+        tar_len = m[0].end - m[0].start;
+        for (u32 i = 0; i < mb->mods_count; i++) {
+            free_start = max_u32(free_start, m[i].end);
+            if (m[i].string) free_start = max_u32(free_start, m[i].string + strlen((char *)m[i].string) + 1);
+        }
+        free_start = max_u32(free_start, mb->mods_addr + mb->mods_count * sizeof *m);
+    }
+    u32 mem_end = (mb->flags & 1) ? 0x100000 + mb->mem_upper * 1024 : 0x1000000;
+    if (mem_end > KERNEL_MAP_END) mem_end = KERNEL_MAP_END;
+    free_start = (free_start + PAGE - 1) & ~(PAGE - 1);
+    if (free_start + 64 * PAGE > mem_end) panic("not enough memory");
+    debug_syscalls = has_word(cmdline, "debug=syscalls");
+    cpu_init();
+    mm_init(free_start, mem_end);
+    proc_init();
+    fs_init(tar, tar_len);
+    kprintf("kerf guest kernel 0.1, initrd %u bytes\n", tar_len);
+    if (ne2k_init() == 0) kprintf("ne2k: NE2000 at 0x300, irq 9\n");
+    else kprintf("ne2k: no NE2000 at 0x300\n");
+    start_init(cmdline);
+    scheduler();
+}
