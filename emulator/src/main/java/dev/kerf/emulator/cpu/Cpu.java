@@ -39,29 +39,48 @@ public final class Cpu {
     /** Set by HLT, cleared when an interrupt is delivered. While set, icount stands still. */
     public boolean halted;
 
+    /** Debug registers DR0-DR7: stored and read back by MOV DRn, otherwise without effect. */
+    public final int[] dr = new int[8];
+
     public final PhysicalMemory memory;
     public final Mmu mmu;
     public final CpuBus bus;
+
+    // ---- lazy flags (see Flags): package-private, only the executor and Flags touch them ----
+    /** EFLAGS bits that are not lazy: every non-arithmetic bit, and arithmetic bits not in lazyMask. */
+    int flagBits = 2;
+    /** Which of CF PF AF ZF SF OF are computed from the lazy fields below. */
+    int lazyMask;
+    int fKind, fOp1, fOp2, fRes, fMask = -1;
+
+    // ---- run-loop state ----
+    /** INTR must be looked at before the next instruction (see run()). */
+    boolean pollIrq = true;
+    /** The next instruction runs with interrupts held off (after STI, MOV SS, POP SS). */
+    boolean shadow;
+    /** Set by an instruction whose software interrupt escalated to a triple fault. */
+    boolean tripleFault;
+    private volatile boolean stopRequested;
+    private final Executor exec;
 
     public Cpu(PhysicalMemory memory, CpuBus bus) {
         this.memory = memory;
         this.bus = bus;
         this.mmu = new Mmu(memory);
+        this.exec = new Executor(this);
     }
-
-    // Placeholder flag storage: the executor replaces it with lazy arithmetic flags but keeps
-    // getEflags/setEflags as the only way in and out.
-    private int eflags = 2;
-    private volatile boolean stopRequested;
 
     /** EFLAGS with the lazy arithmetic flags materialised. */
     public int getEflags() {
-        return eflags | 2;
+        Flags.materialize(this);
+        return flagBits | 2;
     }
 
     /** Writes all of EFLAGS (reserved bits forced to their fixed values), no privilege checks. */
     public void setEflags(int value) {
-        eflags = (value & 0x003F7FD5) | 2;
+        flagBits = (value & Flags.WRITABLE) | 2;
+        lazyMask = 0;
+        pollIrq = true; // IF may have changed
     }
 
     /** Changes CPL and tells the MMU (user accesses are checked against U/S at CPL 3). */
@@ -72,11 +91,64 @@ public final class Cpu {
 
     /**
      * Executes instructions until {@link #icount} reaches {@code icountLimit}, the CPU halts with
-     * nothing to deliver, a triple fault, or {@link #requestStop()}. Checks INTR between
-     * instructions when EFLAGS.IF allows.
+     * nothing to deliver, a triple fault, or {@link #requestStop()}.
+     *
+     * <p>INTR is consulted only when it can have changed (design §3: devices move IRQ lines only
+     * during the machine's poll between run() calls or during a port access): at entry, after
+     * IN/OUT/INS/OUTS, after anything that may set IF (STI, POPF, IRET, setEflags) and after an
+     * interrupt or exception delivery. An external interrupt is taken before an instruction when
+     * IF=1 and no STI/MOV SS shadow is open. A faulting instruction does not retire: EIP, ESP and
+     * the flags are rewound to the instruction's start and the exception is delivered.
      */
     public CpuStop run(long icountLimit) {
-        throw new UnsupportedOperationException("executor not written yet");
+        Executor x = exec;
+        pollIrq = true;
+        for (;;) {
+            if (stopRequested) {
+                stopRequested = false;
+                return CpuStop.STOP_REQUESTED;
+            }
+            if (icount >= icountLimit) return CpuStop.LIMIT;
+            if (pollIrq && !shadow) {
+                pollIrq = false;
+                if ((flagBits & Flags.IF) != 0 && bus.interruptRequested()) {
+                    if (!takeInterrupt()) return CpuStop.TRIPLE_FAULT;
+                    continue;
+                }
+            }
+            if (halted) return CpuStop.HALTED;
+            x.budget = pollIrq ? 1 : icountLimit - icount;
+            shadow = false;
+            try {
+                x.step();
+                icount++;
+            } catch (CpuFault f) {
+                if (!deliverFault(x, f)) return CpuStop.TRIPLE_FAULT;
+                continue;
+            }
+            if (tripleFault) {
+                tripleFault = false;
+                return CpuStop.TRIPLE_FAULT;
+            }
+        }
+    }
+
+    private boolean takeInterrupt() {
+        int vector = bus.acknowledgeInterrupt();
+        halted = false;
+        pollIrq = true;
+        return InterruptDelivery.deliver(this, vector, InterruptDelivery.EXTERNAL, false, 0);
+    }
+
+    /** Rewinds the faulting instruction and delivers the exception; false on a triple fault. */
+    private boolean deliverFault(Executor x, CpuFault f) {
+        eip = x.start;
+        reg[ESP] = x.startEsp;
+        x.restoreFlags();
+        shadow = false;
+        pollIrq = true;
+        if (f.vector == Vectors.PF) cr2 = f.address;
+        return InterruptDelivery.deliver(this, f.vector, InterruptDelivery.EXCEPTION, f.hasErrorCode, f.errorCode);
     }
 
     /** Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction. */

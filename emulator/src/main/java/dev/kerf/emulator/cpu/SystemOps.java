@@ -4,18 +4,107 @@ package dev.kerf.emulator.cpu;
  * System instructions' semantics: descriptor-table registers, control registers, TLB control.
  * The executor decodes them, checks CPL 0 (raising #GP(0) otherwise) and calls these.
  *
- * <p>Placeholder signatures; the protected-mode work fills the bodies.
+ * <p>Control registers: CR0 keeps PE MP EM TS ET NE WP AM NW CD PG (other bits read as 0; ET is
+ * hard-wired to 1). PG without PE and NW without CD are #GP(0); clearing PE once set is #GP(0)
+ * because real mode is not emulated. CR4 accepts PSE (4 MiB pages) and PGE (global pages are
+ * accepted but flushed like others); any other bit is #GP(0), so CPUID should advertise PSE and
+ * PGE and nothing else in CR4's area. CR2 and CR3 take any value (CR3 bits 11..0 are kept but
+ * ignored). CR1, CR5..CR7 are #UD.
  */
 public final class SystemOps {
+    public static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10, CR0_NE = 0x20,
+            CR0_WP = 0x10000, CR0_AM = 0x40000, CR0_NW = 0x20000000, CR0_CD = 0x40000000, CR0_PG = 0x80000000;
+    public static final int CR4_PSE = 0x10, CR4_PGE = 0x80;
+
+    private static final int CR0_DEFINED = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP
+            | CR0_AM | CR0_NW | CR0_CD | CR0_PG;
+    /** CR0 bits that change how linear addresses translate. */
+    private static final int CR0_PAGING = CR0_PE | CR0_PG | CR0_WP;
+    private static final int CR4_SUPPORTED = CR4_PSE | CR4_PGE;
+
     private SystemOps() {}
 
-    public static void lgdt(Cpu cpu, int base, int limit) { cpu.gdtBase = base; cpu.gdtLimit = limit; }
-    public static void lidt(Cpu cpu, int base, int limit) { cpu.idtBase = base; cpu.idtLimit = limit; }
-    public static void lldt(Cpu cpu, int selector) { throw new UnsupportedOperationException("protected mode not written yet"); }
-    public static void ltr(Cpu cpu, int selector) { throw new UnsupportedOperationException("protected mode not written yet"); }
+    public static void lgdt(Cpu cpu, int base, int limit) { cpu.gdtBase = base; cpu.gdtLimit = limit & 0xFFFF; }
+    public static void lidt(Cpu cpu, int base, int limit) { cpu.idtBase = base; cpu.idtLimit = limit & 0xFFFF; }
+
+    /** LLDT: a null selector disables the LDT; otherwise an LDT descriptor from the GDT. */
+    public static void lldt(Cpu cpu, int selector) {
+        int sel = selector & 0xFFFF;
+        if ((sel & 0xFFFC) == 0) {
+            cpu.ldtr.set(sel, 0, 0, 0);
+            return;
+        }
+        if ((sel & 4) != 0) throw CpuFault.withCode(Vectors.GP, sel & 0xFFFC);
+        int at = DescriptorTable.locateOrFault(cpu, sel, Vectors.GP, 0);
+        long d = DescriptorTable.read(cpu, at);
+        int access = DescriptorTable.access(d);
+        if (DescriptorTable.isSegment(access) || DescriptorTable.systemType(access) != DescriptorTable.TYPE_LDT) {
+            throw CpuFault.withCode(Vectors.GP, sel & 0xFFFC);
+        }
+        if (!DescriptorTable.present(access)) throw CpuFault.withCode(Vectors.NP, sel & 0xFFFC);
+        DescriptorTable.fill(cpu.ldtr, sel, d, access);
+    }
+
+    /** LTR: an available 32-bit TSS from the GDT, which is then marked busy in memory. */
+    public static void ltr(Cpu cpu, int selector) {
+        int sel = selector & 0xFFFF;
+        if ((sel & 0xFFFC) == 0) throw CpuFault.withCode(Vectors.GP, 0);
+        if ((sel & 4) != 0) throw CpuFault.withCode(Vectors.GP, sel & 0xFFFC);
+        int at = DescriptorTable.locateOrFault(cpu, sel, Vectors.GP, 0);
+        long d = DescriptorTable.read(cpu, at);
+        int access = DescriptorTable.access(d);
+        if (DescriptorTable.isSegment(access)
+                || DescriptorTable.systemType(access) != DescriptorTable.TYPE_TSS32_AVAILABLE) {
+            throw CpuFault.withCode(Vectors.GP, sel & 0xFFFC);
+        }
+        if (!DescriptorTable.present(access)) throw CpuFault.withCode(Vectors.NP, sel & 0xFFFC);
+        cpu.mmu.sysWrite32(at + 4, (int) (d >>> 32) | 0x200); // busy: type 9 → 0xB
+        DescriptorTable.fill(cpu.tr, sel, d, access | 0x2);
+    }
+
     /** MOV CRn, r32 (n = 0, 2, 3, 4; others #UD). Keeps the MMU in step. */
-    public static void writeCr(Cpu cpu, int n, int value) { throw new UnsupportedOperationException("protected mode not written yet"); }
-    public static int readCr(Cpu cpu, int n) { throw new UnsupportedOperationException("protected mode not written yet"); }
+    public static void writeCr(Cpu cpu, int n, int value) {
+        switch (n) {
+            case 0: writeCr0(cpu, value); break;
+            case 2: cpu.cr2 = value; break;
+            case 3:
+                cpu.cr3 = value;
+                cpu.mmu.setControl(cpu.cr0, cpu.cr3, cpu.cr4); // a CR3 write always flushes
+                break;
+            case 4: writeCr4(cpu, value); break;
+            default: throw CpuFault.of(Vectors.UD);
+        }
+    }
+
+    public static int readCr(Cpu cpu, int n) {
+        switch (n) {
+            case 0: return cpu.cr0;
+            case 2: return cpu.cr2;
+            case 3: return cpu.cr3;
+            case 4: return cpu.cr4;
+            default: throw CpuFault.of(Vectors.UD);
+        }
+    }
+
     public static void invlpg(Cpu cpu, int linear) { cpu.mmu.invlpg(linear); }
-    public static void clts(Cpu cpu) { cpu.cr0 &= ~8; }
+
+    public static void clts(Cpu cpu) { cpu.cr0 &= ~CR0_TS; }
+
+    private static void writeCr0(Cpu cpu, int value) {
+        int v = (value & CR0_DEFINED) | CR0_ET;
+        boolean pgWithoutPe = (v & CR0_PG) != 0 && (v & CR0_PE) == 0;
+        boolean nwWithoutCd = (v & CR0_NW) != 0 && (v & CR0_CD) == 0;
+        boolean backToRealMode = (v & CR0_PE) == 0 && (cpu.cr0 & CR0_PE) != 0;
+        if (pgWithoutPe || nwWithoutCd || backToRealMode) throw CpuFault.withCode(Vectors.GP, 0);
+        int old = cpu.cr0;
+        cpu.cr0 = v;
+        if (((old ^ v) & CR0_PAGING) != 0) cpu.mmu.setControl(cpu.cr0, cpu.cr3, cpu.cr4);
+    }
+
+    private static void writeCr4(Cpu cpu, int value) {
+        if ((value & ~CR4_SUPPORTED) != 0) throw CpuFault.withCode(Vectors.GP, 0);
+        int old = cpu.cr4;
+        cpu.cr4 = value;
+        if (old != value) cpu.mmu.setControl(cpu.cr0, cpu.cr3, cpu.cr4);
+    }
 }

@@ -18,4 +18,11 @@ public interface Clock {
      * host clock: sleeps, returning early if {@code wake} is signalled by an input thread).
      */
     void idleUntil(long nanos);
+
+    /**
+     * Called from a host input thread when data arrived: a host clock's {@link #idleUntil} returns
+     * early so the machine polls the devices. Thread-safe. Virtual clocks ignore it (their input is
+     * read synchronously on the machine thread).
+     */
+    default void wakeUp() {}
 }

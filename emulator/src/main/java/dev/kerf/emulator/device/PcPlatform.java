@@ -3,37 +3,142 @@ package dev.kerf.emulator.device;
 import dev.kerf.emulator.cpu.CpuBus;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The kerf PC's chipset and devices as the CPU sees them (design §2): port routing, the PIC pair
  * feeding INTR, the PIT, COM1, CMOS/RTC, ATA, NE2000, debug-exit, PCI config ports.
  *
- * <p>Placeholder signatures; the devices work fills the bodies. Single-threaded: only the machine
- * thread calls in here; host input threads hand their data over through {@link #poll()}.
+ * <p>Port map (QEMU's): PIC 0x20-0x21/0xA0-0xA1, PIT 0x40-0x43 (IRQ0), port B 0x61, CMOS
+ * 0x70-0x71, port A 0x92, debug-exit 0xF4-0xF7, ATA 0x1F0-0x1F7 + 0x3F6 (IRQ14), NE2000
+ * 0x300-0x31F (IRQ9), COM1 0x3F8-0x3FF (IRQ4). POST port 0x80 and PCI configuration 0xCF8-0xCFF
+ * are deliberately unmapped: reads give all-ones ("no PCI bus"), writes vanish, as does
+ * everything else unmapped.
+ *
+ * <p>Time: devices never look at the clock on their own. They move only in {@link #poll()} (timer
+ * edges, console bytes, network frames) and in port accesses, both on the machine thread. With a
+ * virtual clock the platform is deterministic provided the machine calls {@link #poll()} at
+ * deterministic points (e.g. whenever the clock passes {@link #nextDeadlineNanos()}).
  */
 public final class PcPlatform implements CpuBus, AutoCloseable {
+    private final Clock clock;
+    private final IoBus bus = new IoBus();
+    private final PicPair pic = new PicPair();
+    private final Pit8254 pit;
+    private final Uart16550 uart;
+    private final AtaDisk ata;
+    private final Ne2000 nic;
+    private final PcapWriter netOut;
+    private final DebugExit debugExit = new DebugExit();
+
     public PcPlatform(PlatformConfig config) throws IOException {
-        throw new UnsupportedOperationException("devices not written yet");
+        this.clock = config.clock();
+        pit = new Pit8254(clock, pic.line(0));
+        uart = new Uart16550(clock, pic.line(4), config.consoleOut());
+        if (config.consoleIn() != null) {
+            uart.attachInput(clock.isVirtual()
+                    ? new VirtualSerialInput(config.consoleIn(), uart::flush)
+                    : new HostSerialInput(config.consoleIn(), clock));
+        }
+        NetInput netIn = config.netIn() == null ? NetInput.empty() : new NetInput(config.netIn());
+        ata = new AtaDisk(config.disk(), pic.line(14));
+        netOut = config.netOut() == null ? null : new PcapWriter(config.netOut());
+        nic = new Ne2000(clock, pic.line(9), netIn, netOut, config.rtcEpochSeconds() * 1_000_000_000L);
+        mapPorts(new Cmos(clock, config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes())));
     }
 
-    @Override public int in(int port, int size) { throw new UnsupportedOperationException(); }
-    @Override public void out(int port, int size, int value) { throw new UnsupportedOperationException(); }
-    @Override public boolean interruptRequested() { throw new UnsupportedOperationException(); }
-    @Override public int acknowledgeInterrupt() { throw new UnsupportedOperationException(); }
-    @Override public long readTsc(long icount) { throw new UnsupportedOperationException(); }
+    private void mapPorts(Cmos cmos) {
+        bus.map(0x20, 2, pic, true);
+        bus.map(0xA0, 2, pic, true);
+        bus.map(0x40, 4, pit, true);
+        bus.map(0x61, 1, new PortB(clock, pit), true);
+        bus.map(0x70, 2, cmos, true);
+        bus.map(0x92, 1, new PortA(), true);
+        bus.map(0xF4, 4, debugExit, false);
+        bus.map(0x1F0, 8, ata, false);
+        bus.map(0x3F6, 1, ata, true);
+        bus.map(Ne2000.BASE, 0x20, nic, false);
+        bus.map(0x3F8, 8, uart, true);
+    }
+
+    @Override
+    public int in(int port, int size) {
+        return bus.in(port, size);
+    }
+
+    @Override
+    public void out(int port, int size, int value) {
+        bus.out(port, size, value);
+        if (debugExit.exitRequested()) {
+            uart.flush(); // the machine stops next: nothing the guest printed may be lost
+        }
+    }
+
+    @Override
+    public boolean interruptRequested() {
+        return pic.interruptRequested();
+    }
+
+    @Override
+    public int acknowledgeInterrupt() {
+        return pic.acknowledgeInterrupt();
+    }
+
+    /** The TSC runs at 1 GHz: it is the clock's nanoseconds (a virtual clock derives them from icount). */
+    @Override
+    public long readTsc(long icount) {
+        return clock.nanos();
+    }
 
     /** Brings every device up to the clock's now: timer ticks, console input, network frames. */
-    public void poll() { throw new UnsupportedOperationException(); }
+    public void poll() {
+        long now = clock.nanos();
+        pit.poll(now);
+        uart.poll(now);
+        nic.poll(now);
+        uart.flush();
+    }
 
-    /** The earliest clock time at which a device needs {@link #poll()} (Long.MAX_VALUE: none). */
-    public long nextDeadlineNanos() { throw new UnsupportedOperationException(); }
+    /**
+     * The earliest clock time at which a device needs {@link #poll()} (Long.MAX_VALUE: none).
+     * The PIT's next edge is left out while IRQ0 is masked with a request already latched: more
+     * edges could change nothing, so a halted guest with the timer masked can be seen to be stuck.
+     */
+    public long nextDeadlineNanos() {
+        long deadline = pic.isLatchedAndMasked(0) ? Long.MAX_VALUE : pit.nextDeadlineNanos();
+        deadline = Math.min(deadline, uart.nextDeadlineNanos());
+        return Math.min(deadline, nic.nextDeadlineNanos());
+    }
 
     /** True once the guest wrote the debug-exit port (0xF4). */
-    public boolean exitRequested() { throw new UnsupportedOperationException(); }
+    public boolean exitRequested() {
+        return debugExit.exitRequested();
+    }
 
     /** QEMU's isa-debug-exit status: (value << 1) | 1. */
-    public int exitStatus() { throw new UnsupportedOperationException(); }
+    public int exitStatus() {
+        return debugExit.exitStatus();
+    }
 
-    /** Flushes and closes host-side files (pcap output, disk image). */
-    @Override public void close() throws IOException {}
+    /** Flushes and closes host-side files (console output, pcap output, disk image). */
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        try {
+            uart.close();
+        } catch (UncheckedIOException e) {
+            failure = e.getCause();
+        }
+        try {
+            if (netOut != null) {
+                netOut.close();
+            }
+        } catch (IOException e) {
+            failure = failure == null ? e : failure;
+        }
+        ata.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
 }

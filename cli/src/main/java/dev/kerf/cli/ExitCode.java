@@ -1,0 +1,35 @@
+package dev.kerf.cli;
+
+/**
+ * kerf's own process exit codes (documented in docs/cli.md). They are all even on purpose:
+ * {@code kerf run} exits with the guest's debug-exit status, which is always odd
+ * ({@code (value << 1) | 1}), so a script can always tell who is speaking.
+ */
+public enum ExitCode {
+    /** The command did what was asked. */
+    OK(0),
+    /** The command line is wrong (unknown option, bad value); usage is printed. */
+    USAGE(2),
+    /** An input file is missing, unreadable or not what it should be (kernel, module, disk, pcap). */
+    BAD_INPUT(4),
+    /** The guest triple-faulted: a PC would reset; kerf stops and says where. */
+    GUEST_TRIPLE_FAULT(6),
+    /** The guest halted with nothing that could ever wake it. */
+    GUEST_HALTED(8),
+    /** {@code --max-insns} was reached before the guest exited. */
+    MAX_INSNS(10),
+    /** kerf itself failed (a bug): the message says so; --verbose shows the stack trace. */
+    INTERNAL(70),
+    /** Stopped by Ctrl-C / SIGINT (the shell convention 128 + 2). */
+    INTERRUPTED(130);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

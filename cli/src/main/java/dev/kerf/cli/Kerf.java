@@ -1,0 +1,61 @@
+package dev.kerf.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The {@code kerf} command: one subcommand class per verb ({@link RunCommand}, ...), one
+ * {@link ExceptionMapper}, one {@link ExitCode} enum.
+ */
+@Command(name = "kerf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Record/replay toolchain for a whole emulated 32-bit PC.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            " 0:success",
+            "odd:kerf run: the guest's debug-exit status",
+            " 2:bad command line",
+            " 4:bad input file (kernel, module, image)",
+            " 6:the guest triple-faulted",
+            " 8:the guest halted for good",
+            "10:--max-insns reached",
+            "70:internal error",
+            "130:interrupted (Ctrl-C)"})
+public final class Kerf implements Runnable {
+    @Mixin
+    GlobalOptions global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** {@code kerf} alone: say what to do. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try 'kerf run KERNEL')");
+    }
+
+    /** The fully wired command line reading and writing {@code io}. */
+    public static CommandLine commandLine(HostIo io) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cmd = new CommandLine(Kerf.class, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == RunCommand.class) return cls.cast(new RunCommand(io));
+                return defaults.create(cls);
+            }
+        });
+        Kerf kerf = cmd.getCommand();
+        ExceptionMapper mapper = new ExceptionMapper(kerf.global);
+        cmd.setOut(new java.io.PrintWriter(io.out(), true));
+        cmd.setErr(io.err());
+        cmd.setExecutionExceptionHandler(mapper);
+        cmd.setParameterExceptionHandler(mapper);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return cmd;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(HostIo.system()).execute(args));
+    }
+}

@@ -1,0 +1,394 @@
+package dev.kerf.emulator.cpu;
+
+import dev.kerf.emulator.cpu.decode.OpcodeTable;
+import dev.kerf.emulator.mmu.Mmu;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Decodes and executes one instruction: prefixes, opcode, ModRM/SIB/displacement and immediate
+ * (all driven by {@link OpcodeTable}), then hands over to {@link Dispatch}. Holds the decoded
+ * fields the instruction families read ({@link #rm}, {@link #ea}, {@link #imm}...), the
+ * instruction-fetch page cache and the operand access helpers. One instance per {@link Cpu}.
+ *
+ * <p>Fetch: the physical page of the current EIP is cached and bytes are read straight from the
+ * RAM array; the cache is dropped when the MMU generation or CPL changes, and re-checked on every
+ * page crossing (the tag is the linear page, so CS base changes are covered). No decoded
+ * instructions are cached, so self-modifying code needs no special care.
+ *
+ * <p>EIP protocol: {@code cpu.eip} is set to the next instruction after decoding and before
+ * execution, so relative branches and CALL see it; the run loop restores {@link #start} on a
+ * fault.
+ */
+final class Executor {
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    final Cpu cpu;
+    final int[] reg;
+    final SegmentCache[] seg;
+    final Mmu mmu;
+    private final byte[] ram;
+    /** Stands in for a fetch page outside RAM: an open bus reads all-ones. */
+    private final byte[] openBus = new byte[4096];
+
+    private int fetchTag = 1;           // linear page of the cached fetch page; 1 = none
+    private int fetchPhys;
+    private byte[] fetchArr;
+    private int fetchGen;
+    private int fetchCpl = -1;
+
+    /** Address of the instruction being executed, and ESP when it started. */
+    int start, startEsp;
+    /** Fetch position (offset in CS) while decoding. */
+    int ip;
+    private int csBase;
+
+    boolean o32, a32, lock;
+    /** Segment override (0..5) or -1. */
+    int segOvr;
+    /** 0, 0xF2 (REPNE) or 0xF3 (REP/REPE). */
+    int rep;
+
+    /** ModRM reg field; register number of the r/m operand, or -1 for memory. */
+    int regf, rm;
+    /** Memory operand: linear address, offset in its segment, segment index, base register (-1 none). */
+    int ea, eaOff, eaSeg, eaBase;
+    int imm, imm2;
+    /** Flags as they were before a read-modify-write of memory (see {@link #saveFlags()}). */
+    boolean flagsSaved;
+    private int savedBits, savedLazy, savedKind, savedOp1, savedOp2, savedRes, savedMask;
+
+    /** Scratch for POPA (no allocation on the execution path). */
+    final int[] scratch8 = new int[8];
+    /** REP iterations this step may retire (set by the run loop). */
+    long budget = 1;
+
+    Executor(Cpu cpu) {
+        this.cpu = cpu;
+        this.reg = cpu.reg;
+        this.seg = cpu.seg;
+        this.mmu = cpu.mmu;
+        this.ram = cpu.memory.array();
+        Arrays.fill(openBus, (byte) 0xFF);
+    }
+
+    /** Decodes and executes the instruction at CS:EIP. Throws CpuFault with state rewindable. */
+    void step() {
+        Cpu c = cpu;
+        int eip = c.eip;
+        start = eip;
+        ip = eip;
+        startEsp = reg[Cpu.ESP];
+        SegmentCache cs = seg[Cpu.CS];
+        csBase = cs.base;
+        if (mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage();
+        boolean big = (cs.access & 0x4000) != 0;
+        o32 = big;
+        a32 = big;
+        segOvr = -1;
+        rep = 0;
+        lock = false;
+        flagsSaved = false;
+        int op = fetch8();
+        long e = OpcodeTable.one(op);
+        while ((e & OpcodeTable.PREFIX) != 0) {
+            prefix(op, big);
+            op = fetch8();
+            e = OpcodeTable.one(op);
+        }
+        if (op == 0x0F) {
+            op = 0x100 | fetch8();
+            e = OpcodeTable.two(op & 0xFF);
+        }
+        if ((e & OpcodeTable.VALID) == 0) throw ud();
+        if ((e & OpcodeTable.MODRM) != 0) decodeModrm(e);
+        else if (lock) throw ud();
+        int kind = OpcodeTable.immKind(e);
+        if (kind != 0) fetchImmediate(kind);
+        if (ip - start > 15) throw CpuFault.withCode(Vectors.GP, 0);
+        c.eip = ip;
+        if (op < 0x100) Dispatch.oneByte(this, op);
+        else Dispatch.twoByte(this, op & 0xFF);
+    }
+
+    private void prefix(int op, boolean big) {
+        switch (op) {
+            case 0x66: o32 = !big; break;
+            case 0x67: a32 = !big; break;
+            case 0xF0: lock = true; break;
+            case 0xF2:
+            case 0xF3: rep = op; break;
+            case 0x26: segOvr = Cpu.ES; break;
+            case 0x2E: segOvr = Cpu.CS; break;
+            case 0x36: segOvr = Cpu.SS; break;
+            case 0x3E: segOvr = Cpu.DS; break;
+            case 0x64: segOvr = Cpu.FS; break;
+            default: segOvr = Cpu.GS; break;
+        }
+    }
+
+    private void fetchImmediate(int kind) {
+        switch (kind) {
+            case OpcodeTable.IMM_B: imm = fetch8(); break;
+            case OpcodeTable.IMM_SB: imm = (byte) fetch8(); break;
+            case OpcodeTable.IMM_W: imm = fetch16(); break;
+            case OpcodeTable.IMM_Z: imm = o32 ? fetch32() : fetch16(); break;
+            case OpcodeTable.IMM_MOFFS: imm = a32 ? fetch32() : fetch16(); break;
+            case OpcodeTable.IMM_PTR: imm = o32 ? fetch32() : fetch16(); imm2 = fetch16(); break;
+            case OpcodeTable.IMM_ENTER: imm = fetch16(); imm2 = fetch8(); break;
+            case OpcodeTable.IMM_GRP3B: if (regf < 2) imm = fetch8(); break;
+            case OpcodeTable.IMM_GRP3Z: if (regf < 2) imm = o32 ? fetch32() : fetch16(); break;
+            default: throw new IllegalStateException("opcode table has immediate kind " + kind);
+        }
+    }
+
+    // ---------------------------------------------------------------- ModRM
+
+    private void decodeModrm(long e) {
+        int m = fetch8();
+        int r = (m >> 3) & 7;
+        regf = r;
+        if (!OpcodeTable.regValid(e, r)) throw ud();
+        if ((m >>> 6) == 3 || (e & OpcodeTable.FORCE_REG) != 0) {
+            rm = m & 7;
+            if (lock || OpcodeTable.needsMemory(e, r)) throw ud();
+            return;
+        }
+        rm = -1;
+        if (OpcodeTable.needsRegister(e, r) || (lock && !OpcodeTable.lockable(e, r))) throw ud();
+        if (a32) address32(m);
+        else address16(m);
+    }
+
+    private void address32(int m) {
+        int mod = m >>> 6, r = m & 7;
+        int off, sreg = Cpu.DS, base = -1;
+        if (r == 4) {
+            int sib = fetch8();
+            int b = sib & 7, idx = (sib >> 3) & 7;
+            if (b == 5 && mod == 0) {
+                off = fetch32();
+            } else {
+                off = reg[b];
+                base = b;
+                if (b == 4 || b == 5) sreg = Cpu.SS;
+            }
+            if (idx != 4) off += reg[idx] << (sib >>> 6);
+        } else if (r == 5 && mod == 0) {
+            off = fetch32();
+        } else {
+            off = reg[r];
+            base = r;
+            if (r == 5) sreg = Cpu.SS;
+        }
+        if (mod == 1) off += (byte) fetch8();
+        else if (mod == 2) off += fetch32();
+        eaBase = base;
+        setEa(segOvr >= 0 ? segOvr : sreg, off);
+    }
+
+    private void address16(int m) {
+        int mod = m >>> 6, r = m & 7;
+        int off, sreg = Cpu.DS;
+        switch (r) {
+            case 0: off = reg[Cpu.EBX] + reg[Cpu.ESI]; break;
+            case 1: off = reg[Cpu.EBX] + reg[Cpu.EDI]; break;
+            case 2: off = reg[Cpu.EBP] + reg[Cpu.ESI]; sreg = Cpu.SS; break;
+            case 3: off = reg[Cpu.EBP] + reg[Cpu.EDI]; sreg = Cpu.SS; break;
+            case 4: off = reg[Cpu.ESI]; break;
+            case 5: off = reg[Cpu.EDI]; break;
+            case 6:
+                if (mod == 0) off = fetch16();
+                else { off = reg[Cpu.EBP]; sreg = Cpu.SS; }
+                break;
+            default: off = reg[Cpu.EBX]; break;
+        }
+        if (mod == 1) off += (byte) fetch8();
+        else if (mod == 2) off += fetch16();
+        eaBase = -1;
+        setEa(segOvr >= 0 ? segOvr : sreg, off & 0xFFFF);
+    }
+
+    /**
+     * Sets the memory operand to {@code off} in segment {@code sreg}. Limit check: only the first
+     * byte, and only for segments that are not flat (limit 0xFFFFFFFF skips it).
+     */
+    void setEa(int sreg, int off) {
+        SegmentCache s = seg[sreg];
+        if (s.limit != -1) checkLimit(s, sreg, off);
+        eaSeg = sreg;
+        eaOff = off;
+        ea = s.base + off;
+    }
+
+    private static void checkLimit(SegmentCache s, int sreg, int off) {
+        boolean expandDown = (s.access & 0x1C) == 0x14;
+        boolean bad = expandDown ? Integer.compareUnsigned(off, s.limit) <= 0
+                : Integer.compareUnsigned(off, s.limit) > 0;
+        if (bad) throw CpuFault.withCode(sreg == Cpu.SS ? Vectors.SS : Vectors.GP, 0);
+    }
+
+    /** Segment for DS-default accesses (string sources, XLAT, moffs) after overrides. */
+    int dataSeg() {
+        return segOvr >= 0 ? segOvr : Cpu.DS;
+    }
+
+    // ---------------------------------------------------------------- fetch
+
+    private void dropFetchPage() {
+        fetchTag = 1;
+        fetchGen = mmu.generation();
+        fetchCpl = cpu.cpl;
+    }
+
+    private void loadFetchPage(int lin) {
+        int page = lin & 0xFFFFF000;
+        int phys = mmu.translateFetch(page) & 0xFFFFF000;
+        if (phys >= 0 && phys <= ram.length - 4096) {
+            fetchArr = ram;
+            fetchPhys = phys;
+        } else {
+            fetchArr = openBus;
+            fetchPhys = 0;
+        }
+        fetchTag = page;
+    }
+
+    int fetch8() {
+        int lin = csBase + ip;
+        if ((lin & 0xFFFFF000) != fetchTag) loadFetchPage(lin);
+        ip++;
+        return fetchArr[fetchPhys + (lin & 0xFFF)] & 0xFF;
+    }
+
+    int fetch16() {
+        int lo = fetch8();
+        return lo | fetch8() << 8;
+    }
+
+    int fetch32() {
+        int lin = csBase + ip;
+        if ((lin & 0xFFFFF000) == fetchTag && (lin & 0xFFF) <= 0xFFC) {
+            ip += 4;
+            return (int) I32.get(fetchArr, fetchPhys + (lin & 0xFFF));
+        }
+        int b0 = fetch8(), b1 = fetch8(), b2 = fetch8();
+        return b0 | b1 << 8 | b2 << 16 | fetch8() << 24;
+    }
+
+    // ---------------------------------------------------------------- operands
+    // Sizes are given as masks: 0xFF, 0xFFFF or -1 (32 bits). Values returned are masked.
+
+    int opMask() {
+        return o32 ? -1 : 0xFFFF;
+    }
+
+    int reg8(int i) {
+        return i < 4 ? reg[i] & 0xFF : (reg[i - 4] >>> 8) & 0xFF;
+    }
+
+    void setReg8(int i, int v) {
+        if (i < 4) reg[i] = (reg[i] & 0xFFFFFF00) | (v & 0xFF);
+        else reg[i - 4] = (reg[i - 4] & 0xFFFF00FF) | ((v & 0xFF) << 8);
+    }
+
+    int regv(int mask, int i) {
+        return mask == 0xFF ? reg8(i) : reg[i] & mask;
+    }
+
+    void setRegv(int mask, int i, int v) {
+        if (mask == -1) reg[i] = v;
+        else if (mask == 0xFFFF) reg[i] = (reg[i] & 0xFFFF0000) | (v & 0xFFFF);
+        else setReg8(i, v);
+    }
+
+    int readMem(int mask, int lin) {
+        if (mask == -1) return mmu.read32(lin);
+        return mask == 0xFFFF ? mmu.read16(lin) : mmu.read8(lin);
+    }
+
+    void writeMem(int mask, int lin, int v) {
+        if (mask == -1) mmu.write32(lin, v);
+        else if (mask == 0xFFFF) mmu.write16(lin, v);
+        else mmu.write8(lin, v);
+    }
+
+    int rmv(int mask) {
+        return rm >= 0 ? regv(mask, rm) : readMem(mask, ea);
+    }
+
+    void setRmv(int mask, int v) {
+        if (rm >= 0) setRegv(mask, rm, v);
+        else writeMem(mask, ea, v);
+    }
+
+    int rm32() {
+        return rm >= 0 ? reg[rm] : mmu.read32(ea);
+    }
+
+    void setRm32(int v) {
+        if (rm >= 0) reg[rm] = v;
+        else mmu.write32(ea, v);
+    }
+
+    int rm16() {
+        return rm >= 0 ? reg[rm] & 0xFFFF : mmu.read16(ea);
+    }
+
+    int rm8() {
+        return rm >= 0 ? reg8(rm) : mmu.read8(ea);
+    }
+
+    // ---------------------------------------------------------------- fault rollback
+
+    /**
+     * Called before an instruction that sets flags and then writes memory (which may #PF):
+     * {@link #restoreFlags()} puts them back if it faults, so the restart sees the old flags.
+     */
+    void saveFlags() {
+        Cpu c = cpu;
+        savedBits = c.flagBits;
+        savedLazy = c.lazyMask;
+        savedKind = c.fKind;
+        savedOp1 = c.fOp1;
+        savedOp2 = c.fOp2;
+        savedRes = c.fRes;
+        savedMask = c.fMask;
+        flagsSaved = true;
+    }
+
+    void restoreFlags() {
+        if (!flagsSaved) return;
+        Cpu c = cpu;
+        c.flagBits = savedBits;
+        c.lazyMask = savedLazy;
+        c.fKind = savedKind;
+        c.fOp1 = savedOp1;
+        c.fOp2 = savedOp2;
+        c.fRes = savedRes;
+        c.fMask = savedMask;
+        flagsSaved = false;
+    }
+
+    // ---------------------------------------------------------------- privilege
+
+    int iopl() {
+        return (cpu.flagBits >> 12) & 3;
+    }
+
+    /** #GP(0) unless CPL 0 (system instructions, HLT). */
+    void requireCpl0() {
+        if (cpu.cpl != 0) throw CpuFault.withCode(Vectors.GP, 0);
+    }
+
+    /** #GP(0) if CPL > IOPL (CLI, STI, IN, OUT, INS, OUTS). */
+    void requireIopl() {
+        if (cpu.cpl > iopl()) throw CpuFault.withCode(Vectors.GP, 0);
+    }
+
+    static CpuFault ud() {
+        return CpuFault.of(Vectors.UD);
+    }
+}

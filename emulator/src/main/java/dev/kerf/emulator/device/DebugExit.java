@@ -1,0 +1,31 @@
+package dev.kerf.emulator.device;
+
+/**
+ * QEMU's isa-debug-exit at 0xF4 (iosize 4): a write of value v of any size to any of its ports
+ * asks the machine to stop with exit status {@code (v << 1) | 1}. Reads return all-ones.
+ */
+public final class DebugExit implements IoDevice {
+    private boolean requested;
+    private int status;
+
+    @Override
+    public int read(int port, int size) {
+        return IoBus.allOnes(size);
+    }
+
+    @Override
+    public void write(int port, int size, int value) {
+        if (!requested) {
+            requested = true;
+            status = (value << 1) | 1;
+        }
+    }
+
+    public boolean exitRequested() {
+        return requested;
+    }
+
+    public int exitStatus() {
+        return status;
+    }
+}

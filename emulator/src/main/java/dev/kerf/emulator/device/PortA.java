@@ -1,0 +1,20 @@
+package dev.kerf.emulator.device;
+
+/**
+ * Port 0x92, "system control port A" (fast A20 gate). The kerf PC has no address-line-20 masking
+ * (it starts in protected mode with A20 on): the register reads back what was written except that
+ * bit 1 (A20) always reads 1; bit 0 (fast reset) is ignored.
+ */
+public final class PortA implements IoDevice {
+    private int value = 0x02; // A20 enabled
+
+    @Override
+    public int read(int port, int size) {
+        return value;
+    }
+
+    @Override
+    public void write(int port, int size, int value) {
+        this.value = (value & 0xFE) | 0x02;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.kerf.emulator.device;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Deterministic console input for a virtual clock: bytes are read synchronously on the machine
+ * thread (a blocking read is fine, virtual time stands still meanwhile) and delivered at most one
+ * per call, at least {@link #BYTE_NANOS} of clock time apart, starting {@link #BYTE_NANOS} after
+ * machine start. So the same input bytes land at the same instructions on every run. Before a
+ * read that may block, {@code beforeBlock} runs (the UART flushes its output so a prompt shows).
+ */
+final class VirtualSerialInput implements SerialInput {
+    private final InputStream in;
+    private final Runnable beforeBlock;
+    private long nextDue = BYTE_NANOS;
+    private boolean eof;
+
+    VirtualSerialInput(InputStream in, Runnable beforeBlock) {
+        this.in = in;
+        this.beforeBlock = beforeBlock;
+    }
+
+    @Override
+    public int next(long nanos) {
+        if (eof || nanos < nextDue) {
+            return -1;
+        }
+        int b;
+        try {
+            if (in.available() <= 0) {
+                beforeBlock.run();
+            }
+            b = in.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException("console input failed: " + e.getMessage(), e);
+        }
+        if (b < 0) {
+            eof = true;
+            return -1;
+        }
+        nextDue = Math.max(nextDue, nanos) + BYTE_NANOS;
+        return b;
+    }
+
+    @Override
+    public long nextDeadlineNanos() {
+        return eof ? Long.MAX_VALUE : nextDue;
+    }
+}

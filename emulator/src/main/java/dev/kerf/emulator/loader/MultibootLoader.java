@@ -1,0 +1,60 @@
+package dev.kerf.emulator.loader;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.machine.BootException;
+import dev.kerf.emulator.machine.MachineConfig;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Boots a Multiboot v1 kernel the way {@code qemu-system-i386 -kernel K -initrd M -append A}
+ * does: loads the kernel (ELF, or the header's a.out-kludge addresses), places the modules
+ * page-aligned after it, writes the info struct and memory map, and sets the CPU state of
+ * {@link BootCpuState}. Like QEMU, the guest's command line starts with the kernel's file name,
+ * and each module's string is its file name followed by its own command line.
+ */
+public final class MultibootLoader {
+    private MultibootLoader() {}
+
+    /** Loads {@code config}'s kernel and modules into {@code cpu.memory} and prepares {@code cpu}. */
+    public static void boot(MachineConfig config, Cpu cpu) throws IOException {
+        int ram = cpu.memory.size();
+        String kernelName = config.kernel().toString();
+        byte[] kernelBytes = read(config.kernel(), "kernel", ram);
+        List<BootModule> modules = new ArrayList<>();
+        for (MachineConfig.Module m : config.modules()) {
+            String name = m.file().toString();
+            String cmdline = m.cmdline() == null || m.cmdline().isEmpty() ? "" : " " + m.cmdline();
+            modules.add(new BootModule(name, read(m.file(), "module", ram), name + cmdline));
+        }
+        KernelImage kernel = KernelImage.load(kernelName, kernelBytes, cpu.memory);
+        String cmdline = kernelName + " " + (config.cmdline() == null ? "" : config.cmdline());
+        int info = new MultibootInfoWriter(cpu.memory).write(kernel.end(), cmdline, modules);
+        BootCpuState.enter(cpu, (int) kernel.entry(), info);
+    }
+
+    /** Reads a whole file, refusing one larger than RAM before allocating for it. */
+    static byte[] read(Path file, String what, int ramBytes) throws IOException {
+        try {
+            if (Files.isDirectory(file)) {
+                throw new BootException(file + ": is a directory, not a " + what + " file");
+            }
+            long size = Files.size(file);
+            if (size > ramBytes) {
+                throw new BootException(String.format("%s %s (%d bytes) does not fit in RAM (%d MiB; see --mem)",
+                        what, file, size, ramBytes >> 20));
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new BootException(file + ": no such " + what + " file");
+        } catch (AccessDeniedException e) {
+            throw new BootException(file + ": permission denied");
+        }
+    }
+}
