@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Guest MIPS of kerf and qemu-system-i386 (TCG) on the same guest images, in one run.
+# Usage: bench/run.sh [--reps N] [--scale F] [--only loop,memory,pit]
+# Builds the benchmark guests (examples/bench) and the bench jar, then prints the table that
+# docs/benchmarks.md quotes. Not a test: numbers depend on the machine and its load.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+make -s -C "$root/examples/bench"
+(cd "$root" && mvn -B -q -o -Pbench -pl bench -am package -DskipTests)
+exec java -Xss8m -jar "$root/bench/target/kerf-bench.jar" --root "$root" "$@"

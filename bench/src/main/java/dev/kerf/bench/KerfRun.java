@@ -1,0 +1,37 @@
+package dev.kerf.bench;
+
+import dev.kerf.emulator.machine.Machine;
+import dev.kerf.emulator.machine.MachineConfig;
+import dev.kerf.emulator.machine.RunResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Runs a guest in kerf with the virtual clock and times {@code Machine.run()} (boot excluded). */
+final class KerfRun {
+    private static final int RAM = 128 << 20;
+
+    /** Instructions retired, wall time of the run, and what the guest printed. */
+    record Sample(long icount, long nanos, String console, RunResult result) {
+        double mips() {
+            return icount * 1000.0 / nanos;
+        }
+    }
+
+    private KerfRun() {}
+
+    static Sample run(Path kernel, String cmdline) throws IOException {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        MachineConfig config = new MachineConfig(kernel, cmdline, List.of(), RAM, true, null, null, null, 0, null, console);
+        try (Machine machine = Machine.boot(config)) {
+            long t0 = System.nanoTime();
+            RunResult result = machine.run();
+            long nanos = System.nanoTime() - t0;
+            if (result.reason() != RunResult.Reason.EXIT)
+                throw new IllegalStateException(kernel.getFileName() + " under kerf ended with " + result);
+            return new Sample(result.icount(), nanos, console.toString(StandardCharsets.ISO_8859_1), result);
+        }
+    }
+}
