@@ -62,15 +62,15 @@ public final class Uart16550 implements IoDevice {
             }
             receive(b, nanos);
         }
-        if (rxCount > 0 && !timeoutPending && nanos >= timeoutAt) {
-            timeoutPending = true;
+        if (fifoEnabled() && rxCount > 0 && !timeoutPending && nanos >= timeoutAt) {
+            timeoutPending = true; // character timeout exists in FIFO mode only
         }
         updateIrq();
     }
 
     public long nextDeadlineNanos() {
         long deadline = rxCount < rxCapacity() ? input.nextDeadlineNanos() : Long.MAX_VALUE;
-        if (rxCount > 0 && !timeoutPending && (ier & 0x01) != 0) {
+        if (fifoEnabled() && rxCount > 0 && !timeoutPending && (ier & 0x01) != 0) {
             deadline = Math.min(deadline, timeoutAt);
         }
         return deadline;
@@ -145,8 +145,12 @@ public final class Uart16550 implements IoDevice {
         return divisor;
     }
 
+    private boolean fifoEnabled() {
+        return (fcr & 0x01) != 0;
+    }
+
     private int rxCapacity() {
-        return (fcr & 0x01) != 0 ? FIFO_SIZE : 1;
+        return fifoEnabled() ? FIFO_SIZE : 1;
     }
 
     private void receive(int b, long nanos) {
