@@ -3,7 +3,6 @@ package dev.kerf.emulator.device;
 import dev.kerf.emulator.cpu.CpuBus;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The kerf PC's chipset and devices as the CPU sees them (design §2): port routing, the PIC pair
@@ -150,11 +149,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        try {
-            uart.close();
-        } catch (UncheckedIOException e) {
-            failure = e.getCause();
-        }
+        uart.close();
         try {
             if (netOut != null) {
                 netOut.close();

@@ -163,6 +163,22 @@ class Uart16550Test {
     }
 
     @Test
+    void brokenConsoleOutputIsDroppedQuietly() {
+        java.io.OutputStream closed = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        Uart16550 piped = new Uart16550(clock, irq, closed);
+        piped.write(COM1, 1, 'a');
+        piped.write(COM1, 1, '\n');
+        piped.write(COM1, 1, 'b');
+        piped.close();
+        assertThat(piped.read(COM1 + 5, 1) & 0x60).isEqualTo(0x60);
+    }
+
+    @Test
     void scratchRegisterHoldsAByte() {
         uart.write(COM1 + 7, 1, 0x5A);
         assertThat(uart.read(COM1 + 7, 1)).isEqualTo(0x5A);
