@@ -1,7 +1,6 @@
 package dev.kerf.emulator.device;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * An NE2000-compatible ISA NIC (DP8390 core) at 0x300, IRQ9, behaving like QEMU's ne2k_isa.
@@ -47,6 +46,7 @@ public final class Ne2000 implements IoDevice {
     private final int[] par = new int[6];
     private final int[] mar = new int[8];
     private boolean overflowSignalled;
+    private IOException captureError;
 
     /**
      * @param input      frames to receive (NetInput.empty() for none)
@@ -91,6 +91,11 @@ public final class Ne2000 implements IoDevice {
             input.consume();
             receive(frame.data());
         }
+    }
+
+    /** The first failure writing the output capture, or null. */
+    IOException captureError() {
+        return captureError;
     }
 
     /** When the next frame is due, unless it is waiting for the guest (stopped NIC or full ring). */
@@ -203,11 +208,11 @@ public final class Ne2000 implements IoDevice {
         if (index >= RAM_END) {
             index -= RAM_END - RAM_START;
         }
-        if (output != null && index >= RAM_START && index + tbcr <= RAM_END) {
+        if (output != null && captureError == null && index >= RAM_START && index + tbcr <= RAM_END) {
             try {
                 output.write(epochNanos + clock.nanos(), mem, index, tbcr);
             } catch (IOException e) {
-                throw new UncheckedIOException("writing the network capture failed: " + e.getMessage(), e);
+                captureError = e; // reported when the platform closes; the guest's send still succeeds
             }
         }
         tsr = 0x01; // PTX

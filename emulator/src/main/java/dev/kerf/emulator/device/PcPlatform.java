@@ -148,8 +148,9 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     /** Flushes and closes host-side files (console output, pcap output, disk image). */
     @Override
     public void close() throws IOException {
-        IOException failure = null;
         uart.close();
+        IOException failure = nic.captureError() == null ? null
+                : new IOException("writing the network capture failed: " + nic.captureError().getMessage(), nic.captureError());
         try {
             if (netOut != null) {
                 netOut.close();
