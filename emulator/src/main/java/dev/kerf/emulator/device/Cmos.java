@@ -137,6 +137,7 @@ public final class Cmos implements IoDevice {
     }
 
     private int readStatusC() {
+        poll(clock.nanos()); // events that passed since the last poll belong to this read
         boolean pending = (flags & ram[STATUS_B] & (PIE | UIE)) != 0;
         int value = flags | (pending ? IRQF : 0);
         flags = 0;

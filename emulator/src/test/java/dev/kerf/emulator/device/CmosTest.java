@@ -95,6 +95,9 @@ class CmosTest {
         cmos.poll(1_000_000_000L);
         assertThat(irq8.level).isTrue();
         assertThat(reg(0x0C)).isEqualTo(0x90);
+        clock.now = 5_500_000_000L; // read late without a poll: the events fold into this read
+        assertThat(reg(0x0C)).isEqualTo(0x90);
+        assertThat(cmos.nextDeadlineNanos()).isEqualTo(6_000_000_000L);
     }
 
     @Test
