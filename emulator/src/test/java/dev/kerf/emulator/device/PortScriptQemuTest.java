@@ -48,7 +48,7 @@ class PortScriptQemuTest {
         List<String> qemu = runQemu(kernel, module, disk, qemuPcap);
         Path kerfPcap = dir.resolve("kerf.pcap");
         Path kerfNetIn = dir.resolve("kerf-in.pcap");
-        List<PcapFrame> receivedByQemu = framesTo(qemuPcap, Ne2000.MAC);
+        List<PcapFrame> receivedByQemu = framesTo(qemuPcap, Ne2000.macAddress());
         assertThat(receivedByQemu).as("QEMU's gateway answered the ARP request").isNotEmpty();
         try (PcapWriter writer = new PcapWriter(kerfNetIn)) {
             for (PcapFrame f : receivedByQemu) {
@@ -70,7 +70,7 @@ class PortScriptQemuTest {
         }
         assertThat(mismatches).isEmpty();
         assertThat(Files.readAllBytes(kerfDisk)).isEqualTo(Files.readAllBytes(disk));
-        List<PcapFrame> sentByQemu = framesFrom(qemuPcap, Ne2000.MAC);
+        List<PcapFrame> sentByQemu = framesFrom(qemuPcap, Ne2000.macAddress());
         List<PcapFrame> sentByKerf = PcapReader.readAll(kerfPcap);
         assertThat(sentByKerf).hasSize(2).hasSameSizeAs(sentByQemu);
         for (int i = 0; i < sentByKerf.size(); i++) {
