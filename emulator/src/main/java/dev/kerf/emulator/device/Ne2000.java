@@ -1,7 +1,6 @@
 package dev.kerf.emulator.device;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * An NE2000-compatible ISA NIC (DP8390 core) at 0x300, IRQ9, behaving like QEMU's ne2k_isa.
@@ -9,7 +8,9 @@ import java.io.UncheckedIOException;
  * <p>Where QEMU departs from the datasheet, QEMU wins (it is the oracle guests are tested on):
  * PROM bytes 12-23 repeat MAC bytes 3-5 four times each, page 2 reads only PSTART/PSTOP (the rest
  * read 0), page 0 offsets 0x0A/0x0B read the RTL8029 ID 'P' 'C', the receive header's length
- * excludes the CRC. PortScriptQemuTest checks this against qemu-system-i386.
+ * excludes the CRC. PortScriptQemuTest checks this against qemu-system-i386. One deliberate
+ * difference: CR reads 0x21 (stopped) at power-on and after a reset, as the datasheet says;
+ * QEMU's reads 0 at power-on.
  *
  * <p>Ports: base+0x00..0x0F the DP8390 registers (pages 0-2 selected by CR bits 6-7; byte access
  * only, wider accesses read all-ones), base+0x10 the remote-DMA data port (8 or 16 bits per access
@@ -33,7 +34,12 @@ public final class Ne2000 implements IoDevice {
     private static final int MAX_FRAME = 1514;
     private static final int CR_STP = 0x01, CR_TXP = 0x04, CR_RREAD = 0x08, CR_RWRITE = 0x10;
     private static final int ISR_PRX = 0x01, ISR_PTX = 0x02, ISR_OVW = 0x10, ISR_RDC = 0x40, ISR_RST = 0x80;
-    static final byte[] MAC = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    private static final byte[] MAC = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+
+    /** The NIC's MAC address (QEMU's default), a fresh copy. */
+    public static byte[] macAddress() {
+        return MAC.clone();
+    }
 
     private final Clock clock;
     private final IrqLine irq;
@@ -47,6 +53,7 @@ public final class Ne2000 implements IoDevice {
     private final int[] par = new int[6];
     private final int[] mar = new int[8];
     private boolean overflowSignalled;
+    private IOException captureError;
 
     /**
      * @param input      frames to receive (NetInput.empty() for none)
@@ -91,6 +98,11 @@ public final class Ne2000 implements IoDevice {
             input.consume();
             receive(frame.data());
         }
+    }
+
+    /** The first failure writing the output capture, or null. */
+    IOException captureError() {
+        return captureError;
     }
 
     /** When the next frame is due, unless it is waiting for the guest (stopped NIC or full ring). */
@@ -203,11 +215,11 @@ public final class Ne2000 implements IoDevice {
         if (index >= RAM_END) {
             index -= RAM_END - RAM_START;
         }
-        if (output != null && index >= RAM_START && index + tbcr <= RAM_END) {
+        if (output != null && captureError == null && index >= RAM_START && index + tbcr <= RAM_END) {
             try {
                 output.write(epochNanos + clock.nanos(), mem, index, tbcr);
             } catch (IOException e) {
-                throw new UncheckedIOException("writing the network capture failed: " + e.getMessage(), e);
+                captureError = e; // reported when the platform closes; the guest's send still succeeds
             }
         }
         tsr = 0x01; // PTX

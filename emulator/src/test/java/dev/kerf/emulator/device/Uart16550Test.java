@@ -106,6 +106,7 @@ class Uart16550Test {
         // FIFO off: one byte holding register, the second byte waits for room
         clock.now = 10 * SerialInput.BYTE_NANOS;
         uart.poll(clock.now);
+        assertThat(uart.read(COM1 + 2, 1)).isEqualTo(0x04); // no character timeout without FIFOs
         assertThat(uart.read(COM1, 1)).isEqualTo('o');
         assertThat(irq.level).isFalse();
         assertThat(uart.nextDeadlineNanos()).isEqualTo(2 * SerialInput.BYTE_NANOS);
@@ -159,6 +160,22 @@ class Uart16550Test {
         hostUart.poll(host.nanos());
         assertThat(hostUart.read(COM1, 1)).isEqualTo('k');
         typist.close();
+    }
+
+    @Test
+    void brokenConsoleOutputIsDroppedQuietly() {
+        java.io.OutputStream closed = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        Uart16550 piped = new Uart16550(clock, irq, closed);
+        piped.write(COM1, 1, 'a');
+        piped.write(COM1, 1, '\n');
+        piped.write(COM1, 1, 'b');
+        piped.close();
+        assertThat(piped.read(COM1 + 5, 1) & 0x60).isEqualTo(0x60);
     }
 
     @Test
