@@ -33,7 +33,8 @@ public final class CpuLoopBench {
         Cpu cpu = new Cpu(ram, bus);
         for (int i = 0; i < 6; i++) cpu.seg[i].set(0x10, 0, 0xFFFFFFFF, 0x4C93);
         cpu.seg[Cpu.CS].set(0x08, 0, 0xFFFFFFFF, 0x4C9B);
-        byte[] code = java.util.HexFormat.of().parseHex(LOOP);
+        String program = args.length > 1 && args[1].equals("nop") ? "90".repeat(100) + "eb9a" : LOOP;
+        byte[] code = java.util.HexFormat.of().parseHex(program);
         ram.load(0x1000, code, 0, code.length);
         cpu.eip = 0x1000;
         cpu.reg[Cpu.ESP] = 0x80000;

@@ -39,6 +39,9 @@ public final class PcapReader implements AutoCloseable {
 
     public PcapReader(Path file) throws IOException {
         this.file = file;
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IOException(file + ": no such readable pcap file");
+        }
         this.in = new BufferedInputStream(Files.newInputStream(file));
         try {
             ByteBuffer header = readExactly(GLOBAL_HEADER, "global header");

@@ -43,7 +43,7 @@ final class CpuRig {
 
     /** Executes one instruction directly, letting a CpuFault escape to the test. */
     void step() {
-        cpu.exec.budget = 1;
+        cpu.exec.limit = cpu.icount + 1;
         cpu.exec.step();
         cpu.icount++;
     }

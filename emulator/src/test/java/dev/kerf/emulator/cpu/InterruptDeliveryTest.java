@@ -252,4 +252,42 @@ class InterruptDeliveryTest {
         assertThat(InterruptDelivery.deliverFault(cpu, e)).isFalse();
         assertThat(cpu.cpl).isEqualTo(3);
     }
+
+    @Test
+    void sixteenBitGatePushesAWordFrameAndIret16Returns() {
+        f.gate(0x41, KCODE, 0x12345678, 0x6, 0, true); // 16-bit interrupt gate: offset 0x5678
+        cpu.eip = 0xABCD;
+        cpu.setEflags(0x10202);
+        assertThat(InterruptDelivery.deliver(cpu, 0x41, InterruptDelivery.EXTERNAL, false, 0)).isTrue();
+        assertThat(cpu.eip).isEqualTo(0x5678);
+        assertThat(cpu.reg[Cpu.ESP]).isEqualTo(KERNEL_STACK_TOP - 6);
+        assertThat(cpu.memory.read16(KERNEL_STACK_TOP - 6)).isEqualTo(0xABCD);
+        assertThat(cpu.memory.read16(KERNEL_STACK_TOP - 4)).isEqualTo(KCODE);
+        assertThat(cpu.memory.read16(KERNEL_STACK_TOP - 2)).isEqualTo(0x0202);
+        assertThat(cpu.getEflags() & 0x10200).as("IF and RF cleared").isZero();
+
+        InterruptDelivery.iret(cpu, false);
+        assertThat(cpu.eip).isEqualTo(0xABCD);
+        assertThat(cpu.reg[Cpu.ESP]).isEqualTo(KERNEL_STACK_TOP);
+        assertThat(cpu.getEflags() & 0x200).isEqualTo(0x200);
+    }
+
+    @Test
+    void conformingHandlerRunsAtTheInterruptedLevel() {
+        f.gate(0x42, CONFORMING, 0xD400, 0xE, 3, true);
+        f.ring3(0x2000, 0x3000);
+        assertThat(InterruptDelivery.deliver(cpu, 0x42, InterruptDelivery.SOFTWARE, false, 0)).isTrue();
+        assertThat(cpu.cpl).isEqualTo(3);
+        assertThat(cpu.seg[Cpu.CS].selector).isEqualTo(CONFORMING | 3);
+        assertThat(cpu.reg[Cpu.ESP]).as("no stack switch").isEqualTo(0x3000 - 12);
+    }
+
+    @Test
+    void gateOffsetBeyondTheCodeLimitIsGp() {
+        f.descriptor(GDT, 0x50, 0, 0xFFF, 0x409B); // byte-granular code, limit 0xFFF
+        f.gate(0x43, 0x50, 0x1000, 0xE, 0, true);
+        assertThat(InterruptDelivery.deliver(cpu, 0x43, InterruptDelivery.EXTERNAL, false, 0)).isTrue();
+        assertThat(cpu.eip).isEqualTo(handler(Vectors.GP));
+        assertThat(f.stack32(0)).as("#GP(EXT)").isEqualTo(1);
+    }
 }

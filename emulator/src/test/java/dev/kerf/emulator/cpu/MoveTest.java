@@ -63,6 +63,15 @@ class MoveTest {
     }
 
     @Test
+    void leaIsNotLimitChecked() {
+        rig.cpu.seg[Cpu.DS].set(0x18, 0, 0xFFF, 0x4093);
+        rig.code("8d0500200000" + "8b0500200000"); // lea eax, [0x2000]; mov eax, [0x2000]
+        rig.run(1);
+        assertThat(r[Cpu.EAX]).isEqualTo(0x2000);
+        assertThat(rig.fault().vector).isEqualTo(Vectors.GP);
+    }
+
+    @Test
     void movzxMovsx() {
         rig.code("0fb60500200000" + "0fbf0500200000" + "660fb6c3"); // movzx eax,byte; movsx eax,word; movzx ax,bl
         rig.ram.write32(0x2000, 0x8081);
