@@ -409,7 +409,14 @@ final class Executor {
         if (cpu.cpl != 0) throw CpuFault.withCode(Vectors.GP, 0);
     }
 
-    /** #GP(0) if CPL > IOPL (CLI, STI, IN, OUT, INS, OUTS). */
+    /** IN/OUT/INS/OUTS: allowed at CPL <= IOPL, else only if the TSS I/O bitmap clears every byte's bit; #GP(0) otherwise. */
+    void requireIo(int port, int size) {
+        if (cpu.cpl > iopl() && !TaskStateSegment.ioPermitted(cpu, port, size)) {
+            throw CpuFault.withCode(Vectors.GP, 0);
+        }
+    }
+
+    /** #GP(0) if CPL > IOPL (CLI, STI). */
     void requireIopl() {
         if (cpu.cpl > iopl()) throw CpuFault.withCode(Vectors.GP, 0);
     }
