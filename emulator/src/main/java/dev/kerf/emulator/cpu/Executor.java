@@ -58,8 +58,8 @@ final class Executor {
 
     /** ModRM reg field; register number of the r/m operand, or -1 for memory. */
     int regf, rm;
-    /** Memory operand: linear address, offset in its segment, segment index, base register (-1 none). */
-    int ea, eaOff, eaSeg, eaBase;
+    /** Memory operand: linear address, offset in its segment, base register (-1 none). */
+    int ea, eaOff, eaBase;
     int imm, imm2;
     /** Opcode table entry of the current instruction. */
     private long entry;
@@ -239,7 +239,6 @@ final class Executor {
     void setEa(int sreg, int off) {
         SegmentCache s = seg[sreg];
         if (s.limit != -1 && (entry & OpcodeTable.ADDRESS_ONLY) == 0) checkLimit(s, sreg, off);
-        eaSeg = sreg;
         eaOff = off;
         ea = s.base + off;
     }
@@ -409,7 +408,14 @@ final class Executor {
         if (cpu.cpl != 0) throw CpuFault.withCode(Vectors.GP, 0);
     }
 
-    /** #GP(0) if CPL > IOPL (CLI, STI, IN, OUT, INS, OUTS). */
+    /** IN/OUT/INS/OUTS: allowed at CPL <= IOPL, else only if the TSS I/O bitmap clears every byte's bit; #GP(0) otherwise. */
+    void requireIo(int port, int size) {
+        if (cpu.cpl > iopl() && !TaskStateSegment.ioPermitted(cpu, port, size)) {
+            throw CpuFault.withCode(Vectors.GP, 0);
+        }
+    }
+
+    /** #GP(0) if CPL > IOPL (CLI, STI). */
     void requireIopl() {
         if (cpu.cpl > iopl()) throw CpuFault.withCode(Vectors.GP, 0);
     }

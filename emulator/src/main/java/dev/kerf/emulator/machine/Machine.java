@@ -29,6 +29,7 @@ public final class Machine implements AutoCloseable {
     static final long HOST_SLICE = 200_000;
     /** Fixed RTC start for the virtual clock (2026-01-01T00:00:00Z), so runs repeat. */
     static final long VIRTUAL_EPOCH_SECONDS = 1_767_225_600L;
+    private static final int IF = 1 << 9;
 
     private final MachineConfig config;
     private final MachineBus bus;
@@ -97,8 +98,6 @@ public final class Machine implements AutoCloseable {
             platform.poll();
         }
     }
-
-    private static final int IF = 1 << 9;
 
     /**
      * The icount at which the CPU must come back so devices can be polled. A port access that

@@ -113,6 +113,26 @@ class DecodeTest {
     }
 
     @Test
+    void sixteenBitCodeSegmentDefaults() {
+        rig.cpu.seg[Cpu.CS].set(0x08, 0, 0xFFFFFFFF, 0x009B); // D = 0
+        rig.code("b83412" + "66b878563412" + "8b07" + "678b0500200000");
+        rig.r[Cpu.EBX] = 0x2000;
+        rig.ram.write32(0x2000, 0xCAFEBABE);
+        rig.r[Cpu.EAX] = 0xFFFF0000;
+        rig.run(1);
+        assertThat(rig.r[Cpu.EAX]).isEqualTo(0xFFFF1234);
+        rig.run(1);
+        assertThat(rig.r[Cpu.EAX]).isEqualTo(0x12345678);
+        rig.run(1); // mov ax, [bx]
+        assertThat(rig.r[Cpu.EAX]).isEqualTo(0x1234BABE);
+        rig.run(1); // mov ax, [0x2000] with a 32-bit address
+        assertThat(rig.cpu.eip).isEqualTo(CpuRig.CODE + 3 + 6 + 2 + 7);
+        byte[] code = HexFormat.of().parseHex("b83412");
+        assertThat(InstructionLength.of(code, 0, false)).isEqualTo(3);
+        assertThat(InstructionLength.of(HexFormat.of().parseHex("8b4702"), 0, false)).isEqualTo(3);
+    }
+
+    @Test
     void selfModifyingCodeIsSeen() {
         // mov byte [0x1007], 0x40 (inc eax) ; nop (gets replaced)
         rig.code("c60507100000" + "40" + "90");
