@@ -49,6 +49,21 @@ static int has_word(const char *s, const char *w) {
 
 static u32 max_u32(u32 a, u32 b) { return a > b ? a : b; }
 
+/* QEMU and GRUB put the kernel's file name first ("/path/kernel.elf scenario=x"); other
+ * loaders pass only the arguments. Dropping a first word without '=' makes the command line,
+ * and so init's argv and stack, the same everywhere. */
+static void drop_image_name(char *s) {
+    char *p = s;
+    while (*p == ' ') p++;
+    char *w = p;
+    while (*p && *p != ' ' && *p != '=') p++;
+    if (*p == '=') return;
+    while (*p && *p != ' ') p++;
+    while (*p == ' ') p++;
+    if (w == s && p == s) return;
+    memmove(s, p, strlen(p) + 1);
+}
+
 void kmain(u32 magic, struct mb_info *mb) {
     serial_init();
     if (magic != 0x2BADB002) panic("not booted by a Multiboot loader");
@@ -56,6 +71,7 @@ void kmain(u32 magic, struct mb_info *mb) {
     if ((mb->flags & 4) && mb->cmdline) {
         strncpy_z(cmdline, (const char *)mb->cmdline, sizeof cmdline);
         free_start = max_u32(free_start, mb->cmdline + strlen((char *)mb->cmdline) + 1);
+        drop_image_name(cmdline);
     }
     u8 *tar = NULL;
     u32 tar_len = 0;
