@@ -98,7 +98,8 @@ extern volatile u32 ticks;
 
 /* ---- mm.c ---- */
 extern u32 *kernel_pd;
-void mm_init(u32 free_start, u32 free_end);
+/* Frees every page of [1 MiB, end) outside the nres [start, end) pairs in reserved. */
+void mm_init(u32 end, const u32 *reserved, int nres);
 void *page_alloc(void);          /* zeroed page, NULL when out of memory */
 void page_free(void *p);
 u32 pages_free(void);
