@@ -97,6 +97,10 @@ void kmain(u32 magic, struct mb_info *mb) {
     kprintf("kerf guest kernel 0.1, initrd %u bytes\n", tar_len);
     if (ne2k_init() == 0) kprintf("ne2k: NE2000 at 0x300, irq 9\n");
     else kprintf("ne2k: no NE2000 at 0x300\n");
+    if (ata_init() == 0) {             /* printed only when a disk exists */
+        kprintf("ata: /dev/hda, %u sectors\n", ata_sectors);
+        fs_add_device("/dev/hda", I_DISK);
+    }
     start_init(cmdline);
     scheduler();
 }
