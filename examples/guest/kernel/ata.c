@@ -8,7 +8,7 @@
 #define ST_ERR 0x01
 #define ST_DRQ 0x08
 #define ST_BSY 0x80
-#define SPIN 1000000
+#define SPIN 100000
 
 u32 ata_sectors;              /* 0: no disk */
 static u8 bounce[512];
