@@ -114,6 +114,8 @@ def main():
     ap.add_argument("--in", dest="inp", metavar="PCAP")
     ap.add_argument("--out", metavar="PCAP")
     ap.add_argument("--wait", type=float, default=0.5, help="seconds to wait for answers")
+    ap.add_argument("--ready-file", metavar="PATH",
+                    help="created once the port listens (QEMU must not connect earlier)")
     a = ap.parse_args()
     if a.make_sample:
         write_pcap(a.make_sample, sample_frames())
@@ -125,6 +127,8 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", a.port))
     srv.listen(1)
+    if a.ready_file:
+        open(a.ready_file, "w").close()
     srv.settimeout(60)
     conn, _ = srv.accept()
     sent = []

@@ -5,7 +5,8 @@
 #   run-qemu.sh net                 # UDP port 7 of the guest is forwarded to host 127.0.0.1:5555
 #   run-qemu.sh shell               # interactive shell on this terminal (^A x quits QEMU)
 #   run-qemu.sh selftest debug=syscalls
-# Environment: TIMEOUT (seconds, default 60; 0 = none), QEMU (binary).
+# Environment: TIMEOUT (seconds, default 60; 0 = none), QEMU (binary),
+#   DISK (raw image attached as the primary ATA master: /dev/hda in the guest).
 set -e
 cd "$(dirname "$0")"
 make -s
@@ -21,4 +22,5 @@ set -- "$qemu" -kernel build/kernel.elf -initrd build/initrd.tar -append "$appen
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
   -device ne2k_isa,iobase=0x300,irq=9,netdev=n0 \
   -netdev user,id=n0,hostfwd=udp:127.0.0.1:5555-10.0.2.15:7
+[ -n "$DISK" ] && set -- "$@" -drive "file=$DISK,format=raw,if=ide,index=0"
 if [ "$t" -gt 0 ]; then exec timeout "$t" "$@"; else exec "$@"; fi

@@ -294,6 +294,11 @@ int file_read(struct file *f, u32 ubuf, u32 n) {
     case I_DIR: return -EISDIR;
     case I_CONSOLE: return console_read((char *)dst, n, f->flags & O_NONBLOCK);
     case I_NET: return net_read(ubuf, n, f->flags & O_NONBLOCK);
+    case I_DISK: {
+        int r = ata_rw(f->off, dst, n, 0);
+        if (r > 0) f->off += r;
+        return r;
+    }
     default: return 0;
     }
 }
@@ -315,14 +320,21 @@ int file_write(struct file *f, u32 ubuf, u32 n) {
     case I_CONSOLE: serial_write((const char *)src, n); return n;
     case I_NET: return net_write(ubuf, n);
     case I_NULL: return n;
+    case I_DISK: {
+        int r = ata_rw(f->off, (u8 *)src, n, 1);
+        if (r > 0) f->off += r;
+        return r;
+    }
     default: return -EISDIR;
     }
 }
 
 int file_lseek(struct file *f, i32 off, int whence) {
     if (f->type != F_INODE) return -ESPIPE;
-    if (f->ip->type != I_FILE && f->ip->type != I_DIR) return -ESPIPE;
-    i32 base = whence == 0 ? 0 : whence == 1 ? (i32)f->off : whence == 2 ? (i32)f->ip->size : -1;
+    int t = f->ip->type;
+    if (t != I_FILE && t != I_DIR && t != I_DISK) return -ESPIPE;
+    i32 end = t == I_DISK ? (i32)(ata_sectors * 512) : (i32)f->ip->size;
+    i32 base = whence == 0 ? 0 : whence == 1 ? (i32)f->off : whence == 2 ? end : -1;
     if (whence < 0 || whence > 2 || base + off < 0) return -EINVAL;
     f->off = base + off;
     return f->off;
@@ -344,8 +356,9 @@ int file_stat(struct file *f, u32 ustat) {
     if (f->type == F_INODE) {
         struct inode *ip = f->ip;
         st.ino = ip->ino;
-        st.size = ip->type == I_FILE ? ip->size : 0;
-        st.mode = ip->type == I_DIR ? 040755 : ip->type == I_FILE ? 0100644 : 020666;
+        st.size = ip->type == I_FILE ? ip->size : ip->type == I_DISK ? ata_sectors * 512 : 0;
+        st.mode = ip->type == I_DIR ? 040755 : ip->type == I_FILE ? 0100644 :
+                  ip->type == I_DISK ? 060660 : 020666;
         st.blocks = (st.size + 511) / 512;
     } else {
         st.mode = 010600;            /* FIFO */
@@ -391,6 +404,8 @@ int fs_unlink(const char *path) {
     if (ip->opens == 0) inode_free(ip);
     return 0;
 }
+
+void fs_add_device(const char *path, int type) { mkpath(path, type); }
 
 int fs_mkdir(const char *path) {
     if (namei(path)) return -EEXIST;

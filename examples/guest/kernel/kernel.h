@@ -98,7 +98,8 @@ extern volatile u32 ticks;
 
 /* ---- mm.c ---- */
 extern u32 *kernel_pd;
-void mm_init(u32 free_start, u32 free_end);
+/* Frees every page of [1 MiB, end) outside the nres [start, end) pairs in reserved. */
+void mm_init(u32 end, const u32 *reserved, int nres);
 void *page_alloc(void);          /* zeroed page, NULL when out of memory */
 void page_free(void *p);
 u32 pages_free(void);
@@ -115,7 +116,7 @@ int grow_stack(u32 va);
 
 /* ---- fs.c ---- */
 #define NAME_MAX 27
-enum { I_FREE, I_FILE, I_DIR, I_CONSOLE, I_NET, I_NULL };
+enum { I_FREE, I_FILE, I_DIR, I_CONSOLE, I_NET, I_NULL, I_DISK };
 struct inode {
     int type;
     u32 ino;
@@ -158,6 +159,7 @@ int file_getdents(struct file *f, u32 ubuf, u32 n);
 int pipe_create(struct file **r, struct file **w);
 int fs_unlink(const char *path);
 int fs_mkdir(const char *path);
+void fs_add_device(const char *path, int type);
 
 /* ---- proc.c ---- */
 #define NPROC 32
@@ -222,6 +224,11 @@ int net_read(u32 ubuf, u32 n, int nonblock);
 int net_write(u32 ubuf, u32 n);
 int net_mac(u32 ubuf);
 extern int ne2k_present;
+
+/* ---- ata.c ---- */
+extern u32 ata_sectors;
+int ata_init(void);
+int ata_rw(u32 off, u8 *buf, u32 n, int write);
 
 /* ---- rtc ---- */
 u32 rtc_time(void);

@@ -47,15 +47,31 @@ static int has_word(const char *s, const char *w) {
     return 0;
 }
 
-static u32 max_u32(u32 a, u32 b) { return a > b ? a : b; }
+/* QEMU and GRUB put the kernel's file name first ("/path/kernel.elf scenario=x"); other
+ * loaders pass only the arguments. Dropping a first word without '=' makes the command line,
+ * and so init's argv and stack, the same everywhere. */
+static void drop_image_name(char *s) {
+    char *p = s;
+    while (*p == ' ') p++;
+    char *w = p;
+    while (*p && *p != ' ' && *p != '=') p++;
+    if (*p == '=') return;
+    while (*p && *p != ' ') p++;
+    while (*p == ' ') p++;
+    if (w == s && p == s) return;
+    memmove(s, p, strlen(p) + 1);
+}
 
 void kmain(u32 magic, struct mb_info *mb) {
     serial_init();
     if (magic != 0x2BADB002) panic("not booted by a Multiboot loader");
-    u32 free_start = (u32)_end;
+    /* Reserved while the kernel runs: its image and the modules (module 0 is read by
+     * fs_init after paging is on). The info block and strings are used only before. */
+    u32 reserved[2 * 5] = {0x100000, (u32)_end};
+    int nres = 1;
     if ((mb->flags & 4) && mb->cmdline) {
         strncpy_z(cmdline, (const char *)mb->cmdline, sizeof cmdline);
-        free_start = max_u32(free_start, mb->cmdline + strlen((char *)mb->cmdline) + 1);
+        drop_image_name(cmdline);
     }
     u8 *tar = NULL;
     u32 tar_len = 0;
@@ -63,24 +79,28 @@ void kmain(u32 magic, struct mb_info *mb) {
         struct mb_module *m = (struct mb_module *)mb->mods_addr;
         tar = (u8 *)m[0].start;
         tar_len = m[0].end - m[0].start;
-        for (u32 i = 0; i < mb->mods_count; i++) {
-            free_start = max_u32(free_start, m[i].end);
-            if (m[i].string) free_start = max_u32(free_start, m[i].string + strlen((char *)m[i].string) + 1);
+        for (u32 i = 0; i < mb->mods_count && nres < 5; i++, nres++) {
+            reserved[2 * nres] = m[i].start;
+            reserved[2 * nres + 1] = m[i].end;
         }
-        free_start = max_u32(free_start, mb->mods_addr + mb->mods_count * sizeof *m);
     }
-    u32 mem_end = (mb->flags & 1) ? 0x100000 + mb->mem_upper * 1024 : 0x1000000;
+    u32 upper_kib = mb->mem_upper < (KERNEL_MAP_END >> 10) ? mb->mem_upper : KERNEL_MAP_END >> 10;
+    u32 mem_end = (mb->flags & 1) ? 0x100000 + upper_kib * 1024 : 0x1000000;
     if (mem_end > KERNEL_MAP_END) mem_end = KERNEL_MAP_END;
-    free_start = (free_start + PAGE - 1) & ~(PAGE - 1);
-    if (free_start + 64 * PAGE > mem_end) panic("not enough memory");
+    if (tar && (u32)tar + tar_len > KERNEL_MAP_END) panic("boot module above 32 MiB");
     debug_syscalls = has_word(cmdline, "debug=syscalls");
     cpu_init();
-    mm_init(free_start, mem_end);
+    mm_init(mem_end, reserved, nres);
+    if (pages_free() < 256) panic("not enough memory (need 1 MiB free)");
     proc_init();
     fs_init(tar, tar_len);
     kprintf("kerf guest kernel 0.1, initrd %u bytes\n", tar_len);
     if (ne2k_init() == 0) kprintf("ne2k: NE2000 at 0x300, irq 9\n");
     else kprintf("ne2k: no NE2000 at 0x300\n");
+    if (ata_init() == 0) {             /* printed only when a disk exists */
+        kprintf("ata: /dev/hda, %u sectors\n", ata_sectors);
+        fs_add_device("/dev/hda", I_DISK);
+    }
     start_init(cmdline);
     scheduler();
 }

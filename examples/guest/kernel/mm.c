@@ -12,13 +12,20 @@ struct freepage { struct freepage *next; };
 static struct freepage *free_list;
 static u32 free_count;
 
-void mm_init(u32 start, u32 end) {
+static int is_reserved(u32 page, const u32 *r, int n) {
+    for (int i = 0; i < n; i++)
+        if (page + PAGE > r[2 * i] && page < r[2 * i + 1]) return 1;
+    return 0;
+}
+
+void mm_init(u32 end, const u32 *reserved, int nres) {
     for (u32 i = 0; i < KPT_COUNT; i++) {
         for (u32 j = 0; j < 1024; j++) kpt[i][j] = ((i << 22) | (j << 12)) | PTE_P | PTE_W;
         kpd[i] = (u32)kpt[i] | PTE_P | PTE_W;
     }
     /* Push in descending order so allocation hands out ascending addresses. */
-    for (u32 p = (end & ~(PAGE - 1)) - PAGE; p >= start; p -= PAGE) {
+    for (u32 p = (end & ~(PAGE - 1)) - PAGE; p >= 0x100000; p -= PAGE) {
+        if (is_reserved(p, reserved, nres)) continue;
         struct freepage *f = (struct freepage *)p;
         f->next = free_list;
         free_list = f;

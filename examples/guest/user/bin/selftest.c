@@ -281,7 +281,8 @@ static void t_misc(void) {
     check("uname reports kerf/i686", ok);
     u32 t = 0;
     int r = time(&t);
-    check("time returns the clock in seconds", r > 0 && (u32)r == t);
+    /* any clock value is fine (the RTC may say anything); only -4095..-1 are errors */
+    check("time returns the clock in seconds", !(r < 0 && r > -4096) && (u32)r == t);
     struct kerf_proc_info ps[32];
     int n = kerf_ps(ps, 32);
     int me = 0;
