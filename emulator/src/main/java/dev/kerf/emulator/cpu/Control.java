@@ -92,7 +92,11 @@ final class Control {
     static void softwareInterrupt(Executor x, int vector) {
         Cpu c = x.cpu;
         Flags.materialize(c);
-        if (!InterruptDelivery.deliver(c, vector, InterruptDelivery.SOFTWARE, false, 0)) c.tripleFault = true;
+        // A fault while entering the handler (gate DPL, gate not present, bad stack) is a fault of
+        // this INT instruction: it propagates to the run loop, which rewinds EIP to the INT and
+        // delivers it (hardware and QEMU report the INT's address; found by QemuDifferentialTest).
+        InterruptEntry.enter(c, vector, InterruptDelivery.SOFTWARE, false, 0);
+        c.halted = false;
         c.pollIrq = true;
     }
 
