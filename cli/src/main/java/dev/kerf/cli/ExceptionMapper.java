@@ -38,7 +38,7 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
         PrintWriter err = cmd.getErr();
         ExitCode code = codeFor(e);
         err.println("kerf: " + messageFor(e));
-        if (global.verbose()) {
+        if (global.verbose() && !(e instanceof KerfException)) { // a KerfException is an outcome, not a bug
             e.printStackTrace(err);
         }
         err.flush();

@@ -27,6 +27,14 @@ class GuestRunTest {
     }
 
     @Test
+    void hostClockWorksWithPipedInputToo() throws Exception {
+        Path hello = Examples.hello("hello.elf");
+        Cli.Outcome r = Cli.run("live\n", "run", hello.toString(), "--clock", "host", "--max-insns", "1G");
+        assertThat(r.out()).contains("echo: live\r\n");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo((4 << 1) | 1);
+    }
+
+    @Test
     void tripleFaultIsOneClearLine() throws Exception {
         Path triple = Examples.hello("triple.elf");
         Cli.Outcome r = Cli.run("", "run", triple.toString(), "--clock", "virtual", "--max-insns", "1M");

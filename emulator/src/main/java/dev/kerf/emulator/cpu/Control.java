@@ -17,7 +17,10 @@ final class Control {
 
     /** 70-7F and 0F 80-8F. */
     static void jcc(Executor x, int cc) {
-        if (Flags.cond(x.cpu, cc)) jump(x, x.cpu.eip + x.imm);
+        Cpu c = x.cpu;
+        // JZ/JNZ (the commonest) test ZF inline; Flags.cond is too big for the JIT to inline.
+        boolean taken = (cc & 0xE) == 4 ? Flags.zf(c) ^ ((cc & 1) != 0) : Flags.cond(c, cc);
+        if (taken) jump(x, c.eip + x.imm);
     }
 
     /** E9/EB. */

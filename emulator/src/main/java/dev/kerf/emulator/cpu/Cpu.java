@@ -61,7 +61,8 @@ public final class Cpu {
     /** Set by an instruction whose software interrupt escalated to a triple fault. */
     boolean tripleFault;
     private volatile boolean stopRequested;
-    private final Executor exec;
+    /** Package-private so tests can single-step and see a CpuFault directly. */
+    final Executor exec;
 
     public Cpu(PhysicalMemory memory, CpuBus bus) {
         this.memory = memory;
@@ -102,6 +103,7 @@ public final class Cpu {
      */
     public CpuStop run(long icountLimit) {
         Executor x = exec;
+        x.limit = icountLimit;
         pollIrq = true;
         for (;;) {
             if (stopRequested) {
@@ -117,7 +119,6 @@ public final class Cpu {
                 }
             }
             if (halted) return CpuStop.HALTED;
-            x.budget = pollIrq ? 1 : icountLimit - icount;
             shadow = false;
             try {
                 x.step();
@@ -147,8 +148,7 @@ public final class Cpu {
         x.restoreFlags();
         shadow = false;
         pollIrq = true;
-        if (f.vector == Vectors.PF) cr2 = f.address;
-        return InterruptDelivery.deliver(this, f.vector, InterruptDelivery.EXCEPTION, f.hasErrorCode, f.errorCode);
+        return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
     }
 
     /** Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction. */

@@ -29,23 +29,28 @@ final class Executor {
     final int[] reg;
     final SegmentCache[] seg;
     final Mmu mmu;
+    /** cpu.seg[CS]: the SegmentCache objects are never replaced, only rewritten. */
+    private final SegmentCache cs;
     private final byte[] ram;
     /** Stands in for a fetch page outside RAM: an open bus reads all-ones. */
     private final byte[] openBus = new byte[4096];
 
-    private int fetchTag = 1;           // linear page of the cached fetch page; 1 = none
-    private int fetchPhys;
+    // Fetch page cache, in terms of the CS offset: bytes at offsets [fetchLo, fetchLo + fetchLen)
+    // are fetchArr[offset + fetchDelta]. fetchLen is 0 when nothing is cached. Kept this way so
+    // that fetching a byte is one compare and one array load off the EIP (the critical path).
     private byte[] fetchArr;
-    private int fetchGen;
+    private int fetchLo, fetchLen, fetchDelta;
+    private int fetchCsBase, fetchGen;
     private int fetchCpl = -1;
 
     /** Address of the instruction being executed, and ESP when it started. */
     int start, startEsp;
     /** Fetch position (offset in CS) while decoding. */
     int ip;
-    private int csBase;
 
     boolean o32, a32, lock;
+    /** The current instruction had prefixes / CS.D of the previous instruction. */
+    private boolean prefixed = true, lastBig;
     /** Segment override (0..5) or -1. */
     int segOvr;
     /** 0, 0xF2 (REPNE) or 0xF3 (REP/REPE). */
@@ -56,20 +61,24 @@ final class Executor {
     /** Memory operand: linear address, offset in its segment, segment index, base register (-1 none). */
     int ea, eaOff, eaSeg, eaBase;
     int imm, imm2;
+    /** Opcode table entry of the current instruction. */
+    private long entry;
     /** Flags as they were before a read-modify-write of memory (see {@link #saveFlags()}). */
-    boolean flagsSaved;
+    /** icount of the instruction that saved flags; the saved copy is valid only for that instruction. */
+    private long savedAt = -1;
     private int savedBits, savedLazy, savedKind, savedOp1, savedOp2, savedRes, savedMask;
 
     /** Scratch for POPA (no allocation on the execution path). */
     final int[] scratch8 = new int[8];
-    /** REP iterations this step may retire (set by the run loop). */
-    long budget = 1;
+    /** icount limit of the current run() (REP batching must not pass it). */
+    long limit;
 
     Executor(Cpu cpu) {
         this.cpu = cpu;
         this.reg = cpu.reg;
         this.seg = cpu.seg;
         this.mmu = cpu.mmu;
+        this.cs = cpu.seg[Cpu.CS];
         this.ram = cpu.memory.array();
         Arrays.fill(openBus, (byte) 0xFF);
     }
@@ -81,16 +90,10 @@ final class Executor {
         start = eip;
         ip = eip;
         startEsp = reg[Cpu.ESP];
-        SegmentCache cs = seg[Cpu.CS];
-        csBase = cs.base;
-        if (mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage();
+        SegmentCache cs = this.cs;
+        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage(cs.base);
         boolean big = (cs.access & 0x4000) != 0;
-        o32 = big;
-        a32 = big;
-        segOvr = -1;
-        rep = 0;
-        lock = false;
-        flagsSaved = false;
+        if (prefixed || big != lastBig) resetPrefixes(big);
         int op = fetch8();
         long e = OpcodeTable.one(op);
         while ((e & OpcodeTable.PREFIX) != 0) {
@@ -103,6 +106,7 @@ final class Executor {
             e = OpcodeTable.two(op & 0xFF);
         }
         if ((e & OpcodeTable.VALID) == 0) throw ud();
+        entry = e;
         if ((e & OpcodeTable.MODRM) != 0) decodeModrm(e);
         else if (lock) throw ud();
         int kind = OpcodeTable.immKind(e);
@@ -113,7 +117,19 @@ final class Executor {
         else Dispatch.twoByte(this, op & 0xFF);
     }
 
+    /** Prefix state is reset only after an instruction that had prefixes (saves stores per instruction). */
+    private void resetPrefixes(boolean big) {
+        o32 = big;
+        a32 = big;
+        segOvr = -1;
+        rep = 0;
+        lock = false;
+        prefixed = false;
+        lastBig = big;
+    }
+
     private void prefix(int op, boolean big) {
+        prefixed = true;
         switch (op) {
             case 0x66: o32 = !big; break;
             case 0x67: a32 = !big; break;
@@ -150,16 +166,21 @@ final class Executor {
         int m = fetch8();
         int r = (m >> 3) & 7;
         regf = r;
-        if (!OpcodeTable.regValid(e, r)) throw ud();
-        if ((m >>> 6) == 3 || (e & OpcodeTable.FORCE_REG) != 0) {
+        boolean memory = m < 0xC0 && (e & OpcodeTable.FORCE_REG) == 0;
+        if (((e & OpcodeTable.RESTRICTED) != 0 || lock) && !modrmAllowed(e, r, memory)) throw ud();
+        if (!memory) {
             rm = m & 7;
-            if (lock || OpcodeTable.needsMemory(e, r)) throw ud();
             return;
         }
         rm = -1;
-        if (OpcodeTable.needsRegister(e, r) || (lock && !OpcodeTable.lockable(e, r))) throw ud();
         if (a32) address32(m);
         else address16(m);
+    }
+
+    private boolean modrmAllowed(long e, int r, boolean memory) {
+        if (!OpcodeTable.regValid(e, r)) return false;
+        if (lock && !(memory && OpcodeTable.lockable(e, r))) return false;
+        return memory ? !OpcodeTable.needsRegister(e, r) : !OpcodeTable.needsMemory(e, r);
     }
 
     private void address32(int m) {
@@ -217,7 +238,7 @@ final class Executor {
      */
     void setEa(int sreg, int off) {
         SegmentCache s = seg[sreg];
-        if (s.limit != -1) checkLimit(s, sreg, off);
+        if (s.limit != -1 && (entry & OpcodeTable.ADDRESS_ONLY) == 0) checkLimit(s, sreg, off);
         eaSeg = sreg;
         eaOff = off;
         ea = s.base + off;
@@ -237,30 +258,34 @@ final class Executor {
 
     // ---------------------------------------------------------------- fetch
 
-    private void dropFetchPage() {
-        fetchTag = 1;
+    private void dropFetchPage(int csBase) {
+        fetchLen = 0;
+        fetchCsBase = csBase;
         fetchGen = mmu.generation();
         fetchCpl = cpu.cpl;
     }
 
-    private void loadFetchPage(int lin) {
+    /** Caches the page holding CS offset {@code off}; may throw #PF. */
+    private void loadFetchPage(int off) {
+        int lin = fetchCsBase + off;
         int page = lin & 0xFFFFF000;
         int phys = mmu.translateFetch(page) & 0xFFFFF000;
         if (phys >= 0 && phys <= ram.length - 4096) {
             fetchArr = ram;
-            fetchPhys = phys;
         } else {
             fetchArr = openBus;
-            fetchPhys = 0;
+            phys = 0;
         }
-        fetchTag = page;
+        fetchLo = off - (lin & 0xFFF);
+        fetchDelta = phys - fetchLo;
+        fetchLen = 4096;
     }
 
     int fetch8() {
-        int lin = csBase + ip;
-        if ((lin & 0xFFFFF000) != fetchTag) loadFetchPage(lin);
-        ip++;
-        return fetchArr[fetchPhys + (lin & 0xFFF)] & 0xFF;
+        int i = ip;
+        if (Integer.compareUnsigned(i - fetchLo, fetchLen) >= 0) loadFetchPage(i);
+        ip = i + 1;
+        return fetchArr[i + fetchDelta] & 0xFF;
     }
 
     int fetch16() {
@@ -269,10 +294,11 @@ final class Executor {
     }
 
     int fetch32() {
-        int lin = csBase + ip;
-        if ((lin & 0xFFFFF000) == fetchTag && (lin & 0xFFF) <= 0xFFC) {
-            ip += 4;
-            return (int) I32.get(fetchArr, fetchPhys + (lin & 0xFFF));
+        int i = ip;
+        int d = i - fetchLo;
+        if (Integer.compareUnsigned(d, fetchLen) < 0 && d <= 4092) {
+            ip = i + 4;
+            return (int) I32.get(fetchArr, i + fetchDelta);
         }
         int b0 = fetch8(), b1 = fetch8(), b2 = fetch8();
         return b0 | b1 << 8 | b2 << 16 | fetch8() << 24;
@@ -356,11 +382,11 @@ final class Executor {
         savedOp2 = c.fOp2;
         savedRes = c.fRes;
         savedMask = c.fMask;
-        flagsSaved = true;
+        savedAt = c.icount;
     }
 
     void restoreFlags() {
-        if (!flagsSaved) return;
+        if (savedAt != cpu.icount) return;
         Cpu c = cpu;
         c.flagBits = savedBits;
         c.lazyMask = savedLazy;
@@ -369,7 +395,7 @@ final class Executor {
         c.fOp2 = savedOp2;
         c.fRes = savedRes;
         c.fMask = savedMask;
-        flagsSaved = false;
+        savedAt = -1;
     }
 
     // ---------------------------------------------------------------- privilege

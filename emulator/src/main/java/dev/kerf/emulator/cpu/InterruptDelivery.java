@@ -8,6 +8,11 @@ package dev.kerf.emulator.cpu;
  * sets CR2 for #PF), and {@link #deliver} for external interrupts (EXTERNAL, no error code) and
  * INT n / INT3 / INTO (SOFTWARE, no error code, EIP = next instruction).
  *
+ * <p>A fault while delivering a SOFTWARE interrupt (gate DPL &lt; CPL, gate not present, bad
+ * TSS stack, #PF on the handler's stack...) is a fault of the INT instruction itself: it is
+ * thrown, with the CPU state untouched, so the run loop rewinds EIP to the INT instruction and
+ * delivers it like any other fault (the saved EIP must be the INT, not the next instruction).
+ *
  * <p>Double faults (Intel SDM vol. 3, table 6-5): a fault raised while delivering an event is
  * delivered in its place, except that contributory-after-contributory (#DE #TS #NP #SS #GP) and
  * contributory-or-#PF-after-#PF become #DF (error code 0); any fault while delivering #DF is a
@@ -32,6 +37,9 @@ public final class InterruptDelivery {
      * SOFTWARE (INT n, INT3, INTO) it is the next instruction and the gate DPL is checked against
      * CPL. Returns false if this escalated to a triple fault (the machine must stop). Clears
      * {@code cpu.halted} on success.
+     *
+     * @throws CpuFault for SOFTWARE only: a fault raised while delivering, for the run loop to
+     *     deliver as a fault of the INT instruction (the CPU state is unchanged)
      */
     public static boolean deliver(Cpu cpu, int vector, int source, boolean hasErrorCode, int errorCode) {
         int v = vector;
@@ -44,6 +52,7 @@ public final class InterruptDelivery {
                 cpu.halted = false;
                 return true;
             } catch (CpuFault f) {
+                if (src == SOFTWARE) throw f;
                 if (v == Vectors.DF) return false;
                 if (f.vector == Vectors.PF) cpu.cr2 = f.address;
                 if (src == EXCEPTION && becomesDoubleFault(v, f.vector)) {

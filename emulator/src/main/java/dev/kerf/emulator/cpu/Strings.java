@@ -6,7 +6,7 @@ package dev.kerf.emulator.cpu;
  * <p>Timeline rule (design §3): each REP iteration retires as one instruction. An iteration
  * that leaves work to do puts EIP back on the instruction, so an interrupt can be taken
  * between iterations; REP with a zero count retires once. When no interrupt can arrive (the
- * run loop says so through {@code Executor.budget}) several iterations run in one step, each
+ * run loop has nothing to poll) several iterations run in one step, each
  * but the last adding to icount itself, which is indistinguishable from stepping them one by
  * one. INS/OUTS always run one iteration per step (a port access can raise an IRQ).
  *
@@ -27,7 +27,7 @@ final class Strings {
         }
         Cpu c = x.cpu;
         boolean compare = op == 0xA6 || op == 0xA7 || op == 0xAE || op == 0xAF;
-        long budget = io ? 1 : x.budget;
+        long budget = io || c.pollIrq ? 1 : x.limit - c.icount;
         int[] reg = x.reg;
         for (;;) {
             int count = x.a32 ? reg[Cpu.ECX] : reg[Cpu.ECX] & 0xFFFF;

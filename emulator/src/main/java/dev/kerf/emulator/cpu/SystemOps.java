@@ -6,21 +6,23 @@ package dev.kerf.emulator.cpu;
  *
  * <p>Control registers: CR0 keeps PE MP EM TS ET NE WP AM NW CD PG (other bits read as 0; ET is
  * hard-wired to 1). PG without PE and NW without CD are #GP(0); clearing PE once set is #GP(0)
- * because real mode is not emulated. CR4 accepts PSE (4 MiB pages) and PGE (global pages are
- * accepted but flushed like others); any other bit is #GP(0), so CPUID should advertise PSE and
- * PGE and nothing else in CR4's area. CR2 and CR3 take any value (CR3 bits 11..0 are kept but
+ * because real mode is not emulated. CR4 accepts TSD (RDTSC at CPL &gt; 0 faults: the executor
+ * checks it), PSE (4 MiB pages) and PGE (global pages are accepted but flushed like others); any
+ * other bit is #GP(0). CPUID may advertise PSE and PGE. CR2 and CR3 take any value (CR3 bits 11..0 are kept but
  * ignored). CR1, CR5..CR7 are #UD.
  */
 public final class SystemOps {
     public static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10, CR0_NE = 0x20,
             CR0_WP = 0x10000, CR0_AM = 0x40000, CR0_NW = 0x20000000, CR0_CD = 0x40000000, CR0_PG = 0x80000000;
-    public static final int CR4_PSE = 0x10, CR4_PGE = 0x80;
+    public static final int CR4_TSD = 0x4, CR4_PSE = 0x10, CR4_PGE = 0x80;
 
     private static final int CR0_DEFINED = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP
             | CR0_AM | CR0_NW | CR0_CD | CR0_PG;
     /** CR0 bits that change how linear addresses translate. */
     private static final int CR0_PAGING = CR0_PE | CR0_PG | CR0_WP;
-    private static final int CR4_SUPPORTED = CR4_PSE | CR4_PGE;
+    private static final int CR4_SUPPORTED = CR4_TSD | CR4_PSE | CR4_PGE;
+    /** CR4 bits that change how linear addresses translate. */
+    private static final int CR4_PAGING = CR4_PSE | CR4_PGE;
 
     private SystemOps() {}
 
@@ -105,6 +107,6 @@ public final class SystemOps {
         if ((value & ~CR4_SUPPORTED) != 0) throw CpuFault.withCode(Vectors.GP, 0);
         int old = cpu.cr4;
         cpu.cr4 = value;
-        if (old != value) cpu.mmu.setControl(cpu.cr0, cpu.cr3, cpu.cr4);
+        if (((old ^ value) & CR4_PAGING) != 0) cpu.mmu.setControl(cpu.cr0, cpu.cr3, cpu.cr4);
     }
 }

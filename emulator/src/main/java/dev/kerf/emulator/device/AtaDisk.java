@@ -10,12 +10,14 @@ import java.nio.file.Path;
  * master disk backed by an image file (size rounded down to whole 512-byte sectors).
  *
  * <p>Commands: IDENTIFY DEVICE (0xEC), READ SECTORS (0x20/0x21), WRITE SECTORS (0x30/0x31) with
- * LBA28 or CHS (16 heads, 63 sectors per track), and the no-data housekeeping commands a driver
+ * LBA28 or CHS (16 heads, 63 sectors per track; cylinders as QEMU guesses them), and the no-data housekeeping commands a driver
  * issues (FLUSH CACHE, SET FEATURES, INITIALIZE DEVICE PARAMETERS, RECALIBRATE, READ VERIFY, idle and
  * power commands), which succeed at once. Everything else aborts (ERR, error ABRT). Transfers
  * are instantaneous, so BSY is only seen during a software reset; INTRQ is raised when a sector
  * is ready (read), was taken (write) or a command ended, cleared by reading the status register,
- * and masked by nIEN.
+ * and masked by nIEN. A transfer running past the end of the image aborts (ERR, ABRT) at the
+ * first missing sector, as QEMU does; after a transfer the address registers hold the sector
+ * after the last one transferred (LBA mode), as QEMU leaves them.
  *
  * <p>Writes go straight to the image file, which is opened read-write; a read-only image is
  * opened read-only and WRITE SECTORS then aborts. With no disk (or the absent slave selected)
@@ -62,6 +64,9 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
 
     @Override
     public int read(int port, int size) {
+        if (image != null && port != 0x3F6 && (port & 7) == 6) {
+            return select; // readable with the slave selected too (QEMU)
+        }
         if (!present()) {
             return 0;
         }
@@ -99,7 +104,8 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
             case 5 -> hcyl = value & 0xFF;
             case 6 -> select = value & 0xFF;
             default -> {
-                if (present() && !resetting) {
+                // As QEMU: a command written while BSY or DRQ is set is ignored.
+                if (present() && !resetting && (status & (ST_BSY | ST_DRQ)) == 0) {
                     command(value & 0xFF);
                 }
             }
@@ -194,11 +200,11 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
         status = ST_DRDY | ST_DSC | ST_DRQ; // the first sector is requested without an interrupt
     }
 
-    /** Reads the starting sector and count from the registers; false (and aborted) if out of range. */
+    /** Reads the starting sector and count from the registers; false (and aborted) for a bad CHS address. */
     private boolean locateTransfer() {
         sectorsLeft = nsector == 0 ? 256 : nsector;
         lba = startLba();
-        if (lba < 0 || lba + sectorsLeft > totalSectors) {
+        if (lba < 0) {
             abort(ERR_IDNF);
             return false;
         }
@@ -218,6 +224,10 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
     }
 
     private boolean loadSector() {
+        if (lba >= totalSectors) {
+            abort(ERR_ABRT); // QEMU: the block layer fails the read, the command aborts
+            return false;
+        }
         try {
             image.seek(lba * SECTOR);
             image.readFully(buffer);
@@ -257,6 +267,10 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
             buffer[bufferPos++] = (byte) (value >>> (8 * i));
         }
         if (bufferPos == SECTOR) {
+            if (lba >= totalSectors) {
+                abort(ERR_ABRT);
+                return;
+            }
             try {
                 image.seek(lba * SECTOR);
                 image.write(buffer);
@@ -275,8 +289,8 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
             status = ST_DRDY | ST_DSC;
             return;
         }
-        setLbaRegisters(lba);
         lba++;
+        setLbaRegisters(lba); // QEMU leaves the address of the next sector
         sectorsLeft--;
         nsector = (nsector - 1) & 0xFF;
         bufferPos = 0;

@@ -10,7 +10,7 @@ final class AtaIdentify {
     static void fill(byte[] b, long totalSectors, int heads, int spt) {
         Arrays.fill(b, (byte) 0);
         long lba28 = Math.min(totalSectors, 0x0FFFFFFFL);
-        int cylinders = (int) Math.min(totalSectors / (heads * spt), 16383);
+        int cylinders = (int) Math.max(2, Math.min(totalSectors / (heads * spt), 16383)); // QEMU's guess
         word(b, 0, 0x0040); // fixed disk
         word(b, 1, cylinders);
         word(b, 3, heads);

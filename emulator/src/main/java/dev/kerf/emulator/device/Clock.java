@@ -6,9 +6,11 @@ package dev.kerf.emulator.device;
  * {@code virtual}: a pure function of the execution (icount plus idle skips): runs repeat exactly.
  */
 public interface Clock {
+    /**
+     * Nanoseconds since machine start. Virtual clocks advance 1 ns per retired instruction (plus
+     * idle jumps), like QEMU -icount shift=0; see {@link VirtualClock} and {@link HostClock}.
+     */
     long nanos();
-
-    /** Virtual clocks advance 1 ns per retired instruction (plus idle jumps), like QEMU -icount shift=0. */
 
     /** True when time is derived from the execution, so idle time may be skipped. */
     boolean isVirtual();

@@ -49,15 +49,11 @@ final class Ne2000Registers {
         return nic.mar(offset - 8);
     }
 
+    /** Only PSTART and PSTOP: QEMU reads 0 for the datasheet's TPSR/RCR/TCR/DCR/IMR here. */
     private static int readPage2(Ne2000 nic, int offset) {
         return switch (offset) {
             case 0x01 -> nic.pageStart();
             case 0x02 -> nic.pageStop();
-            case 0x04 -> nic.tpsr();
-            case 0x0C -> nic.rcr();
-            case 0x0D -> nic.tcr();
-            case 0x0E -> nic.dcr();
-            case 0x0F -> nic.imr();
             default -> 0;
         };
     }

@@ -3,13 +3,12 @@ package dev.kerf.emulator.device;
 import dev.kerf.emulator.cpu.CpuBus;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The kerf PC's chipset and devices as the CPU sees them (design §2): port routing, the PIC pair
  * feeding INTR, the PIT, COM1, CMOS/RTC, ATA, NE2000, debug-exit, PCI config ports.
  *
- * <p>Port map (QEMU's): PIC 0x20-0x21/0xA0-0xA1, PIT 0x40-0x43 (IRQ0), port B 0x61, CMOS
+ * <p>Port map (QEMU's): PIC 0x20-0x21/0xA0-0xA1 + ELCR 0x4D0-0x4D1, PIT 0x40-0x43 (IRQ0), port B 0x61, CMOS
  * 0x70-0x71, port A 0x92, debug-exit 0xF4-0xF7, ATA 0x1F0-0x1F7 + 0x3F6 (IRQ14), NE2000
  * 0x300-0x31F (IRQ9), COM1 0x3F8-0x3FF (IRQ4). POST port 0x80 and PCI configuration 0xCF8-0xCFF
  * are deliberately unmapped: reads give all-ones ("no PCI bus"), writes vanish, as does
@@ -31,31 +30,51 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     private final PcapWriter netOut;
     private final DebugExit debugExit = new DebugExit();
 
+    /**
+     * Opens the host files (input pcap read and checked whole, disk image, output pcap) before
+     * anything starts, so a bad file fails here with one line naming it and nothing is left open;
+     * the console reader thread (host clock) starts last.
+     */
     public PcPlatform(PlatformConfig config) throws IOException {
         this.clock = config.clock();
+        NetInput netIn = config.netIn() == null ? NetInput.empty() : new NetInput(config.netIn());
+        ata = new AtaDisk(config.disk(), pic.line(14));
+        try {
+            netOut = config.netOut() == null ? null : openCapture(config.netOut());
+        } catch (IOException e) {
+            ata.close();
+            throw e;
+        }
         pit = new Pit8254(clock, pic.line(0));
         uart = new Uart16550(clock, pic.line(4), config.consoleOut());
+        nic = new Ne2000(clock, pic.line(9), netIn, netOut, config.rtcEpochSeconds() * 1_000_000_000L);
+        mapPorts(new Cmos(clock, config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes())));
         if (config.consoleIn() != null) {
             uart.attachInput(clock.isVirtual()
                     ? new VirtualSerialInput(config.consoleIn(), uart::flush)
                     : new HostSerialInput(config.consoleIn(), clock));
         }
-        NetInput netIn = config.netIn() == null ? NetInput.empty() : new NetInput(config.netIn());
-        ata = new AtaDisk(config.disk(), pic.line(14));
-        netOut = config.netOut() == null ? null : new PcapWriter(config.netOut());
-        nic = new Ne2000(clock, pic.line(9), netIn, netOut, config.rtcEpochSeconds() * 1_000_000_000L);
-        mapPorts(new Cmos(clock, config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes())));
+    }
+
+    private static PcapWriter openCapture(java.nio.file.Path file) throws IOException {
+        try {
+            return new PcapWriter(file);
+        } catch (IOException e) {
+            throw new IOException("cannot create network capture " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private void mapPorts(Cmos cmos) {
         bus.map(0x20, 2, pic, true);
         bus.map(0xA0, 2, pic, true);
+        bus.map(0x4D0, 2, pic, true);
         bus.map(0x40, 4, pit, true);
         bus.map(0x61, 1, new PortB(clock, pit), true);
         bus.map(0x70, 2, cmos, true);
         bus.map(0x92, 1, new PortA(), true);
         bus.map(0xF4, 4, debugExit, false);
-        bus.map(0x1F0, 8, ata, false);
+        bus.map(0x1F0, 1, ata, false); // the 16/32-bit data port
+        bus.map(0x1F1, 7, ata, true);
         bus.map(0x3F6, 1, ata, true);
         bus.map(Ne2000.BASE, 0x20, nic, false);
         bus.map(0x3F8, 8, uart, true);
@@ -68,6 +87,12 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
 
     @Override
     public void out(int port, int size, int value) {
+        if ((port & 0xFFFE) == 0x20) {
+            // nextDeadlineNanos() ignores the timer while IRQ0 is masked with a request latched;
+            // settle the timer's edges (no-ops while latched) before the guest changes the
+            // master's mask or ISR, so no edge that fell while masked is delivered later as new.
+            pit.poll(clock.nanos());
+        }
         bus.out(port, size, value);
         if (debugExit.exitRequested()) {
             uart.flush(); // the machine stops next: nothing the guest printed may be lost
@@ -123,12 +148,9 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     /** Flushes and closes host-side files (console output, pcap output, disk image). */
     @Override
     public void close() throws IOException {
-        IOException failure = null;
-        try {
-            uart.close();
-        } catch (UncheckedIOException e) {
-            failure = e.getCause();
-        }
+        uart.close();
+        IOException failure = nic.captureError() == null ? null
+                : new IOException("writing the network capture failed: " + nic.captureError().getMessage(), nic.captureError());
         try {
             if (netOut != null) {
                 netOut.close();

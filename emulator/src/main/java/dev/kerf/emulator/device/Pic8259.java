@@ -1,7 +1,9 @@
 package dev.kerf.emulator.device;
 
 /**
- * One Intel 8259A programmable interrupt controller, edge-triggered only (what a PC wires up).
+ * One Intel 8259A programmable interrupt controller, with the PIIX edge/level control register
+ * (ELCR) of a PC: an input whose ELCR bit is set is level-triggered (IRR follows the line and INTA
+ * does not clear it), the others latch on a rising edge.
  *
  * <p>Registers: IRR (requests latched on a rising input edge), ISR (in service), IMR (OCW1).
  * Initialisation ICW1..ICW4 through the command/data ports; OCW2 EOI (non-specific, specific,
@@ -28,17 +30,24 @@ final class Pic8259 {
     private boolean specialMask;
     private boolean specialFullyNested;
     private final boolean master;
+    private final int elcrMask;
+    private int elcr;
 
-    Pic8259(boolean master, int vectorBase, int imr) {
+    Pic8259(boolean master, int vectorBase, int imr, int elcr, int elcrMask) {
         this.master = master;
         this.vectorBase = vectorBase;
         this.imr = imr;
+        this.elcrMask = elcrMask;
+        this.elcr = elcr & elcrMask;
     }
 
     /** The input wire {@code irq} (0..7) changes level; a rising edge latches IRR. */
     void setInput(int irq, boolean high) {
         int bit = 1 << irq;
-        if (high) {
+        if ((elcr & bit) != 0) {
+            irr = high ? irr | bit : irr & ~bit;
+            lastLevel = high ? lastLevel | bit : lastLevel & ~bit;
+        } else if (high) {
             if ((lastLevel & bit) == 0) {
                 irr |= bit;
             }
@@ -73,7 +82,17 @@ final class Pic8259 {
         } else {
             isr |= 1 << irq;
         }
-        irr &= ~(1 << irq);
+        if ((elcr & (1 << irq)) == 0) {
+            irr &= ~(1 << irq); // a level-triggered request stays while its line is high
+        }
+    }
+
+    int elcr() {
+        return elcr;
+    }
+
+    void setElcr(int value) {
+        elcr = value & elcrMask;
     }
 
     int vector(int irq) {
@@ -147,7 +166,7 @@ final class Pic8259 {
         specialFullyNested = false;
         needIcw4 = (value & 0x01) != 0;
         singleMode = (value & 0x02) != 0;
-        // LTIM (bit 3, level-triggered) is not wired on a PC; like QEMU we stay edge-triggered.
+        // LTIM (bit 3) is ignored as by QEMU: on a PC the ELCR selects the trigger mode per input.
         initStep = 1;
     }
 

@@ -7,6 +7,7 @@ package dev.kerf.emulator.device;
  * <p>Modes: 0 (interrupt on terminal count), 1 (one-shot; the gate is tied high on channels 0/1,
  * so it starts on load like QEMU), 2 (rate generator), 3 (square wave), 4 and 5 (strobes, 5 starts on
  * load), 6/7 alias 2/3. BCD counting is accepted and stored but counts in binary (as QEMU).
+ * The read-back status never shows NULL COUNT (QEMU does not model it).
  * A gate going low does not pause the count (only channel 2 has a software gate, port 0x61);
  * a rising gate restarts modes 1, 2, 3 and 5.
  */
@@ -21,7 +22,6 @@ final class PitChannel {
     private long loadTick;
     private boolean running;
     private boolean gate;
-    private boolean nullCount;
 
     private boolean writeHigh;   // next write is the MSB of an LSB/MSB pair
     private int writeLow;
@@ -78,7 +78,6 @@ final class PitChannel {
         writeHigh = false;
         readHigh = false;
         running = false; // waits for a new count; mode 0 output goes low
-        nullCount = true;
     }
 
     void latchCount(long tick) {
@@ -92,7 +91,7 @@ final class PitChannel {
     void latchStatus(long tick) {
         if (!statusLatched) {
             statusLatched = true;
-            statusValue = (output(tick) ? 0x80 : 0) | (nullCount ? 0x40 : 0) | controlBits;
+            statusValue = (output(tick) ? 0x80 : 0) | controlBits; // NULL COUNT reads 0, as in QEMU
         }
     }
 
@@ -152,7 +151,6 @@ final class PitChannel {
         count = value == 0 ? 0x10000 : value;
         loadTick = tick;
         running = true;
-        nullCount = false;
     }
 
     /** The counting element's value at {@code tick} (16 bits). */

@@ -2,7 +2,6 @@ package dev.kerf.emulator.device;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * A 16550A UART (COM1 at 0x3F8, IRQ4). Transmission is instantaneous: a byte written to THR goes
@@ -12,7 +11,8 @@ import java.io.UncheckedIOException;
  * after the last FIFO activity when the FIFO holds fewer bytes than the trigger level.
  *
  * <p>The IRQ line is the interrupt-pending state gated by MCR.OUT2, as a PC's COM port wiring
- * does (QEMU does not gate; drivers set OUT2 anyway). Loopback (MCR bit 4) sends THR to the own
+ * does. QEMU does not gate, but its reset value of MCR has OUT2 set, and so does ours: a guest that
+ * never touches MCR gets interrupts on both; one that writes MCR without OUT2 loses them here. Loopback (MCR bit 4) sends THR to the own
  * receiver and reflects MCR into MSR. Output is buffered and flushed at a newline, a full
  * buffer, {@link #flush()}, before input may block, and on {@link #close()}.
  */
@@ -28,6 +28,7 @@ public final class Uart16550 implements IoDevice {
     private final OutputStream out;
     private final byte[] outBuffer = new byte[4096];
     private int outCount;
+    private boolean outputBroken;
     private SerialInput input = SerialInput.NONE;
 
     private final int[] rxFifo = new int[FIFO_SIZE];
@@ -36,7 +37,7 @@ public final class Uart16550 implements IoDevice {
     private boolean timeoutPending;
     private boolean thrPending;
 
-    private int ier, lcr, mcr, lsr = LSR_THRE | LSR_TEMT, msr = 0xB0, scr, fcr;
+    private int ier, lcr, mcr = MCR_OUT2, lsr = LSR_THRE | LSR_TEMT, msr = 0xB0, scr, fcr;
     private int divisor = 12; // 9600 baud until the guest programs it
     private int iir = IIR_NONE;
 
@@ -61,15 +62,15 @@ public final class Uart16550 implements IoDevice {
             }
             receive(b, nanos);
         }
-        if (rxCount > 0 && !timeoutPending && nanos >= timeoutAt) {
-            timeoutPending = true;
+        if (fifoEnabled() && rxCount > 0 && !timeoutPending && nanos >= timeoutAt) {
+            timeoutPending = true; // character timeout exists in FIFO mode only
         }
         updateIrq();
     }
 
     public long nextDeadlineNanos() {
         long deadline = rxCount < rxCapacity() ? input.nextDeadlineNanos() : Long.MAX_VALUE;
-        if (rxCount > 0 && !timeoutPending && (ier & 0x01) != 0) {
+        if (fifoEnabled() && rxCount > 0 && !timeoutPending && (ier & 0x01) != 0) {
             deadline = Math.min(deadline, timeoutAt);
         }
         return deadline;
@@ -120,16 +121,21 @@ public final class Uart16550 implements IoDevice {
         updateIrq();
     }
 
-    /** Writes buffered console output through. */
+    /**
+     * Writes buffered console output through. If the host side fails (a closed pipe, as with
+     * {@code kerf run ... | head}), output is dropped from then on, like a serial line with nothing
+     * attached: the guest is not disturbed.
+     */
     public void flush() {
-        if (out == null || outCount == 0) {
+        if (out == null || outCount == 0 || outputBroken) {
+            outCount = 0;
             return;
         }
         try {
             out.write(outBuffer, 0, outCount);
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("console output failed: " + e.getMessage(), e);
+            outputBroken = true;
         } finally {
             outCount = 0;
         }
@@ -144,8 +150,12 @@ public final class Uart16550 implements IoDevice {
         return divisor;
     }
 
+    private boolean fifoEnabled() {
+        return (fcr & 0x01) != 0;
+    }
+
     private int rxCapacity() {
-        return (fcr & 0x01) != 0 ? FIFO_SIZE : 1;
+        return fifoEnabled() ? FIFO_SIZE : 1;
     }
 
     private void receive(int b, long nanos) {

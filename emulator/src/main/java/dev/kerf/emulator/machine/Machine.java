@@ -29,8 +29,10 @@ public final class Machine implements AutoCloseable {
     static final long HOST_SLICE = 200_000;
     /** Fixed RTC start for the virtual clock (2026-01-01T00:00:00Z), so runs repeat. */
     static final long VIRTUAL_EPOCH_SECONDS = 1_767_225_600L;
+    private static final int IF = 1 << 9;
 
     private final MachineConfig config;
+    private final MachineBus bus;
     private final Cpu cpu;
     private final Clock clock;
     private final PcPlatform platform;
@@ -39,7 +41,7 @@ public final class Machine implements AutoCloseable {
     /** The kernel is loaded (and checked) before any device opens a host file. */
     private Machine(MachineConfig config) throws IOException {
         this.config = config;
-        ExitWatchingBus bus = new ExitWatchingBus();
+        this.bus = new MachineBus();
         this.cpu = new Cpu(new PhysicalMemory(config.ramBytes()), bus);
         MultibootLoader.boot(config, cpu);
         this.clock = config.virtualClock() ? new VirtualClock(() -> cpu.icount) : new HostClock();
@@ -97,12 +99,14 @@ public final class Machine implements AutoCloseable {
         }
     }
 
-    private static final int IF = 1 << 9;
-
-    /** The icount at which the CPU must come back so devices can be polled. */
+    /**
+     * The icount at which the CPU must come back so devices can be polled. A port access that
+     * brings a deadline forward ends the slice sooner (see {@link MachineBus}).
+     */
     private long nextLimit() {
         long now = clock.nanos();
         long deadline = platform.nextDeadlineNanos();
+        bus.sliceEndsAt(deadline);
         long budget = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, deadline - now);
         if (!clock.isVirtual()) {
             budget = Math.min(budget, HOST_SLICE);

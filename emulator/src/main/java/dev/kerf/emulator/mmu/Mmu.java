@@ -28,8 +28,14 @@ import java.util.Arrays;
  * the same. Like hardware, entries go stale when the guest edits page tables: CR3 reload, a
  * CR0.PG/WP or CR4 change ({@link #setControl}) and {@link #invlpg} drop them; a conflict in a
  * slot may also drop one at any time, which x86 allows. CR4.PGE is accepted but global pages are
- * flushed too (allowed: it only makes the TLB smaller). A snapshot restore must call
- * {@link #flush()}.
+ * flushed too (allowed: it only makes the TLB smaller).
+ *
+ * <p>Determinism: the TLB's contents depend only on the access sequence, so a run repeats
+ * exactly. They are architecturally visible, though (a stale entry is used after a PTE edit
+ * without INVLPG; a cached dirty entry does not set D again after the guest clears it), so a
+ * checkpoint restore that just calls {@link #setControl}/{@link #flush()} reproduces the original
+ * run only for guests that invalidate after editing live PTEs, as OSes do. Exact restore would
+ * need the five TLB arrays in the checkpoint.
  */
 public final class Mmu {
     static final int TLB_BITS = 12;
@@ -207,7 +213,7 @@ public final class Mmu {
             return linear;
         }
         int result = walker.walk(cr3, pse, writeProtect, linear, write, asUser);
-        if (pse) largePageCached = true;
+        if ((result & PageWalker.LARGE) != 0) largePageCached = true;
         install(s, page, result & PAGE_MASK, result);
         return (result & PAGE_MASK) | (linear & 0xFFF);
     }

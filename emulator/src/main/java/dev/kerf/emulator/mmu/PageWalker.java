@@ -23,6 +23,8 @@ final class PageWalker {
     static final int ALLOW_WRITE = 2;
     /** The final entry's dirty bit is set (now), so a write needs no further walk. */
     static final int DIRTY = 4;
+    /** The translation came from a 4 MiB page (CR4.PSE and PDE.PS). */
+    static final int LARGE = 8;
 
     /** #PF error-code bits: protection violation (vs not present), write, user mode. */
     static final int PF_PROTECTION = 1, PF_WRITE = 2, PF_USER = 4;
@@ -48,7 +50,7 @@ final class PageWalker {
             check(pde, linear, write, user, wp);
             int updated = pde | A | (write ? D : 0);
             if (updated != pde) memory.write32(pdeAddr, updated);
-            return frame | permissions(pde, updated);
+            return frame | permissions(pde, updated) | LARGE;
         }
         int pteAddr = (pde & PAGE_MASK) | (((linear >>> 12) & 0x3FF) << 2);
         int pte = memory.read32(pteAddr);

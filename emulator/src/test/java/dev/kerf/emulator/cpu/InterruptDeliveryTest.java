@@ -75,28 +75,42 @@ class InterruptDeliveryTest {
         assertThat(f.stack32(4)).isEqualTo(0x2000);
     }
 
+    /** A fault while delivering INT n is thrown (state untouched) for the run loop to deliver. */
+    private CpuFault softwareIntFault(int vector) {
+        int eip = cpu.eip, esp = cpu.reg[Cpu.ESP], cpl = cpu.cpl;
+        try {
+            InterruptDelivery.deliver(cpu, vector, InterruptDelivery.SOFTWARE, false, 0);
+        } catch (CpuFault e) {
+            assertThat(cpu.eip).isEqualTo(eip);
+            assertThat(cpu.reg[Cpu.ESP]).isEqualTo(esp);
+            assertThat(cpu.cpl).isEqualTo(cpl);
+            return e;
+        }
+        throw new AssertionError("expected a fault");
+    }
+
     @Test
-    void softwareIntThroughAGateMoreprivilegedThanCplIsGp() {
+    void softwareIntThroughAGateMorePrivilegedThanCplIsGp() {
         f.gate(0x81, KCODE, 0xD200, 0xE, 0, true);
         f.ring3(0x2000, 0x3000);
-        assertThat(InterruptDelivery.deliver(cpu, 0x81, InterruptDelivery.SOFTWARE, false, 0)).isTrue();
-        assertThat(cpu.eip).isEqualTo(handler(Vectors.GP));
-        assertThat(f.stack32(0)).isEqualTo(0x81 * 8 + 2);
+        CpuFault e = softwareIntFault(0x81);
+        assertThat(e.vector).isEqualTo(Vectors.GP);
+        assertThat(e.errorCode).isEqualTo(0x81 * 8 + 2);
         // The same gate is fine for an external interrupt: no DPL check.
-        f.ring3(0x2000, 0x3000);
         assertThat(InterruptDelivery.deliver(cpu, 0x81, InterruptDelivery.EXTERNAL, false, 0)).isTrue();
         assertThat(cpu.eip).isEqualTo(0xD200);
+        assertThat(cpu.cpl).isZero();
     }
 
     @Test
     void notPresentGateIsNpWithExtForExternalEvents() {
         f.gate(0x82, KCODE, 0xD300, 0xE, 3, false);
-        assertThat(InterruptDelivery.deliver(cpu, 0x82, InterruptDelivery.SOFTWARE, false, 0)).isTrue();
-        assertThat(cpu.eip).isEqualTo(handler(Vectors.NP));
-        assertThat(f.stack32(0)).isEqualTo(0x82 * 8 + 2);
+        CpuFault e = softwareIntFault(0x82);
+        assertThat(e.vector).isEqualTo(Vectors.NP);
+        assertThat(e.errorCode).isEqualTo(0x82 * 8 + 2);
 
-        cpu.reg[Cpu.ESP] = KERNEL_STACK_TOP;
         assertThat(InterruptDelivery.deliver(cpu, 0x82, InterruptDelivery.EXTERNAL, false, 0)).isTrue();
+        assertThat(cpu.eip).isEqualTo(handler(Vectors.NP));
         assertThat(f.stack32(0)).isEqualTo(0x82 * 8 + 3);
     }
 
@@ -111,9 +125,10 @@ class InterruptDeliveryTest {
     @Test
     void taskGateIsUnsupportedAndRaisesGp() {
         f.gate(0x50, TSS_SEL, 0, 0x5, 3, true);
-        assertThat(InterruptDelivery.deliver(cpu, 0x50, InterruptDelivery.SOFTWARE, false, 0)).isTrue();
+        assertThat(softwareIntFault(0x50).errorCode).isEqualTo(0x50 * 8 + 2);
+        assertThat(InterruptDelivery.deliver(cpu, 0x50, InterruptDelivery.EXTERNAL, false, 0)).isTrue();
         assertThat(cpu.eip).isEqualTo(handler(Vectors.GP));
-        assertThat(f.stack32(0)).isEqualTo(0x50 * 8 + 2);
+        assertThat(f.stack32(0)).isEqualTo(0x50 * 8 + 3);
     }
 
     @Test
@@ -230,13 +245,49 @@ class InterruptDeliveryTest {
         cpu.memory.write32(TSS + 8, UDATA); // RPL 3 for a ring-0 stack
         f.gate(0x80, KCODE, 0xD000, 0xE, 3, true);
         f.ring3(0x2000, 0x3000);
-        assertThatThrownBy(() -> InterruptEntry.enter(cpu, 0x80, InterruptDelivery.SOFTWARE, false, 0))
-                .isInstanceOfSatisfying(CpuFault.class, e -> {
-                    assertThat(e.vector).isEqualTo(Vectors.TS);
-                    assertThat(e.errorCode).isEqualTo(UDATA & 0xFFFC);
-                });
+        CpuFault e = softwareIntFault(0x80);
+        assertThat(e.vector).isEqualTo(Vectors.TS);
+        assertThat(e.errorCode).isEqualTo(UDATA & 0xFFFC);
         // Delivering that #TS needs the same TSS stack: #TS again → #DF → #TS → triple fault.
-        assertThat(InterruptDelivery.deliver(cpu, 0x80, InterruptDelivery.SOFTWARE, false, 0)).isFalse();
+        assertThat(InterruptDelivery.deliverFault(cpu, e)).isFalse();
         assertThat(cpu.cpl).isEqualTo(3);
+    }
+
+    @Test
+    void sixteenBitGatePushesAWordFrameAndIret16Returns() {
+        f.gate(0x41, KCODE, 0x12345678, 0x6, 0, true); // 16-bit interrupt gate: offset 0x5678
+        cpu.eip = 0xABCD;
+        cpu.setEflags(0x10202);
+        assertThat(InterruptDelivery.deliver(cpu, 0x41, InterruptDelivery.EXTERNAL, false, 0)).isTrue();
+        assertThat(cpu.eip).isEqualTo(0x5678);
+        assertThat(cpu.reg[Cpu.ESP]).isEqualTo(KERNEL_STACK_TOP - 6);
+        assertThat(cpu.memory.read16(KERNEL_STACK_TOP - 6)).isEqualTo(0xABCD);
+        assertThat(cpu.memory.read16(KERNEL_STACK_TOP - 4)).isEqualTo(KCODE);
+        assertThat(cpu.memory.read16(KERNEL_STACK_TOP - 2)).isEqualTo(0x0202);
+        assertThat(cpu.getEflags() & 0x10200).as("IF and RF cleared").isZero();
+
+        InterruptDelivery.iret(cpu, false);
+        assertThat(cpu.eip).isEqualTo(0xABCD);
+        assertThat(cpu.reg[Cpu.ESP]).isEqualTo(KERNEL_STACK_TOP);
+        assertThat(cpu.getEflags() & 0x200).isEqualTo(0x200);
+    }
+
+    @Test
+    void conformingHandlerRunsAtTheInterruptedLevel() {
+        f.gate(0x42, CONFORMING, 0xD400, 0xE, 3, true);
+        f.ring3(0x2000, 0x3000);
+        assertThat(InterruptDelivery.deliver(cpu, 0x42, InterruptDelivery.SOFTWARE, false, 0)).isTrue();
+        assertThat(cpu.cpl).isEqualTo(3);
+        assertThat(cpu.seg[Cpu.CS].selector).isEqualTo(CONFORMING | 3);
+        assertThat(cpu.reg[Cpu.ESP]).as("no stack switch").isEqualTo(0x3000 - 12);
+    }
+
+    @Test
+    void gateOffsetBeyondTheCodeLimitIsGp() {
+        f.descriptor(GDT, 0x50, 0, 0xFFF, 0x409B); // byte-granular code, limit 0xFFF
+        f.gate(0x43, 0x50, 0x1000, 0xE, 0, true);
+        assertThat(InterruptDelivery.deliver(cpu, 0x43, InterruptDelivery.EXTERNAL, false, 0)).isTrue();
+        assertThat(cpu.eip).isEqualTo(handler(Vectors.GP));
+        assertThat(f.stack32(0)).as("#GP(EXT)").isEqualTo(1);
     }
 }

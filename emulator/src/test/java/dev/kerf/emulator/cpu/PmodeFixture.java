@@ -26,9 +26,14 @@ final class PmodeFixture {
     static final int PAGE_DIR = 0x10000, PAGE_TABLE = 0x11000;
 
     final PhysicalMemory memory = new PhysicalMemory(8 << 20);
-    final Cpu cpu = new Cpu(memory, new NullBus());
+    final Cpu cpu;
 
     PmodeFixture() {
+        this(new NullBus());
+    }
+
+    PmodeFixture(CpuBus bus) {
+        cpu = new Cpu(memory, bus);
         ResetState.enterFlatProtectedMode(cpu);
         descriptor(GDT, KCODE, 0, 0xFFFFF, 0xC09B);
         descriptor(GDT, KDATA, 0, 0xFFFFF, 0xC093);
@@ -104,6 +109,11 @@ final class PmodeFixture {
         cpu.reg[Cpu.ESP] = esp;
         cpu.setEflags(0x202);
         return this;
+    }
+
+    /** Copies machine code (or data) to physical address {@code pa}. */
+    void put(int pa, int... bytes) {
+        for (int i = 0; i < bytes.length; i++) memory.write8(pa + i, bytes[i]);
     }
 
     int stack32(int offsetFromEsp) {

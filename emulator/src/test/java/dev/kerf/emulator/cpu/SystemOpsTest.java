@@ -70,6 +70,9 @@ class SystemOpsTest {
     void cr4AcceptsOnlySupportedBits() {
         SystemOps.writeCr(cpu, 4, SystemOps.CR4_PSE | SystemOps.CR4_PGE);
         assertThat(SystemOps.readCr(cpu, 4)).isEqualTo(0x90);
+        SystemOps.writeCr(cpu, 4, SystemOps.CR4_TSD | 0x90);
+        assertThat(cpu.cr4).isEqualTo(0x94);
+        SystemOps.writeCr(cpu, 4, 0x90);
         CpuFault e = fault(() -> SystemOps.writeCr(cpu, 4, 0x20)); // PAE
         assertThat(e.vector).isEqualTo(Vectors.GP);
         assertThat(cpu.cr4).isEqualTo(0x90);

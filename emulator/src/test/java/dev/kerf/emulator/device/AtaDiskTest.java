@@ -70,7 +70,7 @@ class AtaDiskTest {
             assertThat(ata.read(0x1F7, 1) & 0x08).isEqualTo(0x08);
             assertThat(readSector(ata)).isEqualTo(java.util.Arrays.copyOfRange(image, 6 * 512, 7 * 512));
             assertThat(ata.read(0x1F7, 1)).isEqualTo(0x50);
-            assertThat(ata.read(0x1F3, 1)).isEqualTo(6);
+            assertThat(ata.read(0x1F3, 1)).isEqualTo(7); // the next sector, as QEMU
         }
     }
 
@@ -98,8 +98,10 @@ class AtaDiskTest {
         try (AtaDisk ata = diskWith(10)) {
             selectLba(ata, 9, 2);
             ata.write(0x1F7, 1, 0x20);
-            assertThat(ata.read(0x1F7, 1)).isEqualTo(0x51);
-            assertThat(ata.read(0x1F1, 1)).isEqualTo(0x10); // IDNF
+            assertThat(ata.read(0x1F7, 1)).isEqualTo(0x58); // sector 9 exists
+            readSector(ata);
+            assertThat(ata.read(0x1F7, 1)).isEqualTo(0x51); // sector 10 does not
+            assertThat(ata.read(0x1F1, 1)).isEqualTo(0x04); // ABRT, as QEMU
             ata.write(0x1F7, 1, 0xC8); // READ DMA: not here
             assertThat(ata.read(0x1F7, 1) & 0x01).isEqualTo(1);
             assertThat(ata.read(0x1F1, 1)).isEqualTo(0x04); // ABRT

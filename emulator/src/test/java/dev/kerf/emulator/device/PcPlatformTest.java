@@ -102,6 +102,13 @@ class PcPlatformTest {
             pc.poll();
             assertThat(pc.interruptRequested()).isFalse();
             assertThat(pc.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+            // many periods later the guest unmasks: one latched request, then the next real period
+            clock.now = 10 * PitTime.nanosAt(65536) + 5;
+            pc.out(0x21, 1, 0x00);
+            assertThat(pc.acknowledgeInterrupt()).isEqualTo(0x20);
+            pc.out(0x20, 1, 0x20);
+            assertThat(pc.interruptRequested()).isFalse();
+            assertThat(pc.nextDeadlineNanos()).isEqualTo(PitTime.nanosAt(11 * 65536L));
         }
     }
 
@@ -151,6 +158,12 @@ class PcPlatformTest {
         Files.write(bad, new byte[] {1, 2, 3});
         assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, bad, null, 0)))
                 .isInstanceOf(PcapFormatException.class).hasMessageContaining("bad.pcap").hasMessageContaining("byte 3");
+        Path nowhere = dir.resolve("no/such/dir/out.pcap");
+        assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, null, nowhere, 0)))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot create network capture");
+        Path missing = dir.resolve("missing.pcap");
+        assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, missing, null, 0)))
+                .isInstanceOf(IOException.class).hasMessageContaining("missing.pcap");
     }
 
     @Test

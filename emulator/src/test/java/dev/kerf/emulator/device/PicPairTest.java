@@ -131,6 +131,24 @@ class PicPairTest {
     }
 
     @Test
+    void elcrMakesAnInputLevelTriggered() {
+        assertThat(pic.read(0x4D0, 1)).isZero();
+        assertThat(pic.read(0x4D1, 1)).isEqualTo(0x0C);
+        pic.setIrq(10, true);
+        assertThat(pic.acknowledgeInterrupt()).isEqualTo(0x2A);
+        pic.write(0xA0, 1, 0x20);
+        pic.write(0x20, 1, 0x20);
+        assertThat(pic.interruptRequested()).isTrue(); // still high: requests again without an edge
+        pic.setIrq(10, false);
+        // the master latched the cascade's edge; the slave has nothing left: spurious IRQ15
+        assertThat(pic.acknowledgeInterrupt()).isEqualTo(0x2F);
+        pic.write(0x20, 1, 0x20);
+        assertThat(pic.interruptRequested()).isFalse();
+        pic.write(0x4D0, 1, 0xFF);
+        assertThat(pic.read(0x4D0, 1)).isEqualTo(0xF8); // IRQ0-2 cannot be level-triggered
+    }
+
+    @Test
     void rotationMakesTheServedIrqLowest() {
         pic.setIrq(0, true);
         pic.setIrq(1, true);

@@ -45,6 +45,8 @@ class Uart16550Test {
 
     @Test
     void thrEmptyInterruptNeedsOut2AndClearsOnIirRead() {
+        assertThat(uart.read(COM1 + 4, 1)).isEqualTo(0x08); // OUT2 set at reset, as QEMU
+        uart.write(COM1 + 4, 1, 0x03);
         uart.write(COM1 + 1, 1, 0x02);
         assertThat(uart.read(COM1 + 2, 1) & 0x0F).isEqualTo(0x02);
         uart.write(COM1 + 1, 1, 0x00);
@@ -104,6 +106,7 @@ class Uart16550Test {
         // FIFO off: one byte holding register, the second byte waits for room
         clock.now = 10 * SerialInput.BYTE_NANOS;
         uart.poll(clock.now);
+        assertThat(uart.read(COM1 + 2, 1)).isEqualTo(0x04); // no character timeout without FIFOs
         assertThat(uart.read(COM1, 1)).isEqualTo('o');
         assertThat(irq.level).isFalse();
         assertThat(uart.nextDeadlineNanos()).isEqualTo(2 * SerialInput.BYTE_NANOS);
@@ -136,6 +139,43 @@ class Uart16550Test {
         assertThat(uart.read(COM1 + 2, 1) & 0x0F).isEqualTo(0x0C);
         assertThat(uart.read(COM1, 1)).isEqualTo('z');
         assertThat(irq.level).isFalse();
+    }
+
+    @Test
+    void hostInputArrivesThroughTheReaderThreadAndWakesTheClock() throws Exception {
+        java.io.PipedOutputStream typist = new java.io.PipedOutputStream();
+        java.io.PipedInputStream console = new java.io.PipedInputStream(typist);
+        HostClock host = new HostClock();
+        Uart16550 hostUart = new Uart16550(host, irq, out);
+        hostUart.attachInput(new HostSerialInput(console, host));
+        assertThat(hostUart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+        typist.write('k');
+        typist.flush();
+        long before = host.nanos();
+        host.idleUntil(before + 30_000_000_000L); // returns when the reader thread wakes it
+        assertThat(host.nanos() - before).isLessThan(20_000_000_000L);
+        for (int i = 0; i < 1000 && hostUart.nextDeadlineNanos() != 0; i++) {
+            Thread.sleep(1); // the wake-up may come a moment before the queue is visible
+        }
+        hostUart.poll(host.nanos());
+        assertThat(hostUart.read(COM1, 1)).isEqualTo('k');
+        typist.close();
+    }
+
+    @Test
+    void brokenConsoleOutputIsDroppedQuietly() {
+        java.io.OutputStream closed = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        Uart16550 piped = new Uart16550(clock, irq, closed);
+        piped.write(COM1, 1, 'a');
+        piped.write(COM1, 1, '\n');
+        piped.write(COM1, 1, 'b');
+        piped.close();
+        assertThat(piped.read(COM1 + 5, 1) & 0x60).isEqualTo(0x60);
     }
 
     @Test

@@ -89,8 +89,8 @@ class MachineTest {
     @Test
     void helloEchoesItsInputAndRunsRepeatExactlyUnderTheVirtualClock() throws Exception {
         Path hello = hello();
-        Run first = run(hello, "exit=3", "same input\n", 0);
-        Run second = run(hello, "exit=3", "same input\n", 0);
+        Run first = run(hello, "exit=3", "same input\n", 50_000_000);
+        Run second = run(hello, "exit=3", "same input\n", 50_000_000);
         assertThat(first.result().reason()).as(first.result().message()).isEqualTo(RunResult.Reason.EXIT);
         assertThat(first.result().exitStatus()).isEqualTo(7);
         assertThat(first.output()).contains("hello from kerf guest", "echo: same input\r\n");

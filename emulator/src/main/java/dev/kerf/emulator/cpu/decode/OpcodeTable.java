@@ -9,13 +9,19 @@ package dev.kerf.emulator.cpu.decode;
  * computes is the length the CPU fetches, and every encoding rejected here raises #UD.
  *
  * <p>Entry layout (a {@code long}): bit 0 VALID, bit 1 MODRM, bit 2 PREFIX, bit 3 FORCE_REG
- * (MOV CRn/DRn: the mod field is ignored, the operand is always a register), bits 8..11 the
+ * (MOV CRn/DRn: the mod field is ignored, the operand is always a register), bit 4 RESTRICTED
+ * (some reg values are invalid or constrained: the decoder's fast path skips the checks otherwise),
+ * bit 5 ADDRESS_ONLY (LEA, NOP m: no limit check), bits 8..11 the
  * immediate kind ({@code IMM_*}), bits 16..23 the valid ModRM.reg values, bits 24..31 the reg
  * values that accept LOCK (with a memory operand), bits 32..39 the reg values that need a memory
  * operand, bits 40..47 the reg values that need a register operand.
  */
 public final class OpcodeTable {
     public static final long VALID = 1, MODRM = 2, PREFIX = 4, FORCE_REG = 8;
+    /** Set when some ModRM.reg value is invalid or needs a memory/register operand: the decoder checks only then. */
+    public static final long RESTRICTED = 16;
+    /** The memory operand is an address only, never accessed (LEA, NOP m): no segment limit check. */
+    public static final long ADDRESS_ONLY = 32;
 
     /** Immediate kinds (bits 8..11). */
     public static final int IMM_NONE = 0, IMM_B = 1, IMM_SB = 2, IMM_W = 3, IMM_Z = 4,
@@ -69,7 +75,8 @@ public final class OpcodeTable {
 
     /** ModRM opcode; {@code regs} = valid reg values, {@code lock} = lockable reg values. */
     private static long modrm(int imm, int regs, int lock, int memOnly, int regOnly) {
-        return VALID | MODRM | ((long) imm << 8) | ((long) regs << 16) | ((long) lock << 24)
+        long restricted = regs != 0xFF || memOnly != 0 || regOnly != 0 ? RESTRICTED : 0;
+        return VALID | MODRM | restricted | ((long) imm << 8) | ((long) regs << 16) | ((long) lock << 24)
                 | ((long) memOnly << 32) | ((long) regOnly << 40);
     }
 
@@ -112,7 +119,7 @@ public final class OpcodeTable {
         range(t, 0x86, 0x87, modrm(IMM_NONE, 0xFF, 0xFF, 0, 0)); // XCHG
         range(t, 0x88, 0x8B, rm(IMM_NONE));               // MOV
         t[0x8C] = modrm(IMM_NONE, 0x3F, 0, 0, 0);         // MOV r/m, Sreg
-        t[0x8D] = modrm(IMM_NONE, 0xFF, 0, 0xFF, 0);      // LEA
+        t[0x8D] = modrm(IMM_NONE, 0xFF, 0, 0xFF, 0) | ADDRESS_ONLY; // LEA
         t[0x8E] = modrm(IMM_NONE, 0x3D, 0, 0, 0);         // MOV Sreg, r/m (not CS)
         t[0x8F] = modrm(IMM_NONE, 0x01, 0, 0, 0);         // POP r/m
         range(t, 0x90, 0x99, plain(IMM_NONE));            // NOP/XCHG eAX, CBW, CWD
@@ -164,7 +171,7 @@ public final class OpcodeTable {
         t[0x01] = modrm(IMM_NONE, 0xDF, 0, 0x8F, 0);      // SGDT SIDT LGDT LIDT SMSW LMSW INVLPG
         t[0x06] = plain(IMM_NONE);                        // CLTS
         range(t, 0x08, 0x09, plain(IMM_NONE));            // INVD WBINVD
-        t[0x1F] = modrm(IMM_NONE, 0x01, 0, 0, 0);         // NOP r/m
+        t[0x1F] = modrm(IMM_NONE, 0x01, 0, 0x01, 0) | ADDRESS_ONLY; // NOP m (register form rejected, as capstone does)
         long cr = modrm(IMM_NONE, 0x1D, 0, 0, 0) | FORCE_REG;
         t[0x20] = cr;                                     // MOV r32, CRn
         t[0x22] = cr;                                     // MOV CRn, r32
