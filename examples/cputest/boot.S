@@ -56,6 +56,16 @@ ISR_NOERR 18
 ISR_NOERR 19
 ISR_NOERR 128
 
+/* IRQ0 after the PIC remap (vector 0x20): count it and send EOI. */
+    .globl irq0_entry
+irq0_entry:
+    push %eax
+    incl irq0_count
+    mov $0x20, %al
+    outb %al, $0x20
+    pop %eax
+    iret
+
 isr_common:
     pushal
     push %ds

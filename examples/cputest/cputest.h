@@ -85,5 +85,6 @@ void test_stack(void);
 void test_except(void);
 void test_paging(void);
 void test_ring3(void);
+void test_extra(void);
 
 #endif

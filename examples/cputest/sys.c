@@ -5,7 +5,7 @@
 #define SEL_KDATA 0x10
 #define SEL_TSS 0x28
 
-static u64 gdt[6];
+static u64 gdt[7];
 static u64 idt[256];
 static u32 tss[26];
 static u8 trap_stack[8192] __attribute__((aligned(16)));
@@ -40,6 +40,7 @@ void sys_init(void)
     gdt[3] = seg_desc(0, 0xfffff, 0xfa, 0xc);   /* ring 3 code */
     gdt[4] = seg_desc(0, 0xfffff, 0xf2, 0xc);   /* ring 3 data */
     gdt[5] = seg_desc((u32)tss, sizeof tss - 1, 0x89, 0x0);
+    gdt[6] = seg_desc(0x00123000, 0xfff, 0x92, 0x4);  /* data, base 0x123000, 4 KiB, byte granular */
     tss[1] = (u32)(trap_stack + sizeof trap_stack);   /* esp0 */
     tss[2] = SEL_KDATA;                               /* ss0 */
     tss[25] = (u32)sizeof tss << 16;                  /* I/O map base past the limit: no bitmap */

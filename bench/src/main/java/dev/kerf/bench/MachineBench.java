@@ -17,6 +17,10 @@ import java.util.Locale;
  * per-round count times n, which is exact for (a) and (b) and within the IRQ handler's few
  * instructions per tick for (c). Before timing, kerf and QEMU run the same n and must print the
  * same line.
+ *
+ * <p>Each figure is also given per CPU-second (kerf: the running thread's CPU time; QEMU: the
+ * process's user+system time from /usr/bin/time, net of start-up), which is steadier than wall
+ * time on a shared machine.
  */
 public final class MachineBench {
     private MachineBench() {}
@@ -52,8 +56,9 @@ public final class MachineBench {
         }
         System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), reps);
-        System.out.println("| workload | kerf insns | kerf s | kerf MIPS | QEMU insns | QEMU s (net) | QEMU MIPS | kerf/QEMU |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| workload | kerf insns | kerf MIPS | kerf MIPS/CPU-s | QEMU insns | QEMU MIPS | QEMU MIPS/CPU-s"
+                + " | kerf/QEMU (wall) | kerf/QEMU (CPU) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
     }
 
@@ -64,27 +69,34 @@ public final class MachineBench {
         if (!check.console().equals(qcheck.console()))
             throw new IllegalStateException(w.name() + ": kerf printed " + check.console().strip() + " but QEMU "
                     + qcheck.console().strip());
-        long[] kerfNanos = new long[reps];
+        long[] kerfNanos = new long[reps], kerfCpu = new long[reps];
         long icount = check.icount();
         for (int i = 0; i < reps; i++) {
             KerfRun.Sample s = KerfRun.run(w.kernel(), w.cmdline(w.kerfRounds()));
             kerfNanos[i] = s.nanos();
+            kerfCpu[i] = s.cpuNanos();
             icount = s.icount();
         }
         double perRound = (double) (icount - base.icount()) / w.kerfRounds();
-        long[] q0 = new long[reps], qn = new long[reps];
+        long[] q0 = new long[reps], qn = new long[reps], q0cpu = new long[reps], qncpu = new long[reps];
         for (int i = 0; i < reps; i++) {
-            q0[i] = QemuRun.run(w.kernel(), w.cmdline(0), 600).nanos();
-            qn[i] = QemuRun.run(w.kernel(), w.cmdline(w.qemuRounds()), 600).nanos();
+            QemuRun.Sample zero = QemuRun.run(w.kernel(), w.cmdline(0), 600);
+            QemuRun.Sample full = QemuRun.run(w.kernel(), w.cmdline(w.qemuRounds()), 600);
+            q0[i] = zero.nanos();
+            qn[i] = full.nanos();
+            q0cpu[i] = zero.cpuNanos();
+            qncpu[i] = full.cpuNanos();
         }
-        long kerfNs = median(kerfNanos);
-        long qemuNs = Math.max(1, median(qn) - median(q0));
         double qemuInsns = perRound * w.qemuRounds();
-        double kerfMips = icount * 1000.0 / kerfNs;
-        double qemuMips = qemuInsns * 1000.0 / qemuNs;
-        System.err.printf(Locale.ROOT, "%s: kerf %.1f MIPS, QEMU %.1f MIPS%n", w.name(), kerfMips, qemuMips);
-        return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.1f | %,.0f | %.2f | %.1f | %.3f |", w.name(), icount,
-                kerfNs / 1e9, kerfMips, qemuInsns, qemuNs / 1e9, qemuMips, kerfMips / qemuMips);
+        double kerfMips = icount * 1000.0 / median(kerfNanos);
+        double kerfCpuMips = icount * 1000.0 / median(kerfCpu);
+        double qemuMips = qemuInsns * 1000.0 / Math.max(1, median(qn) - median(q0));
+        boolean qemuCpuKnown = q0cpu[0] >= 0;
+        double qemuCpuMips = qemuCpuKnown ? qemuInsns * 1000.0 / Math.max(1, median(qncpu) - median(q0cpu)) : Double.NaN;
+        System.err.printf(Locale.ROOT, "%s: kerf %.1f MIPS (%.1f per CPU-s), QEMU %.1f MIPS (%.1f per CPU-s)%n",
+                w.name(), kerfMips, kerfCpuMips, qemuMips, qemuCpuMips);
+        return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %,.0f | %.1f | %.1f | %.3f | %.3f |", w.name(), icount,
+                kerfMips, kerfCpuMips, qemuInsns, qemuMips, qemuCpuMips, kerfMips / qemuMips, kerfCpuMips / qemuCpuMips);
     }
 
     private static long median(long[] xs) {

@@ -2,20 +2,31 @@ package dev.kerf.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a guest under qemu-system-i386 (TCG) and times the whole process. */
+/** Runs a guest under qemu-system-i386 (TCG) and times the whole process (wall and, via /usr/bin/time, CPU). */
 final class QemuRun {
-    record Sample(long nanos, String console) {}
+    /** Wall time; user+system CPU time of the process (-1 when /usr/bin/time is not there). */
+    record Sample(long nanos, long cpuNanos, String console) {}
+
+    private static final Path TIME = Path.of("/usr/bin/time");
 
     private QemuRun() {}
 
     static Sample run(Path kernel, String cmdline, long timeoutSeconds) throws IOException, InterruptedException {
-        List<String> cmd = List.of("qemu-system-i386", "-kernel", kernel.toString(), "-append", cmdline,
+        Path cpuFile = Files.createTempFile("kerf-bench-qemu", ".time");
+        List<String> qemu = List.of("qemu-system-i386", "-kernel", kernel.toString(), "-append", cmdline,
                 "-display", "none", "-serial", "stdio", "-nodefaults",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+        boolean timed = Files.isExecutable(TIME);
+        List<String> cmd = new ArrayList<>();
+        if (timed) cmd.addAll(List.of(TIME.toString(), "-f", "%U %S", "-o", cpuFile.toString()));
+        cmd.addAll(qemu);
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
@@ -27,6 +38,13 @@ final class QemuRun {
         long nanos = System.nanoTime() - t0;
         if (p.exitValue() != 1)
             throw new IllegalStateException(kernel.getFileName() + " under QEMU exited with " + p.exitValue());
-        return new Sample(nanos, new String(out, StandardCharsets.ISO_8859_1));
+        long cpuNanos = -1;
+        if (timed) {
+            String[] us = Files.readString(cpuFile).trim().split("\\s+");
+            String[] last = Arrays.copyOfRange(us, us.length - 2, us.length);
+            cpuNanos = Math.round((Double.parseDouble(last[0]) + Double.parseDouble(last[1])) * 1e9);
+        }
+        Files.deleteIfExists(cpuFile);
+        return new Sample(nanos, cpuNanos, new String(out, StandardCharsets.ISO_8859_1));
     }
 }

@@ -16,7 +16,7 @@ import java.util.Locale;
  * 0F 10-17         two-byte opcodes 0F 10..0F 17 (the last byte may be a range)
  * 0F 0F            one two-byte opcode
  * 0F 38            every three-byte opcode 0F 38 xx (a listed opcode prefix covers what follows)
- * 0F 01 /1         only encodings whose ModRM.reg is 1
+ * 0F 01 /1         only encodings whose ModRM.reg is 1 ({@code /4-7}: reg 4 to 7)
  * 8D reg           only register forms (ModRM.mod = 3); "mem" for memory forms
  * F3 0F B8         leading prefix bytes (66 67 F0 F2 F3 26 2E 36 3E 64 65) are conditions:
  *                  the encoding carries that prefix somewhere among its prefixes
@@ -27,24 +27,27 @@ final class UnsupportedEncodings {
     private static final String FENCE = "```unsupported";
 
     private final List<Entry> entries;
+    private final boolean present;
 
-    private UnsupportedEncodings(List<Entry> entries) {
+    private UnsupportedEncodings(List<Entry> entries, boolean present) {
         this.entries = entries;
+        this.present = present;
     }
 
     /** Reads the block from {@code cpuMd}; a file without the block gives an empty list. */
     static UnsupportedEncodings load(Path cpuMd) throws IOException {
-        if (!Files.exists(cpuMd)) return new UnsupportedEncodings(List.of());
+        if (!Files.exists(cpuMd)) return new UnsupportedEncodings(List.of(), false);
         return parse(Files.readString(cpuMd));
     }
 
     static UnsupportedEncodings parse(String markdown) {
         List<Entry> entries = new ArrayList<>();
-        boolean inside = false;
+        boolean inside = false, present = false;
         for (String raw : markdown.split("\n")) {
             String line = raw.strip();
             if (!inside) {
                 inside = line.equals(FENCE);
+                present |= inside;
                 continue;
             }
             if (line.startsWith("```")) break;
@@ -52,7 +55,12 @@ final class UnsupportedEncodings {
             String body = (hash >= 0 ? line.substring(0, hash) : line).strip();
             if (!body.isEmpty()) entries.add(Entry.parse(body));
         }
-        return new UnsupportedEncodings(entries);
+        return new UnsupportedEncodings(entries, present);
+    }
+
+    /** True when docs/cpu.md had an {@code ```unsupported} block at all. */
+    boolean present() {
+        return present;
     }
 
     int size() {
@@ -86,17 +94,21 @@ final class UnsupportedEncodings {
     }
 
     /** One line: prefix conditions, opcode bytes (last as lo..hi), optional /reg and reg|mem. */
-    record Entry(List<Integer> prefixes, int[] opcode, int lastHi, boolean anyOpcode, int reg, String form) {
+    record Entry(List<Integer> prefixes, int[] opcode, int lastHi, boolean anyOpcode, int reg, int regHi, String form) {
         static Entry parse(String body) {
             String[] words = body.toUpperCase(Locale.ROOT).split("\\s+");
             List<Integer> prefixes = new ArrayList<>();
             List<Integer> opcode = new ArrayList<>();
-            int lastHi = -1, reg = -1;
+            int lastHi = -1, reg = -1, regHi = -1;
             boolean any = false;
             String form = null;
             for (String w : words) {
                 if (w.equals("*")) any = true;
-                else if (w.startsWith("/")) reg = Integer.parseInt(w.substring(1));
+                else if (w.startsWith("/")) {
+                    String[] lh = w.substring(1).split("-");
+                    reg = Integer.parseInt(lh[0]);
+                    regHi = lh.length > 1 ? Integer.parseInt(lh[1]) : reg;
+                }
                 else if (w.equals("REG") || w.equals("MEM")) form = w;
                 else if (w.contains("-")) {
                     String[] lh = w.split("-");
@@ -111,7 +123,7 @@ final class UnsupportedEncodings {
             int[] op = opcode.stream().mapToInt(Integer::intValue).toArray();
             if (lastHi < 0 && op.length > 0) lastHi = op[op.length - 1];
             if (op.length == 0 && !any) throw new IllegalArgumentException("no opcode in unsupported line: " + body);
-            return new Entry(List.copyOf(prefixes), op, lastHi, any, reg, form);
+            return new Entry(List.copyOf(prefixes), op, lastHi, any, reg, regHi, form);
         }
 
         boolean matches(Encoding enc) {
@@ -125,7 +137,8 @@ final class UnsupportedEncodings {
             if (reg < 0 && form == null) return true;
             if (rest.length <= opcode.length) return false;
             int modrm = rest[opcode.length];
-            if (reg >= 0 && ((modrm >> 3) & 7) != reg) return false;
+            int r = (modrm >> 3) & 7;
+            if (reg >= 0 && (r < reg || r > regHi)) return false;
             if (form == null) return true;
             return form.equals("REG") == ((modrm >> 6) == 3);
         }
