@@ -57,7 +57,7 @@ final class Control {
     /** FF /3 and FF /5: far CALL/JMP through an m16:16/m16:32 pointer. */
     static void farIndirect(Executor x, boolean call) {
         int off = x.readMem(x.opMask(), x.ea);
-        int sel = x.mmu.read16(x.ea + (x.o32 ? 4 : 2));
+        int sel = x.read16(x.ea + (x.o32 ? 4 : 2));
         if (call) SegmentLoader.farCall(x.cpu, sel, off, x.o32);
         else SegmentLoader.farJump(x.cpu, sel, off, x.o32);
     }
@@ -120,12 +120,12 @@ final class Control {
         int index, lower, upper;
         if (x.o32) {
             index = x.reg[x.regf];
-            lower = x.mmu.read32(x.ea);
-            upper = x.mmu.read32(x.ea + 4);
+            lower = x.read32(x.ea);
+            upper = x.read32(x.ea + 4);
         } else {
             index = (short) x.reg[x.regf];
-            lower = (short) x.mmu.read16(x.ea);
-            upper = (short) x.mmu.read16(x.ea + 2);
+            lower = (short) x.read16(x.ea);
+            upper = (short) x.read16(x.ea + 2);
         }
         if (index < lower || index > upper) throw CpuFault.of(Vectors.BR);
     }

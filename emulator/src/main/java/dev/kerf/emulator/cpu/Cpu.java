@@ -151,7 +151,10 @@ public final class Cpu {
         return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
     }
 
-    /** Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction. */
+    /**
+     * Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction (or
+     * the next run() return it at once, if none is running). Safe to call from another thread.
+     */
     public void requestStop() {
         stopRequested = true;
     }

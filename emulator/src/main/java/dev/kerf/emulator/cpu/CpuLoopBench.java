@@ -6,7 +6,8 @@ import java.lang.management.ThreadMXBean;
 
 /**
  * Benchmark entry point (not a test): runs a tight integer loop in flat 32-bit mode and prints
- * guest MIPS. {@code java -cp emulator/target/classes dev.kerf.emulator.cpu.CpuLoopBench [seconds]}
+ * guest MIPS. {@code java -cp emulator/target/classes dev.kerf.emulator.cpu.CpuLoopBench [seconds] [nop|HEX]}
+ * (a second argument replaces the loop by 50 copies of one encoding, or 100 NOPs, and a JMP back).
  *
  * <p>The guest loop (9 instructions per iteration, a memory load and store among them):
  * <pre>
@@ -33,7 +34,14 @@ public final class CpuLoopBench {
         Cpu cpu = new Cpu(ram, bus);
         for (int i = 0; i < 6; i++) cpu.seg[i].set(0x10, 0, 0xFFFFFFFF, 0x4C93);
         cpu.seg[Cpu.CS].set(0x08, 0, 0xFFFFFFFF, 0x4C9B);
-        String program = args.length > 1 && args[1].equals("nop") ? "90".repeat(100) + "eb9a" : LOOP;
+        String program = LOOP;
+        if (args.length > 1) {
+            // "nop": 100 NOPs and a jump back; any other argument: 50 copies of that hex encoding and a JMP back.
+            String body = args[1].equals("nop") ? "90".repeat(2) : args[1];
+            String block = body.repeat(50);
+            int back = -(block.length() / 2 + 5);
+            program = block + "e9" + String.format("%02x%02x%02x%02x", back & 0xFF, (back >> 8) & 0xFF, (back >> 16) & 0xFF, (back >>> 24));
+        }
         byte[] code = java.util.HexFormat.of().parseHex(program);
         ram.load(0x1000, code, 0, code.length);
         cpu.eip = 0x1000;

@@ -43,6 +43,15 @@ final class Executor {
     private int fetchCsBase, fetchGen;
     private int fetchCpl = -1;
 
+    // Data micro-TLB (same contract as the fetch cache): a direct-mapped cache of the MMU's
+    // answers for 64 pages, reads and writes apart, as index deltas into the RAM array. Filled
+    // only through Mmu.translate (so permission checks, A/D bits and #PF stay the MMU's) and
+    // dropped whenever Mmu.generation() or CPL changes. Skips the MMU's second bounds check.
+    private static final int DTLB_SIZE = 64;
+    private final int[] readTag = new int[DTLB_SIZE], readDelta = new int[DTLB_SIZE];
+    private final int[] writeTag = new int[DTLB_SIZE], writeDelta = new int[DTLB_SIZE];
+    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
     /** Address of the instruction being executed, and ESP when it started. */
     int start, startEsp;
     /** Fetch position (offset in CS) while decoding. */
@@ -58,8 +67,8 @@ final class Executor {
 
     /** ModRM reg field; register number of the r/m operand, or -1 for memory. */
     int regf, rm;
-    /** Memory operand: linear address, offset in its segment, segment index, base register (-1 none). */
-    int ea, eaOff, eaSeg, eaBase;
+    /** Memory operand: linear address, offset in its segment, base register (-1 none). */
+    int ea, eaOff, eaBase;
     int imm, imm2;
     /** Opcode table entry of the current instruction. */
     private long entry;
@@ -81,6 +90,8 @@ final class Executor {
         this.cs = cpu.seg[Cpu.CS];
         this.ram = cpu.memory.array();
         Arrays.fill(openBus, (byte) 0xFF);
+        Arrays.fill(readTag, 1);
+        Arrays.fill(writeTag, 1);
     }
 
     /** Decodes and executes the instruction at CS:EIP. Throws CpuFault with state rewindable. */
@@ -239,7 +250,6 @@ final class Executor {
     void setEa(int sreg, int off) {
         SegmentCache s = seg[sreg];
         if (s.limit != -1 && (entry & OpcodeTable.ADDRESS_ONLY) == 0) checkLimit(s, sreg, off);
-        eaSeg = sreg;
         eaOff = off;
         ea = s.base + off;
     }
@@ -260,6 +270,10 @@ final class Executor {
 
     private void dropFetchPage(int csBase) {
         fetchLen = 0;
+        if (mmu.generation() != fetchGen || cpu.cpl != fetchCpl) {
+            Arrays.fill(readTag, 1);
+            Arrays.fill(writeTag, 1);
+        }
         fetchCsBase = csBase;
         fetchGen = mmu.generation();
         fetchCpl = cpu.cpl;
@@ -331,14 +345,82 @@ final class Executor {
     }
 
     int readMem(int mask, int lin) {
-        if (mask == -1) return mmu.read32(lin);
-        return mask == 0xFFFF ? mmu.read16(lin) : mmu.read8(lin);
+        if (mask == -1) return read32(lin);
+        return mask == 0xFFFF ? read16(lin) : read8(lin);
     }
 
     void writeMem(int mask, int lin, int v) {
-        if (mask == -1) mmu.write32(lin, v);
-        else if (mask == 0xFFFF) mmu.write16(lin, v);
+        if (mask == -1) write32(lin, v);
+        else if (mask == 0xFFFF) write16(lin, v);
+        else write8(lin, v);
+    }
+
+    // ---------------------------------------------------------------- data accesses
+
+    private static int dslot(int lin) {
+        return (lin >>> 12) & (DTLB_SIZE - 1);
+    }
+
+    int read32(int lin) {
+        int s = dslot(lin);
+        if (readTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) return (int) I32.get(ram, lin + readDelta[s]);
+        return (lin & 0xFFF) <= 0xFFC && fillRead(lin) ? (int) I32.get(ram, lin + readDelta[s]) : mmu.read32(lin);
+    }
+
+    int read16(int lin) {
+        int s = dslot(lin);
+        if (readTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) return (short) I16.get(ram, lin + readDelta[s]) & 0xFFFF;
+        return (lin & 0xFFF) <= 0xFFE && fillRead(lin) ? (short) I16.get(ram, lin + readDelta[s]) & 0xFFFF : mmu.read16(lin);
+    }
+
+    int read8(int lin) {
+        int s = dslot(lin);
+        if (readTag[s] == (lin & 0xFFFFF000)) return ram[lin + readDelta[s]] & 0xFF;
+        return fillRead(lin) ? ram[lin + readDelta[s]] & 0xFF : mmu.read8(lin);
+    }
+
+    void write32(int lin, int v) {
+        int s = dslot(lin);
+        if (writeTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC || (lin & 0xFFF) <= 0xFFC && fillWrite(lin)) {
+            I32.set(ram, lin + writeDelta[s], v);
+        } else {
+            mmu.write32(lin, v);
+        }
+    }
+
+    void write16(int lin, int v) {
+        int s = dslot(lin);
+        if (writeTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE || (lin & 0xFFF) <= 0xFFE && fillWrite(lin)) {
+            I16.set(ram, lin + writeDelta[s], (short) v);
+        } else {
+            mmu.write16(lin, v);
+        }
+    }
+
+    void write8(int lin, int v) {
+        int s = dslot(lin);
+        if (writeTag[s] == (lin & 0xFFFFF000) || fillWrite(lin)) ram[lin + writeDelta[s]] = (byte) v;
         else mmu.write8(lin, v);
+    }
+
+    /** Translates {@code lin} for reading (may #PF) and caches its page if it is RAM. */
+    private boolean fillRead(int lin) {
+        int phys = mmu.translate(lin, false) & 0xFFFFF000;
+        if (phys < 0 || phys > ram.length - 4096) return false;
+        int s = dslot(lin);
+        readTag[s] = lin & 0xFFFFF000;
+        readDelta[s] = phys - (lin & 0xFFFFF000);
+        return true;
+    }
+
+    /** Translates {@code lin} for writing (may #PF; sets the dirty bit) and caches its page if it is RAM. */
+    private boolean fillWrite(int lin) {
+        int phys = mmu.translate(lin, true) & 0xFFFFF000;
+        if (phys < 0 || phys > ram.length - 4096) return false;
+        int s = dslot(lin);
+        writeTag[s] = lin & 0xFFFFF000;
+        writeDelta[s] = phys - (lin & 0xFFFFF000);
+        return true;
     }
 
     int rmv(int mask) {
@@ -351,20 +433,20 @@ final class Executor {
     }
 
     int rm32() {
-        return rm >= 0 ? reg[rm] : mmu.read32(ea);
+        return rm >= 0 ? reg[rm] : read32(ea);
     }
 
     void setRm32(int v) {
         if (rm >= 0) reg[rm] = v;
-        else mmu.write32(ea, v);
+        else write32(ea, v);
     }
 
     int rm16() {
-        return rm >= 0 ? reg[rm] & 0xFFFF : mmu.read16(ea);
+        return rm >= 0 ? reg[rm] & 0xFFFF : read16(ea);
     }
 
     int rm8() {
-        return rm >= 0 ? reg8(rm) : mmu.read8(ea);
+        return rm >= 0 ? reg8(rm) : read8(ea);
     }
 
     // ---------------------------------------------------------------- fault rollback
@@ -409,7 +491,14 @@ final class Executor {
         if (cpu.cpl != 0) throw CpuFault.withCode(Vectors.GP, 0);
     }
 
-    /** #GP(0) if CPL > IOPL (CLI, STI, IN, OUT, INS, OUTS). */
+    /** IN/OUT/INS/OUTS: allowed at CPL <= IOPL, else only if the TSS I/O bitmap clears every byte's bit; #GP(0) otherwise. */
+    void requireIo(int port, int size) {
+        if (cpu.cpl > iopl() && !TaskStateSegment.ioPermitted(cpu, port, size)) {
+            throw CpuFault.withCode(Vectors.GP, 0);
+        }
+    }
+
+    /** #GP(0) if CPL > IOPL (CLI, STI). */
     void requireIopl() {
         if (cpu.cpl > iopl()) throw CpuFault.withCode(Vectors.GP, 0);
     }

@@ -92,7 +92,7 @@ final class Move {
     static void xlat(Executor x) {
         int off = x.reg[Cpu.EBX] + (x.reg[Cpu.EAX] & 0xFF);
         int lin = x.seg[x.dataSeg()].base + (x.a32 ? off : off & 0xFFFF);
-        x.setReg8(Cpu.EAX, x.mmu.read8(lin));
+        x.setReg8(Cpu.EAX, x.read8(lin));
     }
 
     /** 0F B0/B1: compare the accumulator with r/m; equal: r/m = r, else accumulator = r/m. */
@@ -113,14 +113,14 @@ final class Move {
     /** 0F C7 /1: CMPXCHG8B m64. Only ZF changes. */
     static void cmpxchg8b(Executor x) {
         int[] reg = x.reg;
-        int lo = x.mmu.read32(x.ea), hi = x.mmu.read32(x.ea + 4);
+        int lo = x.read32(x.ea), hi = x.read32(x.ea + 4);
         boolean equal = lo == reg[Cpu.EAX] && hi == reg[Cpu.EDX];
         if (equal) {
-            x.mmu.write32(x.ea, reg[Cpu.EBX]);
-            x.mmu.write32(x.ea + 4, reg[Cpu.ECX]);
+            x.write32(x.ea, reg[Cpu.EBX]);
+            x.write32(x.ea + 4, reg[Cpu.ECX]);
         } else {
-            x.mmu.write32(x.ea, lo);
-            x.mmu.write32(x.ea + 4, hi);
+            x.write32(x.ea, lo);
+            x.write32(x.ea + 4, hi);
             reg[Cpu.EAX] = lo;
             reg[Cpu.EDX] = hi;
         }
@@ -154,7 +154,7 @@ final class Move {
     static void movFromSreg(Executor x) {
         int sel = x.seg[x.regf].selector;
         if (x.rm >= 0) x.setRegv(x.opMask(), x.rm, sel);
-        else x.mmu.write16(x.ea, sel);
+        else x.write16(x.ea, sel);
     }
 
     /** 8E: MOV Sreg, r/m (CS excluded by the opcode table). MOV SS opens an interrupt shadow. */
@@ -168,7 +168,7 @@ final class Move {
     static void loadFar(Executor x, int sreg) {
         int mask = x.opMask();
         int off = x.readMem(mask, x.ea);
-        int sel = x.mmu.read16(x.ea + (x.o32 ? 4 : 2));
+        int sel = x.read16(x.ea + (x.o32 ? 4 : 2));
         SegmentLoader.load(x.cpu, sreg, sel);
         x.setRegv(mask, x.regf, off);
     }

@@ -30,15 +30,15 @@ final class Stack {
 
     static void pushSized(Executor x, boolean size32, int v) {
         int sp = spPlus(x, size32 ? -4 : -2);
-        if (size32) x.mmu.write32(linear(x, sp), v);
-        else x.mmu.write16(linear(x, sp), v);
+        if (size32) x.write32(linear(x, sp), v);
+        else x.write16(linear(x, sp), v);
         x.reg[Cpu.ESP] = sp;
     }
 
     /** Value on top of the stack with the current operand size, without popping. */
     static int peek(Executor x) {
         int lin = linear(x, x.reg[Cpu.ESP]);
-        return x.o32 ? x.mmu.read32(lin) : x.mmu.read16(lin);
+        return x.o32 ? x.read32(lin) : x.read16(lin);
     }
 
     static int pop(Executor x) {
@@ -86,8 +86,8 @@ final class Stack {
         for (int i = 0; i < 8; i++) {
             int lin = linear(x, spPlus(x, -size * (i + 1)));
             int v = i == Cpu.ESP ? sp : x.reg[i];
-            if (size == 4) x.mmu.write32(lin, v);
-            else x.mmu.write16(lin, v);
+            if (size == 4) x.write32(lin, v);
+            else x.write16(lin, v);
         }
         x.reg[Cpu.ESP] = spPlus(x, -8 * size);
     }
@@ -99,7 +99,7 @@ final class Stack {
         int[] v = x.scratch8;
         for (int i = 0; i < 8; i++) {
             int lin = linear(x, spPlus(x, size * i));
-            v[7 - i] = size == 4 ? x.mmu.read32(lin) : x.mmu.read16(lin);
+            v[7 - i] = size == 4 ? x.read32(lin) : x.read16(lin);
         }
         for (int i = 0; i < 8; i++) {
             if (i != Cpu.ESP) x.setRegv(mask, i, v[i]);
@@ -139,7 +139,7 @@ final class Stack {
         if (level > 0) {
             for (int i = 1; i < level; i++) {
                 ebp = big(x) ? ebp - size : (ebp & 0xFFFF0000) | ((ebp - size) & 0xFFFF);
-                int v = size == 4 ? x.mmu.read32(linear(x, ebp)) : x.mmu.read16(linear(x, ebp));
+                int v = size == 4 ? x.read32(linear(x, ebp)) : x.read16(linear(x, ebp));
                 pushSized(x, x.o32, v);
             }
             pushSized(x, x.o32, frame);
@@ -154,7 +154,7 @@ final class Stack {
         int ebp = x.reg[Cpu.EBP];
         int sp = big(x) ? ebp : (x.reg[Cpu.ESP] & 0xFFFF0000) | (ebp & 0xFFFF);
         int lin = linear(x, sp);
-        int v = x.o32 ? x.mmu.read32(lin) : x.mmu.read16(lin);
+        int v = x.o32 ? x.read32(lin) : x.read16(lin);
         int size = x.o32 ? 4 : 2;
         x.reg[Cpu.ESP] = big(x) ? sp + size : (sp & 0xFFFF0000) | ((sp + size) & 0xFFFF);
         x.setRegv(x.opMask(), Cpu.EBP, v);

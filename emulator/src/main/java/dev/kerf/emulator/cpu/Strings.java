@@ -19,8 +19,8 @@ final class Strings {
 
     static void exec(Executor x, int op) {
         boolean io = op < 0x70;
-        if (io) x.requireIopl();
         int mask = (op & 1) == 0 ? 0xFF : x.opMask();
+        if (io) x.requireIo(x.reg[Cpu.EDX] & 0xFFFF, size(mask));
         if (x.rep == 0) {
             once(x, op, mask);
             return;

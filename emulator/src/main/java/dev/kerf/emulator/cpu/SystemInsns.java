@@ -36,7 +36,7 @@ final class SystemInsns {
 
     private static void storeSelector(Executor x, int sel) {
         if (x.rm >= 0) x.setRegv(x.opMask(), x.rm, sel);
-        else x.mmu.write16(x.ea, sel);
+        else x.write16(x.ea, sel);
     }
 
     /** 0F 01: SGDT SIDT LGDT LIDT SMSW LMSW INVLPG. A 16-bit operand size uses a 24-bit base. */
@@ -47,22 +47,22 @@ final class SystemInsns {
             case 0:
             case 1: {
                 boolean gdt = x.regf == 0;
-                x.mmu.write16(x.ea, gdt ? c.gdtLimit : c.idtLimit);
-                x.mmu.write32(x.ea + 2, (gdt ? c.gdtBase : c.idtBase) & baseMask);
+                x.write16(x.ea, gdt ? c.gdtLimit : c.idtLimit);
+                x.write32(x.ea + 2, (gdt ? c.gdtBase : c.idtBase) & baseMask);
                 return;
             }
             case 2:
             case 3: {
                 x.requireCpl0();
-                int limit = x.mmu.read16(x.ea);
-                int base = x.mmu.read32(x.ea + 2) & baseMask;
+                int limit = x.read16(x.ea);
+                int base = x.read32(x.ea + 2) & baseMask;
                 if (x.regf == 2) SystemOps.lgdt(c, base, limit);
                 else SystemOps.lidt(c, base, limit);
                 return;
             }
             case 4:
                 if (x.rm >= 0) x.setRegv(x.opMask(), x.rm, c.cr0);
-                else x.mmu.write16(x.ea, c.cr0);
+                else x.write16(x.ea, c.cr0);
                 return;
             case 6: {
                 x.requireCpl0();

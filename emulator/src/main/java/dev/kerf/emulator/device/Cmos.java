@@ -11,7 +11,10 @@ import java.time.ZoneOffset;
  * bit selects binary, 24-hour unless status B's 24/12 bit is clear (then bit 7 of the hour is PM).
  * Status A's update-in-progress bit is set during the last 244 µs of every clock second, so guests
  * that wait for an update edge see one and never spin forever. Writes to the time registers are
- * stored in RAM but do not set the clock. No alarm or periodic interrupt (IRQ8 stays low).
+ * stored in RAM but do not set the clock. IRQ8: the periodic interrupt (status B PIE, rate from
+ * status A, on the 32.768 kHz divider counted from machine start) and the update-ended interrupt
+ * (UIE, each clock second) set status C's PF/UF and IRQF; the line stays high until status C is
+ * read. No alarm interrupt.
  * The memory size registers (0x15-0x18, 0x30-0x31, 0x34-0x35) are filled from the RAM size like
  * QEMU does.
  */
@@ -20,13 +23,21 @@ public final class Cmos implements IoDevice {
     private static final long UIP_NANOS = 244_000;
     private static final int STATUS_A = 0x0A, STATUS_B = 0x0B, STATUS_C = 0x0C, STATUS_D = 0x0D;
 
+    private static final int PIE = 0x40, UIE = 0x10, IRQF = 0x80;
+    private static final long RTC_HZ = 32_768;
+
     private final Clock clock;
+    private final IrqLine irq8;
     private final long epochSeconds;
     private final int[] ram = new int[128];
     private int index;
+    private int flags; // status C
+    private long nextPeriodic = Long.MAX_VALUE;
+    private long nextUpdate = Long.MAX_VALUE;
 
-    public Cmos(Clock clock, long epochSeconds, long ramBytes) {
+    public Cmos(Clock clock, IrqLine irq8, long epochSeconds, long ramBytes) {
         this.clock = clock;
+        this.irq8 = irq8;
         this.epochSeconds = epochSeconds;
         ram[STATUS_A] = 0x26;
         ram[STATUS_B] = 0x02; // 24-hour, BCD
@@ -60,10 +71,78 @@ public final class Cmos implements IoDevice {
             return;
         }
         switch (index) {
-            case STATUS_A -> ram[STATUS_A] = (ram[STATUS_A] & 0x80) | (value & 0x7F);
+            case STATUS_A -> {
+                ram[STATUS_A] = (ram[STATUS_A] & 0x80) | (value & 0x7F);
+                schedule();
+            }
+            case STATUS_B -> {
+                ram[STATUS_B] = value & 0xFF;
+                schedule();
+            }
             case STATUS_C, STATUS_D -> { } // read-only
             default -> ram[index] = value & 0xFF;
         }
+    }
+
+    /** Sets PF/UF for the periodic and update events that passed and drives IRQ8. */
+    public void poll(long nanos) {
+        if (nanos >= nextPeriodic) {
+            flags |= PIE;
+            nextPeriodic = nextBoundary(nanos, periodTicks());
+        }
+        if (nanos >= nextUpdate) {
+            flags |= UIE;
+            nextUpdate = (nanos / NS_PER_S + 1) * NS_PER_S;
+        }
+        updateIrq();
+    }
+
+    /** The next periodic or update event whose flag is not already pending, or Long.MAX_VALUE. */
+    public long nextDeadlineNanos() {
+        long deadline = (flags & PIE) == 0 ? nextPeriodic : Long.MAX_VALUE;
+        return (flags & UIE) == 0 ? Math.min(deadline, nextUpdate) : deadline;
+    }
+
+    /** Recomputes the event times after status A or B changed. */
+    private void schedule() {
+        long now = clock.nanos();
+        long period = periodTicks();
+        nextPeriodic = (ram[STATUS_B] & PIE) != 0 && period > 0 ? nextBoundary(now, period) : Long.MAX_VALUE;
+        nextUpdate = (ram[STATUS_B] & UIE) != 0 ? (now / NS_PER_S + 1) * NS_PER_S : Long.MAX_VALUE;
+        updateIrq();
+    }
+
+    /** The periodic rate in 32.768 kHz ticks (status A bits 0-3; 1 and 2 act as 8 and 9), 0 = off. */
+    private long periodTicks() {
+        int rate = ram[STATUS_A] & 0x0F;
+        if (rate == 0) {
+            return 0;
+        }
+        if (rate <= 2) {
+            rate += 7;
+        }
+        return 1L << (rate - 1);
+    }
+
+    /** The first time after {@code nanos} that is a multiple of {@code period} 32.768 kHz ticks. */
+    private static long nextBoundary(long nanos, long period) {
+        long ticks = (nanos / NS_PER_S) * RTC_HZ + (nanos % NS_PER_S) * RTC_HZ / NS_PER_S;
+        long next = (ticks / period + 1) * period;
+        return (next / RTC_HZ) * NS_PER_S + ((next % RTC_HZ) * NS_PER_S + RTC_HZ - 1) / RTC_HZ;
+    }
+
+    private void updateIrq() {
+        boolean pending = (flags & ram[STATUS_B] & (PIE | UIE)) != 0;
+        irq8.set(pending);
+    }
+
+    private int readStatusC() {
+        poll(clock.nanos()); // events that passed since the last poll belong to this read
+        boolean pending = (flags & ram[STATUS_B] & (PIE | UIE)) != 0;
+        int value = flags | (pending ? IRQF : 0);
+        flags = 0;
+        updateIrq();
+        return value;
     }
 
     private int readRegister(int reg) {
@@ -79,7 +158,7 @@ public final class Cmos implements IoDevice {
             case 0x09 -> encode(t.getYear() % 100);
             case 0x32 -> encode(t.getYear() / 100 % 100);
             case STATUS_A -> (ram[STATUS_A] & 0x7F) | (nanos % NS_PER_S >= NS_PER_S - UIP_NANOS ? 0x80 : 0);
-            case STATUS_C -> 0; // no interrupt flags: reading would clear them
+            case STATUS_C -> readStatusC();
             default -> ram[reg];
         };
     }

@@ -8,7 +8,9 @@ import java.io.IOException;
  * <p>Where QEMU departs from the datasheet, QEMU wins (it is the oracle guests are tested on):
  * PROM bytes 12-23 repeat MAC bytes 3-5 four times each, page 2 reads only PSTART/PSTOP (the rest
  * read 0), page 0 offsets 0x0A/0x0B read the RTL8029 ID 'P' 'C', the receive header's length
- * excludes the CRC. PortScriptQemuTest checks this against qemu-system-i386.
+ * excludes the CRC. PortScriptQemuTest checks this against qemu-system-i386. One deliberate
+ * difference: CR reads 0x21 (stopped) at power-on and after a reset, as the datasheet says;
+ * QEMU's reads 0 at power-on.
  *
  * <p>Ports: base+0x00..0x0F the DP8390 registers (pages 0-2 selected by CR bits 6-7; byte access
  * only, wider accesses read all-ones), base+0x10 the remote-DMA data port (8 or 16 bits per access
@@ -32,7 +34,12 @@ public final class Ne2000 implements IoDevice {
     private static final int MAX_FRAME = 1514;
     private static final int CR_STP = 0x01, CR_TXP = 0x04, CR_RREAD = 0x08, CR_RWRITE = 0x10;
     private static final int ISR_PRX = 0x01, ISR_PTX = 0x02, ISR_OVW = 0x10, ISR_RDC = 0x40, ISR_RST = 0x80;
-    static final byte[] MAC = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    private static final byte[] MAC = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+
+    /** The NIC's MAC address (QEMU's default), a fresh copy. */
+    public static byte[] macAddress() {
+        return MAC.clone();
+    }
 
     private final Clock clock;
     private final IrqLine irq;

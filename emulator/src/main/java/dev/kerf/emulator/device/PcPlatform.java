@@ -9,7 +9,7 @@ import java.io.IOException;
  * feeding INTR, the PIT, COM1, CMOS/RTC, ATA, NE2000, debug-exit, PCI config ports.
  *
  * <p>Port map (QEMU's): PIC 0x20-0x21/0xA0-0xA1 + ELCR 0x4D0-0x4D1, PIT 0x40-0x43 (IRQ0), port B 0x61, CMOS
- * 0x70-0x71, port A 0x92, debug-exit 0xF4-0xF7, ATA 0x1F0-0x1F7 + 0x3F6 (IRQ14), NE2000
+ * 0x70-0x71 (IRQ8), port A 0x92, debug-exit 0xF4-0xF7, ATA 0x1F0-0x1F7 + 0x3F6 (IRQ14), NE2000
  * 0x300-0x31F (IRQ9), COM1 0x3F8-0x3FF (IRQ4). POST port 0x80 and PCI configuration 0xCF8-0xCFF
  * are deliberately unmapped: reads give all-ones ("no PCI bus"), writes vanish, as does
  * everything else unmapped.
@@ -29,6 +29,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     private final Ne2000 nic;
     private final PcapWriter netOut;
     private final DebugExit debugExit = new DebugExit();
+    private final Cmos cmos;
 
     /**
      * Opens the host files (input pcap read and checked whole, disk image, output pcap) before
@@ -48,7 +49,8 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         pit = new Pit8254(clock, pic.line(0));
         uart = new Uart16550(clock, pic.line(4), config.consoleOut());
         nic = new Ne2000(clock, pic.line(9), netIn, netOut, config.rtcEpochSeconds() * 1_000_000_000L);
-        mapPorts(new Cmos(clock, config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes())));
+        cmos = new Cmos(clock, pic.line(8), config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes()));
+        mapPorts();
         if (config.consoleIn() != null) {
             uart.attachInput(clock.isVirtual()
                     ? new VirtualSerialInput(config.consoleIn(), uart::flush)
@@ -64,7 +66,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         }
     }
 
-    private void mapPorts(Cmos cmos) {
+    private void mapPorts() {
         bus.map(0x20, 2, pic, true);
         bus.map(0xA0, 2, pic, true);
         bus.map(0x4D0, 2, pic, true);
@@ -119,6 +121,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     public void poll() {
         long now = clock.nanos();
         pit.poll(now);
+        cmos.poll(now);
         uart.poll(now);
         nic.poll(now);
         uart.flush();
@@ -131,6 +134,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
      */
     public long nextDeadlineNanos() {
         long deadline = pic.isLatchedAndMasked(0) ? Long.MAX_VALUE : pit.nextDeadlineNanos();
+        deadline = Math.min(deadline, cmos.nextDeadlineNanos());
         deadline = Math.min(deadline, uart.nextDeadlineNanos());
         return Math.min(deadline, nic.nextDeadlineNanos());
     }

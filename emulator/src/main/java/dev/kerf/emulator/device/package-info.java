@@ -6,7 +6,7 @@
  * <pre>
  * 0x020-0x021, 0x0A0-0x0A1  PicPair      8259A master/slave (slave on IRQ2), ELCR at 0x4D0-0x4D1
  * 0x040-0x043               Pit8254      IRQ0 from channel 0; 0x061 PortB (channel 2 gate/OUT)
- * 0x070-0x071               Cmos         MC146818 RTC + CMOS RAM (no IRQ8)
+ * 0x070-0x071               Cmos         MC146818 RTC + CMOS RAM, IRQ8 (periodic, update-ended)
  * 0x092                     PortA        fast A20 (A20 always on)
  * 0x0F4-0x0F7               DebugExit    isa-debug-exit: status (v &lt;&lt; 1) | 1
  * 0x1F0-0x1F7, 0x3F6        AtaDisk      IRQ14, PIO, master disk only
@@ -26,7 +26,8 @@
  * counts from the clock, and {@code poll()} raises one IRQ0 edge when one or more channel 0 period
  * boundaries passed since the last poll. {@link dev.kerf.emulator.device.PcPlatform#nextDeadlineNanos()}
  * is the earliest time a poll can change something: the next PIT edge (left out while IRQ0 is
- * masked with a request already latched), the next console byte or UART character timeout, the
+ * masked with a request already latched), the next RTC periodic/update event (when enabled and
+ * not already flagged), the next console byte or UART character timeout, the
  * next pcap frame (left out while the NIC is stopped or its ring is full).
  *
  * <p>With a {@link dev.kerf.emulator.device.VirtualClock} ({@code nanos = icount + idle skips}, 1 ns

@@ -109,4 +109,44 @@ class InterruptRunTest {
         assertThat(cpu.cr2).isEqualTo(0x21000);
         assertThat(cpu.reg[Cpu.EBX]).isEqualTo(0x20FFE);
     }
+
+    @Test
+    void ring3PortAccessFollowsTheTssIoBitmap() {
+        // I/O bitmap right after the 0x68-byte TSS: ports 0x80..0x87 allowed except 0x81.
+        f.memory.write16(PmodeFixture.TSS + 0x66, 0x68);
+        f.memory.write8(PmodeFixture.TSS + 0x68 + 0x10, 0x02);
+        cpu.tr.limit = 0x68 + 0x20;
+        f.put(PmodeFixture.handler(Vectors.GP), 0x58, 0x5B, 0xF4); // pop eax (error code); pop ebx (EIP); hlt
+        f.put(PmodeFixture.USER_CODE, 0xE6, 0x80, 0xE6, 0x81);    // out 0x80, al; out 0x81, al
+        f.ring3(PmodeFixture.USER_CODE, PmodeFixture.USER_STACK_TOP);
+        assertThat(cpu.run(100)).isEqualTo(CpuStop.HALTED);
+        assertThat(bus.log).containsExactly("out 80/1=" + Integer.toHexString(0));
+        assertThat(cpu.reg[Cpu.EBX]).as("#GP at the second OUT").isEqualTo(PmodeFixture.USER_CODE + 2);
+    }
+
+    @Test
+    void cachedWritableTranslationIsDroppedByInvlpg() {
+        f.put(PmodeFixture.handler(Vectors.PF), 0x58, 0x5B, 0xF4); // pop eax (error code); pop ebx (EIP); hlt
+        f.put(CODE,
+                0xA3, 0x00, 0x00, 0x02, 0x00,               // mov [0x20000], eax
+                0x0F, 0x01, 0x3D, 0x00, 0x00, 0x02, 0x00,   // invlpg [0x20000]
+                0xA3, 0x00, 0x00, 0x02, 0x00);              // mov [0x20000], eax
+        assertThat(cpu.run(1)).isEqualTo(CpuStop.LIMIT);
+        f.memory.write32(PmodeFixture.PAGE_TABLE + 0x20 * 4, 0x20000 | 1); // now read-only
+        assertThat(cpu.run(100)).isEqualTo(CpuStop.HALTED);
+        assertThat(cpu.reg[Cpu.EBX]).isEqualTo(CODE + 12);
+        assertThat(cpu.reg[Cpu.EAX]).as("present, write").isEqualTo(3);
+    }
+
+    @Test
+    void cachedSupervisorTranslationIsNotUsedInRing3() {
+        f.put(PmodeFixture.handler(Vectors.PF), 0x58, 0x5B, 0xF4);
+        f.put(CODE, 0xA1, 0x00, 0x00, 0x02, 0x00);                       // mov eax, [0x20000] (ring 0)
+        f.put(PmodeFixture.USER_CODE, 0xA1, 0x00, 0x00, 0x02, 0x00);     // the same in ring 3
+        assertThat(cpu.run(1)).isEqualTo(CpuStop.LIMIT);
+        f.ring3(PmodeFixture.USER_CODE, PmodeFixture.USER_STACK_TOP);
+        assertThat(cpu.run(100)).isEqualTo(CpuStop.HALTED);
+        assertThat(cpu.reg[Cpu.EBX]).isEqualTo(PmodeFixture.USER_CODE);
+        assertThat(cpu.reg[Cpu.EAX]).as("present, read, user").isEqualTo(5);
+    }
 }

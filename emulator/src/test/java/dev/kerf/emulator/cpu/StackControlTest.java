@@ -65,6 +65,34 @@ class StackControlTest {
     }
 
     @Test
+    void sixteenBitStackUsesSpAndKeepsUpperEsp() {
+        rig.cpu.seg[Cpu.SS].set(0x10, 0x10000, 0xFFFFFFFF, 0x0093); // B = 0, base 0x10000
+        r[Cpu.ESP] = 0xABCD0002;
+        r[Cpu.EAX] = 0x11223344;
+        rig.code("50" + "5b"); // push eax; pop ebx
+        rig.run(1);
+        assertThat(r[Cpu.ESP]).isEqualTo(0xABCDFFFE); // SP wrapped, upper half kept
+        assertThat(rig.read32(0x1FFFE)).isEqualTo(0x11223344);
+        rig.run(1);
+        assertThat(r[Cpu.EBX]).isEqualTo(0x11223344);
+        assertThat(r[Cpu.ESP]).isEqualTo(0xABCD0002);
+    }
+
+    @Test
+    void enterWithNestingLevelCopiesFramePointers() {
+        rig.code("c8100002"); // enter 16, 2
+        r[Cpu.EBP] = 0x70000;
+        rig.ram.write32(0x70000 - 4, 0xAAAA);
+        rig.run(1);
+        int frame = CpuRig.STACK - 4;
+        assertThat(rig.read32(CpuRig.STACK - 4)).isEqualTo(0x70000);   // old EBP
+        assertThat(rig.read32(CpuRig.STACK - 8)).isEqualTo(0xAAAA);    // copied from [EBP-4]
+        assertThat(rig.read32(CpuRig.STACK - 12)).isEqualTo(frame);    // new frame pointer
+        assertThat(r[Cpu.EBP]).isEqualTo(frame);
+        assertThat(r[Cpu.ESP]).isEqualTo(CpuRig.STACK - 12 - 16);
+    }
+
+    @Test
     void enterLeave() {
         rig.code("c8080000" + "c9");
         r[Cpu.EBP] = 0x1234;

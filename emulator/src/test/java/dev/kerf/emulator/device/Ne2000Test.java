@@ -49,7 +49,7 @@ class Ne2000Test {
         reg(nic, 0x0F, 0x00);
         reg(nic, 0x00, 0x61);                 // page 1
         for (int i = 0; i < 6; i++) {
-            reg(nic, 1 + i, Ne2000.MAC[i] & 0xFF);
+            reg(nic, 1 + i, Ne2000.macAddress()[i] & 0xFF);
         }
         reg(nic, 0x07, 0x47);                 // CURR
         reg(nic, 0x00, 0x22);                 // page 0, start
@@ -113,8 +113,8 @@ class Ne2000Test {
             prom[i] = (byte) nic.read(DATA, 1);
         }
         for (int i = 0; i < 6; i++) {
-            assertThat(prom[2 * i]).isEqualTo(Ne2000.MAC[i]);
-            assertThat(prom[2 * i + 1]).isEqualTo(Ne2000.MAC[i]);
+            assertThat(prom[2 * i]).isEqualTo(Ne2000.macAddress()[i]);
+            assertThat(prom[2 * i + 1]).isEqualTo(Ne2000.macAddress()[i]);
         }
         assertThat(prom[28]).isEqualTo((byte) 0x57);
         assertThat(prom[30]).isEqualTo((byte) 0x57);
@@ -151,7 +151,7 @@ class Ne2000Test {
     void framesArriveInTheRingPacedByTheirTimestamps() throws IOException {
         List<PcapFrame> frames = new ArrayList<>();
         byte[] first = frame(BROADCAST, 42, 0x11);      // shorter than 60: padded
-        byte[] second = frame(Ne2000.MAC, 300, 0x22);
+        byte[] second = frame(Ne2000.macAddress(), 300, 0x22);
         byte[] foreign = frame(new byte[] {2, 0, 0, 0, 0, 1}, 100, 0x44);
         frames.add(new PcapFrame(5_000_000_000L, first, 42));
         frames.add(new PcapFrame(5_000_000_000L + 1_000_000, foreign, 100));

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A list of port accesses that runs both on a {@link PcPlatform} and, as the module of the
- * portscript.asm guest, under QEMU (record layout: see portscript.asm). Each IN carries a label so
+ * portscript.S guest, under QEMU (record layout: see portscript.S). Each IN carries a label so
  * a mismatch says which register differs.
  */
 final class PortScript {

@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Differential test: the same port accesses on kerf's devices and on qemu-system-i386's (with an
- * IDE disk and an ne2k_isa NIC), through the portscript.asm guest. Only time-independent behaviour
- * is compared (registers, PROM, remote DMA, ATA transfers, transmitted frames). Needs nasm, ld and
- * qemu-system-i386; without them the test is skipped, unless CI=true, where it fails.
+ * IDE disk and an ne2k_isa NIC), through the portscript.S guest. Only time-independent behaviour
+ * is compared (registers, PROM, remote DMA, ATA transfers, transmitted frames). Needs gcc, ld and
+ * qemu-system-i386 (as the guests do); without them the test is skipped, unless CI=true, where it
+ * fails.
  */
 class PortScriptQemuTest {
     @TempDir
@@ -47,7 +48,7 @@ class PortScriptQemuTest {
         List<String> qemu = runQemu(kernel, module, disk, qemuPcap);
         Path kerfPcap = dir.resolve("kerf.pcap");
         Path kerfNetIn = dir.resolve("kerf-in.pcap");
-        List<PcapFrame> receivedByQemu = framesTo(qemuPcap, Ne2000.MAC);
+        List<PcapFrame> receivedByQemu = framesTo(qemuPcap, Ne2000.macAddress());
         assertThat(receivedByQemu).as("QEMU's gateway answered the ARP request").isNotEmpty();
         try (PcapWriter writer = new PcapWriter(kerfNetIn)) {
             for (PcapFrame f : receivedByQemu) {
@@ -69,7 +70,7 @@ class PortScriptQemuTest {
         }
         assertThat(mismatches).isEmpty();
         assertThat(Files.readAllBytes(kerfDisk)).isEqualTo(Files.readAllBytes(disk));
-        List<PcapFrame> sentByQemu = framesFrom(qemuPcap, Ne2000.MAC);
+        List<PcapFrame> sentByQemu = framesFrom(qemuPcap, Ne2000.macAddress());
         List<PcapFrame> sentByKerf = PcapReader.readAll(kerfPcap);
         assertThat(sentByKerf).hasSize(2).hasSameSizeAs(sentByQemu);
         for (int i = 0; i < sentByKerf.size(); i++) {
@@ -98,11 +99,11 @@ class PortScriptQemuTest {
     }
 
     private void requireTools() {
-        boolean present = onPath("nasm") && onPath("ld") && onPath("qemu-system-i386");
+        boolean present = onPath("gcc") && onPath("ld") && onPath("qemu-system-i386");
         if ("true".equals(System.getenv("CI"))) {
-            assertThat(present).as("nasm, ld and qemu-system-i386 are needed in CI").isTrue();
+            assertThat(present).as("gcc, ld and qemu-system-i386 are needed in CI").isTrue();
         }
-        Assumptions.assumeTrue(present, "nasm, ld or qemu-system-i386 missing");
+        Assumptions.assumeTrue(present, "gcc, ld or qemu-system-i386 missing");
     }
 
     private static boolean onPath(String tool) {
@@ -115,13 +116,13 @@ class PortScriptQemuTest {
     }
 
     private Path buildGuest() throws Exception {
-        Path source = dir.resolve("portscript.asm");
-        try (InputStream in = getClass().getResourceAsStream("portscript.asm")) {
+        Path source = dir.resolve("portscript.S");
+        try (InputStream in = getClass().getResourceAsStream("portscript.S")) {
             Files.copy(in, source);
         }
         Path object = dir.resolve("portscript.o");
         Path kernel = dir.resolve("portscript.elf");
-        run(List.of("nasm", "-f", "elf32", source.toString(), "-o", object.toString()));
+        run(List.of("gcc", "-m32", "-c", source.toString(), "-o", object.toString()));
         run(List.of("ld", "-m", "elf_i386", "-Ttext=0x100000", object.toString(), "-o", kernel.toString()));
         return kernel;
     }

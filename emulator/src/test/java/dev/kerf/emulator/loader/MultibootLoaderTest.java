@@ -108,6 +108,15 @@ class MultibootLoaderTest {
     }
 
     @Test
+    void higherHalfKernelStartsAtThePhysicalCopyOfItsEntry() throws IOException {
+        byte[] elf = TestKernels.elf(CODE, 0);
+        ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).putInt(24, 0xC010000C).putInt(52 + 8, 0xC0100000);
+        Cpu cpu = boot(elf, "", List.of());
+        assertThat(cpu.eip).isEqualTo(0x10000C);
+        assertThat(cpu.memory.read8(0x10000C)).isEqualTo(0xF4);
+    }
+
+    @Test
     void aoutKludgeKernelLoadsAtItsHeaderAddresses() throws IOException {
         Cpu cpu = boot(TestKernels.kludge(CODE, 0x100), "", List.of());
         assertThat(cpu.eip).isEqualTo(0x100020);
