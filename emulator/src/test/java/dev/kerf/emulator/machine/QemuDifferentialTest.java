@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The cputest kernel (examples/cputest: integer instructions with undefined flags masked,
@@ -24,12 +26,24 @@ class QemuDifferentialTest {
     @Test
     void cputestPrintsTheSameUnderKerfAndQemu() throws Exception {
         QemuGuest.requireQemu();
-        Path kernel = QemuGuest.buildExample("cputest", "cputest.elf");
-        QemuGuest.Output qemu = QemuGuest.run(kernel, "", 120);
-        assertThat(qemu.exitStatus()).as("QEMU's exit status (cputest writes 0 to port 0xF4)").isEqualTo(1);
+        compare(QemuGuest.buildExample("cputest", "cputest.elf"), "");
+    }
+
+    /** The benchmark guests too (small round counts): paging over 32 MiB, PIT interrupts through the PIC. */
+    @ParameterizedTest
+    @ValueSource(strings = {"loop", "memory", "pit"})
+    void benchmarkGuestsPrintTheSame(String name) throws Exception {
+        QemuGuest.requireQemu();
+        // pit prints whether any tick arrived: enough rounds that QEMU (real time) surely sees one
+        compare(QemuGuest.buildExample("bench", name + ".elf"), name.equals("pit") ? "n=3000000" : "n=300000");
+    }
+
+    private static void compare(Path kernel, String cmdline) throws Exception {
+        QemuGuest.Output qemu = QemuGuest.run(kernel, cmdline, 120);
+        assertThat(qemu.exitStatus()).as("QEMU's exit status (the guest writes 0 to port 0xF4)").isEqualTo(1);
 
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        MachineConfig config = new MachineConfig(kernel, "", List.of(), RAM, true, null, null, null, MAX_INSNS,
+        MachineConfig config = new MachineConfig(kernel, cmdline, List.of(), RAM, true, null, null, null, MAX_INSNS,
                 null, console);
         RunResult result = Assertions.assertTimeoutPreemptively(Duration.ofMinutes(5), () -> {
             try (Machine machine = Machine.boot(config)) {
@@ -40,7 +54,8 @@ class QemuDifferentialTest {
         String ours = console.toString(StandardCharsets.ISO_8859_1);
         String theirs = new String(qemu.console(), StandardCharsets.ISO_8859_1);
         String difference = firstDifference(theirs, ours);
-        assertThat(difference).as("kerf's COM1 output differs from QEMU's (run ended: %s)", result).isNull();
+        assertThat(difference).as("kerf's COM1 output differs from QEMU's for %s (run ended: %s)",
+                kernel.getFileName(), result).isNull();
         assertThat(result.reason()).isEqualTo(RunResult.Reason.EXIT);
         assertThat(result.exitStatus()).isEqualTo(qemu.exitStatus());
     }

@@ -64,6 +64,7 @@ class CapstoneCrossCheckTest {
         List<String> mismatches = new ArrayList<>();
         List<String> unlisted = new ArrayList<>();
         Map<String, Integer> unlistedByOpcode = new TreeMap<>();
+        List<String> onlyKerfExamples = new ArrayList<>();
         int both = 0, onlyCapstone = 0, onlyKerf = 0, neither = 0, mismatchCount = 0, unlistedCount = 0;
         try {
             for (byte[] code : encodings) {
@@ -81,7 +82,7 @@ class CapstoneCrossCheckTest {
                         if (unlistedCount++ < SHOW) unlisted.add(describe(code, theirs, insns[0]));
                     }
                 } else if (ours >= 0) {
-                    onlyKerf++;
+                    if (onlyKerf++ < 10) onlyKerfExamples.add(HexFormat.ofDelimiter(" ").formatHex(code, 0, ours));
                 } else {
                     neither++;
                 }
@@ -92,6 +93,8 @@ class CapstoneCrossCheckTest {
         System.out.printf("capstone cross-check: %d encodings, both accept %d, only capstone %d, only kerf %d,"
                 + " neither %d; %d length mismatches, %d rejections not listed in docs/cpu.md (%d classes)%n",
                 encodings.size(), both, onlyCapstone, onlyKerf, neither, mismatchCount, unlistedCount, unsupported.size());
+        if (!onlyKerfExamples.isEmpty())
+            System.out.println("accepted by kerf, rejected by capstone (not asserted): " + onlyKerfExamples);
         if (!unlistedByOpcode.isEmpty())
             System.out.println("rejected by kerf, accepted by capstone, not listed (opcode class: count): " + unlistedByOpcode);
         findings = new Findings(encodings.size(), mismatches, mismatchCount, unlisted, unlistedCount, unsupported);
