@@ -24,14 +24,18 @@ import java.io.IOException;
  * and ISR.PTX. Receive: frames from the {@link NetInput} are filtered like the DP8390 (PAR unicast,
  * broadcast with RCR.AB, multicast by the MAR hash with RCR.AM, everything with RCR.PRO), padded
  * to 60 bytes and written into the ring at CURR behind a 4-byte header (RSR, next page, length =
- * frame + 4, without CRC, as QEMU). A due frame waits while the NIC is stopped or the ring lacks
- * room for a maximal frame (QEMU's rule); the first time a frame waits for room, ISR.OVW is set.
- * Nothing is lost. The IRQ line is {@code ISR & IMR & 0x7F}.
+ * frame + 4, without CRC, as QEMU). A due frame waits while the receiver is off (CR.STP, or
+ * RCR.MON: monitor mode, which a real DP8390 would not buffer and Linux calls RXOFF) or the ring
+ * lacks room for a maximal frame (QEMU's rule); the first time a frame waits for room, ISR.OVW is
+ * set. Nothing is lost. Drivers start the chip during set-up (a remote-DMA read of the PROM sets
+ * CR.STA) with RCR.MON on and PAR not yet written: without the MON rule, a frame due at power-on
+ * would arrive then and be filtered out. The IRQ line is {@code ISR & IMR & 0x7F}.
  */
 public final class Ne2000 implements IoDevice {
     public static final int BASE = 0x300;
     private static final int PROM_SIZE = 32, RAM_START = 0x4000, RAM_END = 0xC000;
     private static final int MAX_FRAME = 1514;
+    private static final int RCR_MON = 0x20;
     private static final int CR_STP = 0x01, CR_TXP = 0x04, CR_RREAD = 0x08, CR_RWRITE = 0x10;
     private static final int ISR_PRX = 0x01, ISR_PTX = 0x02, ISR_OVW = 0x10, ISR_RDC = 0x40, ISR_RST = 0x80;
     private static final byte[] MAC = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
@@ -83,7 +87,7 @@ public final class Ne2000 implements IoDevice {
     public void poll(long nanos) {
         PcapFrame frame;
         while ((frame = input.peek(nanos)) != null) {
-            if ((cmd & CR_STP) != 0 || !ringConfigured()) {
+            if (!receiving()) {
                 return;
             }
             if (ringFull()) {
@@ -100,6 +104,11 @@ public final class Ne2000 implements IoDevice {
         }
     }
 
+    /** The receiver is on: started, not in monitor mode, and with a ring to write to. */
+    private boolean receiving() {
+        return (cmd & CR_STP) == 0 && (rcr & RCR_MON) == 0 && ringConfigured();
+    }
+
     /** The first failure writing the output capture, or null. */
     IOException captureError() {
         return captureError;
@@ -107,7 +116,7 @@ public final class Ne2000 implements IoDevice {
 
     /** When the next frame is due, unless it is waiting for the guest (stopped NIC or full ring). */
     public long nextDeadlineNanos() {
-        if ((cmd & CR_STP) != 0 || !ringConfigured() || ringFull()) {
+        if (!receiving() || ringFull()) {
             return Long.MAX_VALUE;
         }
         return input.nextDueNanos();

@@ -197,6 +197,25 @@ class Ne2000Test {
     }
 
     @Test
+    void framesWaitWhileTheReceiverIsInMonitorMode() throws IOException {
+        byte[] toUs = frame(Ne2000.macAddress(), 60, 0x33);
+        Ne2000 nic = nic(List.of(new PcapFrame(0, toUs, 60)));
+        nic.read(IO + 0x1F, 1);                                // reset, then set up as Linux's ne.c does:
+        reg(nic, 0x0E, 0x49);                                  // word transfers
+        reg(nic, 0x0C, 0x20);                                  // RCR: monitor (receiver off)
+        reg(nic, 0x01, 0x46);
+        reg(nic, 0x02, 0x80);
+        remoteRead(nic, 0x0000, 32);                           // PROM read with CR.STA: the chip runs
+        nic.poll(clock.now);
+        assertThat(nic.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+        init(nic);                                             // PAR written, RCR = accept broadcast
+        assertThat(nic.nextDeadlineNanos()).isZero();
+        nic.poll(clock.now);
+        assertThat(reg(nic, 0x07) & 0x01).as("ISR.PRX").isEqualTo(1);
+        assertThat(remoteRead(nic, 0x4704, 60)).isEqualTo(toUs);
+    }
+
+    @Test
     void fullRingHoldsFramesAndSignalsOverwriteWarning() throws IOException {
         List<PcapFrame> frames = new ArrayList<>();
         for (int i = 0; i < 20; i++) {

@@ -39,14 +39,19 @@ final class QemuGuest {
     static Path buildExample(String name, String elf) throws IOException, InterruptedException {
         Path dir = repoRoot().resolve("examples").resolve(name);
         Path image = dir.resolve("build").resolve(elf);
-        if (onPath("make")) {
-            Process p = new ProcessBuilder("make", "-s", "-C", dir.toString()).redirectErrorStream(true).start();
-            String log = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0)
-                throw new AssertionError("make -C " + dir + " failed:\n" + log);
-        }
+        if (onPath("make")) make(dir);
         if (!Files.exists(image)) throw new AssertionError("guest image " + image + " is missing and make is not available");
         return image;
+    }
+
+    /** Runs {@code make -s -C DIR ARGS...}; a failure (or 5 minutes) is an AssertionError with make's output. */
+    static void make(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("make", "-s", "-C", dir.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0)
+            throw new AssertionError(String.join(" ", cmd) + " failed:\n" + log);
     }
 
     /** Skips the test when QEMU is missing, unless CI=true, where a missing oracle is a failure. */
@@ -59,10 +64,17 @@ final class QemuGuest {
 
     /** Boots {@code kernel} under QEMU (TCG) and collects COM1 until the guest exits or the timeout hits. */
     static Output run(Path kernel, String append, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(kernel, append, List.of(), timeoutSeconds);
+    }
+
+    /** As {@link #run(Path, String, long)}, with more QEMU arguments (modules, RAM, devices) after the standard ones. */
+    static Output run(Path kernel, String append, List<String> extra, long timeoutSeconds)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(QEMU, "-kernel", kernel.toString()));
         if (append != null && !append.isEmpty()) cmd.addAll(List.of("-append", append));
         cmd.addAll(List.of("-display", "none", "-serial", "stdio", "-nodefaults",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"));
+        cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
