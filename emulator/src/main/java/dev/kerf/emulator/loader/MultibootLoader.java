@@ -30,13 +30,26 @@ public final class MultibootLoader {
         List<BootModule> modules = new ArrayList<>();
         for (MachineConfig.Module m : config.modules()) {
             String name = m.file().toString();
-            String cmdline = m.cmdline() == null || m.cmdline().isEmpty() ? "" : " " + m.cmdline();
-            modules.add(new BootModule(name, read(m.file(), "module", ram), name + cmdline));
+            modules.add(module(name, read(m.file(), "module", ram), m.cmdline()));
         }
+        boot(kernelName, kernelBytes, config.cmdline(), modules, cpu);
+    }
+
+    /**
+     * Boots images already in memory (the replayer's case: they come from a recording). The
+     * names are what the guest sees in its command line and module strings, so a replay passes
+     * the names the recording was made with and gets the same initial RAM.
+     */
+    public static void boot(String kernelName, byte[] kernelBytes, String cmdline, List<BootModule> modules, Cpu cpu) {
         KernelImage kernel = KernelImage.load(kernelName, kernelBytes, cpu.memory);
-        String cmdline = kernelName + " " + (config.cmdline() == null ? "" : config.cmdline());
-        int info = new MultibootInfoWriter(cpu.memory).write(kernel.end(), cmdline, modules);
+        String fullCmdline = kernelName + " " + (cmdline == null ? "" : cmdline);
+        int info = new MultibootInfoWriter(cpu.memory).write(kernel.end(), fullCmdline, modules);
         BootCpuState.enter(cpu, (int) kernel.entry(), info);
+    }
+
+    /** A module as the loader passes it: its string is its name, then its own command line if any. */
+    public static BootModule module(String name, byte[] data, String cmdline) {
+        return new BootModule(name, data, cmdline == null || cmdline.isEmpty() ? name : name + " " + cmdline);
     }
 
     /** Reads a whole file, refusing one larger than RAM before allocating for it. */

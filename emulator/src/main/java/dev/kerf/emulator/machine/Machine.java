@@ -36,19 +36,22 @@ public final class Machine implements AutoCloseable {
     private final Cpu cpu;
     private final Clock clock;
     private final PcPlatform platform;
+    private final MachineTap tap;
     private volatile boolean stopRequested;
 
     /** The kernel is loaded (and checked) before any device opens a host file. */
-    private Machine(MachineConfig config) throws IOException {
+    private Machine(MachineConfig config, MachineTap tap) throws IOException {
         this.config = config;
+        this.tap = tap;
         this.bus = new MachineBus();
-        this.cpu = new Cpu(new PhysicalMemory(config.ramBytes()), bus);
+        this.cpu = new Cpu(new PhysicalMemory(config.ramBytes()), tap.wrap(bus));
         MultibootLoader.boot(config, cpu);
         this.clock = config.virtualClock() ? new VirtualClock(() -> cpu.icount) : new HostClock();
         long epoch = config.virtualClock() ? VIRTUAL_EPOCH_SECONDS : System.currentTimeMillis() / 1000;
         this.platform = new PcPlatform(new PlatformConfig(config.ramBytes(), clock, config.consoleIn(),
                 config.consoleOut(), config.disk(), config.netIn(), config.netOut(), epoch));
         bus.attach(cpu, platform);
+        tap.attach(cpu);
     }
 
     /**
@@ -57,8 +60,13 @@ public final class Machine implements AutoCloseable {
      * @throws BootException (a one-line message for the user) for a bad kernel/module/config
      */
     public static Machine boot(MachineConfig config) throws IOException {
+        return boot(config, MachineTap.NONE);
+    }
+
+    /** As {@link #boot(MachineConfig)}, with {@code tap} between the CPU and the platform (the recorder). */
+    public static Machine boot(MachineConfig config, MachineTap tap) throws IOException {
         checkRam(config.ramBytes());
-        return new Machine(config);
+        return new Machine(config, tap);
     }
 
     private static void checkRam(int ramBytes) {
@@ -86,6 +94,9 @@ public final class Machine implements AutoCloseable {
                 return result(RunResult.Reason.MAX_INSNS, 0, "instruction limit " + max + " reached");
             }
             CpuStop stop = cpu.run(nextLimit());
+            if (!tap.sliceEnded()) {
+                return result(RunResult.Reason.STOPPED, 0, "stopped by " + tap);
+            }
             if (stop == CpuStop.TRIPLE_FAULT) {
                 return result(RunResult.Reason.TRIPLE_FAULT, 0, String.format(
                         "guest triple-faulted at eip 0x%08x (icount %d): the machine shut down", cpu.eip, cpu.icount));
@@ -112,6 +123,7 @@ public final class Machine implements AutoCloseable {
             budget = Math.min(budget, HOST_SLICE);
         }
         long limit = budget > Long.MAX_VALUE - cpu.icount ? Long.MAX_VALUE : cpu.icount + budget;
+        limit = Math.min(limit, tap.nextBoundary());
         long max = config.maxInsns();
         return max > 0 ? Math.min(limit, max) : limit;
     }

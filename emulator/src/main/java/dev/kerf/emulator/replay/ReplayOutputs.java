@@ -1,0 +1,85 @@
+package dev.kerf.emulator.replay;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * What a replay reproduces of the guest's port writes without any device model: the bytes sent to
+ * COM1 (writes to the transmit register 0x3F8 while the line control register's DLAB bit is
+ * clear; DLAB is followed through writes to 0x3FB) and the debug-exit request (the first write
+ * to 0xF4..0xF7, status {@code (v << 1) | 1} like QEMU's isa-debug-exit). In loopback mode
+ * (MCR bit 4, followed through writes to 0x3FC) transmitted bytes stay inside the UART, as on the
+ * live machine. Wider writes to COM1's ports are split into bytes on consecutive ports, as the
+ * live UART sees them. A console stream that fails (a closed pipe) is dropped from then on, like
+ * the live UART's: the replay itself goes on.
+ */
+final class ReplayOutputs {
+    private static final int COM1 = 0x3F8;
+    private static final int LCR = COM1 + 3;
+    private static final int MCR = COM1 + 4;
+    private static final int DLAB = 0x80;
+    private static final int LOOPBACK = 0x10;
+    private static final int DEBUG_EXIT = 0xF4;
+
+    private final OutputStream console;
+    private boolean dlab;
+    private boolean loopback;
+    private boolean consoleBroken;
+    private long consoleBytes;
+    private boolean exitRequested;
+    private int exitStatus;
+
+    /** @param console where COM1's bytes go, or null to count them only ({@code --quiet}) */
+    ReplayOutputs(OutputStream console) {
+        this.console = console;
+    }
+
+    void out(int port, int size, int value) {
+        if (port >= DEBUG_EXIT && port < DEBUG_EXIT + 4) {
+            if (!exitRequested) {
+                exitRequested = true;
+                exitStatus = ((value & mask(size)) << 1) | 1;
+            }
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            int p = (port + i) & 0xFFFF;
+            if (p >= COM1 && p < COM1 + 8) uart(p, (value >>> (8 * i)) & 0xFF);
+        }
+    }
+
+    private void uart(int port, int b) {
+        if (port == LCR) {
+            dlab = (b & DLAB) != 0;
+        } else if (port == MCR) {
+            loopback = (b & LOOPBACK) != 0;
+        } else if (port == COM1 && !dlab && !loopback) {
+            consoleBytes++;
+            if (console != null && !consoleBroken) write(b);
+        }
+    }
+
+    private void write(int b) {
+        try {
+            console.write(b);
+        } catch (IOException e) {
+            consoleBroken = true;
+        }
+    }
+
+    private static int mask(int size) {
+        return size >= 4 ? -1 : (1 << (8 * size)) - 1;
+    }
+
+    long consoleBytes() {
+        return consoleBytes;
+    }
+
+    boolean exitRequested() {
+        return exitRequested;
+    }
+
+    int exitStatus() {
+        return exitStatus;
+    }
+}
