@@ -1,40 +1,103 @@
 package dev.kerf.formats.journal;
 
+import dev.kerf.formats.FormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads a journal back, verifying every excerpt's sequence number and CRC-32C. Any damage is a
- * {@link dev.kerf.formats.FormatException} naming the file and offset; a journal whose last batch
- * is missing or incomplete (a killed recorder) reads up to its last complete batch and then
- * reports {@link #cutShort()}.
- * Placeholder signatures; the formats work fills the bodies.
+ * Reads a journal back, verifying every excerpt's framing, CRC-32C, sequence number (a gap,
+ * reorder or duplicate is an error) and icount chain. Any damage is a {@link FormatException}
+ * naming the queue file and offset; a journal whose last batch is missing or incomplete (a killed
+ * recorder) reads up to its last complete batch and then reports {@link #cutShort()}.
+ * An excerpt is checked whole before any of its events is returned.
  */
 public final class JournalReader implements AutoCloseable {
+    private final QueueFile file;
+    private Event[] batch = new Event[0];
+    private int inBatch;
+    private long excerptIndex = -1;
+    private long excerptOffset = -1;
+    private long icount;
+    private long eventIndex;
+    private boolean ended;
+    private boolean atEnd;
+
+    private JournalReader(QueueFile file) { this.file = file; }
+
     public static JournalReader open(Path dir) throws IOException {
-        throw new UnsupportedOperationException("journal not written yet");
+        return new JournalReader(QueueFile.open(dir));
     }
 
     /** The next event, or null at the end of the journal. */
     public Event next() {
-        throw new UnsupportedOperationException();
+        while (inBatch == batch.length) {
+            if (atEnd || !readBatch()) {
+                atEnd = true;
+                return null;
+            }
+        }
+        eventIndex++;
+        return batch[inBatch++];
     }
 
     /** Number of events returned so far (the index of the next event, from 0). */
-    public long eventIndex() {
-        throw new UnsupportedOperationException();
-    }
+    public long eventIndex() { return eventIndex; }
 
     /** Describes where the last returned event is stored, for divergence reports ("excerpt 12 at offset 0x3f20"). */
     public String position() {
-        throw new UnsupportedOperationException();
+        if (excerptIndex < 0) return "start of " + file.file();
+        return String.format("event %d in excerpt %d at offset 0x%x of %s", inBatch - 1, excerptIndex, excerptOffset,
+                file.file());
     }
 
     /** True once the end was reached without an End event (the recorder was killed). */
-    public boolean cutShort() {
-        throw new UnsupportedOperationException();
+    public boolean cutShort() { return atEnd && !ended; }
+
+    /** True once the end was reached and the last document was unfinished or cut by the end of the file. */
+    public boolean lastBatchIncomplete() { return atEnd && file.incomplete(); }
+
+    /** Excerpts read so far. */
+    public long excerpts() { return excerptIndex + 1; }
+
+    /** The queue file being read. */
+    public Path file() { return file.file(); }
+
+    private boolean readBatch() {
+        byte[] x;
+        try {
+            x = file.next();
+        } catch (IOException e) {
+            throw new FormatException(file.file(), -1, "cannot read: " + e.getMessage());
+        }
+        if (x == null) return false;
+        long number = excerptIndex + 1;
+        long at = file.lastOffset();
+        try {
+            if (ended) throw new ExcerptFormat.ExcerptException(0, "data after the End event");
+            ExcerptFormat.Header h = ExcerptFormat.check(x);
+            if (h.sequence() != (number & 0xFFFFFFFFL))
+                throw new ExcerptFormat.ExcerptException(ExcerptFormat.SEQUENCE_OFFSET, "sequence number "
+                        + h.sequence() + ", expected " + (number & 0xFFFFFFFFL) + " ("
+                        + (h.sequence() > number ? "excerpts missing" : "excerpt repeated or out of order") + ")");
+            if (h.firstIcount() != icount)
+                throw new ExcerptFormat.ExcerptException(ExcerptFormat.FIRST_ICOUNT_OFFSET, "first icount "
+                        + Long.toUnsignedString(h.firstIcount()) + ", expected " + icount);
+            Event[] events = EventDecoder.decode(x, h);
+            for (int i = 0; i < events.length; i++)
+                if (events[i] instanceof Event.End && i != events.length - 1)
+                    throw new ExcerptFormat.ExcerptException(ExcerptFormat.HEADER_LENGTH, "events after the End event");
+            ended = events[events.length - 1] instanceof Event.End;
+            icount = EventDecoder.lastIcount(icount, events);
+            batch = events;
+            inBatch = 0;
+            excerptIndex = number;
+            excerptOffset = at;
+            return true;
+        } catch (ExcerptFormat.ExcerptException e) {
+            throw new FormatException(file.file(), at + e.offset(), "excerpt " + number + ": " + e.getMessage());
+        }
     }
 
     @Override
-    public void close() throws IOException {}
+    public void close() throws IOException { file.close(); }
 }

@@ -1,34 +1,119 @@
 package dev.kerf.formats.journal;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 
 /**
- * Appends events to a recording's journal: batched into excerpts, each with a sequence number and
- * a CRC-32C, so a recorder killed mid-batch leaves every complete batch readable.
- * Placeholder signatures; the formats work fills the bodies.
+ * Appends events to a recording's journal: batched into excerpts ({@link ExcerptFormat}), each
+ * with a sequence number and a CRC-32C, so a recorder killed mid-batch leaves every complete
+ * batch readable. The journal is a Chronicle Queue with a fixed roll cycle and a clock stuck at
+ * the epoch, so it is always one file, {@code 19700101H.cq4}, whatever the host time.
+ * Not thread-safe: one recorder thread appends.
  */
 public final class JournalWriter implements AutoCloseable {
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final EventEncoder encoder = new EventEncoder();
+    private long sequence;
+    private long bytesWritten;
+    private boolean ended;
+    private boolean closed;
+
+    private JournalWriter(Path dir) {
+        queue = open(dir);
+        appender = queue.createAppender();
+        encoder.reset(0);
+    }
+
+    /** The Chronicle Queue the journal lives in: one file, no host time in its name. */
+    static SingleChronicleQueue open(Path dir) {
+        return SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(LargeRollCycles.HUGE_DAILY)
+                .timeProvider(() -> 0L)
+                .build();
+    }
+
     /** Creates a new, empty journal in {@code dir} (which must not hold one). */
     public static JournalWriter create(Path dir) throws IOException {
-        throw new UnsupportedOperationException("journal not written yet");
+        Files.createDirectories(dir);
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.cq4")) {
+            if (s.iterator().hasNext()) throw new IOException(dir + ": already holds a journal");
+        }
+        try {
+            return new JournalWriter(dir);
+        } catch (RuntimeException e) {
+            throw new IOException(dir + ": cannot create the journal: " + e.getMessage(), e);
+        }
     }
 
     /** Appends one event to the current batch (written out when full or on {@link #flush()}). */
     public void append(Event event) throws IOException {
-        throw new UnsupportedOperationException();
+        if (closed) throw new IllegalStateException("journal closed");
+        if (ended) throw new IllegalStateException("event after End: " + event);
+        encoder.add(event);
+        if (event instanceof Event.End) ended = true;
+        if (encoder.events() >= ExcerptFormat.MAX_EVENTS || encoder.size() >= ExcerptFormat.FLUSH_PAYLOAD_BYTES) flush();
     }
 
-    /** Writes out the current batch as one excerpt. */
+    /** Writes out the current batch as one excerpt (nothing if the batch is empty). */
     public void flush() throws IOException {
-        throw new UnsupportedOperationException();
+        if (encoder.events() == 0) return;
+        byte[] payload = encoder.finish();
+        write(ExcerptFormat.frame(sequence, encoder.events(), encoder.firstIcount(), payload, payload.length));
+        encoder.reset(encoder.icount());
     }
 
-    /** Bytes written to storage so far (real, not the sparse file's apparent size). */
-    public long bytesWritten() {
-        throw new UnsupportedOperationException();
+    /**
+     * Appends an excerpt copied from another journal (unpacking): its framing and CRC are checked
+     * and its sequence number must be the next one. Flushes the current batch first.
+     *
+     * @throws ExcerptFormat.ExcerptException if the excerpt is malformed or out of sequence
+     */
+    public void appendExcerpt(byte[] excerpt) throws IOException {
+        flush();
+        ExcerptFormat.Header h = ExcerptFormat.check(excerpt);
+        if (h.sequence() != (sequence & 0xFFFFFFFFL))
+            throw new ExcerptFormat.ExcerptException(ExcerptFormat.SEQUENCE_OFFSET,
+                    "excerpt sequence " + h.sequence() + ", expected " + sequence);
+        Event[] events = EventDecoder.decode(excerpt, h);
+        write(excerpt);
+        encoder.reset(EventDecoder.lastIcount(h.firstIcount(), events));
+        for (Event e : events) if (e instanceof Event.End) ended = true;
     }
 
+    private void write(byte[] excerpt) throws IOException {
+        try {
+            appender.writeBytes(Bytes.wrapForRead(excerpt));
+        } catch (RuntimeException e) {
+            throw new IOException("journal write failed: " + e.getMessage(), e);
+        }
+        sequence++;
+        bytesWritten += excerpt.length;
+    }
+
+    /** Bytes of excerpts written so far (real bytes, not the sparse queue file's apparent size). */
+    public long bytesWritten() { return bytesWritten; }
+
+    /** Excerpts written so far. */
+    public long excerptsWritten() { return sequence; }
+
+    /** Flushes the last batch and closes the queue. */
     @Override
-    public void close() throws IOException {}
+    public void close() throws IOException {
+        if (closed) return;
+        try {
+            flush();
+        } finally {
+            closed = true;
+            appender.close();
+            queue.close();
+        }
+    }
 }
