@@ -1,0 +1,66 @@
+package dev.kerf.recorder;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.formats.journal.Event;
+import dev.kerf.formats.journal.EventKind;
+
+import java.io.IOException;
+
+/**
+ * The recorder's side of the journal: appends, counts by kind, and turns the first write failure
+ * (disk full, output gone) into a stopped guest. After a failure nothing more is appended and the
+ * CPU is asked to stop after its current instruction, so the guest never runs unrecorded.
+ */
+final class EventLog {
+    private final EventSink sink;
+    private final long[] counts = new long[EventKind.values().length];
+    private Cpu cpu;
+    private IOException failure;
+
+    EventLog(EventSink sink) {
+        this.sink = sink;
+    }
+
+    void attach(Cpu cpu) {
+        this.cpu = cpu;
+    }
+
+    void append(Event event) {
+        if (failure != null) return;
+        try {
+            sink.append(event);
+            counts[event.kind().ordinal()]++; // in-memory tally only: never stored
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    void flush() {
+        if (failure != null) return;
+        try {
+            sink.flush();
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(IOException e) {
+        failure = e;
+        if (cpu != null) cpu.requestStop();
+    }
+
+    /** The first write failure, or null. */
+    IOException failure() {
+        return failure;
+    }
+
+    long count(EventKind kind) {
+        return counts[kind.ordinal()];
+    }
+
+    long total() {
+        long n = 0;
+        for (long c : counts) n += c;
+        return n;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.kerf.recorder;
+
+import dev.kerf.emulator.loader.MultibootLoader;
+import dev.kerf.emulator.machine.Machine;
+import dev.kerf.emulator.machine.MachineConfig;
+import dev.kerf.emulator.machine.RunResult;
+import dev.kerf.emulator.replay.EventSource;
+import dev.kerf.emulator.replay.ReplayBoot;
+import dev.kerf.emulator.replay.ReplayResult;
+import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.formats.journal.Event;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records a guest into an in-memory event list and replays lists: the shared record-replay harness. */
+final class RoundTrip {
+    static final int RAM = 32 << 20;
+
+    /** One live recording. */
+    record Recorded(MachineConfig config, List<Event> events, String console, RunResult result) {}
+
+    /** One replay. */
+    record Replayed(ReplayResult result, String console) {}
+
+    private RoundTrip() {}
+
+    static MachineConfig guest(String append, String consoleIn, boolean virtualClock, long maxInsns, ByteArrayOutputStream out)
+            throws IOException, InterruptedException {
+        Path kernel = GuestImages.kernel();
+        return new MachineConfig(kernel, append, List.of(new MachineConfig.Module(kernel.resolveSibling("initrd.tar"), "")),
+                RAM, virtualClock, null, null, null, maxInsns,
+                new ByteArrayInputStream(consoleIn.getBytes(StandardCharsets.UTF_8)), out);
+    }
+
+    static Recorded record(MachineConfig config, ByteArrayOutputStream out, long hashEvery) throws IOException {
+        List<Event> events = new ArrayList<>();
+        RecordingTap tap = new RecordingTap(EventSink.of(events), hashEvery);
+        RunResult result;
+        try (Machine machine = Machine.boot(config, tap)) {
+            result = machine.run();
+            tap.finish(result);
+        }
+        return new Recorded(config, events, out.toString(StandardCharsets.ISO_8859_1), result);
+    }
+
+    static ReplayBoot boot(MachineConfig config, long hashEvery) throws IOException {
+        List<dev.kerf.emulator.loader.BootModule> modules = new ArrayList<>();
+        for (MachineConfig.Module m : config.modules()) {
+            modules.add(MultibootLoader.module(m.file().toString(), Files.readAllBytes(m.file()), m.cmdline()));
+        }
+        return new ReplayBoot(config.ramBytes(), config.kernel().toString(), Files.readAllBytes(config.kernel()),
+                config.cmdline(), modules, hashEvery);
+    }
+
+    static Replayed replay(ReplayBoot boot, List<Event> events) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ReplayResult r = new Replayer(boot, EventSource.of(events), out).run();
+        return new Replayed(r, out.toString(StandardCharsets.ISO_8859_1));
+    }
+}
