@@ -10,12 +10,15 @@ package dev.kerf.emulator.replay;
  * @param expected  what the recording says happens here
  * @param actual    what the replaying CPU did instead
  * @param registers the replaying CPU's registers, one line
+ * @param verifiedAt icount of the last StateHash that matched (0: none yet). Periodic hashes cover
+ *                  registers only, so a changed input that went to memory can lie before it: an
+ *                  input shows only once it changes what the CPU does
  */
 public record Divergence(long event, String position, long icount, int eip, String expected, String actual,
-                         String registers) {
+                         String registers, long verifiedAt) {
     /** One line for a person. */
     public String message() {
-        return String.format("replay diverged at event %d (%s), icount %d, eip 0x%08x: expected %s, got %s",
-                event, position, icount, eip, expected, actual);
+        return String.format("replay diverged at event %d (%s), icount %d, eip 0x%08x: expected %s, got %s"
+                + " (registers last matched at icount %d)", event, position, icount, eip, expected, actual, verifiedAt);
     }
 }

@@ -21,6 +21,7 @@ final class ReplayBus implements CpuBus {
     private final ReplayOutputs outputs;
     private Cpu cpu;
     private Divergence divergence;
+    private long verifiedAt;
 
     ReplayBus(EventCursor events, ReplayOutputs outputs) {
         this.events = events;
@@ -29,6 +30,11 @@ final class ReplayBus implements CpuBus {
 
     void attach(Cpu cpu) {
         this.cpu = cpu;
+    }
+
+    /** A StateHash matched at {@code icount}. */
+    void verified(long icount) {
+        verifiedAt = icount;
     }
 
     Divergence divergence() {
@@ -82,7 +88,7 @@ final class ReplayBus implements CpuBus {
     void diverge(String expected, String actual) {
         if (divergence != null) return;
         divergence = new Divergence(events.index(), events.position(), cpu.icount, cpu.eip, expected, actual,
-                Describe.registers(cpu));
+                Describe.registers(cpu), verifiedAt);
         cpu.requestStop();
     }
 

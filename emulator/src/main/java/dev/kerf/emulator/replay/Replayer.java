@@ -110,6 +110,7 @@ public final class Replayer {
             return;
         }
         hashesMatched++;
+        bus.verified(s.icount());
         events.advance();
     }
 
