@@ -38,7 +38,7 @@ public final class ExcerptFormat {
     static final int SEQUENCE_OFFSET = MINOR_OFFSET + 1;
     static final int COUNT_OFFSET = SEQUENCE_OFFSET + 4;
     static final int FIRST_ICOUNT_OFFSET = COUNT_OFFSET + 4;
-    static final int PAYLOAD_LENGTH_OFFSET = FIRST_ICOUNT_OFFSET + 8;
+    public static final int PAYLOAD_LENGTH_OFFSET = FIRST_ICOUNT_OFFSET + 8;
     public static final int HEADER_LENGTH = PAYLOAD_LENGTH_OFFSET + 4;
     public static final int CRC_LENGTH = 4;
     public static final int OVERHEAD = HEADER_LENGTH + CRC_LENGTH;

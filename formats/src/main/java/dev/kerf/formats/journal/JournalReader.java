@@ -21,6 +21,7 @@ public final class JournalReader implements AutoCloseable {
     private long eventIndex;
     private boolean ended;
     private boolean atEnd;
+    private byte[] lastRaw;
 
     private JournalReader(QueueFile file) { this.file = file; }
 
@@ -62,6 +63,21 @@ public final class JournalReader implements AutoCloseable {
     /** The queue file being read. */
     public Path file() { return file.file(); }
 
+    /**
+     * The raw bytes of the next excerpt, checked exactly as {@link #next()} checks it, or null at the
+     * end; its events count as read. For copying a journal (packing); do not mix with {@link #next()}
+     * within one excerpt.
+     */
+    public byte[] nextExcerpt() {
+        if (atEnd || !readBatch()) {
+            atEnd = true;
+            return null;
+        }
+        inBatch = batch.length;
+        eventIndex += batch.length;
+        return lastRaw;
+    }
+
     private boolean readBatch() {
         byte[] x;
         try {
@@ -89,6 +105,7 @@ public final class JournalReader implements AutoCloseable {
             ended = events[events.length - 1] instanceof Event.End;
             icount = EventDecoder.lastIcount(icount, events);
             batch = events;
+            lastRaw = x;
             inBatch = 0;
             excerptIndex = number;
             excerptOffset = at;

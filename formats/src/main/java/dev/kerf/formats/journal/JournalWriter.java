@@ -78,6 +78,7 @@ public final class JournalWriter implements AutoCloseable {
      */
     public void appendExcerpt(byte[] excerpt) throws IOException {
         flush();
+        if (ended) throw new ExcerptFormat.ExcerptException(0, "data after the End event");
         ExcerptFormat.Header h = ExcerptFormat.check(excerpt);
         if (h.sequence() != (sequence & 0xFFFFFFFFL))
             throw new ExcerptFormat.ExcerptException(ExcerptFormat.SEQUENCE_OFFSET,

@@ -98,11 +98,23 @@ final class QueueFile implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Chronicle starts every queue file with a metadata document holding its store header, in
+     * binary wire: field "header" (0xB9 0x06 'header') typed !SCQStore (0xB6 0x08 'SCQStore').
+     */
     private void checkStart() throws IOException {
-        int h = size >= 4 ? readHeader(0) : 0;
-        if ((h & META_DATA) == 0 || (h & NOT_COMPLETE) != 0 || (h & LENGTH_MASK) == 0)
-            throw new FormatException(file, 0, String.format("not a Chronicle Queue file (first header 0x%08x)", h));
+        int h = size >= 4 + SIGNATURE.length ? readHeader(0) : 0;
+        boolean ok = (h & META_DATA) != 0 && (h & NOT_COMPLETE) == 0 && (h & LENGTH_MASK) >= SIGNATURE.length;
+        if (ok) {
+            ByteBuffer sig = ByteBuffer.allocate(SIGNATURE.length);
+            while (sig.hasRemaining()) if (ch.read(sig, 4 + sig.position()) < 0) break;
+            ok = java.util.Arrays.equals(sig.array(), SIGNATURE);
+        }
+        if (!ok) throw new FormatException(file, 0, "not a Chronicle Queue file (no SCQStore header document)");
     }
+
+    private static final byte[] SIGNATURE = {(byte) 0xB9, 6, 'h', 'e', 'a', 'd', 'e', 'r', (byte) 0xB6, 8,
+            'S', 'C', 'Q', 'S', 't', 'o', 'r', 'e'};
 
     private int readHeader(long at) throws IOException {
         header.clear();

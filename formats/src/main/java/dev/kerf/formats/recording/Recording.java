@@ -1,31 +1,193 @@
 package dev.kerf.formats.recording;
 
+import dev.kerf.formats.FormatException;
+import dev.kerf.formats.journal.Event;
+import dev.kerf.formats.journal.JournalReader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A recording directory (design §5): {@code manifest.json}, {@code images/<sha256>} and the
- * event journal ({@code journal/}). Placeholder signatures; the formats work fills the bodies.
+ * event journal ({@code journal/}). Opening validates all of it; a packed single file
+ * ({@link #pack}) opens too. Byte layouts in docs/formats.md.
  */
 public final class Recording {
+    /** Recording format version, written as "major.minor" in the manifest. A major mismatch is refused. */
+    public static final int FORMAT_MAJOR = 1;
+    public static final int FORMAT_MINOR = 0;
+    public static final String MANIFEST = "manifest.json";
+    public static final String IMAGES = "images";
+    public static final String JOURNAL = "journal";
+
+    private final Path dir;
+    private final Manifest manifest;
+    private final long events;
+    private final boolean cutShort;
+
+    private Recording(Path dir, Manifest manifest, long events, boolean cutShort) {
+        this.dir = dir;
+        this.manifest = manifest;
+        this.events = events;
+        this.cutShort = cutShort;
+    }
+
     /**
-     * Creates {@code dir} (must not exist or be empty), stores the images by content hash and
-     * writes the manifest. The journal is then written with
-     * {@link dev.kerf.formats.journal.JournalWriter#create(Path)} on {@link #journalDir()}.
+     * Creates {@code dir} (must not exist or be empty) and writes the manifest, for a manifest that
+     * names no image bytes to store; otherwise use {@link #create(Path, Manifest, Map)}.
      */
     public static Recording create(Path dir, Manifest manifest) throws IOException {
-        throw new UnsupportedOperationException("recording directory not written yet");
+        return create(dir, manifest, Map.of());
     }
 
-    /** Opens and validates a recording directory or a packed file (unpacked to a temporary dir). */
+    /**
+     * Creates {@code dir} (must not exist or be empty), stores every image the manifest names
+     * ({@code images} maps SHA-256 hex to bytes; each must hash to its key) and then writes the
+     * manifest atomically. The journal is then written with
+     * {@link dev.kerf.formats.journal.JournalWriter#create(Path)} on {@link #journalDir()}.
+     */
+    public static Recording create(Path dir, Manifest manifest, Map<String, byte[]> images) throws IOException {
+        if (manifest.formatVersion() != FORMAT_MAJOR)
+            throw new IllegalArgumentException("manifest format version must be " + FORMAT_MAJOR);
+        if (Files.exists(dir)) {
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isPresent()) throw new IOException(dir + ": exists and is not empty");
+            }
+        }
+        Files.createDirectories(dir.resolve(IMAGES));
+        for (Manifest.ImageRef r : imageRefs(manifest)) {
+            byte[] b = images.get(r.sha256());
+            if (b == null) throw new IllegalArgumentException("no bytes given for image " + r.name() + " (" + r.sha256() + ")");
+            if (!sha256(b).equals(r.sha256()) || b.length != r.size())
+                throw new IllegalArgumentException("image " + r.name() + " does not match its SHA-256 or size");
+            Path p = dir.resolve(IMAGES).resolve(r.sha256());
+            if (!Files.exists(p)) writeAtomically(p, b);
+        }
+        writeAtomically(dir.resolve(MANIFEST), ManifestJson.write(manifest));
+        return new Recording(dir, manifest, 0, true);
+    }
+
+    /** An image reference for {@code bytes}: its SHA-256, the given name and cmdline, its size. */
+    public static Manifest.ImageRef imageRef(String name, byte[] bytes, String cmdline) {
+        return new Manifest.ImageRef(sha256(bytes), name, bytes.length, cmdline);
+    }
+
+    /**
+     * Opens and validates a recording directory or a packed file (unpacked to a temporary
+     * directory): manifest, every image's size and hash, and every journal excerpt.
+     *
+     * @throws FormatException naming the file and offset of the first problem
+     */
     public static Recording open(Path path) throws IOException {
-        throw new UnsupportedOperationException();
+        if (Files.isRegularFile(path)) {
+            Path tmp = Files.createTempDirectory("kerf-unpacked-");
+            Path dir = tmp.resolve("recording");
+            PackFile.unpack(path, dir);
+            return openDir(dir);
+        }
+        return openDir(path);
     }
 
-    public Manifest manifest() { throw new UnsupportedOperationException(); }
+    static Recording openDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new FormatException(dir, -1, "no such recording (file or directory)");
+        Manifest m = readManifest(dir.resolve(MANIFEST));
+        for (Manifest.ImageRef r : imageRefs(m)) readImage(dir, r);
+        long n = 0;
+        boolean cut;
+        try (JournalReader j = JournalReader.open(dir.resolve(JOURNAL))) {
+            for (Event e; (e = j.next()) != null; ) n++;
+            cut = j.cutShort();
+        }
+        return new Recording(dir, m, n, cut);
+    }
 
-    public Path journalDir() { throw new UnsupportedOperationException(); }
+    static Manifest readManifest(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) throw new FormatException(p, -1, "manifest missing");
+        long size = Files.size(p);
+        if (size > ManifestJson.MAX_BYTES) throw new FormatException(p, ManifestJson.MAX_BYTES, "manifest larger than 1 MiB");
+        try {
+            return ManifestJson.parse(Files.readAllBytes(p));
+        } catch (Json.JsonException e) {
+            throw new FormatException(p, e.offset, e.getMessage());
+        }
+    }
+
+    private static byte[] readImage(Path dir, Manifest.ImageRef r) throws IOException {
+        Path p = dir.resolve(IMAGES).resolve(r.sha256());
+        if (!Files.isRegularFile(p)) throw new FormatException(p, -1, "image " + r.name() + " missing");
+        long size = Files.size(p);
+        if (size != r.size())
+            throw new FormatException(p, Math.min(size, r.size()), "image " + r.name() + " is " + size + " bytes, manifest says " + r.size());
+        if (size > Integer.MAX_VALUE - 16) throw new FormatException(p, -1, "image larger than 2 GiB");
+        byte[] b = Files.readAllBytes(p);
+        String actual = sha256(b);
+        if (!actual.equals(r.sha256()))
+            throw new FormatException(p, -1, "image " + r.name() + " hashes to " + actual + ", manifest says " + r.sha256());
+        return b;
+    }
+
+    public Manifest manifest() { return manifest; }
+
+    /** The recording directory (for a packed file: where it was unpacked). */
+    public Path dir() { return dir; }
+
+    public Path journalDir() { return dir.resolve(JOURNAL); }
+
+    /** Events in the journal when it was opened (0 for a recording just created). */
+    public long eventCount() { return events; }
+
+    /** True when the journal ended without an End event (the recorder was killed). */
+    public boolean cutShort() { return cutShort; }
 
     /** The bytes of the image with this SHA-256 (hex), verified against its hash. */
-    public byte[] image(String sha256) throws IOException { throw new UnsupportedOperationException(); }
+    public byte[] image(String sha256) throws IOException {
+        for (Manifest.ImageRef r : imageRefs(manifest))
+            if (r.sha256().equals(sha256)) return readImage(dir, r);
+        throw new IllegalArgumentException("the manifest names no image " + sha256);
+    }
+
+    /** Writes the recording at {@code recordingDir} as one portable file (atomically replaced). */
+    public static void pack(Path recordingDir, Path outFile) throws IOException {
+        PackFile.pack(openDir(recordingDir), outFile);
+    }
+
+    /** Unpacks a packed recording into {@code dir} (must not exist), validated before it appears. */
+    public static void unpack(Path file, Path dir) throws IOException {
+        PackFile.unpack(file, dir);
+    }
+
+    static List<Manifest.ImageRef> imageRefs(Manifest m) {
+        List<Manifest.ImageRef> l = new java.util.ArrayList<>();
+        l.add(m.kernel());
+        l.addAll(m.modules());
+        return l;
+    }
+
+    static boolean isSha256(String s) { return s.matches("[0-9a-f]{64}"); }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK without SHA-256", e);
+        }
+    }
+
+    /** Writes {@code bytes} to a temporary sibling, then moves it into place in one step. */
+    static void writeAtomically(Path p, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(p.getParent(), "." + p.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
 }

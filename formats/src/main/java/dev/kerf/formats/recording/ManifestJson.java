@@ -1,0 +1,111 @@
+package dev.kerf.formats.recording;
+
+import dev.kerf.formats.recording.Json.JsonException;
+import dev.kerf.formats.recording.Json.Value;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json}: the manifest as one JSON object (fields in docs/formats.md). Unknown keys
+ * are ignored so a minor version may add some; a missing or mistyped key is an error at its offset.
+ */
+final class ManifestJson {
+    static final String FORMAT = "kerf-recording";
+    /** Largest manifest accepted: a guard against hostile sizes, far above any real one. */
+    static final int MAX_BYTES = 1 << 20;
+
+    private ManifestJson() {}
+
+    static byte[] write(Manifest m) {
+        StringBuilder sb = new StringBuilder("{\n");
+        field(sb, "format", Json.quote(FORMAT));
+        field(sb, "formatVersion", Json.quote(m.formatVersion() + "." + Recording.FORMAT_MINOR));
+        field(sb, "kerfVersion", Json.quote(m.kerfVersion()));
+        field(sb, "ramBytes", Integer.toString(m.ramBytes()));
+        field(sb, "kernel", image(m.kernel()));
+        field(sb, "cmdline", Json.quote(m.cmdline()));
+        List<String> mods = new ArrayList<>();
+        for (Manifest.ImageRef r : m.modules()) mods.add("\n    " + image(r));
+        field(sb, "modules", "[" + String.join(",", mods) + (mods.isEmpty() ? "]" : "\n  ]"));
+        field(sb, "clock", Json.quote(m.clock()));
+        field(sb, "stateHashEvery", Long.toString(m.stateHashEvery()));
+        sb.append("  \"startedAt\": ").append(Json.quote(m.startedAt())).append("\n}\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void field(StringBuilder sb, String name, String json) {
+        sb.append("  \"").append(name).append("\": ").append(json).append(",\n");
+    }
+
+    private static String image(Manifest.ImageRef r) {
+        return "{\"sha256\": " + Json.quote(r.sha256()) + ", \"name\": " + Json.quote(r.name()) + ", \"size\": " + r.size()
+                + ", \"cmdline\": " + (r.cmdline() == null ? "null" : Json.quote(r.cmdline())) + "}";
+    }
+
+    /** Parses and checks a manifest; problems are JsonExceptions at a byte offset. */
+    static Manifest parse(byte[] bytes) {
+        Value root = Json.parse(bytes);
+        Map<String, Value> o = object(root, "manifest");
+        String format = string(o, root, "format");
+        if (!FORMAT.equals(format)) throw new JsonException(o.get("format").offset(), "not a kerf recording manifest (format \"" + format + "\")");
+        int major = version(o, root);
+        long ram = integer(o, root, "ramBytes");
+        if (ram <= 0 || ram > Integer.MAX_VALUE) throw new JsonException(o.get("ramBytes").offset(), "ramBytes out of range");
+        long every = integer(o, root, "stateHashEvery");
+        if (every < 0) throw new JsonException(o.get("stateHashEvery").offset(), "stateHashEvery is negative");
+        List<Manifest.ImageRef> modules = new ArrayList<>();
+        Value mv = require(o, root, "modules");
+        if (!(mv.value() instanceof List<?> l)) throw new JsonException(mv.offset(), "\"modules\" must be an array");
+        for (Object v : l) modules.add(image((Value) v, "module"));
+        return new Manifest(major, string(o, root, "kerfVersion"), (int) ram, image(require(o, root, "kernel"), "kernel"),
+                string(o, root, "cmdline"), List.copyOf(modules), string(o, root, "clock"), every, string(o, root, "startedAt"));
+    }
+
+    private static int version(Map<String, Value> o, Value root) {
+        String v = string(o, root, "formatVersion");
+        long at = o.get("formatVersion").offset();
+        if (!v.matches("[0-9]{1,4}\\.[0-9]{1,4}")) throw new JsonException(at, "formatVersion \"" + v + "\" is not major.minor");
+        int major = Integer.parseInt(v.substring(0, v.indexOf('.')));
+        if (major != Recording.FORMAT_MAJOR)
+            throw new JsonException(at, "recording format " + v + ", this kerf reads " + Recording.FORMAT_MAJOR + ".x: "
+                    + (major > Recording.FORMAT_MAJOR ? "use a newer kerf" : "use an older kerf or record again"));
+        return major;
+    }
+
+    private static Manifest.ImageRef image(Value v, String what) {
+        Map<String, Value> o = object(v, what);
+        String sha = string(o, v, "sha256");
+        if (!Recording.isSha256(sha)) throw new JsonException(o.get("sha256").offset(), what + " sha256 is not 64 lowercase hex digits");
+        long size = integer(o, v, "size");
+        if (size < 0) throw new JsonException(o.get("size").offset(), what + " size is negative");
+        Value cl = require(o, v, "cmdline");
+        if (cl.value() != null && !(cl.value() instanceof String)) throw new JsonException(cl.offset(), what + " cmdline must be a string or null");
+        return new Manifest.ImageRef(sha, string(o, v, "name"), size, (String) cl.value());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Value> object(Value v, String what) {
+        if (!(v.value() instanceof Map)) throw new JsonException(v.offset(), what + " must be a JSON object");
+        return (Map<String, Value>) v.value();
+    }
+
+    private static Value require(Map<String, Value> o, Value owner, String key) {
+        Value v = o.get(key);
+        if (v == null) throw new JsonException(owner.offset(), "missing \"" + key + "\"");
+        return v;
+    }
+
+    private static String string(Map<String, Value> o, Value owner, String key) {
+        Value v = require(o, owner, key);
+        if (!(v.value() instanceof String s)) throw new JsonException(v.offset(), "\"" + key + "\" must be a string");
+        return s;
+    }
+
+    private static long integer(Map<String, Value> o, Value owner, String key) {
+        Value v = require(o, owner, key);
+        if (!(v.value() instanceof Long n)) throw new JsonException(v.offset(), "\"" + key + "\" must be an integer");
+        return n;
+    }
+}
