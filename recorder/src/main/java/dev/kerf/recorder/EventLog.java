@@ -32,6 +32,8 @@ final class EventLog {
             counts[event.kind().ordinal()]++; // in-memory tally only: never stored
         } catch (IOException e) {
             fail(e);
+        } catch (InternalError e) {
+            fail(mappedWriteFault(e));
         }
     }
 
@@ -41,7 +43,18 @@ final class EventLog {
             sink.flush();
         } catch (IOException e) {
             fail(e);
+        } catch (InternalError e) {
+            fail(mappedWriteFault(e));
         }
+    }
+
+    /**
+     * The journal is memory-mapped: a write into a mapping the file system cannot back (disk full
+     * on a sparse file) surfaces as the JVM's InternalError for a faulted unsafe access, not as
+     * an IOException.
+     */
+    private static IOException mappedWriteFault(InternalError e) {
+        return new IOException("journal write failed (no space left on the device?): " + e.getMessage(), e);
     }
 
     private void fail(IOException e) {

@@ -2,6 +2,15 @@ package dev.kerf.emulator.replay;
 
 import dev.kerf.emulator.loader.BootModule;
 
+import dev.kerf.emulator.loader.MultibootLoader;
+import dev.kerf.emulator.machine.Machine;
+import dev.kerf.formats.FormatException;
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,5 +32,28 @@ public record ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String 
             throw new IllegalArgumentException("stateHashEvery must be positive, not " + stateHashEvery);
         }
         modules = List.copyOf(modules);
+    }
+
+    /** The boot of a recording, its images read (and verified against their SHA-256) from it. */
+    public static ReplayBoot of(Recording recording) throws IOException {
+        Manifest m = recording.manifest();
+        Path manifest = recording.dir().resolve(Recording.MANIFEST);
+        if (m.stateHashEvery() <= 0) {
+            throw new FormatException(manifest, -1, "stateHashEvery must be positive, not " + m.stateHashEvery());
+        }
+        if (m.ramBytes() < Machine.MIN_RAM || (m.ramBytes() & 0xFFF) != 0) {
+            throw new FormatException(manifest, -1, "ramBytes " + m.ramBytes() + " is not a RAM size kerf records");
+        }
+        long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        if (m.ramBytes() > free - (64L << 20)) {
+            throw new IOException(String.format("%s: the recorded machine has %d MiB of RAM, more than this JVM can"
+                    + " hold (%d MiB free; raise -Xmx)", recording.dir(), m.ramBytes() >> 20, free >> 20));
+        }
+        List<BootModule> modules = new ArrayList<>();
+        for (Manifest.ImageRef ref : m.modules()) {
+            modules.add(MultibootLoader.module(ref.name(), recording.image(ref.sha256()), ref.cmdline()));
+        }
+        return new ReplayBoot(m.ramBytes(), m.kernel().name(), recording.image(m.kernel().sha256()), m.cmdline(),
+                modules, m.stateHashEvery());
     }
 }

@@ -74,6 +74,10 @@ final class ReplayBus implements CpuBus {
         if (!(events.head() instanceof Event.Interrupt i)) {
             throw new IllegalStateException("INTA without a pending interrupt event: the CPU broke the CpuBus contract");
         }
+        if ((i.vector() & ~0xFF) != 0) { // only a damaged or forged journal says so
+            diverge("an interrupt vector 0..255", Describe.event(i));
+            return i.vector() & 0xFF;
+        }
         consume();
         cpu.requestStop(); // the loop sets the next limit from the event after it
         return i.vector();

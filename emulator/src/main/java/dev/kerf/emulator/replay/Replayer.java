@@ -69,23 +69,33 @@ public final class Replayer {
     private long target(Event head) {
         if (head instanceof Event.Interrupt i) {
             if (behind(i.icount(), head)) return AGAIN;
-            return cpu.icount == i.icount() ? i.icount() + 1 : i.icount(); // +1: the CPU polls INTR on entry
+            if (cpu.icount == i.icount()) return i.icount() + 1; // the CPU polls INTR on entry
+            return Math.min(i.icount(), nextMark());
         }
         if (head instanceof Event.StateHash s) {
             if (behind(s.icount(), head)) return AGAIN;
-            if (cpu.icount < s.icount()) return s.icount();
+            if (cpu.icount < s.icount()) return Math.min(s.icount(), nextMark());
             if (tripleFaultDue()) return cpu.icount + 1;
             checkHash(s);
             return AGAIN;
         }
         if (head instanceof Event.End end) {
             if (behind(end.icount(), head)) return AGAIN;
-            if (cpu.icount < end.icount()) return end.icount();
+            if (cpu.icount < end.icount()) return Math.min(end.icount(), nextMark());
             if (tripleFaultDue()) return cpu.icount + 1;
             checkEnd(end);
             return bus.divergence() == null ? DONE : AGAIN;
         }
-        return (cpu.icount / hashEvery + 1) * hashEvery; // a port read or RDTSC comes before the next mark
+        return nextMark(); // a port read or RDTSC comes before the next mark
+    }
+
+    /**
+     * The next multiple of the StateHash interval: the recording has a StateHash there unless it
+     * ended first, so no run goes past it (a damaged or forged journal cannot make the CPU run on
+     * unchecked).
+     */
+    private long nextMark() {
+        return (cpu.icount / hashEvery + 1) * hashEvery;
     }
 
     /** The CPU is past the icount the head event was recorded at: it missed it. */
@@ -144,10 +154,19 @@ public final class Replayer {
                 Event now = events.head(); // still a port read or RDTSC at a StateHash mark: the CPU skipped it
                 if (now != null && !EventCursor.timed(now)) {
                     bus.diverge(Describe.event(now) + " before icount " + target, "no such access");
+                } else if (now != null && cpu.icount % hashEvery == 0 && icountOf(now) > cpu.icount) {
+                    bus.diverge("a state hash at icount " + cpu.icount + " (the recording hashes every " + hashEvery
+                            + " instructions)", "none: the next event is " + Describe.event(now));
                 }
             }
             case STOP_REQUESTED -> { }
         }
+    }
+
+    private static long icountOf(Event timed) {
+        if (timed instanceof Event.Interrupt i) return i.icount();
+        if (timed instanceof Event.StateHash h) return h.icount();
+        return ((Event.End) timed).icount();
     }
 
     private long endIcount() {

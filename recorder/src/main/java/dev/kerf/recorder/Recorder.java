@@ -1,0 +1,136 @@
+package dev.kerf.recorder;
+
+import dev.kerf.emulator.machine.Machine;
+import dev.kerf.emulator.machine.MachineConfig;
+import dev.kerf.emulator.machine.RunResult;
+import dev.kerf.formats.journal.JournalWriter;
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code kerf record}'s engine: creates the recording directory (manifest and images) before the
+ * guest starts, boots the live machine with a {@link RecordingTap} writing the journal, and ends
+ * the journal with the final state hash and End. An output that cannot be created fails before
+ * the guest runs; a journal write that fails later stops the guest ({@link Outcome#failure()}).
+ * Usage: {@link #start}, then {@link #machine()} for a Ctrl-C hook, then {@link #run()}, then close.
+ */
+public final class Recorder implements AutoCloseable {
+    /** Instructions between StateHash events: about 10 ms of guest time, a few bytes each. */
+    public static final long DEFAULT_HASH_EVERY = 1_000_000;
+
+    /**
+     * How a recording ended.
+     *
+     * @param run          how the guest's run ended
+     * @param events       events written
+     * @param journalBytes bytes of journal excerpts written
+     * @param failure      the journal write failure that stopped the guest, or null
+     */
+    public record Outcome(RunResult run, long events, long journalBytes, IOException failure) {}
+
+    private final Recording recording;
+    private final JournalWriter journal;
+    private final RecordingTap tap;
+    private final Machine machine;
+    private boolean closed;
+
+    private Recorder(Recording recording, JournalWriter journal, RecordingTap tap, Machine machine) {
+        this.recording = recording;
+        this.journal = journal;
+        this.tap = tap;
+        this.machine = machine;
+    }
+
+    /**
+     * Reads the images, creates the recording at {@code out} and boots the machine (not yet running).
+     *
+     * @param kerfVersion recorded in the manifest
+     */
+    public static Recorder start(Path out, MachineConfig config, String kerfVersion, long hashEvery) throws IOException {
+        Map<String, byte[]> images = new LinkedHashMap<>();
+        Manifest.ImageRef kernel = image(config.kernel(), "", images);
+        List<Manifest.ImageRef> modules = new ArrayList<>();
+        for (MachineConfig.Module m : config.modules()) modules.add(image(m.file(), m.cmdline(), images));
+        Manifest manifest = new Manifest(Recording.FORMAT_MAJOR, kerfVersion, config.ramBytes(), kernel,
+                config.cmdline() == null ? "" : config.cmdline(), modules, config.virtualClock() ? "virtual" : "host",
+                hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        boolean existed = Files.exists(out);
+        Recording recording = Recording.create(out, manifest, images);
+        JournalWriter journal = null;
+        try {
+            journal = JournalWriter.create(recording.journalDir());
+            RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery);
+            return new Recorder(recording, journal, tap, Machine.boot(config, tap));
+        } catch (IOException | RuntimeException e) {
+            if (journal != null) journal.close();
+            removeUnused(out, existed); // a kernel that does not boot leaves no recording behind
+            throw e;
+        }
+    }
+
+    private static void removeUnused(Path out, boolean keepDir) {
+        try (var walk = Files.walk(out)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!(keepDir && p.equals(out))) Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: the boot error is what the user needs to see
+        }
+    }
+
+    /**
+     * The manifest names an image by the path as given (the guest sees it in its command line
+     * and module strings, so the replay must pass the same one to the loader).
+     */
+    private static Manifest.ImageRef image(Path file, String cmdline, Map<String, byte[]> images) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Manifest.ImageRef ref = Recording.imageRef(file.toString(), bytes, cmdline == null ? "" : cmdline);
+        images.put(ref.sha256(), bytes);
+        return ref;
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public Recording recording() {
+        return recording;
+    }
+
+    /** Runs the guest to its end and closes the journal with the final hash and End. */
+    public Outcome run() throws IOException {
+        RunResult result = machine.run();
+        tap.finish(result);
+        closeJournal();
+        return new Outcome(result, tap.events(), journal.bytesWritten(), tap.failure());
+    }
+
+    private void closeJournal() {
+        if (closed) return;
+        closed = true;
+        try {
+            journal.close();
+        } catch (IOException | RuntimeException e) {
+            // the tap already holds the first failure, if any; a second one says nothing new
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            machine.close();
+        } finally {
+            closeJournal();
+        }
+    }
+}
