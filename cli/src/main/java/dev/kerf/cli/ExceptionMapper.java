@@ -1,6 +1,7 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.machine.BootException;
+import dev.kerf.formats.FormatException;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
 
     static ExitCode codeFor(Throwable e) {
         if (e instanceof KerfException k) return k.exitCode();
+        if (e instanceof FormatException) return ExitCode.BAD_RECORDING;
         if (e instanceof BootException || e instanceof IOException || e instanceof UncheckedIOException) {
             return ExitCode.BAD_INPUT;
         }
@@ -60,7 +62,8 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
         if (e instanceof FileSystemException f) {
             return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
         }
-        if (e instanceof BootException || e instanceof KerfException || e instanceof IOException) {
+        if (e instanceof BootException || e instanceof KerfException || e instanceof IOException
+                || e instanceof FormatException) {
             return oneLine(String.valueOf(e.getMessage()));
         }
         return "internal error: " + oneLine(String.valueOf(e)) + " (please report it; --verbose shows where)";

@@ -18,6 +18,20 @@ public enum ExitCode {
     GUEST_HALTED(8),
     /** {@code --max-insns} was reached before the guest exited. */
     MAX_INSNS(10),
+    /**
+     * A kerf file (recording directory, packed recording) is damaged, truncated, of another format
+     * version or not a kerf file; the message names the file and the offset.
+     */
+    BAD_RECORDING(12),
+    /** {@code kerf record} could not write the recording (disk full, output gone): the guest was stopped. */
+    RECORD_FAILED(14),
+    /** {@code kerf replay} diverged from the recording; the report says at which event and icount. */
+    DIVERGED(16),
+    /**
+     * {@code kerf replay} replayed a cut-short recording (its recorder was killed) to its last
+     * complete batch without a divergence; there was no End event to finish on.
+     */
+    CUT_SHORT(18),
     /** kerf itself failed (a bug): the message says so; --verbose shows the stack trace. */
     INTERNAL(70),
     /** Stopped by Ctrl-C / SIGINT (the shell convention 128 + 2). */

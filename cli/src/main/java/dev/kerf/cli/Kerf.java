@@ -10,16 +10,21 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "kerf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Record/replay toolchain for a whole emulated 32-bit PC.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
+                UnpackCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:success",
-            "odd:kerf run: the guest's debug-exit status",
+            "odd:kerf run/record: the guest's debug-exit status",
             " 2:bad command line",
             " 4:bad input file (kernel, module, image)",
             " 6:the guest triple-faulted",
             " 8:the guest halted for good",
             "10:--max-insns reached",
+            "12:damaged, truncated or foreign recording",
+            "14:kerf record: the recording could not be written (guest stopped)",
+            "16:kerf replay: diverged from the recording",
+            "18:kerf replay: a cut-short recording replayed to its last batch",
             "70:internal error",
             "130:interrupted (Ctrl-C)"})
 public final class Kerf implements Runnable {
@@ -42,6 +47,9 @@ public final class Kerf implements Runnable {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == RunCommand.class) return cls.cast(new RunCommand(io));
+                if (cls == RecordCommand.class) return cls.cast(new RecordCommand(io));
+                if (cls == ReplayCommand.class) return cls.cast(new ReplayCommand(io));
+                if (cls == InfoCommand.class) return cls.cast(new InfoCommand(io));
                 return defaults.create(cls);
             }
         });

@@ -65,16 +65,31 @@ public final class Recorder implements AutoCloseable {
                 config.cmdline() == null ? "" : config.cmdline(), modules, config.virtualClock() ? "virtual" : "host",
                 hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         boolean existed = Files.exists(out);
-        Recording recording = Recording.create(out, manifest, images);
+        boolean ours = !existed || isEmptyDir(out); // what we may clean up again
+        Recording recording;
         JournalWriter journal = null;
         try {
+            recording = Recording.create(out, manifest, images);
             journal = JournalWriter.create(recording.journalDir());
+        } catch (IOException e) {
+            if (ours) removeUnused(out, existed);
+            throw new RecordingOutputException(out, e);
+        }
+        try {
             RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery);
             return new Recorder(recording, journal, tap, Machine.boot(config, tap));
         } catch (IOException | RuntimeException e) {
             if (journal != null) journal.close();
             removeUnused(out, existed); // a kernel that does not boot leaves no recording behind
             throw e;
+        }
+    }
+
+    private static boolean isEmptyDir(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 

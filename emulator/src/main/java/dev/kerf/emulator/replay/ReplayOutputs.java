@@ -22,6 +22,9 @@ final class ReplayOutputs {
     private static final int DEBUG_EXIT = 0xF4;
 
     private final OutputStream console;
+    /** Console bytes not yet written: the console is written a line (or a full buffer) at a time. */
+    private final byte[] pending = new byte[4096];
+    private int pendingCount;
     private boolean dlab;
     private boolean loopback;
     private boolean consoleBroken;
@@ -60,10 +63,23 @@ final class ReplayOutputs {
     }
 
     private void write(int b) {
+        pending[pendingCount++] = (byte) b;
+        if (b == '\n' || pendingCount == pending.length) flush();
+    }
+
+    /** Writes out buffered console bytes (at a newline, a full buffer and the end of the replay). */
+    void flush() {
+        if (pendingCount == 0 || consoleBroken) {
+            pendingCount = 0;
+            return;
+        }
         try {
-            console.write(b);
+            console.write(pending, 0, pendingCount);
+            console.flush();
         } catch (IOException e) {
             consoleBroken = true;
+        } finally {
+            pendingCount = 0;
         }
     }
 

@@ -175,6 +175,7 @@ public final class Replayer {
     }
 
     private ReplayResult result(ReplayResult.Outcome outcome, EndReason reason) {
+        outputs.flush();
         return new ReplayResult(outcome, cpu.icount, events.index(), hashesMatched, outputs.consoleBytes(), reason,
                 outputs.exitRequested() ? outputs.exitStatus() : -1, bus.divergence());
     }

@@ -1,0 +1,75 @@
+package dev.kerf.cli;
+
+import dev.kerf.formats.journal.EventKind;
+import dev.kerf.formats.recording.Manifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code kerf info}: what a recording holds, after checking all of it. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Describe a recording (a directory or a packed file) after checking its integrity.", "",
+                "Instructions, guest and host duration, events and journal bytes by type, images, and whether the"
+                + " recording was cut short. A damaged recording is an error (exit 12) naming the file and offset.", ""})
+public final class InfoCommand implements Callable<Integer> {
+    private final HostIo io;
+
+    @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file.")
+    Path recording;
+
+    @Option(names = "--json", description = "One JSON object instead of text.")
+    boolean json;
+
+    public InfoCommand(HostIo io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        RecordingSummary s;
+        try (OpenedRecording opened = OpenedRecording.open(recording)) {
+            s = RecordingSummary.of(recording, opened.recording());
+        }
+        PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
+        out.print(json ? InfoJson.of(s) : text(s));
+        out.flush();
+        return ExitCode.OK.code();
+    }
+
+    private static String text(RecordingSummary s) {
+        Manifest m = s.manifest();
+        StringBuilder b = new StringBuilder();
+        line(b, "recording", s.path() + " (format " + m.formatVersion() + ", kerf " + m.kerfVersion() + ")");
+        line(b, "started", m.startedAt());
+        line(b, "machine", String.format("%d MiB RAM, %s clock, state hash every %d instructions",
+                m.ramBytes() >> 20, m.clock(), m.stateHashEvery()));
+        line(b, "cmdline", m.cmdline());
+        line(b, "instructions", s.icount() + (s.cutShort() ? " (at least: cut short)" : ""));
+        line(b, "guest time", s.guestDuration());
+        line(b, "host time", s.hostDuration() == null ? "unknown"
+                : String.format(Locale.ROOT, "%.3f s (start to the journal's last write)", s.hostDuration().toMillis() / 1e3));
+        line(b, "end", s.endText());
+        line(b, "cut short", s.cutShort() ? "yes" : "no");
+        line(b, "events", s.events() + " in " + s.excerpts() + " excerpts, " + s.journalBytes() + " journal bytes"
+                + (s.icount() > 0 ? String.format(Locale.ROOT, " (%.2f bytes per million instructions)",
+                s.journalBytes() * 1e6 / s.icount()) : ""));
+        for (EventKind k : EventKind.values()) line(b, "  " + k.name().toLowerCase(Locale.ROOT), s.counts().get(k).toString());
+        for (Manifest.ImageRef r : s.images()) {
+            line(b, r == m.kernel() ? "kernel" : "module", String.format("%s (%d bytes, sha256 %s)%s", r.name(), r.size(),
+                    r.sha256(), r.cmdline().isEmpty() ? "" : " cmdline " + r.cmdline()));
+        }
+        line(b, "integrity", "ok: manifest, every image's SHA-256 and every excerpt's CRC-32C and sequence checked");
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String key, String value) {
+        b.append(String.format("%-14s %s%n", key + ":", value));
+    }
+}

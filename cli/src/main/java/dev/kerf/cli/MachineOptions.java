@@ -1,0 +1,61 @@
+package dev.kerf.cli;
+
+import dev.kerf.emulator.machine.Machine;
+import dev.kerf.emulator.machine.MachineConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The machine a live command boots: the kernel and the options {@code kerf run} takes, as a mixin
+ * ({@code kerf record} uses it; the texts match {@link RunCommand}'s).
+ */
+public final class MachineOptions {
+    @Parameters(index = "0", paramLabel = "KERNEL", description = "Multiboot v1 kernel (ELF32).")
+    Path kernel;
+
+    @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line.")
+    String append = "";
+
+    @Option(names = "--module", paramLabel = "FILE[,CMDLINE]", converter = ModuleConverter.class,
+            description = "Multiboot module with its command line; repeat for more (loaded in order).")
+    List<MachineConfig.Module> modules = new ArrayList<>();
+
+    @Option(names = "--disk", paramLabel = "IMG", description = "ATA primary master disk image.")
+    Path disk;
+
+    @Option(names = "--net-in", paramLabel = "PCAP", description = "Frames delivered to the NE2000, paced by their timestamps.")
+    Path netIn;
+
+    @Option(names = "--net-out", paramLabel = "PCAP", description = "Capture of the frames the guest sends.")
+    Path netOut;
+
+    @Option(names = "--mem", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "64M",
+            description = "RAM size with K/M/G suffix (default: ${DEFAULT-VALUE}).")
+    long mem;
+
+    @Option(names = "--clock", paramLabel = "host|virtual", defaultValue = "host",
+            description = "host: PIT/RTC/TSC follow host time; virtual: they follow the instruction count"
+                    + " (default: ${DEFAULT-VALUE}).")
+    ClockKind clock;
+
+    @Option(names = "--max-insns", paramLabel = "N", converter = CountConverter.class, defaultValue = "0",
+            description = "Stop after N instructions (12.5M, 3G; 0 = no limit).")
+    long maxInsns;
+
+    /** The configuration, or a usage error for a RAM size the machine cannot have. */
+    MachineConfig config(CommandLine cmd, InputStream consoleIn, OutputStream consoleOut) {
+        if (mem > RunCommand.MAX_RAM || (mem & 0xFFF) != 0 || mem < Machine.MIN_RAM) {
+            throw new CommandLine.ParameterException(cmd, String.format("--mem %s: RAM must be a multiple of 4K"
+                    + " between %dM and %dM", Long.toString(mem), Machine.MIN_RAM >> 20, RunCommand.MAX_RAM >> 20));
+        }
+        return new MachineConfig(kernel, append, List.copyOf(modules), (int) mem, clock == ClockKind.virtual,
+                disk, netIn, netOut, maxInsns, consoleIn, consoleOut);
+    }
+}
