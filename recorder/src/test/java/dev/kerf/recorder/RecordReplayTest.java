@@ -5,7 +5,12 @@ import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.formats.journal.EndReason;
 import dev.kerf.formats.journal.Event;
+import dev.kerf.emulator.machine.MachineConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -43,6 +48,32 @@ class RecordReplayTest {
         assertThat(rec.console()).contains("hello from the pipe").contains("scenarios");
         assertThat(rec.result().exitStatus()).isEqualTo((5 << 1) | 1);
         assertThat(rec.events()).anyMatch(e -> e instanceof Event.PortIn p && p.port() == 0x3F8 && p.value() == 'h');
+        assertReplaysExactly(rec, EndReason.GUEST_EXIT, SHORT_HASH_EVERY);
+    }
+
+    @Test
+    void theNetScenarioFedFromACaptureReplaysWithoutTheNic(@TempDir Path tmp) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MachineConfig config = RoundTrip.guest("scenario=net", "", false, MAX_INSNS, out, null, GuestImages.netSample(),
+                tmp.resolve("sent.pcap"));
+        RoundTrip.Recorded rec = RoundTrip.record(config, out, SHORT_HASH_EVERY);
+        assertThat(rec.console()).contains("netsrv: udp echo of");
+        assertThat(rec.events()).anyMatch(e -> e instanceof Event.PortIn p && p.port() >= 0x300 && p.port() < 0x320);
+        assertReplaysExactly(rec, EndReason.GUEST_EXIT, SHORT_HASH_EVERY);
+    }
+
+    @Test
+    void diskReadsThroughRepInswReplayWithoutTheImage(@TempDir Path tmp) throws Exception {
+        byte[] sectors = new byte[64 * 512];
+        for (int i = 0; i < sectors.length; i++) sectors[i] = (byte) (i % 61 == 0 ? '\n' : 'a' + i % 26);
+        Path disk = Files.write(tmp.resolve("disk.img"), sectors);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MachineConfig config = RoundTrip.guest("", "wc /dev/hda\nexit 0\n", false, MAX_INSNS, out, disk, null, null);
+        RoundTrip.Recorded rec = RoundTrip.record(config, out, SHORT_HASH_EVERY);
+        assertThat(rec.console()).contains("ata: /dev/hda, 64 sectors").contains(" 32768 ");
+        assertThat(rec.events().stream().filter(e -> e instanceof Event.PortIn p && p.port() == 0x1F0 && p.size() == 2))
+                .hasSizeGreaterThanOrEqualTo(64 * 256);
+        Files.delete(disk); // the replay needs no disk image
         assertReplaysExactly(rec, EndReason.GUEST_EXIT, SHORT_HASH_EVERY);
     }
 

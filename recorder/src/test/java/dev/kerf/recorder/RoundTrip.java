@@ -33,9 +33,15 @@ final class RoundTrip {
 
     static MachineConfig guest(String append, String consoleIn, boolean virtualClock, long maxInsns, ByteArrayOutputStream out)
             throws IOException, InterruptedException {
+        return guest(append, consoleIn, virtualClock, maxInsns, out, null, null, null);
+    }
+
+    /** The guest OS with its initrd, 32 MiB, and optionally an ATA disk and NE2000 captures. */
+    static MachineConfig guest(String append, String consoleIn, boolean virtualClock, long maxInsns, ByteArrayOutputStream out,
+                               Path disk, Path netIn, Path netOut) throws IOException, InterruptedException {
         Path kernel = GuestImages.kernel();
         return new MachineConfig(kernel, append, List.of(new MachineConfig.Module(kernel.resolveSibling("initrd.tar"), "")),
-                RAM, virtualClock, null, null, null, maxInsns,
+                RAM, virtualClock, disk, netIn, netOut, maxInsns,
                 new ByteArrayInputStream(consoleIn.getBytes(StandardCharsets.UTF_8)), out);
     }
 
