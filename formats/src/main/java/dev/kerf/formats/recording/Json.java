@@ -1,6 +1,5 @@
 package dev.kerf.formats.recording;
 
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,12 +35,10 @@ final class Json {
     private Json(byte[] in) { this.in = in; }
 
     static Value parse(byte[] bytes) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            throw new JsonException(0, "not valid UTF-8");
-        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.charset.CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+        if (r.isError()) throw new JsonException(in.position(), "not valid UTF-8");
         Json j = new Json(bytes);
         Value v = j.value(0);
         j.ws();
