@@ -98,7 +98,7 @@ final class Json {
     }
 
     private String string() {
-        pos++;
+        int opening = pos++;
         StringBuilder sb = new StringBuilder();
         int start = pos;
         while (true) {
@@ -107,6 +107,7 @@ final class Json {
             if (b == '"') {
                 sb.append(new String(in, start, pos - start, StandardCharsets.UTF_8));
                 pos++;
+                checkSurrogates(sb, opening);
                 return sb.toString();
             }
             if (b < 0x20) throw new JsonException(pos, "control character in string");
@@ -117,6 +118,15 @@ final class Json {
             } else {
                 pos++;
             }
+        }
+    }
+
+    /** \\u escapes may spell UTF-16 surrogates; only well-formed pairs are text. */
+    private static void checkSurrogates(CharSequence s, int at) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) throw new JsonException(at, "string holds an unpaired UTF-16 surrogate");
         }
     }
 
