@@ -92,8 +92,9 @@ public final class JournalWriter implements AutoCloseable {
     private void write(byte[] excerpt) throws IOException {
         try {
             appender.writeBytes(Bytes.wrapForRead(excerpt));
-        } catch (RuntimeException e) {
-            throw new IOException("journal write failed: " + e.getMessage(), e);
+        } catch (RuntimeException | InternalError e) {
+            // InternalError: the JVM's report of a fault on a memory-mapped page (SIGBUS), e.g. the disk filled up
+            throw new IOException("journal write failed (disk full or unwritable?): " + e.getMessage(), e);
         }
         sequence++;
         bytesWritten += excerpt.length;

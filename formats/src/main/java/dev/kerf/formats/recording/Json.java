@@ -1,6 +1,5 @@
 package dev.kerf.formats.recording;
 
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,12 +35,10 @@ final class Json {
     private Json(byte[] in) { this.in = in; }
 
     static Value parse(byte[] bytes) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            throw new JsonException(0, "not valid UTF-8");
-        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.charset.CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+        if (r.isError()) throw new JsonException(in.position(), "not valid UTF-8");
         Json j = new Json(bytes);
         Value v = j.value(0);
         j.ws();
@@ -101,7 +98,7 @@ final class Json {
     }
 
     private String string() {
-        pos++;
+        int opening = pos++;
         StringBuilder sb = new StringBuilder();
         int start = pos;
         while (true) {
@@ -110,6 +107,7 @@ final class Json {
             if (b == '"') {
                 sb.append(new String(in, start, pos - start, StandardCharsets.UTF_8));
                 pos++;
+                checkSurrogates(sb, opening);
                 return sb.toString();
             }
             if (b < 0x20) throw new JsonException(pos, "control character in string");
@@ -120,6 +118,15 @@ final class Json {
             } else {
                 pos++;
             }
+        }
+    }
+
+    /** \\u escapes may spell UTF-16 surrogates; only well-formed pairs are text. */
+    private static void checkSurrogates(CharSequence s, int at) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) throw new JsonException(at, "string holds an unpaired UTF-16 surrogate");
         }
     }
 
