@@ -69,8 +69,12 @@ public final class RecordingTap implements MachineTap {
         lastFlush = System.nanoTime();
     }
 
-    /** Appends the final full-state hash and End for how the run ended, and flushes. */
+    /**
+     * Appends the final full-state hash and End for how the run ended, and flushes. The batch is
+     * flushed first so both land in one excerpt: a reader never sees the final hash without End.
+     */
     public void finish(RunResult result) {
+        log.flush();
         log.append(new Event.StateHash(cpu.icount, StateHasher.full(cpu)));
         log.append(new Event.End(cpu.icount, reason(result.reason()), result.exitStatus()));
         log.flush();

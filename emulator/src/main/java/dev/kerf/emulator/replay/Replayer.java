@@ -114,6 +114,10 @@ public final class Replayer {
     private void checkHash(Event.StateHash s) {
         boolean last = events.afterHead() instanceof Event.End;
         long actual = last ? StateHasher.full(cpu) : StateHasher.registers(cpu);
+        if (actual != s.hash() && events.afterHead() == null) {
+            actual = StateHasher.full(cpu); // a cut-short journal may end on the final hash (End lost)
+            last = true;
+        }
         if (actual != s.hash()) {
             bus.diverge(String.format("%s%s 0x%016x", last ? "final (registers and RAM) " : "",
                     Describe.event(s), s.hash()), String.format("0x%016x with %s", actual, Describe.registers(cpu)));
