@@ -262,6 +262,10 @@ class JournalCorruptionTest {
         put("hello, this is not a queue".getBytes());
         assertThat(expectError().getMessage()).contains("not a Chronicle Queue file");
         Files.delete(file);
+        boolean[] cut = new boolean[1];
+        assertThat(read(cut)).isEmpty(); // the table store alone: killed before the first excerpt
+        assertThat(cut[0]).isTrue();
+        Files.delete(dir.resolve(QueueFile.TABLE_STORE));
         assertThatThrownBy(() -> JournalReader.open(dir)).isInstanceOf(FormatException.class).hasMessageContaining("no journal file");
         assertThatThrownBy(() -> JournalReader.open(dir.resolve("nope"))).isInstanceOf(FormatException.class)
                 .hasMessageContaining("journal directory missing");

@@ -139,6 +139,18 @@ class JournalRoundTripTest {
     }
 
     @Test
+    void journalKilledBeforeItsFirstExcerptIsEmptyAndCutShort() throws IOException {
+        try (JournalWriter w = JournalWriter.create(tmp)) {
+            assertThat(w.bytesWritten()).isZero();
+        }
+        try (JournalReader r = JournalReader.open(tmp)) {
+            assertThat(r.next()).isNull();
+            assertThat(r.cutShort()).isTrue();
+            assertThat(r.position()).contains("start of");
+        }
+    }
+
+    @Test
     void journalIsOneQueueFileWithAFixedName() throws IOException {
         try (JournalWriter w = JournalWriter.create(tmp)) { w.append(new Event.Rdtsc(1)); }
         try (var s = Files.list(tmp)) {
