@@ -151,6 +151,26 @@ class JournalRoundTripTest {
     }
 
     @Test
+    void chronicleTailerSeesEachExcerptAsOneDocument() throws IOException {
+        List<byte[]> excerpts = new ArrayList<>();
+        try (JournalWriter w = JournalWriter.create(tmp)) {
+            for (Event e : edgeEvents()) { w.append(e); w.flush(); }
+        }
+        try (JournalReader r = JournalReader.open(tmp)) {
+            for (byte[] x; (x = r.nextExcerpt()) != null; ) excerpts.add(x);
+        }
+        try (var q = JournalWriter.open(tmp); var tailer = q.createTailer()) {
+            for (byte[] expected : excerpts) {
+                net.openhft.chronicle.bytes.Bytes<?> b = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap();
+                assertThat(tailer.readBytes(b)).isTrue();
+                assertThat(b.toByteArray()).isEqualTo(expected);
+                b.releaseLast();
+            }
+            assertThat(tailer.readBytes(net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap())).isFalse();
+        }
+    }
+
+    @Test
     void journalIsOneQueueFileWithAFixedName() throws IOException {
         try (JournalWriter w = JournalWriter.create(tmp)) { w.append(new Event.Rdtsc(1)); }
         try (var s = Files.list(tmp)) {
