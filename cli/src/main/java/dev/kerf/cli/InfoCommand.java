@@ -2,6 +2,7 @@ package dev.kerf.cli;
 
 import dev.kerf.formats.journal.EventKind;
 import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,8 +35,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RecordingSummary s;
-        try (OpenedRecording opened = OpenedRecording.open(recording)) {
-            s = RecordingSummary.of(recording, opened.recording());
+        try (Recording opened = Recording.open(recording)) { // a packed file's temporary copy goes on close
+            s = RecordingSummary.of(recording, opened);
         }
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         out.print(json ? InfoJson.of(s) : text(s));
