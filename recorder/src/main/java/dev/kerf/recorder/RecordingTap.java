@@ -8,6 +8,8 @@ import dev.kerf.emulator.replay.StateHasher;
 import dev.kerf.formats.journal.EndReason;
 import dev.kerf.formats.journal.Event;
 
+import java.io.IOException;
+
 /**
  * Puts a {@link RecordingBus} between the CPU and the live machine and adds the meta events:
  * a StateHash of the registers at every multiple of {@code hashEvery} instructions (the machine's
@@ -91,7 +93,7 @@ public final class RecordingTap implements MachineTap {
     }
 
     /** The first journal write failure, or null: when set, the guest was stopped and the recording is incomplete. */
-    public java.io.IOException failure() {
+    public IOException failure() {
         return log.failure();
     }
 

@@ -23,6 +23,9 @@ import java.io.OutputStream;
  * with a {@link Divergence}; nothing after it is trusted.
  */
 public final class Replayer {
+    /** {@link #target} results that are not instruction counts. */
+    private static final long DONE = -1, AGAIN = -2;
+
     private final Cpu cpu;
     private final EventCursor events;
     private final ReplayBus bus;
@@ -59,8 +62,6 @@ public final class Replayer {
             runTo(target, head);
         }
     }
-
-    private static final long DONE = -1, AGAIN = -2;
 
     /**
      * The icount to run to for the head event; or AGAIN when it was handled without running the
