@@ -61,7 +61,9 @@ public final class InfoCommand implements Callable<Integer> {
         line(b, "events", s.events() + " in " + s.excerpts() + " excerpts, " + s.journalBytes() + " journal bytes"
                 + (s.icount() > 0 ? String.format(Locale.ROOT, " (%.2f bytes per million instructions)",
                 s.journalBytes() * 1e6 / s.icount()) : ""));
-        for (EventKind k : EventKind.values()) line(b, "  " + k.name().toLowerCase(Locale.ROOT), s.counts().get(k).toString());
+        for (EventKind k : EventKind.values()) {
+            line(b, "  " + k.name().toLowerCase(Locale.ROOT), String.format("%d (%d bytes)", s.counts().get(k), s.bytes().get(k)));
+        }
         for (Manifest.ImageRef r : s.images()) {
             line(b, r == m.kernel() ? "kernel" : "module", String.format("%s (%d bytes, sha256 %s)%s", r.name(), r.size(),
                     r.sha256(), r.cmdline().isEmpty() ? "" : " cmdline " + r.cmdline()));
