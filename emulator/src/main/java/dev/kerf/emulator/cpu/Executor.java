@@ -106,6 +106,17 @@ final class Executor {
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
         int op = fetch8();
+        if (big && FastPath.exec(this, op)) return;
+        decodeAndRun(op, big);
+    }
+
+    /**
+     * The generic, table-driven decoder for the instruction whose first byte {@code op} was just
+     * fetched. Kept out of {@link #step()} so that step stays small enough to be inlined into the
+     * run loop.
+     */
+    private void decodeAndRun(int op, boolean big) {
+        Cpu c = cpu;
         long e = OpcodeTable.one(op);
         while ((e & OpcodeTable.PREFIX) != 0) {
             prefix(op, big);
@@ -126,6 +137,11 @@ final class Executor {
         c.eip = ip;
         if (op < 0x100) Dispatch.oneByte(this, op);
         else Dispatch.twoByte(this, op & 0xFF);
+    }
+
+    /** Sets the opcode table entry of the current instruction (for decoders outside this class). */
+    void setEntry(long e) {
+        entry = e;
     }
 
     /** Prefix state is reset only after an instruction that had prefixes (saves stores per instruction). */
@@ -194,7 +210,7 @@ final class Executor {
         return memory ? !OpcodeTable.needsRegister(e, r) : !OpcodeTable.needsMemory(e, r);
     }
 
-    private void address32(int m) {
+    void address32(int m) {
         int mod = m >>> 6, r = m & 7;
         int off, sreg = Cpu.DS, base = -1;
         if (r == 4) {
