@@ -54,6 +54,8 @@ public final class Cpu {
     int fKind, fOp1, fOp2, fRes, fMask = -1;
 
     // ---- run-loop state ----
+    /** Most instructions one FastLoop.run may execute before the run loop looks at its flags again. */
+    private static final int FAST_BUDGET = 1024;
     /** INTR must be looked at before the next instruction (see run()). */
     boolean pollIrq = true;
     /** The next instruction runs with interrupts held off (after STI, MOV SS, POP SS). */
@@ -104,6 +106,7 @@ public final class Cpu {
     public CpuStop run(long icountLimit) {
         Executor x = exec;
         x.limit = icountLimit;
+        x.invalidateFastState(); // state may have been changed from outside since the last run()
         pollIrq = true;
         for (;;) {
             if (stopRequested) {
@@ -121,6 +124,10 @@ public final class Cpu {
             if (halted) return CpuStop.HALTED;
             shadow = false;
             try {
+                // Straight-line code in bulk; the budget bounds how late a requestStop() is seen.
+                if (!pollIrq && x.fastReady() && FastLoop.run(x, this, Math.min(icountLimit, icount + FAST_BUDGET)) > 0) {
+                    continue;
+                }
                 x.step();
                 icount++;
             } catch (CpuFault f) {
@@ -136,6 +143,7 @@ public final class Cpu {
 
     private boolean takeInterrupt() {
         int vector = bus.acknowledgeInterrupt();
+        exec.invalidateFastState();
         halted = false;
         pollIrq = true;
         return InterruptDelivery.deliver(this, vector, InterruptDelivery.EXTERNAL, false, 0);
@@ -146,6 +154,7 @@ public final class Cpu {
         eip = x.start;
         reg[ESP] = x.startEsp;
         x.restoreFlags();
+        x.invalidateFastState();
         shadow = false;
         pollIrq = true;
         return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF

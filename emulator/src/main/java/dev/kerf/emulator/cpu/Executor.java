@@ -38,8 +38,8 @@ final class Executor {
     // Fetch page cache, in terms of the CS offset: bytes at offsets [fetchLo, fetchLo + fetchLen)
     // are fetchArr[offset + fetchDelta]. fetchLen is 0 when nothing is cached. Kept this way so
     // that fetching a byte is one compare and one array load off the EIP (the critical path).
-    private byte[] fetchArr;
-    private int fetchLo, fetchLen, fetchDelta;
+    byte[] fetchArr;
+    int fetchLo, fetchLen, fetchDelta;
     private int fetchCsBase, fetchGen;
     private int fetchCpl = -1;
 
@@ -58,6 +58,11 @@ final class Executor {
     int ip;
 
     boolean o32, a32, lock;
+    /**
+     * The fetch cache matches CS base, MMU generation and CPL, CS is 32-bit and the prefix state is
+     * clean: true only between fast-path instructions (see {@link #checkedStep()}).
+     */
+    private boolean fastReady;
     /** The current instruction had prefixes / CS.D of the previous instruction. */
     private boolean prefixed = true, lastBig;
     /** Segment override (0..5) or -1. */
@@ -69,6 +74,8 @@ final class Executor {
     int regf, rm;
     /** Memory operand: linear address, offset in its segment, base register (-1 none). */
     int ea, eaOff, eaBase;
+    /** Default segment of the memory operand as {@link FastLoop} decodes it. */
+    int eaSreg;
     int imm, imm2;
     /** Opcode table entry of the current instruction. */
     private long entry;
@@ -96,18 +103,49 @@ final class Executor {
 
     /** Decodes and executes the instruction at CS:EIP. Throws CpuFault with state rewindable. */
     void step() {
-        Cpu c = cpu;
-        int eip = c.eip;
+        int eip = cpu.eip;
         start = eip;
         ip = eip;
         startEsp = reg[Cpu.ESP];
+        if (!fastReady) {
+            checkedStep();
+            return;
+        }
+        int op = fetch8();
+        if (!FastPath.exec(this, op)) decodeAndRun(op, true);
+    }
+
+    /**
+     * {@link #step()} when {@link #fastReady} is off: re-checks the fetch cache against CS base,
+     * MMU generation and CPL, resets prefix state, and turns fastReady back on once an
+     * instruction has gone through the fast path (which changes none of those).
+     */
+    private void checkedStep() {
+        Cpu c = cpu;
         SegmentCache cs = this.cs;
         if (cs.base != fetchCsBase || mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage(cs.base);
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
         int op = fetch8();
-        if (big && FastPath.exec(this, op)) return;
+        if (big && FastPath.exec(this, op)) {
+            fastReady = true;
+            return;
+        }
         decodeAndRun(op, big);
+    }
+
+    /**
+     * Forgets that the fetch cache and prefix state were known good: the next instruction re-checks
+     * them. Called by the run loop on entry and around interrupt and exception delivery; the
+     * generic decoder calls it for itself (any instruction it runs may change CS, CPL or the MMU).
+     */
+    void invalidateFastState() {
+        fastReady = false;
+    }
+
+    /** True when {@link FastLoop} may run (see {@link #fastReady}). */
+    boolean fastReady() {
+        return fastReady;
     }
 
     /**
@@ -116,6 +154,7 @@ final class Executor {
      * run loop.
      */
     private void decodeAndRun(int op, boolean big) {
+        fastReady = false;
         Cpu c = cpu;
         long e = OpcodeTable.one(op);
         while ((e & OpcodeTable.PREFIX) != 0) {
@@ -266,6 +305,14 @@ final class Executor {
     void setEa(int sreg, int off) {
         SegmentCache s = seg[sreg];
         if (s.limit != -1 && (entry & OpcodeTable.ADDRESS_ONLY) == 0) checkLimit(s, sreg, off);
+        eaOff = off;
+        ea = s.base + off;
+    }
+
+    /** {@link #setEa} for an operand that is accessed (always limit-checked on a non-flat segment). */
+    void setEaChecked(int sreg, int off) {
+        SegmentCache s = seg[sreg];
+        if (s.limit != -1) checkLimit(s, sreg, off);
         eaOff = off;
         ea = s.base + off;
     }

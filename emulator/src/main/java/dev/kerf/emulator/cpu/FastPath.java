@@ -192,7 +192,7 @@ final class FastPath {
     }
 
     /** 32-bit ALU operation {@code op} (an {@link Arith} index) with lazy flags. */
-    private static int alu32(Cpu c, int op, int a, int b) {
+    static int alu32(Cpu c, int op, int a, int b) {
         switch (op) {
             case Arith.ADD: {
                 int r = a + b;
@@ -229,7 +229,7 @@ final class FastPath {
      * Condition code {@code cc}. After a lazy CMP/SUB (the usual producer of a Jcc's flags) the
      * unsigned and equality conditions are read straight off the operands.
      */
-    private static boolean condition(Cpu c, int cc) {
+    static boolean condition(Cpu c, int cc) {
         if (c.lazyMask == Flags.ARITH && c.fKind == Flags.K_SUB && c.fMask == -1) {
             int a = c.fOp1, b = c.fOp2;
             boolean r;
