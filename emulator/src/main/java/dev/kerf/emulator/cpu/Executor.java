@@ -63,6 +63,8 @@ final class Executor {
      * clean: true only between fast-path instructions (see {@link #checkedStep()}).
      */
     private boolean fastReady;
+    /** See {@link #setFastPaths(boolean)}. */
+    private boolean fastPaths = true;
     /** The current instruction had prefixes / CS.D of the previous instruction. */
     private boolean prefixed = true, lastBig;
     /** Segment override (0..5) or -1. */
@@ -127,7 +129,7 @@ final class Executor {
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
         int op = fetch8();
-        if (big && FastPath.exec(this, op)) {
+        if (big && fastPaths && FastPath.exec(this, op)) {
             fastReady = true;
             return;
         }
@@ -140,6 +142,15 @@ final class Executor {
      * generic decoder calls it for itself (any instruction it runs may change CS, CPL or the MMU).
      */
     void invalidateFastState() {
+        fastReady = false;
+    }
+
+    /**
+     * Turns the fast paths ({@link FastPath}, {@link FastLoop}) on or off; off, every instruction
+     * goes through the generic decoder. On by default; tests turn it off to compare the two.
+     */
+    void setFastPaths(boolean on) {
+        fastPaths = on;
         fastReady = false;
     }
 

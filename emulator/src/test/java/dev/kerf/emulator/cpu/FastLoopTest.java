@@ -1,0 +1,157 @@
+package dev.kerf.emulator.cpu;
+
+import static dev.kerf.emulator.cpu.PmodeFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast paths ({@link FastLoop}, {@link FastPath}) against the generic decoder: random
+ * programs made of the instructions they handle must leave the same registers, EFLAGS, memory,
+ * EIP and icount either way, and a fault in the middle of a fast run is rewound and delivered
+ * exactly as on the generic path.
+ */
+class FastLoopTest {
+    private static final int BASE = CpuRig.DATA, CODE = 0x20000;
+
+    @Test
+    void randomProgramsGiveTheSameStateWithAndWithoutTheFastPaths() {
+        SplittableRandom rnd = new SplittableRandom(20261122);
+        for (int program = 0; program < 300; program++) {
+            byte[] code = randomProgram(rnd, 60);
+            long seed = rnd.nextLong();
+            CpuRig fast = rig(code, seed, true);
+            CpuRig slow = rig(code, seed, false);
+            assertThat(fast.run(10_000)).isEqualTo(CpuStop.HALTED);
+            assertThat(slow.run(10_000)).isEqualTo(CpuStop.HALTED);
+            String what = "program " + HexFormat.of().formatHex(code);
+            assertThat(fast.r).as(what).containsExactly(slow.r);
+            assertThat(fast.flags()).as(what).isEqualTo(slow.flags());
+            assertThat(fast.cpu.eip).as(what).isEqualTo(slow.cpu.eip);
+            assertThat(fast.cpu.icount).as(what).isEqualTo(slow.cpu.icount);
+            for (int a = BASE - 0x100; a < BASE + 0x200; a += 4) {
+                assertThat(fast.read32(a)).as(what + " memory at %x", a).isEqualTo(slow.read32(a));
+            }
+        }
+    }
+
+    @Test
+    void aPageFaultInsideAFastRunIsRewoundToTheFaultingInstruction() {
+        PmodeFixture f = new PmodeFixture().defaultGates().paging();
+        f.put(handler(Vectors.PF), 0xF4);                               // HLT
+        // inc eax; inc eax; mov ebx, [0x500000] (not mapped); inc eax
+        f.put(CODE, 0x40, 0x40, 0x8B, 0x1D, 0x00, 0x00, 0x50, 0x00, 0x40);
+        Cpu cpu = f.cpu;
+        cpu.eip = CODE;
+        cpu.reg[Cpu.EAX] = 0;
+        assertThat(cpu.run(1000)).isEqualTo(CpuStop.HALTED);
+        assertThat(cpu.reg[Cpu.EAX]).isEqualTo(2);
+        assertThat(cpu.cr2).isEqualTo(0x500000);
+        assertThat(f.stack32(4)).as("EIP pushed by #PF").isEqualTo(CODE + 2);
+        assertThat(cpu.reg[Cpu.ESP]).isEqualTo(KERNEL_STACK_TOP - 16);
+        assertThat(cpu.icount).as("two INCs and the handler's HLT retired").isEqualTo(3);
+    }
+
+    @Test
+    void aPushThatFaultsInsideAFastRunLeavesEspAsItWas() {
+        PmodeFixture f = new PmodeFixture().defaultGates().paging();
+        f.put(handler(Vectors.PF), 0xF4);
+        // ring 3: mov esp, 0x8010 (a supervisor page); nop; push eax
+        f.put(USER_CODE, 0xBC, 0x10, 0x80, 0x00, 0x00, 0x90, 0x50);
+        f.ring3(USER_CODE, USER_STACK_TOP);
+        Cpu cpu = f.cpu;
+        assertThat(cpu.run(1000)).isEqualTo(CpuStop.HALTED);
+        assertThat(cpu.cr2).isEqualTo(0x800C);
+        assertThat(f.stack32(4)).as("EIP pushed by #PF: the PUSH").isEqualTo(USER_CODE + 6);
+        assertThat(f.stack32(16)).as("user ESP pushed by #PF: not decremented").isEqualTo(0x8010);
+        assertThat(cpu.icount).isEqualTo(3);
+    }
+
+    private static CpuRig rig(byte[] code, long seed, boolean fastPaths) {
+        CpuRig rig = new CpuRig();
+        rig.ram.load(CpuRig.CODE, code, 0, code.length);
+        SplittableRandom values = new SplittableRandom(seed);
+        for (int i = 0; i < 8; i++) rig.r[i] = values.nextInt();
+        rig.r[Cpu.EBX] = BASE;
+        rig.r[Cpu.ESP] = CpuRig.STACK;
+        for (int a = BASE - 0x100; a < BASE + 0x200; a += 4) rig.ram.write32(a, values.nextInt());
+        rig.cpu.setEflags(values.nextInt() & (Flags.ARITH));
+        rig.cpu.exec.setFastPaths(fastPaths);
+        return rig;
+    }
+
+    /**
+     * {@code n} instructions the fast paths handle, then HLT. EBX stays the data pointer and ESP
+     * the stack pointer (neither is ever a destination), memory operands are [EBX+disp8] or
+     * [EBX+reg*s+disp32] with small indexes; every Jcc skips one INC EDX so its outcome shows.
+     */
+    private static byte[] randomProgram(SplittableRandom rnd, int n) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] alu = {0x01, 0x03, 0x09, 0x0B, 0x21, 0x23, 0x29, 0x2B, 0x31, 0x33, 0x39, 0x3B, 0x85, 0x11, 0x13, 0x19, 0x1B};
+        for (int i = 0; i < n; i++) {
+            int d = dest(rnd), s = rnd.nextInt(8);
+            switch (rnd.nextInt(16)) {
+                case 0: emit(out, alu[rnd.nextInt(alu.length)], 0xC0 | dest(rnd) << 3 | d); break;
+                case 1: { // ALU with a memory source (or destination: generic path inside a fast run)
+                    int op = alu[rnd.nextInt(alu.length)];
+                    emit(out, op, 0x43 | d << 3, rnd.nextInt(64) * 4);
+                    break;
+                }
+                case 2: emit(out, 0x83, 0xC0 | rnd.nextInt(8) << 3 | d, rnd.nextInt(256)); break;
+                case 3: emit(out, 0x81, 0xC0 | rnd.nextInt(8) << 3 | d); imm32(out, rnd.nextInt()); break;
+                case 4: emit(out, 0x83, 0x7B, rnd.nextInt(64) * 4, rnd.nextInt(256)); break; // cmp [ebx+d8], imm8
+                case 5: emit(out, rnd.nextBoolean() ? 0x89 : 0x8B, 0xC0 | dest(rnd) << 3 | d); break;
+                case 6: emit(out, rnd.nextBoolean() ? 0x89 : 0x8B, 0x43 | d << 3, rnd.nextInt(64) * 4); break;
+                case 7: // lea d, [ebx + esi*4 + disp8] or mov d, [ebx + disp8] via SIB
+                    emit(out, 0x8D, 0x44 | d << 3, 0x80 | 6 << 3 | 3, rnd.nextInt(256));
+                    break;
+                case 8: emit(out, 0xC1, 0xC0 | rnd.nextInt(8) << 3 | d, rnd.nextInt(40)); break;
+                case 9: emit(out, rnd.nextBoolean() ? 0xD1 : 0xD3, 0xC0 | rnd.nextInt(8) << 3 | d); break;
+                case 10: emit(out, (rnd.nextBoolean() ? 0x40 : 0x48) | d); break;
+                case 11: emit(out, 0xB8 | d); imm32(out, rnd.nextInt()); break;
+                case 12: {
+                    int[] acc = {0x05, 0x0D, 0x25, 0x2D, 0x35, 0x3D, 0xA9};
+                    if (rnd.nextInt(3) == 0) emit(out, 0x3C, rnd.nextInt(256));
+                    else if (rnd.nextBoolean()) emit(out, 0x84, 0xC0 | rnd.nextInt(64));
+                    else { emit(out, acc[rnd.nextInt(acc.length)]); imm32(out, rnd.nextInt()); }
+                    break;
+                }
+                case 13: {
+                    int op2 = new int[] {0xB6, 0xB7, 0xBE, 0xBF}[rnd.nextInt(4)];
+                    if (rnd.nextBoolean()) emit(out, 0x0F, op2, 0xC0 | d << 3 | rnd.nextInt(8));
+                    else emit(out, 0x0F, op2, 0x43 | d << 3, rnd.nextInt(64) * 4);
+                    break;
+                }
+                case 14: // push s; pop d
+                    emit(out, 0x50 | s, 0x58 | d);
+                    break;
+                default:
+                    if (rnd.nextBoolean()) emit(out, 0x70 | rnd.nextInt(16), 1, 0x42);
+                    else { emit(out, 0x0F, 0x80 | rnd.nextInt(16)); imm32(out, 1); emit(out, 0x42); }
+            }
+        }
+        emit(out, 0xC7, 0x43, 0x10); imm32(out, 0x5A5A5A5A); // mov dword [ebx+0x10], imm32
+        emit(out, 0xE8); imm32(out, 1);                       // call over the next byte...
+        emit(out, 0xF4, 0x58);                                // ...(hlt) to pop eax
+        emit(out, 0xEB, 0x00, 0xE9); imm32(out, 0);          // jmp +0, jmp near +0
+        emit(out, 0xF4);
+        return out.toByteArray();
+    }
+
+    /** A destination register other than ESP and EBX. */
+    private static int dest(SplittableRandom rnd) {
+        int[] regs = {Cpu.EAX, Cpu.ECX, Cpu.EDX, Cpu.EBP, Cpu.ESI, Cpu.EDI};
+        return regs[rnd.nextInt(regs.length)];
+    }
+
+    private static void emit(ByteArrayOutputStream out, int... bytes) {
+        for (int b : bytes) out.write(b);
+    }
+
+    private static void imm32(ByteArrayOutputStream out, int v) {
+        for (int i = 0; i < 4; i++) out.write(v >>> (8 * i));
+    }
+}
