@@ -60,10 +60,15 @@ final class FastLoop {
                         eip += 2;
                         break;
                     }
-                    if ((op & 2) == 0 && op != 0x39 && op != 0x85) break loop; // memory destination
                     int end = memOperand(x, code, p + 2, m);
                     sync(x, c, eip, icount, end - delta);
                     int v = x.read32(x.ea);
+                    if ((op & 2) == 0 && op != 0x39 && op != 0x85) { // read-modify-write of memory
+                        x.saveFlags(); // the write may fault after the flags changed
+                        x.write32(x.ea, alu32(c, op >> 3, v, reg[r]));
+                        eip = end - delta;
+                        break;
+                    }
                     if (op == 0x85) Flags.logic(c, reg[r] & v, -1);
                     else if (op == 0x39) alu32(c, Arith.CMP, v, reg[r]);
                     else if (op == 0x3B) alu32(c, Arith.CMP, reg[r], v);
@@ -88,7 +93,6 @@ final class FastLoop {
                         if (alu != Arith.CMP) reg[b] = v;
                         break;
                     }
-                    if (alu != Arith.CMP) break loop; // memory destination
                     int q = memOperand(x, code, p + 2, m);
                     int imm;
                     if (op == 0x83) imm = code[q++];
@@ -97,7 +101,13 @@ final class FastLoop {
                         q += 4;
                     }
                     sync(x, c, eip, icount, q - delta);
-                    alu32(c, Arith.CMP, x.read32(x.ea), imm);
+                    int v = x.read32(x.ea);
+                    if (alu == Arith.CMP) {
+                        alu32(c, Arith.CMP, v, imm);
+                    } else {
+                        x.saveFlags(); // the write may fault after the flags changed
+                        x.write32(x.ea, alu32(c, alu, v, imm));
+                    }
                     eip = q - delta;
                     break;
                 }
@@ -138,6 +148,36 @@ final class FastLoop {
                     eip = end - delta;
                     break;
                 }
+                case 0x88: case 0x8A: {
+                    int m = code[p + 1] & 0xFF;
+                    int r = (m >> 3) & 7;
+                    if (m >= 0xC0) {
+                        if (op == 0x88) x.setReg8(m & 7, x.reg8(r));
+                        else x.setReg8(r, x.reg8(m & 7));
+                        eip += 2;
+                        break;
+                    }
+                    int end = memOperand(x, code, p + 2, m);
+                    sync(x, c, eip, icount, end - delta);
+                    if (op == 0x88) x.write8(x.ea, x.reg8(r));
+                    else x.setReg8(r, x.read8(x.ea));
+                    eip = end - delta;
+                    break;
+                }
+                case 0xC6: {
+                    int m = code[p + 1] & 0xFF;
+                    if ((m & 0x38) != 0) break loop; // #UD
+                    if (m >= 0xC0) {
+                        x.setReg8(m & 7, code[p + 2]);
+                        eip += 3;
+                        break;
+                    }
+                    int q = memOperand(x, code, p + 2, m);
+                    sync(x, c, eip, icount, q + 1 - delta);
+                    x.write8(x.ea, code[q]);
+                    eip = q + 1 - delta;
+                    break;
+                }
                 case 0x8D: {
                     int m = code[p + 1] & 0xFF;
                     if (m >= 0xC0) break loop; // #UD: the generic path raises it
@@ -174,7 +214,7 @@ final class FastLoop {
                     }
                     count &= 0x1F;
                     int b = m & 7;
-                    if (count != 0) reg[b] = Shift.shift(c, (m >> 3) & 7, reg[b], count, -1);
+                    if (count != 0) reg[b] = shift32(c, (m >> 3) & 7, reg[b], count);
                     break;
                 }
                 case 0x40: case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46: case 0x47:
@@ -319,6 +359,31 @@ final class FastLoop {
         x.eaSreg = sreg;
         x.eaOff = off;
         return q;
+    }
+
+    /** {@link Shift#shift} on 32 bits, with SHL, SHR and SAR done here (count 1..31). */
+    private static int shift32(Cpu c, int op, int a, int count) {
+        switch (op) {
+            case Shift.SHL:
+            case Shift.SAL: {
+                int r = a << count;
+                int cf = (a >>> (32 - count)) & 1;
+                Flags.szpWith(c, r, -1, cf | (((r >>> 31) ^ cf) != 0 ? Flags.OF : 0));
+                return r;
+            }
+            case Shift.SHR: {
+                int r = a >>> count;
+                Flags.szpWith(c, r, -1, ((a >>> (count - 1)) & 1) | (a < 0 ? Flags.OF : 0));
+                return r;
+            }
+            case Shift.SAR: {
+                int r = a >> count;
+                Flags.szpWith(c, r, -1, (a >> (count - 1)) & 1);
+                return r;
+            }
+            default:
+                return Shift.shift(c, op, a, count, -1);
+        }
     }
 
     /** 32-bit ALU operation {@code op} (an {@link Arith} index) with lazy flags. */

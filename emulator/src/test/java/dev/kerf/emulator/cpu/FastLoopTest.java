@@ -102,7 +102,11 @@ class FastLoopTest {
                 }
                 case 2: emit(out, 0x83, 0xC0 | rnd.nextInt(8) << 3 | d, rnd.nextInt(256)); break;
                 case 3: emit(out, 0x81, 0xC0 | rnd.nextInt(8) << 3 | d); imm32(out, rnd.nextInt()); break;
-                case 4: emit(out, 0x83, 0x7B, rnd.nextInt(64) * 4, rnd.nextInt(256)); break; // cmp [ebx+d8], imm8
+                case 4: // group 1 on [ebx+d8] with imm8 / imm32, or a byte MOV
+                    if (rnd.nextBoolean()) emit(out, 0x83, 0x43 | rnd.nextInt(8) << 3, rnd.nextInt(64) * 4, rnd.nextInt(256));
+                    else if (rnd.nextBoolean()) { emit(out, 0x81, 0x43 | rnd.nextInt(8) << 3, rnd.nextInt(64) * 4); imm32(out, rnd.nextInt()); }
+                    else byteMove(out, rnd);
+                    break;
                 case 5: emit(out, rnd.nextBoolean() ? 0x89 : 0x8B, 0xC0 | dest(rnd) << 3 | d); break;
                 case 6: emit(out, rnd.nextBoolean() ? 0x89 : 0x8B, 0x43 | d << 3, rnd.nextInt(64) * 4); break;
                 case 7: // lea d, [ebx + esi*4 + disp8] or mov d, [ebx + disp8] via SIB
@@ -139,6 +143,19 @@ class FastLoopTest {
         emit(out, 0xEB, 0x00, 0xE9); imm32(out, 0);          // jmp +0, jmp near +0
         emit(out, 0xF4);
         return out.toByteArray();
+    }
+
+    /** MOV r/m8, r8 / r8, r/m8 / r/m8, imm8 with byte registers that are not part of EBX or ESP. */
+    private static void byteMove(ByteArrayOutputStream out, SplittableRandom rnd) {
+        int[] regs8 = {0, 1, 2, 4, 5, 6}; // AL CL DL AH CH DH
+        int a = regs8[rnd.nextInt(6)], b = regs8[rnd.nextInt(6)];
+        int disp = rnd.nextInt(256);
+        switch (rnd.nextInt(4)) {
+            case 0: emit(out, rnd.nextBoolean() ? 0x88 : 0x8A, 0xC0 | a << 3 | b); break;
+            case 1: emit(out, rnd.nextBoolean() ? 0x88 : 0x8A, 0x43 | a << 3, disp); break;
+            case 2: emit(out, 0xC6, 0xC0 | a, rnd.nextInt(256)); break;
+            default: emit(out, 0xC6, 0x43, disp, rnd.nextInt(256));
+        }
     }
 
     /** A destination register other than ESP and EBX. */
