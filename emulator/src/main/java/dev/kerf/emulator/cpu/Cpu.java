@@ -162,7 +162,8 @@ public final class Cpu {
 
     /**
      * Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction (or
-     * the next run() return it at once, if none is running). Safe to call from another thread.
+     * the next run() return it at once, if none is running). Safe to call from another thread;
+     * a request from another thread is seen within {@value #FAST_BUDGET} instructions.
      */
     public void requestStop() {
         stopRequested = true;

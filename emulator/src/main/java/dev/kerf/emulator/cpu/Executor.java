@@ -18,6 +18,11 @@ import java.util.Arrays;
  * page crossing (the tag is the linear page, so CS base changes are covered). No decoded
  * instructions are cached, so self-modifying code needs no special care.
  *
+ * <p>Fast paths: the run loop hands straight-line 32-bit code to {@link FastLoop}, and
+ * {@link #step()} tries {@link FastPath} before the generic decoder. Neither can change CS, CPL
+ * or the MMU, so after them the fetch-cache and prefix checks are skipped ({@link #fastReady});
+ * the generic decoder, faults, interrupts and run() entry turn the checks back on.
+ *
  * <p>EIP protocol: {@code cpu.eip} is set to the next instruction after decoding and before
  * execution, so relative branches and CALL see it; the run loop restores {@link #start} on a
  * fault.
