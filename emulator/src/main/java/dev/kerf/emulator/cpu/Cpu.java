@@ -125,8 +125,9 @@ public final class Cpu {
             shadow = false;
             try {
                 // Straight-line code in bulk; the budget bounds how late a requestStop() is seen.
-                if (!pollIrq && x.fastReady() && FastLoop.run(x, this, Math.min(icountLimit, icount + FAST_BUDGET)) > 0) {
-                    continue;
+                if (!pollIrq) {
+                    if (!x.fastReady()) x.prepare();
+                    if (x.fastReady() && FastLoop.run(x, this, Math.min(icountLimit, icount + FAST_BUDGET)) > 0) continue;
                 }
                 x.step();
                 icount++;

@@ -65,7 +65,7 @@ final class Executor {
     boolean o32, a32, lock;
     /**
      * The fetch cache matches CS base, MMU generation and CPL, CS is 32-bit and the prefix state is
-     * clean: true only between fast-path instructions (see {@link #checkedStep()}).
+     * clean (see {@link #prepare()}); the generic decoder turns it off.
      */
     private boolean fastReady;
     /** See {@link #setFastPaths(boolean)}. */
@@ -115,30 +115,28 @@ final class Executor {
         ip = eip;
         startEsp = reg[Cpu.ESP];
         if (!fastReady) {
-            checkedStep();
-            return;
+            prepare();
+            if (!fastReady) {
+                decodeAndRun(fetch8(), lastBig);
+                return;
+            }
         }
         int op = fetch8();
         if (!FastPath.exec(this, op)) decodeAndRun(op, true);
     }
 
     /**
-     * {@link #step()} when {@link #fastReady} is off: re-checks the fetch cache against CS base,
-     * MMU generation and CPL, resets prefix state, and turns fastReady back on once an
-     * instruction has gone through the fast path (which changes none of those).
+     * Re-checks the fetch cache against CS base, MMU generation and CPL, resets the prefix state,
+     * and turns {@link #fastReady} on if CS is 32-bit (and the fast paths are enabled). Nothing
+     * on the fast paths changes any of these, so the checks are needed again only after the
+     * generic decoder ran, a fault or interrupt was delivered, or run() was entered.
      */
-    private void checkedStep() {
-        Cpu c = cpu;
+    void prepare() {
         SegmentCache cs = this.cs;
-        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage(cs.base);
+        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || cpu.cpl != fetchCpl) dropFetchPage(cs.base);
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
-        int op = fetch8();
-        if (big && fastPaths && FastPath.exec(this, op)) {
-            fastReady = true;
-            return;
-        }
-        decodeAndRun(op, big);
+        fastReady = big && fastPaths;
     }
 
     /**
