@@ -132,6 +132,125 @@ final class FastLoop {
                     eip += 2;
                     break;
                 }
+                case 0xA8:
+                    Flags.logic(c, reg[Cpu.EAX] & code[p + 1] & 0xFF, 0xFF);
+                    eip += 2;
+                    break;
+                case 0x38: case 0x3A: { // CMP r/m8, r8 / r8, r/m8
+                    int m = code[p + 1] & 0xFF;
+                    int b = x.reg8((m >> 3) & 7), a;
+                    if (m >= 0xC0) {
+                        a = x.reg8(m & 7);
+                        eip += 2;
+                    } else {
+                        int end = memOperand(x, code, p + 2, m);
+                        sync(x, c, eip, icount, end - delta);
+                        a = x.read8(x.ea);
+                        eip = end - delta;
+                    }
+                    if (op == 0x38) Arith.alu(c, Arith.CMP, a, b, 0xFF);
+                    else Arith.alu(c, Arith.CMP, b, a, 0xFF);
+                    break;
+                }
+                case 0x80: { // group 1, r/m8, imm8
+                    int m = code[p + 1] & 0xFF;
+                    int alu = (m >> 3) & 7;
+                    if (m >= 0xC0) {
+                        int v = Arith.alu(c, alu, x.reg8(m & 7), code[p + 2], 0xFF);
+                        if (alu != Arith.CMP) x.setReg8(m & 7, v);
+                        eip += 3;
+                        break;
+                    }
+                    int q = memOperand(x, code, p + 2, m);
+                    sync(x, c, eip, icount, q + 1 - delta);
+                    int v = x.read8(x.ea);
+                    if (alu == Arith.CMP) {
+                        Arith.alu(c, Arith.CMP, v, code[q], 0xFF);
+                    } else {
+                        x.saveFlags(); // the write may fault after the flags changed
+                        x.write8(x.ea, Arith.alu(c, alu, v, code[q], 0xFF));
+                    }
+                    eip = q + 1 - delta;
+                    break;
+                }
+                case 0xF6: case 0xF7: { // TEST r/m, imm (other group-3 operations leave the loop)
+                    int m = code[p + 1] & 0xFF;
+                    if ((m & 0x30) != 0) break loop;
+                    int a, q;
+                    if (m >= 0xC0) {
+                        a = op == 0xF6 ? x.reg8(m & 7) : reg[m & 7];
+                        q = p + 2;
+                    } else {
+                        q = memOperand(x, code, p + 2, m);
+                        sync(x, c, eip, icount, q + (op == 0xF6 ? 1 : 4) - delta);
+                        a = op == 0xF6 ? x.read8(x.ea) : x.read32(x.ea);
+                    }
+                    if (op == 0xF6) {
+                        Flags.logic(c, a & code[q] & 0xFF, 0xFF);
+                        eip = q + 1 - delta;
+                    } else {
+                        Flags.logic(c, a & (int) I32.get(code, q), -1);
+                        eip = q + 4 - delta;
+                    }
+                    break;
+                }
+                case 0xFE: case 0xFF: { // INC/DEC r/m; FF: CALL/JMP/PUSH r/m32
+                    int m = code[p + 1] & 0xFF;
+                    int sub = (m >> 3) & 7;
+                    if (sub == 3 || sub == 5 || sub == 7 || op == 0xFE && sub > 1) break loop;
+                    int mask = op == 0xFE ? 0xFF : -1;
+                    if (m >= 0xC0) {
+                        int b = m & 7;
+                        if (sub <= 1) {
+                            int a = mask == 0xFF ? x.reg8(b) : reg[b];
+                            int v = sub == 0 ? Arith.inc(c, a, mask) : Arith.dec(c, a, mask);
+                            if (mask == 0xFF) x.setReg8(b, v);
+                            else reg[b] = v;
+                            eip += 2;
+                            break;
+                        }
+                        int target = reg[b];
+                        if (sub == 4) {
+                            eip = target;
+                            break;
+                        }
+                        sync(x, c, eip, icount, eip + 2);
+                        Stack.push(x, sub == 2 ? eip + 2 : target);
+                        eip = sub == 2 ? target : eip + 2;
+                        break;
+                    }
+                    int end = memOperand(x, code, p + 2, m);
+                    int next = end - delta;
+                    sync(x, c, eip, icount, next);
+                    int a = mask == 0xFF ? x.read8(x.ea) : x.read32(x.ea);
+                    if (sub <= 1) {
+                        x.saveFlags(); // the write may fault after the flags changed
+                        int v = sub == 0 ? Arith.inc(c, a, mask) : Arith.dec(c, a, mask);
+                        if (mask == 0xFF) x.write8(x.ea, v);
+                        else x.write32(x.ea, v);
+                        eip = next;
+                    } else if (sub == 4) {
+                        eip = a;
+                    } else {
+                        Stack.push(x, sub == 2 ? next : a);
+                        eip = sub == 2 ? a : next;
+                    }
+                    break;
+                }
+                case 0x6A:
+                    sync(x, c, eip, icount, eip + 2);
+                    Stack.push(x, code[p + 1]);
+                    eip += 2;
+                    break;
+                case 0x68:
+                    sync(x, c, eip, icount, eip + 5);
+                    Stack.push(x, (int) I32.get(code, p + 1));
+                    eip += 5;
+                    break;
+                case 0x99:
+                    reg[Cpu.EDX] = reg[Cpu.EAX] >> 31;
+                    eip++;
+                    break;
                 case 0x89: case 0x8B: {
                     int m = code[p + 1] & 0xFF;
                     int r = (m >> 3) & 7;
@@ -256,6 +375,11 @@ final class FastLoop {
                         }
                         if (op2 >= 0xBE) v = (op2 & 1) == 0 ? (byte) v : (short) v;
                         reg[r] = v;
+                        break;
+                    }
+                    if ((op2 & 0xF0) == 0x90 && (code[p + 2] & 0xC0) == 0xC0) { // SETcc r8
+                        x.setReg8(code[p + 2] & 7, FastPath.condition(c, op2 & 15) ? 1 : 0);
+                        eip += 3;
                         break;
                     }
                     if ((op2 & 0xF0) != 0x80) break loop;

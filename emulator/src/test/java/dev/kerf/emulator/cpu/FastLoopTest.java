@@ -93,7 +93,18 @@ class FastLoopTest {
         int[] alu = {0x01, 0x03, 0x09, 0x0B, 0x21, 0x23, 0x29, 0x2B, 0x31, 0x33, 0x39, 0x3B, 0x85, 0x11, 0x13, 0x19, 0x1B};
         for (int i = 0; i < n; i++) {
             int d = dest(rnd), s = rnd.nextInt(8);
-            switch (rnd.nextInt(16)) {
+            switch (rnd.nextInt(18)) {
+                case 16: byteAndGroupForms(out, rnd, d); break;
+                case 17: { // push imm / push r/m32 then pop; cdq; setcc r8
+                    int k = rnd.nextInt(5);
+                    if (k == 0) emit(out, 0x6A, rnd.nextInt(256), 0x58 | d);
+                    else if (k == 1) { emit(out, 0x68); imm32(out, rnd.nextInt()); emit(out, 0x58 | d); }
+                    else if (k == 2 && rnd.nextBoolean()) emit(out, 0xFF, 0xF0 | s, 0x58 | d);
+                    else if (k == 2) emit(out, 0xFF, 0x73, rnd.nextInt(64) * 4, 0x58 | d);
+                    else if (k == 3) emit(out, 0x99);
+                    else emit(out, 0x0F, 0x90 | rnd.nextInt(16), 0xC0 | REGS8[rnd.nextInt(6)]);
+                    break;
+                }
                 case 0: emit(out, alu[rnd.nextInt(alu.length)], 0xC0 | dest(rnd) << 3 | d); break;
                 case 1: { // ALU with a memory source (or destination: generic path inside a fast run)
                     int op = alu[rnd.nextInt(alu.length)];
@@ -141,13 +152,60 @@ class FastLoopTest {
         emit(out, 0xE8); imm32(out, 1);                       // call over the next byte...
         emit(out, 0xF4, 0x58);                                // ...(hlt) to pop eax
         emit(out, 0xEB, 0x00, 0xE9); imm32(out, 0);          // jmp +0, jmp near +0
+        // mov ecx, A; call ecx; hlt; A: pop edx; mov [ebx], B; call [ebx]; hlt; B: pop edx;
+        // mov [ebx+4], C; jmp [ebx+4]; hlt; C: mov ecx, D; jmp ecx; hlt; D: hlt
+        int at = CpuRig.CODE + out.size();
+        emit(out, 0xB9); imm32(out, at + 8);
+        emit(out, 0xFF, 0xD1, 0xF4, 0x5A);
+        emit(out, 0xC7, 0x03); imm32(out, at + 18);
+        emit(out, 0xFF, 0x13, 0xF4, 0x5A);
+        emit(out, 0xC7, 0x43, 0x04); imm32(out, at + 30);
+        emit(out, 0xFF, 0x63, 0x04, 0xF4);
+        emit(out, 0xB9); imm32(out, at + 38);
+        emit(out, 0xFF, 0xE1, 0xF4);
         emit(out, 0xF4);
         return out.toByteArray();
     }
 
+    /** AL CL DL AH CH DH: byte registers that are not part of EBX or ESP. */
+    private static final int[] REGS8 = {0, 1, 2, 4, 5, 6};
+
+    /** TEST AL/r/m imm, CMP r/m8 r8, group 1 r/m8 imm8, INC/DEC r/m8 and r/m32 (register and memory). */
+    private static void byteAndGroupForms(ByteArrayOutputStream out, SplittableRandom rnd, int d) {
+        int a = REGS8[rnd.nextInt(6)], b = REGS8[rnd.nextInt(6)];
+        int disp = rnd.nextInt(64) * 4;
+        boolean reg = rnd.nextBoolean();
+        switch (rnd.nextInt(6)) {
+            case 0: emit(out, 0xA8, rnd.nextInt(256)); break;
+            case 1:
+                if (reg) emit(out, rnd.nextBoolean() ? 0x38 : 0x3A, 0xC0 | a << 3 | b);
+                else emit(out, rnd.nextBoolean() ? 0x38 : 0x3A, 0x43 | a << 3, disp);
+                break;
+            case 2:
+                if (reg) emit(out, 0x80, 0xC0 | rnd.nextInt(8) << 3 | a, rnd.nextInt(256));
+                else emit(out, 0x80, 0x43 | rnd.nextInt(8) << 3, disp, rnd.nextInt(256));
+                break;
+            case 3:
+                if (reg) emit(out, 0xF6, 0xC0 | rnd.nextInt(2) << 3 | a, rnd.nextInt(256));
+                else emit(out, 0xF6, 0x43 | rnd.nextInt(2) << 3, disp, rnd.nextInt(256));
+                break;
+            case 4:
+                if (reg) emit(out, 0xF7, 0xC0 | rnd.nextInt(2) << 3 | d);
+                else emit(out, 0xF7, 0x43 | rnd.nextInt(2) << 3, disp);
+                imm32(out, rnd.nextInt());
+                break;
+            default: {
+                int sub = rnd.nextInt(2);
+                boolean bytes = rnd.nextBoolean();
+                if (reg) emit(out, bytes ? 0xFE : 0xFF, 0xC0 | sub << 3 | (bytes ? a : d));
+                else emit(out, bytes ? 0xFE : 0xFF, 0x43 | sub << 3, disp);
+            }
+        }
+    }
+
     /** MOV r/m8, r8 / r8, r/m8 / r/m8, imm8 with byte registers that are not part of EBX or ESP. */
     private static void byteMove(ByteArrayOutputStream out, SplittableRandom rnd) {
-        int[] regs8 = {0, 1, 2, 4, 5, 6}; // AL CL DL AH CH DH
+        int[] regs8 = REGS8;
         int a = regs8[rnd.nextInt(6)], b = regs8[rnd.nextInt(6)];
         int disp = rnd.nextInt(256);
         switch (rnd.nextInt(4)) {
