@@ -18,8 +18,8 @@ import java.nio.ByteOrder;
  * the prefix state, so those preconditions hold from one instruction to the next; interrupts
  * cannot become deliverable in between (design §3: IRQ lines move only at polls and port I/O).
  *
- * <p>Faults: before any access that can fault, {@code cpu.icount} and {@code cpu.eip} (next
- * instruction) are written back and {@code Executor.start}/{@code startEsp} set, exactly as
+ * <p>Faults: before anything that can fault (a memory operand's limit check, a memory access),
+ * {@code cpu.icount} is written back and {@code Executor.start}/{@code startEsp} set as
  * {@link Executor#step()} leaves them, so the run loop rewinds and delivers the fault as usual.
  * Semantics are shared with the generic path: flags through {@link Flags}, memory through the
  * executor's micro-TLB accessors, stack and calls through {@link Stack} and {@link Control}.
@@ -60,8 +60,7 @@ final class FastLoop {
                         eip += 2;
                         break;
                     }
-                    int end = memOperand(x, code, p + 2, m);
-                    sync(x, c, eip, icount, end - delta);
+                    int end = memOperand(x, c, eip, icount, code, p + 2, m);
                     int v = x.read32(x.ea);
                     if ((op & 2) == 0 && op != 0x39 && op != 0x85) { // read-modify-write of memory
                         x.saveFlags(); // the write may fault after the flags changed
@@ -93,14 +92,13 @@ final class FastLoop {
                         if (alu != Arith.CMP) reg[b] = v;
                         break;
                     }
-                    int q = memOperand(x, code, p + 2, m);
+                    int q = memOperand(x, c, eip, icount, code, p + 2, m);
                     int imm;
                     if (op == 0x83) imm = code[q++];
                     else {
                         imm = (int) I32.get(code, q);
                         q += 4;
                     }
-                    sync(x, c, eip, icount, q - delta);
                     int v = x.read32(x.ea);
                     if (alu == Arith.CMP) {
                         alu32(c, Arith.CMP, v, imm);
@@ -143,8 +141,7 @@ final class FastLoop {
                         a = x.reg8(m & 7);
                         eip += 2;
                     } else {
-                        int end = memOperand(x, code, p + 2, m);
-                        sync(x, c, eip, icount, end - delta);
+                        int end = memOperand(x, c, eip, icount, code, p + 2, m);
                         a = x.read8(x.ea);
                         eip = end - delta;
                     }
@@ -161,8 +158,7 @@ final class FastLoop {
                         eip += 3;
                         break;
                     }
-                    int q = memOperand(x, code, p + 2, m);
-                    sync(x, c, eip, icount, q + 1 - delta);
+                    int q = memOperand(x, c, eip, icount, code, p + 2, m);
                     int v = x.read8(x.ea);
                     if (alu == Arith.CMP) {
                         Arith.alu(c, Arith.CMP, v, code[q], 0xFF);
@@ -181,8 +177,7 @@ final class FastLoop {
                         a = op == 0xF6 ? x.reg8(m & 7) : reg[m & 7];
                         q = p + 2;
                     } else {
-                        q = memOperand(x, code, p + 2, m);
-                        sync(x, c, eip, icount, q + (op == 0xF6 ? 1 : 4) - delta);
+                        q = memOperand(x, c, eip, icount, code, p + 2, m);
                         a = op == 0xF6 ? x.read8(x.ea) : x.read32(x.ea);
                     }
                     if (op == 0xF6) {
@@ -214,14 +209,13 @@ final class FastLoop {
                             eip = target;
                             break;
                         }
-                        sync(x, c, eip, icount, eip + 2);
+                        sync(x, c, eip, icount);
                         Stack.push(x, sub == 2 ? eip + 2 : target);
                         eip = sub == 2 ? target : eip + 2;
                         break;
                     }
-                    int end = memOperand(x, code, p + 2, m);
+                    int end = memOperand(x, c, eip, icount, code, p + 2, m);
                     int next = end - delta;
-                    sync(x, c, eip, icount, next);
                     int a = mask == 0xFF ? x.read8(x.ea) : x.read32(x.ea);
                     if (sub <= 1) {
                         x.saveFlags(); // the write may fault after the flags changed
@@ -238,12 +232,12 @@ final class FastLoop {
                     break;
                 }
                 case 0x6A:
-                    sync(x, c, eip, icount, eip + 2);
+                    sync(x, c, eip, icount);
                     Stack.push(x, code[p + 1]);
                     eip += 2;
                     break;
                 case 0x68:
-                    sync(x, c, eip, icount, eip + 5);
+                    sync(x, c, eip, icount);
                     Stack.push(x, (int) I32.get(code, p + 1));
                     eip += 5;
                     break;
@@ -260,8 +254,7 @@ final class FastLoop {
                         eip += 2;
                         break;
                     }
-                    int end = memOperand(x, code, p + 2, m);
-                    sync(x, c, eip, icount, end - delta);
+                    int end = memOperand(x, c, eip, icount, code, p + 2, m);
                     if (op == 0x89) x.write32(x.ea, reg[r]);
                     else reg[r] = x.read32(x.ea);
                     eip = end - delta;
@@ -276,8 +269,7 @@ final class FastLoop {
                         eip += 2;
                         break;
                     }
-                    int end = memOperand(x, code, p + 2, m);
-                    sync(x, c, eip, icount, end - delta);
+                    int end = memOperand(x, c, eip, icount, code, p + 2, m);
                     if (op == 0x88) x.write8(x.ea, x.reg8(r));
                     else x.setReg8(r, x.read8(x.ea));
                     eip = end - delta;
@@ -291,8 +283,7 @@ final class FastLoop {
                         eip += 3;
                         break;
                     }
-                    int q = memOperand(x, code, p + 2, m);
-                    sync(x, c, eip, icount, q + 1 - delta);
+                    int q = memOperand(x, c, eip, icount, code, p + 2, m);
                     x.write8(x.ea, code[q]);
                     eip = q + 1 - delta;
                     break;
@@ -313,9 +304,8 @@ final class FastLoop {
                         eip += 6;
                         break;
                     }
-                    int q = memOperand(x, code, p + 2, m);
+                    int q = memOperand(x, c, eip, icount, code, p + 2, m);
                     int imm = (int) I32.get(code, q);
-                    sync(x, c, eip, icount, q + 4 - delta);
                     x.write32(x.ea, imm);
                     eip = q + 4 - delta;
                     break;
@@ -345,12 +335,12 @@ final class FastLoop {
                     eip++;
                     break;
                 case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57:
-                    sync(x, c, eip, icount, eip + 1);
+                    sync(x, c, eip, icount);
                     Stack.push(x, reg[op & 7]);
                     eip++;
                     break;
                 case 0x58: case 0x59: case 0x5A: case 0x5B: case 0x5C: case 0x5D: case 0x5E: case 0x5F:
-                    sync(x, c, eip, icount, eip + 1);
+                    sync(x, c, eip, icount);
                     Stack.popReg(x, op & 7);
                     eip++;
                     break;
@@ -368,8 +358,7 @@ final class FastLoop {
                             v = (op2 & 1) == 0 ? x.reg8(m & 7) : reg[m & 7] & 0xFFFF;
                             eip += 3;
                         } else {
-                            int end = memOperand(x, code, p + 3, m);
-                            sync(x, c, eip, icount, end - delta);
+                            int end = memOperand(x, c, eip, icount, code, p + 3, m);
                             v = (op2 & 1) == 0 ? x.read8(x.ea) : x.read16(x.ea);
                             eip = end - delta;
                         }
@@ -396,13 +385,14 @@ final class FastLoop {
                     eip += 5;
                     break;
                 case 0xC3:
-                    sync(x, c, eip, icount, eip + 1);
+                    sync(x, c, eip, icount);
                     Control.ret(x, 0);
                     eip = c.eip;
                     break;
                 case 0xE8:
                     x.imm = (int) I32.get(code, p + 1);
-                    sync(x, c, eip, icount, eip + 5);
+                    sync(x, c, eip, icount);
+                    c.eip = eip + 5; // CALL pushes the next instruction's address from cpu.eip
                     Control.callRel(x);
                     eip = c.eip;
                     break;
@@ -423,22 +413,25 @@ final class FastLoop {
     }
 
     /**
-     * Makes the state what {@link Executor#step()} leaves before executing an instruction that may
-     * fault: icount of the instruction, its start and ESP for the rewind, EIP of the next one.
+     * Makes the state what the run loop needs to rewind an instruction that faults: its icount,
+     * its start and ESP. Called before anything that can fault (memory operand decoding included:
+     * a segment limit check raises #GP/#SS). {@code cpu.eip} is not kept up to date inside the
+     * loop; the instructions that read it (CALL) set it themselves.
      */
-    private static void sync(Executor x, Cpu c, int eip, long icount, int next) {
+    private static void sync(Executor x, Cpu c, int eip, long icount) {
         c.icount = icount;
         x.start = eip;
         x.startEsp = x.reg[Cpu.ESP];
-        c.eip = next;
     }
 
     /**
-     * Decodes the 32-bit memory operand of ModRM {@code m} (mod != 3) whose SIB/displacement
+     * Syncs the fault state (see {@link #sync}) of the instruction at {@code eip}, then decodes the
+     * 32-bit memory operand of ModRM {@code m} (mod != 3) whose SIB/displacement
      * bytes start at array index {@code q}; sets the executor's ea/eaOff (limit-checked as an
      * accessed operand) and returns the array index after the operand bytes.
      */
-    private static int memOperand(Executor x, byte[] code, int q, int m) {
+    private static int memOperand(Executor x, Cpu c, int eip, long icount, byte[] code, int q, int m) {
+        sync(x, c, eip, icount);
         q = address(x, code, q, m);
         x.setEaChecked(x.eaSreg, x.eaOff);
         return q;

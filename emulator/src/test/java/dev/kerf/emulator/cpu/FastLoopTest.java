@@ -56,6 +56,22 @@ class FastLoopTest {
     }
 
     @Test
+    void aSegmentLimitFaultWhileDecodingAMemoryOperandIsRewound() {
+        PmodeFixture f = new PmodeFixture().defaultGates();
+        f.put(handler(Vectors.GP), 0xF4);
+        SegmentLoader.load(f.cpu, Cpu.DS, SMALL_DATA);                  // limit 0xFFFF
+        // inc eax; inc eax; mov ebx, [0x10000] (past the DS limit); inc eax
+        f.put(CODE, 0x40, 0x40, 0x8B, 0x1D, 0x00, 0x00, 0x01, 0x00, 0x40);
+        Cpu cpu = f.cpu;
+        cpu.eip = CODE;
+        cpu.reg[Cpu.EAX] = 0;
+        assertThat(cpu.run(1000)).isEqualTo(CpuStop.HALTED);
+        assertThat(cpu.reg[Cpu.EAX]).isEqualTo(2);
+        assertThat(f.stack32(4)).as("EIP pushed by #GP").isEqualTo(CODE + 2);
+        assertThat(cpu.icount).as("two INCs and the handler's HLT retired").isEqualTo(3);
+    }
+
+    @Test
     void aPushThatFaultsInsideAFastRunLeavesEspAsItWas() {
         PmodeFixture f = new PmodeFixture().defaultGates().paging();
         f.put(handler(Vectors.PF), 0xF4);
