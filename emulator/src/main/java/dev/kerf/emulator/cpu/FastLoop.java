@@ -478,9 +478,20 @@ final class FastLoop {
         return q;
     }
 
-    /** {@link Shift#shift} on 32 bits, with SHL, SHR and SAR done here (count 1..31). */
+    /** {@link Shift#shift} on 32 bits, with ROL, ROR, SHL, SHR and SAR done here (count 1..31). */
     private static int shift32(Cpu c, int op, int a, int count) {
         switch (op) {
+            case Shift.ROL: {
+                int r = Integer.rotateLeft(a, count);
+                int cf = r & 1;
+                Shift.rotateFlags(c, cf, (r >>> 31) ^ cf);
+                return r;
+            }
+            case Shift.ROR: {
+                int r = Integer.rotateRight(a, count);
+                Shift.rotateFlags(c, r >>> 31, ((r >>> 31) ^ (r >>> 30)) & 1);
+                return r;
+            }
             case Shift.SHL:
             case Shift.SAL: {
                 int r = a << count;

@@ -92,7 +92,7 @@ final class Shift {
     }
 
     /** Rotates set CF and OF only: the other arithmetic flags stay lazy (see {@link Flags}' invariant). */
-    private static void rotateFlags(Cpu c, int cf, int of) {
+    static void rotateFlags(Cpu c, int cf, int of) {
         c.flagBits = (c.flagBits & ~(Flags.CF | Flags.OF)) | cf | (of != 0 ? Flags.OF : 0);
         c.lazyMask &= ~(Flags.CF | Flags.OF);
     }
