@@ -18,10 +18,10 @@ import java.util.Arrays;
  * page crossing (the tag is the linear page, so CS base changes are covered). No decoded
  * instructions are cached, so self-modifying code needs no special care.
  *
- * <p>Fast paths: the run loop hands straight-line 32-bit code to {@link FastLoop}, and
- * {@link #step()} tries {@link FastPath} before the generic decoder. Neither can change CS, CPL
- * or the MMU, so after them the fetch-cache and prefix checks are skipped ({@link #fastReady});
- * the generic decoder, faults, interrupts and run() entry turn the checks back on.
+ * <p>Fast path: the run loop hands straight-line 32-bit code to {@link FastLoop}, and only what
+ * it does not handle comes here. FastLoop's instructions cannot change CS, CPL or the MMU, so
+ * between them the fetch-cache and prefix checks are skipped ({@link #fastReady}); the generic
+ * decoder, faults, interrupts and run() entry turn the checks back on.
  *
  * <p>EIP protocol: {@code cpu.eip} is set to the next instruction after decoding and before
  * execution, so relative branches and CALL see it; the run loop restores {@link #start} on a
@@ -114,15 +114,8 @@ final class Executor {
         start = eip;
         ip = eip;
         startEsp = reg[Cpu.ESP];
-        if (!fastReady) {
-            prepare();
-            if (!fastReady) {
-                decodeAndRun(fetch8(), lastBig);
-                return;
-            }
-        }
-        int op = fetch8();
-        if (!FastPath.exec(this, op)) decodeAndRun(op, true);
+        if (!fastReady) prepare();
+        decodeAndRun(fetch8(), lastBig);
     }
 
     /**
@@ -149,7 +142,7 @@ final class Executor {
     }
 
     /**
-     * Turns the fast paths ({@link FastPath}, {@link FastLoop}) on or off; off, every instruction
+     * Turns the fast path ({@link FastLoop}) on or off; off, every instruction
      * goes through the generic decoder. On by default; tests turn it off to compare the two.
      */
     void setFastPaths(boolean on) {
@@ -190,11 +183,6 @@ final class Executor {
         c.eip = ip;
         if (op < 0x100) Dispatch.oneByte(this, op);
         else Dispatch.twoByte(this, op & 0xFF);
-    }
-
-    /** Sets the opcode table entry of the current instruction (for decoders outside this class). */
-    void setEntry(long e) {
-        entry = e;
     }
 
     /** Prefix state is reset only after an instruction that had prefixes (saves stores per instruction). */
@@ -263,7 +251,7 @@ final class Executor {
         return memory ? !OpcodeTable.needsRegister(e, r) : !OpcodeTable.needsMemory(e, r);
     }
 
-    void address32(int m) {
+    private void address32(int m) {
         int mod = m >>> 6, r = m & 7;
         int off, sreg = Cpu.DS, base = -1;
         if (r == 4) {

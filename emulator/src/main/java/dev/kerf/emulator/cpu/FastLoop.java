@@ -6,8 +6,9 @@ import java.nio.ByteOrder;
 
 /**
  * The inner interpreter loop for straight-line 32-bit code: runs, one after another, the
- * commonest prefix-free instructions (ALU, MOV, LEA, INC/DEC, MOV imm, shifts, PUSH/POP,
- * Jcc/JMP/CALL/RET, NOP) with EIP, the instruction count and the code page held in local
+ * commonest prefix-free instructions (32-bit ALU forms, byte compares and tests, MOV, MOVZX/MOVSX,
+ * LEA, INC/DEC, shifts and rotates, PUSH/POP, Jcc, JMP/CALL/RET also through r/m, SETcc r8, CDQ,
+ * NOP) with EIP, the instruction count and the code page held in local
  * variables, reading the instruction bytes straight from the cached code page. It stops — leaving
  * the instruction to {@link Executor#step()} — at the first instruction it does not handle, within
  * 16 bytes of the end of the code page, or at the instruction budget.
@@ -347,7 +348,7 @@ final class FastLoop {
                 case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
                 case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
                     eip += 2;
-                    if (FastPath.condition(c, op & 15)) eip += code[p + 1];
+                    if (condition(c, op & 15)) eip += code[p + 1];
                     break;
                 case 0x0F: {
                     int op2 = code[p + 1] & 0xFF;
@@ -367,14 +368,14 @@ final class FastLoop {
                         break;
                     }
                     if ((op2 & 0xF0) == 0x90 && (code[p + 2] & 0xC0) == 0xC0) { // SETcc r8
-                        x.setReg8(code[p + 2] & 7, FastPath.condition(c, op2 & 15) ? 1 : 0);
+                        x.setReg8(code[p + 2] & 7, condition(c, op2 & 15) ? 1 : 0);
                         eip += 3;
                         break;
                     }
                     if ((op2 & 0xF0) != 0x80) break loop;
                     int disp = (int) I32.get(code, p + 2);
                     eip += 6;
-                    if (FastPath.condition(c, op2 & 15)) eip += disp;
+                    if (condition(c, op2 & 15)) eip += disp;
                     break;
                 }
                 case 0x90:
@@ -515,7 +516,58 @@ final class FastLoop {
     }
 
     /** 32-bit ALU operation {@code op} (an {@link Arith} index) with lazy flags. */
-    static int alu32(Cpu c, int op, int a, int b) {
-        return FastPath.alu32(c, op, a, b);
+    private static int alu32(Cpu c, int op, int a, int b) {
+        switch (op) {
+            case Arith.ADD: {
+                int r = a + b;
+                Flags.set(c, Flags.K_ADD, a, b, r, -1);
+                return r;
+            }
+            case Arith.SUB:
+            case Arith.CMP: {
+                int r = a - b;
+                Flags.set(c, Flags.K_SUB, a, b, r, -1);
+                return r;
+            }
+            case Arith.XOR: {
+                int r = a ^ b;
+                Flags.logic(c, r, -1);
+                return r;
+            }
+            case Arith.AND: {
+                int r = a & b;
+                Flags.logic(c, r, -1);
+                return r;
+            }
+            case Arith.OR: {
+                int r = a | b;
+                Flags.logic(c, r, -1);
+                return r;
+            }
+            default:
+                return Arith.alu(c, op, a, b, -1);
+        }
+    }
+
+    /**
+     * Condition code {@code cc}. After a lazy CMP/SUB (the usual producer of a Jcc's flags) the
+     * unsigned and equality conditions are read straight off the operands.
+     */
+    private static boolean condition(Cpu c, int cc) {
+        if (c.lazyMask == Flags.ARITH && c.fKind == Flags.K_SUB && c.fMask == -1) {
+            int a = c.fOp1, b = c.fOp2;
+            boolean r;
+            switch (cc >> 1) {
+                case 1: r = Integer.compareUnsigned(a, b) < 0; break;
+                case 2: r = a == b; break;
+                case 3: r = Integer.compareUnsigned(a, b) <= 0; break;
+                case 6: r = a < b; break;
+                case 7: r = a <= b; break;
+                default: return Flags.cond(c, cc);
+            }
+            return r ^ ((cc & 1) != 0);
+        }
+        if ((cc & 0xE) == 4) return Flags.zf(c) ^ ((cc & 1) != 0);
+        return Flags.cond(c, cc);
     }
 }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast paths ({@link FastLoop}, {@link FastPath}) against the generic decoder: random
+ * The fast path ({@link FastLoop}) against the generic decoder: random
  * programs made of the instructions they handle must leave the same registers, EFLAGS, memory,
  * EIP and icount either way, and a fault in the middle of a fast run is rewound and delivered
  * exactly as on the generic path.
