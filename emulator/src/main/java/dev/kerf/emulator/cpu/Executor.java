@@ -43,6 +43,7 @@ final class Executor {
     // Fetch page cache, in terms of the CS offset: bytes at offsets [fetchLo, fetchLo + fetchLen)
     // are fetchArr[offset + fetchDelta]. fetchLen is 0 when nothing is cached. Kept this way so
     // that fetching a byte is one compare and one array load off the EIP (the critical path).
+    // Package-private for FastLoop, which reads instruction bytes from the same page.
     byte[] fetchArr;
     int fetchLo, fetchLen, fetchDelta;
     private int fetchCsBase, fetchGen;
