@@ -54,6 +54,8 @@ public final class Cpu {
     int fKind, fOp1, fOp2, fRes, fMask = -1;
 
     // ---- run-loop state ----
+    /** Most instructions one FastLoop.run may execute before the run loop looks at its flags again. */
+    private static final int FAST_BUDGET = 1024;
     /** INTR must be looked at before the next instruction (see run()). */
     boolean pollIrq = true;
     /** The next instruction runs with interrupts held off (after STI, MOV SS, POP SS). */
@@ -104,6 +106,7 @@ public final class Cpu {
     public CpuStop run(long icountLimit) {
         Executor x = exec;
         x.limit = icountLimit;
+        x.invalidateFastState(); // state may have been changed from outside since the last run()
         pollIrq = true;
         for (;;) {
             if (stopRequested) {
@@ -121,6 +124,11 @@ public final class Cpu {
             if (halted) return CpuStop.HALTED;
             shadow = false;
             try {
+                // Straight-line code in bulk; the budget bounds how late a requestStop() is seen.
+                if (!pollIrq) {
+                    if (!x.fastReady()) x.prepare();
+                    if (x.fastReady() && FastLoop.run(x, this, Math.min(icountLimit, icount + FAST_BUDGET)) > 0) continue;
+                }
                 x.step();
                 icount++;
             } catch (CpuFault f) {
@@ -136,6 +144,7 @@ public final class Cpu {
 
     private boolean takeInterrupt() {
         int vector = bus.acknowledgeInterrupt();
+        exec.invalidateFastState();
         halted = false;
         pollIrq = true;
         return InterruptDelivery.deliver(this, vector, InterruptDelivery.EXTERNAL, false, 0);
@@ -146,6 +155,7 @@ public final class Cpu {
         eip = x.start;
         reg[ESP] = x.startEsp;
         x.restoreFlags();
+        x.invalidateFastState();
         shadow = false;
         pollIrq = true;
         return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
@@ -153,7 +163,8 @@ public final class Cpu {
 
     /**
      * Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction (or
-     * the next run() return it at once, if none is running). Safe to call from another thread.
+     * the next run() return it at once, if none is running). Safe to call from another thread;
+     * a request from another thread is seen within {@value #FAST_BUDGET} instructions.
      */
     public void requestStop() {
         stopRequested = true;

@@ -18,6 +18,11 @@ import java.util.Arrays;
  * page crossing (the tag is the linear page, so CS base changes are covered). No decoded
  * instructions are cached, so self-modifying code needs no special care.
  *
+ * <p>Fast path: the run loop hands straight-line 32-bit code to {@link FastLoop}, and only what
+ * it does not handle comes here. FastLoop's instructions cannot change CS, CPL or the MMU, so
+ * between them the fetch-cache and prefix checks are skipped ({@link #fastReady}); the generic
+ * decoder, faults, interrupts and run() entry turn the checks back on.
+ *
  * <p>EIP protocol: {@code cpu.eip} is set to the next instruction after decoding and before
  * execution, so relative branches and CALL see it; the run loop restores {@link #start} on a
  * fault.
@@ -38,8 +43,9 @@ final class Executor {
     // Fetch page cache, in terms of the CS offset: bytes at offsets [fetchLo, fetchLo + fetchLen)
     // are fetchArr[offset + fetchDelta]. fetchLen is 0 when nothing is cached. Kept this way so
     // that fetching a byte is one compare and one array load off the EIP (the critical path).
-    private byte[] fetchArr;
-    private int fetchLo, fetchLen, fetchDelta;
+    // Package-private for FastLoop, which reads instruction bytes from the same page.
+    byte[] fetchArr;
+    int fetchLo, fetchLen, fetchDelta;
     private int fetchCsBase, fetchGen;
     private int fetchCpl = -1;
 
@@ -58,6 +64,13 @@ final class Executor {
     int ip;
 
     boolean o32, a32, lock;
+    /**
+     * The fetch cache matches CS base, MMU generation and CPL, CS is 32-bit and the prefix state is
+     * clean (see {@link #prepare()}); the generic decoder turns it off.
+     */
+    private boolean fastReady;
+    /** See {@link #setFastPaths(boolean)}. */
+    private boolean fastPaths = true;
     /** The current instruction had prefixes / CS.D of the previous instruction. */
     private boolean prefixed = true, lastBig;
     /** Segment override (0..5) or -1. */
@@ -69,6 +82,8 @@ final class Executor {
     int regf, rm;
     /** Memory operand: linear address, offset in its segment, base register (-1 none). */
     int ea, eaOff, eaBase;
+    /** Default segment of the memory operand as {@link FastLoop} decodes it. */
+    int eaSreg;
     int imm, imm2;
     /** Opcode table entry of the current instruction. */
     private long entry;
@@ -96,16 +111,59 @@ final class Executor {
 
     /** Decodes and executes the instruction at CS:EIP. Throws CpuFault with state rewindable. */
     void step() {
-        Cpu c = cpu;
-        int eip = c.eip;
+        int eip = cpu.eip;
         start = eip;
         ip = eip;
         startEsp = reg[Cpu.ESP];
+        if (!fastReady) prepare();
+        decodeAndRun(fetch8(), lastBig);
+    }
+
+    /**
+     * Re-checks the fetch cache against CS base, MMU generation and CPL, resets the prefix state,
+     * and turns {@link #fastReady} on if CS is 32-bit (and the fast paths are enabled). Nothing
+     * on the fast paths changes any of these, so the checks are needed again only after the
+     * generic decoder ran, a fault or interrupt was delivered, or run() was entered.
+     */
+    void prepare() {
         SegmentCache cs = this.cs;
-        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || c.cpl != fetchCpl) dropFetchPage(cs.base);
+        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || cpu.cpl != fetchCpl) dropFetchPage(cs.base);
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
-        int op = fetch8();
+        fastReady = big && fastPaths;
+    }
+
+    /**
+     * Forgets that the fetch cache and prefix state were known good: the next instruction re-checks
+     * them. Called by the run loop on entry and around interrupt and exception delivery; the
+     * generic decoder calls it for itself (any instruction it runs may change CS, CPL or the MMU).
+     */
+    void invalidateFastState() {
+        fastReady = false;
+    }
+
+    /**
+     * Turns the fast path ({@link FastLoop}) on or off; off, every instruction
+     * goes through the generic decoder. On by default; tests turn it off to compare the two.
+     */
+    void setFastPaths(boolean on) {
+        fastPaths = on;
+        fastReady = false;
+    }
+
+    /** True when {@link FastLoop} may run (see {@link #fastReady}). */
+    boolean fastReady() {
+        return fastReady;
+    }
+
+    /**
+     * The generic, table-driven decoder for the instruction whose first byte {@code op} was just
+     * fetched. Kept out of {@link #step()} so that step stays small enough to be inlined into the
+     * run loop.
+     */
+    private void decodeAndRun(int op, boolean big) {
+        fastReady = false;
+        Cpu c = cpu;
         long e = OpcodeTable.one(op);
         while ((e & OpcodeTable.PREFIX) != 0) {
             prefix(op, big);
@@ -250,6 +308,14 @@ final class Executor {
     void setEa(int sreg, int off) {
         SegmentCache s = seg[sreg];
         if (s.limit != -1 && (entry & OpcodeTable.ADDRESS_ONLY) == 0) checkLimit(s, sreg, off);
+        eaOff = off;
+        ea = s.base + off;
+    }
+
+    /** {@link #setEa} for an operand that is accessed (always limit-checked on a non-flat segment). */
+    void setEaChecked(int sreg, int off) {
+        SegmentCache s = seg[sreg];
+        if (s.limit != -1) checkLimit(s, sreg, off);
         eaOff = off;
         ea = s.base + off;
     }

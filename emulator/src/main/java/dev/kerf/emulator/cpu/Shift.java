@@ -91,9 +91,10 @@ final class Shift {
         return r;
     }
 
-    private static void rotateFlags(Cpu c, int cf, int of) {
-        Flags.materialize(c);
+    /** Rotates set CF and OF only: the other arithmetic flags stay lazy (see {@link Flags}' invariant). */
+    static void rotateFlags(Cpu c, int cf, int of) {
         c.flagBits = (c.flagBits & ~(Flags.CF | Flags.OF)) | cf | (of != 0 ? Flags.OF : 0);
+        c.lazyMask &= ~(Flags.CF | Flags.OF);
     }
 
     /** 0F A4/A5 (SHLD) and 0F AC/AD (SHRD) r/m, r, imm8/CL. Counts above 16 on 16-bit operands are undefined. */
