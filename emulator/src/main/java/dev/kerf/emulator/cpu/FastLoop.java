@@ -659,15 +659,16 @@ final class FastLoop {
 
     /**
      * Condition code {@code cc}. After a lazy CMP/SUB (the usual producer of a Jcc's flags) the
-     * unsigned and equality conditions are read straight off the operands.
+     * unsigned and signed conditions are read straight off the operands.
      */
     private static boolean condition(Cpu c, int cc) {
+        // JZ/JNZ first: the commonest, and one field read (fRes) whatever produced the flags.
+        if ((cc & 0xE) == 4) return Flags.zf(c) ^ ((cc & 1) != 0);
         if (c.lazyMask == Flags.ARITH && c.fKind == Flags.K_SUB && c.fMask == -1) {
             int a = c.fOp1, b = c.fOp2;
             boolean r;
             switch (cc >> 1) {
                 case 1: r = Integer.compareUnsigned(a, b) < 0; break;
-                case 2: r = a == b; break;
                 case 3: r = Integer.compareUnsigned(a, b) <= 0; break;
                 case 6: r = a < b; break;
                 case 7: r = a <= b; break;
@@ -675,7 +676,6 @@ final class FastLoop {
             }
             return r ^ ((cc & 1) != 0);
         }
-        if ((cc & 0xE) == 4) return Flags.zf(c) ^ ((cc & 1) != 0);
         return Flags.cond(c, cc);
     }
 }
