@@ -54,7 +54,45 @@ final class FastLoop {
             int op = code[p] & 0xFF;
             int m = code[p + 1] & 0xFF;
             switch (op) {
-                case 0x01: case 0x09: case 0x21: case 0x29: case 0x31:
+                // ADD/SUB/XOR/AND/OR r/m32, r32 (the forms compilers use between registers) each
+                // in its own case: no second dispatch on the operation, whatever the profile.
+                case 0x01:
+                    if (m >= 0xC0) {
+                        int a = reg[m & 7], b = reg[(m >> 3) & 7], r = a + b;
+                        Flags.set(c, Flags.K_ADD, a, b, r, -1);
+                        reg[m & 7] = r;
+                        eip += 2;
+                        continue;
+                    }
+                    break;
+                case 0x29:
+                    if (m >= 0xC0) {
+                        int a = reg[m & 7], b = reg[(m >> 3) & 7], r = a - b;
+                        Flags.set(c, Flags.K_SUB, a, b, r, -1);
+                        reg[m & 7] = r;
+                        eip += 2;
+                        continue;
+                    }
+                    break;
+                case 0x31:
+                    if (m >= 0xC0) {
+                        int r = reg[m & 7] ^ reg[(m >> 3) & 7];
+                        Flags.logic(c, r, -1);
+                        reg[m & 7] = r;
+                        eip += 2;
+                        continue;
+                    }
+                    break;
+                case 0x21:
+                    if (m >= 0xC0) {
+                        int r = reg[m & 7] & reg[(m >> 3) & 7];
+                        Flags.logic(c, r, -1);
+                        reg[m & 7] = r;
+                        eip += 2;
+                        continue;
+                    }
+                    break;
+                case 0x09:
                     if (m >= 0xC0) {
                         reg[m & 7] = alu32(c, op >> 3, reg[m & 7], reg[(m >> 3) & 7]);
                         eip += 2;
