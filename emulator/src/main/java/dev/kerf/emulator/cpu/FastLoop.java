@@ -25,8 +25,11 @@ import java.nio.ByteOrder;
  * Semantics are shared with the generic path: flags through {@link Flags}, memory through the
  * executor's micro-TLB accessors, stack and calls through {@link Stack} and {@link Control}.
  *
- * <p>The switch is one flat method on purpose: it keeps the loop state in registers; each case
- * is short and the rarer forms leave the loop.
+ * <p>Two flat switches on purpose: {@link #run} holds the loop state in registers and does the
+ * register-only forms of the commonest instructions itself; every other form it handles goes
+ * through {@link #one}, one instruction per call. C2 shapes a switch by its profile, so a single
+ * switch over every case compiled well for the first guest that reached it and ~25% slower once
+ * another guest (or the boot code) had taken the rarer cases; the small hot switch does not.
  */
 final class FastLoop {
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
