@@ -1,0 +1,136 @@
+package dev.kerf.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Record/replay benchmark (issue 4, must-show 5), measured in one run: record overhead against a
+ * plain run, log bytes per million instructions, per guest minute, per timer interrupt and per
+ * console output byte, replay speed against record speed, and the same workloads under QEMU's
+ * {@code -icount rr=record/replay}. Run it through bench/record.sh; docs/benchmarks.md quotes it.
+ *
+ * <p>kerf runs in this JVM (no JVM start-up in any figure): for every workload, one warm-up
+ * round, then {@code --reps} rounds of run, record, replay in turn; figures are medians, in wall
+ * time and in the guest thread's CPU time (steadier on a shared machine). Everything uses the
+ * host clock, as {@code kerf run} and {@code kerf record} do by default, so idle time passes in
+ * host time while running and recording and is skipped by the replay.
+ */
+public final class RecordBench {
+    private RecordBench() {}
+
+    /** Medians of one workload's rounds and its last recording's analysis. */
+    record Row(RecWorkload w, long icount, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu,
+               long consoleBytes, LogAnalysis.Result log, QemuRr.Sample qemuRec, QemuRr.Sample qemuRep, long qemuLog) {}
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(".");
+        int reps = 5;
+        double scale = 1.0;
+        boolean qemu = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(args[++i]);
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--scale" -> scale = Double.parseDouble(args[++i]);
+                case "--no-qemu" -> qemu = false;
+                default -> {
+                    System.err.println("usage: RecordBench [--root DIR] [--reps N] [--scale F] [--no-qemu]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path scratch = Files.createTempDirectory("kerf-recbench");
+        try {
+            List<Row> rows = new ArrayList<>();
+            for (RecWorkload w : workloads(root, scratch, scale)) rows.add(measure(w, reps, qemu, root, scratch));
+            System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d, scale=%s, load average %s%n",
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), reps, scale,
+                    Files.readString(Path.of("/proc/loadavg")).trim());
+            RecordReport.print(rows, qemu);
+        } finally {
+            LogAnalysis.delete(scratch);
+        }
+    }
+
+    static List<RecWorkload> workloads(Path root, Path scratch, double scale) throws IOException {
+        Path guest = root.resolve("examples/guest/build");
+        Path kernel = guest.resolve("kernel.elf"), initrd = guest.resolve("initrd.tar");
+        Path pcap = guest.resolve("net-sample.pcap");
+        Path pit = root.resolve("examples/bench/build/pit.elf");
+        for (Path p : List.of(kernel, initrd, pcap, pit)) {
+            if (!Files.exists(p)) throw new IllegalStateException(p + " missing: run bench/record.sh (it builds them)");
+        }
+        Path disk = Files.write(scratch.resolve("disk.img"), diskImage(256 * 1024));
+        String console = String.join("\n", "echo hello from the console", "ls /", "uname", "ps",
+                "cat /etc/scenarios/smoke", "echo one two three | wc", "exit 0") + "\n";
+        return List.of(
+                new RecWorkload("compute (loop + PIT 1 kHz)", pit, null, "n=" + Math.round(5e6 * scale), "", null, null),
+                new RecWorkload("guest selftest", kernel, initrd, "scenario=selftest", "", null, null),
+                new RecWorkload("console (shell, 7 lines typed)", kernel, initrd, "", console, null, null),
+                new RecWorkload("disk (wc /dev/hda, 256 KiB)", kernel, initrd, "", "wc /dev/hda\nexit 0\n", disk, null),
+                new RecWorkload("network (scenario=net, sample pcap)", kernel, initrd, "scenario=net", "", null, pcap));
+    }
+
+    /** A fixed pseudo-random image (xorshift32): incompressible, and the same in every run. */
+    private static byte[] diskImage(int size) {
+        byte[] b = new byte[size];
+        int x = 0x2545F491;
+        for (int i = 0; i < size; i++) {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            b[i] = (byte) x;
+        }
+        return b;
+    }
+
+    private static Row measure(RecWorkload w, int reps, boolean qemu, Path root, Path scratch) throws Exception {
+        System.err.println("== " + w.name());
+        long[] runNs = new long[reps], runCpu = new long[reps], recNs = new long[reps], recCpu = new long[reps];
+        long[] repNs = new long[reps], repCpu = new long[reps];
+        RecordRun.Recorded last = null;
+        RecordRun.Sample plain = null;
+        for (int i = -1; i < reps; i++) { // round -1 warms the JIT up and is not counted
+            plain = RecordRun.run(w);
+            Path dir = scratch.resolve("rec" + i);
+            LogAnalysis.delete(dir);
+            if (last != null) LogAnalysis.delete(last.dir());
+            last = RecordRun.record(w, dir);
+            RecordRun.Sample replay = RecordRun.replay(w, last);
+            if (i < 0) continue;
+            runNs[i] = plain.nanos();
+            runCpu[i] = plain.cpuNanos();
+            recNs[i] = last.sample().nanos();
+            recCpu[i] = last.sample().cpuNanos();
+            repNs[i] = replay.nanos();
+            repCpu[i] = replay.cpuNanos();
+        }
+        if (!plain.console().equals(last.sample().console()))
+            System.err.println("note: " + w.name() + ": run and record printed different output (host-clock timing)");
+        LogAnalysis.Result log = LogAnalysis.of(last.dir().resolve("journal"), scratch.resolve("scratch"));
+        QemuRr.Sample qRec = null, qRep = null;
+        long qLog = -1;
+        if (qemu) {
+            Path rr = scratch.resolve("qemu.rr");
+            Path feeder = root.resolve("examples/guest/pcap-feed.py");
+            qRec = QemuRr.run(w, "record", rr, feeder, scratch);
+            qLog = Files.size(rr);
+            qRep = QemuRr.run(w, "replay", rr, feeder, scratch);
+            if (!qRep.console().equals(qRec.console())) System.err.println("note: " + w.name() + ": QEMU replay printed something else");
+        }
+        long consoleBytes = last.sample().console().length();
+        return new Row(w, last.sample().icount(), median(runNs), median(runCpu), median(recNs), median(recCpu),
+                median(repNs), median(repCpu), consoleBytes, log, qRec, qRep, qLog);
+    }
+
+    static long median(long[] xs) {
+        long[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
