@@ -10,4 +10,5 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 make -s -C "$root/examples/bench"
 make -s -C "$root/examples/guest" all pcap
 (cd "$root" && mvn -B -q -o -Pbench -pl bench -am package -DskipTests)
-exec java -Xss8m -cp "$root/bench/target/kerf-bench.jar" dev.kerf.bench.RecordBench --root "$root" "$@"
+read -r -a flags < "$root/bench/target/kerf-bench.jvmflags"
+exec java -Xss8m "${flags[@]}" -cp "$root/bench/target/kerf-bench.jar" dev.kerf.bench.RecordBench --root "$root" "$@"

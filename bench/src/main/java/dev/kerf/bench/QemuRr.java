@@ -27,6 +27,8 @@ final class QemuRr {
     record Sample(long nanos, long cpuNanos, String console) {}
 
     private static final Path TIME = Path.of("/usr/bin/time");
+    /** Longest wait for the echo of a typed byte (see {@link #type}). */
+    private static final long ECHO_WAIT_MS = 2000;
 
     private QemuRr() {}
 
@@ -53,7 +55,7 @@ final class QemuRr {
     }
 
     private static List<String> command(RecWorkload w, String mode, Path rrFile, String netdev) {
-        List<String> cmd = new ArrayList<>(List.of("timeout", "120", "qemu-system-i386",
+        List<String> cmd = new ArrayList<>(List.of("timeout", "60", "qemu-system-i386",
                 "-icount", "shift=auto,rr=" + mode + ",rrfile=" + rrFile));
         cmd.addAll(w.qemuArgs());
         if (w.initrd() != null) cmd.addAll(List.of("-netdev", netdev, "-object", "filter-replay,id=r0,netdev=n0"));
@@ -70,8 +72,8 @@ final class QemuRr {
         Thread reader = new Thread(() -> copy(p.getInputStream(), out), "qemu-stdout");
         reader.start();
         type(p, script, out);
-        reader.join(130_000);
-        if (!p.waitFor(130, TimeUnit.SECONDS)) {
+        reader.join(70_000);
+        if (!p.waitFor(70, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("qemu-system-i386 did not finish");
         }
@@ -80,13 +82,18 @@ final class QemuRr {
         synchronized (out) {
             console = out.toString(StandardCharsets.ISO_8859_1);
         }
-        if (p.exitValue() != 1) throw new IllegalStateException("qemu-system-i386 exited with " + p.exitValue() + ": " + qemu);
+        if (p.exitValue() != 1) throw new IllegalStateException("qemu-system-i386 exited with " + p.exitValue() + ": " + qemu
+                + "; console ended: " + console.substring(Math.max(0, console.length() - 300)));
         String[] us = Files.readString(cpuFile).trim().split("\\s+");
         long cpu = Math.round((Double.parseDouble(us[us.length - 2]) + Double.parseDouble(us[us.length - 1])) * 1e9);
         return new Sample(nanos, cpu, console);
     }
 
-    /** Types each line once the guest has printed one more shell prompt than lines typed so far. */
+    /**
+     * Types each line once the guest has printed one more shell prompt than lines typed so far,
+     * one byte at a time, each after the guest echoed the one before: under rr, QEMU hands a chunk
+     * of stdin to the UART at once, ignoring its receive flow control, and bytes are overrun.
+     */
     private static void type(Process p, List<String> script, ByteArrayOutputStream out) throws IOException, InterruptedException {
         OutputStream in = p.getOutputStream();
         for (int sent = 0; sent < script.size(); sent++) {
@@ -94,8 +101,18 @@ final class QemuRr {
                 if (!p.isAlive()) return;
                 Thread.sleep(20);
             }
-            in.write((script.get(sent) + "\n").getBytes(StandardCharsets.US_ASCII));
-            in.flush();
+            for (byte b : (script.get(sent) + "\n").getBytes(StandardCharsets.US_ASCII)) {
+                int before = length(out);
+                in.write(b);
+                in.flush();
+                for (int t = 0; t < ECHO_WAIT_MS / 5 && length(out) == before && p.isAlive(); t++) Thread.sleep(5);
+            }
+        }
+    }
+
+    private static int length(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.size();
         }
     }
 

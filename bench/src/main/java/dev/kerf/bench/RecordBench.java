@@ -32,14 +32,16 @@ public final class RecordBench {
         int reps = 5;
         double scale = 1.0;
         boolean qemu = true;
+        String only = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--scale" -> scale = Double.parseDouble(args[++i]);
                 case "--no-qemu" -> qemu = false;
+                case "--only" -> only = args[++i];
                 default -> {
-                    System.err.println("usage: RecordBench [--root DIR] [--reps N] [--scale F] [--no-qemu]");
+                    System.err.println("usage: RecordBench [--root DIR] [--reps N] [--scale F] [--no-qemu] [--only NAME-PREFIX]");
                     System.exit(2);
                 }
             }
@@ -47,7 +49,7 @@ public final class RecordBench {
         Path scratch = Files.createTempDirectory("kerf-recbench");
         try {
             List<Row> rows = new ArrayList<>();
-            for (RecWorkload w : workloads(root, scratch, scale)) rows.add(measure(w, reps, qemu, root, scratch));
+            for (RecWorkload w : workloads(root, scratch, scale)) if (w.name().startsWith(only)) rows.add(measure(w, reps, qemu, root, scratch));
             System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d, scale=%s, load average %s%n",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), reps, scale,
                     Files.readString(Path.of("/proc/loadavg")).trim());
@@ -91,6 +93,7 @@ public final class RecordBench {
 
     private static Row measure(RecWorkload w, int reps, boolean qemu, Path root, Path scratch) throws Exception {
         System.err.println("== " + w.name());
+        long started = System.nanoTime();
         long[] runNs = new long[reps], runCpu = new long[reps], recNs = new long[reps], recCpu = new long[reps];
         long[] repNs = new long[reps], repCpu = new long[reps];
         RecordRun.Recorded last = null;
@@ -124,6 +127,7 @@ public final class RecordBench {
             if (!qRep.console().equals(qRec.console())) System.err.println("note: " + w.name() + ": QEMU replay printed something else");
         }
         long consoleBytes = last.sample().console().length();
+        System.err.printf(Locale.ROOT, "   %.1f s%n", (System.nanoTime() - started) / 1e9);
         return new Row(w, last.sample().icount(), median(runNs), median(runCpu), median(recNs), median(recCpu),
                 median(repNs), median(repCpu), consoleBytes, log, qRec, qRep, qLog);
     }
