@@ -82,6 +82,14 @@ final class RecordReport {
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RecordBench.Row r : rows) {
             QemuRr.Sample rec = r.qemuRec(), rep = r.qemuRep();
+            if (rec == null || rep == null) {
+                System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %,d | %s |%n", r.w().name(), ms(r.recNs()), ms(r.repNs()),
+                        r.log().journalBytes(), rec == null ? "QEMU rr record failed (see stderr) | | | | | | | |"
+                                : String.format(Locale.ROOT, "%.0f | %.0f | replay failed (see stderr) | | | %,d | %,.0f | %.1f",
+                                ms(rec.nanos()), ms(rec.cpuNanos()), r.qemuLog(), r.qemuLog() / (rec.nanos() / 1e9 / 60),
+                                (double) r.qemuLog() / r.log().journalBytes()));
+                continue;
+            }
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %,d | %.0f | %.0f | %.0f | %.0f | %.2f | %,d | %,.0f | %.1f |%n",
                     r.w().name(), ms(r.recNs()), ms(r.repNs()), r.log().journalBytes(), ms(rec.nanos()), ms(rec.cpuNanos()),
                     ms(rep.nanos()), ms(rep.cpuNanos()), (double) rec.nanos() / rep.nanos(), r.qemuLog(),
