@@ -41,10 +41,12 @@ final class LogAnalysis {
      * @param count         events per category
      * @param bytes         marginal payload bytes per category
      * @param timerIrqs     interrupts on the timer vector
+     * @param eipBytes      what the interrupts' EIP fields cost: the payload minus the payload
+     *                      re-encoded with every interrupt's EIP equal to the one before
      * @param journalBytes  bytes of all excerpts of the real journal
      * @param excerpts      excerpts of the real journal
      */
-    record Result(Map<EventKind, Long> events, Map<String, Long> count, Map<String, Long> bytes, long timerIrqs,
+    record Result(Map<EventKind, Long> events, Map<String, Long> count, Map<String, Long> bytes, long timerIrqs, long eipBytes,
                   long journalBytes, long excerpts) {
         long framingBytes() {
             return excerpts * ExcerptFormat.OVERHEAD;
@@ -95,7 +97,10 @@ final class LogAnalysis {
             bytes.put(c.getKey(), k == 0 ? 0 : all - payload(events, c.getValue().negate(), scratch.resolve("c" + n++)));
         }
         long timer = count.get("timer interrupts");
-        return new Result(kinds, count, bytes, timer, journalBytes, excerpts);
+        List<Event> sameEip = events.stream().map(e -> e instanceof Event.Interrupt i
+                ? (Event) new Event.Interrupt(i.icount(), i.vector(), 0) : e).toList();
+        long eip = all - payload(sameEip, e -> true, scratch.resolve("eip"));
+        return new Result(kinds, count, bytes, timer, eip, journalBytes, excerpts);
     }
 
     /**

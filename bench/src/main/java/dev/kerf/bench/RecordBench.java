@@ -15,7 +15,7 @@ import java.util.Locale;
  * {@code -icount rr=record/replay}. Run it through bench/record.sh; docs/benchmarks.md quotes it.
  *
  * <p>kerf runs in this JVM (no JVM start-up in any figure): for every workload, one warm-up
- * round, then {@code --reps} rounds of run, record, replay in turn; figures are medians, in wall
+ * round, then {@code --reps} rounds (up to 4x more for short workloads) of run, record, replay in turn; figures are medians, in wall
  * time and in the guest thread's CPU time (steadier on a shared machine). Everything uses the
  * host clock, as {@code kerf run} and {@code kerf record} do by default, so idle time passes in
  * host time while running and recording and is skipped by the replay.
@@ -24,7 +24,7 @@ public final class RecordBench {
     private RecordBench() {}
 
     /** Medians of one workload's rounds and its last recording's analysis. */
-    record Row(RecWorkload w, long icount, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu,
+    record Row(RecWorkload w, int rounds, long icount, long lastRecNs, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu,
                long consoleBytes, LogAnalysis.Result log, QemuRr.Sample qemuRec, QemuRr.Sample qemuRep, long qemuLog) {}
 
     public static void main(String[] args) throws Exception {
@@ -94,18 +94,17 @@ public final class RecordBench {
     private static Row measure(RecWorkload w, int reps, boolean qemu, Path root, Path scratch) throws Exception {
         System.err.println("== " + w.name());
         long started = System.nanoTime();
-        long[] runNs = new long[reps], runCpu = new long[reps], recNs = new long[reps], recCpu = new long[reps];
-        long[] repNs = new long[reps], repCpu = new long[reps];
-        RecordRun.Recorded last = null;
-        RecordRun.Sample plain = null;
-        for (int i = -1; i < reps; i++) { // round -1 warms the JIT up and is not counted
+        RecordRun.Sample plain = RecordRun.run(w); // the warm-up round (JIT) is not counted
+        RecordRun.Recorded last = RecordRun.record(w, scratch.resolve("rec-warm"));
+        RecordRun.replay(w, last);
+        int n = rounds(reps, plain.nanos());
+        long[] runNs = new long[n], runCpu = new long[n], recNs = new long[n], recCpu = new long[n];
+        long[] repNs = new long[n], repCpu = new long[n];
+        for (int i = 0; i < n; i++) {
             plain = RecordRun.run(w);
-            Path dir = scratch.resolve("rec" + i);
-            LogAnalysis.delete(dir);
-            if (last != null) LogAnalysis.delete(last.dir());
-            last = RecordRun.record(w, dir);
+            LogAnalysis.delete(last.dir());
+            last = RecordRun.record(w, scratch.resolve("rec" + i));
             RecordRun.Sample replay = RecordRun.replay(w, last);
-            if (i < 0) continue;
             runNs[i] = plain.nanos();
             runCpu[i] = plain.cpuNanos();
             recNs[i] = last.sample().nanos();
@@ -134,8 +133,18 @@ public final class RecordBench {
         }
         long consoleBytes = last.sample().console().length();
         System.err.printf(Locale.ROOT, "   %.1f s%n", (System.nanoTime() - started) / 1e9);
-        return new Row(w, last.sample().icount(), median(runNs), median(runCpu), median(recNs), median(recCpu),
+        return new Row(w, n, last.sample().icount(), last.sample().nanos(), median(runNs), median(runCpu), median(recNs), median(recCpu),
                 median(repNs), median(repCpu), consoleBytes, log, qRec, qRep, qLog);
+    }
+
+    /**
+     * Rounds for a workload whose warm-up run took {@code warmNanos}: at least {@code reps}, more
+     * for short workloads (up to 4x) so that each figure rests on about 2.5 s of runs; a median of
+     * a few 50 ms runs says little on a shared machine.
+     */
+    static int rounds(int reps, long warmNanos) {
+        long wanted = (long) Math.ceil(2.5e9 / Math.max(1, warmNanos));
+        return (int) Math.max(reps, Math.min(4L * reps, wanted));
     }
 
     static long median(long[] xs) {

@@ -19,12 +19,12 @@ final class RecordReport {
     /** (a) and (c): record overhead against a plain run, replay speed against record speed. */
     private static void speed(List<RecordBench.Row> rows) {
         System.out.println("\n(a) record overhead and (c) replay speed: medians, ms (wall / guest-thread CPU)\n");
-        System.out.println("| workload | insns | run wall | record wall | overhead wall | run CPU | record CPU | overhead CPU"
+        System.out.println("| workload | rounds | insns | run wall | record wall | overhead wall | run CPU | record CPU | overhead CPU"
                 + " | replay wall | replay CPU | replay/record speed wall | replay/record speed CPU | replay MIPS (CPU) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RecordBench.Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %,d | %.0f | %.0f | %+.1f %% | %.0f | %.0f | %+.1f %% | %.0f | %.0f | %.2f | %.2f | %.1f |%n",
-                    r.w().name(), r.icount(), ms(r.runNs()), ms(r.recNs()), pct(r.recNs(), r.runNs()), ms(r.runCpu()),
+            System.out.printf(Locale.ROOT, "| %s | %d | %,d | %.0f | %.0f | %+.1f %% | %.0f | %.0f | %+.1f %% | %.0f | %.0f | %.2f | %.2f | %.1f |%n",
+                    r.w().name(), r.rounds(), r.icount(), ms(r.runNs()), ms(r.recNs()), pct(r.recNs(), r.runNs()), ms(r.runCpu()),
                     ms(r.recCpu()), pct(r.recCpu(), r.runCpu()), ms(r.repNs()), ms(r.repCpu()),
                     (double) r.recNs() / r.repNs(), (double) r.recCpu() / r.repCpu(), r.icount() / (r.repCpu() / 1e3));
         }
@@ -34,19 +34,21 @@ final class RecordReport {
     private static void size(List<RecordBench.Row> rows) {
         System.out.println("\n(b) log size (guest time = recording wall time: host clock)\n");
         System.out.println("| workload | guest s | port_in | interrupt | rdtsc | state_hash | end | excerpts | journal bytes"
-                + " | bytes / M insns | bytes / guest minute | timer IRQs | bytes / timer IRQ | console out bytes"
+                + " | bytes / M insns | bytes / guest minute | timer IRQs | bytes / timer IRQ | EIP field bytes / IRQ | console out bytes"
                 + " | bytes / console out byte |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RecordBench.Row r : rows) {
             LogAnalysis.Result l = r.log();
-            double guestS = r.recNs() / 1e9;
+            double guestS = r.lastRecNs() / 1e9; // the analysed recording's own duration
             long timer = l.timerIrqs();
             long lsr = l.bytes().get("COM1 LSR reads");
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %.1f | %,.0f | %,d | %s | %,d | %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %.1f | %,.0f | %,d | %s | %s | %,d | %s |%n",
                     r.w().name(), guestS, l.events().get(EventKind.PORT_IN), l.events().get(EventKind.INTERRUPT),
                     l.events().get(EventKind.RDTSC), l.events().get(EventKind.STATE_HASH), l.events().get(EventKind.END),
                     l.excerpts(), l.journalBytes(), l.journalBytes() / (r.icount() / 1e6), l.journalBytes() / (guestS / 60),
                     timer, timer == 0 ? "—" : String.format(Locale.ROOT, "%.2f", (double) l.bytes().get("timer interrupts") / timer),
+                    l.events().get(EventKind.INTERRUPT) == 0 ? "—"
+                            : String.format(Locale.ROOT, "%.2f", (double) l.eipBytes() / l.events().get(EventKind.INTERRUPT)),
                     r.consoleBytes(), r.consoleBytes() == 0 ? "—" : String.format(Locale.ROOT, "%.3f", (double) lsr / r.consoleBytes()));
         }
     }
