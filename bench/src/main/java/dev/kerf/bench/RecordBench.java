@@ -24,7 +24,7 @@ public final class RecordBench {
     private RecordBench() {}
 
     /** Medians of one workload's rounds and its last recording's analysis. */
-    record Row(RecWorkload w, int rounds, long icount, long lastRecNs, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu,
+    record Row(RecWorkload w, int rounds, long icount, long lastRecNs, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu, long endHashCpu,
                long consoleBytes, LogAnalysis.Result log, QemuRr.Sample qemuRec, QemuRr.Sample qemuRep, long qemuLog) {}
 
     public static void main(String[] args) throws Exception {
@@ -95,18 +95,21 @@ public final class RecordBench {
         System.err.println("== " + w.name());
         long started = System.nanoTime();
         RecordRun.Sample plain = RecordRun.run(w); // the warm-up round (JIT) is not counted
+        LogAnalysis.delete(scratch.resolve("rec-warm"));
         RecordRun.Recorded last = RecordRun.record(w, scratch.resolve("rec-warm"));
         RecordRun.replay(w, last);
         int n = rounds(reps, plain.nanos());
         long[] runNs = new long[n], runCpu = new long[n], recNs = new long[n], recCpu = new long[n];
-        long[] repNs = new long[n], repCpu = new long[n];
+        long[] repNs = new long[n], repCpu = new long[n], hashCpu = new long[n];
         for (int i = 0; i < n; i++) {
             plain = RecordRun.run(w);
             LogAnalysis.delete(last.dir());
+            LogAnalysis.delete(scratch.resolve("rec" + i)); // the previous workload's last one
             last = RecordRun.record(w, scratch.resolve("rec" + i));
             RecordRun.Sample replay = RecordRun.replay(w, last);
             runNs[i] = plain.nanos();
             runCpu[i] = plain.cpuNanos();
+            hashCpu[i] = plain.endHashCpu();
             recNs[i] = last.sample().nanos();
             recCpu[i] = last.sample().cpuNanos();
             repNs[i] = replay.nanos();
@@ -134,7 +137,7 @@ public final class RecordBench {
         long consoleBytes = last.sample().console().length();
         System.err.printf(Locale.ROOT, "   %.1f s%n", (System.nanoTime() - started) / 1e9);
         return new Row(w, n, last.sample().icount(), last.sample().nanos(), median(runNs), median(runCpu), median(recNs), median(recCpu),
-                median(repNs), median(repCpu), consoleBytes, log, qRec, qRep, qLog);
+                median(repNs), median(repCpu), median(hashCpu), consoleBytes, log, qRec, qRep, qLog);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.kerf.emulator.replay.EventSource;
 import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.emulator.replay.StateHasher;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.recorder.Recorder;
 
@@ -24,8 +25,16 @@ import java.nio.file.Path;
  * {@link Replayer} over the journal just written (what {@code kerf replay} does).
  */
 final class RecordRun {
-    /** One timed run; {@code console} is what the guest printed. */
-    record Sample(long icount, long nanos, long cpuNanos, String console) {}
+    /**
+     * One timed run; {@code console} is what the guest printed; {@code endHashCpu} (plain runs
+     * only, not inside {@code cpuNanos}) is the CPU time of the registers+RAM hash the recorder
+     * writes at the end of every recording, measured on the plain run's final state.
+     */
+    record Sample(long icount, long nanos, long cpuNanos, String console, long endHashCpu) {
+        Sample(long icount, long nanos, long cpuNanos, String console) {
+            this(icount, nanos, cpuNanos, console, 0);
+        }
+    }
 
     /** One recording: its timing, where it is, and the journal bytes the recorder counted. */
     record Recorded(Sample sample, Path dir, long events, long journalBytes) {}
@@ -41,7 +50,10 @@ final class RecordRun {
             RunResult r = m.run();
             long nanos = System.nanoTime() - t0, cpu = THREADS.getCurrentThreadCpuTime() - c0;
             check(w, r);
-            return new Sample(r.icount(), nanos, cpu, out.toString(StandardCharsets.ISO_8859_1));
+            long h0 = THREADS.getCurrentThreadCpuTime();
+            StateHasher.full(m.cpu());
+            long hash = THREADS.getCurrentThreadCpuTime() - h0;
+            return new Sample(r.icount(), nanos, cpu, out.toString(StandardCharsets.ISO_8859_1), hash);
         }
     }
 
