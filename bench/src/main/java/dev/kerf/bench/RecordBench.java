@@ -24,7 +24,7 @@ public final class RecordBench {
     private RecordBench() {}
 
     /** Medians of one workload's rounds and its last recording's analysis. */
-    record Row(RecWorkload w, int rounds, long icount, long lastRecNs, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu, long endHashCpu,
+    record Row(RecWorkload w, int rounds, long icount, long lastRecNs, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu, long endHashCpu, long runCpuMin, long recCpuMin,
                long consoleBytes, LogAnalysis.Result log, QemuRr.Sample qemuRec, QemuRr.Sample qemuRep, long qemuLog) {}
 
     public static void main(String[] args) throws Exception {
@@ -102,10 +102,11 @@ public final class RecordBench {
         long[] runNs = new long[n], runCpu = new long[n], recNs = new long[n], recCpu = new long[n];
         long[] repNs = new long[n], repCpu = new long[n], hashCpu = new long[n];
         for (int i = 0; i < n; i++) {
-            plain = RecordRun.run(w);
             LogAnalysis.delete(last.dir());
             LogAnalysis.delete(scratch.resolve("rec" + i)); // the previous workload's last one
+            if (i % 2 == 0) plain = RecordRun.run(w); // alternate the order: neither always runs on a warmer cache
             last = RecordRun.record(w, scratch.resolve("rec" + i));
+            if (i % 2 == 1) plain = RecordRun.run(w);
             RecordRun.Sample replay = RecordRun.replay(w, last);
             runNs[i] = plain.nanos();
             runCpu[i] = plain.cpuNanos();
@@ -137,7 +138,7 @@ public final class RecordBench {
         long consoleBytes = last.sample().console().length();
         System.err.printf(Locale.ROOT, "   %.1f s%n", (System.nanoTime() - started) / 1e9);
         return new Row(w, n, last.sample().icount(), last.sample().nanos(), median(runNs), median(runCpu), median(recNs), median(recCpu),
-                median(repNs), median(repCpu), median(hashCpu), consoleBytes, log, qRec, qRep, qLog);
+                median(repNs), median(repCpu), median(hashCpu), min(runCpu), min(recCpu), consoleBytes, log, qRec, qRep, qLog);
     }
 
     /**
@@ -148,6 +149,10 @@ public final class RecordBench {
     static int rounds(int reps, long warmNanos) {
         long wanted = (long) Math.ceil(2.5e9 / Math.max(1, warmNanos));
         return (int) Math.max(reps, Math.min(4L * reps, wanted));
+    }
+
+    static long min(long[] xs) {
+        return Arrays.stream(xs).min().orElseThrow();
     }
 
     static long median(long[] xs) {

@@ -20,13 +20,13 @@ final class RecordReport {
     private static void speed(List<RecordBench.Row> rows) {
         System.out.println("\n(a) record overhead and (c) replay speed: medians, ms (wall / guest-thread CPU)\n");
         System.out.println("| workload | rounds | insns | run wall | record wall | overhead wall | run CPU | record CPU | overhead CPU"
-                + " | of which end hash CPU | overhead CPU without it | replay wall | replay CPU | replay/record speed wall | replay/record speed CPU | replay MIPS (CPU) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | of which end hash CPU | overhead CPU without it | overhead CPU, best of N | replay wall | replay CPU | replay/record speed wall | replay/record speed CPU | replay MIPS (CPU) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RecordBench.Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %,d | %.0f | %.0f | %+.1f %% | %.0f | %.0f | %+.1f %% | %.0f | %+.1f %% | %.0f | %.0f | %.2f | %.2f | %.1f |%n",
+            System.out.printf(Locale.ROOT, "| %s | %d | %,d | %.0f | %.0f | %+.1f %% | %+.1f %% | %.0f | %.0f | %+.1f %% | %.0f | %+.1f %% | %.0f | %.0f | %.2f | %.2f | %.1f |%n",
                     r.w().name(), r.rounds(), r.icount(), ms(r.runNs()), ms(r.recNs()), pct(r.recNs(), r.runNs()), ms(r.runCpu()),
                     ms(r.recCpu()), pct(r.recCpu(), r.runCpu()), ms(r.endHashCpu()),
-                    pct(r.recCpu() - r.endHashCpu(), r.runCpu()), ms(r.repNs()), ms(r.repCpu()),
+                    pct(r.recCpu() - r.endHashCpu(), r.runCpu()), pct(r.recCpuMin(), r.runCpuMin()), ms(r.repNs()), ms(r.repCpu()),
                     (double) r.recNs() / r.repNs(), (double) r.recCpu() / r.repCpu(), r.icount() / (r.repCpu() / 1e3));
         }
     }
@@ -37,7 +37,7 @@ final class RecordReport {
         System.out.println("| workload | guest s | port_in | interrupt | rdtsc | state_hash | end | excerpts | journal bytes"
                 + " | bytes / M insns | bytes / guest minute | timer IRQs | bytes / timer IRQ | EIP field bytes / IRQ | console out bytes"
                 + " | bytes / console out byte |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RecordBench.Row r : rows) {
             LogAnalysis.Result l = r.log();
             double guestS = r.lastRecNs() / 1e9; // the analysed recording's own duration
