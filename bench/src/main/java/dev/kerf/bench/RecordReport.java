@@ -23,7 +23,7 @@ final class RecordReport {
                 + " | of which end hash CPU | overhead CPU without it | overhead CPU, best of N | replay wall | replay CPU | replay/record speed wall | replay/record speed CPU | replay MIPS (CPU) |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RecordBench.Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %,d | %.0f | %.0f | %+.1f %% | %+.1f %% | %.0f | %.0f | %+.1f %% | %.0f | %+.1f %% | %.0f | %.0f | %.2f | %.2f | %.1f |%n",
+            System.out.printf(Locale.ROOT, "| %s | %d | %,d | %.0f | %.0f | %+.1f %% | %.0f | %.0f | %+.1f %% | %.0f | %+.1f %% | %+.1f %% | %.0f | %.0f | %.2f | %.2f | %.1f |%n",
                     r.w().name(), r.rounds(), r.icount(), ms(r.runNs()), ms(r.recNs()), pct(r.recNs(), r.runNs()), ms(r.runCpu()),
                     ms(r.recCpu()), pct(r.recCpu(), r.runCpu()), ms(r.endHashCpu()),
                     pct(r.recCpu() - r.endHashCpu(), r.runCpu()), pct(r.recCpuMin(), r.runCpuMin()), ms(r.repNs()), ms(r.repCpu()),
