@@ -2,6 +2,7 @@ package dev.kerf.cli;
 
 import dev.kerf.formats.journal.EventKind;
 import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,8 +35,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RecordingSummary s;
-        try (OpenedRecording opened = OpenedRecording.open(recording)) {
-            s = RecordingSummary.of(recording, opened.recording());
+        try (Recording opened = Recording.open(recording)) { // a packed file's temporary copy goes on close
+            s = RecordingSummary.of(recording, opened);
         }
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         out.print(json ? InfoJson.of(s) : text(s));
@@ -60,7 +61,9 @@ public final class InfoCommand implements Callable<Integer> {
         line(b, "events", s.events() + " in " + s.excerpts() + " excerpts, " + s.journalBytes() + " journal bytes"
                 + (s.icount() > 0 ? String.format(Locale.ROOT, " (%.2f bytes per million instructions)",
                 s.journalBytes() * 1e6 / s.icount()) : ""));
-        for (EventKind k : EventKind.values()) line(b, "  " + k.name().toLowerCase(Locale.ROOT), s.counts().get(k).toString());
+        for (EventKind k : EventKind.values()) {
+            line(b, "  " + k.name().toLowerCase(Locale.ROOT), String.format("%d (%d bytes)", s.counts().get(k), s.bytes().get(k)));
+        }
         for (Manifest.ImageRef r : s.images()) {
             line(b, r == m.kernel() ? "kernel" : "module", String.format("%s (%d bytes, sha256 %s)%s", r.name(), r.size(),
                     r.sha256(), r.cmdline().isEmpty() ? "" : " cmdline " + r.cmdline()));

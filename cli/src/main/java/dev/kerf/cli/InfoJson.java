@@ -30,6 +30,9 @@ final class InfoJson {
         StringBuilder kinds = new StringBuilder("{");
         for (EventKind k : EventKind.values()) field(kinds, k.name(), s.counts().get(k).toString());
         field(b, "eventsByKind", close(kinds, '}'));
+        StringBuilder bytes = new StringBuilder("{");
+        for (EventKind k : EventKind.values()) field(bytes, k.name(), s.bytes().get(k).toString());
+        field(b, "bytesByKind", close(bytes, '}'));
         field(b, "excerpts", Long.toString(s.excerpts()));
         field(b, "journalBytes", Long.toString(s.journalBytes()));
         StringBuilder images = new StringBuilder("[");

@@ -26,21 +26,28 @@ import java.util.Map;
  * @param icount       instructions recorded (a cut-short recording: the last icount its events name)
  * @param end          the End event, or null when cut short
  * @param counts       events by kind (every kind present, zero included)
+ * @param bytes        payload bytes by kind (a run of equal port reads counts in full for its first event;
+ *                     excerpt framing is in {@code journalBytes} only)
  * @param excerpts     journal excerpts (batches)
  * @param journalBytes bytes of the excerpts (real data, not the queue file's sparse size)
  * @param hostDuration from the manifest's start time to the journal's last write, or null if unknown
  */
 record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end, Map<EventKind, Long> counts,
-                        long excerpts, long journalBytes, Duration hostDuration) {
+                        Map<EventKind, Long> bytes, long excerpts, long journalBytes, Duration hostDuration) {
 
     static RecordingSummary of(Path path, Recording rec) throws IOException {
         Map<EventKind, Long> counts = new EnumMap<>(EventKind.class);
-        for (EventKind k : EventKind.values()) counts.put(k, 0L);
+        Map<EventKind, Long> bytes = new EnumMap<>(EventKind.class);
+        for (EventKind k : EventKind.values()) {
+            counts.put(k, 0L);
+            bytes.put(k, 0L);
+        }
         long icount = 0;
         Event.End end = null;
         try (JournalReader j = JournalReader.open(rec.journalDir())) {
             for (Event e; (e = j.next()) != null; ) {
                 counts.merge(e.kind(), 1L, Long::sum);
+                bytes.merge(e.kind(), (long) j.lastEventBytes(), Long::sum);
                 if (e instanceof Event.Interrupt i) icount = i.icount();
                 if (e instanceof Event.StateHash h) icount = h.icount();
                 if (e instanceof Event.End x) {
@@ -50,14 +57,14 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
             }
         }
         long excerpts = 0;
-        long bytes = 0;
+        long journalBytes = 0;
         try (JournalReader j = JournalReader.open(rec.journalDir())) {
             for (byte[] x; (x = j.nextExcerpt()) != null; ) {
                 excerpts++;
-                bytes += x.length;
+                journalBytes += x.length;
             }
         }
-        return new RecordingSummary(path, rec.manifest(), icount, end, counts, excerpts, bytes,
+        return new RecordingSummary(path, rec.manifest(), icount, end, counts, bytes, excerpts, journalBytes,
                 hostDuration(rec.manifest(), rec.journalDir()));
     }
 

@@ -6,6 +6,7 @@ import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
 import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.recording.Recording;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,9 +39,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (OpenedRecording opened = OpenedRecording.open(recording);
-             JournalReader journal = JournalReader.open(opened.recording().journalDir())) {
-            ReplayBoot boot = ReplayBoot.of(opened.recording());
+        try (Recording opened = Recording.open(recording); // a packed file's temporary copy goes on close
+             JournalReader journal = JournalReader.open(opened.journalDir())) {
+            ReplayBoot boot = ReplayBoot.of(opened);
             long started = System.nanoTime();
             ReplayResult r;
             try {

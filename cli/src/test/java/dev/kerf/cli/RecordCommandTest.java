@@ -61,14 +61,14 @@ class RecordCommandTest {
         assertThat(info.out()).containsPattern("(?m)^instructions: +" + instructions(replay.err()) + "$")
                 .contains("end:           GUEST_EXIT status 19").contains("cut short:     no")
                 .contains("state hash every 100000 instructions").contains("kernel.elf").contains("initrd.tar")
-                .containsPattern("port_in: +[1-9]").containsPattern("interrupt: +[1-9]").contains("integrity:     ok");
+                .containsPattern("port_in: +[1-9]\\d* \\([1-9]\\d* bytes\\)").containsPattern("interrupt: +[1-9]").contains("integrity:     ok");
 
         Cli.Outcome json = Cli.run("", "info", "--json", rec.toString());
         assertThat(json.exitCode()).isZero();
         assertThat(json.out()).startsWith("{\"recording\":").endsWith("}\n")
                 .contains("\"instructions\":" + instructions(replay.err()) + ",")
                 .contains("\"cutShort\":false").contains("\"end\":{\"reason\":\"GUEST_EXIT\",\"status\":19}")
-                .contains("\"clock\":\"host\"").containsPattern("\"PORT_IN\":[1-9]");
+                .contains("\"clock\":\"host\"").containsPattern("\"PORT_IN\":[1-9]").containsPattern("\"bytesByKind\":\\{\"PORT_IN\":[1-9]");
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.kerf.emulator.replay.StateHasher;
 import dev.kerf.formats.journal.EndReason;
 import dev.kerf.formats.journal.Event;
 
+import java.io.IOException;
+
 /**
  * Puts a {@link RecordingBus} between the CPU and the live machine and adds the meta events:
  * a StateHash of the registers at every multiple of {@code hashEvery} instructions (the machine's
@@ -69,8 +71,12 @@ public final class RecordingTap implements MachineTap {
         lastFlush = System.nanoTime();
     }
 
-    /** Appends the final full-state hash and End for how the run ended, and flushes. */
+    /**
+     * Appends the final full-state hash and End for how the run ended, and flushes. The batch is
+     * flushed first so both land in one excerpt: a reader never sees the final hash without End.
+     */
     public void finish(RunResult result) {
+        log.flush();
         log.append(new Event.StateHash(cpu.icount, StateHasher.full(cpu)));
         log.append(new Event.End(cpu.icount, reason(result.reason()), result.exitStatus()));
         log.flush();
@@ -87,7 +93,7 @@ public final class RecordingTap implements MachineTap {
     }
 
     /** The first journal write failure, or null: when set, the guest was stopped and the recording is incomplete. */
-    public java.io.IOException failure() {
+    public IOException failure() {
         return log.failure();
     }
 

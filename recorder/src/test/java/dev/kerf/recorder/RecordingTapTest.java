@@ -60,6 +60,20 @@ class RecordingTapTest {
     }
 
     @Test
+    void withTheVirtualClockTheTapDoesNotChangeTheRun() throws Exception {
+        ByteArrayOutputStream plainOut = new ByteArrayOutputStream();
+        RunResult plain;
+        try (Machine m = Machine.boot(RoundTrip.guest("scenario=selftest", "", true, 2_000_000_000L, plainOut))) {
+            plain = m.run();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RoundTrip.Recorded rec = RoundTrip.record(RoundTrip.guest("scenario=selftest", "", true, 2_000_000_000L, out),
+                out, 250_000);
+        assertThat(rec.result()).isEqualTo(plain);
+        assertThat(rec.console()).isEqualTo(plainOut.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void aTripleFaultReplaysToTheFaultAndItsFinalState() throws Exception {
         Path triple = GuestImages.hello("triple.elf");
         ByteArrayOutputStream out = new ByteArrayOutputStream();

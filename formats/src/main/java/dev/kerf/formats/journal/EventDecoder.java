@@ -12,6 +12,8 @@ import java.nio.ByteOrder;
 final class EventDecoder {
     private final ByteBuffer in;
     private final Event[] events;
+    /** Payload bytes each event took; the first event of a run carries the run's whole encoding. */
+    private final int[] sizes;
     private int n;
     private long icount;
     private int lastPort = -1;
@@ -23,13 +25,20 @@ final class EventDecoder {
     private EventDecoder(byte[] excerpt, ExcerptFormat.Header h) {
         in = ByteBuffer.wrap(excerpt, ExcerptFormat.HEADER_LENGTH, h.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
         events = new Event[h.eventCount()];
+        sizes = new int[h.eventCount()];
         icount = h.firstIcount();
     }
 
     /** The events of a framing-checked excerpt. */
     static Event[] decode(byte[] excerpt, ExcerptFormat.Header h) {
+        return decodeWithSizes(excerpt, h, null);
+    }
+
+    /** As {@link #decode}, also filling {@code sizes} (if not null, length = event count) with each event's payload bytes. */
+    static Event[] decodeWithSizes(byte[] excerpt, ExcerptFormat.Header h, int[] sizes) {
         EventDecoder d = new EventDecoder(excerpt, h);
         d.run();
+        if (sizes != null) System.arraycopy(d.sizes, 0, sizes, 0, sizes.length);
         return d.events;
     }
 
@@ -49,7 +58,9 @@ final class EventDecoder {
             while (in.hasRemaining()) {
                 tagOffset = in.position();
                 if (n == events.length) fail("more events in the payload than the stated " + events.length);
+                int first = n;
                 one(in.get() & 0xFF);
+                sizes[first] = in.position() - tagOffset;
             }
         } catch (Varint.BadVarint e) {
             fail(e.getMessage());

@@ -1,7 +1,5 @@
 package dev.kerf.formats.journal;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * Encodes events into one excerpt's payload. Each event starts with a tag byte: the low nibble is
  * the {@link EventKind} code, the high nibble holds per-kind flags. Compression state (last
@@ -28,7 +26,7 @@ final class EventEncoder {
     static final int SAME_VECTOR = 0x10;
     static final int SAME_EIP = 0x20;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(ExcerptFormat.FLUSH_PAYLOAD_BYTES + 64);
+    private final PayloadBuffer out = new PayloadBuffer(ExcerptFormat.FLUSH_PAYLOAD_BYTES + 64);
     private long firstIcount;
     private long icount;
     private int lastPort = -1;
@@ -83,11 +81,10 @@ final class EventEncoder {
         events++;
     }
 
-    /** The finished payload (the held run written out). */
-    byte[] finish() {
-        writePending();
-        return out.toByteArray();
-    }
+    /** Writes out the held run; the payload is then {@link #payload()} up to {@link #size()}. */
+    void finish() { writePending(); }
+
+    byte[] payload() { return out.array(); }
 
     private static void checkPort(Event.PortIn p) {
         if (p.port() < 0 || p.port() > 0xFFFF) throw new IllegalArgumentException("port out of range: " + p);

@@ -22,6 +22,7 @@ public final class JournalReader implements AutoCloseable {
     private boolean ended;
     private boolean atEnd;
     private byte[] lastRaw;
+    private int[] batchSizes = new int[0];
 
     private JournalReader(QueueFile file) { this.file = file; }
 
@@ -56,6 +57,14 @@ public final class JournalReader implements AutoCloseable {
 
     /** True once the end was reached and the last document was unfinished or cut by the end of the file. */
     public boolean lastBatchIncomplete() { return atEnd && file.incomplete(); }
+
+    /**
+     * Payload bytes the last returned event took (for {@code kerf info}'s bytes by type): its
+     * encoding; for a run of identical port reads the first carries the run's bytes, the rest 0.
+     * Excerpt framing is not included: {@link ExcerptFormat#OVERHEAD} per excerpt, plus 4 to 7
+     * bytes of Chronicle document header and padding.
+     */
+    public int lastEventBytes() { return inBatch == 0 ? 0 : batchSizes[inBatch - 1]; }
 
     /** Excerpts read so far. */
     public long excerpts() { return excerptIndex + 1; }
@@ -98,13 +107,15 @@ public final class JournalReader implements AutoCloseable {
             if (h.firstIcount() != icount)
                 throw new ExcerptFormat.ExcerptException(ExcerptFormat.FIRST_ICOUNT_OFFSET, "first icount "
                         + Long.toUnsignedString(h.firstIcount()) + ", expected " + icount);
-            Event[] events = EventDecoder.decode(x, h);
+            int[] sizes = new int[h.eventCount()];
+            Event[] events = EventDecoder.decodeWithSizes(x, h, sizes);
             for (int i = 0; i < events.length; i++)
                 if (events[i] instanceof Event.End && i != events.length - 1)
                     throw new ExcerptFormat.ExcerptException(ExcerptFormat.HEADER_LENGTH, "events after the End event");
             ended = events[events.length - 1] instanceof Event.End;
             icount = EventDecoder.lastIcount(icount, events);
             batch = events;
+            batchSizes = sizes;
             lastRaw = x;
             inBatch = 0;
             excerptIndex = number;

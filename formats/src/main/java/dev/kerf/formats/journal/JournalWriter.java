@@ -65,8 +65,8 @@ public final class JournalWriter implements AutoCloseable {
     /** Writes out the current batch as one excerpt (nothing if the batch is empty). */
     public void flush() throws IOException {
         if (encoder.events() == 0) return;
-        byte[] payload = encoder.finish();
-        write(ExcerptFormat.frame(sequence, encoder.events(), encoder.firstIcount(), payload, payload.length));
+        encoder.finish();
+        write(ExcerptFormat.frame(sequence, encoder.events(), encoder.firstIcount(), encoder.payload(), encoder.size()));
         encoder.reset(encoder.icount());
     }
 

@@ -38,11 +38,16 @@ final class QueueFile implements AutoCloseable {
     private boolean incomplete;
     private boolean done;
 
-    private QueueFile(Path file) throws IOException {
+    private QueueFile(Path file, boolean exists) throws IOException {
         this.file = file;
-        this.ch = FileChannel.open(file, StandardOpenOption.READ);
-        this.size = ch.size();
+        this.ch = exists ? FileChannel.open(file, StandardOpenOption.READ) : null;
+        this.size = exists ? ch.size() : 0;
+        this.done = !exists;
     }
+
+    /** Chronicle creates the queue file on the first write: before it, only its table store exists. */
+    static final String FILE_NAME = "19700101H.cq4";
+    static final String TABLE_STORE = "metadata.cq4t";
 
     /** Opens the one queue file in {@code dir}. */
     static QueueFile open(Path dir) throws IOException {
@@ -55,8 +60,9 @@ final class QueueFile implements AutoCloseable {
                 found = p;
             }
         }
+        if (found == null && Files.isRegularFile(dir.resolve(TABLE_STORE))) return new QueueFile(dir.resolve(FILE_NAME), false);
         if (found == null) throw new FormatException(dir, -1, "no journal file (*.cq4)");
-        QueueFile q = new QueueFile(found);
+        QueueFile q = new QueueFile(found, true);
         q.checkStart();
         return q;
     }
@@ -123,5 +129,7 @@ final class QueueFile implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException { ch.close(); }
+    public void close() throws IOException {
+        if (ch != null) ch.close();
+    }
 }

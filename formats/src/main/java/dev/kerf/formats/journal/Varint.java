@@ -1,6 +1,5 @@
 package dev.kerf.formats.journal;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -10,7 +9,7 @@ import java.nio.ByteBuffer;
 final class Varint {
     private Varint() {}
 
-    static void write(ByteArrayOutputStream out, long v) {
+    static void write(PayloadBuffer out, long v) {
         while ((v & ~0x7FL) != 0) {
             out.write((int) ((v & 0x7F) | 0x80));
             v >>>= 7;
@@ -18,7 +17,7 @@ final class Varint {
         out.write((int) v);
     }
 
-    static void writeSigned(ByteArrayOutputStream out, long v) { write(out, (v << 1) ^ (v >> 63)); }
+    static void writeSigned(PayloadBuffer out, long v) { write(out, (v << 1) ^ (v >> 63)); }
 
     static int size(long v) {
         int n = 1;
@@ -26,7 +25,7 @@ final class Varint {
         return n;
     }
 
-    /** Reads one varint; returns -1... never: throws {@link BadVarint} when cut short or too long. */
+    /** Reads one varint; throws {@link BadVarint} when it is cut short or too long. */
     static long read(ByteBuffer in) {
         long v = 0;
         for (int shift = 0; shift < 70; shift += 7) {

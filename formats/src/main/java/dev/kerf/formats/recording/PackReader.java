@@ -42,21 +42,33 @@ final class PackReader {
     /** Checks the whole file and writes its entries as a recording directory into {@code dir}. */
     void extract(Path dir) throws IOException {
         List<PackFile.Entry> table = table();
+        long dataStart = pos;
+        for (PackFile.Entry e : table) checkCrc(e);
+        pos = dataStart;
         Manifest manifest = null;
         for (PackFile.Entry e : table) {
-            long start = pos;
-            CRC32C crc = new CRC32C();
             switch (e.type()) {
-                case PackFile.TYPE_MANIFEST -> manifest = manifest(e, crc, dir);
-                case PackFile.TYPE_IMAGE -> image(e, crc, dir, manifest);
-                default -> journal(e, crc, dir);
+                case PackFile.TYPE_MANIFEST -> manifest = manifest(e, dir);
+                case PackFile.TYPE_IMAGE -> image(e, dir, manifest);
+                default -> journal(e, dir);
             }
-            if ((int) crc.getValue() != e.crc())
-                throw fail(start, String.format("%s: CRC mismatch: stored 0x%08x, computed 0x%08x", e.name(), e.crc(), (int) crc.getValue()));
         }
         for (Manifest.ImageRef r : Recording.imageRefs(manifest))
             if (table.stream().noneMatch(e -> e.name().equals(Recording.IMAGES + "/" + r.sha256())))
                 throw fail(PackFile.HEADER, "image " + r.name() + " (" + r.sha256() + ") named by the manifest is not in the pack");
+    }
+
+    /** First pass: every entry's data against its CRC, before anything is parsed or written. */
+    private void checkCrc(PackFile.Entry e) throws IOException {
+        long start = pos;
+        CRC32C crc = new CRC32C();
+        for (long left = e.length(); left > 0; ) {
+            ByteBuffer b = read((int) Math.min(left, COPY_CHUNK), e.name());
+            crc.update(b);
+            left -= b.limit();
+        }
+        if ((int) crc.getValue() != e.crc())
+            throw fail(start, String.format("%s: CRC mismatch: stored 0x%08x, computed 0x%08x", e.name(), e.crc(), (int) crc.getValue()));
     }
 
     private List<PackFile.Entry> table() throws IOException {
@@ -114,11 +126,10 @@ final class PackReader {
         return new PackFile.Entry(type, name, length, entryCrc);
     }
 
-    private Manifest manifest(PackFile.Entry e, CRC32C crc, Path dir) throws IOException {
+    private Manifest manifest(PackFile.Entry e, Path dir) throws IOException {
         if (e.length() > ManifestJson.MAX_BYTES) throw fail(pos, "manifest larger than 1 MiB");
         long at = pos;
         byte[] b = read((int) e.length(), "manifest").array();
-        crc.update(b);
         Manifest m;
         try {
             m = ManifestJson.parse(b);
@@ -129,7 +140,7 @@ final class PackReader {
         return m;
     }
 
-    private void image(PackFile.Entry e, CRC32C crc, Path dir, Manifest m) throws IOException {
+    private void image(PackFile.Entry e, Path dir, Manifest m) throws IOException {
         String sha = e.name().substring(Recording.IMAGES.length() + 1);
         long at = pos;
         if (Recording.imageRefs(m).stream().noneMatch(r -> r.sha256().equals(sha) && r.size() == e.length()))
@@ -139,7 +150,6 @@ final class PackReader {
         try (OutputStream out = Files.newOutputStream(dir.resolve(e.name()))) {
             for (long left = e.length(); left > 0; ) {
                 byte[] b = read((int) Math.min(left, COPY_CHUNK), e.name()).array();
-                crc.update(b);
                 md.update(b);
                 out.write(b);
                 left -= b.length;
@@ -149,7 +159,7 @@ final class PackReader {
         if (!actual.equals(sha)) throw fail(at, e.name() + ": data hashes to " + actual);
     }
 
-    private void journal(PackFile.Entry e, CRC32C crc, Path dir) throws IOException {
+    private void journal(PackFile.Entry e, Path dir) throws IOException {
         long end = pos + e.length();
         try (JournalWriter w = JournalWriter.create(dir.resolve(Recording.JOURNAL))) {
             while (pos < end) {
@@ -162,7 +172,6 @@ final class PackReader {
                 byte[] x = new byte[ExcerptFormat.OVERHEAD + (int) payload];
                 h.get(0, x, 0, ExcerptFormat.HEADER_LENGTH);
                 read((int) payload + ExcerptFormat.CRC_LENGTH, "journal").get(x, ExcerptFormat.HEADER_LENGTH, (int) payload + 4);
-                crc.update(x);
                 try {
                     w.appendExcerpt(x);
                 } catch (ExcerptFormat.ExcerptException ex) {

@@ -18,7 +18,7 @@ import java.util.Map;
  * event journal ({@code journal/}). Opening validates all of it; a packed single file
  * ({@link #pack}) opens too. Byte layouts in docs/formats.md.
  */
-public final class Recording {
+public final class Recording implements AutoCloseable {
     /** Recording format version, written as "major.minor" in the manifest. A major mismatch is refused. */
     public static final int FORMAT_MAJOR = 1;
     public static final int FORMAT_MINOR = 0;
@@ -30,6 +30,8 @@ public final class Recording {
     private final Manifest manifest;
     private final long events;
     private final boolean cutShort;
+    /** The temporary directory a packed file was unpacked into (deleted by close), or null. */
+    private Path unpackedInto;
 
     private Recording(Path dir, Manifest manifest, long events, boolean cutShort) {
         this.dir = dir;
@@ -87,9 +89,15 @@ public final class Recording {
     public static Recording open(Path path) throws IOException {
         if (Files.isRegularFile(path)) {
             Path tmp = Files.createTempDirectory("kerf-unpacked-");
-            Path dir = tmp.resolve("recording");
-            PackFile.unpack(path, dir);
-            return openDir(dir);
+            try {
+                PackFile.unpack(path, tmp.resolve("recording"));
+                Recording r = openDir(tmp.resolve("recording"));
+                r.unpackedInto = tmp;
+                return r;
+            } catch (IOException | RuntimeException e) {
+                PackFile.deleteTree(tmp);
+                throw e;
+            }
         }
         return openDir(path);
     }
@@ -150,6 +158,13 @@ public final class Recording {
         for (Manifest.ImageRef r : imageRefs(manifest))
             if (r.sha256().equals(sha256)) return readImage(dir, r);
         throw new IllegalArgumentException("the manifest names no image " + sha256);
+    }
+
+    /** For a recording opened from a packed file: deletes the temporary directory it was unpacked into. */
+    @Override
+    public void close() throws IOException {
+        if (unpackedInto != null) PackFile.deleteTree(unpackedInto);
+        unpackedInto = null;
     }
 
     /** Writes the recording at {@code recordingDir} as one portable file (atomically replaced). */

@@ -116,6 +116,61 @@ class JournalRoundTripTest {
     }
 
     @Test
+    void eventBytesAddUpToThePayload() throws IOException {
+        List<Event> events = edgeEvents();
+        long bytes;
+        try (JournalWriter w = JournalWriter.create(tmp)) {
+            for (Event e : events) w.append(e);
+            w.close();
+            bytes = w.bytesWritten();
+        }
+        long sum = 0;
+        try (JournalReader r = JournalReader.open(tmp)) {
+            Event e = r.next();
+            assertThat(r.lastEventBytes()).isEqualTo(3); // tag 0x01, port 0 (varint), value 0
+            sum += r.lastEventBytes();
+            while ((e = r.next()) != null) {
+                sum += r.lastEventBytes();
+                if (e.equals(new Event.Interrupt(5, 0xFF, -1))) assertThat(r.lastEventBytes()).isEqualTo(2);
+                if (e instanceof Event.StateHash s && s.icount() == (1L << 40) + 1) assertThat(r.lastEventBytes()).isEqualTo(10);
+            }
+        }
+        assertThat(sum + ExcerptFormat.OVERHEAD).isEqualTo(bytes);
+    }
+
+    @Test
+    void journalKilledBeforeItsFirstExcerptIsEmptyAndCutShort() throws IOException {
+        try (JournalWriter w = JournalWriter.create(tmp)) {
+            assertThat(w.bytesWritten()).isZero();
+        }
+        try (JournalReader r = JournalReader.open(tmp)) {
+            assertThat(r.next()).isNull();
+            assertThat(r.cutShort()).isTrue();
+            assertThat(r.position()).contains("start of");
+        }
+    }
+
+    @Test
+    void chronicleTailerSeesEachExcerptAsOneDocument() throws IOException {
+        List<byte[]> excerpts = new ArrayList<>();
+        try (JournalWriter w = JournalWriter.create(tmp)) {
+            for (Event e : edgeEvents()) { w.append(e); w.flush(); }
+        }
+        try (JournalReader r = JournalReader.open(tmp)) {
+            for (byte[] x; (x = r.nextExcerpt()) != null; ) excerpts.add(x);
+        }
+        try (var q = JournalWriter.open(tmp); var tailer = q.createTailer()) {
+            for (byte[] expected : excerpts) {
+                net.openhft.chronicle.bytes.Bytes<?> b = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap();
+                assertThat(tailer.readBytes(b)).isTrue();
+                assertThat(b.toByteArray()).isEqualTo(expected);
+                b.releaseLast();
+            }
+            assertThat(tailer.readBytes(net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap())).isFalse();
+        }
+    }
+
+    @Test
     void journalIsOneQueueFileWithAFixedName() throws IOException {
         try (JournalWriter w = JournalWriter.create(tmp)) { w.append(new Event.Rdtsc(1)); }
         try (var s = Files.list(tmp)) {

@@ -61,9 +61,14 @@ class RecordingTest {
         Recording back = Recording.open(tmp.resolve("out"));
         assertThat(back.manifest()).isEqualTo(Recordings.manifest());
         assertThat(events(back)).isEqualTo(Recordings.events());
-        Recording viaFile = Recording.open(packed);
-        assertThat(events(viaFile)).isEqualTo(Recordings.events());
-        assertThat(viaFile.image(Recordings.manifest().kernel().sha256())).isEqualTo(Recordings.KERNEL);
+        Path unpackedAt;
+        try (Recording viaFile = Recording.open(packed)) {
+            assertThat(events(viaFile)).isEqualTo(Recordings.events());
+            assertThat(viaFile.image(Recordings.manifest().kernel().sha256())).isEqualTo(Recordings.KERNEL);
+            unpackedAt = viaFile.dir();
+            assertThat(unpackedAt).isDirectory();
+        }
+        assertThat(unpackedAt).doesNotExist();
         Path again = tmp.resolve("again.kerfpack");
         Recording.pack(tmp.resolve("out"), again);
         assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(packed)); // deterministic
