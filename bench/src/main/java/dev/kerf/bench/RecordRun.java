@@ -8,6 +8,7 @@ import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
 import dev.kerf.emulator.replay.StateHasher;
 import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.recording.Recording;
 import dev.kerf.recorder.Recorder;
 
 import java.io.ByteArrayOutputStream;
@@ -72,9 +73,9 @@ final class RecordRun {
 
     /** Replays {@code rec} and checks it completed and printed what the recording printed. */
     static Sample replay(RecWorkload w, Recorded rec) throws IOException {
-        var recording = dev.kerf.formats.recording.Recording.open(rec.dir());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JournalReader journal = JournalReader.open(recording.journalDir())) {
+        try (Recording recording = Recording.open(rec.dir());
+             JournalReader journal = JournalReader.open(recording.journalDir())) {
             Replayer replayer = new Replayer(ReplayBoot.of(recording), EventSource.of(journal), out);
             long c0 = THREADS.getCurrentThreadCpuTime(), t0 = System.nanoTime();
             ReplayResult r = replayer.run();
