@@ -119,26 +119,33 @@ public final class RecordBench {
         if (!plain.console().equals(last.sample().console()))
             System.err.println("note: " + w.name() + ": run and record printed different output (host-clock timing)");
         LogAnalysis.Result log = LogAnalysis.of(last.dir().resolve("journal"), scratch.resolve("scratch"));
-        QemuRr.Sample qRec = null, qRep = null;
-        long qLog = -1;
-        if (qemu) {
-            Path rr = scratch.resolve("qemu.rr");
-            Path feeder = root.resolve("examples/guest/pcap-feed.py");
-            try { // a QEMU failure costs this row its QEMU columns, not the whole run
-                qRec = QemuRr.run(w, "record", rr, feeder, scratch);
-                qLog = Files.size(rr);
-                qRep = QemuRr.run(w, "replay", rr, feeder, scratch);
-                if (!qRep.console().equals(qRec.console()))
-                    System.err.println("note: " + w.name() + ": QEMU replay printed something else than its recording");
-            } catch (IllegalStateException e) {
-                System.err.println("note: " + w.name() + ": QEMU rr failed: " + e.getMessage());
-                qRep = null;
-            }
-        }
+        QemuPair q = qemu ? qemu(w, root, scratch) : new QemuPair(null, null, -1);
         long consoleBytes = last.sample().console().length();
         System.err.printf(Locale.ROOT, "   %.1f s%n", (System.nanoTime() - started) / 1e9);
         return new Row(w, n, last.sample().icount(), last.sample().nanos(), median(runNs), median(runCpu), median(recNs), median(recCpu),
-                median(repNs), median(repCpu), median(hashCpu), min(runCpu), min(recCpu), consoleBytes, log, qRec, qRep, qLog);
+                median(repNs), median(repCpu), median(hashCpu), min(runCpu), min(recCpu), consoleBytes, log, q.record(), q.replay(), q.logBytes());
+    }
+
+    /** QEMU's rr record and replay of a workload; null where that run failed. */
+    private record QemuPair(QemuRr.Sample record, QemuRr.Sample replay, long logBytes) {}
+
+    /** A QEMU failure costs the workload its QEMU columns (and a note on stderr), not the whole run. */
+    private static QemuPair qemu(RecWorkload w, Path root, Path scratch) throws IOException, InterruptedException {
+        Path rr = scratch.resolve("qemu.rr");
+        Path feeder = root.resolve("examples/guest/pcap-feed.py");
+        QemuRr.Sample rec = null;
+        long size = -1;
+        try {
+            rec = QemuRr.run(w, "record", rr, feeder, scratch);
+            size = Files.size(rr);
+            QemuRr.Sample rep = QemuRr.run(w, "replay", rr, feeder, scratch);
+            if (!rep.console().equals(rec.console()))
+                System.err.println("note: " + w.name() + ": QEMU replay printed something else than its recording");
+            return new QemuPair(rec, rep, size);
+        } catch (IllegalStateException e) {
+            System.err.println("note: " + w.name() + ": QEMU rr failed: " + e.getMessage());
+            return new QemuPair(rec, null, size);
+        }
     }
 
     /**
