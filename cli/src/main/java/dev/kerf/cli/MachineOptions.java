@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The machine a live command boots: the kernel and the options {@code kerf run} takes, as a mixin
- * ({@code kerf record} uses it; the texts match {@link RunCommand}'s).
+ * The machine a live command boots: the kernel and its options, as a mixin shared by
+ * {@code kerf run} and {@code kerf record} so both accept exactly the same machine.
  */
 public final class MachineOptions {
     @Parameters(index = "0", paramLabel = "KERNEL", description = "Multiboot v1 kernel (ELF32).")
@@ -41,8 +41,8 @@ public final class MachineOptions {
     long mem;
 
     @Option(names = "--clock", paramLabel = "host|virtual", defaultValue = "host",
-            description = "host: PIT/RTC/TSC follow host time; virtual: they follow the instruction count"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "host: PIT/RTC/TSC follow host time; virtual: they follow the instruction count,"
+                    + " so a run repeats exactly (default: ${DEFAULT-VALUE}).")
     ClockKind clock;
 
     @Option(names = "--max-insns", paramLabel = "N", converter = CountConverter.class, defaultValue = "0",
