@@ -75,6 +75,16 @@ final class PmodeFixture {
     }
 
     /** Handler address of the default gates installed by {@link #defaultGates()}: 0xC000 + vector·16. */
+    /** The fault {@code r} raises; fails the test if it raises none. */
+    static CpuFault fault(Runnable r) {
+        try {
+            r.run();
+        } catch (CpuFault e) {
+            return e;
+        }
+        throw new AssertionError("expected a fault");
+    }
+
     static int handler(int vector) {
         return 0xC000 + vector * 16;
     }

@@ -9,15 +9,6 @@ class SegmentLoaderTest {
     private final PmodeFixture f = new PmodeFixture();
     private final Cpu cpu = f.cpu;
 
-    private static CpuFault fault(Runnable r) {
-        try {
-            r.run();
-        } catch (CpuFault e) {
-            return e;
-        }
-        throw new AssertionError("expected a fault");
-    }
-
     private int descriptorHigh(int selector) {
         return cpu.memory.read32(GDT + (selector & 0xFFF8) + 4);
     }

@@ -9,15 +9,6 @@ class SystemOpsTest {
     private final PmodeFixture f = new PmodeFixture();
     private final Cpu cpu = f.cpu;
 
-    private static CpuFault fault(Runnable r) {
-        try {
-            r.run();
-        } catch (CpuFault e) {
-            return e;
-        }
-        throw new AssertionError("expected a fault");
-    }
-
     @Test
     void ltrLoadsTheTssAndMarksItBusy() {
         // The fixture ran LTR on TSS_SEL.
