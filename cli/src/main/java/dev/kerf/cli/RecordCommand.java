@@ -50,20 +50,8 @@ public final class RecordCommand implements Callable<Integer> {
         MachineConfig config = machine.config(spec.commandLine(), io.in(), io.out());
         long started = System.nanoTime();
         Recorder.Outcome outcome;
-        try (TerminalMode terminal = io.interactive() ? TerminalMode.rawIfTty() : null;
-             Recorder recorder = start(config)) {
-            Thread hook = new Thread(() -> {
-                recorder.machine().requestStop();
-                if (terminal != null) terminal.close();
-            }, "kerf-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                outcome = recorder.run();
-            } finally {
-                io.out().flush();
-                if (terminal != null) terminal.close();
-                removeHook(hook);
-            }
+        try (Recorder recorder = start(config)) {
+            outcome = LiveGuest.run(io, () -> recorder.machine().requestStop(), recorder::run);
         }
         return exitCode(outcome, System.nanoTime() - started);
     }
@@ -96,13 +84,5 @@ public final class RecordCommand implements Callable<Integer> {
             case STOPPED -> throw new KerfException(ExitCode.INTERRUPTED, "interrupted after " + r.icount()
                     + " instructions (the recording is complete up to there)");
         };
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down (Ctrl-C): the hook is running
-        }
     }
 }

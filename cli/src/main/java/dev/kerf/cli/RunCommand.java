@@ -37,22 +37,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         MachineConfig config = config();
-        try (TerminalMode terminal = io.interactive() ? TerminalMode.rawIfTty() : null;
-             Machine pc = Machine.boot(config)) {
-            Thread hook = new Thread(() -> {
-                pc.requestStop();
-                if (terminal != null) terminal.close();
-            }, "kerf-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            RunResult result;
-            try {
-                result = pc.run();
-            } finally {
-                io.out().flush();
-                if (terminal != null) terminal.close();
-                removeHook(hook);
-            }
-            return exitCode(result);
+        try (Machine pc = Machine.boot(config)) {
+            return exitCode(LiveGuest.run(io, pc::requestStop, pc::run));
         }
     }
 
@@ -76,14 +62,6 @@ public final class RunCommand implements Callable<Integer> {
                 throw new KerfException(ExitCode.GUEST_HALTED, r.message());
             default:
                 throw new KerfException(ExitCode.INTERRUPTED, "interrupted after " + r.icount() + " instructions");
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down (Ctrl-C): the hook is running
         }
     }
 }
