@@ -38,6 +38,9 @@ public final class Cpu {
     public long icount;
     /** Set by HLT, cleared when an interrupt is delivered. While set, icount stands still. */
     public boolean halted;
+    /** See {@link #faultsSinceRetire()}: the icount of the last fault and faults delivered at it. */
+    private long faultIcount = -1;
+    private int faultsAtIcount;
 
     /** Debug registers DR0-DR7: stored and read back by MOV DRn, otherwise without effect. */
     public final int[] dr = new int[8];
@@ -152,6 +155,11 @@ public final class Cpu {
 
     /** Rewinds the faulting instruction and delivers the exception; false on a triple fault. */
     private boolean deliverFault(Executor x, CpuFault f) {
+        if (faultIcount != icount) {
+            faultIcount = icount;
+            faultsAtIcount = 0;
+        }
+        faultsAtIcount++;
         eip = x.start;
         reg[ESP] = x.startEsp;
         x.restoreFlags();
@@ -159,6 +167,16 @@ public final class Cpu {
         shadow = false;
         pollIrq = true;
         return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
+    }
+
+    /**
+     * Exceptions delivered since the last instruction retired (at the current icount). A faulting
+     * instruction does not retire, so one icount can see several interrupt polls: before the
+     * faulting instruction and again at its handler. This count tells them apart, which lets a
+     * recorded interrupt name its place by (icount, faults) alone (see the journal format).
+     */
+    public int faultsSinceRetire() {
+        return faultIcount == icount ? faultsAtIcount : 0;
     }
 
     /**

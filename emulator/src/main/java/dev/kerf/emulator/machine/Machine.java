@@ -27,6 +27,8 @@ public final class Machine implements AutoCloseable {
     public static final int MIN_RAM = 2 << 20;
     /** Host clock: instructions between device polls (about a millisecond of guest time or less). */
     static final long HOST_SLICE = 200_000;
+    /** Host clock: slices end on multiples of this icount (at most this many instructions late). */
+    public static final long SLICE_QUANTUM = 256;
     /** Fixed RTC start for the virtual clock (2026-01-01T00:00:00Z), so runs repeat. */
     static final long VIRTUAL_EPOCH_SECONDS = 1_767_225_600L;
     private static final int IF = 1 << 9;
@@ -119,10 +121,15 @@ public final class Machine implements AutoCloseable {
         long deadline = platform.nextDeadlineNanos();
         bus.sliceEndsAt(deadline);
         long budget = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, deadline - now);
-        if (!clock.isVirtual()) {
-            budget = Math.min(budget, HOST_SLICE);
+        long limit;
+        if (clock.isVirtual()) {
+            limit = budget > Long.MAX_VALUE - cpu.icount ? Long.MAX_VALUE : cpu.icount + budget;
+        } else {
+            // Host time is no function of icount, so the slice may end a little later than the
+            // deadline: ending it on a multiple of SLICE_QUANTUM makes the interrupts the poll
+            // raises land on such icounts, which the journal stores in fewer bytes.
+            limit = (cpu.icount + Math.min(budget, HOST_SLICE) + SLICE_QUANTUM - 1) & -SLICE_QUANTUM;
         }
-        long limit = budget > Long.MAX_VALUE - cpu.icount ? Long.MAX_VALUE : cpu.icount + budget;
         limit = Math.min(limit, tap.nextBoundary());
         long max = config.maxInsns();
         return max > 0 ? Math.min(limit, max) : limit;
