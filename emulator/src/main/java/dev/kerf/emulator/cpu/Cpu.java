@@ -48,6 +48,8 @@ public final class Cpu {
     public final PhysicalMemory memory;
     public final Mmu mmu;
     public final CpuBus bus;
+    /** Replay-time observers (design §6); empty unless an analysis registers one. */
+    public final dev.kerf.emulator.hook.Hooks hooks = new dev.kerf.emulator.hook.Hooks();
 
     // ---- lazy flags (see Flags): package-private, only the executor and Flags touch them ----
     /** EFLAGS bits that are not lazy: every non-arithmetic bit, and arithmetic bits not in lazyMask. */

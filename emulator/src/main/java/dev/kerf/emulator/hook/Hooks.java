@@ -1,0 +1,58 @@
+package dev.kerf.emulator.hook;
+
+import java.util.Arrays;
+
+/**
+ * The hooks registered on one CPU, by kind, in registration order (calls follow that order).
+ * Arrays are replaced, never mutated, so the CPU can read a field and loop without a lock or an
+ * iterator. Register before {@code Cpu.run} or between runs, on the machine thread.
+ * {@link #version()} changes on every add/remove so the CPU can re-pick its paths.
+ */
+public final class Hooks {
+    public InstructionHook[] instruction = new InstructionHook[0];
+    public MemoryHook[] memory = new MemoryHook[0];
+    public InterruptHook[] interrupt = new InterruptHook[0];
+    public PortHook[] port = new PortHook[0];
+    public PrivilegeHook[] privilege = new PrivilegeHook[0];
+    public Cr3Hook[] cr3 = new Cr3Hook[0];
+    private int version;
+
+    public int version() { return version; }
+
+    /** True when an instruction or memory hook is present: the CPU must take its observed path. */
+    public boolean observesEveryInstruction() {
+        return instruction.length != 0 || memory.length != 0;
+    }
+
+    public void add(InstructionHook h) { instruction = plus(instruction, h); version++; }
+    public void add(MemoryHook h) { memory = plus(memory, h); version++; }
+    public void add(InterruptHook h) { interrupt = plus(interrupt, h); version++; }
+    public void add(PortHook h) { port = plus(port, h); version++; }
+    public void add(PrivilegeHook h) { privilege = plus(privilege, h); version++; }
+    public void add(Cr3Hook h) { cr3 = plus(cr3, h); version++; }
+
+    public void remove(InstructionHook h) { instruction = minus(instruction, h); version++; }
+    public void remove(MemoryHook h) { memory = minus(memory, h); version++; }
+    public void remove(InterruptHook h) { interrupt = minus(interrupt, h); version++; }
+    public void remove(PortHook h) { port = minus(port, h); version++; }
+    public void remove(PrivilegeHook h) { privilege = minus(privilege, h); version++; }
+    public void remove(Cr3Hook h) { cr3 = minus(cr3, h); version++; }
+
+    private static <T> T[] plus(T[] hooks, T h) {
+        if (h == null) throw new IllegalArgumentException("hook is null");
+        T[] more = Arrays.copyOf(hooks, hooks.length + 1);
+        more[hooks.length] = h;
+        return more;
+    }
+
+    private static <T> T[] minus(T[] hooks, T h) {
+        for (int i = 0; i < hooks.length; i++) {
+            if (hooks[i] == h) {
+                T[] fewer = Arrays.copyOf(hooks, hooks.length - 1);
+                System.arraycopy(hooks, i + 1, fewer, i, hooks.length - i - 1);
+                return fewer;
+            }
+        }
+        return hooks;
+    }
+}
