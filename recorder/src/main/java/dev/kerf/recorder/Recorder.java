@@ -25,8 +25,12 @@ import java.util.Map;
  * Usage: {@link #start}, then {@link #machine()} for a Ctrl-C hook, then {@link #run()}, then close.
  */
 public final class Recorder implements AutoCloseable {
-    /** Instructions between StateHash events: about 10 ms of guest time, a few bytes each. */
-    public static final long DEFAULT_HASH_EVERY = 1_000_000;
+    /**
+     * Instructions between StateHash events: about 10 ms of guest time, a few bytes each. A power
+     * of two, so the hashes fall on the journal's aligned icounts (a multiple of 256 costs a
+     * 1-byte delta in quanta).
+     */
+    public static final long DEFAULT_HASH_EVERY = 1L << 20;
 
     /**
      * How a recording ended.
@@ -63,7 +67,7 @@ public final class Recorder implements AutoCloseable {
         for (MachineConfig.Module m : config.modules()) modules.add(image(m.file(), m.cmdline(), images));
         Manifest manifest = new Manifest(Recording.FORMAT_MAJOR, kerfVersion, config.ramBytes(), kernel,
                 config.cmdline() == null ? "" : config.cmdline(), modules, config.virtualClock() ? "virtual" : "host",
-                hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+                hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), Manifest.DEFAULT_STICKY_PORTS);
         boolean existed = Files.exists(out);
         boolean ours = !existed || isEmptyDir(out); // what we may clean up again
         Recording recording;
@@ -76,7 +80,7 @@ public final class Recorder implements AutoCloseable {
             throw new RecordingOutputException(out, e);
         }
         try {
-            RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery);
+            RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery, manifest.stickyPorts());
             return new Recorder(recording, journal, tap, Machine.boot(config, tap));
         } catch (IOException | RuntimeException e) {
             if (journal != null) journal.close();
