@@ -114,6 +114,7 @@ final class ReplayBus implements CpuBus {
             stickySize[slot] = size;
             stickyValue[slot] = c.value() & mask(size);
             consume();
+            cpu.requestStop(); // the loop ran to just past this read; it sets the next limit from the event after it
         } else if (stickySize[slot] != size) {
             diverge(stickySize[slot] == 0 ? "a recorded first read of sticky port " + String.format("0x%x", port)
                     + " before " + Describe.event(e) : "a " + stickySize[slot] + "-byte read of sticky port "
