@@ -27,8 +27,8 @@ import java.util.Map;
 public final class Recorder implements AutoCloseable {
     /**
      * Instructions between StateHash events: about 10 ms of guest time, a few bytes each. A power
-     * of two, so the hashes fall on the journal's aligned icounts (a multiple of 256 costs a
-     * 1-byte delta in quanta).
+     * of two, so the hashes fall on the journal's aligned icounts (a multiple of 256, whose delta
+     * is stored in quanta of 256: 2 bytes instead of 3).
      */
     public static final long DEFAULT_HASH_EVERY = 1L << 20;
 
@@ -36,7 +36,8 @@ public final class Recorder implements AutoCloseable {
      * How a recording ended.
      *
      * @param run          how the guest's run ended
-     * @param events       events written
+     * @param events       inputs and meta events logged: each non-sticky port read counts once, though the journal
+     *                     stores runs and blocks of reads as fewer events (kerf info counts those)
      * @param journalBytes bytes of journal excerpts written
      * @param failure      the journal write failure that stopped the guest, or null
      */
