@@ -34,23 +34,24 @@ final class RecordReport {
     /** (b): what the journal holds and what it weighs. */
     private static void size(List<RecordBench.Row> rows) {
         System.out.println("\n(b) log size (guest time = recording wall time: host clock)\n");
-        System.out.println("| workload | guest s | port_in | interrupt | rdtsc | state_hash | end | excerpts | journal bytes"
-                + " | bytes / M insns | bytes / guest minute | timer IRQs | bytes / timer IRQ | EIP field bytes / IRQ | console out bytes"
-                + " | bytes / console out byte |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| workload | guest s | port_in | port_block | port_change | interrupt | rdtsc | state_hash | end | excerpts"
+                + " | journal bytes | bytes / M insns | bytes / guest minute | timer IRQs | bytes / timer IRQ | console out bytes"
+                + " | bytes / console out byte | ATA data bytes | ATA log bytes / data byte |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RecordBench.Row r : rows) {
             LogAnalysis.Result l = r.log();
             double guestS = r.lastRecNs() / 1e9; // the analysed recording's own duration
             long timer = l.timerIrqs();
             long lsr = l.bytes().get("COM1 LSR reads");
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %.1f | %,.0f | %,d | %s | %s | %,d | %s |%n",
-                    r.w().name(), guestS, l.events().get(EventKind.PORT_IN), l.events().get(EventKind.INTERRUPT),
+            long ata = l.bytes().get("ATA reads");
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %,d | %.1f | %,.0f | %,d | %s | %,d | %s | %,d | %s |%n",
+                    r.w().name(), guestS, l.events().get(EventKind.PORT_IN), l.events().get(EventKind.PORT_BLOCK),
+                    l.events().get(EventKind.PORT_CHANGE), l.events().get(EventKind.INTERRUPT),
                     l.events().get(EventKind.RDTSC), l.events().get(EventKind.STATE_HASH), l.events().get(EventKind.END),
                     l.excerpts(), l.journalBytes(), l.journalBytes() / (r.icount() / 1e6), l.journalBytes() / (guestS / 60),
                     timer, timer == 0 ? "—" : String.format(Locale.ROOT, "%.2f", (double) l.bytes().get("timer interrupts") / timer),
-                    l.events().get(EventKind.INTERRUPT) == 0 ? "—"
-                            : String.format(Locale.ROOT, "%.2f", (double) l.eipBytes() / l.events().get(EventKind.INTERRUPT)),
-                    r.consoleBytes(), r.consoleBytes() == 0 ? "—" : String.format(Locale.ROOT, "%.3f", (double) lsr / r.consoleBytes()));
+                    r.consoleBytes(), r.consoleBytes() == 0 ? "—" : String.format(Locale.ROOT, "%.3f", (double) lsr / r.consoleBytes()),
+                    l.ataDataBytes(), l.ataDataBytes() == 0 ? "—" : String.format(Locale.ROOT, "%.3f", (double) ata / l.ataDataBytes()));
         }
     }
 

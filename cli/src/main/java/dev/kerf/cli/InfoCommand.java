@@ -54,8 +54,9 @@ public final class InfoCommand implements Callable<Integer> {
         line(b, "cmdline", m.cmdline());
         line(b, "instructions", s.icount() + (s.cutShort() ? " (at least: cut short)" : ""));
         line(b, "guest time", s.guestDuration());
-        line(b, "host time", s.hostDuration() == null ? "unknown"
-                : String.format(Locale.ROOT, "%.3f s (start to the journal's last write)", s.hostDuration().toMillis() / 1e3));
+        line(b, "host time", s.hostDuration() == null ? "unknown" : String.format(Locale.ROOT, "%.3f s (%s)",
+                s.hostDuration().toMillis() / 1e3, s.hostFromMtime()
+                        ? "cut short: start to the journal file's last modification" : "as recorded in the End event"));
         line(b, "end", s.endText());
         line(b, "cut short", s.cutShort() ? "yes" : "no");
         line(b, "events", s.events() + " in " + s.excerpts() + " excerpts, " + s.journalBytes() + " journal bytes"
@@ -64,6 +65,8 @@ public final class InfoCommand implements Callable<Integer> {
         for (EventKind k : EventKind.values()) {
             line(b, "  " + k.name().toLowerCase(Locale.ROOT), String.format("%d (%d bytes)", s.counts().get(k), s.bytes().get(k)));
         }
+        line(b, "port reads", s.portReads() + " logged (port_in, each read of a port_block, port_change; repeated reads of"
+                + " sticky ports " + m.stickyPorts().stream().map(p -> String.format("0x%x", p)).toList() + " cost nothing)");
         for (Manifest.ImageRef r : s.images()) {
             line(b, r == m.kernel() ? "kernel" : "module", String.format("%s (%d bytes, sha256 %s)%s", r.name(), r.size(),
                     r.sha256(), r.cmdline().isEmpty() ? "" : " cmdline " + r.cmdline()));

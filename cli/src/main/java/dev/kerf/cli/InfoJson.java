@@ -22,10 +22,13 @@ final class InfoJson {
         field(b, "cmdline", str(m.cmdline()));
         field(b, "instructions", Long.toString(s.icount()));
         field(b, "hostSeconds", s.hostDuration() == null ? "null" : seconds(s.hostDuration().toMillis() / 1e3));
+        field(b, "hostSecondsFrom", str(s.hostDuration() == null ? null : s.hostFromMtime() ? "journal-mtime" : "end-event"));
         field(b, "guestSeconds", guestSeconds(s));
         field(b, "cutShort", Boolean.toString(s.cutShort()));
         field(b, "end", s.end() == null ? "null" : "{\"reason\":" + str(s.end().reason().name()) + ",\"status\":"
-                + s.end().status() + "}");
+                + s.end().status() + ",\"hostMillis\":" + s.end().hostMillis() + "}");
+        field(b, "stickyPorts", s.manifest().stickyPorts().toString().replace(" ", ""));
+        field(b, "portReads", Long.toString(s.portReads()));
         field(b, "events", Long.toString(s.events()));
         StringBuilder kinds = new StringBuilder("{");
         for (EventKind k : EventKind.values()) field(kinds, k.name(), s.counts().get(k).toString());

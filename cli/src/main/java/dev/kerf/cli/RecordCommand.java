@@ -33,8 +33,9 @@ public final class RecordCommand implements Callable<Integer> {
             description = "The recording directory to create (must not exist, or be empty).")
     Path output;
 
-    @Option(names = "--hash-every", paramLabel = "N", converter = CountConverter.class, defaultValue = "1M",
-            description = "Instructions between state hashes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hash-every", paramLabel = "N", converter = CountConverter.class, defaultValue = "1048576",
+            description = "Instructions between state hashes (default: ${DEFAULT-VALUE} = 2^20; a multiple of 256"
+                    + " costs the journal least).")
     long hashEvery;
 
     @Mixin

@@ -30,10 +30,15 @@ import java.util.Map;
  *                     excerpt framing is in {@code journalBytes} only)
  * @param excerpts     journal excerpts (batches)
  * @param journalBytes bytes of the excerpts (real data, not the queue file's sparse size)
- * @param hostDuration from the manifest's start time to the journal's last write, or null if unknown
+ * @param portReads    IN instructions the journal answers: port reads, each read of a port block, port changes
+ *                     (reads of a sticky port that repeat its value are in no event)
+ * @param hostDuration the End event's host duration; for a cut-short recording, from the manifest's start time
+ *                     to the journal file's last modification ({@link #hostFromMtime}); null if unknown
+ * @param hostFromMtime true when {@code hostDuration} comes from the file's modification time
  */
 record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end, Map<EventKind, Long> counts,
-                        Map<EventKind, Long> bytes, long excerpts, long journalBytes, Duration hostDuration) {
+                        Map<EventKind, Long> bytes, long portReads, long excerpts, long journalBytes, Duration hostDuration,
+                        boolean hostFromMtime) {
 
     static RecordingSummary of(Path path, Recording rec) throws IOException {
         Map<EventKind, Long> counts = new EnumMap<>(EventKind.class);
@@ -43,13 +48,17 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
             bytes.put(k, 0L);
         }
         long icount = 0;
+        long portReads = 0;
         Event.End end = null;
         try (JournalReader j = JournalReader.open(rec.journalDir())) {
             for (Event e; (e = j.next()) != null; ) {
                 counts.merge(e.kind(), 1L, Long::sum);
                 bytes.merge(e.kind(), (long) j.lastEventBytes(), Long::sum);
                 if (e instanceof Event.Interrupt i) icount = i.icount();
+                if (e instanceof Event.PortChange c) icount = c.icount();
                 if (e instanceof Event.StateHash h) icount = h.icount();
+                if (e instanceof Event.PortBlock b) portReads += b.count();
+                if (e instanceof Event.PortIn || e instanceof Event.PortChange) portReads++;
                 if (e instanceof Event.End x) {
                     icount = x.icount();
                     end = x;
@@ -64,11 +73,13 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
                 journalBytes += x.length;
             }
         }
-        return new RecordingSummary(path, rec.manifest(), icount, end, counts, bytes, excerpts, journalBytes,
-                hostDuration(rec.manifest(), rec.journalDir()));
+        Duration host = end != null ? Duration.ofMillis(end.hostMillis()) : mtimeDuration(rec.manifest(), rec.journalDir());
+        return new RecordingSummary(path, rec.manifest(), icount, end, counts, bytes, portReads, excerpts, journalBytes,
+                host, end == null);
     }
 
-    private static Duration hostDuration(Manifest m, Path journal) throws IOException {
+    /** A cut-short recording has no End: its host time is guessed from the journal's last write. */
+    private static Duration mtimeDuration(Manifest m, Path journal) throws IOException {
         Instant last = null;
         try (var files = Files.list(journal)) {
             for (Path p : files.toList()) {
@@ -97,7 +108,8 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
     /** Guest time: with the host clock it followed host time; with the virtual clock 1 ns per instruction (plus idle skips, not recorded). */
     String guestDuration() {
         if ("virtual".equals(manifest.clock())) return String.format("%.3f s plus idle time (virtual clock: 1 ns per instruction)", icount / 1e9);
-        return hostDuration == null ? "unknown" : String.format("%.3f s (host clock: as host time)", hostDuration.toMillis() / 1e3);
+        return hostDuration == null ? "unknown" : String.format("%.3f s (host clock: as host time%s)", hostDuration.toMillis() / 1e3,
+                hostFromMtime ? ", at least" : "");
     }
 
     List<Manifest.ImageRef> images() {

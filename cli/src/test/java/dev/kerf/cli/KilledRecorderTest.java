@@ -48,6 +48,7 @@ class KilledRecorderTest {
         Cli.Outcome info = Cli.run("", "info", rec.toString());
         assertThat(info.exitCode()).as(info.err()).isZero();
         assertThat(info.out()).contains("cut short:     yes").contains("end:           none: cut short")
+                .contains("(cut short: start to the journal file's last modification)")
                 .containsPattern("interrupt: +[1-9]");
 
         Cli.Outcome replay = Cli.run("", "replay", rec.toString());

@@ -61,13 +61,16 @@ class RecordCommandTest {
         assertThat(info.out()).containsPattern("(?m)^instructions: +" + instructions(replay.err()) + "$")
                 .contains("end:           GUEST_EXIT status 19").contains("cut short:     no")
                 .contains("state hash every 100000 instructions").contains("kernel.elf").contains("initrd.tar")
-                .containsPattern("port_in: +[1-9]\\d* \\([1-9]\\d* bytes\\)").containsPattern("interrupt: +[1-9]").contains("integrity:     ok");
+                .containsPattern("port_in: +[1-9]\\d* \\([1-9]\\d* bytes\\)").containsPattern("interrupt: +[1-9]").contains("integrity:     ok")
+                .containsPattern("port_change: +[1-9]").containsPattern("port reads: +[1-9]\\d* logged")
+                .containsPattern("host time: +\\d+\\.\\d{3} s \\(as recorded in the End event\\)");
 
         Cli.Outcome json = Cli.run("", "info", "--json", rec.toString());
         assertThat(json.exitCode()).isZero();
         assertThat(json.out()).startsWith("{\"recording\":").endsWith("}\n")
                 .contains("\"instructions\":" + instructions(replay.err()) + ",")
-                .contains("\"cutShort\":false").contains("\"end\":{\"reason\":\"GUEST_EXIT\",\"status\":19}")
+                .contains("\"cutShort\":false").containsPattern("\"end\":\\{\"reason\":\"GUEST_EXIT\",\"status\":19,\"hostMillis\":\\d+}")
+                .contains("\"hostSecondsFrom\":\"end-event\"").contains("\"stickyPorts\":[1021]").containsPattern("\"PORT_CHANGE\":[1-9]")
                 .contains("\"clock\":\"host\"").containsPattern("\"PORT_IN\":[1-9]").containsPattern("\"bytesByKind\":\\{\"PORT_IN\":[1-9]");
     }
 

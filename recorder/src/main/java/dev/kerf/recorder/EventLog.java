@@ -37,6 +37,19 @@ final class EventLog {
         }
     }
 
+    /** One IN, without allocating an event. */
+    void portIn(int port, int size, int value) {
+        if (failure != null) return;
+        try {
+            sink.portIn(port, size, value);
+            counts[EventKind.PORT_IN.ordinal()]++;
+        } catch (IOException e) {
+            fail(e);
+        } catch (InternalError e) {
+            fail(mappedWriteFault(e));
+        }
+    }
+
     void flush() {
         if (failure != null) return;
         try {

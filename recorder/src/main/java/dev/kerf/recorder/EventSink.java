@@ -10,12 +10,18 @@ import java.util.List;
 public interface EventSink {
     void append(Event event) throws IOException;
 
+    /** One IN; a journal takes it without allocating (the recorder calls this for every port read). */
+    default void portIn(int port, int size, int value) throws IOException {
+        append(new Event.PortIn(port, size, value));
+    }
+
     /** Makes every event appended so far durable (a killed recorder keeps them). */
     void flush() throws IOException;
 
     static EventSink of(JournalWriter writer) {
         return new EventSink() {
             @Override public void append(Event event) throws IOException { writer.append(event); }
+            @Override public void portIn(int port, int size, int value) throws IOException { writer.appendPortIn(port, size, value); }
             @Override public void flush() throws IOException { writer.flush(); }
         };
     }

@@ -25,14 +25,19 @@ import java.util.Map;
  * Usage: {@link #start}, then {@link #machine()} for a Ctrl-C hook, then {@link #run()}, then close.
  */
 public final class Recorder implements AutoCloseable {
-    /** Instructions between StateHash events: about 10 ms of guest time, a few bytes each. */
-    public static final long DEFAULT_HASH_EVERY = 1_000_000;
+    /**
+     * Instructions between StateHash events: about 10 ms of guest time, a few bytes each. A power
+     * of two, so the hashes fall on the journal's aligned icounts (a multiple of 256, whose delta
+     * is stored in quanta of 256: 2 bytes instead of 3).
+     */
+    public static final long DEFAULT_HASH_EVERY = 1L << 20;
 
     /**
      * How a recording ended.
      *
      * @param run          how the guest's run ended
-     * @param events       events written
+     * @param events       inputs and meta events logged: each non-sticky port read counts once, though the journal
+     *                     stores runs and blocks of reads as fewer events (kerf info counts those)
      * @param journalBytes bytes of journal excerpts written
      * @param failure      the journal write failure that stopped the guest, or null
      */
@@ -63,7 +68,7 @@ public final class Recorder implements AutoCloseable {
         for (MachineConfig.Module m : config.modules()) modules.add(image(m.file(), m.cmdline(), images));
         Manifest manifest = new Manifest(Recording.FORMAT_MAJOR, kerfVersion, config.ramBytes(), kernel,
                 config.cmdline() == null ? "" : config.cmdline(), modules, config.virtualClock() ? "virtual" : "host",
-                hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+                hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), Manifest.DEFAULT_STICKY_PORTS);
         boolean existed = Files.exists(out);
         boolean ours = !existed || isEmptyDir(out); // what we may clean up again
         Recording recording;
@@ -76,7 +81,7 @@ public final class Recorder implements AutoCloseable {
             throw new RecordingOutputException(out, e);
         }
         try {
-            RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery);
+            RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery, manifest.stickyPorts());
             return new Recorder(recording, journal, tap, Machine.boot(config, tap));
         } catch (IOException | RuntimeException e) {
             if (journal != null) journal.close();

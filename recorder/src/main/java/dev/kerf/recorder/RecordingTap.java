@@ -8,7 +8,10 @@ import dev.kerf.emulator.replay.StateHasher;
 import dev.kerf.formats.journal.EndReason;
 import dev.kerf.formats.journal.Event;
 
+import dev.kerf.formats.recording.Manifest;
+
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Puts a {@link RecordingBus} between the CPU and the live machine and adds the meta events:
@@ -24,21 +27,31 @@ public final class RecordingTap implements MachineTap {
 
     private final EventLog log;
     private final long hashEvery;
+    private final List<Integer> stickyPorts;
+    /** Host time the recording started: End carries the host duration (display only). */
+    private final long startNanos = System.nanoTime();
     private RecordingBus bus;
     private Cpu cpu;
     private long nextMark;
     private long lastFlush = System.nanoTime();
 
+    /** With the default sticky ports ({@link Manifest#DEFAULT_STICKY_PORTS}). */
     public RecordingTap(EventSink sink, long hashEvery) {
+        this(sink, hashEvery, Manifest.DEFAULT_STICKY_PORTS);
+    }
+
+    /** @param stickyPorts ports logged only when their value changes (as the manifest records them) */
+    public RecordingTap(EventSink sink, long hashEvery, List<Integer> stickyPorts) {
         if (hashEvery <= 0) throw new IllegalArgumentException("hashEvery must be positive, not " + hashEvery);
         this.log = new EventLog(sink);
         this.hashEvery = hashEvery;
         this.nextMark = hashEvery;
+        this.stickyPorts = List.copyOf(stickyPorts);
     }
 
     @Override
     public CpuBus wrap(CpuBus live) {
-        bus = new RecordingBus(live, log);
+        bus = new RecordingBus(live, log, stickyPorts);
         return bus;
     }
 
@@ -78,7 +91,8 @@ public final class RecordingTap implements MachineTap {
     public void finish(RunResult result) {
         log.flush();
         log.append(new Event.StateHash(cpu.icount, StateHasher.full(cpu)));
-        log.append(new Event.End(cpu.icount, reason(result.reason()), result.exitStatus()));
+        long hostMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        log.append(new Event.End(cpu.icount, reason(result.reason()), result.exitStatus(), hostMillis));
         log.flush();
     }
 

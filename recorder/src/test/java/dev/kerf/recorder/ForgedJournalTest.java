@@ -50,7 +50,7 @@ class ForgedJournalTest {
         List<Event> events = new ArrayList<>(recorded);
         int i = indexOf(events, e -> e instanceof Event.Interrupt);
         Event.Interrupt irq = (Event.Interrupt) events.get(i);
-        events.set(i, new Event.Interrupt(Long.MAX_VALUE - 1, irq.vector(), irq.eip()));
+        events.set(i, new Event.Interrupt(Long.MAX_VALUE - 1, irq.vector(), irq.faults()));
         ReplayResult r = RoundTrip.replay(boot, events).result();
         assertThat(r.outcome()).isEqualTo(ReplayResult.Outcome.DIVERGED);
         assertThat(r.divergence().event()).isLessThanOrEqualTo(i);
@@ -62,7 +62,7 @@ class ForgedJournalTest {
         List<Event> events = new ArrayList<>(recorded);
         int i = indexOf(events, e -> e instanceof Event.Interrupt);
         Event.Interrupt irq = (Event.Interrupt) events.get(i);
-        events.set(i, new Event.Interrupt(irq.icount(), 0x1234, irq.eip()));
+        events.set(i, new Event.Interrupt(irq.icount(), 0x1234, irq.faults()));
         ReplayResult r = RoundTrip.replay(boot, events).result();
         assertThat(r.outcome()).isEqualTo(ReplayResult.Outcome.DIVERGED);
         assertThat(r.divergence().event()).isEqualTo(i);
@@ -81,7 +81,7 @@ class ForgedJournalTest {
         assertThat(r.divergence().expected()).startsWith("final (registers and RAM) state hash");
 
         events.set(end - 1, last);
-        events.set(end, new Event.End(e.icount(), EndReason.GUEST_EXIT, e.status() + 2));
+        events.set(end, new Event.End(e.icount(), EndReason.GUEST_EXIT, e.status() + 2, e.hostMillis()));
         r = RoundTrip.replay(boot, events).result();
         assertThat(r.divergence().event()).isEqualTo(end);
         assertThat(r.divergence().actual()).isEqualTo("debug-exit status " + e.status());

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.journal.JournalWriter;
 
 /** Records a guest into an in-memory event list and replays lists: the shared record-replay harness. */
 final class RoundTrip {
@@ -63,6 +65,25 @@ final class RoundTrip {
         }
         return new ReplayBoot(config.ramBytes(), config.kernel().toString(), Files.readAllBytes(config.kernel()),
                 config.cmdline(), modules, hashEvery);
+    }
+
+    /**
+     * Writes {@code events} to a journal in {@code dir} as the recorder does (port reads through the
+     * allocation-free path, so they become runs and blocks) and replays it from the journal.
+     */
+    static Replayed replayFromJournal(ReplayBoot boot, List<Event> events, Path dir) throws IOException {
+        try (JournalWriter w = JournalWriter.create(dir)) {
+            EventSink sink = EventSink.of(w);
+            for (Event e : events) {
+                if (e instanceof Event.PortIn p) sink.portIn(p.port(), p.size(), p.value());
+                else sink.append(e);
+            }
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ReplayResult result = new Replayer(boot, EventSource.of(r), out).run();
+            return new Replayed(result, out.toString(StandardCharsets.ISO_8859_1));
+        }
     }
 
     static Replayed replay(ReplayBoot boot, List<Event> events) {

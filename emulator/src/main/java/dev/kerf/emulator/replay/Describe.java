@@ -15,13 +15,24 @@ final class Describe {
         if (e instanceof Event.PortIn p) {
             return String.format("IN of %d byte(s) from port 0x%x (recorded value 0x%x)", p.size(), p.port(), p.value());
         }
+        if (e instanceof Event.PortBlock b) {
+            return String.format("a block of %d INs of %d byte(s) from port 0x%x", b.count(), b.size(), b.port());
+        }
         if (e instanceof Event.Interrupt i) {
-            return String.format("interrupt vector 0x%x at icount %d, eip 0x%08x", i.vector(), i.icount(), i.eip());
+            return String.format("interrupt vector 0x%x at icount %d%s", i.vector(), i.icount(), faults(i.faults()));
+        }
+        if (e instanceof Event.PortChange c) {
+            return String.format("IN of %d byte(s) from sticky port 0x%x at icount %d%s (recorded value 0x%x)", c.size(),
+                    c.port(), c.icount(), faults(c.faults()), c.value());
         }
         if (e instanceof Event.Rdtsc r) return "RDTSC (recorded value " + r.value() + ")";
         if (e instanceof Event.StateHash s) return String.format("state hash at icount %d", s.icount());
         Event.End end = (Event.End) e;
         return String.format("the end (%s) at icount %d", end.reason(), end.icount());
+    }
+
+    private static String faults(int faults) {
+        return faults == 0 ? "" : " after " + faults + " fault(s) there";
     }
 
     /** General, segment and control registers and EFLAGS on one line. */

@@ -24,14 +24,22 @@ import java.util.List;
  * @param cmdline        the kernel command line without the name
  * @param modules        Multiboot modules in order (see {@link dev.kerf.emulator.loader.MultibootLoader#module})
  * @param stateHashEvery instructions between StateHash events in the recording
+ * @param stickyPorts    ports the journal logs only when their value changes (the manifest's stickyPorts)
  */
 public record ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String cmdline, List<BootModule> modules,
-                         long stateHashEvery) {
+                         long stateHashEvery, List<Integer> stickyPorts) {
     public ReplayBoot {
         if (stateHashEvery <= 0) {
             throw new IllegalArgumentException("stateHashEvery must be positive, not " + stateHashEvery);
         }
         modules = List.copyOf(modules);
+        stickyPorts = List.copyOf(stickyPorts);
+    }
+
+    /** With the sticky ports kerf records with by default ({@link Manifest#DEFAULT_STICKY_PORTS}). */
+    public ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String cmdline, List<BootModule> modules,
+                      long stateHashEvery) {
+        this(ramBytes, kernelName, kernel, cmdline, modules, stateHashEvery, Manifest.DEFAULT_STICKY_PORTS);
     }
 
     /** The boot of a recording, its images read (and verified against their SHA-256) from it. */
@@ -54,6 +62,6 @@ public record ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String 
             modules.add(MultibootLoader.module(ref.name(), recording.image(ref.sha256()), ref.cmdline()));
         }
         return new ReplayBoot(m.ramBytes(), m.kernel().name(), recording.image(m.kernel().sha256()), m.cmdline(),
-                modules, m.stateHashEvery());
+                modules, m.stateHashEvery(), m.stickyPorts());
     }
 }

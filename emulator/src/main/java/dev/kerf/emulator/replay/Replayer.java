@@ -6,6 +6,7 @@ import dev.kerf.emulator.loader.MultibootLoader;
 import dev.kerf.emulator.mmu.PhysicalMemory;
 import dev.kerf.formats.journal.EndReason;
 import dev.kerf.formats.journal.Event;
+import dev.kerf.formats.journal.Position;
 
 import java.io.OutputStream;
 
@@ -14,8 +15,8 @@ import java.io.OutputStream;
  * interrupt; no device model and no disk image take part.
  *
  * <p>The loop runs the CPU up to the icount of the next event it must act on: an Interrupt (the
- * CPU then polls INTR right there, see {@link ReplayBus}), a StateHash (recomputed with
- * {@link StateHasher} and compared; the one right before End covers RAM too), or End. While the
+ * CPU then polls INTR right there, see {@link ReplayBus}), a PortChange (the CPU then runs the
+ * instruction reading that sticky port), a StateHash (recomputed with {@link StateHasher} and compared; the one right before End covers RAM too), or End. While the
  * next event is a port read or RDTSC, which carry no icount, the CPU runs up to the next multiple
  * of the StateHash interval at most: the recording has a StateHash there, so a CPU that no longer
  * asks for the read is caught there instead of running on. A halted CPU costs nothing: its icount
@@ -36,13 +37,41 @@ public final class Replayer {
 
     /** @param console where the guest's COM1 output goes, or null to discard it */
     public Replayer(ReplayBoot boot, EventSource source, OutputStream console) {
-        this.events = new EventCursor(source);
+        this(boot, source, 0, console);
+        MultibootLoader.boot(boot.kernelName(), boot.kernel(), boot.cmdline(), boot.modules(), cpu);
+    }
+
+    /**
+     * A replay resuming mid-journal (from a checkpoint): {@code source} is opened at a
+     * {@link Position} ({@link dev.kerf.formats.journal.JournalReader#open(java.nio.file.Path, Position)})
+     * and {@code inBlock} is that position's {@link Position#inBlock()}. Nothing is loaded: the
+     * caller restores {@link #cpu()}'s registers and RAM and {@link #restoreStickyState} first.
+     */
+    public Replayer(ReplayBoot boot, EventSource source, int inBlock, OutputStream console) {
+        this.events = new EventCursor(source, inBlock);
         this.outputs = new ReplayOutputs(console);
-        this.bus = new ReplayBus(events, outputs);
+        this.bus = new ReplayBus(events, outputs, boot.stickyPorts());
         this.cpu = new Cpu(new PhysicalMemory(boot.ramBytes()), bus);
         this.hashEvery = boot.stateHashEvery();
         bus.attach(cpu);
-        MultibootLoader.boot(boot.kernelName(), boot.kernel(), boot.cmdline(), boot.modules(), cpu);
+    }
+
+    /** Where the replay stands in the journal: before the next event it will consume (inside a port block, maybe). */
+    public Position position() {
+        return events.mark();
+    }
+
+    /**
+     * The sticky ports' current values (size and value per port, manifest order): with
+     * {@link #position()} and the CPU state, what a checkpoint must keep to resume.
+     */
+    public int[] stickyState() {
+        return bus.stickyState();
+    }
+
+    /** Restores {@link #stickyState()} from a checkpoint, before {@link #run()}. */
+    public void restoreStickyState(int[] state) {
+        bus.restoreStickyState(state);
     }
 
     public Cpu cpu() {
@@ -68,10 +97,11 @@ public final class Replayer {
      * CPU (a matching StateHash), DONE at a matching End; or a divergence was recorded.
      */
     private long target(Event head) {
-        if (head instanceof Event.Interrupt i) {
-            if (behind(i.icount(), head)) return AGAIN;
-            if (cpu.icount == i.icount()) return i.icount() + 1; // the CPU polls INTR on entry
-            return Math.min(i.icount(), nextMark());
+        if (head instanceof Event.Interrupt || head instanceof Event.PortChange) {
+            long at = EventCursor.icountOf(head);
+            if (behind(at, head)) return AGAIN;
+            if (cpu.icount == at) return at + 1; // the CPU polls INTR on entry / executes the IN
+            return Math.min(at, nextMark());
         }
         if (head instanceof Event.StateHash s) {
             if (behind(s.icount(), head)) return AGAIN;
@@ -159,19 +189,13 @@ public final class Replayer {
                 Event now = events.head(); // still a port read or RDTSC at a StateHash mark: the CPU skipped it
                 if (now != null && !EventCursor.timed(now)) {
                     bus.diverge(Describe.event(now) + " before icount " + target, "no such access");
-                } else if (now != null && cpu.icount % hashEvery == 0 && icountOf(now) > cpu.icount) {
+                } else if (now != null && cpu.icount % hashEvery == 0 && EventCursor.icountOf(now) > cpu.icount) {
                     bus.diverge("a state hash at icount " + cpu.icount + " (the recording hashes every " + hashEvery
                             + " instructions)", "none: the next event is " + Describe.event(now));
                 }
             }
             case STOP_REQUESTED -> { }
         }
-    }
-
-    private static long icountOf(Event timed) {
-        if (timed instanceof Event.Interrupt i) return i.icount();
-        if (timed instanceof Event.StateHash h) return h.icount();
-        return ((Event.End) timed).icount();
     }
 
     private long endIcount() {

@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * Excerpt =>
  *   Magic          => 2 bytes 'K' 'J'                    (offset 0)
- *   MajorVersion   => uint8  (1)                         (offset 2)
+ *   MajorVersion   => uint8  (2)                         (offset 2)
  *   MinorVersion   => uint8  (0)                         (offset 3)
  *   Sequence       => uint32, 0 for the first excerpt, +1 for each next one   (offset 4)
  *   EventCount     => uint32, 1..65536 events in Payload (a run counts each of its events) (offset 8)
@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
 public final class ExcerptFormat {
     public static final byte MAGIC_0 = 'K';
     public static final byte MAGIC_1 = 'J';
-    public static final int MAJOR = 1;
+    public static final int MAJOR = 2;
     public static final int MINOR = 0;
 
     static final int MAGIC_OFFSET = 0;
@@ -42,6 +42,13 @@ public final class ExcerptFormat {
     public static final int HEADER_LENGTH = PAYLOAD_LENGTH_OFFSET + 4;
     public static final int CRC_LENGTH = 4;
     public static final int OVERHEAD = HEADER_LENGTH + CRC_LENGTH;
+
+    /**
+     * Icounts that are multiples of this are stored in quanta (the ALIGNED flag). The live machine
+     * ends its host-clock slices on multiples of it (emulator's Machine.SLICE_QUANTUM, kept equal;
+     * formats does not depend on the emulator), so timer interrupts land there.
+     */
+    public static final long ICOUNT_QUANTUM = 256;
 
     /** The writer flushes a batch once its payload reaches this size. */
     public static final int FLUSH_PAYLOAD_BYTES = 64 * 1024;
@@ -82,8 +89,9 @@ public final class ExcerptFormat {
                     b.get(0) & 0xFF, b.get(1) & 0xFF));
         int major = b.get(MAJOR_OFFSET) & 0xFF;
         if (major != MAJOR)
-            throw new ExcerptException(MAJOR_OFFSET, "journal format " + major + ".x, this kerf reads " + MAJOR + ".x: "
-                    + (major > MAJOR ? "use a newer kerf" : "use an older kerf or record again"));
+            throw new ExcerptException(MAJOR_OFFSET, "unsupported journal version " + major + "." + (b.get(MINOR_OFFSET) & 0xFF)
+                    + ", this kerf reads " + MAJOR + ".x: " + (major > MAJOR ? "use a newer kerf" : "record again with this kerf"
+                    + " (or replay with the kerf that recorded it)"));
         long payloadLength = b.getInt(PAYLOAD_LENGTH_OFFSET) & 0xFFFFFFFFL;
         if (payloadLength > MAX_PAYLOAD || payloadLength != excerpt.length - OVERHEAD)
             throw new ExcerptException(PAYLOAD_LENGTH_OFFSET, "payload length " + payloadLength + " does not match the "

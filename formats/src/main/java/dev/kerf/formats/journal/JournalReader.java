@@ -17,17 +17,88 @@ public final class JournalReader implements AutoCloseable {
     private int inBatch;
     private long excerptIndex = -1;
     private long excerptOffset = -1;
+    private long previousOffset = -1;
     private long icount;
     private long eventIndex;
     private boolean ended;
     private boolean atEnd;
     private byte[] lastRaw;
     private int[] batchSizes = new int[0];
+    /** The next excerpt read is a seek's target: its FirstIcount cannot be checked against a chain not decoded. */
+    private boolean seeking;
 
     private JournalReader(QueueFile file) { this.file = file; }
 
     public static JournalReader open(Path dir) throws IOException {
         return new JournalReader(QueueFile.open(dir));
+    }
+
+    /**
+     * Opens the journal at {@code at} (taken with {@link #nextPosition()} from a reader of the same
+     * journal): the excerpts before it are walked with their framing, CRC and sequence checked but
+     * not decoded, then excerpt {@code at.excerpt()} is decoded whole and its first
+     * {@code at.inExcerpt()} events skipped. {@code at.inBlock()} is the caller's to apply.
+     *
+     * @throws FormatException if the journal is damaged or has no such position
+     */
+    public static JournalReader open(Path dir, Position at) throws IOException {
+        JournalReader r = new JournalReader(QueueFile.open(dir));
+        try {
+            r.seek(at);
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        return r;
+    }
+
+    private void seek(Position at) {
+        while (excerptIndex + 1 < at.excerpt()) {
+            byte[] x = rawExcerpt();
+            if (x == null) throw new FormatException(file.file(), -1, "no excerpt " + at.excerpt() + " to seek to (the journal has "
+                    + (excerptIndex + 1) + ")");
+            long number = excerptIndex + 1;
+            try {
+                checkSequence(ExcerptFormat.check(x), number);
+            } catch (ExcerptFormat.ExcerptException e) {
+                throw new FormatException(file.file(), file.lastOffset() + e.offset(), "excerpt " + number + ": " + e.getMessage());
+            }
+            excerptIndex = number;
+        }
+        seeking = true;
+        if (!readBatch()) {
+            atEnd = true;
+            if (at.inExcerpt() == 0 && at.event() == 0 && at.excerpt() == 0) return; // an empty journal's start
+            throw new FormatException(file.file(), -1, "no excerpt " + at.excerpt() + " to seek to");
+        }
+        if (at.inExcerpt() > batch.length)
+            throw new FormatException(file.file(), excerptOffset, "excerpt " + at.excerpt() + " holds " + batch.length
+                    + " events, not the " + at.inExcerpt() + " a position skips");
+        inBatch = at.inExcerpt();
+        eventIndex = at.event();
+    }
+
+    /** The excerpt of the event last returned (see {@link Position#excerpt()}). */
+    public long lastExcerpt() { return excerptIndex; }
+
+    /** Events of its excerpt before the event last returned (see {@link Position#inExcerpt()}). */
+    public int lastInExcerpt() { return inBatch - 1; }
+
+    /**
+     * Describes where the event at {@code p} is stored, for a person ("event 3 in excerpt 12 at
+     * offset 0x3f20 of …"); the file offset is known for the current and the previous excerpt.
+     */
+    public String describe(Position p) {
+        long offset = p.excerpt() == excerptIndex ? excerptOffset : p.excerpt() == excerptIndex - 1 ? previousOffset : -1;
+        return String.format("event %d in excerpt %d%s of %s%s", p.inExcerpt(), p.excerpt(),
+                offset < 0 ? "" : String.format(" at offset 0x%x", offset), file.file(),
+                p.inBlock() > 0 ? ", read " + p.inBlock() + " of its block" : "");
+    }
+
+    /** Where the next event {@link #next()} returns is (inBlock 0). */
+    public Position nextPosition() {
+        if (excerptIndex < 0) return Position.START;
+        return new Position(excerptIndex, inBatch, eventIndex, 0);
     }
 
     /** The next event, or null at the end of the journal. */
@@ -87,23 +158,32 @@ public final class JournalReader implements AutoCloseable {
         return lastRaw;
     }
 
-    private boolean readBatch() {
-        byte[] x;
+    private byte[] rawExcerpt() {
         try {
-            x = file.next();
+            return file.next();
         } catch (IOException e) {
             throw new FormatException(file.file(), -1, "cannot read: " + e.getMessage());
         }
+    }
+
+    private static void checkSequence(ExcerptFormat.Header h, long number) {
+        if (h.sequence() != (number & 0xFFFFFFFFL))
+            throw new ExcerptFormat.ExcerptException(ExcerptFormat.SEQUENCE_OFFSET, "sequence number "
+                    + h.sequence() + ", expected " + (number & 0xFFFFFFFFL) + " ("
+                    + (h.sequence() > number ? "excerpts missing" : "excerpt repeated or out of order") + ")");
+    }
+
+    private boolean readBatch() {
+        byte[] x = rawExcerpt();
         if (x == null) return false;
         long number = excerptIndex + 1;
         long at = file.lastOffset();
         try {
             if (ended) throw new ExcerptFormat.ExcerptException(0, "data after the End event");
             ExcerptFormat.Header h = ExcerptFormat.check(x);
-            if (h.sequence() != (number & 0xFFFFFFFFL))
-                throw new ExcerptFormat.ExcerptException(ExcerptFormat.SEQUENCE_OFFSET, "sequence number "
-                        + h.sequence() + ", expected " + (number & 0xFFFFFFFFL) + " ("
-                        + (h.sequence() > number ? "excerpts missing" : "excerpt repeated or out of order") + ")");
+            checkSequence(h, number);
+            if (seeking) icount = h.firstIcount(); // the chain before it was not decoded: its CRC vouches for it
+            seeking = false;
             if (h.firstIcount() != icount)
                 throw new ExcerptFormat.ExcerptException(ExcerptFormat.FIRST_ICOUNT_OFFSET, "first icount "
                         + Long.toUnsignedString(h.firstIcount()) + ", expected " + icount);
@@ -119,6 +199,7 @@ public final class JournalReader implements AutoCloseable {
             lastRaw = x;
             inBatch = 0;
             excerptIndex = number;
+            previousOffset = excerptOffset;
             excerptOffset = at;
             return true;
         } catch (ExcerptFormat.ExcerptException e) {

@@ -59,6 +59,21 @@ public final class JournalWriter implements AutoCloseable {
         if (ended) throw new IllegalStateException("event after End: " + event);
         encoder.add(event);
         if (event instanceof Event.End) ended = true;
+        flushIfFull();
+    }
+
+    /**
+     * Appends one port read, as {@code append(new Event.PortIn(port, size, value))} does but without
+     * allocating: the recorder's path for every IN.
+     */
+    public void appendPortIn(int port, int size, int value) throws IOException {
+        if (closed) throw new IllegalStateException("journal closed");
+        if (ended) throw new IllegalStateException("port read after End");
+        encoder.portIn(port, size, value);
+        flushIfFull();
+    }
+
+    private void flushIfFull() throws IOException {
         if (encoder.events() >= ExcerptFormat.MAX_EVENTS || encoder.size() >= ExcerptFormat.FLUSH_PAYLOAD_BYTES) flush();
     }
 

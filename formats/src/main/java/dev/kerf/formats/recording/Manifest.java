@@ -14,9 +14,25 @@ import java.util.List;
  * @param clock          "host" or "virtual"
  * @param stateHashEvery instructions between StateHash events
  * @param startedAt      ISO-8601 host time the recording started (for display only)
+ * @param stickyPorts    ports whose reads the journal logs only when their value changes (PortChange
+ *                       events), ascending; empty in a 1.0 manifest (no such key)
  */
 public record Manifest(int formatVersion, String kerfVersion, int ramBytes, ImageRef kernel, String cmdline,
-                       List<ImageRef> modules, String clock, long stateHashEvery, String startedAt) {
+                       List<ImageRef> modules, String clock, long stateHashEvery, String startedAt,
+                       List<Integer> stickyPorts) {
+    /** The sticky ports kerf records with: COM1's line status register, polled before every output byte. */
+    public static final List<Integer> DEFAULT_STICKY_PORTS = List.of(0x3FD);
+
+    public Manifest {
+        modules = List.copyOf(modules);
+        stickyPorts = List.copyOf(stickyPorts);
+        for (int i = 0; i < stickyPorts.size(); i++) {
+            int p = stickyPorts.get(i);
+            if (p < 0 || p > 0xFFFF || i > 0 && p <= stickyPorts.get(i - 1))
+                throw new IllegalArgumentException("sticky ports must be ascending distinct ports 0..0xffff: " + stickyPorts);
+        }
+    }
+
     /** An embedded image: its SHA-256 (hex), original file name, size, and (modules) its cmdline. */
     public record ImageRef(String sha256, String name, long size, String cmdline) {}
 }

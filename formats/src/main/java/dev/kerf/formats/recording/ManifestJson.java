@@ -31,6 +31,9 @@ final class ManifestJson {
         field(sb, "modules", "[" + String.join(",", mods) + (mods.isEmpty() ? "]" : "\n  ]"));
         field(sb, "clock", Json.quote(m.clock()));
         field(sb, "stateHashEvery", Long.toString(m.stateHashEvery()));
+        List<String> sticky = new ArrayList<>();
+        for (int p : m.stickyPorts()) sticky.add(Integer.toString(p));
+        field(sb, "stickyPorts", "[" + String.join(", ", sticky) + "]");
         sb.append("  \"startedAt\": ").append(Json.quote(m.startedAt())).append("\n}\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -60,7 +63,25 @@ final class ManifestJson {
         if (!(mv.value() instanceof List<?> l)) throw new JsonException(mv.offset(), "\"modules\" must be an array");
         for (Object v : l) modules.add(image((Value) v, "module"));
         return new Manifest(major, string(o, root, "kerfVersion"), (int) ram, image(require(o, root, "kernel"), "kernel"),
-                string(o, root, "cmdline"), List.copyOf(modules), string(o, root, "clock"), every, string(o, root, "startedAt"));
+                string(o, root, "cmdline"), List.copyOf(modules), string(o, root, "clock"), every, string(o, root, "startedAt"),
+                stickyPorts(o));
+    }
+
+    /** {@code stickyPorts}: ascending distinct ports 0..0xFFFF; absent (a 1.0 manifest) = none. */
+    private static List<Integer> stickyPorts(Map<String, Value> o) {
+        Value v = o.get("stickyPorts");
+        if (v == null) return List.of();
+        if (!(v.value() instanceof List<?> l)) throw new JsonException(v.offset(), "\"stickyPorts\" must be an array");
+        List<Integer> ports = new ArrayList<>();
+        for (Object item : l) {
+            Value p = (Value) item;
+            if (!(p.value() instanceof Long n) || n < 0 || n > 0xFFFF)
+                throw new JsonException(p.offset(), "a sticky port must be an integer 0..65535");
+            if (!ports.isEmpty() && n <= ports.get(ports.size() - 1))
+                throw new JsonException(p.offset(), "sticky ports must be ascending and distinct");
+            ports.add(n.intValue());
+        }
+        return List.copyOf(ports);
     }
 
     private static int version(Map<String, Value> o, Value root) {

@@ -36,7 +36,7 @@ class JournalCorruptionTest {
         try (JournalWriter w = JournalWriter.create(dir)) {
             for (int batch = 0; batch < 6; batch++) {
                 for (int i = 0; i < 4; i++) {
-                    Event e = new Event.Interrupt(batch * 100L + i, 0x20, 0x1000 + i);
+                    Event e = new Event.Interrupt(batch * 100L + i, 0x20, i % 2);
                     w.append(e);
                     events.add(e);
                     Event p = new Event.PortIn(0x60, 1, batch * 16 + i);
@@ -44,7 +44,7 @@ class JournalCorruptionTest {
                     events.add(p);
                 }
                 if (batch == 5) {
-                    Event end = new Event.End(1000, EndReason.GUEST_EXIT, 3);
+                    Event end = new Event.End(1000, EndReason.GUEST_EXIT, 3, 42);
                     w.append(end);
                     events.add(end);
                 }
@@ -227,8 +227,17 @@ class JournalCorruptionTest {
 
     @Test
     void newerMajorVersionSaysWhatToDo() throws IOException {
-        editWithCrc(0, bb -> bb.put(ExcerptFormat.MAJOR_OFFSET, (byte) 2));
-        assertThat(expectError().getMessage()).contains("journal format 2.x, this kerf reads 1.x: use a newer kerf");
+        editWithCrc(0, bb -> bb.put(ExcerptFormat.MAJOR_OFFSET, (byte) 3));
+        assertThat(expectError().getMessage()).contains("unsupported journal version 3.0, this kerf reads 2.x: use a newer kerf");
+    }
+
+    @Test
+    void version1JournalIsRefusedWithFileAndOffset() throws IOException {
+        editWithCrc(0, bb -> bb.put(ExcerptFormat.MAJOR_OFFSET, (byte) 1));
+        FormatException e = expectError();
+        assertThat(e.getMessage()).contains("unsupported journal version 1.0, this kerf reads 2.x: record again")
+                .contains(file.toString());
+        assertThat(e.offset()).isEqualTo(excerpts.get(0)[0] + ExcerptFormat.MAJOR_OFFSET);
     }
 
     @Test

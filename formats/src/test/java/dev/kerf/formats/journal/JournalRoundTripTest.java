@@ -23,17 +23,25 @@ class JournalRoundTripTest {
         l.add(new Event.PortIn(0x3F8, 4, Integer.MIN_VALUE));
         for (int i = 0; i < 5; i++) l.add(new Event.PortIn(0x3FD, 1, 0x60));
         l.add(new Event.Interrupt(0, 0, 0));
-        l.add(new Event.Interrupt(0, 0xFF, -1));
-        l.add(new Event.Interrupt(5, 0xFF, -1));
-        l.add(new Event.Interrupt(1L << 40, 0x20, Integer.MIN_VALUE));
+        l.add(new Event.Interrupt(0, 0xFF, 1));
+        l.add(new Event.Interrupt(5, 0xFF, 0));
+        l.add(new Event.PortChange(5, 2, 0x3FD, 1, 0x60));
+        l.add(new Event.PortChange(255, 0, 0xFFFF, 4, -1));
+        l.add(new Event.Interrupt(256, 0x20, 0));
+        l.add(new Event.PortChange(512, 0, 0x3FD, 2, 0xFFFF));
         l.add(new Event.Interrupt(1L << 40, 0x20, Integer.MAX_VALUE));
+        l.add(new Event.Interrupt(1L << 40, 0x20, 0));
+        l.add(new Event.PortIn(0x1F0, 2, 0x1234));
+        l.add(new Event.PortIn(0x1F0, 2, 0x5678));
+        l.add(new Event.PortIn(0x1F0, 2, 0x5678));
+        l.add(new Event.PortIn(0x1F0, 2, 0x9ABC));
         l.add(new Event.Rdtsc(0));
         l.add(new Event.Rdtsc(Long.MIN_VALUE));
         l.add(new Event.Rdtsc(Long.MAX_VALUE));
         l.add(new Event.Rdtsc(-1));
         l.add(new Event.StateHash(1L << 40, Long.MIN_VALUE));
         l.add(new Event.StateHash((1L << 40) + 1, -1));
-        l.add(new Event.End(Long.MAX_VALUE, EndReason.GUEST_EXIT, Integer.MIN_VALUE));
+        l.add(new Event.End(Long.MAX_VALUE, EndReason.GUEST_EXIT, Integer.MIN_VALUE, Long.MAX_VALUE));
         return l;
     }
 
@@ -42,7 +50,7 @@ class JournalRoundTripTest {
         try (JournalReader r = JournalReader.open(dir)) {
             for (Event e; (e = r.next()) != null; ) out.add(e);
         }
-        return out;
+        return Event.PortBlock.flatten(out);
     }
 
     @Test
@@ -55,7 +63,7 @@ class JournalRoundTripTest {
         try (JournalReader r = JournalReader.open(tmp)) {
             while (r.next() != null) { }
             assertThat(r.cutShort()).isFalse();
-            assertThat(r.eventIndex()).isEqualTo(events.size());
+            assertThat(r.eventIndex()).isEqualTo(events.size() - 4); // two blocks: 0x3f8 size 4 and 0x1f0 size 2
             assertThat(r.excerpts()).isEqualTo(1);
         }
     }
@@ -64,8 +72,8 @@ class JournalRoundTripTest {
     void everyEndReasonAndOneEventPerExcerpt() throws IOException {
         for (EndReason reason : EndReason.values()) {
             Path dir = tmp.resolve(reason.name());
-            List<Event> events = new ArrayList<>(edgeEvents().subList(0, 17));
-            events.add(new Event.End((1L << 40) + 7, reason, -5));
+            List<Event> events = new ArrayList<>(edgeEvents().subList(0, 25));
+            events.add(new Event.End((1L << 40) + 7, reason, -5, 0));
             try (JournalWriter w = JournalWriter.create(dir)) {
                 for (Event e : events) { w.append(e); w.flush(); }
                 assertThat(w.excerptsWritten()).isEqualTo(events.size());
@@ -82,7 +90,7 @@ class JournalRoundTripTest {
             icount += i % 7;
             events.add(switch (i % 5) {
                 case 0 -> new Event.PortIn(0x60 + i % 3, 1, i & 0xFF);
-                case 1 -> new Event.Interrupt(icount, 0x20 + i % 2, 0x100000 + i % 13);
+                case 1 -> new Event.Interrupt(icount, 0x20 + i % 2, i % 13 == 0 ? 1 : 0);
                 case 2 -> new Event.Rdtsc(i * 1000L);
                 case 3 -> new Event.StateHash(icount, i * 31L);
                 default -> new Event.PortIn(0x1F0, 2, 0xABCD);
@@ -131,7 +139,10 @@ class JournalRoundTripTest {
             sum += r.lastEventBytes();
             while ((e = r.next()) != null) {
                 sum += r.lastEventBytes();
-                if (e.equals(new Event.Interrupt(5, 0xFF, -1))) assertThat(r.lastEventBytes()).isEqualTo(2);
+                if (e.equals(new Event.Interrupt(5, 0xFF, 0))) assertThat(r.lastEventBytes()).isEqualTo(2);
+                if (e.equals(new Event.Interrupt(256, 0x20, 0))) assertThat(r.lastEventBytes()).isEqualTo(3); // tag, 1 quantum, vector
+                if (e.equals(new Event.Interrupt(1L << 40, 0x20, 0))) assertThat(r.lastEventBytes()).isEqualTo(2);
+                if (e.equals(new Event.PortChange(5, 2, 0x3FD, 1, 0x60))) assertThat(r.lastEventBytes()).isEqualTo(6); // tag, delta 0, faults, port (2), value
                 if (e instanceof Event.StateHash s && s.icount() == (1L << 40) + 1) assertThat(r.lastEventBytes()).isEqualTo(10);
             }
         }
@@ -186,9 +197,11 @@ class JournalRoundTripTest {
             assertThatThrownBy(() -> w.append(new Event.PortIn(1, 3, 0))).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> w.append(new Event.PortIn(1, 1, -1))).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> w.append(new Event.Interrupt(0, 256, 0))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> w.append(new Event.Interrupt(0, 1, -1))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> w.append(new Event.PortChange(0, 0, 0x3FD, 1, 0x100))).isInstanceOf(IllegalArgumentException.class);
             w.append(new Event.StateHash(10, 0));
             assertThatThrownBy(() -> w.append(new Event.StateHash(9, 0))).isInstanceOf(IllegalArgumentException.class);
-            w.append(new Event.End(10, EndReason.STOPPED, 0));
+            w.append(new Event.End(10, EndReason.STOPPED, 0, 0));
             assertThatThrownBy(() -> w.append(new Event.Rdtsc(0))).isInstanceOf(IllegalStateException.class);
         }
         assertThatThrownBy(() -> JournalWriter.create(tmp)).isInstanceOf(IOException.class);

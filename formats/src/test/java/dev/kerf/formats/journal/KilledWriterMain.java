@@ -11,7 +11,7 @@ public final class KilledWriterMain {
 
     /** Event {@code i} of the known stream. */
     static Event event(long i) {
-        return i % 3 == 0 ? new Event.Interrupt(i * 10, 0x20, (int) i) : new Event.PortIn(0x60, 1, (int) (i & 0xFF));
+        return i % 3 == 0 ? new Event.Interrupt(i * 10, 0x20, (int) (i % 2)) : new Event.PortIn(0x60, 1, (int) (i & 0xFF));
     }
 
     public static void main(String[] args) throws Exception {

@@ -71,10 +71,13 @@ class RecordingCorruptionTest {
     @Test
     void namedManifestDamage() throws IOException {
         String g = goodText();
-        assertThat(manifestFails(g.replace("\"1.0\"", "\"2.0\"")).getMessage()).contains("recording format 2.0, this kerf reads 1.x: use a newer kerf");
-        assertThat(manifestFails(g.replace("\"1.0\"", "\"0.9\"")).getMessage()).contains("use an older kerf or record again");
-        assertThat(manifestFails(g.replace("\"1.0\"", "\"one\"")).getMessage()).contains("is not major.minor");
+        assertThat(manifestFails(g.replace("\"1.1\"", "\"2.0\"")).getMessage()).contains("recording format 2.0, this kerf reads 1.x: use a newer kerf");
+        assertThat(manifestFails(g.replace("\"1.1\"", "\"0.9\"")).getMessage()).contains("use an older kerf or record again");
+        assertThat(manifestFails(g.replace("\"1.1\"", "\"one\"")).getMessage()).contains("is not major.minor");
         assertThat(manifestFails(g.replace("kerf-recording", "other")).getMessage()).contains("not a kerf recording manifest");
+        assertThat(manifestFails(g.replace("[1021]", "[1021, 1021]")).getMessage()).contains("ascending and distinct");
+        assertThat(manifestFails(g.replace("[1021]", "[65536]")).getMessage()).contains("integer 0..65535");
+        assertThat(manifestFails(g.replace("[1021]", "3")).getMessage()).contains("\"stickyPorts\" must be an array");
         assertThat(manifestFails(g.replace("\"ramBytes\": 67108864", "\"ramBytes\": 6.7e7")).getMessage()).contains("only integers");
         assertThat(manifestFails(g.replace("\"ramBytes\": 67108864", "\"ramBytes\": 99999999999999999999")).getMessage()).contains("out of range");
         assertThat(manifestFails(g.replace("\"ramBytes\": 67108864", "\"ramBytes\": -1")).getMessage()).contains("ramBytes out of range");
@@ -129,7 +132,7 @@ class RecordingCorruptionTest {
             journal = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }
         byte[] b = Files.readAllBytes(journal);
-        int at = indexOf(b, new byte[] {'K', 'J', 1, 0});
+        int at = indexOf(b, new byte[] {'K', 'J', 2, 0});
         b[at + 30] ^= 0x10;
         Files.write(journal, b);
         FormatException f = openFails(journal);

@@ -20,17 +20,18 @@ final class Recordings {
     static Manifest manifest() {
         return new Manifest(Recording.FORMAT_MAJOR, "0.1.0-SNAPSHOT", 64 << 20, Recording.imageRef("kernel.elf", KERNEL, null),
                 "console=ttyS0 \"x\" é\t", List.of(Recording.imageRef("initrd.img", MODULE, "initrd arg"),
-                        Recording.imageRef("kernel-again", KERNEL, null)), "host", 100_000, "2026-11-22T00:00:00Z");
+                        Recording.imageRef("kernel-again", KERNEL, null)), "host", 100_000, "2026-11-22T00:00:00Z",
+                Manifest.DEFAULT_STICKY_PORTS);
     }
 
     static List<Event> events() {
         List<Event> l = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             l.add(new Event.PortIn(0x3FD, 1, 0x60 + i % 2));
-            l.add(new Event.Interrupt(i * 1000L, 0x20, 0x100000));
+            l.add(new Event.Interrupt(i * 1000L, 0x20, i % 3));
             l.add(new Event.StateHash(i * 1000L + 5, i));
         }
-        l.add(new Event.End(99_999, EndReason.GUEST_EXIT, 0));
+        l.add(new Event.End(99_999, EndReason.GUEST_EXIT, 0, 1234));
         return l;
     }
 
