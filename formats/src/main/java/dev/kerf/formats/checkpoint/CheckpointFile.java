@@ -52,6 +52,8 @@ public final class CheckpointFile {
     static final int HEADER_LENGTH = 84;
     static final int TYPE_CPU = 1, TYPE_DEVICES = 2, TYPE_PAGES = 3;
     static final int SECTION_OVERHEAD = 9;
+    /** Where the CPU section's data starts (its first byte is the CPU serializer's version). */
+    public static final int CPU_DATA_OFFSET = 84 + 5;
     public static final int MAX_CPU = 4096;
     public static final int MAX_DEVICES = 16 << 20;
     static final int PAGE_ENTRY = 4 + PageMap.HASH_BYTES;

@@ -112,14 +112,25 @@ public final class PageStore {
 
     /**
      * Fills {@code ram} from {@code map}: the listed pages from the store, every other page zero.
-     * Checks every page first (into a scratch copy), so a damaged page leaves {@code ram} untouched.
+     * Checks every page first, so a damaged page leaves {@code ram} untouched.
      */
     public void restore(PageMap map, byte[] ram) throws IOException {
-        if (map.size() > 0 && (long) map.page(map.size() - 1) * PAGE_SIZE + PAGE_SIZE > ram.length)
-            throw new IllegalArgumentException("page map names page " + map.page(map.size() - 1) + " beyond " + ram.length + " bytes of RAM");
+        place(map, load(map), ram);
+    }
+
+    /** Reads and checks every page {@code map} names, back to back in map order. */
+    public byte[] load(PageMap map) throws IOException {
         byte[] pages = new byte[map.size() * PAGE_SIZE];
         for (int i = 0; i < map.size(); i++) get(map.hash(i), pages, i * PAGE_SIZE);
-        Arrays.fill(ram, (byte) 0);
+        return pages;
+    }
+
+    /** Writes {@code pages} (from {@link #load}) into {@code ram} where {@code map} says, zeroing every other page. */
+    public static void place(PageMap map, byte[] pages, byte[] ram) {
+        if (map.size() > 0 && (long) map.page(map.size() - 1) * PAGE_SIZE + PAGE_SIZE > ram.length)
+            throw new IllegalArgumentException("page map names page " + map.page(map.size() - 1) + " beyond " + ram.length + " bytes of RAM");
+        if (pages.length != map.size() * PAGE_SIZE) throw new IllegalArgumentException("pages do not match the map");
+        java.util.Arrays.fill(ram, (byte) 0);
         for (int i = 0; i < map.size(); i++) System.arraycopy(pages, i * PAGE_SIZE, ram, map.page(i) * PAGE_SIZE, PAGE_SIZE);
     }
 
