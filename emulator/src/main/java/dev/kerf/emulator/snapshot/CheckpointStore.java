@@ -10,6 +10,7 @@ import dev.kerf.formats.checkpoint.CheckpointHeader;
 import dev.kerf.formats.checkpoint.JournalPosition;
 import dev.kerf.formats.checkpoint.PageMap;
 import dev.kerf.formats.checkpoint.PageStore;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,21 +25,24 @@ import java.util.stream.Stream;
 /**
  * The checkpoints of one recording, in {@code <recording>/checkpoints/}: one file per checkpoint
  * ({@code <icount, 20 digits>.kcp}, see {@link CheckpointFile}) and the shared page store
- * {@code pages/}. Checkpoints are a cache: deleting them changes speed, never results. So a
- * checkpoint that cannot be read completely, or belongs to another recording, is never trusted:
- * it is skipped with a line in {@link #warnings()}, and a damaged page file is deleted so that the
- * next {@link #write} stores it again. A file rewritten at the same icount replaces the old one.
+ * {@value #PAGES} (see {@link PageStore}). Checkpoints are a cache: deleting them changes speed,
+ * never results. So a checkpoint that cannot be read completely, or belongs to another recording,
+ * is never trusted: it is skipped with a line in {@link #warnings()}; a page found damaged is
+ * appended afresh by the next {@link #write} of this store, and a checkpoint written again at the
+ * same icount replaces the old file.
  *
- * <p>Not thread-safe (one replay uses one store); two processes may share a directory (every
- * file appears by atomic rename).
+ * <p>Not thread-safe (one replay uses one store); two processes may share a directory (checkpoint
+ * files appear by atomic rename, page appends hold a file lock).
  */
-public final class CheckpointStore {
+public final class CheckpointStore implements Closeable {
     public static final String DIR = "checkpoints";
-    public static final String PAGES = "pages";
+    /** The page pack's file name in the checkpoint directory. */
+    public static final String PAGES = "pages.kpp";
 
     private final Path dir;
     private final byte[] recordingId;
-    private final PageStore pages;
+    /** Opened on first use, so that looking for checkpoints where there are none creates nothing. */
+    private PageStore pages;
     private final CpuStateCodec codec = new CpuStateCodec();
     private final List<String> warnings = new ArrayList<>();
 
@@ -46,7 +50,27 @@ public final class CheckpointStore {
         if (recordingId.length != 32) throw new IllegalArgumentException("recording id must be a SHA-256 (32 bytes)");
         this.dir = dir;
         this.recordingId = recordingId.clone();
-        this.pages = new PageStore(dir.resolve(PAGES));
+    }
+
+    /** The page pack, opened (or created) now; a pack of another format is deleted and started afresh (a cache). */
+    private PageStore pages() throws IOException {
+        if (pages != null) return pages;
+        Files.createDirectories(dir);
+        Path file = dir.resolve(PAGES);
+        try {
+            pages = PageStore.open(file);
+        } catch (FormatException e) {
+            warnings.add("unreadable page pack deleted (its checkpoints are rebuilt by replaying): " + e.getMessage());
+            Files.deleteIfExists(file);
+            pages = PageStore.open(file);
+        }
+        return pages;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (pages != null) pages.close();
+        pages = null;
     }
 
     /** The store beside the recording directory {@code recordingDir}; its id is the SHA-256 of its manifest.json. */
@@ -82,7 +106,7 @@ public final class CheckpointStore {
     public Written write(long icount, JournalPosition position, Cpu cpu, PhysicalMemory memory, byte[] devices) throws IOException {
         if (cpu.icount != icount) throw new IllegalArgumentException("the CPU is at icount " + cpu.icount + ", not " + icount);
         if (cpu.memory != memory) throw new IllegalArgumentException("the CPU does not use this memory");
-        Files.createDirectories(dir);
+        PageStore pages = pages();
         long before = pages.pagesWritten();
         PageMap map = pages.capture(memory.array());
         CheckpointHeader header = new CheckpointHeader(icount, position, recordingId, memory.size());
@@ -130,10 +154,9 @@ public final class CheckpointStore {
             if (cpu.icount() != d.header().icount())
                 throw new FormatException(f, CheckpointFile.CPU_DATA_OFFSET, "CPU state at icount " + cpu.icount()
                         + " in a checkpoint at icount " + d.header().icount());
-            return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), pages.load(d.ram()));
+            return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), pages().load(d.ram()));
         } catch (FormatException e) {
-            skip(e);
-            if (e.file().startsWith(pages.dir())) Files.deleteIfExists(e.file());
+            skip(e); // a damaged page record is dropped from the index: the next write appends a good copy
             return null;
         }
     }

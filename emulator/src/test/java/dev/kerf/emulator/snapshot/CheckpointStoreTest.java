@@ -15,7 +15,6 @@ import dev.kerf.formats.checkpoint.JournalPosition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +56,6 @@ class CheckpointStoreTest {
 
     private CheckpointStore threeCheckpoints() throws IOException {
         CheckpointStore store = CheckpointStore.open(tmp, ID);
-        Cpu cpu = cpu();
         for (long i : new long[] {300, 100, 200}) {
             Cpu c = at(cpu(), i);
             store.write(new JournalPosition(i, 1, i * 10, 0), c);
@@ -121,26 +119,36 @@ class CheckpointStoreTest {
 
     @Test
     void aDamagedPageSkipsItsCheckpointAndIsRewrittenByTheNextWrite() throws IOException {
-        CheckpointStore store = threeCheckpoints();
-        Path pages = tmp.resolve(CheckpointStore.PAGES);
+        threeCheckpoints();
+        Path pack = tmp.resolve(CheckpointStore.PAGES);
         Cpu only300 = at(cpu(), 300);
-        Path page;
-        try (Stream<Path> s = Files.walk(pages)) { // the page holding 0x60000 + 300 = the one only 300 has
-            byte[] content = java.util.Arrays.copyOfRange(only300.memory.array(), 0x60000, 0x61000);
-            page = s.filter(Files::isRegularFile).filter(p -> {
-                try { return java.util.Arrays.equals(Files.readAllBytes(p), content); } catch (IOException e) { return false; }
-            }).findFirst().orElseThrow();
-        }
-        byte[] b = Files.readAllBytes(page);
-        b[5] ^= 1;
-        Files.write(page, b);
+        byte[] content = java.util.Arrays.copyOfRange(only300.memory.array(), 0x60000, 0x61000);
+        byte[] b = Files.readAllBytes(pack);
+        int at = -1; // the record holding 0x60000 + 300 = the page only checkpoint 300 has
+        for (int r = 16; r + 4128 <= b.length && at < 0; r += 4128)
+            if (java.util.Arrays.equals(b, r + 32, r + 4128, content, 0, 4096)) at = r;
+        assertThat(at).isPositive();
+        b[at + 32 + 5] ^= 1;
+        Files.write(pack, b);
 
+        CheckpointStore store = CheckpointStore.open(tmp, ID);
         assertThat(store.nearest(1000).orElseThrow().icount()).isEqualTo(200);
-        assertThat(store.warnings()).singleElement().asString().contains(page.toString()).contains("hashes to");
-        assertThat(page).doesNotExist();
+        assertThat(store.warnings()).singleElement().asString().contains(pack.toString()).contains("hashes to");
 
         store.write(new JournalPosition(300, 1, 3000, 0), only300);
-        assertThat(page).exists();
+        assertThat(store.nearest(1000).orElseThrow().icount()).isEqualTo(300);
+        store.close();
+        assertThat(CheckpointStore.open(tmp, ID).nearest(1000).orElseThrow().icount()).isEqualTo(300);
+    }
+
+    @Test
+    void anUnreadablePagePackIsStartedAfresh() throws IOException {
+        threeCheckpoints().close();
+        Files.writeString(tmp.resolve(CheckpointStore.PAGES), "garbage");
+        CheckpointStore store = CheckpointStore.open(tmp, ID);
+        assertThat(store.nearest(1000)).isEmpty();
+        assertThat(store.warnings().get(0)).contains("unreadable page pack deleted");
+        store.write(new JournalPosition(300, 1, 3000, 0), at(cpu(), 300));
         assertThat(store.nearest(1000).orElseThrow().icount()).isEqualTo(300);
     }
 

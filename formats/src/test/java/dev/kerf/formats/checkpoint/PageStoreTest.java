@@ -11,7 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Content addressing, zero-page skipping, dedup across captures, and damaged page files. */
+/** Content addressing, zero-page skipping, dedup across captures, and a damaged page pack. */
 class PageStoreTest {
     @TempDir Path tmp;
 
@@ -26,61 +26,103 @@ class PageStoreTest {
         return ram;
     }
 
+    private Path pack() { return tmp.resolve("pages.kpp"); }
+
+    /** Offset of the record holding the i-th page appended. */
+    private static long record(int i) { return PageStore.HEADER + (long) i * PageStore.RECORD; }
+
     @Test
     void capturesNonZeroPagesOnceByContentAndRestoresExactly() throws IOException {
-        PageStore store = new PageStore(tmp.resolve("pages"));
         byte[] ram = ram();
-        PageMap map = store.capture(ram);
-        assertThat(map.pages()).containsExactly(3, 9, 20, 63);
-        assertThat(map.hash(0)).isEqualTo(map.hash(1));
-        assertThat(store.pagesWritten()).isEqualTo(3);
-
-        ram[20 * 4096] ^= 1;                       // one page changes
-        PageMap second = store.capture(ram);
-        assertThat(store.pagesWritten()).isEqualTo(4); // only the changed page is new
-
-        byte[] back = new byte[ram.length];
-        Arrays.fill(back, (byte) 0x77);
-        store.restore(map, back);
-        ram[20 * 4096] ^= 1;
-        assertThat(back).isEqualTo(ram);
-        new PageStore(tmp.resolve("pages")).restore(second, back); // a new instance reads the same store
-        ram[20 * 4096] ^= 1;
-        assertThat(back).isEqualTo(ram);
+        PageMap map, second;
+        try (PageStore store = PageStore.open(pack())) {
+            map = store.capture(ram);
+            assertThat(map.pages()).containsExactly(3, 9, 20, 63);
+            assertThat(map.hash(0)).isEqualTo(map.hash(1));
+            assertThat(store.pagesWritten()).isEqualTo(3);
+            ram[20 * 4096] ^= 1;                   // one page changes
+            second = store.capture(ram);
+            assertThat(store.pagesWritten()).isEqualTo(4); // only the changed page is new
+        }
+        assertThat(Files.size(pack())).isEqualTo(record(4));
+        try (PageStore store = PageStore.open(pack())) { // reopened: the index is rebuilt from the pack
+            byte[] back = new byte[ram.length];
+            Arrays.fill(back, (byte) 0x77);
+            store.restore(second, back);
+            assertThat(back).isEqualTo(ram);
+            store.restore(map, back);
+            ram[20 * 4096] ^= 1;
+            assertThat(back).isEqualTo(ram);
+            store.capture(ram);
+            assertThat(store.pagesWritten()).isZero();
+        }
     }
 
     @Test
-    void damagedMissingOrShortPagesAreFormatExceptionsAndLeaveRamAlone() throws IOException {
-        PageStore store = new PageStore(tmp.resolve("pages"));
-        PageMap map = store.capture(ram());
-        Path page20 = store.file(map.hash(2));
-
-        byte[] content = Files.readAllBytes(page20);
-        content[100] ^= 0x10;
-        Files.write(page20, content);
-        byte[] target = new byte[64 * 4096];
-        Arrays.fill(target, (byte) 0x33);
-        FormatException f = (FormatException) catchThrowable(() -> store.restore(map, target));
-        assertThat(f.file()).isEqualTo(page20);
-        assertThat(f.getMessage()).contains("hashes to").contains("not its name");
-        assertThat(target).containsOnly((byte) 0x33);
-
-        Files.write(page20, Arrays.copyOf(content, 100));
-        f = (FormatException) catchThrowable(() -> store.restore(map, target));
-        assertThat(f.getMessage()).contains("page file of 100 bytes");
-
-        Files.delete(page20);
-        f = (FormatException) catchThrowable(() -> store.restore(map, target));
-        assertThat(f.getMessage()).contains("page missing");
+    void aDamagedRecordIsAFormatExceptionLeavesRamAloneAndIsAppendedAgain() throws IOException {
+        PageMap map;
+        try (PageStore store = PageStore.open(pack())) {
+            map = store.capture(ram());
+        }
+        byte[] b = Files.readAllBytes(pack());
+        b[(int) record(1) + 32 + 100] ^= 0x10;     // page 20's data (the second record)
+        Files.write(pack(), b);
+        try (PageStore store = PageStore.open(pack())) {
+            byte[] target = new byte[64 * 4096];
+            Arrays.fill(target, (byte) 0x33);
+            FormatException f = (FormatException) catchThrowable(() -> store.restore(map, target));
+            assertThat(f.file()).isEqualTo(pack());
+            assertThat(f.offset()).isEqualTo(record(1) + 32);
+            assertThat(f.getMessage()).contains("content hashes to");
+            assertThat(target).containsOnly((byte) 0x33);
+            store.capture(ram());                  // the damaged page is appended afresh
+            assertThat(store.pagesWritten()).isEqualTo(1);
+            store.restore(map, target);
+            assertThat(target).isEqualTo(ram());
+        }
+        try (PageStore store = PageStore.open(pack())) { // the last copy of a hash wins
+            store.restore(map, new byte[64 * 4096]);
+        }
     }
 
     @Test
-    void aDamagedPageIsRewrittenByTheNextCapture() throws IOException {
-        PageStore store = new PageStore(tmp.resolve("pages"));
-        PageMap map = store.capture(ram());
-        Files.write(store.file(map.hash(2)), new byte[10]);
-        store.capture(ram());
-        store.restore(map, new byte[64 * 4096]);
+    void damagedHashMissingPageAndCutTail() throws IOException {
+        PageMap map;
+        try (PageStore store = PageStore.open(pack())) {
+            map = store.capture(ram());
+        }
+        byte[] good = Files.readAllBytes(pack());
+        byte[] b = good.clone();
+        b[(int) record(2)] ^= 1;                   // page 63's hash field
+        Files.write(pack(), b);
+        try (PageStore store = PageStore.open(pack())) {
+            FormatException f = (FormatException) catchThrowable(() -> store.restore(map, new byte[64 * 4096]));
+            assertThat(f.getMessage()).contains("is not in the page pack");
+        }
+        Files.write(pack(), Arrays.copyOf(good, good.length - 100)); // a killed writer's last record
+        try (PageStore store = PageStore.open(pack())) {
+            assertThat(catchThrowable(() -> store.restore(map, new byte[64 * 4096]))).isInstanceOf(FormatException.class);
+            store.capture(ram());
+            assertThat(store.pagesWritten()).isEqualTo(1);
+            store.restore(map, new byte[64 * 4096]);
+        }
+        assertThat(Files.size(pack())).isEqualTo(good.length);
+    }
+
+    @Test
+    void foreignOrNewerPacksAreRefused() throws IOException {
+        Files.write(pack(), "not a pack at all".getBytes());
+        FormatException f = (FormatException) catchThrowable(() -> PageStore.open(pack()));
+        assertThat(f.getMessage()).contains("not a kerf page pack");
+        byte[] h = Arrays.copyOf(PageStore.MAGIC, PageStore.HEADER);
+        h[8] = 2;
+        Files.write(pack(), h);
+        f = (FormatException) catchThrowable(() -> PageStore.open(pack()));
+        assertThat(f.offset()).isEqualTo(8);
+        assertThat(f.getMessage()).contains("page pack format 2.x");
+        Files.write(pack(), Arrays.copyOf(PageStore.MAGIC, 5));
+        f = (FormatException) catchThrowable(() -> PageStore.open(pack()));
+        assertThat(f.getMessage()).contains("header cut short");
     }
 
     @Test
