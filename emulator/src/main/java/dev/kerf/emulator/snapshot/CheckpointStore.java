@@ -93,6 +93,11 @@ public final class CheckpointStore implements Closeable {
     public record Written(Path file, long fileBytes, int pages, long newPages) {}
 
     /** As {@link #write(long, JournalPosition, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
+    public Written write(long icount, JournalPosition position, Cpu cpu, PhysicalMemory memory) throws IOException {
+        return write(icount, position, cpu, memory, new byte[0]);
+    }
+
+    /** As {@link #write(long, JournalPosition, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
     public Written write(JournalPosition position, Cpu cpu) throws IOException {
         return write(cpu.icount, position, cpu, cpu.memory, new byte[0]);
     }
