@@ -19,19 +19,22 @@ import java.util.Map;
 /**
  * Content-addressed 4 KiB RAM pages shared by all checkpoints of one recording, in one
  * append-only pack file. A page that did not change between checkpoints (or appears twice in
- * one) is stored once; zero pages are never stored (page maps omit them).
+ * one) is stored once; zero pages are never stored (page maps omit them), and a page's trailing
+ * zero bytes are not stored either (a free page holding one list pointer costs 38 bytes).
  *
  * <pre>
  * File   => Header Record*
  * Header => Magic "KERFPAGE" (8) | Major uint16 (1) | Minor uint16 (0) | Reserved uint32 (0)   = 16 bytes
- * Record => Hash (32: SHA-256 of Data) | Data (4096)                                         = 4128 bytes
+ * Record => Hash (32: SHA-256 of the whole 4096-byte page) | Length (uint16, 1..4096)
+ *           | Data (Length bytes: the page up to its last non-zero byte; the rest is zero)
  * </pre>
  *
- * Records have a fixed size, so record i is at 16 + 4128·i; the index (hash → record) is
- * rebuilt by reading every record's Hash when the store is opened. A trailing partial record (a
- * killed writer) is ignored and overwritten by the next append. The SHA-256 is the record's
+ * The index (hash → record offset) is rebuilt by walking every record when the store is
+ * opened. The walk ends at the end of the file; a record cut by the end of the file (a killed
+ * writer) or with a Length outside 1..4096 (damage) ends it early, and the pack is cut there,
+ * under the lock: what followed is rebuilt by later captures. The SHA-256 is the record's
  * integrity check: reading a page checks that the stored Hash is the one asked for and that the
- * Data hashes to it. A damaged record is dropped from the index, so the next capture appends a
+ * page hashes to it. A damaged record is dropped from the index, so the next capture appends a
  * fresh copy (the index keeps the last record of each hash).
  *
  * <p>Why one pack and not one file per page: on this project's machines creating a small file
@@ -44,15 +47,15 @@ public final class PageStore implements Closeable {
     static final byte[] MAGIC = {'K', 'E', 'R', 'F', 'P', 'A', 'G', 'E'};
     static final int MAJOR = 1;
     static final int HEADER = 16;
-    static final int RECORD = PageMap.HASH_BYTES + PAGE_SIZE;
+    static final int RECORD_HEADER = PageMap.HASH_BYTES + 2;
     private static final byte[] ZERO = new byte[PAGE_SIZE];
 
     private final Path file;
     private final FileChannel ch;
     private final MessageDigest sha = sha256();
     private final Map<ByteBuffer, Long> index = new HashMap<>();
-    /** Records indexed so far (the file may hold more, appended by another process). */
-    private long records;
+    /** End of the records indexed so far: where the next append goes (another process may have appended since). */
+    private long end = HEADER;
     private long pagesWritten;
 
     private PageStore(Path file, FileChannel ch) {
@@ -104,7 +107,7 @@ public final class PageStore implements Closeable {
         int count = 0;
         try (FileLock l = ch.lock()) {
             sync();
-            ByteBuffer record = ByteBuffer.allocate(RECORD);
+            ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             for (int p = 0; p < n; p++) {
                 if (isZero(ram, p * PAGE_SIZE)) continue;
                 byte[] h = hash(ram, p * PAGE_SIZE);
@@ -118,11 +121,14 @@ public final class PageStore implements Closeable {
     }
 
     private void append(ByteBuffer record, byte[] h, byte[] ram, int offset) throws IOException {
+        int length = PAGE_SIZE;
+        while (ram[offset + length - 1] == 0) length--; // the page is not all zero: stops at 1
         record.clear();
-        record.put(h).put(ram, offset, PAGE_SIZE).flip();
-        long at = HEADER + records * RECORD;
+        record.put(h).putShort((short) length).put(ram, offset, length).flip();
+        long at = end;
         while (record.hasRemaining()) ch.write(record, at + record.position());
-        index.put(ByteBuffer.wrap(h), records++);
+        index.put(ByteBuffer.wrap(h), at);
+        end = at + RECORD_HEADER + length;
         pagesWritten++;
     }
 
@@ -153,21 +159,27 @@ public final class PageStore implements Closeable {
     /** Copies the page named {@code hash} into {@code dest[offset ..]}; missing or damaged: a FormatException naming the pack. */
     void get(byte[] hash, byte[] dest, int offset) throws IOException {
         ByteBuffer key = ByteBuffer.wrap(hash);
-        Long rec = index.get(key);
-        if (rec == null) {
-            sync(); // another process may have appended it since
-            rec = index.get(key);
+        Long at = index.get(key);
+        if (at == null) {
+            try (FileLock l = ch.lock()) {
+                sync(); // another process may have appended it since
+            }
+            at = index.get(key);
         }
-        if (rec == null) throw new FormatException(file, -1, "page " + HexFormat.of().formatHex(hash) + " is not in the page pack");
-        long at = HEADER + rec * RECORD;
-        ByteBuffer b = ByteBuffer.allocate(RECORD);
-        while (b.hasRemaining()) if (ch.read(b, at + b.position()) < 0) throw damaged(key, at, "record cut short");
-        byte[] stored = Arrays.copyOf(b.array(), PageMap.HASH_BYTES);
+        if (at == null) throw new FormatException(file, -1, "page " + HexFormat.of().formatHex(hash) + " is not in the page pack");
+        ByteBuffer h = readAt(at, RECORD_HEADER);
+        if (h == null) throw damaged(key, at, "record cut short");
+        byte[] stored = Arrays.copyOf(h.array(), PageMap.HASH_BYTES);
         if (!Arrays.equals(stored, hash)) throw damaged(key, at, "record holds page " + HexFormat.of().formatHex(stored));
-        byte[] actual = hash(b.array(), PageMap.HASH_BYTES);
+        int length = h.getShort(PageMap.HASH_BYTES) & 0xFFFF;
+        if (length < 1 || length > PAGE_SIZE) throw damaged(key, at + PageMap.HASH_BYTES, "record length " + length);
+        ByteBuffer data = readAt(at + RECORD_HEADER, length);
+        if (data == null) throw damaged(key, at + RECORD_HEADER, "record cut short");
+        byte[] page = Arrays.copyOf(data.array(), PAGE_SIZE);
+        byte[] actual = hash(page, 0);
         if (!Arrays.equals(actual, hash))
-            throw damaged(key, at + PageMap.HASH_BYTES, "page " + HexFormat.of().formatHex(hash) + " content hashes to " + HexFormat.of().formatHex(actual));
-        System.arraycopy(b.array(), PageMap.HASH_BYTES, dest, offset, PAGE_SIZE);
+            throw damaged(key, at + RECORD_HEADER, "page " + HexFormat.of().formatHex(hash) + " content hashes to " + HexFormat.of().formatHex(actual));
+        System.arraycopy(page, 0, dest, offset, PAGE_SIZE);
     }
 
     private FormatException damaged(ByteBuffer key, long at, String problem) {
@@ -191,16 +203,30 @@ public final class PageStore implements Closeable {
             throw new FormatException(file, 8, "page pack format " + major + ".x, this kerf reads " + MAJOR + ".x: delete the checkpoints");
     }
 
-    /** Indexes records appended since the last look (by anyone); a trailing partial record is left out. */
+    /**
+     * Indexes the records appended since the last look (by anyone). Called with the lock held: a
+     * record cut by the end of the file or with an impossible Length ends the pack, which is cut
+     * there so that the next append continues a well-formed pack.
+     */
     private void sync() throws IOException {
-        long complete = Math.max(0, (ch.size() - HEADER) / RECORD);
-        ByteBuffer h = ByteBuffer.allocate(PageMap.HASH_BYTES);
-        for (; records < complete; records++) {
-            h.clear();
-            long at = HEADER + records * RECORD;
-            while (h.hasRemaining()) if (ch.read(h, at + h.position()) < 0) return;
-            index.put(ByteBuffer.wrap(h.array().clone()), records);
+        long size = ch.size();
+        while (end < size) {
+            ByteBuffer h = size - end >= RECORD_HEADER ? readAt(end, RECORD_HEADER) : null;
+            int length = h == null ? -1 : h.getShort(PageMap.HASH_BYTES) & 0xFFFF;
+            if (length < 1 || length > PAGE_SIZE || size - end - RECORD_HEADER < length) {
+                ch.truncate(end);
+                return;
+            }
+            index.put(ByteBuffer.wrap(Arrays.copyOf(h.array(), PageMap.HASH_BYTES)), end);
+            end += RECORD_HEADER + length;
         }
+    }
+
+    /** {@code n} bytes at {@code at}, or null when the file ends first. */
+    private ByteBuffer readAt(long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) if (ch.read(b, at + b.position()) < 0) return null;
+        return b;
     }
 
     @Override

@@ -29,7 +29,7 @@ class PageStoreTest {
     private Path pack() { return tmp.resolve("pages.kpp"); }
 
     /** Offset of the record holding the i-th page appended. */
-    private static long record(int i) { return PageStore.HEADER + (long) i * PageStore.RECORD; }
+    private static long record(int i) { return PageStore.HEADER + (long) i * (PageStore.RECORD_HEADER + 4096); }
 
     @Test
     void capturesNonZeroPagesOnceByContentAndRestoresExactly() throws IOException {
@@ -72,7 +72,7 @@ class PageStoreTest {
             Arrays.fill(target, (byte) 0x33);
             FormatException f = (FormatException) catchThrowable(() -> store.restore(map, target));
             assertThat(f.file()).isEqualTo(pack());
-            assertThat(f.offset()).isEqualTo(record(1) + 32);
+            assertThat(f.offset()).isEqualTo(record(1) + PageStore.RECORD_HEADER);
             assertThat(f.getMessage()).contains("content hashes to");
             assertThat(target).containsOnly((byte) 0x33);
             store.capture(ram());                  // the damaged page is appended afresh
@@ -107,6 +107,45 @@ class PageStoreTest {
             store.restore(map, new byte[64 * 4096]);
         }
         assertThat(Files.size(pack())).isEqualTo(good.length);
+    }
+
+    @Test
+    void trailingZerosAreNotStored() throws IOException {
+        byte[] ram = new byte[4 * 4096];
+        ram[4096] = 0x10;                          // a free page holding a list pointer
+        ram[4096 + 2] = 0x20;
+        ram[3 * 4096 + 4095] = 1;
+        PageMap map;
+        try (PageStore store = PageStore.open(pack())) {
+            map = store.capture(ram);
+        }
+        assertThat(Files.size(pack())).isEqualTo(PageStore.HEADER + (34 + 3) + (34 + 4096));
+        try (PageStore store = PageStore.open(pack())) {
+            byte[] back = new byte[ram.length];
+            Arrays.fill(back, (byte) 9);
+            store.restore(map, back);
+            assertThat(back).isEqualTo(ram);
+        }
+    }
+
+    @Test
+    void anImpossibleLengthCutsThePackThereAndLaterCapturesRebuildIt() throws IOException {
+        PageMap map;
+        try (PageStore store = PageStore.open(pack())) {
+            map = store.capture(ram());
+        }
+        byte[] b = Files.readAllBytes(pack());
+        b[(int) record(1) + 32] = 0;               // second record's Length: 0
+        b[(int) record(1) + 33] = 0;
+        Files.write(pack(), b);
+        try (PageStore store = PageStore.open(pack())) {
+            assertThat(Files.size(pack())).isEqualTo(record(1));
+            assertThat(catchThrowable(() -> store.restore(map, new byte[64 * 4096]))).isInstanceOf(FormatException.class)
+                    .hasMessageContaining("is not in the page pack");
+            store.capture(ram());
+            assertThat(store.pagesWritten()).isEqualTo(2);
+            store.restore(map, new byte[64 * 4096]);
+        }
     }
 
     @Test
