@@ -181,6 +181,12 @@ public final class Cpu {
         return faultIcount == icount ? faultsAtIcount : 0;
     }
 
+    /** For {@link CpuState#restore}: makes {@link #faultsSinceRetire()} report {@code faults} at the current icount. */
+    void restoreFaultsSinceRetire(int faults) {
+        faultIcount = faults > 0 ? icount : -1;
+        faultsAtIcount = faults;
+    }
+
     /**
      * Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction (or
      * the next run() return it at once, if none is running). Safe to call from another thread;

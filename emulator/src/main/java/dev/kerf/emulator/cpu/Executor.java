@@ -143,6 +143,19 @@ final class Executor {
     }
 
     /**
+     * Forgets every cached translation and per-instruction leftover (fetch page, data micro-TLB,
+     * saved flags): for {@link CpuState#restore}, after which nothing cached may survive.
+     */
+    void resetCaches() {
+        fastReady = false;
+        fetchLen = 0;
+        fetchCpl = -1;
+        Arrays.fill(readTag, 1);
+        Arrays.fill(writeTag, 1);
+        savedAt = -1;
+    }
+
+    /**
      * Turns the fast path ({@link FastLoop}) on or off; off, every instruction
      * goes through the generic decoder. On by default; tests turn it off to compare the two.
      */

@@ -1,0 +1,217 @@
+package dev.kerf.emulator.snapshot;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.cpu.CpuState;
+import dev.kerf.emulator.mmu.PhysicalMemory;
+import dev.kerf.formats.FormatException;
+import dev.kerf.formats.checkpoint.CheckpointData;
+import dev.kerf.formats.checkpoint.CheckpointFile;
+import dev.kerf.formats.checkpoint.CheckpointHeader;
+import dev.kerf.formats.checkpoint.JournalPosition;
+import dev.kerf.formats.checkpoint.PageMap;
+import dev.kerf.formats.checkpoint.PageStore;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The checkpoints of one recording, in {@code <recording>/checkpoints/}: one file per checkpoint
+ * ({@code <icount, 20 digits>.kcp}, see {@link CheckpointFile}) and the shared page store
+ * {@value #PAGES} (see {@link PageStore}). Checkpoints are a cache: deleting them changes speed,
+ * never results. So a checkpoint that cannot be read completely, or belongs to another recording,
+ * is never trusted: it is skipped with a line in {@link #warnings()}; a page found damaged is
+ * appended afresh by the next {@link #write} of this store, and a checkpoint written again at the
+ * same icount replaces the old file.
+ *
+ * <p>Not thread-safe (one replay uses one store); two processes may share a directory (checkpoint
+ * files appear by atomic rename, page appends hold a file lock).
+ */
+public final class CheckpointStore implements Closeable {
+    public static final String DIR = "checkpoints";
+    /** The page pack's file name in the checkpoint directory. */
+    public static final String PAGES = "pages.kpp";
+
+    private final Path dir;
+    private final byte[] recordingId;
+    /** Opened on first use, so that looking for checkpoints where there are none creates nothing. */
+    private PageStore pages;
+    private final CpuStateCodec codec = new CpuStateCodec();
+    private final List<String> warnings = new ArrayList<>();
+
+    private CheckpointStore(Path dir, byte[] recordingId) {
+        if (recordingId.length != 32) throw new IllegalArgumentException("recording id must be a SHA-256 (32 bytes)");
+        this.dir = dir;
+        this.recordingId = recordingId.clone();
+    }
+
+    /** The page pack, opened (or created) now; a pack of another format is deleted and started afresh (a cache). */
+    private PageStore pages() throws IOException {
+        if (pages != null) return pages;
+        Files.createDirectories(dir);
+        Path file = dir.resolve(PAGES);
+        try {
+            pages = PageStore.open(file);
+        } catch (FormatException e) {
+            warnings.add("unreadable page pack deleted (its checkpoints are rebuilt by replaying): " + e.getMessage());
+            Files.deleteIfExists(file);
+            pages = PageStore.open(file);
+        }
+        return pages;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (pages != null) pages.close();
+        pages = null;
+    }
+
+    /** The store beside the recording directory {@code recordingDir}; its id is the SHA-256 of its manifest.json. */
+    public static CheckpointStore open(Path recordingDir) throws IOException {
+        byte[] manifest = Files.readAllBytes(recordingDir.resolve("manifest.json"));
+        return new CheckpointStore(recordingDir.resolve(DIR), sha256(manifest));
+    }
+
+    /** A store in {@code checkpointDir} for the recording whose manifest hashes to {@code recordingId}. */
+    public static CheckpointStore open(Path checkpointDir, byte[] recordingId) {
+        return new CheckpointStore(checkpointDir, recordingId);
+    }
+
+    public Path dir() { return dir; }
+
+    /** Problems met so far, one line each: checkpoints skipped and why. */
+    public List<String> warnings() { return List.copyOf(warnings); }
+
+    /** What {@link #write} did: the file, its size, and the RAM pages it named and newly stored. */
+    public record Written(Path file, long fileBytes, int pages, long newPages) {}
+
+    /** As {@link #write(long, JournalPosition, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
+    public Written write(long icount, JournalPosition position, Cpu cpu, PhysicalMemory memory) throws IOException {
+        return write(icount, position, cpu, memory, new byte[0]);
+    }
+
+    /** As {@link #write(long, JournalPosition, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
+    public Written write(JournalPosition position, Cpu cpu) throws IOException {
+        return write(cpu.icount, position, cpu, cpu.memory, new byte[0]);
+    }
+
+    /**
+     * Stores the state of {@code cpu} and {@code memory} at {@code icount} (which must be the
+     * CPU's icount: call between {@code run()} calls) with the journal position it corresponds
+     * to. Pages first, then the checkpoint file by atomic rename: a checkpoint never names a page
+     * that was not written.
+     */
+    public Written write(long icount, JournalPosition position, Cpu cpu, PhysicalMemory memory, byte[] devices) throws IOException {
+        if (cpu.icount != icount) throw new IllegalArgumentException("the CPU is at icount " + cpu.icount + ", not " + icount);
+        if (cpu.memory != memory) throw new IllegalArgumentException("the CPU does not use this memory");
+        PageStore pages = pages();
+        long before = pages.pagesWritten();
+        PageMap map = pages.capture(memory.array());
+        CheckpointHeader header = new CheckpointHeader(icount, position, recordingId, memory.size());
+        Path file = dir.resolve(CheckpointFile.fileName(icount));
+        CheckpointFile.write(file, new CheckpointData(header, codec.encode(CpuState.capture(cpu)), devices, map));
+        return new Written(file, Files.size(file), map.size(), pages.pagesWritten() - before);
+    }
+
+    /**
+     * Headers of the checkpoint files that read cleanly and belong to this recording, by icount
+     * (pages are not checked here; {@link #nearest} checks them). Others are skipped with a warning.
+     */
+    public List<CheckpointHeader> list() throws IOException {
+        List<CheckpointHeader> out = new ArrayList<>();
+        for (Path f : files()) {
+            CheckpointData d = readFile(f);
+            if (d != null) out.add(d.header());
+        }
+        return out;
+    }
+
+    /**
+     * The latest checkpoint at or before {@code icount} that reads and checks completely (file,
+     * CPU state, recording, every page); empty when there is none, and the replay starts from
+     * the beginning.
+     */
+    public Optional<Checkpoint> nearest(long icount) throws IOException {
+        List<Path> files = files();
+        for (int i = files.size() - 1; i >= 0; i--) {
+            Path f = files.get(i);
+            Long at = icountOf(f);
+            if (at == null || at > icount) continue;
+            Checkpoint c = load(f);
+            if (c != null) return Optional.of(c);
+        }
+        return Optional.empty();
+    }
+
+    /** Reads one checkpoint completely; null (with a warning) when any part of it is bad. */
+    private Checkpoint load(Path f) throws IOException {
+        CheckpointData d = readFile(f);
+        if (d == null) return null;
+        try {
+            CpuState cpu = codec.decode(d.cpu(), f, CheckpointFile.CPU_DATA_OFFSET);
+            if (cpu.icount() != d.header().icount())
+                throw new FormatException(f, CheckpointFile.CPU_DATA_OFFSET, "CPU state at icount " + cpu.icount()
+                        + " in a checkpoint at icount " + d.header().icount());
+            return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), pages().load(d.ram()));
+        } catch (FormatException e) {
+            skip(e); // a damaged page record is dropped from the index: the next write appends a good copy
+            return null;
+        }
+    }
+
+    private CheckpointData readFile(Path f) throws IOException {
+        try {
+            CheckpointData d = CheckpointFile.read(f);
+            if (!d.header().sameRecording(recordingId)) {
+                warnings.add("checkpoint " + f + " belongs to another recording: skipped");
+                return null;
+            }
+            if (!Long.valueOf(d.header().icount()).equals(icountOf(f))) {
+                warnings.add("checkpoint " + f + " holds icount " + d.header().icount() + ", not the icount its name says: skipped");
+                return null;
+            }
+            return d;
+        } catch (FormatException e) {
+            skip(e);
+            return null;
+        }
+    }
+
+    private void skip(FormatException e) {
+        warnings.add("corrupt checkpoint skipped (it is rebuilt by replaying): " + e.getMessage());
+    }
+
+    /** Checkpoint files by icount (file names sort as icounts: 20 digits). */
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> icountOf(p) != null).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
+    private static Long icountOf(Path f) {
+        String n = f.getFileName().toString();
+        if (!n.matches("[0-9]{20}" + java.util.regex.Pattern.quote(CheckpointFile.SUFFIX))) return null;
+        try {
+            return Long.parseLong(n.substring(0, 20));
+        } catch (NumberFormatException e) {
+            return null; // beyond int64: not a name kerf writes
+        }
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK without SHA-256", e);
+        }
+    }
+}

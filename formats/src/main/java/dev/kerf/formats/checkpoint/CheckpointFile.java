@@ -1,0 +1,133 @@
+package dev.kerf.formats.checkpoint;
+
+import dev.kerf.formats.FormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * A checkpoint file: the machine state at one icount of one recording (design §5). All integers
+ * little-endian; docs/formats.md §8 has the same grammar in prose.
+ *
+ * <pre>
+ * offset size field
+ * 0      8    Magic           "KERFCKPT"
+ * 8      2    Major           1: another major is refused
+ * 10     2    Minor           0
+ * 12     4    RamBytes        uint32, a positive multiple of 4096, at most 2^31 - 4096
+ * 16     8    Icount          int64 &ge; 0
+ * 24     8    Excerpt         int64 &ge; 0  } the journal position ({@link JournalPosition})
+ * 32     4    EventInExcerpt  int32 &ge; 0  }
+ * 36     8    Event           int64 &ge; 0  }
+ * 44     4    BlockOffset     int32 &ge; 0  }
+ * 48     32   RecordingId     SHA-256 of the recording's manifest.json
+ * 80     4    HeaderCrc       CRC-32C of bytes [0, 80)
+ * 84     ...  Section CPU (type 1), Section DEVICES (type 2), Section PAGES (type 3), in this order;
+ *             the file ends exactly after the third
+ * Section  => Type (1 byte) Length (uint32) Data (Length bytes) Crc (CRC-32C of Type, Length and Data)
+ * PAGES    => Count (uint32) then Count x (Page uint32, Hash 32 bytes), pages strictly increasing
+ *             and below RamBytes / 4096; a page not listed is zero; each hash names a file of the
+ *             {@link PageStore}
+ * </pre>
+ *
+ * CPU and DEVICES carry the emulator's Kryo serializations (each begins with its own version);
+ * their lengths are bounded by {@link #MAX_CPU} and {@link #MAX_DEVICES}.
+ */
+public final class CheckpointFile {
+    static final byte[] MAGIC = {'K', 'E', 'R', 'F', 'C', 'K', 'P', 'T'};
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+    static final int MAJOR_OFFSET = 8;
+    static final int RAM_OFFSET = 12;
+    static final int ICOUNT_OFFSET = 16;
+    static final int POSITION_OFFSET = 24;
+    static final int RECORDING_OFFSET = 48;
+    static final int HEADER_CRC_OFFSET = 80;
+    static final int HEADER_LENGTH = 84;
+    static final int TYPE_CPU = 1, TYPE_DEVICES = 2, TYPE_PAGES = 3;
+    static final int SECTION_OVERHEAD = 9;
+    /** Where the CPU section's data starts (its first byte is the CPU serializer's version). */
+    public static final int CPU_DATA_OFFSET = 84 + 5;
+    public static final int MAX_CPU = 4096;
+    public static final int MAX_DEVICES = 16 << 20;
+    static final int PAGE_ENTRY = 4 + PageMap.HASH_BYTES;
+    /** The file name suffix {@link #fileName} uses. */
+    public static final String SUFFIX = ".kcp";
+
+    private CheckpointFile() {}
+
+    /** The file name of the checkpoint at {@code icount}: 20 decimal digits so names sort by icount. */
+    public static String fileName(long icount) {
+        return String.format("%020d%s", icount, SUFFIX);
+    }
+
+    /**
+     * Writes {@code data} to {@code file} atomically: a temporary sibling, forced to disk, renamed
+     * into place; a failure leaves no file under the final name. The pages the map names must be
+     * in the page store before this is called (so a checkpoint never names a missing page).
+     */
+    public static void write(Path file, CheckpointData data) throws IOException {
+        byte[] bytes = encode(data);
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads and checks a whole checkpoint file; every problem is a {@link FormatException} naming it. */
+    public static CheckpointData read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return new CheckpointReader(file, ch).read();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FormatException(file, -1, "no such checkpoint file");
+        }
+    }
+
+    /** The exact bytes {@link #write} stores. */
+    static byte[] encode(CheckpointData d) {
+        CheckpointHeader h = d.header();
+        PageMap ram = d.ram();
+        int pagesLength = 4 + ram.size() * PAGE_ENTRY;
+        int total = HEADER_LENGTH + 3 * SECTION_OVERHEAD + d.cpu().length + d.devices().length + pagesLength;
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).putShort((short) MAJOR).putShort((short) MINOR).putInt(h.ramBytes()).putLong(h.icount());
+        JournalPosition p = h.position();
+        b.putLong(p.excerpt()).putInt(p.eventInExcerpt()).putLong(p.event()).putInt(p.blockOffset());
+        b.put(h.recordingId());
+        b.putInt(crc(b.array(), 0, HEADER_CRC_OFFSET));
+        section(b, TYPE_CPU, d.cpu());
+        section(b, TYPE_DEVICES, d.devices());
+        ByteBuffer pages = ByteBuffer.allocate(pagesLength).order(ByteOrder.LITTLE_ENDIAN);
+        pages.putInt(ram.size());
+        byte[] hashes = ram.hashes();
+        for (int i = 0; i < ram.size(); i++) pages.putInt(ram.page(i)).put(hashes, i * PageMap.HASH_BYTES, PageMap.HASH_BYTES);
+        section(b, TYPE_PAGES, pages.array());
+        return b.array();
+    }
+
+    private static void section(ByteBuffer b, int type, byte[] data) {
+        int start = b.position();
+        b.put((byte) type).putInt(data.length).put(data);
+        b.putInt(crc(b.array(), start, 5 + data.length));
+    }
+
+    static int crc(byte[] b, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(b, off, len);
+        return (int) c.getValue();
+    }
+}
