@@ -7,7 +7,7 @@ import dev.kerf.emulator.machine.MachineConfig;
 import dev.kerf.emulator.machine.MachineTap;
 import dev.kerf.emulator.machine.RunResult;
 import dev.kerf.emulator.snapshot.CheckpointStore;
-import dev.kerf.formats.checkpoint.JournalPosition;
+import dev.kerf.formats.journal.Position;
 import dev.kerf.formats.checkpoint.PageStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -104,7 +104,7 @@ public final class CheckpointBench {
                 if (cpu.icount % interval != 0 || cpu.icount == 0) return true;
                 long start = System.nanoTime();
                 try {
-                    CheckpointStore.Written w = store.write(JournalPosition.START, cpu);
+                    CheckpointStore.Written w = store.write(Position.START, cpu);
                     t.checkpoints++;
                     t.fileBytes += w.fileBytes();
                     t.pagesNamed += w.pages();

@@ -4,7 +4,7 @@ import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.cpu.CpuState;
 import dev.kerf.emulator.mmu.PhysicalMemory;
 import dev.kerf.formats.checkpoint.CheckpointHeader;
-import dev.kerf.formats.checkpoint.JournalPosition;
+import dev.kerf.formats.journal.Position;
 import dev.kerf.formats.checkpoint.PageMap;
 import dev.kerf.formats.checkpoint.PageStore;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ public final class Checkpoint {
     public long icount() { return header.icount(); }
 
     /** Where the journal stands at this checkpoint: the replay resumes consuming events here. */
-    public JournalPosition position() { return header.position(); }
+    public Position position() { return header.position(); }
 
     public CheckpointHeader header() { return header; }
 

@@ -7,7 +7,7 @@ import dev.kerf.formats.FormatException;
 import dev.kerf.formats.checkpoint.CheckpointData;
 import dev.kerf.formats.checkpoint.CheckpointFile;
 import dev.kerf.formats.checkpoint.CheckpointHeader;
-import dev.kerf.formats.checkpoint.JournalPosition;
+import dev.kerf.formats.journal.Position;
 import dev.kerf.formats.checkpoint.PageMap;
 import dev.kerf.formats.checkpoint.PageStore;
 import java.io.Closeable;
@@ -92,13 +92,13 @@ public final class CheckpointStore implements Closeable {
     /** What {@link #write} did: the file, its size, and the RAM pages it named and newly stored. */
     public record Written(Path file, long fileBytes, int pages, long newPages) {}
 
-    /** As {@link #write(long, JournalPosition, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
-    public Written write(long icount, JournalPosition position, Cpu cpu, PhysicalMemory memory) throws IOException {
+    /** As {@link #write(long, Position, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
+    public Written write(long icount, Position position, Cpu cpu, PhysicalMemory memory) throws IOException {
         return write(icount, position, cpu, memory, new byte[0]);
     }
 
-    /** As {@link #write(long, JournalPosition, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
-    public Written write(JournalPosition position, Cpu cpu) throws IOException {
+    /** As {@link #write(long, Position, Cpu, PhysicalMemory, byte[])} without device state (a replay). */
+    public Written write(Position position, Cpu cpu) throws IOException {
         return write(cpu.icount, position, cpu, cpu.memory, new byte[0]);
     }
 
@@ -108,7 +108,7 @@ public final class CheckpointStore implements Closeable {
      * to. Pages first, then the checkpoint file by atomic rename: a checkpoint never names a page
      * that was not written.
      */
-    public Written write(long icount, JournalPosition position, Cpu cpu, PhysicalMemory memory, byte[] devices) throws IOException {
+    public Written write(long icount, Position position, Cpu cpu, PhysicalMemory memory, byte[] devices) throws IOException {
         if (cpu.icount != icount) throw new IllegalArgumentException("the CPU is at icount " + cpu.icount + ", not " + icount);
         if (cpu.memory != memory) throw new IllegalArgumentException("the CPU does not use this memory");
         PageStore pages = pages();

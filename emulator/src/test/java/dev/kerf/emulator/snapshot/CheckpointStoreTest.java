@@ -11,7 +11,7 @@ import dev.kerf.emulator.mmu.PhysicalMemory;
 import dev.kerf.formats.checkpoint.CheckpointData;
 import dev.kerf.formats.checkpoint.CheckpointFile;
 import dev.kerf.formats.checkpoint.CheckpointHeader;
-import dev.kerf.formats.checkpoint.JournalPosition;
+import dev.kerf.formats.journal.Position;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class CheckpointStoreTest {
         CheckpointStore store = CheckpointStore.open(tmp, ID);
         for (long i : new long[] {300, 100, 200}) {
             Cpu c = at(cpu(), i);
-            store.write(new JournalPosition(i, 1, i * 10, 0), c);
+            store.write(new Position(i, 1, i * 10, 0), c);
         }
         return store;
     }
@@ -71,7 +71,7 @@ class CheckpointStoreTest {
         assertThat(store.nearest(200).orElseThrow().icount()).isEqualTo(200);
         Checkpoint c = store.nearest(299).orElseThrow();
         assertThat(c.icount()).isEqualTo(200);
-        assertThat(c.position()).isEqualTo(new JournalPosition(200, 1, 2000, 0));
+        assertThat(c.position()).isEqualTo(new Position(200, 1, 2000, 0));
 
         Cpu fresh = cpu();
         fresh.memory.write32(0x70000, 99); // must be zeroed: not in the checkpoint
@@ -87,12 +87,12 @@ class CheckpointStoreTest {
     void unchangedPagesAreStoredOnceAndZeroPagesNever() throws IOException {
         CheckpointStore store = CheckpointStore.open(tmp, ID);
         Cpu cpu = at(cpu(), 10);
-        CheckpointStore.Written first = store.write(JournalPosition.START, cpu);
+        CheckpointStore.Written first = store.write(Position.START, cpu);
         int pages = first.pages();
         assertThat(first.newPages()).isEqualTo(pages);
         cpu.icount = 20;
         cpu.memory.write8(0x2000, 7); // one page changes
-        CheckpointStore.Written second = store.write(JournalPosition.START, cpu);
+        CheckpointStore.Written second = store.write(Position.START, cpu);
         assertThat(second.pages()).isEqualTo(pages);
         assertThat(second.newPages()).isEqualTo(1);
         assertThat(pages).isLessThan(RAM / 4096 / 4); // the boot GDT, pages 2, 0x50, 0x60: nowhere near all 256
@@ -111,7 +111,7 @@ class CheckpointStoreTest {
                 .startsWith("corrupt checkpoint skipped").contains(latest.toString()).contains("CRC mismatch");
         assertThat(store.list()).extracting(CheckpointHeader::icount).containsExactly(100L, 200L);
 
-        store.write(new JournalPosition(300, 1, 3000, 0), at(cpu(), 300)); // a replay passing 300 rebuilds it
+        store.write(new Position(300, 1, 3000, 0), at(cpu(), 300)); // a replay passing 300 rebuilds it
         CheckpointStore again = CheckpointStore.open(tmp, ID);
         assertThat(again.nearest(1000).orElseThrow().icount()).isEqualTo(300);
         assertThat(again.warnings()).isEmpty();
@@ -134,7 +134,7 @@ class CheckpointStoreTest {
         assertThat(store.nearest(1000).orElseThrow().icount()).isEqualTo(200);
         assertThat(store.warnings()).singleElement().asString().contains(pack.toString()).contains("hashes to");
 
-        store.write(new JournalPosition(300, 1, 3000, 0), only300);
+        store.write(new Position(300, 1, 3000, 0), only300);
         assertThat(store.nearest(1000).orElseThrow().icount()).isEqualTo(300);
         store.close();
         assertThat(CheckpointStore.open(tmp, ID).nearest(1000).orElseThrow().icount()).isEqualTo(300);
@@ -147,7 +147,7 @@ class CheckpointStoreTest {
         CheckpointStore store = CheckpointStore.open(tmp, ID);
         assertThat(store.nearest(1000)).isEmpty();
         assertThat(store.warnings().get(0)).contains("unreadable page pack deleted");
-        store.write(new JournalPosition(300, 1, 3000, 0), at(cpu(), 300));
+        store.write(new Position(300, 1, 3000, 0), at(cpu(), 300));
         assertThat(store.nearest(1000).orElseThrow().icount()).isEqualTo(300);
     }
 
@@ -164,7 +164,7 @@ class CheckpointStoreTest {
         Path rec = tmp.resolve("rec.kerf");
         Files.createDirectories(rec);
         Files.writeString(rec.resolve("manifest.json"), "{\"a\": 1}");
-        CheckpointStore.open(rec).write(JournalPosition.START, at(cpu(), 5));
+        CheckpointStore.open(rec).write(Position.START, at(cpu(), 5));
         assertThat(rec.resolve("checkpoints").resolve(CheckpointFile.fileName(5))).exists();
         assertThat(CheckpointStore.open(rec).nearest(5)).isPresent();
         Files.writeString(rec.resolve("manifest.json"), "{\"a\": 2}"); // recorded again: old checkpoints are stale
@@ -208,7 +208,7 @@ class CheckpointStoreTest {
     }
 
     private void writeRaw(long icount, byte[] cpuBytes) throws IOException {
-        CheckpointHeader h = new CheckpointHeader(icount, JournalPosition.START, ID, RAM);
+        CheckpointHeader h = new CheckpointHeader(icount, Position.START, ID, RAM);
         CheckpointFile.write(tmp.resolve(CheckpointFile.fileName(icount)), new CheckpointData(h, cpuBytes, new byte[0],
                 new dev.kerf.formats.checkpoint.PageMap(new int[0], new byte[0])));
     }

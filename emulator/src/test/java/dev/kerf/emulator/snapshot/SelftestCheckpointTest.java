@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.machine.RunResult;
 import dev.kerf.emulator.replay.StateHasher;
-import dev.kerf.formats.checkpoint.JournalPosition;
+import dev.kerf.formats.journal.Position;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +60,7 @@ class SelftestCheckpointTest {
 
     private static void write(CheckpointStore store, Cpu cpu) {
         try {
-            store.write(new JournalPosition(1, 2, 3, 0), cpu);
+            store.write(new Position(1, 2, 3, 0), cpu);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package dev.kerf.formats.checkpoint;
 
+import dev.kerf.formats.journal.Position;
 import dev.kerf.formats.FormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +23,7 @@ import java.util.zip.CRC32C;
  * 10     2    Minor           0
  * 12     4    RamBytes        uint32, a positive multiple of 4096, at most 2^31 - 4096
  * 16     8    Icount          int64 &ge; 0
- * 24     8    Excerpt         int64 &ge; 0  } the journal position ({@link JournalPosition})
+ * 24     8    Excerpt         int64 &ge; 0  } the journal position ({@link Position})
  * 32     4    EventInExcerpt  int32 &ge; 0  }
  * 36     8    Event           int64 &ge; 0  }
  * 44     4    BlockOffset     int32 &ge; 0  }
@@ -105,8 +106,8 @@ public final class CheckpointFile {
         int total = HEADER_LENGTH + 3 * SECTION_OVERHEAD + d.cpu().length + d.devices().length + pagesLength;
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putShort((short) MAJOR).putShort((short) MINOR).putInt(h.ramBytes()).putLong(h.icount());
-        JournalPosition p = h.position();
-        b.putLong(p.excerpt()).putInt(p.eventInExcerpt()).putLong(p.event()).putInt(p.blockOffset());
+        Position p = h.position();
+        b.putLong(p.excerpt()).putInt(p.inExcerpt()).putLong(p.event()).putInt(p.inBlock());
         b.put(h.recordingId());
         b.putInt(crc(b.array(), 0, HEADER_CRC_OFFSET));
         section(b, TYPE_CPU, d.cpu());

@@ -1,5 +1,6 @@
 package dev.kerf.formats.checkpoint;
 
+import dev.kerf.formats.journal.Position;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -12,7 +13,7 @@ import java.util.HexFormat;
  *                    another recording is never used
  * @param ramBytes    guest RAM size, a positive multiple of 4 KiB
  */
-public record CheckpointHeader(long icount, JournalPosition position, byte[] recordingId, int ramBytes) {
+public record CheckpointHeader(long icount, Position position, byte[] recordingId, int ramBytes) {
     public CheckpointHeader {
         if (icount < 0) throw new IllegalArgumentException("negative icount " + icount);
         if (recordingId.length != 32) throw new IllegalArgumentException("recording id must be 32 bytes");

@@ -1,5 +1,6 @@
 package dev.kerf.formats.checkpoint;
 
+import dev.kerf.formats.journal.Position;
 import dev.kerf.formats.FormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,11 +59,11 @@ final class CheckpointReader {
         int inExcerpt = h.getInt();
         long event = h.getLong();
         int block = h.getInt();
-        if (excerpt < 0 || inExcerpt < 0 || event < 0 || block < 0)
-            throw fail(CheckpointFile.POSITION_OFFSET, "negative journal position");
+        if (excerpt < 0 || inExcerpt < 0 || event < inExcerpt || block < 0)
+            throw fail(CheckpointFile.POSITION_OFFSET, "not a journal position (negative, or fewer events than consumed in its excerpt)");
         byte[] id = new byte[PageMap.HASH_BYTES];
         h.get(CheckpointFile.RECORDING_OFFSET, id);
-        return new CheckpointHeader(icount, new JournalPosition(excerpt, inExcerpt, event, block), id, (int) ram);
+        return new CheckpointHeader(icount, new Position(excerpt, inExcerpt, event, block), id, (int) ram);
     }
 
     private byte[] section(int type, String what, long max) throws IOException {

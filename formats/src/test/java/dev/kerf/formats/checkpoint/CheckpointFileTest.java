@@ -1,5 +1,6 @@
 package dev.kerf.formats.checkpoint;
 
+import dev.kerf.formats.journal.Position;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -30,7 +31,7 @@ class CheckpointFileTest {
         byte[] hashes = new byte[3 * 32];
         for (int i = 0; i < hashes.length; i++) hashes[i] = (byte) (i * 13);
         PageMap map = new PageMap(new int[] {0, 5, ramBytes / 4096 - 1}, hashes);
-        return new CheckpointData(new CheckpointHeader(123_456_789L, new JournalPosition(17, 300, 1_000_000, 12), id, ramBytes),
+        return new CheckpointData(new CheckpointHeader(123_456_789L, new Position(17, 300, 1_000_000, 12), id, ramBytes),
                 cpu, new byte[] {1, 2, 3}, map);
     }
 
