@@ -182,6 +182,14 @@ public final class Cpu {
     }
 
     /**
+     * Called after a hook ran: if it registered or removed hooks, the run loop re-picks its path
+     * (observed or fast) before the next instruction.
+     */
+    void hooksMayHaveChanged() {
+        // path selection arrives with the instruction and memory hooks
+    }
+
+    /**
      * Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction (or
      * the next run() return it at once, if none is running). Safe to call from another thread;
      * a request from another thread is seen within {@value #FAST_BUDGET} instructions.

@@ -100,15 +100,22 @@ final class Strings {
             case 0x6C: {
                 int lin = di(x);
                 x.mmu.translate(lin, true); // fault before the port is read: a port read has side effects
-                x.writeMem(mask, lin, c.bus.in(x.reg[Cpu.EDX] & 0xFFFF, size) & mask);
+                int port = x.reg[Cpu.EDX] & 0xFFFF;
+                int v = c.bus.in(port, size) & mask;
+                x.writeMem(mask, lin, v);
                 advance(x, Cpu.EDI, delta);
+                HookCalls.portIn(c, port, size, v);
                 c.pollIrq = true;
                 return;
             }
-            default: // 0x6E OUTS
-                c.bus.out(x.reg[Cpu.EDX] & 0xFFFF, size, x.readMem(mask, si(x)));
+            default: { // 0x6E OUTS
+                int port = x.reg[Cpu.EDX] & 0xFFFF;
+                int v = x.readMem(mask, si(x));
+                c.bus.out(port, size, v);
                 advance(x, Cpu.ESI, delta);
+                HookCalls.portOut(c, port, size, v);
                 c.pollIrq = true;
+            }
         }
     }
 }
