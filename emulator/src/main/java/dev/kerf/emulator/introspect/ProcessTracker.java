@@ -26,8 +26,9 @@ import java.util.TreeMap;
  *     its call finished with the result the kernel stored in its trap frame.</li>
  * <li>A context switch is a CR3 write that loads the current process's page directory for a pid
  *     other than the last one switched to.</li>
- * <li>User instructions are counted as icount deltas between returns to CPL 3 and the next
- *     interrupt or exception taken from CPL 3.</li>
+ * <li>User instructions are counted exactly from icount deltas: from the return to CPL 3 (the
+ *     IRET itself counts as kernel) to the next trap, an INT n counting as user, a faulting
+ *     instruction not at all (it did not retire).</li>
  * </ul>
  * Call {@link #finish} after the run: it closes the last user stretch, scans once more, and
  * reports a process that made the exit call but whose kernel stopped the machine first (init).
@@ -40,7 +41,10 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
     private final Map<Integer, Tracked> procs = new TreeMap<>();
     private int runningPid = -1;
     private int userPid = -1;
+    /** icount after the return to CPL 3 retired: the stretch's first user instruction. */
     private long userSince;
+    /** icount after the last user instruction of the stretch, noted at the delivery that ends it (-1: none). */
+    private long userEnd = -1;
 
     /** What the tracker remembers of one pid. */
     private static final class Tracked {
@@ -78,6 +82,8 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
     @Override
     public void delivering(Cpu cpu, int vector, Source source, int errorCode) {
         if (cpu.cpl != 3) return;
+        // INT n retires in user mode; a fault does not retire, and an external interrupt comes between instructions
+        userEnd = cpu.icount + (source == Source.SOFTWARE ? 1 : 0);
         int pid = currentPid();
         if (pid < 0) return;
         Tracked t = known(cpu.icount, pid);
@@ -104,7 +110,8 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
     @Override
     public void privilegeChanged(Cpu cpu, int fromCpl, int toCpl) {
         if (fromCpl == 3 && toCpl != 3) {
-            endUserStretch(cpu.icount);
+            endUserStretch(userEnd >= 0 ? userEnd : cpu.icount);
+            userEnd = -1;
             return;
         }
         if (toCpl != 3) return;
@@ -120,7 +127,7 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
             scan(cpu.icount);
         }
         userPid = pid;
-        userSince = cpu.icount;
+        userSince = cpu.icount + 1; // the IRET that got here retires as a kernel instruction
     }
 
     private void finishCall(long icount, Tracked t, SyscallRecord call, int result, String[] strings) {
@@ -159,7 +166,7 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
 
     /** Ends the observation at the CPU's current state (see the class comment). */
     public void finish(Cpu cpu) {
-        endUserStretch(cpu.icount);
+        if (cpu.cpl == 3) endUserStretch(cpu.icount);
         scan(cpu.icount);
         for (Map.Entry<Integer, Tracked> e : procs.entrySet()) {
             Tracked t = e.getValue();
