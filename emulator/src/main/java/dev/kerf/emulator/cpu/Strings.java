@@ -27,7 +27,7 @@ final class Strings {
         }
         Cpu c = x.cpu;
         boolean compare = op == 0xA6 || op == 0xA7 || op == 0xAE || op == 0xAF;
-        long budget = io || c.pollIrq ? 1 : x.limit - c.icount;
+        long budget = io || c.pollIrq || x.observed ? 1 : x.limit - c.icount;
         int[] reg = x.reg;
         for (;;) {
             int count = x.a32 ? reg[Cpu.ECX] : reg[Cpu.ECX] & 0xFFFF;
