@@ -6,7 +6,8 @@ package dev.kerf.emulator.cpu;
  * <p>Timeline rule (design §3): each REP iteration retires as one instruction. An iteration
  * that leaves work to do puts EIP back on the instruction, so an interrupt can be taken
  * between iterations; REP with a zero count retires once. When no interrupt can arrive (the
- * run loop has nothing to poll) several iterations run in one step, each
+ * run loop has nothing to poll) and no instruction hook wants to see each iteration, several
+ * iterations run in one step, each
  * but the last adding to icount itself, which is indistinguishable from stepping them one by
  * one. INS/OUTS always run one iteration per step (a port access can raise an IRQ).
  *
