@@ -1,5 +1,6 @@
 package dev.kerf.emulator.cpu;
 
+import dev.kerf.emulator.hook.InstructionHook;
 import dev.kerf.emulator.mmu.Mmu;
 import dev.kerf.emulator.mmu.PhysicalMemory;
 
@@ -68,6 +69,13 @@ public final class Cpu {
     /** Set by an instruction whose software interrupt escalated to a triple fault. */
     boolean tripleFault;
     private volatile boolean stopRequested;
+    /** The {@link #hooks} version the run loop picked its path for (see {@link #pickPath()}). */
+    private int hookVersion = -1;
+    /** A hook changed the registrations: the run loop re-picks its path at its next poll. */
+    private boolean hooksChanged;
+    /** Instruction or memory hooks are registered: run() takes {@link #runObserved}. */
+    private boolean observedPath;
+    private final MemoryHookCalls memoryHookCalls = new MemoryHookCalls(this);
     /** Package-private so tests can single-step and see a CpuFault directly. */
     final Executor exec;
 
@@ -109,10 +117,36 @@ public final class Cpu {
      * the flags are rewound to the instruction's start and the exception is delivered.
      */
     public CpuStop run(long icountLimit) {
+        for (;;) {
+            Executor x = exec;
+            x.limit = icountLimit;
+            pickPath();
+            x.invalidateFastState(); // state may have been changed from outside since the last run()
+            pollIrq = true;
+            CpuStop stop = observedPath ? runObserved(icountLimit) : runFast(icountLimit);
+            if (stop != null) return stop;
+        }
+    }
+
+    /**
+     * Chooses between the fast path and the observed path from the registered hooks: with an
+     * instruction or memory hook the CPU runs {@link #runObserved} (no FastLoop) and, for memory
+     * hooks, routes every data access through the MMU's reporting slow path. Without them
+     * nothing on the fast path looks at hooks at all.
+     */
+    private void pickPath() {
+        hooksChanged = false;
+        if (hooks.version() == hookVersion) return; // unchanged: keep the caches warm
+        hookVersion = hooks.version();
+        observedPath = hooks.observesEveryInstruction();
+        boolean memory = hooks.memory.length != 0;
+        exec.setObserved(observedPath, memory);
+        mmu.observe(memory ? memoryHookCalls : null);
+    }
+
+    /** The run loop without hooks; returns null when a hook changed the registrations. */
+    private CpuStop runFast(long icountLimit) {
         Executor x = exec;
-        x.limit = icountLimit;
-        x.invalidateFastState(); // state may have been changed from outside since the last run()
-        pollIrq = true;
         for (;;) {
             if (stopRequested) {
                 stopRequested = false;
@@ -121,6 +155,7 @@ public final class Cpu {
             if (icount >= icountLimit) return CpuStop.LIMIT;
             if (pollIrq && !shadow) {
                 pollIrq = false;
+                if (hooksChanged) return null;
                 if ((flagBits & Flags.IF) != 0 && bus.interruptRequested()) {
                     if (!takeInterrupt()) return CpuStop.TRIPLE_FAULT;
                     continue;
@@ -145,6 +180,51 @@ public final class Cpu {
                 return CpuStop.TRIPLE_FAULT;
             }
         }
+    }
+
+    /**
+     * {@link #runFast} for instruction and memory hooks: one instruction per step through the
+     * generic decoder (FastLoop off), instruction hooks called before each. Same semantics, same
+     * results; returns null when a hook changed the registrations.
+     */
+    private CpuStop runObserved(long icountLimit) {
+        Executor x = exec;
+        for (;;) {
+            if (stopRequested) {
+                stopRequested = false;
+                return CpuStop.STOP_REQUESTED;
+            }
+            if (icount >= icountLimit) return CpuStop.LIMIT;
+            if (pollIrq && !shadow) {
+                pollIrq = false;
+                if (hooksChanged) return null;
+                if ((flagBits & Flags.IF) != 0 && bus.interruptRequested()) {
+                    if (!takeInterrupt()) return CpuStop.TRIPLE_FAULT;
+                    continue;
+                }
+            }
+            if (halted) return CpuStop.HALTED;
+            shadow = false;
+            try {
+                beforeInstruction();
+                x.step();
+                icount++;
+            } catch (CpuFault f) {
+                if (!deliverFault(x, f)) return CpuStop.TRIPLE_FAULT;
+                continue;
+            }
+            if (tripleFault) {
+                tripleFault = false;
+                return CpuStop.TRIPLE_FAULT;
+            }
+        }
+    }
+
+    private void beforeInstruction() {
+        InstructionHook[] hs = hooks.instruction;
+        if (hs.length == 0) return;
+        for (InstructionHook h : hs) h.beforeInstruction(this);
+        hooksMayHaveChanged();
     }
 
     private boolean takeInterrupt() {
@@ -186,7 +266,10 @@ public final class Cpu {
      * (observed or fast) before the next instruction.
      */
     void hooksMayHaveChanged() {
-        // path selection arrives with the instruction and memory hooks
+        if (hooks.version() != hookVersion) {
+            hooksChanged = true;
+            pollIrq = true;
+        }
     }
 
     /**

@@ -6,7 +6,8 @@ package dev.kerf.emulator.cpu;
  * <p>Timeline rule (design §3): each REP iteration retires as one instruction. An iteration
  * that leaves work to do puts EIP back on the instruction, so an interrupt can be taken
  * between iterations; REP with a zero count retires once. When no interrupt can arrive (the
- * run loop has nothing to poll) several iterations run in one step, each
+ * run loop has nothing to poll) and no instruction hook wants to see each iteration, several
+ * iterations run in one step, each
  * but the last adding to icount itself, which is indistinguishable from stepping them one by
  * one. INS/OUTS always run one iteration per step (a port access can raise an IRQ).
  *
@@ -27,7 +28,7 @@ final class Strings {
         }
         Cpu c = x.cpu;
         boolean compare = op == 0xA6 || op == 0xA7 || op == 0xAE || op == 0xAF;
-        long budget = io || c.pollIrq ? 1 : x.limit - c.icount;
+        long budget = io || c.pollIrq || x.observed ? 1 : x.limit - c.icount;
         int[] reg = x.reg;
         for (;;) {
             int count = x.a32 ? reg[Cpu.ECX] : reg[Cpu.ECX] & 0xFFFF;

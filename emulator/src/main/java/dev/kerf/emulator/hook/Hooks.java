@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The hooks registered on one CPU, by kind, in registration order (calls follow that order).
  * Arrays are replaced, never mutated, so the CPU can read a field and loop without a lock or an
- * iterator. Register before {@code Cpu.run} or between runs, on the machine thread.
- * {@link #version()} changes on every add/remove so the CPU can re-pick its paths.
+ * iterator. Register on the machine thread: before {@code Cpu.run}, between runs, or from inside
+ * a hook (the CPU then re-picks its path before the next instruction). {@link #version()}
+ * changes on every add/remove so the CPU can re-pick its paths.
  */
 public final class Hooks {
     public InstructionHook[] instruction = new InstructionHook[0];
