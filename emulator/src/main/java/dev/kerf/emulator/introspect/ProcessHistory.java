@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * Collects a {@link ProcessTracker}'s reports: one {@link ProcessInfo} per pid and a timeline of
  * system calls and life events in the order they were seen. A call enters the timeline when it
  * returns (so its result is known), exit when it is made: the order in which the kerf guest's
- * {@code debug=syscalls} log prints them.
+ * {@code debug=syscalls} log prints them. Calls still in progress when the execution ended come
+ * last, unreturned (the kernel log has no line for them).
  */
 public final class ProcessHistory implements ProcessListener {
     private final Map<Integer, Row> rows = new TreeMap<>();
@@ -49,6 +50,11 @@ public final class ProcessHistory implements ProcessListener {
     @Override
     public void syscallReturned(long icount, SyscallRecord call) {
         row(call.pid(), icount);
+        timeline.add(call);
+    }
+
+    @Override
+    public void syscallUnfinished(long icount, SyscallRecord call) {
         timeline.add(call);
     }
 

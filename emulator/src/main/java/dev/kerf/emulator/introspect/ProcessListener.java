@@ -22,6 +22,12 @@ public interface ProcessListener {
      */
     default void syscallReturned(long icount, SyscallRecord call) {}
 
+    /**
+     * The execution ended while the process was inside this call (blocked, typically): it has
+     * {@code returned == false}. Reported by {@link ProcessTracker#finish}.
+     */
+    default void syscallUnfinished(long icount, SyscallRecord call) {}
+
     /** A successful execve replaced the image; {@code newName} is the process's name from now on. */
     default void execed(long icount, int pid, String oldName, String newName) {}
 

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *     instruction not at all (it did not retire).</li>
  * </ul>
  * Call {@link #finish} after the run: it closes the last user stretch, scans once more, and
- * reports a process that made the exit call but whose kernel stopped the machine first (init).
+ * reports a process that made the exit call but whose kernel stopped the machine first (init),
+ * and the calls still in progress.
  */
 public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Hook {
     private final GuestProfile profile;
@@ -170,9 +171,12 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
         scan(cpu.icount);
         for (Map.Entry<Integer, Tracked> e : procs.entrySet()) {
             Tracked t = e.getValue();
-            if (!t.exited && t.pending != null && profile.isExitCall(t.pending.nr())) {
+            if (t.exited || t.pending == null) continue;
+            if (profile.isExitCall(t.pending.nr())) {
                 t.exited = true;
                 listener.exited(cpu.icount, e.getKey(), profile.exitStatusOf(t.pending.nr(), t.pending.args()), null);
+            } else {
+                listener.syscallUnfinished(cpu.icount, t.pending);
             }
         }
     }

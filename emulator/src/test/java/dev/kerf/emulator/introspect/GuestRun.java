@@ -18,6 +18,12 @@ record GuestRun(String console, RunResult result, ProcessHistory history, Proces
     private static final int RAM = 32 << 20;
 
     static GuestRun of(String cmdline) throws IOException, InterruptedException {
+        return of(cmdline, (cpu, profile) -> { });
+    }
+
+    /** With {@code more} registering further hooks after the tracker's. */
+    static GuestRun of(String cmdline, java.util.function.BiConsumer<dev.kerf.emulator.cpu.Cpu, GuestProfile> more)
+            throws IOException, InterruptedException {
         Path kernel = kernel();
         Path initrd = kernel.resolveSibling("initrd.tar");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -29,6 +35,7 @@ record GuestRun(String console, RunResult result, ProcessHistory history, Proces
             ProcessHistory history = new ProcessHistory(profile);
             ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(machine.cpu().memory), history);
             tracker.attach(machine.cpu().hooks);
+            more.accept(machine.cpu(), profile);
             RunResult result = machine.run();
             tracker.finish(machine.cpu());
             return new GuestRun(console.toString(StandardCharsets.ISO_8859_1), result, history, tracker);
