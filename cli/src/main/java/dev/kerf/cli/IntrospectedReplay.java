@@ -20,7 +20,16 @@ import java.nio.file.Path;
  * @param result  how the replay ended (complete or cut short)
  */
 record IntrospectedReplay(ProcessHistory history, ReplayResult result) {
+    /** More analysis on top of the tracker (attached after it, so it may ask the tracker who runs). */
+    interface Extension {
+        void attach(Cpu cpu, GuestMemory memory, ProcessTracker tracker, ProcessHistory history);
+    }
+
     static IntrospectedReplay of(Path recording, HostIo io) throws IOException {
+        return of(recording, io, null);
+    }
+
+    static IntrospectedReplay of(Path recording, HostIo io, Extension extension) throws IOException {
         ProcessHistory[] history = new ProcessHistory[1];
         ProcessTracker[] tracker = new ProcessTracker[1];
         ReplayResult result = ReplaySession.replay(recording, new ReplaySession.Analysis() {
@@ -33,8 +42,10 @@ record IntrospectedReplay(ProcessHistory history, ReplayResult result) {
                     throw new KerfException(ExitCode.BAD_INPUT, recording + ": " + e.getMessage());
                 }
                 history[0] = new ProcessHistory(profile);
-                tracker[0] = new ProcessTracker(profile, new GuestMemory(cpu.memory), history[0]);
+                GuestMemory memory = new GuestMemory(cpu.memory);
+                tracker[0] = new ProcessTracker(profile, memory, history[0]);
                 tracker[0].attach(cpu.hooks);
+                if (extension != null) extension.attach(cpu, memory, tracker[0], history[0]);
             }
 
             @Override

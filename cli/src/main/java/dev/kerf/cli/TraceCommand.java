@@ -1,6 +1,9 @@
 package dev.kerf.cli;
 
+import dev.kerf.emulator.introspect.Disassembler;
 import dev.kerf.emulator.introspect.HistoryEntry;
+import dev.kerf.emulator.introspect.InstructionTracer;
+import dev.kerf.emulator.introspect.IntrospectionException;
 import dev.kerf.emulator.introspect.ProcessEvent;
 import dev.kerf.emulator.introspect.ProcessInfo;
 import dev.kerf.emulator.introspect.SyscallFormat;
@@ -23,7 +26,8 @@ import java.util.concurrent.Callable;
         description = {"Print the system calls of a recording in strace style, one line per call in the order they"
                 + " returned (exit when it is made): [ICOUNT] PID NAME call(args) = result. Paths and up to 32"
                 + " bytes of read/write buffers are decoded from the process's memory. Lines starting with ---"
-                + " or +++ mark process creation, exec, user faults and the end of a process.", "",
+                + " or +++ mark process creation, exec, user faults and the end of a process. --insns traces user"
+                + " instructions instead (or as well, with --syscalls).", "",
                 "Replays the recording (it must verify: exit 16 on a divergence, 18 after the trace for a"
                 + " cut-short recording). A pid or name that never existed, or a window outside the recording,"
                 + " is exit 2.", ""})
@@ -47,8 +51,12 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Only calls and events at or before this instruction count.")
     Long to;
 
-    @Option(names = "--syscalls", description = "Trace system calls (the default, and for now the only trace).")
+    @Option(names = "--syscalls", description = "Trace system calls and process events (the default without --insns).")
     boolean syscalls;
+
+    @Option(names = "--insns", description = "Trace every user-mode instruction of the selected processes, disassembled"
+            + " (capstone), printed as the replay runs; with --syscalls, the system call lines are merged in.")
+    boolean insns;
 
     @Option(names = "--json", description = "JSON lines: one object per call or event.")
     boolean json;
@@ -62,13 +70,11 @@ public final class TraceCommand implements Callable<Integer> {
         if (pid != null && name != null) throw usage("--pid and --name cannot be used together");
         long lo = from == null ? 0 : from, hi = to == null ? Long.MAX_VALUE : to;
         if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);
-        IntrospectedReplay replay = IntrospectedReplay.of(recording, io);
-        long end = replay.result().icount();
-        if (lo > end) {
-            throw usage("--from " + lo + " is past the end of " + recording + " (" + end + " instructions)");
-        }
-        Set<Integer> pids = selected(replay);
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
+        if (insns) return streamed(out, lo, hi);
+        IntrospectedReplay replay = IntrospectedReplay.of(recording, io);
+        checkWindow(replay, lo);
+        Set<Integer> pids = selected(replay);
         for (HistoryEntry e : replay.history().timeline()) {
             long at = icount(e);
             if (at < lo || at > hi || (pids != null && !pids.contains(e.pid()))) continue;
@@ -77,6 +83,39 @@ public final class TraceCommand implements Callable<Integer> {
         out.flush();
         replay.endWith(recording);
         return ExitCode.OK.code();
+    }
+
+    private void checkWindow(IntrospectedReplay replay, long lo) {
+        long end = replay.result().icount();
+        if (lo > end) {
+            throw usage("--from " + lo + " is past the end of " + recording + " (" + end + " instructions)");
+        }
+    }
+
+    /** --insns: instructions streamed as the replay runs (see {@link StreamedTrace}); the checks come after. */
+    private int streamed(PrintStream out, long lo, long hi) throws IOException {
+        StreamedTrace trace = new StreamedTrace(out, lo, hi, pid, name, syscalls, json);
+        Disassembler[] disassembler = new Disassembler[1];
+        try {
+            IntrospectedReplay replay = IntrospectedReplay.of(recording, io, (cpu, memory, tracker, history) -> {
+                try {
+                    disassembler[0] = new Disassembler(memory);
+                } catch (IntrospectionException e) {
+                    throw new KerfException(ExitCode.INTERNAL, e.getMessage());
+                }
+                trace.follow(history);
+                cpu.hooks.add(new InstructionTracer(tracker, disassembler[0], trace::accepts, trace::instruction));
+            });
+            trace.drain();
+            out.flush();
+            checkWindow(replay, lo);
+            selected(replay);
+            replay.endWith(recording);
+            return ExitCode.OK.code();
+        } finally {
+            out.flush();
+            if (disassembler[0] != null) disassembler[0].close();
+        }
     }
 
     /** The pids to show (null: all); a --pid or --name that matches nothing is a usage error. */

@@ -90,6 +90,26 @@ class PsTraceCommandTest {
     }
 
     @Test
+    void anInstructionTraceShowsTheFaultingInstructionDisassembled() {
+        Matcher fault = FAULT.matcher(console);
+        assertThat(fault.find()).isTrue();
+        Cli.Outcome r = Cli.run("", "trace", rec.toString(), "--pid", fault.group(1), "--insns", "--syscalls");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        int at = -1;
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains("--- page fault at 0x746e4920")) at = i;
+        assertThat(at).as(r.out()).isPositive();
+        assertThat(lines.get(at - 1)).matches("\\[\\d+\\] " + fault.group(1) + " buggy 0x0804952b: mov \\w+, dword ptr \\[\\w+\\]");
+        assertThat(lines).anyMatch(l -> l.matches("\\[\\d+\\] \\d+ buggy open\\(\"/home/customer/big-order.txt\".*"));
+        long insns = lines.stream().filter(l -> l.matches("\\[\\d+\\] \\d+ \\w+ 0x[0-9a-f]{8}: .*")).count();
+        assertThat(insns).isGreaterThan(1000);
+        Cli.Outcome ps = Cli.run("", "ps", rec.toString(), "--json");
+        Matcher user = Pattern.compile("\"pid\":" + fault.group(1) + ",.*?\"userInstructions\":(\\d+)").matcher(ps.out());
+        assertThat(user.find()).isTrue();
+        assertThat(insns).as("every retired user instruction, plus the faulting one").isEqualTo(Long.parseLong(user.group(1)) + 1);
+    }
+
+    @Test
     void aWindowSelectsCallsByIcount() {
         Cli.Outcome all = Cli.run("", "trace", rec.toString(), "--pid", "1");
         assertThat(all.exitCode()).as(all.err()).isZero();

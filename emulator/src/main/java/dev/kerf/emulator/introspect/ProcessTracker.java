@@ -74,6 +74,17 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
         hooks.add((Cr3Hook) this);
     }
 
+    /** The pid running in user mode now, or -1 while the CPU is in the kernel. */
+    public int userPid() {
+        return userPid;
+    }
+
+    /** The process's name as the tracker knows it now (null for an unknown pid). */
+    public String nameOf(int pid) {
+        Tracked t = procs.get(pid);
+        return t == null ? null : t.name;
+    }
+
     /** User-mode instructions the process has retired so far (0 for an unknown pid). */
     public long userInstructions(int pid) {
         Tracked t = procs.get(pid);
