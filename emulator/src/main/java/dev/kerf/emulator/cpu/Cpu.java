@@ -129,16 +129,18 @@ public final class Cpu {
     }
 
     /**
-     * Chooses between the fast path and the observed path from the registered hooks: with an
-     * instruction or memory hook the CPU runs {@link #runObserved} (no FastLoop) and, for memory
-     * hooks, routes every data access through the MMU's reporting slow path. Without them
-     * nothing on the fast path looks at hooks at all.
+     * Chooses the path from the registered hooks ({@link dev.kerf.emulator.hook.Hooks#observesEveryInstruction()}
+     * true means one of the two below applies). With an instruction hook the CPU runs
+     * {@link #runObserved} (no FastLoop, one REP iteration per step). With a memory hook every
+     * data access is routed through the MMU's reporting slow path (the executor's data micro-TLB
+     * stays empty); FastLoop may keep running then, because its data accesses go through the
+     * same executor accessors. Without either, nothing on the fast path looks at hooks at all.
      */
     private void pickPath() {
         hooksChanged = false;
         if (hooks.version() == hookVersion) return; // unchanged: keep the caches warm
         hookVersion = hooks.version();
-        observedPath = hooks.observesEveryInstruction();
+        observedPath = hooks.instruction.length != 0;
         boolean memory = hooks.memory.length != 0;
         exec.setObserved(observedPath, memory);
         mmu.observe(memory ? memoryHookCalls : null);
@@ -249,6 +251,15 @@ public final class Cpu {
         shadow = false;
         pollIrq = true;
         return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
+    }
+
+    /**
+     * Address (CS offset) of the instruction being executed, for hooks called in the middle of
+     * one (memory hooks): {@link #eip} may already point past it, or, inside FastLoop, lag
+     * behind. During an interrupt or exception delivery it is the last instruction started.
+     */
+    public int instructionAddress() {
+        return exec.start;
     }
 
     /**

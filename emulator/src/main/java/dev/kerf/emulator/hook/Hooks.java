@@ -20,7 +20,10 @@ public final class Hooks {
 
     public int version() { return version; }
 
-    /** True when an instruction or memory hook is present: the CPU must take its observed path. */
+    /**
+     * True when an instruction or memory hook is present: the CPU must leave its fast path
+     * (instruction hooks: no FastLoop; memory hooks: every data access through the MMU's slow path).
+     */
     public boolean observesEveryInstruction() {
         return instruction.length != 0 || memory.length != 0;
     }

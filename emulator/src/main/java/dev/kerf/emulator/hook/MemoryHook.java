@@ -14,6 +14,12 @@ import dev.kerf.emulator.cpu.Cpu;
  * interrupt entry). Not reported: instruction fetches, page-table walks and their A/D-bit
  * updates, an access that faulted (a read that completed before the instruction faulted is
  * reported). While a memory hook is registered every data access takes the MMU's slow path.
+ *
+ * <p>CPU state during the call: {@code cpu.icount} is the instructions retired before the
+ * accessing instruction (REP: before this iteration), {@code cpu.instructionAddress()} its address;
+ * {@code cpu.eip} and the registers are those of the moment (mid-instruction). Read guest memory
+ * from a hook through {@code Mmu.probe} and {@code PhysicalMemory}, never {@code Mmu.read*}
+ * (those are reported again and may fault).
  */
 public interface MemoryHook {
     default void read(Cpu cpu, int linear, int physical, int size, int value) {}

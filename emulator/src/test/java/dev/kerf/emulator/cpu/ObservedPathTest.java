@@ -57,6 +57,38 @@ class ObservedPathTest {
         }
     }
 
+    /** Records accesses with the instruction they belong to: "icount@address R|W linear size value". */
+    private static final class PlacedAccessLog implements MemoryHook {
+        final List<String> seen = new ArrayList<>();
+        @Override public void read(Cpu c, int linear, int physical, int size, int value) {
+            seen.add(String.format("%d@%x R %x %d %x", c.icount, c.instructionAddress(), linear, size, value));
+        }
+        @Override public void written(Cpu c, int linear, int physical, int size, int value) {
+            seen.add(String.format("%d@%x W %x %d %x", c.icount, c.instructionAddress(), linear, size, value));
+        }
+    }
+
+    @Test
+    void aMemoryHookAloneKeepsFastLoopAndSeesTheSameAccessesAtTheSamePlaces() {
+        SplittableRandom rnd = new SplittableRandom(52);
+        for (int program = 0; program < 150; program++) {
+            byte[] code = FastLoopTest.randomProgram(rnd, 60);
+            long seed = rnd.nextLong();
+            CpuRig fast = FastLoopTest.rig(code, seed, true);
+            CpuRig stepped = FastLoopTest.rig(code, seed, true);
+            PlacedAccessLog fastLog = new PlacedAccessLog(), steppedLog = new PlacedAccessLog();
+            fast.cpu.hooks.add(fastLog);
+            stepped.cpu.hooks.add(steppedLog);
+            stepped.cpu.hooks.add((InstructionHook) c -> { });
+            assertThat(fast.run(10_000)).isEqualTo(CpuStop.HALTED);
+            assertThat(stepped.run(10_000)).isEqualTo(CpuStop.HALTED);
+            String what = "program " + HexFormat.of().formatHex(code);
+            assertThat(fastLog.seen).as(what).isNotEmpty().containsExactlyElementsOf(steppedLog.seen);
+            assertThat(fast.r).as(what).containsExactly(stepped.r);
+            assertThat(fast.ram.array()).as(what).isEqualTo(stepped.ram.array());
+        }
+    }
+
     @Test
     void pushPopMovsAndRepStosReportExactlyTheirAccessesInOrder() {
         CpuRig rig = new CpuRig();
