@@ -123,6 +123,20 @@ class PsTraceCommandTest {
     }
 
     @Test
+    void aKernelWithoutTheIntrospectionExportIsBadInput() throws Exception {
+        Path hello = tmp.resolve("hello.kerf");
+        Cli.Outcome recorded = Cli.run("hi\n", "record", "-o", hello.toString(), Examples.hello("hello.elf").toString(), "--mem", "4M");
+        assertThat(recorded.exitCode() & 1).as(recorded.err()).isEqualTo(1);
+        for (String verb : List.of("ps", "trace")) {
+            Cli.Outcome r = Cli.run("", verb, hello.toString());
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.BAD_INPUT.code());
+            assertThat(r.err()).isEqualTo("kerf: " + hello + ": the guest kernel's introspection export at physical"
+                    + " 0x00100020: magic is not KERFINTR: this kernel is not the kerf guest or is too old\n");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
     void badInputIsOneLineWithTheDocumentedExitCode() {
         Cli.Outcome noPid = Cli.run("", "trace", rec.toString(), "--pid", "999");
         assertThat(noPid.exitCode()).isEqualTo(ExitCode.USAGE.code());
