@@ -1,9 +1,8 @@
 package dev.kerf.cli;
 
-import dev.kerf.emulator.introspect.Disassembler;
+import dev.kerf.emulator.disasm.Disassembler;
 import dev.kerf.emulator.introspect.HistoryEntry;
 import dev.kerf.emulator.introspect.InstructionTracer;
-import dev.kerf.emulator.introspect.IntrospectionException;
 import dev.kerf.emulator.introspect.ProcessEvent;
 import dev.kerf.emulator.introspect.ProcessInfo;
 import dev.kerf.emulator.introspect.SyscallFormat;
@@ -99,8 +98,8 @@ public final class TraceCommand implements Callable<Integer> {
         try {
             IntrospectedReplay replay = IntrospectedReplay.of(recording, io, (cpu, memory, tracker, history) -> {
                 try {
-                    disassembler[0] = new Disassembler(memory);
-                } catch (IntrospectionException e) {
+                    disassembler[0] = Disassembler.open();
+                } catch (IllegalStateException e) {
                     throw new KerfException(ExitCode.INTERNAL, e.getMessage());
                 }
                 trace.follow(history);

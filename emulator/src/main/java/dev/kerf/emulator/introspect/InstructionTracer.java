@@ -1,6 +1,7 @@
 package dev.kerf.emulator.introspect;
 
 import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.disasm.Disassembler;
 import dev.kerf.emulator.hook.InstructionHook;
 
 /**
@@ -42,6 +43,6 @@ public final class InstructionTracer implements InstructionHook {
         if (pid < 0) return;
         String name = tracker.nameOf(pid);
         if (!filter.accept(cpu.icount, pid, name)) return;
-        sink.instruction(cpu.icount, pid, name, cpu.eip, disassembler.at(cpu.cr3, cpu.eip));
+        sink.instruction(cpu.icount, pid, name, cpu.eip, disassembler.at(cpu));
     }
 }
