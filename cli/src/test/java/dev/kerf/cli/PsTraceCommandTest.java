@@ -123,6 +123,30 @@ class PsTraceCommandTest {
     }
 
     @Test
+    void aReplayThatDivergesShowsNothing() throws Exception {
+        Path changed = tmp.resolve("changed.kerf");
+        try (var files = java.nio.file.Files.walk(rec)) {
+            for (Path p : files.toList()) {
+                Path to = changed.resolve(rec.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.createDirectories(to);
+                else java.nio.file.Files.copy(p, to);
+            }
+        }
+        Path manifest = changed.resolve("manifest.json");
+        String text = java.nio.file.Files.readString(manifest);
+        assertThat(text).contains("scenario=bugreport");
+        java.nio.file.Files.writeString(manifest, text.replace("scenario=bugreport", "scenario=bugreporx"));
+        for (List<String> args : List.of(List.of("ps"), List.of("trace"), List.of("trace", "--insns"))) {
+            List<String> all = new ArrayList<>(args);
+            all.add(changed.toString());
+            Cli.Outcome r = Cli.run("", all.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.DIVERGED.code());
+            assertThat(r.err()).contains("kerf: registers: ").contains("diverged");
+            if (!args.contains("--insns")) assertThat(r.out()).as("nothing of a diverged replay is shown").isEmpty();
+        }
+    }
+
+    @Test
     void aKernelWithoutTheIntrospectionExportIsBadInput() throws Exception {
         Path hello = tmp.resolve("hello.kerf");
         Cli.Outcome recorded = Cli.run("hi\n", "record", "-o", hello.toString(), Examples.hello("hello.elf").toString(), "--mem", "4M");
