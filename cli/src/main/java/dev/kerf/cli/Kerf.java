@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "kerf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Record/replay toolchain for a whole emulated 32-bit PC.",
         subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
-                UnpackCommand.class, CommandLine.HelpCommand.class},
+                UnpackCommand.class, PsCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:success",
@@ -23,8 +23,8 @@ import picocli.CommandLine.Mixin;
             "10:--max-insns reached",
             "12:damaged, truncated or foreign recording",
             "14:kerf record: the recording could not be written (guest stopped)",
-            "16:kerf replay: diverged from the recording",
-            "18:kerf replay: a cut-short recording replayed to its last batch",
+            "16:kerf replay/ps/trace: diverged from the recording",
+            "18:kerf replay/ps/trace: a cut-short recording replayed to its last batch",
             "70:internal error",
             "130:interrupted (Ctrl-C)"})
 public final class Kerf implements Runnable {
@@ -50,6 +50,8 @@ public final class Kerf implements Runnable {
                 if (cls == RecordCommand.class) return cls.cast(new RecordCommand(io));
                 if (cls == ReplayCommand.class) return cls.cast(new ReplayCommand(io));
                 if (cls == InfoCommand.class) return cls.cast(new InfoCommand(io));
+                if (cls == PsCommand.class) return cls.cast(new PsCommand(io));
+                if (cls == TraceCommand.class) return cls.cast(new TraceCommand(io));
                 return defaults.create(cls);
             }
         });

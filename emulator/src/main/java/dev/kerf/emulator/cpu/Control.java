@@ -98,6 +98,7 @@ final class Control {
         // A fault while entering the handler (gate DPL, gate not present, bad stack) is a fault of
         // this INT instruction: it propagates to the run loop, which rewinds EIP to the INT and
         // delivers it (hardware and QEMU report the INT's address; found by QemuDifferentialTest).
+        HookCalls.interrupt(c, vector, InterruptDelivery.SOFTWARE, false, 0);
         InterruptEntry.enter(c, vector, InterruptDelivery.SOFTWARE, false, 0);
         c.halted = false;
         c.pollIrq = true;

@@ -1,5 +1,6 @@
 package dev.kerf.emulator.cpu;
 
+import dev.kerf.emulator.hook.InstructionHook;
 import dev.kerf.emulator.mmu.Mmu;
 import dev.kerf.emulator.mmu.PhysicalMemory;
 
@@ -68,6 +69,13 @@ public final class Cpu {
     /** Set by an instruction whose software interrupt escalated to a triple fault. */
     boolean tripleFault;
     private volatile boolean stopRequested;
+    /** The {@link #hooks} version the run loop picked its path for (see {@link #pickPath()}). */
+    private int hookVersion = -1;
+    /** A hook changed the registrations: the run loop re-picks its path at its next poll. */
+    private boolean hooksChanged;
+    /** Instruction or memory hooks are registered: run() takes {@link #runObserved}. */
+    private boolean observedPath;
+    private final MemoryHookCalls memoryHookCalls = new MemoryHookCalls(this);
     /** Package-private so tests can single-step and see a CpuFault directly. */
     final Executor exec;
 
@@ -109,10 +117,38 @@ public final class Cpu {
      * the flags are rewound to the instruction's start and the exception is delivered.
      */
     public CpuStop run(long icountLimit) {
+        for (;;) {
+            Executor x = exec;
+            x.limit = icountLimit;
+            pickPath();
+            x.invalidateFastState(); // state may have been changed from outside since the last run()
+            pollIrq = true;
+            CpuStop stop = observedPath ? runObserved(icountLimit) : runFast(icountLimit);
+            if (stop != null) return stop;
+        }
+    }
+
+    /**
+     * Chooses the path from the registered hooks ({@link dev.kerf.emulator.hook.Hooks#observesEveryInstruction()}
+     * true means one of the two below applies). With an instruction hook the CPU runs
+     * {@link #runObserved} (no FastLoop, one REP iteration per step). With a memory hook every
+     * data access is routed through the MMU's reporting slow path (the executor's data micro-TLB
+     * stays empty); FastLoop may keep running then, because its data accesses go through the
+     * same executor accessors. Without either, nothing on the fast path looks at hooks at all.
+     */
+    private void pickPath() {
+        hooksChanged = false;
+        if (hooks.version() == hookVersion) return; // unchanged: keep the caches warm
+        hookVersion = hooks.version();
+        observedPath = hooks.instruction.length != 0;
+        boolean memory = hooks.memory.length != 0;
+        exec.setObserved(observedPath, memory);
+        mmu.observe(memory ? memoryHookCalls : null);
+    }
+
+    /** The run loop without hooks; returns null when a hook changed the registrations. */
+    private CpuStop runFast(long icountLimit) {
         Executor x = exec;
-        x.limit = icountLimit;
-        x.invalidateFastState(); // state may have been changed from outside since the last run()
-        pollIrq = true;
         for (;;) {
             if (stopRequested) {
                 stopRequested = false;
@@ -121,6 +157,7 @@ public final class Cpu {
             if (icount >= icountLimit) return CpuStop.LIMIT;
             if (pollIrq && !shadow) {
                 pollIrq = false;
+                if (hooksChanged) return null;
                 if ((flagBits & Flags.IF) != 0 && bus.interruptRequested()) {
                     if (!takeInterrupt()) return CpuStop.TRIPLE_FAULT;
                     continue;
@@ -145,6 +182,51 @@ public final class Cpu {
                 return CpuStop.TRIPLE_FAULT;
             }
         }
+    }
+
+    /**
+     * {@link #runFast} for instruction and memory hooks: one instruction per step through the
+     * generic decoder (FastLoop off), instruction hooks called before each. Same semantics, same
+     * results; returns null when a hook changed the registrations.
+     */
+    private CpuStop runObserved(long icountLimit) {
+        Executor x = exec;
+        for (;;) {
+            if (stopRequested) {
+                stopRequested = false;
+                return CpuStop.STOP_REQUESTED;
+            }
+            if (icount >= icountLimit) return CpuStop.LIMIT;
+            if (pollIrq && !shadow) {
+                pollIrq = false;
+                if (hooksChanged) return null;
+                if ((flagBits & Flags.IF) != 0 && bus.interruptRequested()) {
+                    if (!takeInterrupt()) return CpuStop.TRIPLE_FAULT;
+                    continue;
+                }
+            }
+            if (halted) return CpuStop.HALTED;
+            shadow = false;
+            try {
+                beforeInstruction();
+                x.step();
+                icount++;
+            } catch (CpuFault f) {
+                if (!deliverFault(x, f)) return CpuStop.TRIPLE_FAULT;
+                continue;
+            }
+            if (tripleFault) {
+                tripleFault = false;
+                return CpuStop.TRIPLE_FAULT;
+            }
+        }
+    }
+
+    private void beforeInstruction() {
+        InstructionHook[] hs = hooks.instruction;
+        if (hs.length == 0) return;
+        for (InstructionHook h : hs) h.beforeInstruction(this);
+        hooksMayHaveChanged();
     }
 
     private boolean takeInterrupt() {
@@ -172,6 +254,15 @@ public final class Cpu {
     }
 
     /**
+     * Address (CS offset) of the instruction being executed, for hooks called in the middle of
+     * one (memory hooks): {@link #eip} may already point past it, or, inside FastLoop, lag
+     * behind. During an interrupt or exception delivery it is the last instruction started.
+     */
+    public int instructionAddress() {
+        return exec.start;
+    }
+
+    /**
      * Exceptions delivered since the last instruction retired (at the current icount). A faulting
      * instruction does not retire, so one icount can see several interrupt polls: before the
      * faulting instruction and again at its handler. This count tells them apart, which lets a
@@ -185,6 +276,17 @@ public final class Cpu {
     void restoreFaultsSinceRetire(int faults) {
         faultIcount = faults > 0 ? icount : -1;
         faultsAtIcount = faults;
+    }
+
+    /**
+     * Called after a hook ran: if it registered or removed hooks, the run loop re-picks its path
+     * (observed or fast) before the next instruction.
+     */
+    void hooksMayHaveChanged() {
+        if (hooks.version() != hookVersion) {
+            hooksChanged = true;
+            pollIrq = true;
+        }
     }
 
     /**

@@ -71,6 +71,13 @@ final class Executor {
     private boolean fastReady;
     /** See {@link #setFastPaths(boolean)}. */
     private boolean fastPaths = true;
+    /**
+     * An instruction hook is registered: the run loop steps one instruction at a time and REP
+     * string instructions run one iteration per step (see {@link #setObserved}).
+     */
+    boolean observed;
+    /** A memory hook is registered: the data micro-TLB stays empty, so every access goes through the MMU, which reports it. */
+    private boolean observeMemory;
     /** The current instruction had prefixes / CS.D of the previous instruction. */
     private boolean prefixed = true, lastBig;
     /** Segment override (0..5) or -1. */
@@ -161,6 +168,19 @@ final class Executor {
      */
     void setFastPaths(boolean on) {
         fastPaths = on;
+        fastReady = false;
+    }
+
+    /**
+     * Switches the observed path on or off (the run loop calls this when it picks its path): with
+     * {@code everyInstruction}, REP string instructions run one iteration per step; with
+     * {@code memory}, the data micro-TLB is emptied and no longer filled.
+     */
+    void setObserved(boolean everyInstruction, boolean memory) {
+        observed = everyInstruction;
+        observeMemory = memory;
+        Arrays.fill(readTag, 1);
+        Arrays.fill(writeTag, 1);
         fastReady = false;
     }
 
@@ -484,6 +504,7 @@ final class Executor {
 
     /** Translates {@code lin} for reading (may #PF) and caches its page if it is RAM. */
     private boolean fillRead(int lin) {
+        if (observeMemory) return false;
         int phys = mmu.translate(lin, false) & 0xFFFFF000;
         if (phys < 0 || phys > ram.length - 4096) return false;
         int s = dslot(lin);
@@ -494,6 +515,7 @@ final class Executor {
 
     /** Translates {@code lin} for writing (may #PF; sets the dirty bit) and caches its page if it is RAM. */
     private boolean fillWrite(int lin) {
+        if (observeMemory) return false;
         int phys = mmu.translate(lin, true) & 0xFFFFF000;
         if (phys < 0 || phys > ram.length - 4096) return false;
         int s = dslot(lin);

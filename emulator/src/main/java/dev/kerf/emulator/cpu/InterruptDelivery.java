@@ -48,6 +48,7 @@ public final class InterruptDelivery {
         int code = errorCode;
         for (int nesting = 0; nesting < MAX_NESTING; nesting++) {
             try {
+                HookCalls.interrupt(cpu, v, src, withCode, code);
                 InterruptEntry.enter(cpu, v, src, withCode, code);
                 cpu.halted = false;
                 return true;

@@ -44,6 +44,7 @@ final class InterruptEntry {
         SegmentCache cs = targetCode(cpu, selector, ext);
         if (Integer.compareUnsigned(offset, cs.limit) > 0) throw gp(ext);
         int oldFlags = cpu.getEflags();
+        int oldCpl = cpu.cpl;
         int size = gate32 ? 4 : 2;
         int newCpl = !isConformingCode(cs.access) && cs.dpl() < cpu.cpl ? cs.dpl() : cpu.cpl;
         cs.selector = (selector & 0xFFFC) | newCpl;
@@ -72,6 +73,7 @@ final class InterruptEntry {
         int flags = oldFlags & ~(TF | NT | RF | VM);
         if ((type & 1) == 0) flags &= ~IF;
         cpu.setEflags(flags);
+        HookCalls.privilege(cpu, oldCpl);
     }
 
     private static void pushFrame(Cpu cpu, StackCursor st, int size, int flags, boolean hasErrorCode, int errorCode) {

@@ -15,8 +15,15 @@ final class PortIo {
         int size = mask == 0xFF ? 1 : mask == 0xFFFF ? 2 : 4;
         int port = opcode < 0xE8 ? x.imm & 0xFF : x.reg[Cpu.EDX] & 0xFFFF;
         x.requireIo(port, size);
-        if ((opcode & 2) == 0) x.setRegv(mask, Cpu.EAX, c.bus.in(port, size) & mask);
-        else c.bus.out(port, size, x.regv(mask, Cpu.EAX));
+        if ((opcode & 2) == 0) {
+            int v = c.bus.in(port, size) & mask;
+            x.setRegv(mask, Cpu.EAX, v);
+            HookCalls.portIn(c, port, size, v);
+        } else {
+            int v = x.regv(mask, Cpu.EAX);
+            c.bus.out(port, size, v);
+            HookCalls.portOut(c, port, size, v);
+        }
         c.pollIrq = true;
     }
 }

@@ -156,6 +156,7 @@ public final class SegmentLoader {
         cpu.seg[Cpu.SS].copyFrom(ss);
         cpu.reg[Cpu.ESP] = esp;
         cpu.eip = eip;
+        int oldCpl = cpu.cpl;
         cpu.setCpl(cs.selector & 3);
         for (int i : new int[] {Cpu.ES, Cpu.DS, Cpu.FS, Cpu.GS}) {
             SegmentCache seg = cpu.seg[i];
@@ -163,6 +164,7 @@ public final class SegmentLoader {
                 seg.set(0, 0, 0, 0);
             }
         }
+        HookCalls.privilege(cpu, oldCpl);
     }
 
     /** #GP(0) when {@code eip} lies beyond the code segment's limit. */

@@ -6,7 +6,8 @@ package dev.kerf.emulator.cpu;
  * <p>Timeline rule (design §3): each REP iteration retires as one instruction. An iteration
  * that leaves work to do puts EIP back on the instruction, so an interrupt can be taken
  * between iterations; REP with a zero count retires once. When no interrupt can arrive (the
- * run loop has nothing to poll) several iterations run in one step, each
+ * run loop has nothing to poll) and no instruction hook wants to see each iteration, several
+ * iterations run in one step, each
  * but the last adding to icount itself, which is indistinguishable from stepping them one by
  * one. INS/OUTS always run one iteration per step (a port access can raise an IRQ).
  *
@@ -27,7 +28,7 @@ final class Strings {
         }
         Cpu c = x.cpu;
         boolean compare = op == 0xA6 || op == 0xA7 || op == 0xAE || op == 0xAF;
-        long budget = io || c.pollIrq ? 1 : x.limit - c.icount;
+        long budget = io || c.pollIrq || x.observed ? 1 : x.limit - c.icount;
         int[] reg = x.reg;
         for (;;) {
             int count = x.a32 ? reg[Cpu.ECX] : reg[Cpu.ECX] & 0xFFFF;
@@ -100,15 +101,22 @@ final class Strings {
             case 0x6C: {
                 int lin = di(x);
                 x.mmu.translate(lin, true); // fault before the port is read: a port read has side effects
-                x.writeMem(mask, lin, c.bus.in(x.reg[Cpu.EDX] & 0xFFFF, size) & mask);
+                int port = x.reg[Cpu.EDX] & 0xFFFF;
+                int v = c.bus.in(port, size) & mask;
+                x.writeMem(mask, lin, v);
                 advance(x, Cpu.EDI, delta);
+                HookCalls.portIn(c, port, size, v);
                 c.pollIrq = true;
                 return;
             }
-            default: // 0x6E OUTS
-                c.bus.out(x.reg[Cpu.EDX] & 0xFFFF, size, x.readMem(mask, si(x)));
+            default: { // 0x6E OUTS
+                int port = x.reg[Cpu.EDX] & 0xFFFF;
+                int v = x.readMem(mask, si(x));
+                c.bus.out(port, size, v);
                 advance(x, Cpu.ESI, delta);
+                HookCalls.portOut(c, port, size, v);
                 c.pollIrq = true;
+            }
         }
     }
 }

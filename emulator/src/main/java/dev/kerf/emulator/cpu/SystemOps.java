@@ -69,10 +69,13 @@ public final class SystemOps {
         switch (n) {
             case 0: writeCr0(cpu, value); break;
             case 2: cpu.cr2 = value; break;
-            case 3:
+            case 3: {
+                int old = cpu.cr3;
                 cpu.cr3 = value;
                 cpu.mmu.setControl(cpu.cr0, cpu.cr3, cpu.cr4); // a CR3 write always flushes
+                HookCalls.cr3(cpu, old);
                 break;
+            }
             case 4: writeCr4(cpu, value); break;
             default: throw CpuFault.of(Vectors.UD);
         }

@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The hooks registered on one CPU, by kind, in registration order (calls follow that order).
  * Arrays are replaced, never mutated, so the CPU can read a field and loop without a lock or an
- * iterator. Register before {@code Cpu.run} or between runs, on the machine thread.
- * {@link #version()} changes on every add/remove so the CPU can re-pick its paths.
+ * iterator. Register on the machine thread: before {@code Cpu.run}, between runs, or from inside
+ * a hook (the CPU then re-picks its path before the next instruction). {@link #version()}
+ * changes on every add/remove so the CPU can re-pick its paths.
  */
 public final class Hooks {
     public InstructionHook[] instruction = new InstructionHook[0];
@@ -19,7 +20,10 @@ public final class Hooks {
 
     public int version() { return version; }
 
-    /** True when an instruction or memory hook is present: the CPU must take its observed path. */
+    /**
+     * True when an instruction or memory hook is present: the CPU must leave its fast path
+     * (instruction hooks: no FastLoop; memory hooks: every data access through the MMU's slow path).
+     */
     public boolean observesEveryInstruction() {
         return instruction.length != 0 || memory.length != 0;
     }

@@ -58,6 +58,10 @@ public final class Mmu {
     /** The tag arrays of the current privilege: supRead/supWrite or userRead/userWrite. */
     private int[] readTags = supRead;
     private int[] writeTags = supWrite;
+    /** All INVALID: the hot-path tags while an observer is installed, so every access takes the slow path. */
+    private final int[] never = new int[TLB_SIZE];
+    /** Sees every data access (see {@link #observe}); null on the fast path. */
+    private AccessObserver observer;
 
     private boolean user;
     private boolean paging;
@@ -71,7 +75,26 @@ public final class Mmu {
     public Mmu(PhysicalMemory memory) {
         this.memory = memory;
         this.walker = new PageWalker(memory);
+        Arrays.fill(never, INVALID);
         flush();
+    }
+
+    /**
+     * Installs (or, with null, removes) the observer of data accesses. While one is installed the
+     * hot-path compare always misses, so every access goes through the slow path, which reports
+     * it; with none, the hot path is exactly as without this feature. Translations and the TLB
+     * contents are the same either way (the slow path fills the same slots). Bumps
+     * {@link #generation()} so callers that cache translations drop them.
+     */
+    public void observe(AccessObserver observer) {
+        this.observer = observer;
+        selectTags();
+        generation++;
+    }
+
+    private void selectTags() {
+        readTags = observer != null ? never : user ? userRead : supRead;
+        writeTags = observer != null ? never : user ? userWrite : supWrite;
     }
 
     public PhysicalMemory memory() { return memory; }
@@ -80,8 +103,7 @@ public final class Mmu {
     public void setUser(boolean user) {
         if (this.user == user) return;
         this.user = user;
-        readTags = user ? userRead : supRead;
-        writeTags = user ? userWrite : supWrite;
+        selectTags();
         generation++;
     }
 
@@ -232,7 +254,13 @@ public final class Mmu {
     private int readSlow(int linear, int size, boolean asUser) {
         int first = translate(linear, false, asUser);
         int offset = linear & 0xFFF;
-        if (offset + size <= 0x1000) return readPhysical(first, size);
+        int value = offset + size <= 0x1000 ? readPhysical(first, size) : readCrossing(linear, size, asUser, first);
+        if (observer != null) observer.read(linear, first, size, value);
+        return value;
+    }
+
+    private int readCrossing(int linear, int size, boolean asUser, int first) {
+        int offset = linear & 0xFFF;
         int second = translate((linear | 0xFFF) + 1, false, asUser);
         int value = 0;
         for (int k = 0; k < size; k++) {
@@ -247,14 +275,15 @@ public final class Mmu {
         int offset = linear & 0xFFF;
         if (offset + size <= 0x1000) {
             writePhysical(first, size, value);
-            return;
+        } else {
+            // Both pages are translated before the first byte is written: a fault changes nothing.
+            int second = translate((linear | 0xFFF) + 1, true, asUser);
+            for (int k = 0; k < size; k++) {
+                int at = offset + k;
+                memory.write8(at < 0x1000 ? first + k : second + (at - 0x1000), value >>> (8 * k));
+            }
         }
-        // Both pages are translated before the first byte is written: a fault changes nothing.
-        int second = translate((linear | 0xFFF) + 1, true, asUser);
-        for (int k = 0; k < size; k++) {
-            int at = offset + k;
-            memory.write8(at < 0x1000 ? first + k : second + (at - 0x1000), value >>> (8 * k));
-        }
+        if (observer != null) observer.written(linear, first, size, size == 4 ? value : value & ((1 << (8 * size)) - 1));
     }
 
     private int readPhysical(int pa, int size) {

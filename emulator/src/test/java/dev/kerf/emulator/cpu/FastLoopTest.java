@@ -86,7 +86,7 @@ class FastLoopTest {
         assertThat(cpu.icount).isEqualTo(3);
     }
 
-    private static CpuRig rig(byte[] code, long seed, boolean fastPaths) {
+    static CpuRig rig(byte[] code, long seed, boolean fastPaths) {
         CpuRig rig = new CpuRig();
         rig.ram.load(CpuRig.CODE, code, 0, code.length);
         SplittableRandom values = new SplittableRandom(seed);
@@ -104,7 +104,7 @@ class FastLoopTest {
      * the stack pointer (neither is ever a destination), memory operands are [EBX+disp8] or
      * [EBX+reg*s+disp32] with small indexes; every Jcc skips one INC EDX so its outcome shows.
      */
-    private static byte[] randomProgram(SplittableRandom rnd, int n) {
+    static byte[] randomProgram(SplittableRandom rnd, int n) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int[] alu = {0x01, 0x03, 0x09, 0x0B, 0x21, 0x23, 0x29, 0x2B, 0x31, 0x33, 0x39, 0x3B, 0x85, 0x11, 0x13, 0x19, 0x1B};
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,110 @@
+package dev.kerf.emulator.introspect;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.mmu.PhysicalMemory;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The kerf guest's profile, read from its {@code kerf_introspect} export (docs/guest.md,
+ * "Introspection export"): version 1.x at physical {@link #EXPORT_ADDRESS}. The system call
+ * convention is Linux i386 ({@code int 0x80}, number in eax, arguments in ebx ecx edx esi edi,
+ * result in eax), which the export confirms through its vector.
+ */
+public record KerfGuestProfile(int procTable, int procSize, int procCount, int currentPtr, int offPid, int offPpid,
+                               int offName, int nameLen, int offState, int offCr3, int offExitStatus,
+                               int offTrapFrame, int stateUnused, int stateZombie, int syscallVector,
+                               int versionMinor) implements GuestProfile {
+    /** Where the linker script puts the export: right after the Multiboot header. */
+    public static final int EXPORT_ADDRESS = 0x0010_0020;
+    public static final int MAJOR = 1;
+    /** Size of the version 1.0 structure; later minors only append. */
+    public static final int SIZE_1_0 = 136;
+    private static final byte[] MAGIC = "KERFINTR".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_SIZE = 4096, MAX_PROCS = 4096, MAX_PROC_SIZE = 65536;
+    private static final int[] ARGS = {Cpu.EBX, Cpu.ECX, Cpu.EDX, Cpu.ESI, Cpu.EDI};
+
+    /**
+     * Reads and checks the export from a booted kernel's memory.
+     *
+     * @throws IntrospectionException (one line) when there is none, it has another major version
+     *                                or its fields do not describe a table inside RAM
+     */
+    public static KerfGuestProfile read(PhysicalMemory memory) {
+        int at = EXPORT_ADDRESS;
+        if (!memory.contains(at, SIZE_1_0)) throw bad("RAM ends before it");
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (memory.read8(at + i) != (MAGIC[i] & 0xFF)) {
+                throw bad("magic is not KERFINTR: this kernel is not the kerf guest or is too old");
+            }
+        }
+        int major = memory.read16(at + 8), minor = memory.read16(at + 10);
+        if (major != MAJOR) {
+            throw bad("version " + major + "." + minor + " is not supported (this kerf reads version " + MAJOR + ".x)");
+        }
+        int size = memory.read32(at + 12);
+        if (size < SIZE_1_0 || size > MAX_SIZE) throw bad("size " + size + " is not between " + SIZE_1_0 + " and " + MAX_SIZE);
+        KerfGuestProfile p = new KerfGuestProfile(u(memory, 16), u(memory, 20), u(memory, 24), u(memory, 28),
+                u(memory, 32), u(memory, 36), u(memory, 40), u(memory, 44), u(memory, 48), u(memory, 52),
+                u(memory, 68), u(memory, 72), u(memory, 84), u(memory, 104), u(memory, 128), minor);
+        p.check(memory);
+        return p;
+    }
+
+    private static int u(PhysicalMemory memory, int off) {
+        return memory.read32(EXPORT_ADDRESS + off);
+    }
+
+    private void check(PhysicalMemory memory) {
+        if (procCount <= 0 || procCount > MAX_PROCS) throw bad("proc_count " + Integer.toUnsignedString(procCount) + " is not 1-" + MAX_PROCS);
+        if (procSize < 4 || procSize > MAX_PROC_SIZE) throw bad("proc_size " + Integer.toUnsignedString(procSize) + " is not 4-" + MAX_PROC_SIZE);
+        if (!memory.contains(Integer.toUnsignedLong(procTable), procSize * procCount)) {
+            throw bad(String.format("the process table at 0x%08x (%d x %d bytes) is outside RAM", procTable, procCount, procSize));
+        }
+        if (!memory.contains(Integer.toUnsignedLong(currentPtr), 4)) throw bad(String.format("current_ptr 0x%08x is outside RAM", currentPtr));
+        if (nameLen <= 0 || nameLen > 256) throw bad("name_len " + Integer.toUnsignedString(nameLen) + " is not 1-256");
+        field("off_pid", offPid, 4);
+        field("off_ppid", offPpid, 4);
+        field("off_state", offState, 4);
+        field("off_cr3", offCr3, 4);
+        field("off_exit_status", offExitStatus, 4);
+        field("off_tf", offTrapFrame, 4);
+        field("off_name", offName, nameLen);
+        if (syscallVector < 0 || syscallVector > 255) throw bad("syscall_vector " + Integer.toUnsignedString(syscallVector) + " is not 0-255");
+    }
+
+    private void field(String name, int off, int bytes) {
+        if (off < 0 || off + bytes > procSize) {
+            throw bad(name + " " + Integer.toUnsignedString(off) + " does not fit a " + procSize + "-byte process record");
+        }
+    }
+
+    private static IntrospectionException bad(String why) {
+        return new IntrospectionException(String.format("the guest kernel's introspection export at physical 0x%08x: %s",
+                EXPORT_ADDRESS, why));
+    }
+
+    /** eax is the 8th u32 of the trap frame (after pushal's edi esi ebp esp ebx edx ecx). */
+    @Override
+    public int trapFrameEax() { return 28; }
+
+    @Override
+    public int syscallNumberRegister() { return Cpu.EAX; }
+
+    @Override
+    public int[] syscallArgumentRegisters() { return ARGS.clone(); }
+
+    @Override
+    public int syscallResultRegister() { return Cpu.EAX; }
+
+    /** exit (1) and exit_group (252). */
+    @Override
+    public boolean isExitCall(int nr) { return nr == 1 || nr == 252; }
+
+    @Override
+    public boolean isExecCall(int nr) { return nr == 11; }
+
+    /** Linux: exit(code) gives the wait status {@code (code & 0xff) << 8}. */
+    @Override
+    public int exitStatusOf(int nr, int[] args) { return (args[0] & 0xFF) << 8; }
+}
