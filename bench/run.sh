@@ -3,6 +3,7 @@
 # Usage: bench/run.sh [--reps N] [--scale F] [--only loop,memory,pit]
 # Builds the benchmark guests (examples/bench) and the bench jar, then prints the table that
 # docs/benchmarks.md quotes. Not a test: numbers depend on the machine and its load.
+# The cost of replay-time hooks (none / slow-path / memory / instruction) is bench/hooks.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 make -s -C "$root/examples/bench"

@@ -73,7 +73,7 @@ public final class Cpu {
     private int hookVersion = -1;
     /** A hook changed the registrations: the run loop re-picks its path at its next poll. */
     private boolean hooksChanged;
-    /** Instruction or memory hooks are registered: run() takes {@link #runObserved}. */
+    /** An instruction hook is registered: run() takes {@link #runObserved}. */
     private boolean observedPath;
     private final MemoryHookCalls memoryHookCalls = new MemoryHookCalls(this);
     /** Package-private so tests can single-step and see a CpuFault directly. */
@@ -115,6 +115,9 @@ public final class Cpu {
      * interrupt or exception delivery. An external interrupt is taken before an instruction when
      * IF=1 and no STI/MOV SS shadow is open. A faulting instruction does not retire: EIP, ESP and
      * the flags are rewound to the instruction's start and the exception is delivered.
+     *
+     * <p>Hooks ({@link #hooks}): the loop is picked at entry, and again before the next instruction
+     * when a hook registers or removes hooks (see {@link #pickPath()}).
      */
     public CpuStop run(long icountLimit) {
         for (;;) {
@@ -146,7 +149,7 @@ public final class Cpu {
         mmu.observe(memory ? memoryHookCalls : null);
     }
 
-    /** The run loop without hooks; returns null when a hook changed the registrations. */
+    /** The run loop without instruction hooks; returns null when a hook changed the registrations. */
     private CpuStop runFast(long icountLimit) {
         Executor x = exec;
         for (;;) {
@@ -185,9 +188,9 @@ public final class Cpu {
     }
 
     /**
-     * {@link #runFast} for instruction and memory hooks: one instruction per step through the
-     * generic decoder (FastLoop off), instruction hooks called before each. Same semantics, same
-     * results; returns null when a hook changed the registrations.
+     * {@link #runFast} for instruction hooks: one instruction per step through the generic decoder
+     * (FastLoop off), instruction hooks called before each. Same semantics, same results; returns
+     * null when a hook changed the registrations.
      */
     private CpuStop runObserved(long icountLimit) {
         Executor x = exec;
