@@ -27,7 +27,10 @@ public final class Quantity {
     private static long parse(String text, boolean binary) {
         String s = text.trim();
         String upper = s.toUpperCase(java.util.Locale.ROOT);
-        if (binary && upper.endsWith("IB")) {
+        if (!binary && upper.length() > 2 && upper.endsWith("I") && "KMGT".indexOf(upper.charAt(upper.length() - 2)) >= 0) {
+            binary = true; // counts: 1Mi = 2^20, the recorder's state-hash interval
+            upper = upper.substring(0, upper.length() - 1);
+        } else if (binary && upper.endsWith("IB")) {
             upper = upper.substring(0, upper.length() - 2);
         } else if (binary && upper.endsWith("B") && upper.length() > 1 && !Character.isDigit(upper.charAt(upper.length() - 2))) {
             upper = upper.substring(0, upper.length() - 1);
@@ -39,7 +42,7 @@ public final class Quantity {
             value = new BigDecimal(digits);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a number" + (binary
-                    ? " with an optional K/M/G suffix (e.g. 64M)" : " with an optional K/M/G suffix (e.g. 12.5M)"));
+                    ? " with an optional K/M/G suffix (e.g. 64M)" : " with an optional K/M/G suffix (e.g. 12.5M) or Ki/Mi/Gi (e.g. 4Mi = 4 x 2^20)"));
         }
         BigDecimal unit = BigDecimal.valueOf(binary ? 1024 : 1000).pow(exponent + 1);
         BigDecimal result = value.multiply(unit);

@@ -1,11 +1,11 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.replay.Divergence;
-import dev.kerf.emulator.replay.EventSource;
 import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
-import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.emulator.snapshot.CheckpointStore;
+import dev.kerf.emulator.snapshot.CheckpointedReplay;
 import dev.kerf.formats.recording.Recording;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -23,9 +24,16 @@ import java.util.concurrent.Callable;
                 + " Prints the guest's console output byte for byte (unless --quiet), checks every state hash and"
                 + " a final hash of registers and RAM, and ends with a summary on stderr. Exit 0: replayed to the"
                 + " end and verified; 16: diverged (the report says where); 18: the recording was cut short (its"
-                + " recorder was killed) and was replayed to its last complete batch.", ""})
+                + " recorder was killed) and was replayed to its last complete batch.", "",
+                "--from/--to replay a window: the replay starts at the nearest checkpoint at or before --from"
+                + " (made by an earlier --checkpoint-every; kept in REC/checkpoints, or FILE.checkpoints for a packed"
+                + " file), runs quietly to --from and prints the window's console output. Checkpoints are a cache:"
+                + " a damaged one is skipped with a warning and the results are the same without them.", ""})
 public final class ReplayCommand implements Callable<Integer> {
     private final HostIo io;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file.")
     Path recording;
@@ -33,36 +41,94 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not print the guest's console output.")
     boolean quiet;
 
+    @Option(names = "--from", paramLabel = "ICOUNT", converter = CountConverter.class,
+            description = "Start of the window (instructions retired; 12.5M, 3G...). Default: the start.")
+    Long from;
+
+    @Option(names = "--to", paramLabel = "ICOUNT", converter = CountConverter.class,
+            description = "End of the window: stop once this many instructions have retired. Default: the end.")
+    Long to;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", converter = CountConverter.class,
+            description = "Leave a checkpoint every N instructions (rounded up to the recording's state-hash interval),"
+                    + " where there is none yet, for later --from seeks.")
+    Long checkpointEvery;
+
     public ReplayCommand(HostIo io) {
         this.io = io;
     }
 
     @Override
     public Integer call() throws IOException {
+        long lo = from == null ? 0 : from, hi = to == null ? Long.MAX_VALUE : to;
+        if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);
+        if (checkpointEvery != null && checkpointEvery <= 0) throw usage("--checkpoint-every must be at least 1");
         try (Recording opened = Recording.open(recording); // a packed file's temporary copy goes on close
-             JournalReader journal = JournalReader.open(opened.journalDir())) {
+             CheckpointStore store = from != null || checkpointEvery != null ? checkpoints(opened) : null) {
             ReplayBoot boot = ReplayBoot.of(opened);
+            if (from != null || to != null) checkWindow(opened, lo, hi);
             long started = System.nanoTime();
-            ReplayResult r;
-            try {
-                r = new Replayer(boot, EventSource.of(journal), quiet ? null : io.out()).run();
-            } finally {
-                io.out().flush();
+            try (CheckpointedReplay replay = CheckpointedReplay.open(boot, opened.journalDir(), store, lo,
+                    quiet ? null : io.out())) {
+                Replayer replayer = replay.replayer();
+                if (checkpointEvery != null) replay.writeCheckpoints(store, checkpointEvery);
+                ReplayResult r;
+                try {
+                    r = window(replayer, lo, hi);
+                } finally {
+                    io.out().flush();
+                }
+                replay.warnings().forEach(w -> io.err().println("kerf: warning: " + w));
+                summary(r, System.nanoTime() - started, replay);
+                return exitCode(r);
             }
-            summary(r, System.nanoTime() - started);
-            return exitCode(r);
         }
     }
 
-    private void summary(ReplayResult r, long nanos) {
+    /** Seeks quietly to {@code lo}, then replays to {@code hi} (or the end) with the console on. */
+    private static ReplayResult window(Replayer replayer, long lo, long hi) {
+        if (lo > replayer.cpu().icount) {
+            replayer.mute(true);
+            replayer.stopAt(lo);
+            ReplayResult r = replayer.run();
+            if (r.outcome() != ReplayResult.Outcome.STOPPED) return r;
+            replayer.mute(false);
+        }
+        replayer.stopAt(hi);
+        return replayer.run();
+    }
+
+    private CheckpointStore checkpoints(Recording opened) throws IOException {
+        if (Files.isDirectory(recording)) return CheckpointStore.open(recording);
+        Path beside = recording.resolveSibling(recording.getFileName() + ".checkpoints");
+        return CheckpointStore.open(opened.dir(), beside);
+    }
+
+    private void checkWindow(Recording opened, long lo, long hi) throws IOException {
+        long end = RecordingSummary.of(recording, opened).icount();
+        if (lo > end) throw usage("--from " + lo + " is past the end of " + recording + " (" + end + " instructions)");
+        if (hi != Long.MAX_VALUE && hi > end) {
+            throw usage("--to " + hi + " is past the end of " + recording + " (" + end + " instructions)");
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private void summary(ReplayResult r, long nanos, CheckpointedReplay replay) {
         double seconds = nanos / 1e9;
-        io.err().printf("kerf replay: %d instructions, %d events, %d state hashes matched, %.2f s, %.1f MIPS%n",
-                r.icount(), r.events(), r.stateHashes(), seconds, seconds > 0 ? r.icount() / seconds / 1e6 : 0.0);
+        long ran = r.icount() - replay.resumedAt();
+        io.err().printf("kerf replay: %d instructions, %d events, %d state hashes matched, %.2f s, %.1f MIPS%s%s%n",
+                r.icount(), r.events(), r.stateHashes(), seconds, seconds > 0 ? ran / seconds / 1e6 : 0.0,
+                replay.resumedAt() > 0 ? String.format(" (resumed at the checkpoint at icount %d)", replay.resumedAt()) : "",
+                replay.checkpointsWritten() > 0 ? String.format(", %d checkpoints written", replay.checkpointsWritten()) : "");
     }
 
     private int exitCode(ReplayResult r) {
         switch (r.outcome()) {
             case COMPLETE:
+            case STOPPED:
                 return ExitCode.OK.code();
             case CUT_SHORT:
                 throw new KerfException(ExitCode.CUT_SHORT, recording + ": the recording was cut short (no End event:"

@@ -24,6 +24,8 @@ class QuantityTest {
         assertThat(Quantity.parseCount("12.5M")).isEqualTo(12_500_000);
         assertThat(Quantity.parseCount("3G")).isEqualTo(3_000_000_000L);
         assertThat(Quantity.parseCount("2k")).isEqualTo(2000);
+        assertThat(Quantity.parseCount("4Mi")).isEqualTo(4L << 20);
+        assertThat(Quantity.parseCount("1ki")).isEqualTo(1024);
     }
 
     @Test

@@ -57,6 +57,10 @@ final class ReplayBus implements CpuBus {
         verifiedAt = icount;
     }
 
+    long verifiedAt() {
+        return verifiedAt;
+    }
+
     Divergence divergence() {
         return divergence;
     }

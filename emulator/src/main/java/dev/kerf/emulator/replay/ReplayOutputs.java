@@ -28,6 +28,7 @@ final class ReplayOutputs {
     private boolean dlab;
     private boolean loopback;
     private boolean consoleBroken;
+    private boolean muted;
     private long consoleBytes;
     private boolean exitRequested;
     private int exitStatus;
@@ -58,7 +59,7 @@ final class ReplayOutputs {
             loopback = (b & LOOPBACK) != 0;
         } else if (port == COM1 && !dlab && !loopback) {
             consoleBytes++;
-            if (console != null && !consoleBroken) write(b);
+            if (console != null && !consoleBroken && !muted) write(b);
         }
     }
 
@@ -81,6 +82,25 @@ final class ReplayOutputs {
         } finally {
             pendingCount = 0;
         }
+    }
+
+    /** While muted, console bytes are counted but not written (seeking to a window's start). */
+    void mute(boolean muted) {
+        flush();
+        this.muted = muted;
+    }
+
+    /** Line state a checkpoint keeps: DLAB, loopback, bytes so far, debug-exit. */
+    boolean dlab() { return dlab; }
+
+    boolean loopback() { return loopback; }
+
+    void restore(boolean dlab, boolean loopback, long consoleBytes, boolean exitRequested, int exitStatus) {
+        this.dlab = dlab;
+        this.loopback = loopback;
+        this.consoleBytes = consoleBytes;
+        this.exitRequested = exitRequested;
+        this.exitStatus = exitStatus;
     }
 
     private static int mask(int size) {

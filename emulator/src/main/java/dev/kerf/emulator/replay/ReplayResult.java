@@ -5,7 +5,7 @@ import dev.kerf.formats.journal.EndReason;
 /**
  * How a replay ended.
  *
- * @param outcome      complete, cut short (replayed every event a killed recorder left) or diverged
+ * @param outcome      complete, cut short (replayed every event a killed recorder left), diverged, or stopped where asked
  * @param icount       instructions replayed
  * @param events       journal events consumed
  * @param stateHashes  StateHash events recomputed and matched (the final full-state hash included)
@@ -16,5 +16,6 @@ import dev.kerf.formats.journal.EndReason;
  */
 public record ReplayResult(Outcome outcome, long icount, long events, long stateHashes, long consoleBytes,
                            EndReason endReason, int exitStatus, Divergence divergence) {
-    public enum Outcome { COMPLETE, CUT_SHORT, DIVERGED }
+    /** STOPPED: reached the icount given to {@link Replayer#stopAt(long)}, verified up to there. */
+    public enum Outcome { COMPLETE, CUT_SHORT, DIVERGED, STOPPED }
 }

@@ -34,6 +34,17 @@ public final class Replayer {
     private final long hashEvery;
     private long hashesMatched;
     private boolean tripleFaulted;
+    /** {@link #stopAt}: run() returns STOPPED once the CPU has retired this many instructions. */
+    private long stopAt = Long.MAX_VALUE;
+    private long markEvery;
+    private MarkListener markListener;
+
+    /** Told after every matched StateHash at a multiple of an interval: where checkpoints are taken. */
+    @FunctionalInterface
+    public interface MarkListener {
+        /** The CPU stands at {@code icount} (a verified state) and {@link #position()} is the next event. */
+        void verified(Replayer replayer, long icount);
+    }
 
     /** @param console where the guest's COM1 output goes, or null to discard it */
     public Replayer(ReplayBoot boot, EventSource source, OutputStream console) {
@@ -56,22 +67,59 @@ public final class Replayer {
         bus.attach(cpu);
     }
 
-    /** Where the replay stands in the journal: before the next event it will consume (inside a port block, maybe). */
-    public Position position() {
-        return events.mark();
+    /**
+     * Makes {@link #run()} return {@link ReplayResult.Outcome#STOPPED} as soon as the CPU has
+     * retired {@code icount} instructions (before any event recorded at that icount is acted on).
+     * May be moved on and run() called again, e.g. to seek quietly and then replay a window.
+     */
+    public void stopAt(long icount) {
+        if (icount < cpu.icount) throw new IllegalArgumentException("cannot stop at " + icount + ": the replay is at " + cpu.icount);
+        stopAt = icount;
     }
 
     /**
-     * The sticky ports' current values (size and value per port, manifest order): with
-     * {@link #position()} and the CPU state, what a checkpoint must keep to resume.
+     * Calls {@code listener} after each matched StateHash at a multiple of {@code every} (which
+     * must be a multiple of the recording's StateHash interval), except the final one.
      */
-    public int[] stickyState() {
-        return bus.stickyState();
+    public void onVerifiedMark(long every, MarkListener listener) {
+        if (every <= 0 || every % hashEvery != 0) {
+            throw new IllegalArgumentException("the interval " + every + " is not a multiple of the recording's state-hash"
+                    + " interval " + hashEvery);
+        }
+        markEvery = every;
+        markListener = listener;
     }
 
-    /** Restores {@link #stickyState()} from a checkpoint, before {@link #run()}. */
-    public void restoreStickyState(int[] state) {
-        bus.restoreStickyState(state);
+    /** Console output stops reaching the console (it is still counted), or reaches it again. */
+    public void mute(boolean muted) {
+        outputs.mute(muted);
+    }
+
+    /** The StateHash interval of the recording: checkpoints can only be taken at its multiples. */
+    public long stateHashEvery() {
+        return hashEvery;
+    }
+
+    /**
+     * What a checkpoint must keep beside the CPU, RAM and {@link #position()} to resume this replay:
+     * the sticky ports' values, the console's line state and the counters the result reports.
+     */
+    public byte[] checkpointState() {
+        return ReplayState.capture(bus, outputs, hashesMatched).encode();
+    }
+
+    /**
+     * Restores {@link #checkpointState()} before {@link #run()} on a replay resumed at a checkpoint.
+     *
+     * @throws IllegalArgumentException (one line) when {@code data} is not such a state for this recording
+     */
+    public void restoreCheckpointState(byte[] data) {
+        hashesMatched = ReplayState.decode(data).restore(bus, outputs);
+    }
+
+    /** Where the replay stands in the journal: before the next event it will consume (inside a port block, maybe). */
+    public Position position() {
+        return events.mark();
     }
 
     public Cpu cpu() {
@@ -82,13 +130,20 @@ public final class Replayer {
     public ReplayResult run() {
         while (true) {
             if (bus.divergence() != null) return result(ReplayResult.Outcome.DIVERGED, null);
+            if (cpu.icount >= stopAt) return result(ReplayResult.Outcome.STOPPED, null);
             Event head = events.head();
             if (head == null) return result(ReplayResult.Outcome.CUT_SHORT, null);
             long target = target(head);
             if (bus.divergence() != null) continue;
             if (target == DONE) return result(ReplayResult.Outcome.COMPLETE, ((Event.End) head).reason());
-            if (target == AGAIN) continue;
-            runTo(target, head);
+            if (target == AGAIN) {
+                if (markListener != null && head instanceof Event.StateHash s && events.head() != head
+                        && s.icount() % markEvery == 0 && !(events.head() instanceof Event.End)) {
+                    markListener.verified(this, s.icount());
+                }
+                continue;
+            }
+            runTo(Math.min(target, stopAt), head);
         }
     }
 
@@ -186,6 +241,7 @@ public final class Replayer {
                 }
             }
             case LIMIT -> {
+                if (target == stopAt) return; // stopped where asked, not where the journal says
                 Event now = events.head(); // still a port read or RDTSC at a StateHash mark: the CPU skipped it
                 if (now != null && !EventCursor.timed(now)) {
                     bus.diverge(Describe.event(now) + " before icount " + target, "no such access");

@@ -79,6 +79,14 @@ public final class CheckpointStore implements Closeable {
         return new CheckpointStore(recordingDir.resolve(DIR), sha256(manifest));
     }
 
+    /**
+     * The store in {@code checkpointDir} for the recording (directory) {@code recordingDir}: for a
+     * packed recording, whose unpacked directory is temporary, the checkpoints live beside the file.
+     */
+    public static CheckpointStore open(Path recordingDir, Path checkpointDir) throws IOException {
+        return new CheckpointStore(checkpointDir, sha256(Files.readAllBytes(recordingDir.resolve("manifest.json"))));
+    }
+
     /** A store in {@code checkpointDir} for the recording whose manifest hashes to {@code recordingId}. */
     public static CheckpointStore open(Path checkpointDir, byte[] recordingId) {
         return new CheckpointStore(checkpointDir, recordingId);
