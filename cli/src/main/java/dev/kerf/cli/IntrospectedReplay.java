@@ -5,6 +5,8 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.IntrospectionException;
 import dev.kerf.emulator.introspect.KerfGuestProfile;
 import dev.kerf.emulator.introspect.ProcessHistory;
+import dev.kerf.emulator.introspect.ProcessListener;
+import dev.kerf.emulator.introspect.ProcessListeners;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.replay.ReplayResult;
 
@@ -30,6 +32,11 @@ record IntrospectedReplay(ProcessHistory history, ReplayResult result) {
     }
 
     static IntrospectedReplay of(Path recording, HostIo io, Extension extension) throws IOException {
+        return of(recording, io, extension, null);
+    }
+
+    /** As above; {@code listener}, if not null, hears everything the tracker reports after the history does. */
+    static IntrospectedReplay of(Path recording, HostIo io, Extension extension, ProcessListener listener) throws IOException {
         ProcessHistory[] history = new ProcessHistory[1];
         ProcessTracker[] tracker = new ProcessTracker[1];
         ReplayResult result = ReplaySession.replay(recording, new ReplaySession.Analysis() {
@@ -43,7 +50,8 @@ record IntrospectedReplay(ProcessHistory history, ReplayResult result) {
                 }
                 history[0] = new ProcessHistory(profile);
                 GuestMemory memory = new GuestMemory(cpu.memory);
-                tracker[0] = new ProcessTracker(profile, memory, history[0]);
+                tracker[0] = new ProcessTracker(profile, memory, listener == null ? history[0]
+                        : new ProcessListeners(java.util.List.of(history[0], listener)));
                 tracker[0].attach(cpu.hooks);
                 if (extension != null) extension.attach(cpu, memory, tracker[0], history[0]);
             }

@@ -115,24 +115,21 @@ public final class TimelineSvg {
 
     private void console(int y) {
         text(8, y + 15, "", "console");
-        double freeFrom = 0;
-        int line = 0;
+        double[] freeFrom = new double[3]; // per text line: where the last label ends
         for (Timeline.Output o : t.outputs()) {
             double x = x(o.icount());
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"1\" height=\"6\" fill=\"#2a7\">"
                     + "<title>%s</title></rect>\n", x, y, esc(o.icount() + ": " + o.text())));
             String shown = o.text().replaceAll("[\\r\\n]+", " ⏎ ").strip();
             if (shown.isEmpty()) continue;
-            if (x < freeFrom) { // no room on this line: try the next of three
-                line = (line + 1) % 3;
-                if (line == 0) continue;
-            } else {
-                line = 0;
-            }
-            int maxChars = 40;
+            int maxChars = (int) Math.max(4, Math.min(40, (WIDTH - RIGHT - x) / CHAR_PX));
             if (shown.length() > maxChars) shown = shown.substring(0, maxChars - 1) + "…";
-            text(x + 2, y + 20 + line * 16, "fill=\"#174\"", shown);
-            if (line == 0) freeFrom = x + shown.length() * CHAR_PX + 8;
+            for (int line = 0; line < freeFrom.length; line++) {
+                if (x < freeFrom[line]) continue; // no room on this line; no line free: the tick and its title remain
+                text(x + 2, y + 20 + line * 16, "fill=\"#174\"", shown);
+                freeFrom[line] = x + shown.length() * CHAR_PX + 8;
+                break;
+            }
         }
     }
 
@@ -181,6 +178,10 @@ public final class TimelineSvg {
     }
 
     /** XML text: escapes markup and drops control characters XML 1.0 cannot carry. */
+    public static String escape(String s) {
+        return esc(s);
+    }
+
     static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {

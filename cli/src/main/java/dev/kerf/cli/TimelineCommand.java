@@ -1,0 +1,86 @@
+package dev.kerf.cli;
+
+import dev.kerf.cli.timeline.TimelineCollector;
+import dev.kerf.cli.timeline.TimelineSvg;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kerf timeline}: a picture of a recording, which process ran when, with what happened along the way. */
+@Command(name = "timeline", mixinStandardHelpOptions = true,
+        description = {"Draw a recording's timeline: one row per process (solid where it ran its own code, pale where"
+                + " the kernel ran on its behalf) with its system calls, faults and exit, a row of interrupts and the"
+                + " console output, on the instruction-count axis. Hover over a mark for its details.", "",
+                "Replays the recording with OS introspection (it must verify: exit 16 on a divergence, 18 after writing"
+                + " the picture of a cut-short recording; exit 4 when the kernel has no introspection export).", ""})
+public final class TimelineCommand implements Callable<Integer> {
+    private final HostIo io;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file.")
+    Path recording;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+            description = "Where to write the picture: FILE.svg (an SVG image), FILE.html (a page holding it), or - (SVG on stdout).")
+    String output;
+
+    public TimelineCommand(HostIo io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        String lower = output.toLowerCase(Locale.ROOT);
+        boolean html = lower.endsWith(".html") || lower.endsWith(".htm");
+        if (!output.equals("-") && !html && !lower.endsWith(".svg")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o must name a .svg or .html file, or - for stdout");
+        }
+        TimelineCollector collector = new TimelineCollector();
+        IntrospectedReplay replay = IntrospectedReplay.of(recording, io,
+                (cpu, memory, tracker, history) -> collector.attach(cpu), collector);
+        collector.finish(replay.result().icount());
+        String title = "kerf timeline · " + recording.getFileName();
+        String svg = TimelineSvg.render(collector.timeline(), title);
+        byte[] bytes = (html ? page(title, svg) : svg).getBytes(StandardCharsets.UTF_8);
+        if (output.equals("-")) {
+            OutputStream out = io.out();
+            out.write(bytes);
+            out.flush();
+        } else {
+            write(Path.of(output), bytes);
+            io.err().printf("kerf timeline: %d processes, %d interrupts, %d console lines -> %s%n",
+                    collector.timeline().lanes().size(), collector.timeline().irqs().size(),
+                    collector.timeline().outputs().size(), output);
+        }
+        replay.endWith(recording);
+        return ExitCode.OK.code();
+    }
+
+    private static String page(String title, String svg) {
+        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + TimelineSvg.escape(title)
+                + "</title></head>\n<body style=\"margin:16px;background:#fff\">\n" + svg + "</body></html>\n";
+    }
+
+    /** Whole file or nothing: written beside the target, then renamed over it. */
+    private static void write(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = dir.resolve("." + target.getFileName() + ".kerf-tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
