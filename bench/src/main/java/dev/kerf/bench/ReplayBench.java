@@ -31,11 +31,12 @@ import java.util.function.Consumer;
  *   <li>replay MIPS with no hooks, with introspection only (the process tracker: interrupt,
  *       privilege and CR3 hooks), with a memory-write hook, with an instruction hook — the
  *       modes interleaved round by round so machine-load drift hits them alike;</li>
- *   <li>seeking: checkpoints every {@code --every} instructions are made by one replay, then for
+ *   <li>seeking, on a longer compute recording ({@code examples/bench/build/pit.elf n=--seek-loops}):
+ *       checkpoints every {@code --every} instructions are made by one replay, then for
  *       targets X across the recording the time to reach X through the nearest checkpoint
  *       (open + restore + run to X) next to the time from the start.</li>
  * </ul>
- * {@code ReplayBench --root REPO [--reps N] [--scenario selftest] [--every 1048576]}.
+ * {@code ReplayBench --root REPO [--reps N] [--scenario selftest] [--every 16777216] [--seek-loops 20000000]}.
  */
 public final class ReplayBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -46,14 +47,17 @@ public final class ReplayBench {
         Path root = Path.of(".");
         int reps = 5;
         String scenario = "selftest";
-        long every = 1 << 20;
+        long every = 16 << 20;
+        long seekLoops = 20_000_000;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[i + 1]);
                 case "--reps" -> reps = Integer.parseInt(args[i + 1]);
                 case "--scenario" -> scenario = args[i + 1];
                 case "--every" -> every = Long.parseLong(args[i + 1]);
-                default -> throw new IllegalArgumentException("usage: ReplayBench --root REPO [--reps N] [--scenario S] [--every N]");
+                case "--seek-loops" -> seekLoops = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("usage: ReplayBench --root REPO [--reps N] [--scenario S]"
+                        + " [--every N] [--seek-loops N]");
             }
         }
         Path guest = root.resolve("examples/guest/build");
@@ -66,7 +70,11 @@ public final class ReplayBench {
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), w.name(),
                     rec.sample().icount(), reps, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
             hooks(rec.dir(), reps);
-            seek(rec.dir(), reps, every);
+            RecWorkload compute = new RecWorkload("compute (loop + PIT 1 kHz)", root.resolve("examples/bench/build/pit.elf"),
+                    null, "n=" + seekLoops, "", null, null);
+            RecordRun.Recorded long_ = RecordRun.record(compute, tmp.resolve("compute"));
+            System.out.printf(Locale.ROOT, "%nseek workload: %s, %,d instructions recorded%n", compute.name(), long_.sample().icount());
+            seek(long_.dir(), reps, every);
         } finally {
             try (var s = Files.walk(tmp)) {
                 for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(p);
