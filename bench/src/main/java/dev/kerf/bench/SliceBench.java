@@ -55,12 +55,12 @@ public final class SliceBench {
                     "n=" + loops, "", null, null);
             System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d%n%n", System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors(), reps);
-            System.out.println("| recording | instructions | recording bytes | full replay (ms) | window (10 %) | slice bytes"
+            System.out.println("| recording | instructions | journal bytes | full replay (ms) | window (10 %) | slice bytes"
                     + " | slice replay (ms) | slicing, no checkpoints (ms) | slicing via checkpoints (ms) | hash at TO: full replay | hash in slice |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             for (RecWorkload w : new RecWorkload[] {os, compute}) {
                 RecordRun.Recorded rec = RecordRun.record(w, tmp.resolve(w.name().replaceAll("[^a-z]", "")));
-                row(w.name(), rec.dir(), rec.sample().icount(), reps);
+                row(w.name(), rec.dir(), rec.sample().icount(), rec.journalBytes(), reps);
             }
         } finally {
             try (var s = Files.walk(tmp)) {
@@ -69,7 +69,7 @@ public final class SliceBench {
         }
     }
 
-    private static void row(String name, Path rec, long icount, int reps) throws IOException {
+    private static void row(String name, Path rec, long icount, long journalBytes, int reps) throws IOException {
         long from = icount * 45 / 100, to = icount * 55 / 100;
         long[] full = new long[reps], replay = new long[reps], cold = new long[reps], warm = new long[reps];
         long[] hashAtTo = new long[1];
@@ -98,7 +98,7 @@ public final class SliceBench {
         Section fh = s.only(SectionType.FINAL_HASH);
         long inSlice = FinalHash.decode(s, fh).hash();
         System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.0f | %,d..%,d | %,d | %.0f | %.0f | %.0f | 0x%016x | 0x%016x%s |%n", name, icount,
-                du(rec), ms(full), from, to, bytes.length, ms(replay), ms(cold), ms(warm), hashAtTo[0], inSlice,
+                journalBytes, ms(full), from, to, bytes.length, ms(replay), ms(cold), ms(warm), hashAtTo[0], inSlice,
                 hashAtTo[0] == inSlice ? "" : " MISMATCH");
     }
 
@@ -138,11 +138,5 @@ public final class SliceBench {
         long[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2] / 1e6;
-    }
-
-    private static long du(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.toString().contains(CheckpointStore.DIR)).mapToLong(p -> p.toFile().length()).sum();
-        }
     }
 }
