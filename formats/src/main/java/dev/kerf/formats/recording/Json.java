@@ -11,8 +11,7 @@ import java.util.Map;
  * A small, strict JSON reader for manifests: RFC 8259 minus fractions and exponents (a manifest
  * holds only integers), nesting at most {@value #MAX_DEPTH} deep, no duplicate keys, strict UTF-8,
  * nothing after the value but whitespace. Every value remembers its byte offset for error messages.
- * Input size is bounded by the caller. Public so other modules' JSON (the slice's privacy manifest)
- * share this one strict reader instead of adding a JSON library.
+ * Input size is bounded by the caller. Public for the slice header (formats.slice), which shares it.
  */
 public final class Json {
     static final int MAX_DEPTH = 16;
@@ -22,9 +21,11 @@ public final class Json {
 
     /** Malformed JSON or an unexpected shape, at a byte offset. */
     public static final class JsonException extends RuntimeException {
-        public final long offset;
+        final long offset;
 
-        JsonException(long offset, String message) {
+        public long offset() { return offset; }
+
+        public JsonException(long offset, String message) {
             super(message, null, false, false);
             this.offset = offset;
         }

@@ -28,7 +28,7 @@ final class ManifestReader {
         try {
             v = Json.parse(json);
         } catch (Json.JsonException e) {
-            throw new FormatException(file, base + e.offset, "privacy manifest: " + e.getMessage());
+            throw new FormatException(file, base + e.offset(), "privacy manifest: " + e.getMessage());
         }
         return read(v, file, base);
     }

@@ -5,6 +5,7 @@ import dev.kerf.formats.recording.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A slice's privacy manifest (docs/formats.md §9): what the slice contains, which secrets were
@@ -70,6 +71,19 @@ public final class PrivacyManifest {
     /** Reads a manifest already parsed as a member of a larger JSON document (the slice header). */
     public static PrivacyManifest fromJson(Json.Value value, Path file, long base) {
         return ManifestReader.read(value, file, base);
+    }
+
+    /**
+     * Reads a manifest kept as a plain tree (String, Long, Boolean, null, List, Map): the form the
+     * slice header's {@code privacy} member has; errors name {@code file} at {@code offset}.
+     */
+    public static PrivacyManifest fromTree(Map<String, Object> tree, Path file, long offset) {
+        return ManifestReader.read(PlainJson.value(tree, offset), file, 0);
+    }
+
+    /** This manifest as a plain tree, for {@code SliceHeader.withPrivacy}. */
+    public Map<String, Object> toTree() {
+        return PlainJson.tree(toJson());
     }
 
     public List<Source> sources() { return sources; }

@@ -42,6 +42,19 @@ class PrivacyManifestTest {
     }
 
     @Test
+    void roundTripsThroughAPlainTree() {
+        PrivacyManifest m = sample(ReplayVerdict.diverged("return #3"));
+        java.util.Map<String, Object> tree = m.toTree();
+        assertThat(tree.get("filler")).isEqualTo(88L);
+        assertThat(PrivacyManifest.fromTree(tree, FILE, 0x20)).isEqualTo(m);
+        tree.put("version", 2L);
+        assertThatThrownBy(() -> PrivacyManifest.fromTree(tree, FILE, 0x20)).isInstanceOf(FormatException.class)
+                .hasMessageStartingWith("p.kslice at offset 0x20: privacy manifest: privacy manifest version 2 is not 1");
+        assertThatThrownBy(() -> PrivacyManifest.fromTree(new java.util.LinkedHashMap<>(), FILE, 0x20))
+                .isInstanceOf(FormatException.class).hasMessageContaining("missing \"version\"");
+    }
+
+    @Test
     void saysWhatTheSliceHoldsAndWhatWasRemoved() {
         PrivacyManifest m = sample(ReplayVerdict.verified());
         assertThat(m.memoryBytes()).isEqualTo(4103);
