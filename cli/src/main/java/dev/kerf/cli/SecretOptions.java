@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * What a slice must not contain, as a mixin for every command that writes a slice: the secret
@@ -103,10 +105,10 @@ public final class SecretOptions {
     static final class ValidRegex implements CommandLine.ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            java.util.regex.Pattern p;
+            Pattern p;
             try {
-                p = java.util.regex.Pattern.compile(value);
-            } catch (java.util.regex.PatternSyntaxException e) {
+                p = Pattern.compile(value);
+            } catch (PatternSyntaxException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a valid regex: "
                         + e.getDescription() + " near index " + e.getIndex());
             }

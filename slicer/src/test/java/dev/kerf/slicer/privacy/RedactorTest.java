@@ -175,4 +175,26 @@ class RedactorTest {
         assertThat(red.removals()).extracting(Removal::label).contains("page 100", "page 101");
         assertThat(s(java.util.Arrays.copyOfRange(pages.get(101).bytes(), 0, 5))).isEqualTo("XXXXX");
     }
+
+    @Test
+    void regexesOverManyAdjacentPagesFindASeamCrossingMatch() {
+        SecretSet set = new SecretSet();
+        set.addRegex("card=[0-9]{4}-[0-9]{4}-[0-9]{4}");
+        List<Region> pages = new ArrayList<>();
+        for (int p = 0; p < 4 * 1024; p++) { // 16 MiB of text-like bytes
+            byte[] page = new byte[4096];
+            for (int i = 0; i < page.length; i++) page[i] = (byte) ('a' + (i * 7 + p) % 26);
+            pages.add(new Region("page " + p, p * 4096L, page));
+        }
+        byte[] planted = b("card=1234-5678-9012");
+        System.arraycopy(planted, 0, pages.get(2000).bytes(), 4096 - 8, 8);
+        System.arraycopy(planted, 8, pages.get(2001).bytes(), 0, planted.length - 8);
+        long t0 = System.nanoTime();
+        Redaction red = new Redactor(set).redact(pages);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("redact 16 MiB with one regex: %d ms (%.0f MiB/s)%n", ms, 16_000.0 / Math.max(ms, 1));
+        assertThat(red.occurrences()).isEqualTo(1);
+        assertThat(red.removals()).extracting(Removal::label, Removal::length).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("page 2000", 8), org.assertj.core.groups.Tuple.tuple("page 2001", 11));
+    }
 }
