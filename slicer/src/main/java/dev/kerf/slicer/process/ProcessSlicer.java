@@ -1,0 +1,111 @@
+package dev.kerf.slicer.process;
+
+import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.IntrospectionException;
+import dev.kerf.emulator.introspect.KerfGuestProfile;
+import dev.kerf.emulator.introspect.ProcessListener;
+import dev.kerf.emulator.introspect.ProcessTracker;
+import dev.kerf.emulator.replay.EventSource;
+import dev.kerf.emulator.replay.ReplayBoot;
+import dev.kerf.emulator.replay.ReplayResult;
+import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.emulator.usermode.ProcessSlice;
+import dev.kerf.emulator.usermode.UserModeException;
+import dev.kerf.emulator.usermode.UserModeReplayer;
+import dev.kerf.emulator.usermode.UserReplayResult;
+import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.recording.Recording;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Makes a process slice of a recording: replays the recording (verified against its state hashes)
+ * with the process tracker and a {@link ProcessCapture}, then replays the slice alone on the
+ * user-mode replayer. Only a slice that verifies is returned; every failure is one line
+ * ({@link ProcessSliceException}).
+ */
+public final class ProcessSlicer {
+    private ProcessSlicer() {}
+
+    public static ProcessSliceResult slice(Path recording, ProcessSelector selector) throws IOException {
+        Map<Integer, Set<String>> seen = new TreeMap<>();
+        ProcessListener names = new ProcessListener() {
+            @Override
+            public void created(long icount, int pid, int ppid, String name) {
+                seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(name);
+            }
+
+            @Override
+            public void execed(long icount, int pid, String oldName, String newName) {
+                seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(newName);
+            }
+        };
+        ProcessSlice slice;
+        ReplayResult r;
+        int pid;
+        try (Recording opened = Recording.open(recording);
+             JournalReader journal = JournalReader.open(opened.journalDir())) {
+            Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
+            KerfGuestProfile profile;
+            try {
+                profile = KerfGuestProfile.read(replayer.cpu().memory);
+            } catch (IntrospectionException e) {
+                throw new ProcessSliceException(recording + ": " + e.getMessage());
+            }
+            ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
+            tracker.attach(replayer.cpu().hooks);
+            ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory);
+            replayer.cpu().hooks.add((dev.kerf.emulator.hook.InterruptHook) capture);
+            replayer.cpu().hooks.add((dev.kerf.emulator.hook.PrivilegeHook) capture);
+            r = replayer.run();
+            if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
+                throw new ProcessSliceException(recording + ": the recording does not replay (" + r.divergence().message() + "); no slice is made");
+            }
+            tracker.finish(replayer.cpu());
+            slice = capture.finish(replayer.cpu());
+            pid = capture.pid();
+        }
+        if (slice == null) throw new ProcessSliceException(notFound(recording, selector, seen));
+        return verify(slice, note(selector, pid, seen), r);
+    }
+
+    private static ProcessSliceResult verify(ProcessSlice slice, String note, ReplayResult r) {
+        UserReplayResult v;
+        try {
+            v = new UserModeReplayer(slice).run();
+        } catch (UserModeException e) {
+            throw new ProcessSliceException("the process slice does not replay: " + e.getMessage());
+        }
+        if (!v.verified()) throw new ProcessSliceException("the process slice does not replay: " + v.divergence().message());
+        return new ProcessSliceResult(slice, note, v, r.icount(), r.outcome() == ReplayResult.Outcome.COMPLETE);
+    }
+
+    private static String notFound(Path recording, ProcessSelector selector, Map<Integer, Set<String>> seen) {
+        List<String> pids = new ArrayList<>();
+        boolean known = false;
+        for (Map.Entry<Integer, Set<String>> e : seen.entrySet()) {
+            pids.add(e.getKey() + " " + String.join("/", e.getValue()));
+            known |= selector.name() == null ? e.getKey() == selector.pid() : e.getValue().contains(selector.name());
+        }
+        if (known) return recording + ": process " + selector + " ran no user-mode instruction in the recording; nothing to slice";
+        return recording + ": no process " + selector + " in the recording; pids seen: " + String.join(", ", pids);
+    }
+
+    private static String note(ProcessSelector selector, int pid, Map<Integer, Set<String>> seen) {
+        if (selector.name() == null) return null;
+        List<Integer> others = new ArrayList<>();
+        for (Map.Entry<Integer, Set<String>> e : seen.entrySet()) {
+            if (e.getKey() != pid && e.getValue().contains(selector.name())) others.add(e.getKey());
+        }
+        if (others.isEmpty()) return null;
+        return "several processes were named " + selector.name() + "; sliced the first, pid " + pid + " (others: pids "
+                + others.toString().replaceAll("[\\[\\]]", "") + "; use --process PID for another)";
+    }
+}
