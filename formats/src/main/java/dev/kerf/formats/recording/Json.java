@@ -11,19 +11,21 @@ import java.util.Map;
  * A small, strict JSON reader for manifests: RFC 8259 minus fractions and exponents (a manifest
  * holds only integers), nesting at most {@value #MAX_DEPTH} deep, no duplicate keys, strict UTF-8,
  * nothing after the value but whitespace. Every value remembers its byte offset for error messages.
- * Input size is bounded by the caller.
+ * Input size is bounded by the caller. Public for the slice header (formats.slice), which shares it.
  */
-final class Json {
+public final class Json {
     static final int MAX_DEPTH = 16;
 
     /** A parsed value: String, Long, Boolean, null, List&lt;Value&gt; or Map&lt;String, Value&gt;, and where it starts. */
-    record Value(long offset, Object value) {}
+    public record Value(long offset, Object value) {}
 
     /** Malformed JSON or an unexpected shape, at a byte offset. */
-    static final class JsonException extends RuntimeException {
+    public static final class JsonException extends RuntimeException {
         final long offset;
 
-        JsonException(long offset, String message) {
+        public long offset() { return offset; }
+
+        public JsonException(long offset, String message) {
             super(message, null, false, false);
             this.offset = offset;
         }
@@ -34,7 +36,7 @@ final class Json {
 
     private Json(byte[] in) { this.in = in; }
 
-    static Value parse(byte[] bytes) {
+    public static Value parse(byte[] bytes) {
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
         java.nio.charset.CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
@@ -192,7 +194,7 @@ final class Json {
     }
 
     /** JSON string literal for {@code s}. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,0 +1,47 @@
+package dev.kerf.formats.slice;
+
+/**
+ * The section types of a slice file, with their fixed one-byte codes and length bounds
+ * (docs/formats.md §9). A reader refuses a code not listed here: a slice is a verified artifact,
+ * and skipping a section this kerf does not understand could replay something other than what was
+ * verified. New kinds add constants (and a minor version).
+ *
+ * <p>Codes: 1 header, 2-15 time slices (machine state and journal events), 16-47 process and
+ * component slices, 255 end.
+ */
+public enum SectionType {
+    /** UTF-8 JSON: kind, parameters, source, machine facts, privacy manifest ({@link SliceHeader}). */
+    HEADER(1, 1 << 20),
+    /** The CPU state at the start of a time slice, as the checkpoint codec writes it. */
+    CPU(2, 4096),
+    /** The replayer's state blob at the start ({@code Replayer.checkpointState()}): devices and input cursors. */
+    REPLAY_STATE(3, 16 << 20),
+    /** RAM at the start: zero pages skipped; u32 count, then count x (u32 page number, 4096 bytes). */
+    RAM(4, (1 << 30) + 4096),
+    /** The journal events of the window, in journal order ({@code TimeSliceCodec} in the slicer). */
+    EVENTS(5, 1 << 30),
+    /** The full registers+RAM hash at the end of the window: u64 icount, 32 bytes SHA-256. */
+    FINAL_HASH(6, 40),
+    /** Last section, empty: a file cut exactly between two sections is still seen as cut. */
+    END(255, 0);
+
+    private final int code;
+    private final long maxLength;
+
+    SectionType(int code, long maxLength) {
+        this.code = code;
+        this.maxLength = maxLength;
+    }
+
+    /** The byte stored in the file. */
+    public int code() { return code; }
+
+    /** The largest length a reader accepts for this type, checked before anything is allocated. */
+    public long maxLength() { return maxLength; }
+
+    /** The type with this code, or null when this kerf does not know it. */
+    public static SectionType of(int code) {
+        for (SectionType t : values()) if (t.code == code) return t;
+        return null;
+    }
+}
