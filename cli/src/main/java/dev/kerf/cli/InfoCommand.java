@@ -34,6 +34,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (ProcessSliceReplay.isSliceFile(recording)) return ProcessSliceReplay.info(recording, io);
         RecordingSummary s;
         try (Recording opened = Recording.open(recording)) { // a packed file's temporary copy goes on close
             s = RecordingSummary.of(recording, opened);

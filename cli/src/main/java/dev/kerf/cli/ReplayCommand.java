@@ -60,6 +60,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (ProcessSliceReplay.isSliceFile(recording)) return ProcessSliceReplay.replay(recording, io);
         long lo = from == null ? 0 : from, hi = to == null ? Long.MAX_VALUE : to;
         if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);
         if (checkpointEvery != null && checkpointEvery <= 0) throw usage("--checkpoint-every must be at least 1");

@@ -11,5 +11,6 @@ import dev.kerf.emulator.usermode.UserReplayResult;
  * @param verification       the replay of the slice that verified it
  * @param recordedIcount     instructions of the whole recording that was replayed
  * @param complete           false when the recording was cut short (the slice ends where it does)
+ * @param file               the slice file's bytes, read back and replayed before this result was made
  */
-public record ProcessSliceResult(ProcessSlice slice, String note, UserReplayResult verification, long recordedIcount, boolean complete) {}
+public record ProcessSliceResult(ProcessSlice slice, String note, UserReplayResult verification, long recordedIcount, boolean complete, byte[] file) {}

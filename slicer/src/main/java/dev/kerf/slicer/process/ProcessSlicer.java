@@ -16,7 +16,19 @@ import dev.kerf.emulator.usermode.UserReplayResult;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.recording.Recording;
 
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceHeader;
+import dev.kerf.formats.slice.SliceKind;
+import dev.kerf.formats.slice.SliceReader;
+import dev.kerf.formats.slice.SliceWriter;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,7 +46,16 @@ import java.util.TreeMap;
 public final class ProcessSlicer {
     private ProcessSlicer() {}
 
+    /** As {@link #slice(Path, ProcessSelector, ProcessRedactor)} without redaction. */
     public static ProcessSliceResult slice(Path recording, ProcessSelector selector) throws IOException {
+        return slice(recording, selector, s -> {});
+    }
+
+    /**
+     * Captures the slice, lets {@code redactor} rewrite its regions in place, encodes it as a slice
+     * file, reads that file back and replays it: only bytes that verified are returned.
+     */
+    public static ProcessSliceResult slice(Path recording, ProcessSelector selector, ProcessRedactor redactor) throws IOException {
         Map<Integer, Set<String>> seen = new TreeMap<>();
         ProcessListener names = new ProcessListener() {
             @Override
@@ -50,8 +71,10 @@ public final class ProcessSlicer {
         ProcessSlice slice;
         ReplayResult r;
         int pid;
+        SliceHeader header;
         try (Recording opened = Recording.open(recording);
              JournalReader journal = JournalReader.open(opened.journalDir())) {
+            header = header(recording, opened);
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
             KerfGuestProfile profile;
             try {
@@ -73,10 +96,25 @@ public final class ProcessSlicer {
             pid = capture.pid();
         }
         if (slice == null) throw new ProcessSliceException(notFound(recording, selector, seen));
-        return verify(slice, note(selector, pid, seen), r);
+        redactor.redact(slice);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("pid", slice.start().pid());
+        params.put("name", slice.start().name());
+        params.put("userInstructions", slice.userInstructions());
+        params.put("exits", (long) slice.transitions().size());
+        params.put("recordingInstructions", r.icount());
+        header = new SliceHeader(SliceKind.PROCESS, params, header.sourceId(), header.sourceName(), header.ramBytes(),
+                header.stateHashEvery(), header.stickyPorts(), header.privacy());
+        SliceWriter writer = new SliceWriter(header);
+        ProcessSliceCodec.write(slice, writer);
+        byte[] bytes = writer.finish();
+        Slice file = SliceReader.read(bytes, Path.of(recording.getFileName() + ".kslice"));
+        UserReplayResult v = verify(ProcessSliceCodec.read(file));
+        return new ProcessSliceResult(slice, note(selector, pid, seen), v, r.icount(), r.outcome() == ReplayResult.Outcome.COMPLETE, bytes);
     }
 
-    private static ProcessSliceResult verify(ProcessSlice slice, String note, ReplayResult r) {
+    /** Replays a process slice; a divergence or a slice that cannot run is a {@link ProcessSliceException}. */
+    public static UserReplayResult verify(ProcessSlice slice) {
         UserReplayResult v;
         try {
             v = new UserModeReplayer(slice).run();
@@ -84,7 +122,20 @@ public final class ProcessSlicer {
             throw new ProcessSliceException("the process slice does not replay: " + e.getMessage());
         }
         if (!v.verified()) throw new ProcessSliceException("the process slice does not replay: " + v.divergence().message());
-        return new ProcessSliceResult(slice, note, v, r.icount(), r.outcome() == ReplayResult.Outcome.COMPLETE);
+        return v;
+    }
+
+    private static SliceHeader header(Path recording, Recording opened) throws IOException {
+        byte[] manifest = Files.readAllBytes(opened.dir().resolve(Recording.MANIFEST));
+        String id;
+        try {
+            id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        Manifest m = opened.manifest();
+        return new SliceHeader(SliceKind.PROCESS, Map.of(), id, String.valueOf(recording.getFileName()), m.ramBytes(),
+                m.stateHashEvery(), m.stickyPorts(), Map.of());
     }
 
     private static String notFound(Path recording, ProcessSelector selector, Map<Integer, Set<String>> seen) {
