@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * Captures one process's slice during a replay of the whole machine (design §7). Registered after
@@ -28,7 +29,9 @@ import java.util.TreeMap;
  *
  * <ul>
  * <li>Start: the first return to user mode of the selected process: its registers, user pages,
- *     segment caches, and the machine settings its code depends on.</li>
+ *     segment caches, and the machine settings its code depends on. A successful execve starts
+ *     the slice again at the new program's first instruction: the old image (a forked copy of its
+ *     parent, typically) is not the process's program and is left out.</li>
  * <li>Exit (a delivery from CPL 3 while it runs): the cause and its user icount (see
  *     {@link UserExits}); the first delivery of a stretch counts. At the end of the entry to the
  *     kernel its user pages are copied (the shadow): from here to its next return only the rest
@@ -42,6 +45,7 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private final ProcessSelector selector;
     private final PhysicalMemory memory;
     private final GuestMemory guest;
+    private final IntPredicate isExec;
     private int pid = -1;
     private String name;
     private ProcessImage image;
@@ -55,7 +59,8 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private final TreeMap<Integer, byte[]> shadow = new TreeMap<>();
     private final TreeMap<Integer, Boolean> shadowWritable = new TreeMap<>();
 
-    ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory) {
+    ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory, IntPredicate isExec) {
+        this.isExec = isExec;
         this.tracker = tracker;
         this.selector = selector;
         this.memory = memory;
@@ -92,6 +97,11 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
 
     private void start(Cpu cpu, int upid) {
         pid = upid;
+        transitions.clear();
+        shadow.clear();
+        shadowWritable.clear();
+        userCount = 0;
+        awaitingReturn = false;
         name = tracker.nameOf(upid);
         int[] segments = new int[24];
         for (int i = 0; i < 6; i++) {
@@ -145,6 +155,10 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     }
 
     private void returned(Cpu cpu) {
+        if (exit instanceof UserExit.Syscall s && isExec.test(s.nr()) && cpu.reg[Cpu.EAX] == 0) {
+            start(cpu, pid); // a new program: its slice starts at its first instruction (design §7)
+            return;
+        }
         TreeMap<Integer, UserPageWalk.Frame> now = UserPageWalk.userPages(memory, cpu.cr3);
         List<Integer> unmapped = new ArrayList<>();
         for (int page : shadowWritable.keySet()) if (!now.containsKey(page)) unmapped.add(page);

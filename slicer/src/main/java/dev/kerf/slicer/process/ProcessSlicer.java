@@ -84,7 +84,7 @@ public final class ProcessSlicer {
             }
             ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
             tracker.attach(replayer.cpu().hooks);
-            ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory);
+            ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, profile::isExecCall);
             replayer.cpu().hooks.add((dev.kerf.emulator.hook.InterruptHook) capture);
             replayer.cpu().hooks.add((dev.kerf.emulator.hook.PrivilegeHook) capture);
             r = replayer.run();
