@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 public final class InfoCommand implements Callable<Integer> {
     private final HostIo io;
 
-    @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file.")
+    @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file, or a slice (FILE.kslice, - for stdin).")
     Path recording;
 
     @Option(names = "--json", description = "One JSON object instead of text.")
@@ -34,7 +34,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (ProcessSliceReplay.isSliceFile(recording)) return ProcessSliceReplay.info(recording, io);
+        if (SliceInput.isSlice(recording)) return SliceInfo.run(io, recording, json);
         RecordingSummary s;
         try (Recording opened = Recording.open(recording)) { // a packed file's temporary copy goes on close
             s = RecordingSummary.of(recording, opened);

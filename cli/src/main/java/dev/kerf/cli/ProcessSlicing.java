@@ -4,7 +4,7 @@ import dev.kerf.slicer.process.ProcessSelector;
 import dev.kerf.slicer.process.ProcessSliceException;
 import dev.kerf.slicer.process.ProcessSliceResult;
 import dev.kerf.slicer.process.ProcessSlicer;
-import dev.kerf.formats.slice.SliceWriter;
+import dev.kerf.slicer.SliceFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
 final class ProcessSlicing {
     private ProcessSlicing() {}
 
-    static int run(Path recording, String process, Path out, HostIo io) throws IOException {
+    static int run(Path recording, String process, String out, HostIo io) throws IOException {
         ProcessSelector selector;
         try {
             selector = ProcessSelector.parse(process);
@@ -34,11 +34,7 @@ final class ProcessSlicing {
         }
         long nanos = System.nanoTime() - started;
         if (r.note() != null) io.err().println("kerf: note: " + r.note());
-        if (out.toString().equals("-")) {
-            SliceWriter.writeTo(io.out(), r.file());
-        } else {
-            SliceWriter.writeFile(out, r.file());
-        }
+        SliceFiles.publish(r.file(), out, io.out());
         io.err().printf("kerf: process slice of %s (pid %d): %d user instructions, %d exits, verified by replay%s; %,d bytes"
                         + " (recording %,d bytes, %d instructions); sliced in %.1f s%n",
                 r.slice().start().name(), r.slice().start().pid(), r.slice().userInstructions(), r.slice().transitions().size(),

@@ -35,7 +35,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file.")
+    @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file, or a slice (FILE.kslice, - for stdin).")
     Path recording;
 
     @Option(names = {"-q", "--quiet"}, description = "Do not print the guest's console output.")
@@ -60,7 +60,10 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (ProcessSliceReplay.isSliceFile(recording)) return ProcessSliceReplay.replay(recording, io);
+        if (SliceInput.isSlice(recording)) {
+            if (from != null || to != null || checkpointEvery != null) throw usage("--from, --to and --checkpoint-every apply to recordings, not slices");
+            return SliceReplay.run(io, recording, quiet);
+        }
         long lo = from == null ? 0 : from, hi = to == null ? Long.MAX_VALUE : to;
         if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);
         if (checkpointEvery != null && checkpointEvery <= 0) throw usage("--checkpoint-every must be at least 1");

@@ -11,20 +11,21 @@ import java.nio.file.Path;
 /**
  * CPU state to and from the bytes of a checkpoint's CPU section, through Kryo with explicit
  * registration (an unregistered class is an error, so nothing is ever serialized by reflection).
- * One instance per thread: Kryo is not thread-safe.
+ * One instance per thread: Kryo is not thread-safe. Public for time slices (slicer), which store
+ * the CPU state exactly as a checkpoint does.
  */
-final class CpuStateCodec {
+public final class CpuStateCodec {
     /** Kryo registration id of {@link CpuState}: stored nowhere today, fixed so it never moves. */
     private static final int CPU_STATE_ID = 100;
 
     private final Kryo kryo = new Kryo();
 
-    CpuStateCodec() {
+    public CpuStateCodec() {
         kryo.setRegistrationRequired(true);
         kryo.register(CpuState.class, new CpuStateSerializer(), CPU_STATE_ID);
     }
 
-    byte[] encode(CpuState state) {
+    public byte[] encode(CpuState state) {
         Output out = new Output(CpuStateSerializer.LENGTH, CpuStateSerializer.LENGTH);
         kryo.writeObject(out, state);
         return out.toBytes();
@@ -35,7 +36,7 @@ final class CpuStateCodec {
      * (the error names file and offset). The bytes have passed the section CRC, so an error here
      * means a foreign writer or another CPU state version.
      */
-    CpuState decode(byte[] bytes, Path file, long sectionOffset) {
+    public CpuState decode(byte[] bytes, Path file, long sectionOffset) {
         if (bytes.length != CpuStateSerializer.LENGTH)
             throw new FormatException(file, sectionOffset, "CPU state of " + bytes.length + " bytes, version "
                     + CpuStateSerializer.VERSION + " has " + CpuStateSerializer.LENGTH);

@@ -16,12 +16,12 @@ public enum SectionType {
     CPU(2, 4096),
     /** The replayer's state blob at the start ({@code Replayer.checkpointState()}): devices and input cursors. */
     REPLAY_STATE(3, 16 << 20),
-    /** RAM at the start: zero pages skipped; u32 count, then count x (u32 page number, 4096 bytes). */
+    /** RAM at the start: zero pages skipped ({@link RamSection}). */
     RAM(4, (1 << 30) + 4096),
-    /** The journal events of the window, in journal order ({@code TimeSliceCodec} in the slicer). */
+    /** The journal events of the window, in journal order ({@link EventsSection}). */
     EVENTS(5, 1 << 30),
-    /** The full registers+RAM hash at the end of the window: u64 icount, 32 bytes SHA-256. */
-    FINAL_HASH(6, 40),
+    /** The full registers+RAM hash at the end of the window: i64 icount, i64 {@code StateHasher.full}. */
+    FINAL_HASH(6, 16),
     /** Process slice: the process at the start (identity, machine settings, registers, user pages and their bytes). */
     PROCESS_IMAGE(16, 1 << 30),
     /** Process slice: every exit from user mode (user icount, cause, register digest), in order. */

@@ -33,7 +33,7 @@ class SliceFileTest {
 
     static byte[] sample() {
         return new SliceWriter(header()).add(SectionType.CPU, new byte[] {1, 2, 3}).add(SectionType.EVENTS, new byte[40])
-                .add(SectionType.FINAL_HASH, new byte[40]).finish();
+                .add(SectionType.FINAL_HASH, new byte[16]).finish();
     }
 
     @Test

@@ -1,0 +1,38 @@
+package dev.kerf.cli;
+
+import dev.kerf.emulator.replay.Divergence;
+import dev.kerf.emulator.replay.ReplayResult;
+import dev.kerf.formats.slice.Slice;
+import dev.kerf.slicer.SliceFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * {@code kerf replay S.kslice} (or {@code -} for stdin): replays a slice of any kind, its window's
+ * console output to stdout, a summary on stderr; exit 0 verified, 16 diverged (with the report).
+ */
+final class SliceReplay {
+    private SliceReplay() {}
+
+    static int run(HostIo io, Path file, boolean quiet) throws IOException {
+        Slice slice = SliceFiles.read(file.toString(), io.in());
+        if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.PROCESS) return ProcessSliceReplay.replay(slice, io);
+        long started = System.nanoTime();
+        ReplayResult r;
+        try {
+            r = SliceFiles.replay(slice, quiet ? null : io.out());
+        } finally {
+            io.out().flush();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long from = slice.header().longParameter("from", 0);
+        io.err().printf("kerf replay: %s slice %s of %s: to icount %d, %d instructions in %.2f s, %.1f MIPS%s%n",
+                slice.header().kind().jsonName(), slice.header().parameters(), slice.header().sourceName(), r.icount(),
+                r.icount() - from, seconds, seconds > 0 ? (r.icount() - from) / seconds / 1e6 : 0.0,
+                r.outcome() == ReplayResult.Outcome.STOPPED ? "; every state hash in the window and the final registers+RAM hash matched" : "");
+        if (r.outcome() == ReplayResult.Outcome.STOPPED) return ExitCode.OK.code();
+        Divergence d = r.divergence();
+        io.err().println("kerf: registers: " + d.registers());
+        throw new KerfException(ExitCode.DIVERGED, d.message());
+    }
+}

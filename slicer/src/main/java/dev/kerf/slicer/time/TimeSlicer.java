@@ -1,0 +1,126 @@
+package dev.kerf.slicer.time;
+
+import dev.kerf.emulator.cpu.CpuState;
+import dev.kerf.emulator.replay.ReplayBoot;
+import dev.kerf.emulator.replay.ReplayResult;
+import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.emulator.replay.StateHasher;
+import dev.kerf.emulator.snapshot.CheckpointStore;
+import dev.kerf.emulator.snapshot.CheckpointedReplay;
+import dev.kerf.emulator.snapshot.CpuStateCodec;
+import dev.kerf.formats.journal.Event;
+import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.journal.Position;
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
+import dev.kerf.formats.slice.EventsSection;
+import dev.kerf.formats.slice.FinalHash;
+import dev.kerf.formats.slice.RamSection;
+import dev.kerf.formats.slice.SectionType;
+import dev.kerf.formats.slice.SliceHeader;
+import dev.kerf.formats.slice.SliceKind;
+import dev.kerf.formats.slice.SliceWriter;
+import dev.kerf.slicer.SliceRequestException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes a time slice (docs/slicing.md): replays the recording, verified, to FROM (from the nearest
+ * checkpoint, when a store is given), takes the machine state there, replays on to TO, and keeps
+ * the journal events consumed in between and the full state hash at TO. The result is unverified
+ * bytes: {@link dev.kerf.slicer.SliceFiles#verify} replays them before anyone publishes them.
+ */
+public final class TimeSlicer {
+    private TimeSlicer() {}
+
+    /**
+     * @param rec        the opened source recording
+     * @param sourceName the source's name as the user gave it (stored in the header)
+     * @param store      checkpoints to seek through, or null
+     * @param from       first icount of the window (&ge; 0)
+     * @param to         icount where the window ends (&gt; from, at most the recording's end)
+     * @throws SliceRequestException for a window that is empty, reversed or outside the recording
+     */
+    public static byte[] slice(Recording rec, String sourceName, CheckpointStore store, long from, long to) throws IOException {
+        if (from < 0) throw new SliceRequestException("the window starts at a negative icount " + from);
+        if (to <= from) throw new SliceRequestException("the window " + from + ".." + to + (to == from ? " is empty" : " is reversed"));
+        ReplayBoot boot = ReplayBoot.of(rec);
+        try (CheckpointedReplay replay = CheckpointedReplay.open(boot, rec.journalDir(), store, from, null)) {
+            Replayer r = replay.replayer();
+            runTo(r, from, sourceName);
+            Position start = r.position();
+            byte[] cpu = new CpuStateCodec().encode(CpuState.capture(r.cpu()));
+            byte[] replayState = r.checkpointState();
+            byte[] ram = RamSection.encode(r.cpu().memory.array());
+            runTo(r, to, sourceName);
+            Position stop = r.position();
+            FinalHash end = new FinalHash(to, StateHasher.full(r.cpu()));
+            EventsSection events = new EventsSection(start.event(), start.inBlock(), events(rec.journalDir(), start, stop));
+            return new SliceWriter(header(rec, sourceName, from, to)).add(SectionType.CPU, cpu).add(SectionType.REPLAY_STATE, replayState)
+                    .add(SectionType.RAM, ram).add(SectionType.EVENTS, events.encode()).add(SectionType.FINAL_HASH, end.encode()).finish();
+        }
+    }
+
+    /** Replays quietly to {@code icount}; the recording ending or diverging first is the request's or the source's fault. */
+    private static void runTo(Replayer r, long icount, String source) {
+        if (r.cpu().icount == icount) return;
+        r.mute(true);
+        r.stopAt(icount);
+        ReplayResult res = r.run();
+        switch (res.outcome()) {
+            case STOPPED -> { }
+            case DIVERGED -> throw new SliceRequestException(source + " does not replay: " + res.divergence().message());
+            default -> throw new SliceRequestException("icount " + icount + " is outside " + source + ", which ends at icount " + res.icount());
+        }
+    }
+
+    /**
+     * The events from {@code start} to {@code stop}, plus the two after it (when the journal has
+     * them): the event at {@code stop} may be a partly read port block, and the replay looks two
+     * events ahead to decide how far to run (the next timed event, and whether the End follows).
+     * Neither is acted on before the window's end.
+     */
+    private static List<Event> events(Path journal, Position start, Position stop) throws IOException {
+        long last = stop.event() + 1;
+        List<Event> out = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(journal, start)) {
+            for (long i = start.event(); i <= last; i++) {
+                Event e = reader.next();
+                if (e == null) {
+                    if (i < stop.event()) throw new IllegalStateException("the journal ended at event " + i + " before the replay's " + stop);
+                    break;
+                }
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static SliceHeader header(Recording rec, String sourceName, long from, long to) throws IOException {
+        Manifest m = rec.manifest();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("from", from);
+        params.put("to", to);
+        Map<String, Object> privacy = new LinkedHashMap<>(); // filled in by the privacy stage (--secret ...)
+        return new SliceHeader(SliceKind.TIME, params, recordingId(rec), sourceName, m.ramBytes(), m.stateHashEvery(), m.stickyPorts(),
+                privacy);
+    }
+
+    /** The source recording's id: SHA-256 of its manifest.json, hex (as checkpoints name it). */
+    public static String recordingId(Recording rec) throws IOException {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(rec.dir().resolve(Recording.MANIFEST)));
+            return HexFormat.of().formatHex(sha);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+    }
+}
