@@ -65,8 +65,8 @@ class ProcessSliceCommandTest {
 
         Cli.Outcome info = Cli.run("", "info", slice.toString());
         assertThat(info.exitCode()).as(info.err()).isZero();
-        assertThat(info.out()).containsPattern("kind: +process").contains("\"pid\":" + m.group(1) + ",\"name\":\"buggy\",\"userInstructions\":"
-                + userInstructions).containsPattern("process_image +\\d+ bytes").containsPattern("process_exits +\\d+ bytes");
+        assertThat(info.out()).containsPattern("kind: +process").contains("\"pid\": " + m.group(1) + ", \"name\": \"buggy\", \"userInstructions\": "
+                + userInstructions).containsPattern("process_image: +\\d+ bytes").containsPattern("process_exits: +\\d+ bytes");
     }
 
     @Test
