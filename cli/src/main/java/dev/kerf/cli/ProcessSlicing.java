@@ -18,7 +18,7 @@ import java.nio.file.Path;
 final class ProcessSlicing {
     private ProcessSlicing() {}
 
-    static int run(Path recording, String process, String out, HostIo io) throws IOException {
+    static int run(Path recording, String process, long from, long to, String out, HostIo io) throws IOException {
         ProcessSelector selector;
         try {
             selector = ProcessSelector.parse(process);
@@ -28,7 +28,7 @@ final class ProcessSlicing {
         long started = System.nanoTime();
         ProcessSliceResult r;
         try {
-            r = ProcessSlicer.slice(recording, selector);
+            r = ProcessSlicer.slice(recording, selector, from, to, slice -> {});
         } catch (ProcessSliceException e) {
             throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
         }

@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 + " written; 12: the recording is damaged; 16: the slice did not verify (nothing written).", "",
                 "--process NAME|PID: one process's user-mode execution: its image at its first user instruction"
                 + " (after its exec), then every exit from user mode with the effects the rest of the system had on it."
-                + " Nothing of the kernel or of other processes. Replayed on a user-mode CPU before it is written.", ""})
+                + " Nothing of the kernel or of other processes. Replayed on a user-mode CPU before it is written."
+                + " With --time, from the process's first return to user mode in the window to the window's end.", ""})
 public final class SliceCommand implements Callable<Integer> {
     private final HostIo io;
 
@@ -59,9 +60,11 @@ public final class SliceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (time == null && process == null) throw usage("nothing to slice: give --time FROM..TO or --process NAME|PID");
-        if (time != null && process != null) throw usage("--process with --time is not supported yet: slice by time first, then by process");
         checkOutput();
-        if (process != null) return ProcessSlicing.run(source, process, output, io);
+        if (process != null) {
+            if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");
+            return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output, io);
+        }
         long started = System.nanoTime();
         byte[] bytes = sliceTime();
         long sliced = System.nanoTime();

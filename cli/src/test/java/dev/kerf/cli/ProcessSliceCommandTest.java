@@ -102,6 +102,31 @@ class ProcessSliceCommandTest {
     }
 
     @Test
+    void aWindowSlicesTheMiddleOfTheProcessAndAnEmptyWindowIsOneLine() {
+        Cli.Outcome ps = Cli.run("", "ps", rec.toString(), "--json");
+        Matcher life = Pattern.compile("\"pid\":" + faultingPid + ",[^}]*\"firstIcount\":(\\d+),\"lastIcount\":(\\d+),").matcher(ps.out());
+        assertThat(life.find()).as(ps.out()).isTrue();
+        long first = Long.parseLong(life.group(1)), last = Long.parseLong(life.group(2));
+        long from = first + (last - first) / 3, to = first + 2 * (last - first) / 3;
+        Path out = tmp.resolve("middle.kslice");
+        Cli.Outcome r = Cli.run("", "slice", rec.toString(), "--process", faultingPid, "--time", from + ".." + to, "-o", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Cli.Outcome replay = Cli.run("", "replay", out.toString());
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        assertThat(replay.err()).contains("verified").doesNotContain("eip 0x0804952b");
+        Cli.Outcome info = Cli.run("", "info", out.toString());
+        assertThat(info.out()).contains("\"from\": " + from, "\"to\": " + to);
+
+        Path none = tmp.resolve("after.kslice");
+        Cli.Outcome after = Cli.run("", "slice", rec.toString(), "--process", faultingPid, "--time", (last + 1) + ".." + (last + 50_000),
+                "-o", none.toString());
+        assertThat(after.exitCode()).isEqualTo(4);
+        assertThat(after.err()).contains("ran no user-mode instruction in the window " + (last + 1) + "..");
+        assertThat(after.err().lines().count()).isEqualTo(1);
+        assertThat(none).doesNotExist();
+    }
+
+    @Test
     void anUnknownProcessIsOneLineListingThePidsAndNoFile() {
         Path out = tmp.resolve("nobody.kslice");
         Cli.Outcome r = Cli.run("", "slice", rec.toString(), "--process", "nosuchprog", "-o", out.toString());

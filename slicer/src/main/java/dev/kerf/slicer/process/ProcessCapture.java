@@ -28,7 +28,8 @@ import java.util.function.IntPredicate;
  * mode and under which name). Only the chosen process's user pages are ever read.
  *
  * <ul>
- * <li>Start: the first return to user mode of the selected process: its registers, user pages,
+ * <li>Start: the first return to user mode of the selected process (at or after the window's
+ *     start): its registers, user pages,
  *     segment caches, and the machine settings its code depends on. A successful execve starts
  *     the slice again at the new program's first instruction: the old image (a forked copy of its
  *     parent, typically) is not the process's program and is left out.</li>
@@ -46,6 +47,7 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private final PhysicalMemory memory;
     private final GuestMemory guest;
     private final IntPredicate isExec;
+    private final long from;
     private int pid = -1;
     private String name;
     private ProcessImage image;
@@ -59,7 +61,12 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private final TreeMap<Integer, byte[]> shadow = new TreeMap<>();
     private final TreeMap<Integer, Boolean> shadowWritable = new TreeMap<>();
 
-    ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory, IntPredicate isExec) {
+    /**
+     * @param from   the slice starts at the process's first return to user mode at or after this icount
+     * @param isExec whether a system call number is execve (a successful one restarts the slice)
+     */
+    ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory, long from, IntPredicate isExec) {
+        this.from = from;
         this.isExec = isExec;
         this.tracker = tracker;
         this.selector = selector;
@@ -88,7 +95,7 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
         }
         if (toCpl != 3) return;
         int upid = tracker.userPid();
-        if (pid < 0 && upid >= 0 && selector.matches(upid, tracker.nameOf(upid))) {
+        if (pid < 0 && upid >= 0 && cpu.icount >= from && selector.matches(upid, tracker.nameOf(upid))) {
             start(cpu, upid);
         } else if (upid == pid && pid >= 0 && awaitingReturn) {
             returned(cpu);

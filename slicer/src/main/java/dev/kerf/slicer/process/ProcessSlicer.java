@@ -48,14 +48,19 @@ public final class ProcessSlicer {
 
     /** As {@link #slice(Path, ProcessSelector, ProcessRedactor)} without redaction. */
     public static ProcessSliceResult slice(Path recording, ProcessSelector selector) throws IOException {
-        return slice(recording, selector, s -> {});
+        return slice(recording, selector, 0, Long.MAX_VALUE, s -> {});
     }
 
     /**
      * Captures the slice, lets {@code redactor} rewrite its regions in place, encodes it as a slice
-     * file, reads that file back and replays it: only bytes that verified are returned.
+     * file, reads that file back and replays it: only bytes that verified are returned. With a
+     * window {@code [from, to)} (icounts of the recording; 0 and Long.MAX_VALUE for none) the slice
+     * starts at the process's first return to user mode at or after {@code from} and ends at
+     * {@code to} (in user mode: an end exit there; in the kernel: its last exit, without a return).
      */
-    public static ProcessSliceResult slice(Path recording, ProcessSelector selector, ProcessRedactor redactor) throws IOException {
+    public static ProcessSliceResult slice(Path recording, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
+            throws IOException {
+        if (from < 0 || to <= from) throw new ProcessSliceException("the window " + from + ".." + to + " is empty or reversed");
         Map<Integer, Set<String>> seen = new TreeMap<>();
         ProcessListener names = new ProcessListener() {
             @Override
@@ -84,9 +89,10 @@ public final class ProcessSlicer {
             }
             ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
             tracker.attach(replayer.cpu().hooks);
-            ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, profile::isExecCall);
+            ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, from, profile::isExecCall);
             replayer.cpu().hooks.add((dev.kerf.emulator.hook.InterruptHook) capture);
             replayer.cpu().hooks.add((dev.kerf.emulator.hook.PrivilegeHook) capture);
+            if (to != Long.MAX_VALUE) replayer.stopAt(to);
             r = replayer.run();
             if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
                 throw new ProcessSliceException(recording + ": the recording does not replay (" + r.divergence().message() + "); no slice is made");
@@ -95,7 +101,7 @@ public final class ProcessSlicer {
             slice = capture.finish(replayer.cpu());
             pid = capture.pid();
         }
-        if (slice == null) throw new ProcessSliceException(notFound(recording, selector, seen));
+        if (slice == null) throw new ProcessSliceException(notFound(recording, selector, seen, from, to));
         redactor.redact(slice);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
@@ -103,6 +109,10 @@ public final class ProcessSlicer {
         params.put("userInstructions", slice.userInstructions());
         params.put("exits", (long) slice.transitions().size());
         params.put("recordingInstructions", r.icount());
+        if (from != 0 || to != Long.MAX_VALUE) {
+            params.put("from", from);
+            params.put("to", r.icount());
+        }
         header = new SliceHeader(SliceKind.PROCESS, params, header.sourceId(), header.sourceName(), header.ramBytes(),
                 header.stateHashEvery(), header.stickyPorts(), header.privacy());
         SliceWriter writer = new SliceWriter(header);
@@ -110,7 +120,7 @@ public final class ProcessSlicer {
         byte[] bytes = writer.finish();
         Slice file = SliceReader.read(bytes, Path.of(recording.getFileName() + ".kslice"));
         UserReplayResult v = verify(ProcessSliceCodec.read(file));
-        return new ProcessSliceResult(slice, note(selector, pid, seen), v, r.icount(), r.outcome() == ReplayResult.Outcome.COMPLETE, bytes);
+        return new ProcessSliceResult(slice, note(selector, pid, seen), v, r.icount(), r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
     }
 
     /** Replays a process slice; a divergence or a slice that cannot run is a {@link ProcessSliceException}. */
@@ -138,14 +148,15 @@ public final class ProcessSlicer {
                 m.stateHashEvery(), m.stickyPorts(), Map.of());
     }
 
-    private static String notFound(Path recording, ProcessSelector selector, Map<Integer, Set<String>> seen) {
+    private static String notFound(Path recording, ProcessSelector selector, Map<Integer, Set<String>> seen, long from, long to) {
         List<String> pids = new ArrayList<>();
         boolean known = false;
         for (Map.Entry<Integer, Set<String>> e : seen.entrySet()) {
             pids.add(e.getKey() + " " + String.join("/", e.getValue()));
             known |= selector.name() == null ? e.getKey() == selector.pid() : e.getValue().contains(selector.name());
         }
-        if (known) return recording + ": process " + selector + " ran no user-mode instruction in the recording; nothing to slice";
+        String where = from == 0 && to == Long.MAX_VALUE ? "in the recording" : "in the window " + from + ".." + to;
+        if (known) return recording + ": process " + selector + " ran no user-mode instruction " + where + "; nothing to slice";
         return recording + ": no process " + selector + " in the recording; pids seen: " + String.join(", ", pids);
     }
 
