@@ -4,6 +4,8 @@ import dev.kerf.slicer.process.ProcessSelector;
 import dev.kerf.slicer.process.ProcessSliceException;
 import dev.kerf.slicer.process.ProcessSliceResult;
 import dev.kerf.slicer.process.ProcessSlicer;
+import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.slicer.SliceFiles;
 
 import java.io.IOException;
@@ -11,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code kerf slice REC --process NAME|PID -o OUT}: the process-slice half of {@code SliceCommand}.
+ * {@code kerf slice REC|TIME.kslice --process NAME|PID [--time FROM..TO] -o OUT}: the process-slice half of
+ * {@code SliceCommand}.
  * The slice is written only after it was read back from its own bytes and replayed; any failure is
  * one line and leaves no output file. {@code -o -} writes to stdout (still only after verification).
  */
@@ -28,7 +31,8 @@ final class ProcessSlicing {
         long started = System.nanoTime();
         ProcessSliceResult r;
         try {
-            r = ProcessSlicer.slice(recording, selector, from, to, slice -> {});
+            r = SliceInput.isSlice(recording) ? ofSlice(recording, selector, from, to, io)
+                    : ProcessSlicer.slice(recording, selector, from, to, slice -> {});
         } catch (ProcessSliceException e) {
             throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
         }
@@ -44,7 +48,18 @@ final class ProcessSlicing {
         return ExitCode.OK.code();
     }
 
+    /** Stages stack: a time slice sliced by process; a process slice cannot be sliced by process again. */
+    private static ProcessSliceResult ofSlice(Path source, ProcessSelector selector, long from, long to, HostIo io) throws IOException {
+        Slice slice = SliceFiles.read(source.toString(), io.in());
+        if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, s -> {});
+        Object pid = slice.header().parameters().get("pid"), name = slice.header().parameters().get("name");
+        throw new KerfException(ExitCode.BAD_INPUT, source + ": a " + slice.header().kind().jsonName() + " slice"
+                + (pid != null ? " of " + name + " (pid " + pid + ")" : "") + " holds no machine to find process " + selector
+                + " in; slice the recording or a time slice");
+    }
+
     private static long sizeOf(Path p) throws IOException {
+        if (p.toString().equals("-")) return 0;
         if (Files.isRegularFile(p)) return Files.size(p);
         try (var files = Files.walk(p)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();

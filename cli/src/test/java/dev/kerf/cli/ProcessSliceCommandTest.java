@@ -1,6 +1,9 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.loader.ElfImage;
+import dev.kerf.formats.slice.SectionType;
+import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +127,29 @@ class ProcessSliceCommandTest {
         assertThat(after.err()).contains("ran no user-mode instruction in the window " + (last + 1) + "..");
         assertThat(after.err().lines().count()).isEqualTo(1);
         assertThat(none).doesNotExist();
+    }
+
+    @Test
+    void aTimeSliceSlicedByProcessGivesTheSameProcessSlice() throws Exception {
+        assertThat(sliced.exitCode()).as(sliced.err()).isZero();
+        Cli.Outcome ps = Cli.run("", "ps", rec.toString(), "--json");
+        Matcher life = Pattern.compile("\"pid\":" + faultingPid + ",[^}]*\"firstIcount\":(\\d+),\"lastIcount\":(\\d+),").matcher(ps.out());
+        assertThat(life.find()).as(ps.out()).isTrue();
+        Path time = tmp.resolve("time.kslice");
+        Cli.Outcome t = Cli.run("", "slice", rec.toString(), "--time", (Long.parseLong(life.group(1)) - 1000) + ".."
+                + (Long.parseLong(life.group(2)) + 1000), "-o", time.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        Path stacked = tmp.resolve("stacked.kslice");
+        Cli.Outcome p = Cli.run("", "slice", time.toString(), "--process", faultingPid, "-o", stacked.toString());
+        assertThat(p.exitCode()).as(p.err()).isZero();
+        Slice direct = SliceReader.read(slice), viaTime = SliceReader.read(stacked);
+        for (SectionType type : List.of(SectionType.PROCESS_IMAGE, SectionType.PROCESS_EXITS, SectionType.PROCESS_EFFECTS)) {
+            assertThat(viaTime.only(type).data()).as(type.toString()).isEqualTo(direct.only(type).data());
+        }
+        Cli.Outcome again = Cli.run("", "slice", stacked.toString(), "--process", faultingPid, "-o", tmp.resolve("x.kslice").toString());
+        assertThat(again.exitCode()).isEqualTo(4);
+        assertThat(again.err()).contains("a process slice of buggy (pid " + faultingPid + ") holds no machine");
+        assertThat(tmp.resolve("x.kslice")).doesNotExist();
     }
 
     @Test

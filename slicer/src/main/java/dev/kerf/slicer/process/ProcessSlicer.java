@@ -23,6 +23,10 @@ import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.formats.slice.SliceWriter;
 
+import dev.kerf.emulator.hook.InterruptHook;
+import dev.kerf.emulator.hook.PrivilegeHook;
+import dev.kerf.slicer.time.TimeSliceReplay;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -36,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Makes a process slice of a recording: replays the recording (verified against its state hashes)
@@ -60,48 +65,89 @@ public final class ProcessSlicer {
      */
     public static ProcessSliceResult slice(Path recording, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
             throws IOException {
-        if (from < 0 || to <= from) throw new ProcessSliceException("the window " + from + ".." + to + " is empty or reversed");
-        Map<Integer, Set<String>> seen = new TreeMap<>();
-        ProcessListener names = new ProcessListener() {
-            @Override
-            public void created(long icount, int pid, int ppid, String name) {
-                seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(name);
-            }
-
-            @Override
-            public void execed(long icount, int pid, String oldName, String newName) {
-                seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(newName);
-            }
-        };
-        ProcessSlice slice;
-        ReplayResult r;
-        int pid;
-        SliceHeader header;
+        checkWindow(from, to);
+        Names names = new Names();
+        Captured c;
+        SliceHeader source;
         try (Recording opened = Recording.open(recording);
              JournalReader journal = JournalReader.open(opened.journalDir())) {
-            header = header(recording, opened);
+            source = header(recording, opened);
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
-            KerfGuestProfile profile;
-            try {
-                profile = KerfGuestProfile.read(replayer.cpu().memory);
-            } catch (IntrospectionException e) {
-                throw new ProcessSliceException(recording + ": " + e.getMessage());
-            }
-            ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
-            tracker.attach(replayer.cpu().hooks);
-            ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, from, profile::isExecCall);
-            replayer.cpu().hooks.add((dev.kerf.emulator.hook.InterruptHook) capture);
-            replayer.cpu().hooks.add((dev.kerf.emulator.hook.PrivilegeHook) capture);
             if (to != Long.MAX_VALUE) replayer.stopAt(to);
-            r = replayer.run();
-            if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
-                throw new ProcessSliceException(recording + ": the recording does not replay (" + r.divergence().message() + "); no slice is made");
-            }
-            tracker.finish(replayer.cpu());
-            slice = capture.finish(replayer.cpu());
-            pid = capture.pid();
+            c = capture(recording.toString(), replayer, replayer::run, selector, from, names);
         }
-        if (slice == null) throw new ProcessSliceException(notFound(recording, selector, seen, from, to));
+        return finish(recording.getFileName().toString(), c, source, selector, from, to, names, redactor);
+    }
+
+    /**
+     * The process slice of a time slice (stages stack): the time slice is replayed (every state
+     * hash in its window checked, and its final hash when the window is not narrowed by {@code to})
+     * with the capture attached. The window is clamped to the time slice's.
+     */
+    public static ProcessSliceResult slice(Slice timeSlice, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
+            throws IOException {
+        checkWindow(from, to);
+        TimeSliceReplay t = TimeSliceReplay.open(timeSlice, null);
+        long lo = Math.max(from, t.from()), hi = Math.min(to, t.to());
+        if (hi <= lo) {
+            throw new ProcessSliceException("the window " + from + ".." + to + " does not meet the time slice's window " + t.from() + ".." + t.to());
+        }
+        Names names = new Names();
+        Replayer replayer = t.replayer();
+        if (hi < t.to()) replayer.stopAt(hi);
+        Captured c = capture(timeSlice.file().toString(), replayer, hi < t.to() ? replayer::run : t::run, selector, lo, names);
+        SliceHeader h = timeSlice.header();
+        return finish(String.valueOf(timeSlice.file().getFileName()), c, h.withPrivacy(Map.of()), selector, lo, hi, names, redactor);
+    }
+
+    private static void checkWindow(long from, long to) {
+        if (from < 0 || to <= from) throw new ProcessSliceException("the window " + from + ".." + to + " is empty or reversed");
+    }
+
+    /** Every pid seen, with every name it had (for errors and notes). */
+    private static final class Names implements ProcessListener {
+        final Map<Integer, Set<String>> seen = new TreeMap<>();
+
+        @Override
+        public void created(long icount, int pid, int ppid, String name) {
+            seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(name);
+        }
+
+        @Override
+        public void execed(long icount, int pid, String oldName, String newName) {
+            seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(newName);
+        }
+    }
+
+    /** What one replay with the capture attached gave: the slice (null: the process never ran in user mode), how it ended, the pid. */
+    private record Captured(ProcessSlice slice, ReplayResult result, int pid) {}
+
+    private static Captured capture(String source, Replayer replayer, Supplier<ReplayResult> run, ProcessSelector selector, long from,
+                                    Names names) {
+        KerfGuestProfile profile;
+        try {
+            profile = KerfGuestProfile.read(replayer.cpu().memory);
+        } catch (IntrospectionException e) {
+            throw new ProcessSliceException(source + ": " + e.getMessage());
+        }
+        ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
+        tracker.attach(replayer.cpu().hooks);
+        ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, from, profile::isExecCall);
+        replayer.cpu().hooks.add((InterruptHook) capture);
+        replayer.cpu().hooks.add((PrivilegeHook) capture);
+        ReplayResult r = run.get();
+        if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
+            throw new ProcessSliceException(source + ": it does not replay (" + r.divergence().message() + "); no slice is made");
+        }
+        tracker.finish(replayer.cpu());
+        return new Captured(capture.finish(replayer.cpu()), r, capture.pid());
+    }
+
+    private static ProcessSliceResult finish(String sourceName, Captured c, SliceHeader source, ProcessSelector selector, long from,
+                                             long to, Names names, ProcessRedactor redactor) throws IOException {
+        ProcessSlice slice = c.slice();
+        ReplayResult r = c.result();
+        if (slice == null) throw new ProcessSliceException(notFound(sourceName, selector, names.seen, from, to));
         redactor.redact(slice);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
@@ -113,14 +159,15 @@ public final class ProcessSlicer {
             params.put("from", from);
             params.put("to", r.icount());
         }
-        header = new SliceHeader(SliceKind.PROCESS, params, header.sourceId(), header.sourceName(), header.ramBytes(),
-                header.stateHashEvery(), header.stickyPorts(), header.privacy());
+        SliceHeader header = new SliceHeader(SliceKind.PROCESS, params, source.sourceId(), source.sourceName(), source.ramBytes(),
+                source.stateHashEvery(), source.stickyPorts(), source.privacy());
         SliceWriter writer = new SliceWriter(header);
         ProcessSliceCodec.write(slice, writer);
         byte[] bytes = writer.finish();
-        Slice file = SliceReader.read(bytes, Path.of(recording.getFileName() + ".kslice"));
+        Slice file = SliceReader.read(bytes, Path.of(sourceName + ".kslice"));
         UserReplayResult v = verify(ProcessSliceCodec.read(file));
-        return new ProcessSliceResult(slice, note(selector, pid, seen), v, r.icount(), r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
+        return new ProcessSliceResult(slice, note(selector, c.pid(), names.seen), v, r.icount(),
+                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
     }
 
     /** Replays a process slice; a divergence or a slice that cannot run is a {@link ProcessSliceException}. */
@@ -148,7 +195,7 @@ public final class ProcessSlicer {
                 m.stateHashEvery(), m.stickyPorts(), Map.of());
     }
 
-    private static String notFound(Path recording, ProcessSelector selector, Map<Integer, Set<String>> seen, long from, long to) {
+    private static String notFound(String recording, ProcessSelector selector, Map<Integer, Set<String>> seen, long from, long to) {
         List<String> pids = new ArrayList<>();
         boolean known = false;
         for (Map.Entry<Integer, Set<String>> e : seen.entrySet()) {
