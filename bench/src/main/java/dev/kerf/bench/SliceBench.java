@@ -55,9 +55,9 @@ public final class SliceBench {
                     "n=" + loops, "", null, null);
             System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d%n%n", System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors(), reps);
-            System.out.println("| recording | instructions | journal bytes | full replay (ms) | window (10 %) | slice bytes"
+            System.out.println("| recording | instructions | journal bytes | images bytes | full replay (ms) | window (10 %) | slice bytes"
                     + " | slice replay (ms) | slicing, no checkpoints (ms) | slicing via checkpoints (ms) | hash at TO: full replay | hash in slice |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (RecWorkload w : new RecWorkload[] {os, compute}) {
                 RecordRun.Recorded rec = RecordRun.record(w, tmp.resolve(w.name().replaceAll("[^a-z]", "")));
                 row(w.name(), rec.dir(), rec.sample().icount(), rec.journalBytes(), reps);
@@ -97,8 +97,12 @@ public final class SliceBench {
         Slice s = SliceReader.read(bytes, Path.of("bench.kslice"));
         Section fh = s.only(SectionType.FINAL_HASH);
         long inSlice = FinalHash.decode(s, fh).hash();
-        System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.0f | %,d..%,d | %,d | %.0f | %.0f | %.0f | 0x%016x | 0x%016x%s |%n", name, icount,
-                journalBytes, ms(full), from, to, bytes.length, ms(replay), ms(cold), ms(warm), hashAtTo[0], inSlice,
+        long images;
+        try (Recording r = Recording.open(rec)) {
+            images = r.manifest().kernel().size() + r.manifest().modules().stream().mapToLong(m -> m.size()).sum();
+        }
+        System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %.0f | %,d..%,d | %,d | %.0f | %.0f | %.0f | 0x%016x | 0x%016x%s |%n", name, icount,
+                journalBytes, images, ms(full), from, to, bytes.length, ms(replay), ms(cold), ms(warm), hashAtTo[0], inSlice,
                 hashAtTo[0] == inSlice ? "" : " MISMATCH");
     }
 

@@ -24,6 +24,13 @@ final class SliceInfo {
         return ExitCode.OK.code();
     }
 
+    /** "time slice 1000000..8000000", or the kind and its parameters as JSON. */
+    static String describe(SliceHeader h) {
+        if (h.parameters().get("from") instanceof Long from && h.parameters().get("to") instanceof Long to && h.parameters().size() == 2)
+            return h.kind().jsonName() + " slice " + from + ".." + to;
+        return h.kind().jsonName() + " slice " + JsonTree.write(h.parameters());
+    }
+
     private static Map<String, Object> tree(Slice s) {
         SliceHeader h = s.header();
         Map<String, Object> m = new LinkedHashMap<>();

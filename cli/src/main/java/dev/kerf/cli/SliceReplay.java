@@ -26,8 +26,8 @@ final class SliceReplay {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long from = slice.header().longParameter("from", 0);
-        io.err().printf("kerf replay: %s slice %s of %s: to icount %d, %d instructions in %.2f s, %.1f MIPS%s%n",
-                slice.header().kind().jsonName(), slice.header().parameters(), slice.header().sourceName(), r.icount(),
+        io.err().printf("kerf replay: %s of %s: to icount %d, %d instructions in %.2f s, %.1f MIPS%s%n",
+                SliceInfo.describe(slice.header()), slice.header().sourceName(), r.icount(),
                 r.icount() - from, seconds, seconds > 0 ? (r.icount() - from) / seconds / 1e6 : 0.0,
                 r.outcome() == ReplayResult.Outcome.STOPPED ? "; every state hash in the window and the final registers+RAM hash matched" : "");
         if (r.outcome() == ReplayResult.Outcome.STOPPED) return ExitCode.OK.code();
