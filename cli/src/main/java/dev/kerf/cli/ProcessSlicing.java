@@ -40,9 +40,9 @@ final class ProcessSlicing {
         if (r.note() != null) io.err().println("kerf: note: " + r.note());
         SliceFiles.publish(r.file(), out, io.out());
         io.err().printf("kerf: process slice of %s (pid %d): %d user instructions, %d exits, verified by replay%s; %,d bytes"
-                        + " (recording %,d bytes, %d instructions); sliced in %.1f s%n",
+                        + " (%s%,d instructions); sliced in %.1f s%n",
                 r.slice().start().name(), r.slice().start().pid(), r.slice().userInstructions(), r.slice().transitions().size(),
-                r.complete() ? "" : " (the recording was cut short)", r.file().length, sizeOf(recording), r.recordedIcount(),
+                r.complete() ? "" : " (the recording was cut short)", r.file().length, sourceSize(recording), r.recordedIcount(),
                 nanos / 1e9);
         io.err().flush();
         return ExitCode.OK.code();
@@ -58,11 +58,8 @@ final class ProcessSlicing {
                 + " in; slice the recording or a time slice");
     }
 
-    private static long sizeOf(Path p) throws IOException {
-        if (p.toString().equals("-")) return 0;
-        if (Files.isRegularFile(p)) return Files.size(p);
-        try (var files = Files.walk(p)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
+    /** "source 199,435 bytes, " for a file (a packed recording, a slice); nothing for a directory (its queue files are preallocated). */
+    private static String sourceSize(Path p) throws IOException {
+        return Files.isRegularFile(p) ? String.format("source %,d bytes, ", Files.size(p)) : "source ";
     }
 }
