@@ -1,5 +1,6 @@
 package dev.kerf.cli;
 
+import dev.kerf.slicer.process.ProcessRedactor;
 import dev.kerf.slicer.process.ProcessSelector;
 import dev.kerf.slicer.process.ProcessSliceException;
 import dev.kerf.slicer.process.ProcessSliceResult;
@@ -32,7 +33,7 @@ final class ProcessSlicing {
         ProcessSliceResult r;
         try {
             r = SliceInput.isSlice(recording) ? ofSlice(recording, selector, from, to, io)
-                    : ProcessSlicer.slice(recording, selector, from, to, slice -> {});
+                    : ProcessSlicer.slice(recording, selector, from, to, ProcessRedactor.NONE);
         } catch (ProcessSliceException e) {
             throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
         }
@@ -51,7 +52,7 @@ final class ProcessSlicing {
     /** Stages stack: a time slice sliced by process; a process slice cannot be sliced by process again. */
     private static ProcessSliceResult ofSlice(Path source, ProcessSelector selector, long from, long to, HostIo io) throws IOException {
         Slice slice = SliceFiles.read(source.toString(), io.in());
-        if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, s -> {});
+        if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, ProcessRedactor.NONE);
         Object pid = slice.header().parameters().get("pid"), name = slice.header().parameters().get("name");
         throw new KerfException(ExitCode.BAD_INPUT, source + ": a " + slice.header().kind().jsonName() + " slice"
                 + (pid != null ? " of " + name + " (pid " + pid + ")" : "") + " holds no machine to find process " + selector

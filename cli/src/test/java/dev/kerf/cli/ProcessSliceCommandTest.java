@@ -4,6 +4,11 @@ import dev.kerf.emulator.loader.ElfImage;
 import dev.kerf.formats.slice.SectionType;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceReader;
+import dev.kerf.emulator.usermode.SliceRegion;
+import dev.kerf.slicer.process.ProcessSelector;
+import dev.kerf.slicer.process.ProcessSliceException;
+import dev.kerf.slicer.process.ProcessSliceResult;
+import dev.kerf.slicer.process.ProcessSlicer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 6, must-show 1: the process slice of buggy from a bugreport recording replays to the same
@@ -150,6 +157,21 @@ class ProcessSliceCommandTest {
         assertThat(again.exitCode()).isEqualTo(4);
         assertThat(again.err()).contains("a process slice of buggy (pid " + faultingPid + ") holds no machine");
         assertThat(tmp.resolve("x.kslice")).doesNotExist();
+    }
+
+    @Test
+    void aRedactorRewritesRegionsAndTheReplayJudgesIt() throws Exception {
+        ProcessSelector buggy = ProcessSelector.parse(faultingPid);
+        ProcessSliceResult kept = ProcessSlicer.slice(rec, buggy, 0, Long.MAX_VALUE, s -> Map.of("removed", 0L));
+        assertThat(SliceReader.read(kept.file(), Path.of("kept")).header().privacy()).containsEntry("removed", 0L);
+
+        // the result of one read() changed: the process computes something else, seen at a later exit
+        assertThatThrownBy(() -> ProcessSlicer.slice(rec, buggy, 0, Long.MAX_VALUE, s -> {
+            SliceRegion regs = s.regions().stream().filter(g -> g.kind() == SliceRegion.Kind.RETURN_REGISTERS)
+                    .filter(g -> g.label().contains("syscall 3 ")).findFirst().orElseThrow();
+            regs.bytes()[0] ^= 1; // EAX, the count read
+            return Map.of();
+        })).isInstanceOf(ProcessSliceException.class).hasMessageContaining("the process diverged at user instruction");
     }
 
     @Test

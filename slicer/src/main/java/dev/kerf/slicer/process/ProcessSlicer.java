@@ -53,7 +53,7 @@ public final class ProcessSlicer {
 
     /** As {@link #slice(Path, ProcessSelector, ProcessRedactor)} without redaction. */
     public static ProcessSliceResult slice(Path recording, ProcessSelector selector) throws IOException {
-        return slice(recording, selector, 0, Long.MAX_VALUE, s -> {});
+        return slice(recording, selector, 0, Long.MAX_VALUE, ProcessRedactor.NONE);
     }
 
     /**
@@ -148,7 +148,7 @@ public final class ProcessSlicer {
         ProcessSlice slice = c.slice();
         ReplayResult r = c.result();
         if (slice == null) throw new ProcessSliceException(notFound(sourceName, selector, names.seen, from, to));
-        redactor.redact(slice);
+        Map<String, Object> privacy = redactor.redact(slice);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
         params.put("name", slice.start().name());
@@ -160,7 +160,7 @@ public final class ProcessSlicer {
             params.put("to", r.icount());
         }
         SliceHeader header = new SliceHeader(SliceKind.PROCESS, params, source.sourceId(), source.sourceName(), source.ramBytes(),
-                source.stateHashEvery(), source.stickyPorts(), source.privacy());
+                source.stateHashEvery(), source.stickyPorts(), privacy);
         SliceWriter writer = new SliceWriter(header);
         ProcessSliceCodec.write(slice, writer);
         byte[] bytes = writer.finish();
