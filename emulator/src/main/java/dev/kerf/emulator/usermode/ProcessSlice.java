@@ -33,16 +33,19 @@ public record ProcessSlice(ProcessImage start, List<Transition> transitions) {
         List<SliceRegion> out = new ArrayList<>();
         out.add(new SliceRegion(SliceRegion.Kind.INITIAL_REGISTERS, "initial registers", 0, -1, start.registers().bytes()));
         for (MemoryWrite w : start.contents()) {
-            out.add(new SliceRegion(SliceRegion.Kind.INITIAL_MEMORY, "initial memory", 0, w.address(), w.bytes()));
+            out.add(new SliceRegion(SliceRegion.Kind.INITIAL_MEMORY, String.format("initial memory at 0x%08x", w.address()), 0,
+                    w.address(), w.bytes()));
         }
         for (int i = 0; i < transitions.size(); i++) {
             Transition t = transitions.get(i);
             if (t.back() == null) continue;
             String after = "return " + i + " after " + t.exit().describe();
             for (MemoryWrite w : t.back().writes()) {
-                out.add(new SliceRegion(SliceRegion.Kind.RETURN_MEMORY, after, t.userIcount(), w.address(), w.bytes()));
+                out.add(new SliceRegion(SliceRegion.Kind.RETURN_MEMORY, String.format("%s: bytes at 0x%08x", after, w.address()),
+                        t.userIcount(), w.address(), w.bytes()));
             }
-            out.add(new SliceRegion(SliceRegion.Kind.RETURN_REGISTERS, after, t.userIcount(), -1, t.back().registers().bytes()));
+            out.add(new SliceRegion(SliceRegion.Kind.RETURN_REGISTERS, after + ": registers", t.userIcount(), -1,
+                    t.back().registers().bytes()));
         }
         return out;
     }
