@@ -27,7 +27,11 @@ import java.util.concurrent.Callable;
                 + " FROM may be 0). Replaying it costs about the window. The slice is replayed before it is written:"
                 + " nothing reaches the output (a file, or stdout for -o -) unless it verifies. Exit 0: written;"
                 + " 2: a bad request (empty or reversed window, outside the recording); 4: the output cannot be"
-                + " written; 12: the recording is damaged; 16: the slice did not verify (nothing written).", ""})
+                + " written; 12: the recording is damaged; 16: the slice did not verify (nothing written).", "",
+                "--process NAME|PID: one process's user-mode execution: its image at its first user instruction"
+                + " (after its exec), then every exit from user mode with the effects the rest of the system had on it."
+                + " Nothing of the kernel or of other processes. Replayed on a user-mode CPU before it is written."
+                + " With --time, from the process's first return to user mode in the window to the window's end.", ""})
 public final class SliceCommand implements Callable<Integer> {
     private final HostIo io;
 
@@ -41,6 +45,10 @@ public final class SliceCommand implements Callable<Integer> {
             description = "Time slice: the window of instructions FROM..TO (12.5M, 3G, 2Mi...).")
     TimeWindow time;
 
+    @Option(names = "--process", paramLabel = "NAME|PID",
+            description = "Process slice: that process's user-mode execution only (a name: the first process of that name).")
+    String process;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
             description = "Where the slice goes (FILE.kslice), or - for stdout.")
     String output;
@@ -51,8 +59,12 @@ public final class SliceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (time == null) throw usage("nothing to slice: give --time FROM..TO");
+        if (time == null && process == null) throw usage("nothing to slice: give --time FROM..TO or --process NAME|PID");
         checkOutput();
+        if (process != null) {
+            if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");
+            return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output, io);
+        }
         long started = System.nanoTime();
         byte[] bytes = sliceTime();
         long sliced = System.nanoTime();

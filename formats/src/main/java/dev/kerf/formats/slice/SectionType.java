@@ -22,6 +22,12 @@ public enum SectionType {
     EVENTS(5, 1 << 30),
     /** The full registers+RAM hash at the end of the window: i64 icount, i64 {@code StateHasher.full}. */
     FINAL_HASH(6, 16),
+    /** Process slice: the process at the start (identity, machine settings, registers, user pages and their bytes). */
+    PROCESS_IMAGE(16, 1 << 30),
+    /** Process slice: every exit from user mode (user icount, cause, register digest), in order. */
+    PROCESS_EXITS(17, 1 << 30),
+    /** Process slice: for each exit the process returned from, the effects (mappings, bytes, registers). */
+    PROCESS_EFFECTS(18, 1 << 30),
     /** Last section, empty: a file cut exactly between two sections is still seen as cut. */
     END(255, 0);
 

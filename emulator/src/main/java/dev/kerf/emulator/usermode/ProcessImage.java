@@ -1,0 +1,34 @@
+package dev.kerf.emulator.usermode;
+
+import java.util.List;
+
+/**
+ * The process when its slice starts: who it is, the machine settings its user code depends on, its
+ * registers and its user address space.
+ *
+ * @param pid         the guest's pid
+ * @param name        its name when the slice starts
+ * @param cr0         CR0 while it ran (PE, PG, WP...)
+ * @param cr4         CR4 while it ran
+ * @param segments    ES CS SS DS FS GS as it ran, four ints each: selector, base, limit, access
+ *                    (the hidden descriptor caches, see {@code SegmentCache})
+ * @param userGates   IDT vectors whose gate user code may invoke with INT n (DPL 3), ascending
+ * @param supervisor  pages present but supervisor-only (no contents)
+ * @param registers   registers at its first user instruction of the slice
+ * @param pages       its user pages
+ * @param contents    their non-zero bytes (a page not written here is zeros)
+ */
+public record ProcessImage(int pid, String name, int cr0, int cr4, int[] segments, int[] userGates, List<PageRun> supervisor,
+                           UserRegisters registers, List<PageMapping> pages, List<MemoryWrite> contents) {
+    public ProcessImage {
+        if (segments.length != 24) throw new IllegalArgumentException("segments must hold 24 ints");
+        segments = segments.clone();
+        userGates = userGates.clone();
+        supervisor = List.copyOf(supervisor);
+        pages = List.copyOf(pages);
+        contents = List.copyOf(contents);
+    }
+
+    @Override public int[] segments() { return segments.clone(); }
+    @Override public int[] userGates() { return userGates.clone(); }
+}

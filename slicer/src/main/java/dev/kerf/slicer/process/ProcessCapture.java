@@ -1,0 +1,197 @@
+package dev.kerf.slicer.process;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.hook.InterruptHook;
+import dev.kerf.emulator.hook.PrivilegeHook;
+import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.ProcessTracker;
+import dev.kerf.emulator.mmu.PhysicalMemory;
+import dev.kerf.emulator.usermode.KernelReturn;
+import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.emulator.usermode.PageMapping;
+import dev.kerf.emulator.usermode.ProcessImage;
+import dev.kerf.emulator.usermode.ProcessSlice;
+import dev.kerf.emulator.usermode.Transition;
+import dev.kerf.emulator.usermode.UserExit;
+import dev.kerf.emulator.usermode.UserExits;
+import dev.kerf.emulator.usermode.UserRegisters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntPredicate;
+
+/**
+ * Captures one process's slice during a replay of the whole machine (design §7). Registered after
+ * a {@link ProcessTracker} (whose privilege hook has then already said which pid returned to user
+ * mode and under which name). Only the chosen process's user pages are ever read.
+ *
+ * <ul>
+ * <li>Start: the first return to user mode of the selected process (at or after the window's
+ *     start): its registers, user pages,
+ *     segment caches, and the machine settings its code depends on. A successful execve starts
+ *     the slice again at the new program's first instruction: the old image (a forked copy of its
+ *     parent, typically) is not the process's program and is left out.</li>
+ * <li>Exit (a delivery from CPL 3 while it runs): the cause and its user icount (see
+ *     {@link UserExits}); the first delivery of a stretch counts. At the end of the entry to the
+ *     kernel its user pages are copied (the shadow): from here to its next return only the rest
+ *     of the system can change them.</li>
+ * <li>Return: its pages compared with the shadow give mappings added or re-permissioned, pages
+ *     removed, bytes changed (a new page compared with zeros); plus its registers after IRET.</li>
+ * </ul>
+ */
+final class ProcessCapture implements InterruptHook, PrivilegeHook {
+    private final ProcessTracker tracker;
+    private final ProcessSelector selector;
+    private final PhysicalMemory memory;
+    private final GuestMemory guest;
+    private final IntPredicate isExec;
+    private final long from;
+    private int pid = -1;
+    private String name;
+    private ProcessImage image;
+    private final List<Transition> transitions = new ArrayList<>();
+    private boolean inUser;
+    private long userCount, stretchStart;
+    private UserExit exit;
+    private long exitCount;
+    private int exitDigest;
+    private boolean awaitingReturn;
+    private final TreeMap<Integer, byte[]> shadow = new TreeMap<>();
+    private final TreeMap<Integer, Boolean> shadowWritable = new TreeMap<>();
+
+    /**
+     * @param from   the slice starts at the process's first return to user mode at or after this icount
+     * @param isExec whether a system call number is execve (a successful one restarts the slice)
+     */
+    ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory, long from, IntPredicate isExec) {
+        this.from = from;
+        this.isExec = isExec;
+        this.tracker = tracker;
+        this.selector = selector;
+        this.memory = memory;
+        this.guest = new GuestMemory(memory);
+    }
+
+    /** The pid chosen (-1: the process never returned to user mode). */
+    int pid() {
+        return pid;
+    }
+
+    @Override
+    public void delivering(Cpu cpu, int vector, Source source, int errorCode) {
+        if (cpu.cpl != 3 || !inUser || exit != null) return;
+        exit = UserExits.of(cpu, vector, source, errorCode);
+        exitCount = UserExits.retiredAt(userCount + cpu.icount - stretchStart, source);
+        exitDigest = UserRegisters.of(cpu).digest();
+    }
+
+    @Override
+    public void privilegeChanged(Cpu cpu, int fromCpl, int toCpl) {
+        if (fromCpl == 3 && toCpl != 3) {
+            if (inUser) leftUser(cpu);
+            return;
+        }
+        if (toCpl != 3) return;
+        int upid = tracker.userPid();
+        if (pid < 0 && upid >= 0 && cpu.icount >= from && selector.matches(upid, tracker.nameOf(upid))) {
+            start(cpu, upid);
+        } else if (upid == pid && pid >= 0 && awaitingReturn) {
+            returned(cpu);
+        }
+    }
+
+    private void start(Cpu cpu, int upid) {
+        pid = upid;
+        transitions.clear();
+        shadow.clear();
+        shadowWritable.clear();
+        userCount = 0;
+        awaitingReturn = false;
+        name = tracker.nameOf(upid);
+        int[] segments = new int[24];
+        for (int i = 0; i < 6; i++) {
+            segments[4 * i] = cpu.seg[i].selector;
+            segments[4 * i + 1] = cpu.seg[i].base;
+            segments[4 * i + 2] = cpu.seg[i].limit;
+            segments[4 * i + 3] = cpu.seg[i].access;
+        }
+        List<PageMapping> pages = new ArrayList<>();
+        List<MemoryWrite> contents = new ArrayList<>();
+        for (Map.Entry<Integer, UserPageWalk.Frame> e : UserPageWalk.userPages(memory, cpu.cr3).entrySet()) {
+            pages.add(new PageMapping(e.getKey(), e.getValue().writable()));
+            MemoryDiff.diff(e.getKey(), MemoryDiff.ZERO_PAGE, memory.array(), e.getValue().physical(), contents);
+        }
+        image = new ProcessImage(pid, name, cpu.cr0, cpu.cr4, segments, userGates(cpu),
+                UserPageWalk.supervisorRuns(memory, cpu.cr3), UserRegisters.of(cpu), pages, contents);
+        enterUser(cpu);
+    }
+
+    /** Vectors whose IDT gate is present with DPL 3 (INT n from user code reaches the handler). */
+    private int[] userGates(Cpu cpu) {
+        List<Integer> gates = new ArrayList<>();
+        for (int v = 0; v < 256 && v * 8 + 7 <= cpu.idtLimit; v++) {
+            long pa = guest.translate(cpu.cr3, cpu.idtBase + v * 8 + 4);
+            if (pa < 0) continue;
+            int hi = memory.read32((int) pa);
+            if ((hi & 0x8000) != 0 && ((hi >>> 13) & 3) == 3) gates.add(v);
+        }
+        return gates.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void enterUser(Cpu cpu) {
+        inUser = true;
+        exit = null;
+        stretchStart = cpu.icount + 1; // the IRET that got here retires as a kernel instruction
+    }
+
+    private void leftUser(Cpu cpu) {
+        inUser = false;
+        if (exit == null) throw new IllegalStateException("left user mode at icount " + cpu.icount + " without a delivery");
+        userCount = exitCount;
+        awaitingReturn = true;
+        TreeMap<Integer, UserPageWalk.Frame> now = UserPageWalk.userPages(memory, cpu.cr3);
+        shadow.keySet().retainAll(now.keySet());
+        shadowWritable.clear();
+        for (Map.Entry<Integer, UserPageWalk.Frame> e : now.entrySet()) {
+            byte[] copy = shadow.computeIfAbsent(e.getKey(), k -> new byte[4096]);
+            System.arraycopy(memory.array(), e.getValue().physical(), copy, 0, 4096);
+            shadowWritable.put(e.getKey(), e.getValue().writable());
+        }
+    }
+
+    private void returned(Cpu cpu) {
+        if (exit instanceof UserExit.Syscall s && isExec.test(s.nr()) && cpu.reg[Cpu.EAX] == 0) {
+            start(cpu, pid); // a new program: its slice starts at its first instruction (design §7)
+            return;
+        }
+        TreeMap<Integer, UserPageWalk.Frame> now = UserPageWalk.userPages(memory, cpu.cr3);
+        List<Integer> unmapped = new ArrayList<>();
+        for (int page : shadowWritable.keySet()) if (!now.containsKey(page)) unmapped.add(page);
+        List<PageMapping> mapped = new ArrayList<>();
+        List<MemoryWrite> writes = new ArrayList<>();
+        for (Map.Entry<Integer, UserPageWalk.Frame> e : now.entrySet()) {
+            Boolean was = shadowWritable.get(e.getKey());
+            if (was == null || was != e.getValue().writable()) mapped.add(new PageMapping(e.getKey(), e.getValue().writable()));
+            byte[] before = was == null ? MemoryDiff.ZERO_PAGE : shadow.get(e.getKey());
+            MemoryDiff.diff(e.getKey(), before, memory.array(), e.getValue().physical(), writes);
+        }
+        transitions.add(new Transition(exitCount, exit, exitDigest, new KernelReturn(mapped, unmapped, writes, UserRegisters.of(cpu))));
+        awaitingReturn = false;
+        enterUser(cpu);
+    }
+
+    /** Closes the capture at the end of the replay; null when the process never ran in user mode. */
+    ProcessSlice finish(Cpu cpu) {
+        if (image == null) return null;
+        if (inUser && cpu.cpl == 3) {
+            transitions.add(new Transition(userCount + cpu.icount - stretchStart, new UserExit.End(), UserRegisters.of(cpu).digest(), null));
+        } else if (awaitingReturn) {
+            transitions.add(new Transition(exitCount, exit, exitDigest, null));
+        }
+        inUser = false;
+        awaitingReturn = false;
+        return new ProcessSlice(image, transitions);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.kerf.slicer.process;
+
+import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.IntrospectionException;
+import dev.kerf.emulator.introspect.KerfGuestProfile;
+import dev.kerf.emulator.introspect.ProcessListener;
+import dev.kerf.emulator.introspect.ProcessTracker;
+import dev.kerf.emulator.replay.EventSource;
+import dev.kerf.emulator.replay.ReplayBoot;
+import dev.kerf.emulator.replay.ReplayResult;
+import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.emulator.usermode.ProcessSlice;
+import dev.kerf.emulator.usermode.UserModeException;
+import dev.kerf.emulator.usermode.UserModeReplayer;
+import dev.kerf.emulator.usermode.UserReplayResult;
+import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.recording.Recording;
+
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceHeader;
+import dev.kerf.formats.slice.SliceKind;
+import dev.kerf.formats.slice.SliceReader;
+import dev.kerf.formats.slice.SliceWriter;
+
+import dev.kerf.emulator.hook.InterruptHook;
+import dev.kerf.emulator.hook.PrivilegeHook;
+import dev.kerf.slicer.time.TimeSliceReplay;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Makes a process slice of a recording: replays the recording (verified against its state hashes)
+ * with the process tracker and a {@link ProcessCapture}, then replays the slice alone on the
+ * user-mode replayer. Only a slice that verifies is returned; every failure is one line
+ * ({@link ProcessSliceException}).
+ */
+public final class ProcessSlicer {
+    private ProcessSlicer() {}
+
+    /** As {@link #slice(Path, ProcessSelector, ProcessRedactor)} without redaction. */
+    public static ProcessSliceResult slice(Path recording, ProcessSelector selector) throws IOException {
+        return slice(recording, selector, 0, Long.MAX_VALUE, ProcessRedactor.NONE);
+    }
+
+    /**
+     * Captures the slice, lets {@code redactor} rewrite its regions in place, encodes it as a slice
+     * file, reads that file back and replays it: only bytes that verified are returned. With a
+     * window {@code [from, to)} (icounts of the recording; 0 and Long.MAX_VALUE for none) the slice
+     * starts at the process's first return to user mode at or after {@code from} and ends at
+     * {@code to} (in user mode: an end exit there; in the kernel: its last exit, without a return).
+     */
+    public static ProcessSliceResult slice(Path recording, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
+            throws IOException {
+        checkWindow(from, to);
+        Names names = new Names();
+        Captured c;
+        SliceHeader source;
+        try (Recording opened = Recording.open(recording);
+             JournalReader journal = JournalReader.open(opened.journalDir())) {
+            source = header(recording, opened);
+            Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
+            if (to != Long.MAX_VALUE) replayer.stopAt(to);
+            c = capture(recording.toString(), replayer, replayer::run, selector, from, names);
+        }
+        return finish(recording.getFileName().toString(), c, source, selector, from, to, names, redactor);
+    }
+
+    /**
+     * The process slice of a time slice (stages stack): the time slice is replayed (every state
+     * hash in its window checked, and its final hash when the window is not narrowed by {@code to})
+     * with the capture attached. The window is clamped to the time slice's.
+     */
+    public static ProcessSliceResult slice(Slice timeSlice, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
+            throws IOException {
+        checkWindow(from, to);
+        TimeSliceReplay t = TimeSliceReplay.open(timeSlice, null);
+        long lo = Math.max(from, t.from()), hi = Math.min(to, t.to());
+        if (hi <= lo) {
+            throw new ProcessSliceException("the window " + from + ".." + to + " does not meet the time slice's window " + t.from() + ".." + t.to());
+        }
+        Names names = new Names();
+        Replayer replayer = t.replayer();
+        if (hi < t.to()) replayer.stopAt(hi);
+        Captured c = capture(timeSlice.file().toString(), replayer, hi < t.to() ? replayer::run : t::run, selector, lo, names);
+        SliceHeader h = timeSlice.header();
+        return finish(String.valueOf(timeSlice.file().getFileName()), c, h.withPrivacy(Map.of()), selector, lo, hi, names, redactor);
+    }
+
+    private static void checkWindow(long from, long to) {
+        if (from < 0 || to <= from) throw new ProcessSliceException("the window " + from + ".." + to + " is empty or reversed");
+    }
+
+    /** Every pid seen, with every name it had (for errors and notes). */
+    private static final class Names implements ProcessListener {
+        final Map<Integer, Set<String>> seen = new TreeMap<>();
+
+        @Override
+        public void created(long icount, int pid, int ppid, String name) {
+            seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(name);
+        }
+
+        @Override
+        public void execed(long icount, int pid, String oldName, String newName) {
+            seen.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(newName);
+        }
+    }
+
+    /** What one replay with the capture attached gave: the slice (null: the process never ran in user mode), how it ended, the pid. */
+    private record Captured(ProcessSlice slice, ReplayResult result, int pid) {}
+
+    private static Captured capture(String source, Replayer replayer, Supplier<ReplayResult> run, ProcessSelector selector, long from,
+                                    Names names) {
+        KerfGuestProfile profile;
+        try {
+            profile = KerfGuestProfile.read(replayer.cpu().memory);
+        } catch (IntrospectionException e) {
+            throw new ProcessSliceException(source + ": " + e.getMessage());
+        }
+        ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
+        tracker.attach(replayer.cpu().hooks);
+        ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, from, profile::isExecCall);
+        replayer.cpu().hooks.add((InterruptHook) capture);
+        replayer.cpu().hooks.add((PrivilegeHook) capture);
+        ReplayResult r = run.get();
+        if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
+            throw new ProcessSliceException(source + ": it does not replay (" + r.divergence().message() + "); no slice is made");
+        }
+        tracker.finish(replayer.cpu());
+        return new Captured(capture.finish(replayer.cpu()), r, capture.pid());
+    }
+
+    private static ProcessSliceResult finish(String sourceName, Captured c, SliceHeader source, ProcessSelector selector, long from,
+                                             long to, Names names, ProcessRedactor redactor) throws IOException {
+        ProcessSlice slice = c.slice();
+        ReplayResult r = c.result();
+        if (slice == null) throw new ProcessSliceException(notFound(sourceName, selector, names.seen, from, to));
+        Map<String, Object> privacy = redactor.redact(slice);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("pid", slice.start().pid());
+        params.put("name", slice.start().name());
+        params.put("userInstructions", slice.userInstructions());
+        params.put("exits", (long) slice.transitions().size());
+        params.put("recordingInstructions", r.icount());
+        if (from != 0 || to != Long.MAX_VALUE) {
+            params.put("from", from);
+            params.put("to", r.icount());
+        }
+        SliceHeader header = new SliceHeader(SliceKind.PROCESS, params, source.sourceId(), source.sourceName(), source.ramBytes(),
+                source.stateHashEvery(), source.stickyPorts(), privacy);
+        SliceWriter writer = new SliceWriter(header);
+        ProcessSliceCodec.write(slice, writer);
+        byte[] bytes = writer.finish();
+        Slice file = SliceReader.read(bytes, Path.of(sourceName + ".kslice"));
+        UserReplayResult v = verify(ProcessSliceCodec.read(file));
+        return new ProcessSliceResult(slice, note(selector, c.pid(), names.seen), v, r.icount(),
+                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
+    }
+
+    /** Replays a process slice; a divergence or a slice that cannot run is a {@link ProcessSliceException}. */
+    public static UserReplayResult verify(ProcessSlice slice) {
+        UserReplayResult v;
+        try {
+            v = new UserModeReplayer(slice).run();
+        } catch (UserModeException e) {
+            throw new ProcessSliceException("the process slice does not replay: " + e.getMessage());
+        }
+        if (!v.verified()) throw new ProcessSliceException("the process slice does not replay: " + v.divergence().message());
+        return v;
+    }
+
+    private static SliceHeader header(Path recording, Recording opened) throws IOException {
+        byte[] manifest = Files.readAllBytes(opened.dir().resolve(Recording.MANIFEST));
+        String id;
+        try {
+            id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        Manifest m = opened.manifest();
+        return new SliceHeader(SliceKind.PROCESS, Map.of(), id, String.valueOf(recording.getFileName()), m.ramBytes(),
+                m.stateHashEvery(), m.stickyPorts(), Map.of());
+    }
+
+    private static String notFound(String recording, ProcessSelector selector, Map<Integer, Set<String>> seen, long from, long to) {
+        List<String> pids = new ArrayList<>();
+        boolean known = false;
+        for (Map.Entry<Integer, Set<String>> e : seen.entrySet()) {
+            pids.add(e.getKey() + " " + String.join("/", e.getValue()));
+            known |= selector.name() == null ? e.getKey() == selector.pid() : e.getValue().contains(selector.name());
+        }
+        String where = from == 0 && to == Long.MAX_VALUE ? "in the recording" : "in the window " + from + ".." + to;
+        if (known) return recording + ": process " + selector + " ran no user-mode instruction " + where + "; nothing to slice";
+        return recording + ": no process " + selector + " in the recording; pids seen: " + String.join(", ", pids);
+    }
+
+    private static String note(ProcessSelector selector, int pid, Map<Integer, Set<String>> seen) {
+        if (selector.name() == null) return null;
+        List<Integer> others = new ArrayList<>();
+        for (Map.Entry<Integer, Set<String>> e : seen.entrySet()) {
+            if (e.getKey() != pid && e.getValue().contains(selector.name())) others.add(e.getKey());
+        }
+        if (others.isEmpty()) return null;
+        return "several processes were named " + selector.name() + "; sliced the first, pid " + pid + " (others: pids "
+                + others.toString().replaceAll("[\\[\\]]", "") + "; use --process PID for another)";
+    }
+}
