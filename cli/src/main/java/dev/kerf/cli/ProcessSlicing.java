@@ -1,5 +1,16 @@
 package dev.kerf.cli;
 
+import dev.kerf.emulator.usermode.SliceRegion;
+import dev.kerf.formats.slice.Section;
+import dev.kerf.formats.slice.SliceReader;
+import dev.kerf.slicer.privacy.CleanFile;
+import dev.kerf.slicer.privacy.DecodedSection;
+import dev.kerf.slicer.privacy.FinalScan;
+import dev.kerf.slicer.privacy.SecretLeakException;
+import dev.kerf.slicer.privacy.SecretSet;
+import dev.kerf.slicer.process.SecretRedactor;
+import java.util.ArrayList;
+import java.util.List;
 import dev.kerf.slicer.process.ProcessRedactor;
 import dev.kerf.slicer.process.ProcessSelector;
 import dev.kerf.slicer.process.ProcessSliceException;
@@ -22,7 +33,8 @@ import java.nio.file.Path;
 final class ProcessSlicing {
     private ProcessSlicing() {}
 
-    static int run(Path recording, String process, long from, long to, String out, HostIo io) throws IOException {
+    static int run(Path recording, String process, long from, long to, String out, SecretOptions options, HostIo io)
+            throws IOException {
         ProcessSelector selector;
         try {
             selector = ProcessSelector.parse(process);
@@ -30,29 +42,80 @@ final class ProcessSlicing {
             throw new KerfException(ExitCode.USAGE, e.getMessage());
         }
         long started = System.nanoTime();
+        SecretSet secrets = options.secrets();
+        excludeProcesses(secrets, recording, from, to, io);
+        SecretRedactor redactor = new SecretRedactor(secrets, options.allowDivergence());
         ProcessSliceResult r;
         try {
-            r = SliceInput.isSlice(recording) ? ofSlice(recording, selector, from, to, io)
-                    : ProcessSlicer.slice(recording, selector, from, to, ProcessRedactor.NONE);
+            r = SliceInput.isSlice(recording) ? ofSlice(recording, selector, from, to, redactor, io)
+                    : ProcessSlicer.slice(recording, selector, from, to, redactor);
         } catch (ProcessSliceException e) {
+            if (redactor.redaction() != null && redactor.redaction().occurrences() > 0) {
+                throw new KerfException(ExitCode.DIVERGED, "refused: with the secrets removed " + e.getMessage()
+                        + "; nothing written (--allow-divergence writes it, its privacy manifest saying where it diverges)");
+            }
             throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
         }
         long nanos = System.nanoTime() - started;
         if (r.note() != null) io.err().println("kerf: note: " + r.note());
-        SliceFiles.publish(r.file(), out, io.out());
-        io.err().printf("kerf: process slice of %s (pid %d): %d user instructions, %d exits, verified by replay%s; %,d bytes"
+        CleanFile clean = finalScan(r.file(), secrets);
+        SliceFiles.publish(clean.bytes(), out, io.out());
+        io.err().printf("kerf: process slice of %s (pid %d): %d user instructions, %d exits, %s%s; %,d bytes"
                         + " (%s%,d instructions); sliced in %.1f s%n",
                 r.slice().start().name(), r.slice().start().pid(), r.slice().userInstructions(), r.slice().transitions().size(),
+                r.verification() != null && r.verification().verified() ? "verified by replay" : "DIVERGES (written by --allow-divergence)",
                 r.complete() ? "" : " (the recording was cut short)", r.file().length, sourceSize(recording), r.recordedIcount(),
                 nanos / 1e9);
+        if (!secrets.isEmpty() || !secrets.excludedProcesses().isEmpty()) {
+            io.err().printf("kerf: privacy: %d secrets named, %d occurrences (%d bytes) removed; final scan of the file: 0 hits%n",
+                    secrets.size(), redactor.redaction().occurrences(), redactor.redaction().bytesRemoved());
+        }
         io.err().flush();
         return ExitCode.OK.code();
     }
 
+    /**
+     * --exclude-process NAME: what NAME received from the rest of the system (file contents,
+     * console input: the bytes the kernel wrote into it) becomes secret, each printable run of 4 or
+     * more bytes. Its own code and constant data are not: the same library code is in every program.
+     */
+    private static void excludeProcesses(SecretSet secrets, Path recording, long from, long to, HostIo io) throws IOException {
+        for (String name : secrets.excludedProcesses()) {
+            ProcessSliceResult held;
+            try {
+                ProcessSelector who = ProcessSelector.parse(name);
+                held = SliceInput.isSlice(recording) ? ofSlice(recording, who, from, to, ProcessRedactor.NONE, io)
+                        : ProcessSlicer.slice(recording, who, from, to, ProcessRedactor.NONE);
+            } catch (ProcessSliceException | IllegalArgumentException e) {
+                throw new KerfException(ExitCode.USAGE, "--exclude-process " + name + ": " + e.getMessage());
+            }
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream(); // in order: one stream
+            for (SliceRegion region : held.slice().regions()) {
+                if (region.kind() == SliceRegion.Kind.RETURN_MEMORY) received.writeBytes(region.bytes());
+            }
+            secrets.addProcessBytes(name, received.toByteArray());
+        }
+        for (String name : secrets.exclusionsWithoutBytes()) {
+            io.err().println("kerf: warning: --exclude-process " + name + ": it received no data of 4 or more printable bytes");
+        }
+    }
+
+    /** The last gate: the finished bytes, raw and section by section, hold no secret; else nothing is written. */
+    private static CleanFile finalScan(byte[] file, SecretSet secrets) throws IOException {
+        List<DecodedSection> sections = new ArrayList<>();
+        for (Section s : SliceReader.read(file, Path.of("slice")).sections()) sections.add(new DecodedSection(s.type().name(), s.data()));
+        try {
+            return FinalScan.check(file, sections, secrets);
+        } catch (SecretLeakException e) {
+            throw new KerfException(ExitCode.INTERNAL, e.getMessage() + "; no file written");
+        }
+    }
+
     /** Stages stack: a time slice sliced by process; a process slice cannot be sliced by process again. */
-    private static ProcessSliceResult ofSlice(Path source, ProcessSelector selector, long from, long to, HostIo io) throws IOException {
+    private static ProcessSliceResult ofSlice(Path source, ProcessSelector selector, long from, long to, ProcessRedactor redactor,
+                                              HostIo io) throws IOException {
         Slice slice = SliceFiles.read(source.toString(), io.in());
-        if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, ProcessRedactor.NONE);
+        if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, redactor);
         Object pid = slice.header().parameters().get("pid"), name = slice.header().parameters().get("name");
         throw new KerfException(ExitCode.BAD_INPUT, source + ": a " + slice.header().kind().jsonName() + " slice"
                 + (pid != null ? " of " + name + " (pid " + pid + ")" : "") + " holds no machine to find process " + selector

@@ -49,6 +49,9 @@ public final class SliceCommand implements Callable<Integer> {
             description = "Process slice: that process's user-mode execution only (a name: the first process of that name).")
     String process;
 
+    @CommandLine.Mixin
+    SecretOptions secretOptions = new SecretOptions();
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
             description = "Where the slice goes (FILE.kslice), or - for stdout.")
     String output;
@@ -63,7 +66,13 @@ public final class SliceCommand implements Callable<Integer> {
         checkOutput();
         if (process != null) {
             if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");
-            return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output, io);
+            return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output,
+                    secretOptions, io);
+        }
+        var secrets = secretOptions.secrets();
+        if (!secrets.isEmpty() || !secrets.excludedProcesses().isEmpty()) {
+            throw usage("secrets are removed from process slices (--process); a time slice holds the whole machine"
+                    + " as it was, so cut a process slice of it instead: kerf slice S.kslice --process NAME --secret ...");
         }
         long started = System.nanoTime();
         byte[] bytes = sliceTime();

@@ -68,6 +68,14 @@ public interface GuestProfile {
     /** The call replaces the process's image when it succeeds (it returns into the new program). */
     boolean isExecCall(int nr);
 
+    /**
+     * The call is read(fd, buf, count): on success its result is the number of bytes the kernel put
+     * at buf (the second argument). Process slices keep those bytes whole, as the input they are.
+     */
+    default boolean isReadCall(int nr) {
+        return false;
+    }
+
     /** The wait status of a process that made exit call {@code nr} with arguments {@code args}. */
     int exitStatusOf(int nr, int[] args);
 }

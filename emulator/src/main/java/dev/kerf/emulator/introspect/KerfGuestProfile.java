@@ -104,6 +104,9 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
     @Override
     public boolean isExecCall(int nr) { return nr == 11; }
 
+    @Override
+    public boolean isReadCall(int nr) { return nr == 3; }
+
     /** Linux: exit(code) gives the wait status {@code (code & 0xff) << 8}. */
     @Override
     public int exitStatusOf(int nr, int[] args) { return (args[0] & 0xFF) << 8; }

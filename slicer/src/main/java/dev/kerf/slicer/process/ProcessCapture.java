@@ -47,6 +47,8 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private final PhysicalMemory memory;
     private final GuestMemory guest;
     private final IntPredicate isExec;
+    /** read(fd, buf, n): its n bytes at buf are kept whole even where they equal what was there (see {@link #readData}). */
+    private final IntPredicate isRead;
     private final long from;
     private int pid = -1;
     private String name;
@@ -65,7 +67,9 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
      * @param from   the slice starts at the process's first return to user mode at or after this icount
      * @param isExec whether a system call number is execve (a successful one restarts the slice)
      */
-    ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory, long from, IntPredicate isExec) {
+    ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory, long from, IntPredicate isExec,
+                   IntPredicate isRead) {
+        this.isRead = isRead;
         this.from = from;
         this.isExec = isExec;
         this.tracker = tracker;
@@ -177,9 +181,43 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
             byte[] before = was == null ? MemoryDiff.ZERO_PAGE : shadow.get(e.getKey());
             MemoryDiff.diff(e.getKey(), before, memory.array(), e.getValue().physical(), writes);
         }
+        readData(cpu, now, writes);
         transitions.add(new Transition(exitCount, exit, exitDigest, new KernelReturn(mapped, unmapped, writes, UserRegisters.of(cpu))));
         awaitingReturn = false;
         enterUser(cpu);
+    }
+
+    /**
+     * After a successful read(fd, buf, n), the n bytes at buf replace the diff's writes in that
+     * range: a diff drops a byte equal to what was there (a file read a byte at a time into one
+     * variable loses every repeated letter), but the input is what privacy scans look for, so it
+     * is kept whole and in order. Replay applies the same bytes either way.
+     */
+    private void readData(Cpu cpu, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
+        if (!(exit instanceof UserExit.Syscall s) || !isRead.test(s.nr())) return;
+        int n = cpu.reg[Cpu.EAX], buf = s.args()[1];
+        if (n <= 0 || Integer.toUnsignedLong(buf) + n > 0x1_0000_0000L) return;
+        byte[] data = new byte[n];
+        for (int i = 0; i < n; i++) {
+            UserPageWalk.Frame f = pages.get((buf + i) >>> 12);
+            if (f == null) return; // not all mapped: leave the diff as it is
+            data[i] = memory.array()[f.physical() + ((buf + i) & 0xFFF)];
+        }
+        long lo = Integer.toUnsignedLong(buf), hi = lo + n;
+        List<MemoryWrite> kept = new ArrayList<>();
+        for (MemoryWrite w : writes) {
+            long a = Integer.toUnsignedLong(w.address()), b = a + w.bytes().length;
+            if (b <= lo || a >= hi) {
+                kept.add(w);
+                continue;
+            }
+            if (a < lo) kept.add(new MemoryWrite(w.address(), java.util.Arrays.copyOf(w.bytes(), (int) (lo - a))));
+            if (b > hi) kept.add(new MemoryWrite((int) hi, java.util.Arrays.copyOfRange(w.bytes(), (int) (hi - a), w.bytes().length)));
+        }
+        kept.add(new MemoryWrite(buf, data));
+        kept.sort(java.util.Comparator.comparingLong(w -> Integer.toUnsignedLong(w.address())));
+        writes.clear();
+        writes.addAll(kept);
     }
 
     /** Closes the capture at the end of the replay; null when the process never ran in user mode. */

@@ -19,4 +19,14 @@ public interface ProcessRedactor {
     ProcessRedactor NONE = slice -> Map.of();
 
     Map<String, Object> redact(ProcessSlice slice);
+
+    /** Whether a slice that diverges after redaction may still be written (--allow-divergence). */
+    default boolean allowsDivergence() {
+        return false;
+    }
+
+    /** The manifest for a slice written although it diverged at {@code point} (only when {@link #allowsDivergence()}). */
+    default Map<String, Object> diverged(String point) {
+        throw new IllegalStateException("this redactor does not allow divergence");
+    }
 }

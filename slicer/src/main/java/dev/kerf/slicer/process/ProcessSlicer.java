@@ -132,7 +132,8 @@ public final class ProcessSlicer {
         }
         ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
         tracker.attach(replayer.cpu().hooks);
-        ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, from, profile::isExecCall);
+        ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, from, profile::isExecCall,
+                profile::isReadCall);
         replayer.cpu().hooks.add((InterruptHook) capture);
         replayer.cpu().hooks.add((PrivilegeHook) capture);
         ReplayResult r = run.get();
@@ -159,15 +160,34 @@ public final class ProcessSlicer {
             params.put("from", from);
             params.put("to", r.icount());
         }
+        byte[] bytes = encode(slice, params, source, privacy);
+        Slice file = SliceReader.read(bytes, Path.of(sourceName + ".kslice"));
+        UserReplayResult v;
+        try {
+            v = verify(ProcessSliceCodec.read(file));
+        } catch (ProcessSliceException e) {
+            if (!redactor.allowsDivergence()) throw e;
+            // --allow-divergence: written all the same, its manifest saying where it diverges
+            String point = e.getMessage();
+            try {
+                v = new UserModeReplayer(ProcessSliceCodec.read(file)).run();
+                if (!v.verified()) point = v.divergence().message();
+            } catch (UserModeException cannotRun) {
+                v = null;
+            }
+            bytes = encode(slice, params, source, redactor.diverged(point));
+        }
+        return new ProcessSliceResult(slice, note(selector, c.pid(), names.seen), v, r.icount(),
+                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
+    }
+
+    private static byte[] encode(ProcessSlice slice, Map<String, Object> params, SliceHeader source, Map<String, Object> privacy)
+            throws IOException {
         SliceHeader header = new SliceHeader(SliceKind.PROCESS, params, source.sourceId(), source.sourceName(), source.ramBytes(),
                 source.stateHashEvery(), source.stickyPorts(), privacy);
         SliceWriter writer = new SliceWriter(header);
         ProcessSliceCodec.write(slice, writer);
-        byte[] bytes = writer.finish();
-        Slice file = SliceReader.read(bytes, Path.of(sourceName + ".kslice"));
-        UserReplayResult v = verify(ProcessSliceCodec.read(file));
-        return new ProcessSliceResult(slice, note(selector, c.pid(), names.seen), v, r.icount(),
-                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
+        return writer.finish();
     }
 
     /** Replays a process slice; a divergence or a slice that cannot run is a {@link ProcessSliceException}. */
