@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "kerf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Record/replay toolchain for a whole emulated 32-bit PC.",
         subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
-                UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class,
+                UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -54,6 +54,7 @@ public final class Kerf implements Runnable {
                 if (cls == PsCommand.class) return cls.cast(new PsCommand(io));
                 if (cls == TraceCommand.class) return cls.cast(new TraceCommand(io));
                 if (cls == TimelineCommand.class) return cls.cast(new TimelineCommand(io));
+                if (cls == DemoCommand.class) return cls.cast(new DemoCommand(io));
                 if (cls == SliceCommand.class) return cls.cast(new SliceCommand(io));
                 return defaults.create(cls);
             }

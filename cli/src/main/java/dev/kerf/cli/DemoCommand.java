@@ -1,0 +1,201 @@
+package dev.kerf.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kerf demo}: the pipeline end to end on the bundled guest, telling the story as it goes —
+ * a customer's session is recorded, its processes listed, the crashing program cut out with the
+ * password vault's data removed, the slice replayed alone, and a timeline drawn. Each step runs
+ * the real command (the same code a user runs) with its output captured and summarized.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the kerf pipeline on the bundled example guest and explain each step: record the"
+                + " bugreport scenario, list its processes, slice the crashing program with the password vault's"
+                + " secrets removed, verify the slice by replaying it alone, draw a timeline.", "",
+                "The files go to DIR (default ./kerf-demo; a previous demo there is replaced). Exit 0 when every"
+                + " step did what it should; otherwise the exit code of the step that failed.", ""})
+public final class DemoCommand implements Callable<Integer> {
+    /** The passwords the bundled guest's vault keeps (examples/guest/rootfs/secret/vault.db). */
+    static final List<String> VAULT_SECRETS = List.of("correct-horse-battery-staple", "hunter2-but-longer", "Tr0ub4dor&3");
+    private static final int STEPS = 6;
+
+    private final HostIo io;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where the demo's files go (default: ./kerf-demo).")
+    Path dir = Path.of("kerf-demo");
+
+    public DemoCommand(HostIo io) {
+        this.io = io;
+    }
+
+    private record Ran(int exitCode, String out, String err, double seconds) {}
+
+    @Override
+    public Integer call() throws IOException {
+        Path guest = guestDir();
+        Path kernel = guest.resolve("build/kernel.elf"), initrd = guest.resolve("build/initrd.tar");
+        for (Path p : List.of(kernel, initrd)) {
+            if (!Files.isRegularFile(p)) throw new KerfException(ExitCode.BAD_INPUT, p + " is missing: build the guest"
+                    + " with make -C " + guest);
+        }
+        prepare(dir);
+        Path rec = dir.resolve("bugreport.kerf"), slice = dir.resolve("buggy.kslice"), timeline = dir.resolve("bugreport.html");
+        PrintWriter say = io.err();
+        say.println("kerf demo: a customer's session on the example guest OS becomes a privacy-safe bug report.");
+        say.println();
+
+        Ran record = step(1, "recording the customer's session (scenario=bugreport: login through a password vault,"
+                + " then an order report that crashes)", "record", "-o", rec.toString(), kernel.toString(), "--module",
+                initrd.toString(), "--append", "scenario=bugreport");
+        expect(record, 1, "record");
+        Matcher fault = Pattern.compile("buggy\\[(\\d+)\\]: (page fault at 0x[0-9a-f]+, eip 0x[0-9a-f]+)").matcher(record.out());
+        if (!fault.find()) throw new KerfException(ExitCode.INTERNAL, "the guest did not crash as the scenario says");
+        String pid = fault.group(1);
+        say.printf("    the guest ran to its end; buggy (pid %s) crashed: %s%n", pid, fault.group(2));
+        say.println("    " + lastLine(record.err()));
+        say.println("    recorded: only what entered the CPU (port reads, interrupts) — no disk image, no device state");
+
+        Ran info = step(2, "checking the recording", "info", rec.toString());
+        expect(info, 0, "info");
+        for (String line : info.out().split("\n")) {
+            if (line.startsWith("instructions:") || line.startsWith("events:") || line.startsWith("integrity:")) say.println("    " + line);
+        }
+
+        Ran ps = step(3, "replaying it with OS introspection: which processes ran", "ps", rec.toString());
+        expect(ps, 0, "ps");
+        for (String line : ps.out().split("\n")) say.println("    " + line);
+
+        List<String> sliceArgs = new ArrayList<>(List.of("slice", rec.toString(), "--process", pid, "-o", slice.toString(),
+                "--exclude-process", "vault"));
+        for (String s : VAULT_SECRETS) sliceArgs.addAll(List.of("--secret", s));
+        Ran cut = step(4, "cutting out the crashing process (pid " + pid + ") with the vault's passwords and everything"
+                + " the vault received removed", sliceArgs.toArray(String[]::new));
+        expect(cut, 0, "slice");
+        for (String line : cut.err().split("\n")) if (!line.isBlank()) say.println("    " + line.replaceFirst("^kerf: ", ""));
+        byte[] file = Files.readAllBytes(slice);
+        long hits = 0;
+        for (String s : VAULT_SECRETS) hits += count(file, s.getBytes(StandardCharsets.UTF_8));
+        say.printf("    %s: %,d bytes (the recording with its images: %,d); the vault's passwords in it: %d%n", slice,
+                file.length, size(rec), hits);
+        say.println("    it holds buggy's pages at its start and what it received — nothing of the kernel or other processes");
+
+        Ran replay = step(5, "replaying the slice alone, as the developer will (no kernel, no other process)", "replay",
+                slice.toString());
+        expect(replay, 0, "replay of the slice");
+        say.println("    " + lastLine(replay.err()).replaceFirst("^kerf: ", ""));
+
+        Ran drawn = step(6, "drawing the timeline", "timeline", rec.toString(), "-o", timeline.toString());
+        expect(drawn, 0, "timeline");
+        say.println("    " + lastLine(drawn.err()).replaceFirst("^kerf timeline: ", ""));
+
+        say.println();
+        say.println("Done. Hand " + slice + " to the developer; what to run next:");
+        say.println("  kerf info " + slice + "                  # what it holds, and its privacy manifest");
+        say.println("  kerf trace " + rec + " --pid " + pid + " --syscalls   # buggy's system calls");
+        say.println("  kerf trace " + rec + " --pid " + pid + " --insns | tail   # its last instructions");
+        say.println("  open " + timeline + "                      # the picture");
+        say.flush();
+        return ExitCode.OK.code();
+    }
+
+    /** Runs one kerf command with its streams captured, reporting progress on stderr. */
+    private Ran step(int n, String what, String... args) {
+        io.err().printf(Locale.ROOT, "[%d/%d] %s ...%n", n, STEPS, what);
+        io.err().flush();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        HostIo captured = new HostIo(new ByteArrayInputStream(new byte[0]), out, new PrintWriter(err, true), false);
+        long t0 = System.nanoTime();
+        int code = Kerf.commandLine(captured).execute(args);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        io.err().printf(Locale.ROOT, "      (kerf %s ... : %.1f s)%n", args[0], seconds);
+        return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(), seconds);
+    }
+
+    private void expect(Ran r, int code, String what) {
+        if (r.exitCode() == code) return;
+        io.err().print(r.err());
+        throw new KerfException(r.exitCode() == 0 ? ExitCode.INTERNAL : exitOf(r.exitCode()),
+                "the demo's " + what + " step failed (exit " + r.exitCode() + ")");
+    }
+
+    private static ExitCode exitOf(int code) {
+        for (ExitCode c : ExitCode.values()) if (c.code() == code) return c;
+        return ExitCode.INTERNAL;
+    }
+
+    /** The checkout's examples/guest: from the launcher's kerf.root, else the working directory. */
+    static Path guestDir() {
+        String root = System.getProperty("kerf.root", System.getenv().getOrDefault("KERF_ROOT", "."));
+        return Path.of(root).resolve("examples/guest");
+    }
+
+    /** Creates DIR, or empties a previous demo's DIR; refuses to touch anything else. */
+    private static void prepare(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            boolean demo = Files.exists(dir.resolve("bugreport.kerf")) || isEmpty(dir);
+            if (!demo) throw new KerfException(ExitCode.BAD_INPUT, dir + " exists and is not a kerf demo directory: give --dir");
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(dir)) Files.delete(p);
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    static long count(byte[] hay, byte[] needle) {
+        long n = 0;
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            n++;
+        }
+        return n;
+    }
+
+    private static long size(Path tree) throws IOException {
+        // the journal's queue file is sparse and pre-sized: count the bytes its excerpts hold, not its length
+        long total = 0;
+        try (Stream<Path> s = Files.walk(tree)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                if (!p.toString().contains("journal")) total += Files.size(p);
+            }
+        }
+        return total + journalBytes(tree);
+    }
+
+    private static long journalBytes(Path rec) {
+        try (var opened = dev.kerf.formats.recording.Recording.open(rec)) {
+            return RecordingSummary.of(rec, opened).journalBytes();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kerf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 8, must-show 1: {@code kerf demo} end to end in the default test run. */
+class DemoCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theDemoRecordsSlicesVerifiesAndDrawsWithTheVaultsSecretsOutOfTheSlice() throws Exception {
+        GuestOs.kernel(); // builds the guest if needed
+        Path dir = tmp.resolve("demo");
+        Cli.Outcome r = Cli.run("", "demo", "--dir", dir.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("[1/6] recording", "[3/6] replaying it with OS introspection", "[6/6] drawing")
+                .containsPattern("buggy \\(pid \\d+\\) crashed: page fault at 0x746e4920, eip 0x0804952b")
+                .contains("the vault's passwords in it: 0")
+                .contains("fault 14 (error 0x4) at eip 0x0804952b, cr2 0x746e4920")
+                .containsPattern("(?m)^ +\\d+ +\\d+ buggy .*killed by signal 11");
+        byte[] slice = Files.readAllBytes(dir.resolve("buggy.kslice"));
+        for (String secret : DemoCommand.VAULT_SECRETS) {
+            assertThat(DemoCommand.count(slice, secret.getBytes(StandardCharsets.UTF_8))).as(secret).isZero();
+        }
+        assertThat(dir.resolve("bugreport.html")).isNotEmptyFile();
+        Cli.Outcome again = Cli.run("", "demo", "--dir", dir.toString()); // a previous demo is replaced
+        assertThat(again.exitCode()).as(again.err()).isZero();
+    }
+
+    @Test
+    void aDirectoryThatIsNotADemoIsLeftAlone() throws Exception {
+        Path dir = tmp.resolve("mine");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("notes.txt"), "keep me");
+        Cli.Outcome r = Cli.run("", "demo", "--dir", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.err()).contains("is not a kerf demo directory");
+        assertThat(dir.resolve("notes.txt")).hasContent("keep me");
+    }
+}
