@@ -87,7 +87,7 @@ public final class ComponentSlicer {
             replayer.cpu().hooks.add((PrivilegeHook) capture);
             r = replayer.run();
             if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
-                throw new ComponentSliceException(name + ": it does not replay (" + r.divergence().message() + "); no slice is made");
+                throw new ComponentSliceException(name + ": it does not replay (" + r.divergence().message() + "); no slice is made", true);
             }
             tracker.finish(replayer.cpu());
         }
@@ -128,7 +128,7 @@ public final class ComponentSlicer {
         try {
             counts = verify(back);
         } catch (ComponentSliceException e) {
-            if (privacy.removedAny()) throw new ComponentSliceException("with the secrets removed " + e.getMessage());
+            if (privacy.removedAny()) throw new ComponentSliceException("with the secrets removed " + e.getMessage(), true);
             throw e;
         }
         return new ComponentSliceResult(back, matched, counts[0], counts[1], icount, bytes);
@@ -152,7 +152,7 @@ public final class ComponentSlicer {
             } catch (UserModeException e) {
                 d = e.getMessage();
             }
-            if (d != null) throw new ComponentSliceException("the component slice does not replay: activation " + i + " (pid " + a.pid() + "): " + d);
+            if (d != null) throw new ComponentSliceException("the component slice does not replay: activation " + i + " (pid " + a.pid() + "): " + d, true);
             verified++;
         }
         return new int[] {verified, skipped};
