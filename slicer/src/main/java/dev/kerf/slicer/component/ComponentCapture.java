@@ -41,6 +41,9 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         final UserRegisters entry;
         final int returnAddress;
         final ActivationMemory memory = new ActivationMemory();
+        /** Functions and loose addresses it executed: into the slice only when it is replayable. */
+        final TreeMap<Long, ElfSymbols.Function> functions = new TreeMap<>();
+        final TreeSet<Long> loose = new TreeSet<>();
         long count;
         boolean suspended, syscall;
 
@@ -136,9 +139,10 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
             return;
         }
         o.count++;
+        if (o.syscall) return;
         ElfSymbols.Function f = elf.at(eip);
-        if (f != null) executed.putIfAbsent(f.start(), f);
-        else looseEips.add(eip);
+        if (f != null) o.functions.putIfAbsent(f.start(), f);
+        else o.loose.add(eip);
     }
 
     private Open enter(Cpu cpu) {
@@ -165,6 +169,10 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     private void close(Open o, ComponentActivation.End end, int eax, UserExit.Fault fault) {
         open.remove(o.pid);
         boolean keep = end.replayable();
+        if (keep) {
+            executed.putAll(o.functions);
+            looseEips.addAll(o.loose);
+        }
         ComponentActivation a = new ComponentActivation(o.pid, o.entry, o.returnAddress, keep ? o.memory.loads() : List.of(), end,
                 o.count, eax, fault, keep ? o.memory.writes() : List.of());
         closed.set(slot.remove(o), a);

@@ -131,6 +131,10 @@ public final class ComponentSlicer {
             if (privacy.removedAny()) throw new ComponentSliceException("with the secrets removed " + e.getMessage(), true);
             throw e;
         }
+        if (counts[0] == 0) {
+            throw new ComponentSliceException(name + ": none of the " + counts[1] + " calls of " + spec + " can be replayed (each made a"
+                    + " system call, or the recording ended inside it); nothing to slice");
+        }
         return new ComponentSliceResult(back, matched, counts[0], counts[1], icount, bytes);
     }
 
