@@ -58,8 +58,14 @@ class ComponentSliceCommandTest {
         assertThat(params.get("bytesLoaded")).isEqualTo(c.loadedBytes()).isEqualTo(Long.parseLong(m.group(3)));
         assertThat(c.activations().size()).isEqualTo(Integer.parseInt(m.group(1))).isGreaterThan(10);
         // the manifest's memory counts: first loads equal the capture's count
-        String manifest = dev.kerf.formats.slice.JsonTree.write(file.header().privacy());
-        assertThat(manifest).contains("first loads").contains(String.valueOf(c.loadedBytes()));
+        var manifest = dev.kerf.slicer.privacy.PrivacyManifest.fromTree(file.header().privacy(), slice, 0);
+        var firstLoads = manifest.sources().stream().filter(x -> x.source().startsWith("first loads")).findFirst().orElseThrow();
+        assertThat(firstLoads.bytes()).isEqualTo(c.loadedBytes());
+        long entryRegisters = 40L * c.activations().size(), written = c.writtenBytes();
+        // nothing else of the process: first loads, entry registers, the expected writes and the called functions' text
+        assertThat(manifest.memoryBytes()).isEqualTo(c.loadedBytes() + entryRegisters + written + c.codeBytes());
+        assertThat(c.codeBytes()).isLessThan(400); // strcmp, strchr, strcpy: not the program
+        assertThat(manifest.scan().hits()).isZero();
 
         Cli.Outcome replay = Cli.run("", "replay", slice.toString());
         assertThat(replay.exitCode()).as(replay.err()).isZero();
@@ -118,7 +124,10 @@ class ComponentSliceCommandTest {
         Cli.Outcome kernel = Cli.run("", "slice", rec.toString(), "--component", "kernel:ne2k_*", "-o", out.toString());
         assertThat(kernel.exitCode()).isEqualTo(2);
         assertThat(kernel.err()).contains("kernel components are not supported yet");
-        for (Cli.Outcome o : List.of(parse, unknown, never, kernel)) assertThat(o.err().strip().lines().count()).as(o.err()).isLessThanOrEqualTo(2);
+        Cli.Outcome syscalls = Cli.run("", "slice", rec.toString(), "--component", "buggy:printf", "-o", out.toString());
+        assertThat(syscalls.exitCode()).isEqualTo(2);
+        assertThat(syscalls.err()).contains("calls of buggy:printf can be replayed (each made a system call");
+        for (Cli.Outcome o : List.of(parse, unknown, never, kernel, syscalls)) assertThat(o.err().strip().lines().count()).as(o.err()).isLessThanOrEqualTo(2);
         assertThat(out).doesNotExist();
     }
 
