@@ -78,14 +78,26 @@ class ComponentSliceCommandTest {
         ComponentSlice c = ComponentSlicer.read(SliceReader.read(Files.readAllBytes(slice), slice));
         byte[] name = "ACME Corporation International".getBytes(StandardCharsets.ISO_8859_1);
         ComponentActivation overflow = null;
+        MemoryWrite field = null;
         for (ComponentActivation a : c.activations()) {
-            for (MemoryWrite w : a.writes()) if (indexOf(w.bytes(), name) >= 0) overflow = a;
+            for (MemoryWrite w : a.writes()) {
+                if (indexOf(w.bytes(), name) >= 0) {
+                    overflow = a;
+                    field = w;
+                }
+            }
         }
         assertThat(overflow).as("a call wrote the long customer name").isNotNull();
-        // strcpy wrote 31 bytes into a 16-byte field: the price pointer after it now holds " Int"
-        long loaded = overflow.loadedBytes();
-        assertThat(loaded).isGreaterThanOrEqualTo(name.length + 1);
+        // strcpy returns its destination, the 16-byte customer field: the 31 bytes it wrote there run over
+        // the price pointer after it, which now holds " Int" = 0x746e4920, the address main faults at
         assertThat(overflow.end()).isEqualTo(ComponentActivation.End.RETURNED);
+        int dest = overflow.eax();
+        int at = dest - field.address();
+        assertThat(indexOf(field.bytes(), name)).isEqualTo(at);
+        int pointer = (field.bytes()[at + 16] & 0xFF) | (field.bytes()[at + 17] & 0xFF) << 8 | (field.bytes()[at + 18] & 0xFF) << 16
+                | (field.bytes()[at + 19] & 0xFF) << 24;
+        assertThat(pointer).isEqualTo(0x746e4920);
+        assertThat(overflow.loadedBytes()).isGreaterThanOrEqualTo(name.length + 1); // the source string and its NUL, first loads
     }
 
     @Test
