@@ -58,6 +58,10 @@ final class ComponentSlicing {
                         + " %d bytes written, %d code bytes; %,d bytes; sliced in %.1f s%n",
                 spec, s.activations().size(), r.verified(), r.skipped(), s.loadedBytes(), s.writtenBytes(), s.codeBytes(),
                 r.file().length, nanos / 1e9);
+        if (!secrets.isEmpty()) {
+            io.err().printf("kerf: privacy: %d secrets named, %d occurrences (%d bytes) removed; final scan of the file: 0 hits%n",
+                    secrets.size(), r.redaction().occurrences(), r.redaction().bytesRemoved());
+        }
         io.err().flush();
         return ExitCode.OK.code();
     }

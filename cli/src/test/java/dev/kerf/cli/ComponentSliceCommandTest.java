@@ -122,6 +122,17 @@ class ComponentSliceCommandTest {
     }
 
     @Test
+    void aNamedSecretIsRemovedFromWhatTheCallsReadAndTheSliceStillReplays() throws Exception {
+        Path out = tmp.resolve("secret.kslice");
+        Cli.Outcome r = Cli.run("", "slice", rec.toString(), "--component", "buggy:str*", "--secret", "ACME Corporation", "-o", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).containsPattern("privacy: 1 secrets named, [1-9]\\d* occurrences");
+        assertThat(new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1)).doesNotContain("ACME Corporation");
+        Cli.Outcome replay = Cli.run("", "replay", out.toString());
+        assertThat(replay.exitCode()).as(replay.err()).isZero(); // strcpy copies the filler as it copied the name
+    }
+
+    @Test
     void badSpecsAreOneLineAndWriteNothing() {
         Path out = tmp.resolve("bad.kslice");
         Cli.Outcome parse = Cli.run("", "slice", rec.toString(), "--component", "buggy:parse_*", "-o", out.toString());

@@ -10,10 +10,11 @@ import java.util.List;
  * @param verified     activations replayed and verified
  * @param skipped      activations not replayable (a system call, or the recording ended inside them)
  * @param recordingInstructions instructions of the recording replayed to capture it
+ * @param redaction    what the privacy stage removed
  * @param file         the slice file's bytes
  */
 public record ComponentSliceResult(ComponentSlice slice, List<String> matched, int verified, int skipped, long recordingInstructions,
-                                   byte[] file) {
+                                   dev.kerf.slicer.privacy.Redaction redaction, byte[] file) {
     public ComponentSliceResult {
         matched = List.copyOf(matched);
     }

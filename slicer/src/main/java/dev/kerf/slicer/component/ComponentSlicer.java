@@ -135,7 +135,7 @@ public final class ComponentSlicer {
             throw new ComponentSliceException(name + ": none of the " + counts[1] + " calls of " + spec + " can be replayed (each made a"
                     + " system call, or the recording ended inside it); nothing to slice");
         }
-        return new ComponentSliceResult(back, matched, counts[0], counts[1], icount, bytes);
+        return new ComponentSliceResult(back, matched, counts[0], counts[1], icount, privacy.redaction(), bytes);
     }
 
     /**
