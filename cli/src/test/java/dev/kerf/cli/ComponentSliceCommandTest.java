@@ -133,6 +133,24 @@ class ComponentSliceCommandTest {
     }
 
     @Test
+    void aPidSlicesThatProcessOnly() throws Exception {
+        Cli.Outcome ps = Cli.run("", "ps", rec.toString(), "--json");
+        Matcher pids = Pattern.compile("\\{\"pid\":(\\d+),\"ppid\":\\d+,\"name\":\"buggy\"").matcher(ps.out());
+        assertThat(pids.find()).as(ps.out()).isTrue();
+        String first = pids.group(1);
+        Path out = tmp.resolve("pid.kslice");
+        Cli.Outcome r = Cli.run("", "slice", rec.toString(), "--component", first + ":strcpy", "-o", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        ComponentSlice c = ComponentSlicer.read(SliceReader.read(Files.readAllBytes(out), out));
+        assertThat(c.activations()).isNotEmpty().allSatisfy(a -> assertThat(a.pid()).isEqualTo(Integer.parseInt(first)));
+        ComponentSlice all = ComponentSlicer.read(SliceReader.read(Files.readAllBytes(slice), slice));
+        assertThat(all.activations().stream().map(ComponentActivation::pid).distinct().count()).isEqualTo(2); // both buggy runs
+        Cli.Outcome none = Cli.run("", "slice", rec.toString(), "--component", "999:strcpy", "-o", tmp.resolve("none.kslice").toString());
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("no process 999 in the recording; pids seen: 1 init");
+    }
+
+    @Test
     void badSpecsAreOneLineAndWriteNothing() {
         Path out = tmp.resolve("bad.kslice");
         Cli.Outcome parse = Cli.run("", "slice", rec.toString(), "--component", "buggy:parse_*", "-o", out.toString());

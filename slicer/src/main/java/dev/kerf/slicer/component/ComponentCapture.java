@@ -56,6 +56,8 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
 
     private final ProcessTracker tracker;
     private final String program;
+    /** Only this process (-1: every process running the program). */
+    private final int pid;
     private final ElfSymbols elf;
     private final long[] rangeStart, rangeEnd;
     private final GuestMemory guest;
@@ -71,8 +73,9 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     private int[] segments;
 
     /** @param ranges the component: sorted, disjoint [start, end) pairs */
-    ComponentCapture(ProcessTracker tracker, GuestMemory guest, String program, ElfSymbols elf, long[][] ranges) {
+    ComponentCapture(ProcessTracker tracker, GuestMemory guest, String program, int pid, ElfSymbols elf, long[][] ranges) {
         this.tracker = tracker;
+        this.pid = pid;
         this.guest = guest;
         this.program = program;
         this.elf = elf;
@@ -88,7 +91,7 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     public void privilegeChanged(Cpu cpu, int fromCpl, int toCpl) {
         if (toCpl == 3) {
             int upid = tracker.userPid();
-            if (upid >= 0 && program.equals(tracker.nameOf(upid))) {
+            if (upid >= 0 && (pid < 0 || upid == pid) && program.equals(tracker.nameOf(upid))) {
                 programRan = true;
                 current = upid;
                 Open o = open.get(upid);

@@ -53,8 +53,9 @@ public final class ComponentSlicer {
 
     private ComponentSlicer() {}
 
-    public static ComponentSliceResult slice(Path recording, ComponentSpec spec, SecretSet secrets) throws IOException {
+    public static ComponentSliceResult slice(Path recording, ComponentSpec asked, SecretSet secrets) throws IOException {
         String name = String.valueOf(recording.getFileName());
+        ComponentSpec spec = asked.pid() < 0 ? asked : asked.inProgram(programOf(recording, name, asked.pid()));
         ComponentCapture capture;
         ReplayResult r;
         List<String> matched;
@@ -82,7 +83,7 @@ public final class ComponentSlicer {
             GuestMemory guest = new GuestMemory(replayer.cpu().memory);
             ProcessTracker tracker = new ProcessTracker(profile, guest, names);
             tracker.attach(replayer.cpu().hooks);
-            capture = new ComponentCapture(tracker, guest, spec.program(), elf, ranges);
+            capture = new ComponentCapture(tracker, guest, spec.program(), asked.pid(), elf, ranges);
             replayer.cpu().hooks.add((InterruptHook) capture);
             replayer.cpu().hooks.add((PrivilegeHook) capture);
             r = replayer.run();
@@ -92,6 +93,9 @@ public final class ComponentSlicer {
             tracker.finish(replayer.cpu());
         }
         List<ComponentActivation> activations = capture.finish();
+        if (!capture.programRan() && asked.pid() >= 0) {
+            throw new ComponentSliceException(name + ": process " + asked.pid() + " never ran " + spec.program() + " in user mode");
+        }
         if (!capture.programRan()) {
             throw new ComponentSliceException(name + ": no process named " + spec.program() + " ran in user mode; processes seen: "
                     + String.join(", ", seen));
@@ -102,16 +106,48 @@ public final class ComponentSlicer {
         }
         ComponentSlice slice = new ComponentSlice(new ComponentImage(capture.cr0(), capture.cr4(), capture.segments(),
                 code(elf, capture)), activations);
-        return finish(name, spec, slice, matched, source, r.icount(), secrets);
+        return finish(name, asked, spec.program(), slice, matched, source, r.icount(), secrets);
     }
 
-    private static ComponentSliceResult finish(String name, ComponentSpec spec, ComponentSlice slice, List<String> matched,
+    /** The program process {@code pid} last exec'd (a first replay, with the process tracker only). */
+    private static String programOf(Path recording, String name, int pid) throws IOException {
+        Map<Integer, String> last = new TreeMap<>();
+        try (Recording opened = Recording.open(recording);
+             JournalReader journal = JournalReader.open(opened.journalDir())) {
+            Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
+            KerfGuestProfile profile;
+            try {
+                profile = KerfGuestProfile.read(replayer.cpu().memory);
+            } catch (IntrospectionException e) {
+                throw new ComponentSliceException(name + ": " + e.getMessage());
+            }
+            ProcessListener names = new ProcessListener() {
+                @Override public void created(long icount, int p, int ppid, String n) { last.put(p, n); }
+                @Override public void execed(long icount, int p, String oldName, String newName) { last.put(p, newName); }
+            };
+            new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names).attach(replayer.cpu().hooks);
+            ReplayResult r = replayer.run();
+            if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
+                throw new ComponentSliceException(name + ": it does not replay (" + r.divergence().message() + "); no slice is made", true);
+            }
+        }
+        String program = last.get(pid);
+        if (program == null) {
+            List<String> seen = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : last.entrySet()) seen.add(e.getKey() + " " + e.getValue());
+            throw new ComponentSliceException(name + ": no process " + pid + " in the recording; pids seen: " + String.join(", ", seen));
+        }
+        return program;
+    }
+
+    private static ComponentSliceResult finish(String name, ComponentSpec spec, String program, ComponentSlice slice, List<String> matched,
                                                SliceHeader source, long icount, SecretSet secrets) throws IOException {
         ComponentPrivacy privacy = new ComponentPrivacy(secrets);
         Map<String, Object> manifest = privacy.redact(slice);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("component", spec.toString());
-        params.put("program", spec.program());
+        params.put("program", program);
+        if (spec.pid() >= 0) params.put("pid", (long) spec.pid());
         if (!matched.isEmpty()) params.put("functions", String.join(",", matched));
         params.put("activations", (long) slice.activations().size());
         params.put("bytesLoaded", slice.loadedBytes());

@@ -4,10 +4,11 @@ import java.util.regex.Pattern;
 
 /**
  * {@code PROG:GLOB} or {@code PROG:0xLO-0xHI}: code of the program PROG runs (a process name, the
- * file /bin/PROG of the recording's initrd). GLOB names functions of its symbol table ({@code *}
+ * file /bin/PROG of the recording's initrd; or a pid: that process only, running the program it
+ * last exec'd). GLOB names functions of its symbol table ({@code *}
  * any run, {@code ?} one character). Kernel components ({@code kernel:...}) are not supported yet.
  *
- * @param program the process name
+ * @param program the process name, or a pid in decimal
  * @param glob    the symbol glob, or null for a range
  * @param lo      range start (inclusive) when glob is null
  * @param hi      range end (exclusive) when glob is null
@@ -26,8 +27,8 @@ public record ComponentSpec(String program, String glob, long lo, long hi) {
             throw new IllegalArgumentException("--component " + spec + ": kernel components are not supported yet;"
                     + " name user-mode code of a process: PROG:GLOB");
         }
-        if (program.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("--component " + spec + ": PROG is a program (process) name, not a pid");
+        if (program.chars().allMatch(Character::isDigit) && (program.length() > 9 || program.startsWith("0") && program.length() > 1)) {
+            throw new IllegalArgumentException("--component " + spec + ": " + program + " is not a pid");
         }
         var m = RANGE.matcher(what);
         if (m.matches()) {
@@ -39,6 +40,16 @@ public record ComponentSpec(String program, String glob, long lo, long hi) {
             throw new IllegalArgumentException("--component " + spec + ": an address range is 0xLO-0xHI (hex, HI exclusive)");
         }
         return new ComponentSpec(program, what, 0, 0);
+    }
+
+    /** The pid PROG names, or -1 when it is a name. */
+    public int pid() {
+        return program.chars().allMatch(Character::isDigit) ? Integer.parseInt(program) : -1;
+    }
+
+    /** The same code in program {@code name} (a pid resolved to the program it ran). */
+    ComponentSpec inProgram(String name) {
+        return new ComponentSpec(name, glob, lo, hi);
     }
 
     /** Whether {@code name} matches the glob. */

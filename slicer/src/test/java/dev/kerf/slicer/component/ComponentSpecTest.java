@@ -33,7 +33,9 @@ class ComponentSpecTest {
         assertThatThrownBy(() -> ComponentSpec.parse("buggy")).hasMessageContaining("expected PROG:GLOB");
         assertThatThrownBy(() -> ComponentSpec.parse("buggy:")).hasMessageContaining("expected PROG:GLOB");
         assertThatThrownBy(() -> ComponentSpec.parse("kernel:ne2k_*")).hasMessageContaining("kernel components are not supported yet");
-        assertThatThrownBy(() -> ComponentSpec.parse("12:main")).hasMessageContaining("not a pid");
+        assertThatThrownBy(() -> ComponentSpec.parse("0123:main")).hasMessageContaining("not a pid");
+        assertThat(ComponentSpec.parse("12:main").pid()).isEqualTo(12);
+        assertThat(ComponentSpec.parse("buggy:main").pid()).isEqualTo(-1);
         assertThatThrownBy(() -> ComponentSpec.parse("buggy:0x20-0x10")).hasMessageContaining("empty or reversed");
         assertThatThrownBy(() -> ComponentSpec.parse("buggy:0x20")).hasMessageContaining("0xLO-0xHI");
     }
