@@ -123,7 +123,10 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         if (o == null || o.suspended) return;
         o.suspended = true;
         switch (source) {
-            case EXCEPTION -> close(o, ComponentActivation.End.FAULTED, 0, (UserExit.Fault) UserExits.of(cpu, vector, source, errorCode));
+            case EXCEPTION -> {
+                if (o.syscall) close(o, ComponentActivation.End.SYSCALL, 0, null); // its loads were not kept: not replayable
+                else close(o, ComponentActivation.End.FAULTED, 0, (UserExit.Fault) UserExits.of(cpu, vector, source, errorCode));
+            }
             case SOFTWARE -> o.syscall = true;
             default -> { } // an external interrupt: the activation resumes when the process does
         }
