@@ -40,6 +40,9 @@ final class ComponentSlicing {
             throw new KerfException(ExitCode.BAD_INPUT, recording + ": component slices are cut from a recording, not from a slice");
         }
         SecretSet secrets = options.secrets();
+        if (options.allowDivergence()) {
+            throw new KerfException(ExitCode.USAGE, "--allow-divergence is not supported with --component: a component slice is written only when every call replays");
+        }
         if (!secrets.excludedProcesses().isEmpty()) {
             throw new KerfException(ExitCode.USAGE, "--exclude-process is not supported with --component; name the secrets with --secret");
         }
