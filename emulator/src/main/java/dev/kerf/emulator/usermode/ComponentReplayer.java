@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * than recorded.
  */
 public final class ComponentReplayer implements InstructionHook, MemoryHook, InterruptHook {
+    /** 256 MiB of frames: a hostile file cannot make the replayer allocate more. */
+    private static final int MAX_PAGES = 1 << 16;
     private final ComponentImage image;
     private final ComponentActivation activation;
     private final long[] codeStart, codeEnd;
@@ -60,6 +62,9 @@ public final class ComponentReplayer implements InstructionHook, MemoryHook, Int
                     pages.add((int) a);
                 }
             }
+        }
+        if (pages.size() > MAX_PAGES) {
+            throw new UserModeException("the activation touches " + pages.size() + " pages, more than a component replay maps (" + MAX_PAGES + ")");
         }
         List<PageMapping> mappings = new ArrayList<>();
         for (int p : pages) mappings.add(new PageMapping(p, true));

@@ -75,6 +75,15 @@ class ComponentReplayerTest {
     }
 
     @Test
+    void anActivationSpreadOverTooManyPagesIsRefusedBeforeAllocating() {
+        List<MemoryWrite> loads = new ArrayList<>();
+        for (int p = 0; p < (1 << 16) + 1; p++) loads.add(new MemoryWrite(0x10000000 + (p << 12), new byte[] {1}));
+        ComponentActivation a = new ComponentActivation(3, regs(DATA), RET, loads, ComponentActivation.End.RETURNED, 4, 0, null, List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ComponentReplayer.replay(IMAGE, a)).isInstanceOf(UserModeException.class)
+                .hasMessageContaining("more than a component replay maps");
+    }
+
+    @Test
     void activationMemoryKeepsFirstLoadsOnlyAndLastWrites() {
         ActivationMemory m = new ActivationMemory();
         m.write(0x100, 2, 0xBBAA);
