@@ -31,7 +31,10 @@ import java.util.concurrent.Callable;
                 "--process NAME|PID: one process's user-mode execution: its image at its first user instruction"
                 + " (after its exec), then every exit from user mode with the effects the rest of the system had on it."
                 + " Nothing of the kernel or of other processes. Replayed on a user-mode CPU before it is written."
-                + " With --time, from the process's first return to user mode in the window to the window's end.", ""})
+                + " With --time, from the process's first return to user mode in the window to the window's end.", "",
+                "--component PROG:GLOB|PROG:0xLO-0xHI: the calls of user-mode functions of program PROG (symbols of"
+                + " /bin/PROG in the recording; kernel components are not supported yet): each call's entry registers and"
+                + " the bytes it read that were written outside it, nothing else. Every call is replayed before it is written.", ""})
 public final class SliceCommand implements Callable<Integer> {
     private final HostIo io;
 
@@ -49,6 +52,10 @@ public final class SliceCommand implements Callable<Integer> {
             description = "Process slice: that process's user-mode execution only (a name: the first process of that name).")
     String process;
 
+    @Option(names = "--component", paramLabel = "PROG:GLOB",
+            description = "Component slice: calls of PROG's functions matching GLOB (buggy:str*), or PROG:0xLO-0xHI.")
+    String component;
+
     @CommandLine.Mixin
     SecretOptions secretOptions = new SecretOptions();
 
@@ -62,8 +69,14 @@ public final class SliceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (time == null && process == null) throw usage("nothing to slice: give --time FROM..TO or --process NAME|PID");
+        if (time == null && process == null && component == null) {
+            throw usage("nothing to slice: give --time FROM..TO, --process NAME|PID or --component PROG:GLOB");
+        }
         checkOutput();
+        if (component != null) {
+            if (time != null || process != null) throw usage("--component is sliced from a whole recording: not with --time or --process");
+            return ComponentSlicing.run(source, component, output, secretOptions, io);
+        }
         if (process != null) {
             if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");
             return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output,

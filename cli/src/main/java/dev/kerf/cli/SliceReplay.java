@@ -17,6 +17,7 @@ final class SliceReplay {
     static int run(HostIo io, Path file, boolean quiet) throws IOException {
         Slice slice = SliceFiles.read(file.toString(), io.in());
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.PROCESS) return ProcessSliceReplay.replay(slice, io);
+        if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.COMPONENT) return ComponentSlicing.replay(slice, io);
         long started = System.nanoTime();
         ReplayResult r;
         try {

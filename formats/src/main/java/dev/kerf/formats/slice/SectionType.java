@@ -28,6 +28,12 @@ public enum SectionType {
     PROCESS_EXITS(17, 1 << 30),
     /** Process slice: for each exit the process returned from, the effects (mappings, bytes, registers). */
     PROCESS_EFFECTS(18, 1 << 30),
+    /** Component slice: the machine settings its code ran with and the code bytes it executed. */
+    COMPONENT_CODE(19, 1 << 30),
+    /** Component slice: each activation's pid, entry registers, return address and first loads. */
+    COMPONENT_ENTRIES(20, 1 << 30),
+    /** Component slice: each activation's end (return value or fault), instruction count and written bytes. */
+    COMPONENT_RESULTS(21, 1 << 30),
     /** Last section, empty: a file cut exactly between two sections is still seen as cut. */
     END(255, 0);
 

@@ -1,0 +1,54 @@
+package dev.kerf.emulator.usermode;
+
+import java.util.List;
+
+/**
+ * One call of a component: from the first instruction inside it (entered from outside) to the
+ * return to its caller, or the fault that ended it. Callees outside the component (library
+ * functions) run as part of the activation.
+ *
+ * @param pid          the process it ran in
+ * @param entry        registers at its first instruction
+ * @param returnAddress the caller's return address (the dword at ESP on entry)
+ * @param loads        first loads: each byte it read that it had not written or read before in this activation, with its value
+ * @param end          how it ended
+ * @param instructions instructions it executed (each REP iteration counts, as instruction hooks see them)
+ * @param eax          EAX at the return (RETURNED)
+ * @param fault        the fault that ended it (FAULTED), else null
+ * @param writes       the final value of every byte it wrote
+ */
+public record ComponentActivation(int pid, UserRegisters entry, int returnAddress, List<MemoryWrite> loads, End end, long instructions,
+                                  int eax, UserExit.Fault fault, List<MemoryWrite> writes) {
+    /** How an activation ended; only RETURNED and FAULTED ones are replayed. */
+    public enum End {
+        RETURNED, FAULTED,
+        /** It made a system call: not replayable (the slice holds nothing of the kernel); its loads are dropped. */
+        SYSCALL,
+        /** The recording ended inside it. */
+        UNFINISHED;
+
+        public boolean replayable() {
+            return this == RETURNED || this == FAULTED;
+        }
+    }
+
+    public ComponentActivation {
+        loads = List.copyOf(loads);
+        writes = List.copyOf(writes);
+        if ((end == End.FAULTED) != (fault != null)) throw new IllegalArgumentException("a fault is given exactly when the end is FAULTED");
+    }
+
+    /** Bytes of first loads. */
+    public long loadedBytes() {
+        long n = 0;
+        for (MemoryWrite w : loads) n += w.bytes().length;
+        return n;
+    }
+
+    /** Bytes written. */
+    public long writtenBytes() {
+        long n = 0;
+        for (MemoryWrite w : writes) n += w.bytes().length;
+        return n;
+    }
+}

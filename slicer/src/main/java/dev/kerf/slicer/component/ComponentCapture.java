@@ -1,0 +1,231 @@
+package dev.kerf.slicer.component;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.hook.InstructionHook;
+import dev.kerf.emulator.hook.InterruptHook;
+import dev.kerf.emulator.hook.MemoryHook;
+import dev.kerf.emulator.hook.PrivilegeHook;
+import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.ProcessTracker;
+import dev.kerf.emulator.usermode.ActivationMemory;
+import dev.kerf.emulator.usermode.ComponentActivation;
+import dev.kerf.emulator.usermode.UserExit;
+import dev.kerf.emulator.usermode.UserExits;
+import dev.kerf.emulator.usermode.UserRegisters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Captures a component's activations during a replay of the whole machine (design §7). Registered
+ * after a {@link ProcessTracker}. Its instruction and memory hooks are registered only while a
+ * process running the program is in user mode, so the rest of the recording replays at full speed.
+ *
+ * <ul>
+ * <li>Entry: an instruction inside the component while no activation of that process is open
+ *     (a call from outside): registers and the return address (the dword at ESP).</li>
+ * <li>Inside: every instruction (callees outside the component too: they are part of the
+ *     activation) names the function it is in (its code goes into the slice); every read of a byte
+ *     not written nor read before in the activation is a first load; writes keep their last value.</li>
+ * <li>End: the instruction at the return address with ESP above the entry's (RETURNED, EAX); an
+ *     exception (FAULTED); a system call makes it SYSCALL (not replayable, its data dropped); an
+ *     external interrupt suspends it until the process returns to user mode.</li>
+ * </ul>
+ */
+final class ComponentCapture implements PrivilegeHook, InterruptHook, InstructionHook, MemoryHook {
+    private static final class Open {
+        final int pid;
+        final UserRegisters entry;
+        final int returnAddress;
+        final ActivationMemory memory = new ActivationMemory();
+        /** Functions and loose addresses it executed: into the slice only when it is replayable. */
+        final TreeMap<Long, ElfSymbols.Function> functions = new TreeMap<>();
+        final TreeSet<Long> loose = new TreeSet<>();
+        long count;
+        boolean suspended, syscall;
+
+        Open(int pid, UserRegisters entry, int returnAddress) {
+            this.pid = pid;
+            this.entry = entry;
+            this.returnAddress = returnAddress;
+        }
+    }
+
+    private final ProcessTracker tracker;
+    private final String program;
+    /** Only this process (-1: every process running the program). */
+    private final int pid;
+    private final ElfSymbols elf;
+    private final long[] rangeStart, rangeEnd;
+    private final GuestMemory guest;
+    private final Map<Integer, Open> open = new TreeMap<>();
+    /** Entry order: each activation's slot, filled when it closes. */
+    private final List<ComponentActivation> closed = new ArrayList<>();
+    private final Map<Open, Integer> slot = new java.util.IdentityHashMap<>();
+    private final TreeMap<Long, ElfSymbols.Function> executed = new TreeMap<>();
+    private final TreeSet<Long> looseEips = new TreeSet<>();
+    private int current = -1;
+    private boolean hooked, programRan;
+    private int cr0, cr4;
+    private int[] segments;
+
+    /** @param ranges the component: sorted, disjoint [start, end) pairs */
+    ComponentCapture(ProcessTracker tracker, GuestMemory guest, String program, int pid, ElfSymbols elf, long[][] ranges) {
+        this.tracker = tracker;
+        this.pid = pid;
+        this.guest = guest;
+        this.program = program;
+        this.elf = elf;
+        rangeStart = new long[ranges.length];
+        rangeEnd = new long[ranges.length];
+        for (int i = 0; i < ranges.length; i++) {
+            rangeStart[i] = ranges[i][0];
+            rangeEnd[i] = ranges[i][1];
+        }
+    }
+
+    @Override
+    public void privilegeChanged(Cpu cpu, int fromCpl, int toCpl) {
+        if (toCpl == 3) {
+            int upid = tracker.userPid();
+            if (upid >= 0 && (pid < 0 || upid == pid) && program.equals(tracker.nameOf(upid))) {
+                programRan = true;
+                current = upid;
+                Open o = open.get(upid);
+                if (o != null) o.suspended = false;
+                hook(cpu, true);
+                return;
+            }
+        }
+        current = -1;
+        hook(cpu, false);
+    }
+
+    private void hook(Cpu cpu, boolean on) {
+        if (on == hooked) return;
+        hooked = on;
+        if (on) {
+            cpu.hooks.add((InstructionHook) this);
+            cpu.hooks.add((MemoryHook) this);
+        } else {
+            cpu.hooks.remove((InstructionHook) this);
+            cpu.hooks.remove((MemoryHook) this);
+        }
+    }
+
+    @Override
+    public void delivering(Cpu cpu, int vector, Source source, int errorCode) {
+        if (cpu.cpl != 3 || current < 0) return;
+        Open o = open.get(current);
+        if (o == null || o.suspended) return;
+        o.suspended = true;
+        switch (source) {
+            case EXCEPTION -> {
+                if (o.syscall) close(o, ComponentActivation.End.SYSCALL, 0, null); // its loads were not kept: not replayable
+                else close(o, ComponentActivation.End.FAULTED, 0, (UserExit.Fault) UserExits.of(cpu, vector, source, errorCode));
+            }
+            case SOFTWARE -> o.syscall = true;
+            default -> { } // an external interrupt: the activation resumes when the process does
+        }
+    }
+
+    @Override
+    public void beforeInstruction(Cpu cpu) {
+        if (current < 0 || cpu.cpl != 3) return;
+        Open o = open.get(current);
+        long eip = Integer.toUnsignedLong(cpu.eip);
+        if (o == null) {
+            if (!inComponent(eip)) return;
+            o = enter(cpu);
+        } else if (cpu.eip == o.returnAddress && Integer.compareUnsigned(cpu.reg[Cpu.ESP], o.entry.get(Cpu.ESP)) > 0) {
+            close(o, o.syscall ? ComponentActivation.End.SYSCALL : ComponentActivation.End.RETURNED, cpu.reg[Cpu.EAX], null);
+            return;
+        }
+        o.count++;
+        if (o.syscall) return;
+        ElfSymbols.Function f = elf.at(eip);
+        if (f != null) o.functions.putIfAbsent(f.start(), f);
+        else o.loose.add(eip);
+    }
+
+    private Open enter(Cpu cpu) {
+        if (segments == null) {
+            cr0 = cpu.cr0;
+            cr4 = cpu.cr4;
+            segments = new int[24];
+            for (int i = 0; i < 6; i++) {
+                segments[4 * i] = cpu.seg[i].selector;
+                segments[4 * i + 1] = cpu.seg[i].base;
+                segments[4 * i + 2] = cpu.seg[i].limit;
+                segments[4 * i + 3] = cpu.seg[i].access;
+            }
+        }
+        byte[] ret = guest.virtualBytes(cpu.cr3, cpu.reg[Cpu.ESP], 4);
+        int returnAddress = ret == null ? 0 : (ret[0] & 0xFF) | (ret[1] & 0xFF) << 8 | (ret[2] & 0xFF) << 16 | ret[3] << 24;
+        Open o = new Open(current, UserRegisters.of(cpu), returnAddress);
+        open.put(current, o);
+        slot.put(o, closed.size());
+        closed.add(null);
+        return o;
+    }
+
+    private void close(Open o, ComponentActivation.End end, int eax, UserExit.Fault fault) {
+        open.remove(o.pid);
+        boolean keep = end.replayable();
+        if (keep) {
+            executed.putAll(o.functions);
+            looseEips.addAll(o.loose);
+        }
+        ComponentActivation a = new ComponentActivation(o.pid, o.entry, o.returnAddress, keep ? o.memory.loads() : List.of(), end,
+                o.count, eax, fault, keep ? o.memory.writes() : List.of());
+        closed.set(slot.remove(o), a);
+    }
+
+    private boolean inComponent(long a) {
+        int i = java.util.Arrays.binarySearch(rangeStart, a);
+        if (i < 0) i = -i - 2;
+        return i >= 0 && a < rangeEnd[i];
+    }
+
+    @Override
+    public void read(Cpu cpu, int linear, int physical, int size, int value) {
+        Open o = current < 0 || cpu.cpl != 3 ? null : open.get(current);
+        if (o != null && !o.suspended && !o.syscall) o.memory.read(linear, size, value);
+    }
+
+    @Override
+    public void written(Cpu cpu, int linear, int physical, int size, int value) {
+        Open o = current < 0 || cpu.cpl != 3 ? null : open.get(current);
+        if (o != null && !o.suspended && !o.syscall) o.memory.write(linear, size, value);
+    }
+
+    /** Closes what is still open (UNFINISHED) and returns every activation in entry order. */
+    List<ComponentActivation> finish() {
+        for (Open o : new ArrayList<>(open.values())) close(o, ComponentActivation.End.UNFINISHED, 0, null);
+        return List.copyOf(closed);
+    }
+
+    boolean programRan() {
+        return programRan;
+    }
+
+    int cr0() { return cr0; }
+
+    int cr4() { return cr4; }
+
+    /** Segments at the first entry (null when the component never ran). */
+    int[] segments() { return segments; }
+
+    /** The functions executed inside activations, by address. */
+    List<ElfSymbols.Function> executed() {
+        return List.copyOf(executed.values());
+    }
+
+    /** Executed addresses inside no sized function symbol. */
+    List<Long> looseEips() {
+        return List.copyOf(looseEips);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.kerf.slicer.component;
+
+import dev.kerf.emulator.usermode.ComponentActivation;
+import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.slicer.privacy.PrivacyManifest;
+import dev.kerf.slicer.privacy.PrivacyManifestBuilder;
+import dev.kerf.slicer.privacy.Redaction;
+import dev.kerf.slicer.privacy.Redactor;
+import dev.kerf.slicer.privacy.Region;
+import dev.kerf.slicer.privacy.ReplayVerdict;
+import dev.kerf.slicer.privacy.SecretSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The privacy stage of component slices: every named secret is removed, in place, from the data
+ * the slice carries about the process (first loads and entry registers; the expected writes are
+ * checks the component recomputes, and are redacted too so the file holds no secret), and the
+ * manifest says what the slice holds: the bytes loaded, the entry registers, the code.
+ */
+final class ComponentPrivacy {
+    private final SecretSet secrets;
+    private Redaction redaction;
+
+    ComponentPrivacy(SecretSet secrets) {
+        this.secrets = secrets;
+    }
+
+    Map<String, Object> redact(ComponentSlice slice) {
+        List<Region> regions = new ArrayList<>();
+        long registers = 0, written = 0;
+        for (int i = 0; i < slice.activations().size(); i++) {
+            ComponentActivation a = slice.activations().get(i);
+            for (MemoryWrite w : a.loads()) {
+                regions.add(new Region(String.format("activation %d: first loads at 0x%08x", i, w.address()),
+                        Integer.toUnsignedLong(w.address()), w.bytes()));
+            }
+            regions.add(new Region("activation " + i + ": entry registers", -1, a.entry().bytes()));
+            registers += a.entry().bytes().length;
+            for (MemoryWrite w : a.writes()) {
+                regions.add(new Region(String.format("activation %d: expected writes at 0x%08x", i, w.address()),
+                        Integer.toUnsignedLong(w.address()), w.bytes()));
+                written += w.bytes().length;
+            }
+        }
+        redaction = new Redactor(secrets).redact(regions);
+        PrivacyManifestBuilder b = PrivacyManifest.builder(secrets)
+                .memory("first loads (bytes the component read that were last written outside it)", slice.loadedBytes())
+                .memory("entry registers", registers)
+                .memory("expected writes (checked on replay)", written)
+                .memory("code (the program's text of the functions the activations ran)", slice.codeBytes())
+                .removed(redaction);
+        return b.replay(ReplayVerdict.verified()).build().toTree();
+    }
+
+    boolean removedAny() {
+        return redaction != null && redaction.occurrences() > 0;
+    }
+
+    Redaction redaction() {
+        return redaction;
+    }
+}

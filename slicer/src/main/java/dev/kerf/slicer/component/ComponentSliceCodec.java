@@ -1,0 +1,96 @@
+package dev.kerf.slicer.component;
+
+import dev.kerf.emulator.usermode.ComponentActivation;
+import dev.kerf.emulator.usermode.ComponentImage;
+import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.emulator.usermode.UserExit;
+import dev.kerf.emulator.usermode.UserRegisters;
+import dev.kerf.formats.slice.SectionType;
+import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceWriter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sections of a component slice (docs/formats.md §9.8), little-endian:
+ * <pre>
+ * COMPONENT_CODE    u32 cr0, u32 cr4, 24 x u32 segments, runs
+ * COMPONENT_ENTRIES u32 n, n x { u32 pid, 40 bytes registers, u32 return address, runs (first loads) }
+ * COMPONENT_RESULTS u32 n, n x { u8 end, u64 instructions, u32 eax, [FAULTED: u32 vector, error, eip, cr2], runs (writes) }
+ * runs: u32 count, count x { u32 address, u32 length, length bytes }
+ * </pre>
+ */
+final class ComponentSliceCodec {
+    private ComponentSliceCodec() {}
+
+    static void write(ComponentSlice s, SliceWriter writer) {
+        ComponentImage img = s.image();
+        SectionOutput code = new SectionOutput().u32(img.cr0()).u32(img.cr4());
+        for (int v : img.segments()) code.u32(v);
+        runs(code, img.code());
+        SectionOutput entries = new SectionOutput().u32(s.activations().size());
+        SectionOutput results = new SectionOutput().u32(s.activations().size());
+        for (ComponentActivation a : s.activations()) {
+            entries.u32(a.pid()).bytes(a.entry().bytes()).u32(a.returnAddress());
+            runs(entries, a.loads());
+            results.u8(a.end().ordinal()).u64(a.instructions()).u32(a.eax());
+            if (a.fault() != null) results.u32(a.fault().vector()).u32(a.fault().errorCode()).u32(a.fault().eip()).u32(a.fault().cr2());
+            runs(results, a.writes());
+        }
+        writer.add(SectionType.COMPONENT_CODE, code.toByteArray());
+        writer.add(SectionType.COMPONENT_ENTRIES, entries.toByteArray());
+        writer.add(SectionType.COMPONENT_RESULTS, results.toByteArray());
+    }
+
+    private static void runs(SectionOutput out, List<MemoryWrite> runs) {
+        out.u32(runs.size());
+        for (MemoryWrite w : runs) out.u32(w.address()).u32(w.bytes().length).bytes(w.bytes());
+    }
+
+    /** Reads a component slice; damage is a FormatException naming the file and offset. */
+    static ComponentSlice read(Slice slice) {
+        SectionInput code = new SectionInput(slice, slice.only(SectionType.COMPONENT_CODE));
+        int cr0 = code.u32(), cr4 = code.u32();
+        int[] segments = new int[24];
+        for (int i = 0; i < 24; i++) segments[i] = code.u32();
+        ComponentImage image = new ComponentImage(cr0, cr4, segments, runs(code));
+        code.end();
+        SectionInput entries = new SectionInput(slice, slice.only(SectionType.COMPONENT_ENTRIES));
+        SectionInput results = new SectionInput(slice, slice.only(SectionType.COMPONENT_RESULTS));
+        int n = entries.count(52);
+        int m = results.count(17);
+        if (m != n) throw results.fail(m + " results for " + n + " entries");
+        List<ComponentActivation> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int pid = entries.u32();
+            UserRegisters regs = new UserRegisters(entries.bytes(UserRegisters.SIZE));
+            int ret = entries.u32();
+            List<MemoryWrite> loads = runs(entries);
+            int endCode = results.u8();
+            if (endCode >= ComponentActivation.End.values().length) throw results.fail("activation " + i + ": unknown end " + endCode);
+            ComponentActivation.End end = ComponentActivation.End.values()[endCode];
+            long instructions = results.u64();
+            int eax = results.u32();
+            UserExit.Fault fault = end == ComponentActivation.End.FAULTED
+                    ? new UserExit.Fault(results.u32(), results.u32(), results.u32(), results.u32()) : null;
+            out.add(new ComponentActivation(pid, regs, ret, loads, end, instructions, eax, fault, runs(results)));
+        }
+        entries.end();
+        results.end();
+        return new ComponentSlice(image, out);
+    }
+
+    private static List<MemoryWrite> runs(SectionInput in) {
+        int n = in.count(8);
+        List<MemoryWrite> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int address = in.u32(), length = in.u32();
+            if (length <= 0 || Integer.toUnsignedLong(address) + length > 0x1_0000_0000L) {
+                throw in.fail("a run of " + Integer.toUnsignedString(length) + " bytes at 0x" + Integer.toHexString(address) + " is empty or past 4 GiB");
+            }
+            out.add(new MemoryWrite(address, in.bytes(length)));
+        }
+        return out;
+    }
+}

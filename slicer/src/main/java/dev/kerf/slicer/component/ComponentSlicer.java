@@ -1,0 +1,267 @@
+package dev.kerf.slicer.component;
+
+import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.IntrospectionException;
+import dev.kerf.emulator.introspect.KerfGuestProfile;
+import dev.kerf.emulator.introspect.ProcessListener;
+import dev.kerf.emulator.introspect.ProcessTracker;
+import dev.kerf.emulator.hook.InterruptHook;
+import dev.kerf.emulator.hook.PrivilegeHook;
+import dev.kerf.emulator.loader.BootModule;
+import dev.kerf.emulator.replay.EventSource;
+import dev.kerf.emulator.replay.ReplayBoot;
+import dev.kerf.emulator.replay.ReplayResult;
+import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.emulator.usermode.ComponentActivation;
+import dev.kerf.emulator.usermode.ComponentImage;
+import dev.kerf.emulator.usermode.ComponentReplayer;
+import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.emulator.usermode.UserModeException;
+import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
+import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceHeader;
+import dev.kerf.formats.slice.SliceKind;
+import dev.kerf.formats.slice.SliceReader;
+import dev.kerf.formats.slice.SliceWriter;
+import dev.kerf.slicer.privacy.SecretSet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Makes a component slice of a recording (design §7, docs/slicing.md "Component slices"): finds
+ * the program's ELF in the recording's initrd, resolves the spec to address ranges, replays the
+ * recording (verified against its state hashes) with a {@link ComponentCapture}, removes named
+ * secrets from the first loads and entry registers, encodes the slice, reads it back and replays
+ * every replayable activation. Only a slice that verifies is returned; every failure is one line
+ * ({@link ComponentSliceException}). User-mode components only: kernel code is not supported yet.
+ */
+public final class ComponentSlicer {
+    private static final int LISTED = 12;
+
+    private ComponentSlicer() {}
+
+    public static ComponentSliceResult slice(Path recording, ComponentSpec asked, SecretSet secrets) throws IOException {
+        String name = String.valueOf(recording.getFileName());
+        ComponentSpec spec = asked.pid() < 0 ? asked : asked.inProgram(programOf(recording, name, asked.pid()));
+        ComponentCapture capture;
+        ReplayResult r;
+        List<String> matched;
+        ElfSymbols elf;
+        TreeSet<String> seen = new TreeSet<>();
+        SliceHeader source;
+        try (Recording opened = Recording.open(recording);
+             JournalReader journal = JournalReader.open(opened.journalDir())) {
+            source = header(recording, opened);
+            ReplayBoot boot = ReplayBoot.of(opened);
+            elf = ElfSymbols.parse(name + ": /bin/" + spec.program(), program(name, boot, spec.program()));
+            matched = new ArrayList<>();
+            long[][] ranges = ranges(name, spec, elf, matched);
+            Replayer replayer = new Replayer(boot, EventSource.of(journal), null);
+            KerfGuestProfile profile;
+            try {
+                profile = KerfGuestProfile.read(replayer.cpu().memory);
+            } catch (IntrospectionException e) {
+                throw new ComponentSliceException(name + ": " + e.getMessage());
+            }
+            ProcessListener names = new ProcessListener() {
+                @Override public void created(long icount, int pid, int ppid, String n) { seen.add(n); }
+                @Override public void execed(long icount, int pid, String oldName, String newName) { seen.add(newName); }
+            };
+            GuestMemory guest = new GuestMemory(replayer.cpu().memory);
+            ProcessTracker tracker = new ProcessTracker(profile, guest, names);
+            tracker.attach(replayer.cpu().hooks);
+            capture = new ComponentCapture(tracker, guest, spec.program(), asked.pid(), elf, ranges);
+            replayer.cpu().hooks.add((InterruptHook) capture);
+            replayer.cpu().hooks.add((PrivilegeHook) capture);
+            r = replayer.run();
+            if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
+                throw new ComponentSliceException(name + ": it does not replay (" + r.divergence().message() + "); no slice is made", true);
+            }
+            tracker.finish(replayer.cpu());
+        }
+        List<ComponentActivation> activations = capture.finish();
+        if (!capture.programRan() && asked.pid() >= 0) {
+            throw new ComponentSliceException(name + ": process " + asked.pid() + " never ran " + spec.program() + " in user mode");
+        }
+        if (!capture.programRan()) {
+            throw new ComponentSliceException(name + ": no process named " + spec.program() + " ran in user mode; processes seen: "
+                    + String.join(", ", seen));
+        }
+        if (activations.isEmpty()) {
+            throw new ComponentSliceException(name + ": component " + spec + " never ran (" + spec.program() + " ran, but never called "
+                    + (matched.isEmpty() ? "into the range" : String.join(", ", matched)) + "); nothing to slice");
+        }
+        ComponentSlice slice = new ComponentSlice(new ComponentImage(capture.cr0(), capture.cr4(), capture.segments(),
+                code(elf, capture)), activations);
+        return finish(name, asked, spec.program(), slice, matched, source, r.icount(), secrets);
+    }
+
+    /** The program process {@code pid} last exec'd (a first replay, with the process tracker only). */
+    private static String programOf(Path recording, String name, int pid) throws IOException {
+        Map<Integer, String> last = new TreeMap<>();
+        try (Recording opened = Recording.open(recording);
+             JournalReader journal = JournalReader.open(opened.journalDir())) {
+            Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
+            KerfGuestProfile profile;
+            try {
+                profile = KerfGuestProfile.read(replayer.cpu().memory);
+            } catch (IntrospectionException e) {
+                throw new ComponentSliceException(name + ": " + e.getMessage());
+            }
+            ProcessListener names = new ProcessListener() {
+                @Override public void created(long icount, int p, int ppid, String n) { last.put(p, n); }
+                @Override public void execed(long icount, int p, String oldName, String newName) { last.put(p, newName); }
+            };
+            new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names).attach(replayer.cpu().hooks);
+            ReplayResult r = replayer.run();
+            if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
+                throw new ComponentSliceException(name + ": it does not replay (" + r.divergence().message() + "); no slice is made", true);
+            }
+        }
+        String program = last.get(pid);
+        if (program == null) {
+            List<String> seen = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : last.entrySet()) seen.add(e.getKey() + " " + e.getValue());
+            throw new ComponentSliceException(name + ": no process " + pid + " in the recording; pids seen: " + String.join(", ", seen));
+        }
+        return program;
+    }
+
+    private static ComponentSliceResult finish(String name, ComponentSpec spec, String program, ComponentSlice slice, List<String> matched,
+                                               SliceHeader source, long icount, SecretSet secrets) throws IOException {
+        ComponentPrivacy privacy = new ComponentPrivacy(secrets);
+        Map<String, Object> manifest = privacy.redact(slice);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("component", spec.toString());
+        params.put("program", program);
+        if (spec.pid() >= 0) params.put("pid", (long) spec.pid());
+        if (!matched.isEmpty()) params.put("functions", String.join(",", matched));
+        params.put("activations", (long) slice.activations().size());
+        params.put("bytesLoaded", slice.loadedBytes());
+        params.put("bytesWritten", slice.writtenBytes());
+        params.put("codeBytes", slice.codeBytes());
+        params.put("recordingInstructions", icount);
+        SliceHeader header = new SliceHeader(SliceKind.COMPONENT, params, source.sourceId(), source.sourceName(), source.ramBytes(),
+                source.stateHashEvery(), source.stickyPorts(), manifest);
+        SliceWriter writer = new SliceWriter(header);
+        ComponentSliceCodec.write(slice, writer);
+        byte[] bytes = writer.finish();
+        ComponentSlice back = ComponentSliceCodec.read(SliceReader.read(bytes, Path.of(name + ".kslice")));
+        int[] counts;
+        try {
+            counts = verify(back);
+        } catch (ComponentSliceException e) {
+            if (privacy.removedAny()) throw new ComponentSliceException("with the secrets removed " + e.getMessage(), true);
+            throw e;
+        }
+        if (counts[0] == 0) {
+            throw new ComponentSliceException(name + ": none of the " + counts[1] + " calls of " + spec + " can be replayed (each made a"
+                    + " system call, or the recording ended inside it); nothing to slice");
+        }
+        return new ComponentSliceResult(back, matched, counts[0], counts[1], icount, privacy.redaction(), bytes);
+    }
+
+    /**
+     * Replays every replayable activation; returns {verified, skipped}. The first divergence is a
+     * {@link ComponentSliceException} naming the activation.
+     */
+    public static int[] verify(ComponentSlice slice) {
+        int verified = 0, skipped = 0;
+        for (int i = 0; i < slice.activations().size(); i++) {
+            ComponentActivation a = slice.activations().get(i);
+            if (!a.end().replayable()) {
+                skipped++;
+                continue;
+            }
+            String d;
+            try {
+                d = ComponentReplayer.replay(slice.image(), a);
+            } catch (UserModeException e) {
+                d = e.getMessage();
+            }
+            if (d != null) throw new ComponentSliceException("the component slice does not replay: activation " + i + " (pid " + a.pid() + "): " + d, true);
+            verified++;
+        }
+        return new int[] {verified, skipped};
+    }
+
+    /** Reads a component slice file's content (for kerf replay). */
+    public static ComponentSlice read(Slice slice) {
+        return ComponentSliceCodec.read(slice);
+    }
+
+    private static byte[] program(String name, ReplayBoot boot, String program) {
+        List<String> programs = new ArrayList<>();
+        for (BootModule m : boot.modules()) {
+            byte[] elf = Ustar.find(m.data(), "bin/" + program);
+            if (elf != null) return elf;
+            programs.addAll(Ustar.list(m.data(), "bin/"));
+        }
+        throw new ComponentSliceException(name + ": no program " + program + " in the recording's initrd (/bin/" + program
+                + "); programs: " + (programs.isEmpty() ? "none" : String.join(", ", programs)));
+    }
+
+    private static long[][] ranges(String name, ComponentSpec spec, ElfSymbols elf, List<String> matched) {
+        if (spec.glob() == null) return new long[][] {{spec.lo(), spec.hi()}};
+        TreeMap<Long, Long> ranges = new TreeMap<>();
+        for (ElfSymbols.Function f : elf.functions()) {
+            if (!spec.matches(f.name())) continue;
+            matched.add(f.name());
+            ranges.merge(f.start(), f.end(), Math::max);
+        }
+        if (matched.isEmpty()) {
+            List<String> some = new ArrayList<>();
+            for (ElfSymbols.Function f : elf.functions()) if (some.size() < LISTED) some.add(f.name());
+            throw new ComponentSliceException(name + ": no function of /bin/" + spec.program() + " matches " + spec.glob()
+                    + " (static functions the compiler inlined have no symbol); functions it has: " + String.join(", ", some)
+                    + (elf.functions().size() > LISTED ? " ... (" + elf.functions().size() + ")" : ""));
+        }
+        return merge(ranges);
+    }
+
+    private static long[][] merge(TreeMap<Long, Long> ranges) {
+        List<long[]> out = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : ranges.entrySet()) {
+            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && e.getKey() <= last[1]) last[1] = Math.max(last[1], e.getValue());
+            else out.add(new long[] {e.getKey(), e.getValue()});
+        }
+        return out.toArray(long[][]::new);
+    }
+
+    /** The program's text of every function executed, plus 16 bytes at each executed address in no sized function. */
+    private static List<MemoryWrite> code(ElfSymbols elf, ComponentCapture capture) {
+        TreeMap<Long, Long> ranges = new TreeMap<>();
+        for (ElfSymbols.Function f : capture.executed()) ranges.merge(f.start(), f.end(), Math::max);
+        for (long eip : capture.looseEips()) ranges.merge(eip, Math.min(eip + 16, 0x1_0000_0000L), Math::max);
+        List<MemoryWrite> out = new ArrayList<>();
+        for (long[] r : merge(ranges)) out.add(new MemoryWrite((int) r[0], elf.bytesAt(r[0], (int) (r[1] - r[0]))));
+        return out;
+    }
+
+    private static SliceHeader header(Path recording, Recording opened) throws IOException {
+        byte[] manifest = Files.readAllBytes(opened.dir().resolve(Recording.MANIFEST));
+        String id;
+        try {
+            id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        Manifest m = opened.manifest();
+        return new SliceHeader(SliceKind.COMPONENT, Map.of(), id, String.valueOf(recording.getFileName()), m.ramBytes(),
+                m.stateHashEvery(), m.stickyPorts(), Map.of());
+    }
+}
