@@ -68,7 +68,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);
         if (checkpointEvery != null && checkpointEvery <= 0) throw usage("--checkpoint-every must be at least 1");
         try (Recording opened = Recording.open(recording); // a packed file's temporary copy goes on close
-             CheckpointStore store = from != null || checkpointEvery != null ? checkpoints(opened) : null) {
+             CheckpointStore store = from != null || checkpointEvery != null ? CheckpointStore.forSource(recording, opened.dir()) : null) {
             ReplayBoot boot = ReplayBoot.of(opened);
             if (from != null || to != null) checkWindow(opened, lo, hi);
             long started = System.nanoTime();
@@ -102,11 +102,6 @@ public final class ReplayCommand implements Callable<Integer> {
         return replayer.run();
     }
 
-    private CheckpointStore checkpoints(Recording opened) throws IOException {
-        if (Files.isDirectory(recording)) return CheckpointStore.open(recording);
-        Path beside = recording.resolveSibling(recording.getFileName() + ".checkpoints");
-        return CheckpointStore.open(opened.dir(), beside);
-    }
 
     private void checkWindow(Recording opened, long lo, long hi) throws IOException {
         long end = RecordingSummary.of(recording, opened).icount();

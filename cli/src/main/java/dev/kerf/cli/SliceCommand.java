@@ -107,7 +107,7 @@ public final class SliceCommand implements Callable<Integer> {
     private byte[] sliceTime() throws IOException {
         if (time.to() == time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty");
         if (time.to() < time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is reversed (FROM after TO)");
-        try (Recording rec = Recording.open(source); CheckpointStore store = checkpoints(rec)) {
+        try (Recording rec = Recording.open(source); CheckpointStore store = CheckpointStore.forSource(source, rec.dir())) {
             long end = RecordingSummary.of(source, rec).icount();
             if (time.to() > end) throw usage("the window " + time.from() + ".." + time.to() + " is outside " + source + " (" + end + " instructions)");
             return TimeSlicer.slice(rec, source.getFileName().toString(), store, time.from(), time.to());
@@ -116,11 +116,6 @@ public final class SliceCommand implements Callable<Integer> {
         }
     }
 
-    /** Existing checkpoints of the source, to seek through (none are written). */
-    private CheckpointStore checkpoints(Recording opened) throws IOException {
-        if (Files.isDirectory(source)) return CheckpointStore.open(source);
-        return CheckpointStore.open(opened.dir(), source.resolveSibling(source.getFileName() + ".checkpoints"));
-    }
 
     /** Refuses an output that cannot be written before any work is done. */
     private void checkOutput() {

@@ -87,6 +87,15 @@ public final class CheckpointStore implements Closeable {
         return new CheckpointStore(checkpointDir, sha256(Files.readAllBytes(recordingDir.resolve("manifest.json"))));
     }
 
+    /**
+     * The store of the recording the user named as {@code source}: {@code source/checkpoints} for a
+     * directory, {@code FILE.checkpoints} beside a packed file ({@code opened} is its unpacked copy).
+     */
+    public static CheckpointStore forSource(Path source, Path openedDir) throws IOException {
+        if (Files.isDirectory(source)) return open(source);
+        return open(openedDir, source.resolveSibling(source.getFileName() + ".checkpoints"));
+    }
+
     /** A store in {@code checkpointDir} for the recording whose manifest hashes to {@code recordingId}. */
     public static CheckpointStore open(Path checkpointDir, byte[] recordingId) {
         return new CheckpointStore(checkpointDir, recordingId);
