@@ -1,5 +1,7 @@
 package dev.kerf.slicer.component;
 
+import dev.kerf.slicer.SectionOutput;
+import dev.kerf.slicer.SectionInput;
 import dev.kerf.emulator.usermode.ComponentActivation;
 import dev.kerf.emulator.usermode.ComponentImage;
 import dev.kerf.emulator.usermode.MemoryWrite;

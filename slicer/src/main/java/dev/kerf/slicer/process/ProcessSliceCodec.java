@@ -1,5 +1,7 @@
 package dev.kerf.slicer.process;
 
+import dev.kerf.slicer.SectionOutput;
+import dev.kerf.slicer.SectionInput;
 import dev.kerf.emulator.usermode.KernelReturn;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.PageMapping;
