@@ -20,9 +20,9 @@ class DemoCommandTest {
         Cli.Outcome r = Cli.run("", "demo", "--dir", dir.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("[1/6] recording", "[3/6] replaying it with OS introspection", "[6/6] drawing")
-                .containsPattern("buggy \\(pid \\d+\\) crashed: page fault at 0x746e4920, eip 0x0804952b")
+                .containsPattern("buggy \\(pid \\d+\\) crashed: page fault at 0x746e4920, eip 0x080495ef")
                 .contains("the vault's passwords in it: 0")
-                .contains("fault 14 (error 0x4) at eip 0x0804952b, cr2 0x746e4920")
+                .contains("fault 14 (error 0x4) at eip 0x080495ef, cr2 0x746e4920")
                 .containsPattern("(?m)^ +\\d+ +\\d+ buggy .*killed by signal 11");
         byte[] slice = Files.readAllBytes(dir.resolve("buggy.kslice"));
         for (String secret : DemoCommand.VAULT_SECRETS) {

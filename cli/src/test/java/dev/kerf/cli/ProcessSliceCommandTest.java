@@ -44,7 +44,7 @@ class ProcessSliceCommandTest {
         rec = tmp.resolve("bugreport.kerf");
         Cli.Outcome r = Cli.run("", GuestOs.args(List.of("record", "-o", rec.toString()), "scenario=bugreport"));
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
-        assertThat(r.out()).contains("page fault at 0x746e4920, eip 0x0804952b");
+        assertThat(r.out()).contains("page fault at 0x746e4920, eip 0x080495ef");
         slice = tmp.resolve("buggy.kslice");
         Matcher fault = Pattern.compile("buggy\\[(\\d+)\\]: page fault").matcher(r.out());
         assertThat(fault.find()).isTrue();
@@ -63,7 +63,7 @@ class ProcessSliceCommandTest {
         Cli.Outcome replay = Cli.run("", "replay", slice.toString());
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         assertThat(replay.err()).contains("process slice of buggy (pid " + m.group(1) + ") verified: " + userInstructions + " user instructions")
-                .containsPattern("last: fault 14 \\(error 0x[0-9a-f]+\\) at eip 0x0804952b, cr2 0x746e4920");
+                .containsPattern("last: fault 14 \\(error 0x[0-9a-f]+\\) at eip 0x080495ef, cr2 0x746e4920");
 
         Cli.Outcome ps = Cli.run("", "ps", rec.toString(), "--json");
         assertThat(ps.exitCode()).as(ps.err()).isZero();
@@ -123,7 +123,7 @@ class ProcessSliceCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         Cli.Outcome replay = Cli.run("", "replay", out.toString());
         assertThat(replay.exitCode()).as(replay.err()).isZero();
-        assertThat(replay.err()).contains("verified").doesNotContain("eip 0x0804952b");
+        assertThat(replay.err()).contains("verified").doesNotContain("eip 0x080495ef");
         Cli.Outcome info = Cli.run("", "info", out.toString());
         assertThat(info.out()).contains("\"from\": " + from, "\"to\": " + to);
 

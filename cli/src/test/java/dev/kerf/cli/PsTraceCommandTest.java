@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PsTraceCommandTest {
     private static final Pattern SYS = Pattern.compile(
             "\\[sys\\] (\\d+) (\\S+) (\\d+) \\(([0-9a-f]+), ([0-9a-f]+), ([0-9a-f]+), ([0-9a-f]+), ([0-9a-f]+)\\) = (-?\\d+|\\?)\n");
-    private static final Pattern FAULT = Pattern.compile("buggy\\[(\\d+)\\]: page fault at 0x746e4920, eip 0x0804952b");
+    private static final Pattern FAULT = Pattern.compile("buggy\\[(\\d+)\\]: page fault at 0x746e4920, eip 0x080495ef");
     @TempDir
     static Path tmp;
     private static Path rec;
@@ -45,13 +45,13 @@ class PsTraceCommandTest {
                 .containsPattern("(?m)^ +2 +1 sh ")
                 .containsPattern("(?m)^ +16 +2 ps ")
                 .containsPattern("(?m)^ +" + buggyPid + " +2 buggy .* killed by signal 11 \\(page fault at 0x746e4920,"
-                        + " eip 0x0804952b\\)$");
+                        + " eip 0x080495ef\\)$");
         for (String name : List.of("login", "vault", "wc", "ls")) assertThat(ps.out()).containsPattern("(?m)^ +\\d+ +\\d+ " + name + " ");
 
         Cli.Outcome json = Cli.run("", "ps", rec.toString(), "--json");
         assertThat(json.exitCode()).as(json.err()).isZero();
         assertThat(json.out()).startsWith("{\"instructions\":").contains("{\"pid\":" + buggyPid + ",\"ppid\":2,\"name\":\"buggy\"")
-                .contains("\"vector\":14,").contains("\"eip\":134518059,\"cr2\":1953384736,");
+                .contains("\"vector\":14,").contains("\"eip\":134518255,\"cr2\":1953384736,");
     }
 
     @Test
@@ -85,7 +85,7 @@ class PsTraceCommandTest {
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out()).containsPattern("(?m)^\\[\\d+\\] " + buggyPid + " sh execve\\(\"/bin/buggy\", 0x[0-9a-f]+, 0x[0-9a-f]+\\) = 0$")
                 .containsPattern("(?m)^\\[\\d+\\] " + buggyPid + " buggy open\\(\"/home/customer/big-order.txt\", 0x0, 0x[0-9a-f]+\\) = \\d+$")
-                .containsPattern("(?m)^\\[\\d+\\] " + buggyPid + " buggy --- page fault at 0x746e4920, eip 0x0804952b ---$")
+                .containsPattern("(?m)^\\[\\d+\\] " + buggyPid + " buggy --- page fault at 0x746e4920, eip 0x080495ef ---$")
                 .containsPattern("(?m)^\\[\\d+\\] " + buggyPid + " buggy \\+\\+\\+ killed by signal 11 \\+\\+\\+$");
     }
 
@@ -99,7 +99,7 @@ class PsTraceCommandTest {
         int at = -1;
         for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains("--- page fault at 0x746e4920")) at = i;
         assertThat(at).as(r.out()).isPositive();
-        assertThat(lines.get(at - 1)).matches("\\[\\d+\\] " + fault.group(1) + " buggy 0x0804952b: mov \\w+, dword ptr \\[\\w+\\]");
+        assertThat(lines.get(at - 1)).matches("\\[\\d+\\] " + fault.group(1) + " buggy 0x080495ef: mov \\w+, dword ptr \\[\\w+\\]");
         assertThat(lines).anyMatch(l -> l.matches("\\[\\d+\\] \\d+ buggy open\\(\"/home/customer/big-order.txt\".*"));
         long insns = lines.stream().filter(l -> l.matches("\\[\\d+\\] \\d+ \\w+ 0x[0-9a-f]{8}: .*")).count();
         assertThat(insns).isGreaterThan(1000);

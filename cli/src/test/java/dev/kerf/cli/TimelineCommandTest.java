@@ -37,7 +37,7 @@ class TimelineCommandTest {
                 .parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
         assertThat(doc.getDocumentElement().getNodeName()).isEqualTo("svg");
         for (String lane : List.of(">1 init<", " sh<", " vault<", " login<", " buggy<")) assertThat(text).contains(lane);
-        assertThat(text).contains("page fault at 0x746e4920, eip 0x0804952b").contains("killed")
+        assertThat(text).contains("page fault at 0x746e4920, eip 0x080495ef").contains("killed")
                 .contains("IRQ vector 0x20").contains("open(&quot;/");
         assertThat(Files.readString(svg)).isEqualTo(text);
         Cli.Outcome again = Cli.run("", "timeline", rec.toString(), "-o", "-");

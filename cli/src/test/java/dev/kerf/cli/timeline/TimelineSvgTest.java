@@ -16,7 +16,7 @@ class TimelineSvgTest {
         t.span(2, "sh", 1500, 4000, true);
         t.mark(2, "sh", 2000, Timeline.MarkKind.SYSCALL, "read(0, 0xbffffda0, 128) = 3 <\"&\">");
         t.span(3, "buggy", 4000, 6000, true);
-        t.mark(3, "buggy", 5999, Timeline.MarkKind.FAULT, "page fault at 0x746e4920, eip 0x0804952b");
+        t.mark(3, "buggy", 5999, Timeline.MarkKind.FAULT, "page fault at 0x746e4920, eip 0x080495ef");
         t.mark(3, "buggy", 6000, Timeline.MarkKind.EXIT, "exit 139");
         t.irq(1200, 0x20);
         t.irq(3000, 0x24);

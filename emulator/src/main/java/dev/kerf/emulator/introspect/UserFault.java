@@ -13,7 +13,7 @@ package dev.kerf.emulator.introspect;
 public record UserFault(long icount, int pid, int vector, int errorCode, int eip, int cr2) {
     public static final int PAGE_FAULT = 14;
 
-    /** The kernel's wording (docs/guest.md): "page fault at 0x746e4920, eip 0x0804952b". */
+    /** The kernel's wording (docs/guest.md): "page fault at 0x746e4920, eip 0x080495ef". */
     public String describe() {
         if (vector == PAGE_FAULT) return String.format("page fault at 0x%08x, eip 0x%08x", cr2, eip);
         return String.format("%s, eip 0x%08x", name(vector), eip);

@@ -59,7 +59,7 @@ class BugreportIntrospectionTest {
 
     @Test
     void buggysFaultIsTheOneTheKernelReported() {
-        Matcher m = Pattern.compile("buggy\\[(\\d+)\\]: page fault at 0x746e4920, eip 0x0804952b").matcher(run.console());
+        Matcher m = Pattern.compile("buggy\\[(\\d+)\\]: page fault at 0x746e4920, eip 0x080495ef").matcher(run.console());
         assertThat(m.find()).as(run.console()).isTrue();
         int pid = Integer.parseInt(m.group(1));
         ProcessInfo buggy = run.history().processes().stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
@@ -67,11 +67,11 @@ class BugreportIntrospectionTest {
         assertThat(buggy.fault()).isNotNull();
         assertThat(buggy.fault().vector()).isEqualTo(UserFault.PAGE_FAULT);
         assertThat(buggy.fault().cr2()).isEqualTo(0x746e4920);
-        assertThat(buggy.fault().eip()).isEqualTo(0x0804952b);
+        assertThat(buggy.fault().eip()).isEqualTo(0x080495ef);
         assertThat(buggy.fault().errorCode() & 4).as("a user-mode access").isEqualTo(4);
         assertThat(buggy.exitStatus()).isEqualTo(11);
         assertThat(buggy.ending()).isEqualTo("killed by signal 11");
-        assertThat(buggy.fault().describe()).isEqualTo("page fault at 0x746e4920, eip 0x0804952b");
+        assertThat(buggy.fault().describe()).isEqualTo("page fault at 0x746e4920, eip 0x080495ef");
     }
 
     @Test

@@ -128,7 +128,7 @@ class ProcessTrackerTest {
         trap(20, 14, Source.EXCEPTION, 6);          // stack growth: the kernel maps a page
         toUser(30, 0);
         cpu.cr2 = 0x746e4920;
-        cpu.eip = 0x0804952b;
+        cpu.eip = 0x080495ef;
         trap(40, 14, Source.EXCEPTION, 4);
         cpu.memory.write32(TABLE + SIZE + 8, ZOMBIE);
         cpu.memory.write32(TABLE + SIZE + 52, 11);
@@ -137,8 +137,8 @@ class ProcessTrackerTest {
         assertThat(events).containsExactly(
                 "10 created 1 0 init", "10 created 2 1 sh", "10 switch 2 sh",
                 "20 fault 2 page fault at 0xbff00ffc, eip 0x08048100",
-                "40 fault 2 page fault at 0x746e4920, eip 0x0804952b",
-                "50 exit 2 11 page fault at 0x746e4920, eip 0x0804952b",
+                "40 fault 2 page fault at 0x746e4920, eip 0x080495ef",
+                "50 exit 2 11 page fault at 0x746e4920, eip 0x080495ef",
                 "50 switch 1 init");
         assertThat(tracker.userInstructions(2)).as("faulting instructions do not retire").isEqualTo((20 - 12) + (40 - 31));
     }

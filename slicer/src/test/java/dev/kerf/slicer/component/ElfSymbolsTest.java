@@ -29,7 +29,7 @@ class ElfSymbolsTest {
         byte[] elf = Ustar.find(tar, "bin/buggy");
         assertThat(elf).isNotNull();
         ElfSymbols s = ElfSymbols.parse("buggy", elf);
-        assertThat(s.functions()).extracting(ElfSymbols.Function::name).contains("strcpy", "strcmp", "main").doesNotContain("parse_field");
+        assertThat(s.functions()).extracting(ElfSymbols.Function::name).contains("strcpy", "strcmp", "main", "parse_field", "parse_line");
         ElfSymbols.Function strcpy = s.functions().stream().filter(f -> f.name().equals("strcpy")).findFirst().orElseThrow();
         assertThat(s.at(strcpy.start() + 1)).isEqualTo(strcpy);
         assertThat(s.at(strcpy.end())).isNotEqualTo(strcpy);

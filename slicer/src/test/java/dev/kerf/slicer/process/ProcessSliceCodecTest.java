@@ -49,7 +49,7 @@ class ProcessSliceCodecTest {
         return new ProcessSlice(image, List.of(
                 new Transition(5, new UserExit.Syscall(0x80, 3, new int[] {0, 0x0804A010, 128, 0, 0}), 0x1234, back),
                 new Transition(9, new UserExit.Interrupt(32), 0x5678, new KernelReturn(List.of(), List.of(), List.of(), regs(3))),
-                new Transition(9, new UserExit.Fault(14, 4, 0x0804952b, 0x746e4920), -1, null)));
+                new Transition(9, new UserExit.Fault(14, 4, 0x080495ef, 0x746e4920), -1, null)));
     }
 
     private static byte[] file(ProcessSlice slice) {
@@ -69,7 +69,7 @@ class ProcessSliceCodecTest {
         ProcessSlice back = ProcessSliceCodec.read(SliceReader.read(bytes, NAME));
         assertThat(file(back)).isEqualTo(bytes);
         assertThat(back.transitions()).extracting(Transition::exit).containsExactly(s.transitions().get(0).exit(),
-                new UserExit.Interrupt(32), new UserExit.Fault(14, 4, 0x0804952b, 0x746e4920));
+                new UserExit.Interrupt(32), new UserExit.Fault(14, 4, 0x080495ef, 0x746e4920));
         assertThat(back.start().supervisor()).containsExactly(new PageRun(0, 8192));
         assertThat(back.start().registers().bytes()).isEqualTo(regs(1).bytes());
         assertThat(back.transitions().get(0).back().unmapped()).containsExactly(0xBFFFF);
