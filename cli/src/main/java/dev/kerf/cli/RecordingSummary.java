@@ -47,22 +47,15 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
             counts.put(k, 0L);
             bytes.put(k, 0L);
         }
-        long icount = 0;
         long portReads = 0;
         Event.End end = null;
         try (JournalReader j = JournalReader.open(rec.journalDir())) {
             for (Event e; (e = j.next()) != null; ) {
                 counts.merge(e.kind(), 1L, Long::sum);
                 bytes.merge(e.kind(), (long) j.lastEventBytes(), Long::sum);
-                if (e instanceof Event.Interrupt i) icount = i.icount();
-                if (e instanceof Event.PortChange c) icount = c.icount();
-                if (e instanceof Event.StateHash h) icount = h.icount();
                 if (e instanceof Event.PortBlock b) portReads += b.count();
                 if (e instanceof Event.PortIn || e instanceof Event.PortChange) portReads++;
-                if (e instanceof Event.End x) {
-                    icount = x.icount();
-                    end = x;
-                }
+                if (e instanceof Event.End x) end = x;
             }
         }
         long excerpts = 0;
@@ -74,7 +67,7 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
             }
         }
         Duration host = end != null ? Duration.ofMillis(end.hostMillis()) : mtimeDuration(rec.manifest(), rec.journalDir());
-        return new RecordingSummary(path, rec.manifest(), icount, end, counts, bytes, portReads, excerpts, journalBytes,
+        return new RecordingSummary(path, rec.manifest(), rec.lastIcount(), end, counts, bytes, portReads, excerpts, journalBytes,
                 host, end == null);
     }
 

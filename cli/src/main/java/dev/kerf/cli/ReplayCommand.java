@@ -104,7 +104,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
 
     private void checkWindow(Recording opened, long lo, long hi) throws IOException {
-        long end = RecordingSummary.of(recording, opened).icount();
+        long end = opened.lastIcount();
         if (lo > end) throw usage("--from " + lo + " is past the end of " + recording + " (" + end + " instructions)");
         if (hi != Long.MAX_VALUE && hi > end) {
             throw usage("--to " + hi + " is past the end of " + recording + " (" + end + " instructions)");

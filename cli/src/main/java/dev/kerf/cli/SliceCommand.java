@@ -108,7 +108,7 @@ public final class SliceCommand implements Callable<Integer> {
         if (time.to() == time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty");
         if (time.to() < time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is reversed (FROM after TO)");
         try (Recording rec = Recording.open(source); CheckpointStore store = CheckpointStore.forSource(source, rec.dir())) {
-            long end = RecordingSummary.of(source, rec).icount();
+            long end = rec.lastIcount();
             if (time.to() > end) throw usage("the window " + time.from() + ".." + time.to() + " is outside " + source + " (" + end + " instructions)");
             return TimeSlicer.slice(rec, source.getFileName().toString(), store, time.from(), time.to());
         } catch (SliceRequestException e) {

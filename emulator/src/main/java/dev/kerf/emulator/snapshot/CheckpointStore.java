@@ -10,14 +10,14 @@ import dev.kerf.formats.checkpoint.CheckpointHeader;
 import dev.kerf.formats.journal.Position;
 import dev.kerf.formats.checkpoint.PageMap;
 import dev.kerf.formats.checkpoint.PageStore;
+import dev.kerf.formats.recording.Recording;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -75,8 +75,7 @@ public final class CheckpointStore implements Closeable {
 
     /** The store beside the recording directory {@code recordingDir}; its id is the SHA-256 of its manifest.json. */
     public static CheckpointStore open(Path recordingDir) throws IOException {
-        byte[] manifest = Files.readAllBytes(recordingDir.resolve("manifest.json"));
-        return new CheckpointStore(recordingDir.resolve(DIR), sha256(manifest));
+        return new CheckpointStore(recordingDir.resolve(DIR), HexFormat.of().parseHex(Recording.idOf(recordingDir)));
     }
 
     /**
@@ -84,7 +83,7 @@ public final class CheckpointStore implements Closeable {
      * packed recording, whose unpacked directory is temporary, the checkpoints live beside the file.
      */
     public static CheckpointStore open(Path recordingDir, Path checkpointDir) throws IOException {
-        return new CheckpointStore(checkpointDir, sha256(Files.readAllBytes(recordingDir.resolve("manifest.json"))));
+        return new CheckpointStore(checkpointDir, HexFormat.of().parseHex(Recording.idOf(recordingDir)));
     }
 
     /**
@@ -224,11 +223,4 @@ public final class CheckpointStore implements Closeable {
         }
     }
 
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK without SHA-256", e);
-        }
-    }
 }

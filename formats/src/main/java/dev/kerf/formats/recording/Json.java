@@ -204,4 +204,32 @@ public final class Json {
         }
         return sb.append('"').toString();
     }
+
+    // ---- reading a parsed document: one message shape for every format built on JSON ----
+
+    /** {@code v} as an object; else an error at its offset naming {@code what}. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Value> object(Value v, String what) {
+        if (!(v.value() instanceof Map)) throw new JsonException(v.offset(), what + " must be a JSON object");
+        return (Map<String, Value>) v.value();
+    }
+
+    /** Member {@code key} of {@code o} (the object at {@code owner}); missing is an error at the owner's offset. */
+    public static Value require(Map<String, Value> o, Value owner, String key) {
+        Value v = o.get(key);
+        if (v == null) throw new JsonException(owner.offset(), "missing \"" + key + "\"");
+        return v;
+    }
+
+    public static String string(Map<String, Value> o, Value owner, String key) {
+        Value v = require(o, owner, key);
+        if (!(v.value() instanceof String s)) throw new JsonException(v.offset(), "\"" + key + "\" must be a string");
+        return s;
+    }
+
+    public static long integer(Map<String, Value> o, Value owner, String key) {
+        Value v = require(o, owner, key);
+        if (!(v.value() instanceof Long n)) throw new JsonException(v.offset(), "\"" + key + "\" must be an integer");
+        return n;
+    }
 }

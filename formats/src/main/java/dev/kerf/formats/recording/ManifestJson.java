@@ -1,5 +1,10 @@
 package dev.kerf.formats.recording;
 
+import static dev.kerf.formats.recording.Json.integer;
+import static dev.kerf.formats.recording.Json.object;
+import static dev.kerf.formats.recording.Json.require;
+import static dev.kerf.formats.recording.Json.string;
+
 import dev.kerf.formats.recording.Json.JsonException;
 import dev.kerf.formats.recording.Json.Value;
 import java.nio.charset.StandardCharsets;
@@ -106,27 +111,4 @@ final class ManifestJson {
         return new Manifest.ImageRef(sha, string(o, v, "name"), size, (String) cl.value());
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Value> object(Value v, String what) {
-        if (!(v.value() instanceof Map)) throw new JsonException(v.offset(), what + " must be a JSON object");
-        return (Map<String, Value>) v.value();
-    }
-
-    private static Value require(Map<String, Value> o, Value owner, String key) {
-        Value v = o.get(key);
-        if (v == null) throw new JsonException(owner.offset(), "missing \"" + key + "\"");
-        return v;
-    }
-
-    private static String string(Map<String, Value> o, Value owner, String key) {
-        Value v = require(o, owner, key);
-        if (!(v.value() instanceof String s)) throw new JsonException(v.offset(), "\"" + key + "\" must be a string");
-        return s;
-    }
-
-    private static long integer(Map<String, Value> o, Value owner, String key) {
-        Value v = require(o, owner, key);
-        if (!(v.value() instanceof Long n)) throw new JsonException(v.offset(), "\"" + key + "\" must be an integer");
-        return n;
-    }
 }

@@ -29,14 +29,16 @@ public final class Recording implements AutoCloseable {
     private final Path dir;
     private final Manifest manifest;
     private final long events;
+    private final long lastIcount;
     private final boolean cutShort;
     /** The temporary directory a packed file was unpacked into (deleted by close), or null. */
     private Path unpackedInto;
 
-    private Recording(Path dir, Manifest manifest, long events, boolean cutShort) {
+    private Recording(Path dir, Manifest manifest, long events, long lastIcount, boolean cutShort) {
         this.dir = dir;
         this.manifest = manifest;
         this.events = events;
+        this.lastIcount = lastIcount;
         this.cutShort = cutShort;
     }
 
@@ -72,7 +74,7 @@ public final class Recording implements AutoCloseable {
             if (!Files.exists(p)) writeAtomically(p, b);
         }
         writeAtomically(dir.resolve(MANIFEST), ManifestJson.write(manifest));
-        return new Recording(dir, manifest, 0, true);
+        return new Recording(dir, manifest, 0, 0, true);
     }
 
     /** An image reference for {@code bytes}: its SHA-256, the given name and cmdline, its size. */
@@ -106,13 +108,19 @@ public final class Recording implements AutoCloseable {
         if (!Files.isDirectory(dir)) throw new FormatException(dir, -1, "no such recording (file or directory)");
         Manifest m = readManifest(dir.resolve(MANIFEST));
         for (Manifest.ImageRef r : imageRefs(m)) readImage(dir, r);
-        long n = 0;
+        long n = 0, last = 0;
         boolean cut;
         try (JournalReader j = JournalReader.open(dir.resolve(JOURNAL))) {
-            for (Event e; (e = j.next()) != null; ) n++;
+            for (Event e; (e = j.next()) != null; ) {
+                n++;
+                if (e instanceof Event.Interrupt i) last = i.icount();
+                else if (e instanceof Event.PortChange c) last = c.icount();
+                else if (e instanceof Event.StateHash h) last = h.icount();
+                else if (e instanceof Event.End x) last = x.icount();
+            }
             cut = j.cutShort();
         }
-        return new Recording(dir, m, n, cut);
+        return new Recording(dir, m, n, last, cut);
     }
 
     static Manifest readManifest(Path p) throws IOException {
@@ -150,6 +158,13 @@ public final class Recording implements AutoCloseable {
     /** Events in the journal when it was opened (0 for a recording just created). */
     public long eventCount() { return events; }
 
+    /**
+     * The last instruction count an event names: the End's for a complete recording, for a cut-short
+     * one the last icount-stamped event's (at least that many instructions ran). Found while the
+     * journal is validated on open, so a caller need not read it again.
+     */
+    public long lastIcount() { return lastIcount; }
+
     /** True when the journal ended without an End event (the recorder was killed). */
     public boolean cutShort() { return cutShort; }
 
@@ -185,6 +200,19 @@ public final class Recording implements AutoCloseable {
     }
 
     static boolean isSha256(String s) { return s.matches("[0-9a-f]{64}"); }
+
+    /**
+     * The recording's identity, which checkpoints and slices name their source by: the SHA-256 of
+     * its manifest.json, hex. The manifest names every image by hash, so this covers them too.
+     */
+    public String id() throws IOException {
+        return idOf(dir);
+    }
+
+    /** {@link #id()} of the recording directory {@code dir}. */
+    public static String idOf(Path dir) throws IOException {
+        return sha256(Files.readAllBytes(dir.resolve(MANIFEST)));
+    }
 
     static String sha256(byte[] b) {
         try {

@@ -1,5 +1,7 @@
 package dev.kerf.formats.slice;
 
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +21,17 @@ import java.util.Objects;
  */
 public record SliceHeader(SliceKind kind, Map<String, Object> parameters, String sourceId, String sourceName, int ramBytes,
                           long stateHashEvery, List<Integer> stickyPorts, Map<String, Object> privacy) {
+    /**
+     * The header of a slice of {@code recording}, which the user named {@code sourceName}: its id
+     * ({@link Recording#id()}) and the machine facts a replayer needs come from the recording.
+     */
+    public static SliceHeader of(SliceKind kind, Recording recording, String sourceName, Map<String, Object> parameters,
+                                 Map<String, Object> privacy) throws java.io.IOException {
+        Manifest m = recording.manifest();
+        return new SliceHeader(kind, parameters, recording.id(), sourceName, m.ramBytes(), m.stateHashEvery(), m.stickyPorts(),
+                privacy);
+    }
+
     public SliceHeader {
         Objects.requireNonNull(kind, "kind");
         parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(Objects.requireNonNull(parameters, "parameters")));

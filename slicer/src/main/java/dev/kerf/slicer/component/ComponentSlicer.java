@@ -18,7 +18,6 @@ import dev.kerf.emulator.usermode.ComponentReplayer;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.UserModeException;
 import dev.kerf.formats.journal.JournalReader;
-import dev.kerf.formats.recording.Manifest;
 import dev.kerf.formats.recording.Recording;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceHeader;
@@ -28,12 +27,8 @@ import dev.kerf.formats.slice.SliceWriter;
 import dev.kerf.slicer.privacy.SecretSet;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -253,15 +248,6 @@ public final class ComponentSlicer {
     }
 
     private static SliceHeader header(Path recording, Recording opened) throws IOException {
-        byte[] manifest = Files.readAllBytes(opened.dir().resolve(Recording.MANIFEST));
-        String id;
-        try {
-            id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-        Manifest m = opened.manifest();
-        return new SliceHeader(SliceKind.COMPONENT, Map.of(), id, String.valueOf(recording.getFileName()), m.ramBytes(),
-                m.stateHashEvery(), m.stickyPorts(), Map.of());
+        return SliceHeader.of(SliceKind.COMPONENT, opened, String.valueOf(recording.getFileName()), Map.of(), Map.of());
     }
 }

@@ -6,15 +6,22 @@ package dev.kerf.slicer.privacy;
  * the manifest ({@code initial page 0x0804a000}, {@code return #12 from read(0, ...) bytes at
  * 0xbffff000}); {@code address} is where the first byte lives in the process or machine, or -1 when
  * it has none. Consecutive regions of a list are read as one stream when the second starts at the
- * address where the first ends, so a secret split over two pages is found.
+ * address where the first ends, so a secret split over two pages is found — or when the second is
+ * marked {@code continuesPrevious}: bytes that arrived one after the other (a process's input, a
+ * byte per read() into one variable) form a stream wherever they were stored.
  */
-public record Region(String label, long address, byte[] bytes) {
+public record Region(String label, long address, byte[] bytes, boolean continuesPrevious) {
     public Region {
         if (label == null || bytes == null) throw new IllegalArgumentException("a region needs a label and bytes");
     }
 
-    /** Whether {@code next}, listed right after this region, continues it in memory. */
+    /** A region that continues the previous one only where memory does. */
+    public Region(String label, long address, byte[] bytes) {
+        this(label, address, bytes, false);
+    }
+
+    /** Whether {@code next}, listed right after this region, continues its stream. */
     boolean continuesInto(Region next) {
-        return address >= 0 && next.address >= 0 && address + bytes.length == next.address;
+        return next.continuesPrevious || address >= 0 && next.address >= 0 && address + bytes.length == next.address;
     }
 }

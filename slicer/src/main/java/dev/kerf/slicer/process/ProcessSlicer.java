@@ -16,7 +16,6 @@ import dev.kerf.emulator.usermode.UserReplayResult;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.recording.Recording;
 
-import dev.kerf.formats.recording.Manifest;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.formats.slice.SliceKind;
@@ -28,10 +27,6 @@ import dev.kerf.emulator.hook.PrivilegeHook;
 import dev.kerf.slicer.time.TimeSliceReplay;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -203,16 +198,7 @@ public final class ProcessSlicer {
     }
 
     private static SliceHeader header(Path recording, Recording opened) throws IOException {
-        byte[] manifest = Files.readAllBytes(opened.dir().resolve(Recording.MANIFEST));
-        String id;
-        try {
-            id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-        Manifest m = opened.manifest();
-        return new SliceHeader(SliceKind.PROCESS, Map.of(), id, String.valueOf(recording.getFileName()), m.ramBytes(),
-                m.stateHashEvery(), m.stickyPorts(), Map.of());
+        return SliceHeader.of(SliceKind.PROCESS, opened, String.valueOf(recording.getFileName()), Map.of(), Map.of());
     }
 
     private static String notFound(String recording, ProcessSelector selector, Map<Integer, Set<String>> seen, long from, long to) {

@@ -25,12 +25,6 @@ import java.util.Map;
  * from {@link #diverged}.
  */
 public final class SecretRedactor implements ProcessRedactor {
-    /**
-     * Where the return effects' bytes are placed for matching: one address space of their own, past
-     * any 32-bit address, each write following the previous one (the labels keep the real addresses).
-     */
-    static final long INPUT_STREAM = 1L << 40;
-
     private final SecretSet secrets;
     private final boolean allowDivergence;
     private PrivacyManifestBuilder builder;
@@ -52,10 +46,9 @@ public final class SecretRedactor implements ProcessRedactor {
                     initialBytes += r.bytes().length;
                 }
                 case RETURN_MEMORY -> {
-                    // What the kernel wrote, in order, is one input stream (its own address space, each
-                    // write following the last): a program that reads a file a byte at a time receives
-                    // "secret" as six 1-byte writes to one variable.
-                    input.add(new Region(r.label(), INPUT_STREAM + returnedBytes, r.bytes()));
+                    // What the kernel wrote, in order, is one input stream: a program that reads a file
+                    // a byte at a time receives "secret" as six 1-byte writes to one variable.
+                    input.add(new Region(r.label(), Integer.toUnsignedLong(r.address()), r.bytes(), !input.isEmpty()));
                     returnedBytes += r.bytes().length;
                 }
                 default -> {

@@ -11,7 +11,6 @@ import dev.kerf.emulator.snapshot.CpuStateCodec;
 import dev.kerf.formats.journal.Event;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.journal.Position;
-import dev.kerf.formats.recording.Manifest;
 import dev.kerf.formats.recording.Recording;
 import dev.kerf.formats.slice.EventsSection;
 import dev.kerf.formats.slice.FinalHash;
@@ -22,12 +21,8 @@ import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.formats.slice.SliceWriter;
 import dev.kerf.slicer.SliceRequestException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,22 +100,10 @@ public final class TimeSlicer {
     }
 
     private static SliceHeader header(Recording rec, String sourceName, long from, long to) throws IOException {
-        Manifest m = rec.manifest();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("from", from);
         params.put("to", to);
-        Map<String, Object> privacy = new LinkedHashMap<>(); // filled in by the privacy stage (--secret ...)
-        return new SliceHeader(SliceKind.TIME, params, recordingId(rec), sourceName, m.ramBytes(), m.stateHashEvery(), m.stickyPorts(),
-                privacy);
+        return SliceHeader.of(SliceKind.TIME, rec, sourceName, params, new LinkedHashMap<>());
     }
 
-    /** The source recording's id: SHA-256 of its manifest.json, hex (as checkpoints name it). */
-    public static String recordingId(Recording rec) throws IOException {
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(rec.dir().resolve(Recording.MANIFEST)));
-            return HexFormat.of().formatHex(sha);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
-        }
-    }
 }
