@@ -7,7 +7,7 @@ package dev.kerf.formats.slice;
  * verified. New kinds add constants (and a minor version).
  *
  * <p>Codes: 1 header, 2-15 time slices (machine state and journal events), 16-47 process and
- * component slices, 255 end.
+ * component slices, 48-63 syscall logs, 64-79 JVM logs, 255 end.
  */
 public enum SectionType {
     /** UTF-8 JSON: kind, parameters, source, machine facts, privacy manifest ({@link SliceHeader}). */
@@ -34,6 +34,16 @@ public enum SectionType {
     COMPONENT_ENTRIES(20, 1 << 30),
     /** Component slice: each activation's end (return value or fault), instruction count and written bytes. */
     COMPONENT_RESULTS(21, 1 << 30),
+    /** Syscall log: the process image at its start (as PROCESS_IMAGE) and the program's identity. */
+    SYSCALL_IMAGE(48, 1 << 30),
+    /** Syscall log: every syscall in order (number, arguments, result, bytes the kernel wrote) and how the process ended. */
+    SYSCALL_LOG(49, 1 << 30),
+    /** JVM log: the class files the program ran, by name. */
+    JVM_CLASSES(64, 1 << 30),
+    /** JVM log: every native call in order, with its bytecode position and result. */
+    JVM_NATIVES(65, 1 << 30),
+    /** JVM log: how the program ended (output digest, uncaught exception text, exit status). */
+    JVM_OUTCOME(66, 1 << 20),
     /** Last section, empty: a file cut exactly between two sections is still seen as cut. */
     END(255, 0);
 
