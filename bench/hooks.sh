@@ -20,8 +20,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/hooks.sh [--reps N] [--scale F] [--workloads loop,memory,pit] [--modes none,slow,memwrite,insn] [--baseline REV] [--rounds K]" >&2; exit 2 ;;
   esac
 done
-make -s -C "$root/examples/bench"
-(cd "$root" && mvn -B -q -o -Pbench -pl bench -am package -DskipTests)
+"$root/bench/build.sh"
 jar="$root/bench/target/kerf-bench.jar"
 base_jar=
 if [ -n "$baseline" ]; then

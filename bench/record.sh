@@ -7,8 +7,6 @@
 # Not a test: numbers depend on the machine and its load.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-make -s -C "$root/examples/bench"
-make -s -C "$root/examples/guest" all pcap
-(cd "$root" && mvn -B -q -o -Pbench -pl bench -am package -DskipTests)
+"$root/bench/build.sh"
 read -r -a flags < "$root/bench/target/kerf-bench.jvmflags"
 exec java -Xss8m "${flags[@]}" -cp "$root/bench/target/kerf-bench.jar" dev.kerf.bench.RecordBench --root "$root" "$@"

@@ -6,6 +6,5 @@
 # The cost of replay-time hooks (none / slow-path / memory / instruction) is bench/hooks.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-make -s -C "$root/examples/bench"
-(cd "$root" && mvn -B -q -o -Pbench -pl bench -am package -DskipTests)
+"$root/bench/build.sh"
 exec java -Xss8m -jar "$root/bench/target/kerf-bench.jar" --root "$root" "$@"
