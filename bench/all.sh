@@ -45,5 +45,6 @@ section "Guest MIPS: kerf vs qemu-system-i386" "Results" bench/run.sh --reps "$r
 section "Record and replay, log bytes, kerf vs QEMU rr" "Record and replay" bench/record.sh --reps "$reps" --scale "$scale"
 section "Replay-time hooks" "Hooks" bench/hooks.sh --reps "$reps" --scale "$scale"
 section "Replay-time analysis: hook costs and seeking" "Replay-time analysis" bench/replay.sh --reps "$reps"
-section "Slicing and retargeting" "Slicing" bench/slice.sh --reps "$reps"
+section "Time slices" "Slicing / Time slices" bench/slice.sh --reps "$reps"
+section "Process and component slices, retargeted logs" "Slicing / Process slices" bench/pipeline.sh --reps "$reps"
 echo "bench/all.sh: report in $out" >&2
