@@ -13,7 +13,8 @@ import java.util.List;
  * Runs one {@link ComponentActivation} on a machine already holding the code and the first loads
  * (user-mode or ring-0: the caller built it and put the CPU in the entry state) and compares the
  * result with the recording: from the entry registers until the return to the recorded return
- * address (ESP above the entry's) or an exception. Divergences: a read of a byte the log does not
+ * address (ESP at or above the entry's: above it after a RET, equal where an activation entered
+ * mid-function left its address range) or an exception. Divergences: a read of a byte the log does not
  * hold, an instruction outside the carried code, an INT n or interrupt, an end, EAX, fault,
  * instruction count or written bytes other than recorded.
  */
@@ -119,7 +120,7 @@ public final class ActivationRun implements InstructionHook, MemoryHook, Interru
     public void beforeInstruction(Cpu cpu) {
         if (done) return;
         if (cpu.eip == activation.returnAddress()
-                && Integer.compareUnsigned(cpu.reg[Cpu.ESP], activation.entry().get(Cpu.ESP)) > 0) {
+                && Integer.compareUnsigned(cpu.reg[Cpu.ESP], activation.entry().get(Cpu.ESP)) >= 0) {
             done = true;
             eax = cpu.reg[Cpu.EAX];
             cpu.requestStop();

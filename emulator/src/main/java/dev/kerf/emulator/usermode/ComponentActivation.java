@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param pid          the process it ran in (-1 for a kernel component: no process is followed)
  * @param entry        registers at its first instruction
- * @param returnAddress the caller's return address (the dword at ESP on entry)
+ * @param returnAddress the caller's return address (the dword at ESP on entry); for an activation entered at an
+ *                     address that starts no function, the address where it left the component's range
  * @param loads        first loads: each byte it read that it had not written or read before in this activation, with its value
  * @param end          how it ended
  * @param instructions instructions it executed (each REP iteration counts, as instruction hooks see them)
