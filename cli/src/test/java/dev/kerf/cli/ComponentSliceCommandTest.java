@@ -189,7 +189,7 @@ class ComponentSliceCommandTest {
         assertThat(never.err()).contains("component buggy:kerf_ps never ran");
         Cli.Outcome kernel = Cli.run("", "slice", rec.toString(), "--component", "kernel:nosuch_*", "-o", out.toString());
         assertThat(kernel.exitCode()).isEqualTo(2);
-        assertThat(kernel.err()).contains("no kernel symbol matches nosuch_*", "ne2k_irq");
+        assertThat(kernel.err()).contains("no kernel symbol matches nosuch_*", "functions it has:");
         Cli.Outcome syscalls = Cli.run("", "slice", rec.toString(), "--component", "buggy:printf", "-o", out.toString());
         assertThat(syscalls.exitCode()).isEqualTo(2);
         assertThat(syscalls.err()).contains("calls of buggy:printf can be replayed (each made a system call");
@@ -242,7 +242,7 @@ class ComponentSliceCommandTest {
         Path rec = tmp.resolve("net.kerf");
         Cli.Outcome r = Cli.run("", GuestOs.args(List.of("record", "-o", rec.toString(), "--net-in", guest.resolve("net-sample.pcap").toString(),
                 "--net-out", tmp.resolve("sent.pcap").toString()), "scenario=net"));
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1); // the guest powered off with status 0: (0 << 1) | 1
         assertThat(r.out()).contains("udp echo of 10 bytes");
         net = rec;
         return net;
