@@ -94,6 +94,6 @@ class KernelComponentReplayerTest {
         assertThat(p.value(2)).isEqualTo(0x6c58);
         assertThat(p.value(1)).isEqualTo(0x22);
         assertThatThrownBy(() -> new PortLog(new boolean[] {false}, new int[] {0x300}, new int[] {2}, new byte[1], new byte[0]))
-                .hasMessageContaining("1 input and 0 output bytes");
+                .hasMessageContaining("hold 2 input and 0 output bytes, the streams 1 and 0");
     }
 }
