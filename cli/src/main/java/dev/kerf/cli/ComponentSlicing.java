@@ -22,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code kerf slice REC --component PROG:GLOB -o OUT} and the component branch of {@code kerf
- * replay}. The slice is written only after it was read back from its own bytes, every replayable
+ * {@code kerf slice REC --component PROG:GLOB -o OUT} (PROG {@code kernel} for kernel code) and the
+ * component branch of {@code kerf replay}. The slice is written only after it was read back from its own bytes, every replayable
  * activation replayed, and the final privacy scan found nothing; any failure is one line and no file.
  */
 final class ComponentSlicing {
@@ -61,6 +61,10 @@ final class ComponentSlicing {
                         + " %d bytes written, %d code bytes; %,d bytes; sliced in %.1f s%n",
                 spec, s.activations().size(), r.verified(), r.skipped(), s.loadedBytes(), s.writtenBytes(), s.codeBytes(),
                 r.file().length, nanos / 1e9);
+        if (s.kernel()) {
+            io.err().printf("kerf: port accesses: %d (%d bytes of input, %d bytes of output checked on replay); recording %d instructions%n",
+                    s.portAccesses(), s.portInputBytes(), s.portOutputBytes(), r.recordingInstructions());
+        }
         if (!secrets.isEmpty()) {
             io.err().printf("kerf: privacy: %d secrets named, %d occurrences (%d bytes) removed; final scan of the file: 0 hits%n",
                     secrets.size(), r.redaction().occurrences(), r.redaction().bytesRemoved());
@@ -93,7 +97,8 @@ final class ComponentSlicing {
         var last = slice.activations().get(slice.activations().size() - 1);
         io.err().printf("kerf: component slice of %s verified: %d activations replayed with the same writes and %s, %d not replayable;"
                         + " last: %s (%.2f s)%n",
-                file.header().parameters().get("component"), counts[0], "return values or faults", counts[1],
+                file.header().parameters().get("component"), counts[0],
+                slice.kernel() ? "return values or faults, every port input served and port output checked" : "return values or faults", counts[1],
                 last.fault() != null ? last.fault().describe() : last.end().name().toLowerCase(java.util.Locale.ROOT)
                         + (last.end().replayable() ? String.format(" eax=0x%08x", last.eax()) : ""),
                 (System.nanoTime() - started) / 1e9);

@@ -32,8 +32,8 @@ import java.util.concurrent.Callable;
                 + " (after its exec), then every exit from user mode with the effects the rest of the system had on it."
                 + " Nothing of the kernel or of other processes. Replayed on a user-mode CPU before it is written."
                 + " With --time, from the process's first return to user mode in the window to the window's end.", "",
-                "--component PROG:GLOB|PROG:0xLO-0xHI: the calls of user-mode functions of program PROG (symbols of"
-                + " /bin/PROG in the recording; kernel components are not supported yet): each call's entry registers and"
+                "--component PROG:GLOB|PROG:0xLO-0xHI: the calls of functions of program PROG (symbols of /bin/PROG in the"
+                + " recording; PROG kernel: the recording's kernel, kernel:ne2k_*, with the port values each call read): each call's entry registers and"
                 + " the bytes it read that were written outside it, nothing else. Every call is replayed before it is written.", ""})
 public final class SliceCommand implements Callable<Integer> {
     private final HostIo io;

@@ -3,13 +3,14 @@ package dev.kerf.emulator.usermode;
 import java.util.List;
 
 /**
- * One call of a component: from the first instruction inside it (entered from outside) to the
- * return to its caller, or the fault that ended it. Callees outside the component (library
- * functions) run as part of the activation.
+ * One call of a component (user-mode or kernel): from the first instruction inside it (entered
+ * from outside) to the return to its caller, or the fault that ended it. Callees outside the
+ * component (library functions, kernel helpers) run as part of the activation.
  *
- * @param pid          the process it ran in
+ * @param pid          the process it ran in (-1 for a kernel component: no process is followed)
  * @param entry        registers at its first instruction
- * @param returnAddress the caller's return address (the dword at ESP on entry)
+ * @param returnAddress the caller's return address (the dword at ESP on entry); for an activation entered at an
+ *                     address that starts no function, the address where it left the component's range
  * @param loads        first loads: each byte it read that it had not written or read before in this activation, with its value
  * @param end          how it ended
  * @param instructions instructions it executed (each REP iteration counts, as instruction hooks see them)
@@ -25,7 +26,12 @@ public record ComponentActivation(int pid, UserRegisters entry, int returnAddres
         /** It made a system call: not replayable (the slice holds nothing of the kernel); its loads are dropped. */
         SYSCALL,
         /** The recording ended inside it. */
-        UNFINISHED;
+        UNFINISHED,
+        /**
+         * Kernel components: an interrupt or INT n was taken inside it, or it switched address space
+         * or left ring 0 before returning (the scheduler ran): not replayable, its data dropped.
+         */
+        INTERRUPTED;
 
         public boolean replayable() {
             return this == RETURNED || this == FAULTED;

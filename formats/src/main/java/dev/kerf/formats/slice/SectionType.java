@@ -34,6 +34,8 @@ public enum SectionType {
     COMPONENT_ENTRIES(20, 1 << 30),
     /** Component slice: each activation's end (return value or fault), instruction count and written bytes. */
     COMPONENT_RESULTS(21, 1 << 30),
+    /** Kernel component slice: each activation's port accesses in order (IN values served on replay, OUT values checked). */
+    COMPONENT_PORTS(22, 1 << 30),
     /** Syscall log: the process image at its start (as PROCESS_IMAGE) and the program's identity. */
     SYSCALL_IMAGE(48, 1 << 30),
     /** Syscall log: every syscall in order (number, arguments, result, bytes the kernel wrote) and how the process ended. */

@@ -39,7 +39,10 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     private static final class Open {
         final int pid;
         final UserRegisters entry;
-        final int returnAddress;
+        /** The caller's return address; for an activation entered mid-function, where it left the range (set at the end). */
+        int returnAddress;
+        /** Entered at an address that starts no function (a range spec cutting into a function): it ends when it leaves the range. */
+        final boolean midFunction;
         final ActivationMemory memory = new ActivationMemory();
         /** Functions and loose addresses it executed: into the slice only when it is replayable. */
         final TreeMap<Long, ElfSymbols.Function> functions = new TreeMap<>();
@@ -47,10 +50,17 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         long count;
         boolean suspended, syscall;
 
-        Open(int pid, UserRegisters entry, int returnAddress) {
+        Open(int pid, UserRegisters entry, int returnAddress, boolean midFunction) {
             this.pid = pid;
             this.entry = entry;
             this.returnAddress = returnAddress;
+            this.midFunction = midFunction;
+        }
+
+        /** Whether the instruction at {@code eip} with {@code esp} is back in the caller. */
+        boolean returnedTo(long eip, int esp, boolean inComponent) {
+            int cmp = Integer.compareUnsigned(esp, entry.get(Cpu.ESP));
+            return midFunction ? !inComponent && cmp >= 0 : eip == Integer.toUnsignedLong(returnAddress) && cmp > 0;
         }
     }
 
@@ -140,7 +150,8 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         if (o == null) {
             if (!inComponent(eip)) return;
             o = enter(cpu);
-        } else if (cpu.eip == o.returnAddress && Integer.compareUnsigned(cpu.reg[Cpu.ESP], o.entry.get(Cpu.ESP)) > 0) {
+        } else if (o.returnedTo(eip, cpu.reg[Cpu.ESP], inComponent(eip))) {
+            o.returnAddress = cpu.eip;
             close(o, o.syscall ? ComponentActivation.End.SYSCALL : ComponentActivation.End.RETURNED, cpu.reg[Cpu.EAX], null);
             return;
         }
@@ -165,7 +176,8 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         }
         byte[] ret = guest.virtualBytes(cpu.cr3, cpu.reg[Cpu.ESP], 4);
         int returnAddress = ret == null ? 0 : (ret[0] & 0xFF) | (ret[1] & 0xFF) << 8 | (ret[2] & 0xFF) << 16 | ret[3] << 24;
-        Open o = new Open(current, UserRegisters.of(cpu), returnAddress);
+        ElfSymbols.Function f = elf.at(Integer.toUnsignedLong(cpu.eip));
+        Open o = new Open(current, UserRegisters.of(cpu), returnAddress, f == null || f.start() != Integer.toUnsignedLong(cpu.eip));
         open.put(current, o);
         slot.put(o, closed.size());
         closed.add(null);

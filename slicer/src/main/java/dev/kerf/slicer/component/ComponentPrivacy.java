@@ -1,5 +1,6 @@
 package dev.kerf.slicer.component;
 
+import dev.kerf.emulator.kernelmode.PortLog;
 import dev.kerf.emulator.usermode.ComponentActivation;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.slicer.privacy.PrivacyManifest;
@@ -18,7 +19,9 @@ import java.util.Map;
  * The privacy stage of component slices: every named secret is removed, in place, from the data
  * the slice carries about the process (first loads and entry registers; the expected writes are
  * checks the component recomputes, and are redacted too so the file holds no secret), and the
- * manifest says what the slice holds: the bytes loaded, the entry registers, the code.
+ * manifest says what the slice holds: the bytes loaded, the entry registers, the code and, for a
+ * kernel component, the port input by device (network frames for the NE2000) and the expected
+ * port output; the port values are searched and redacted like memory.
  */
 final class ComponentPrivacy {
     private final SecretSet secrets;
@@ -45,14 +48,23 @@ final class ComponentPrivacy {
                 written += w.bytes().length;
             }
         }
+        for (int i = 0; i < slice.ports().size(); i++) {
+            PortLog p = slice.ports().get(i);
+            if (p.inputBytes().length > 0) regions.add(new Region("activation " + i + ": port input values", -1, p.inputBytes()));
+            if (p.outputBytes().length > 0) regions.add(new Region("activation " + i + ": expected port output values", -1, p.outputBytes()));
+        }
         redaction = new Redactor(secrets).redact(regions);
         PrivacyManifestBuilder b = PrivacyManifest.builder(secrets)
                 .memory("first loads (bytes the component read that were last written outside it)", slice.loadedBytes())
                 .memory("entry registers", registers)
                 .memory("expected writes (checked on replay)", written)
-                .memory("code (the program's text of the functions the activations ran)", slice.codeBytes())
-                .removed(redaction);
-        return b.replay(ReplayVerdict.verified()).build().toTree();
+                .memory(slice.kernel() ? "code (the kernel's text of the functions the activations ran)"
+                        : "code (the program's text of the functions the activations ran)", slice.codeBytes());
+        if (slice.kernel()) {
+            for (Map.Entry<String, Long> e : PortDevices.inputBytes(slice.ports()).entrySet()) b.input(e.getKey(), e.getValue());
+            b.memory("expected port output values (checked on replay)", slice.portOutputBytes());
+        }
+        return b.removed(redaction).replay(ReplayVerdict.verified()).build().toTree();
     }
 
     boolean removedAny() {

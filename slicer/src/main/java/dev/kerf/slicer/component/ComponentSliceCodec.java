@@ -2,6 +2,7 @@ package dev.kerf.slicer.component;
 
 import dev.kerf.slicer.SectionOutput;
 import dev.kerf.slicer.SectionInput;
+import dev.kerf.emulator.kernelmode.PortLog;
 import dev.kerf.emulator.usermode.ComponentActivation;
 import dev.kerf.emulator.usermode.ComponentImage;
 import dev.kerf.emulator.usermode.MemoryWrite;
@@ -20,8 +21,11 @@ import java.util.List;
  * COMPONENT_CODE    u32 cr0, u32 cr4, 24 x u32 segments, runs
  * COMPONENT_ENTRIES u32 n, n x { u32 pid, 40 bytes registers, u32 return address, runs (first loads) }
  * COMPONENT_RESULTS u32 n, n x { u8 end, u64 instructions, u32 eax, [FAULTED: u32 vector, error, eip, cr2], runs (writes) }
+ * COMPONENT_PORTS   (kernel components only) u32 n, n x { u32 accesses, accesses x { u8 kind (0 in, 1 out), u8 size, u16 port },
+ *                   u32 input bytes, the IN values, u32 output bytes, the OUT values }
  * runs: u32 count, count x { u32 address, u32 length, length bytes }
  * </pre>
+ * A slice is a kernel component's exactly when it has a COMPONENT_PORTS section.
  */
 final class ComponentSliceCodec {
     private ComponentSliceCodec() {}
@@ -43,6 +47,46 @@ final class ComponentSliceCodec {
         writer.add(SectionType.COMPONENT_CODE, code.toByteArray());
         writer.add(SectionType.COMPONENT_ENTRIES, entries.toByteArray());
         writer.add(SectionType.COMPONENT_RESULTS, results.toByteArray());
+        if (s.kernel()) writer.add(SectionType.COMPONENT_PORTS, ports(s.ports()));
+    }
+
+    private static byte[] ports(List<PortLog> logs) {
+        SectionOutput out = new SectionOutput().u32(logs.size());
+        for (PortLog p : logs) {
+            out.u32(p.count());
+            for (int i = 0; i < p.count(); i++) out.u8(p.isOutput(i) ? 1 : 0).u8(p.size(i)).u16(p.port(i));
+            out.u32(p.inputBytes().length).bytes(p.inputBytes());
+            out.u32(p.outputBytes().length).bytes(p.outputBytes());
+        }
+        return out.toByteArray();
+    }
+
+    private static List<PortLog> ports(SectionInput in, int activations) {
+        int n = in.count(12);
+        if (n != activations) throw in.fail(n + " port logs for " + activations + " activations");
+        List<PortLog> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int count = in.count(4);
+            boolean[] output = new boolean[count];
+            int[] port = new int[count], size = new int[count];
+            long inBytes = 0, outBytes = 0;
+            for (int k = 0; k < count; k++) {
+                int kind = in.u8(), sz = in.u8();
+                if (kind > 1 || (sz != 1 && sz != 2 && sz != 4)) throw in.fail("activation " + i + ": port access " + k + " has kind " + kind + ", size " + sz);
+                output[k] = kind == 1;
+                size[k] = sz;
+                port[k] = in.u16();
+                if (output[k]) outBytes += sz;
+                else inBytes += sz;
+            }
+            int inLen = in.count(1);
+            if (inLen != inBytes) throw in.fail("activation " + i + ": " + inLen + " input bytes for accesses holding " + inBytes);
+            byte[] inputs = in.bytes(inLen);
+            int outLen = in.count(1);
+            if (outLen != outBytes) throw in.fail("activation " + i + ": " + outLen + " output bytes for accesses holding " + outBytes);
+            out.add(new PortLog(output, port, size, inputs, in.bytes(outLen)));
+        }
+        return out;
     }
 
     private static void runs(SectionOutput out, List<MemoryWrite> runs) {
@@ -80,7 +124,16 @@ final class ComponentSliceCodec {
         }
         entries.end();
         results.end();
-        return new ComponentSlice(image, out);
+        boolean kernel = "kernel".equals(slice.header().parameters().get("program"));
+        if (kernel == slice.all(SectionType.COMPONENT_PORTS).isEmpty()) {
+            throw slice.fail(slice.only(SectionType.COMPONENT_CODE), 0, kernel ? "a kernel component slice without its COMPONENT_PORTS section"
+                    : "a COMPONENT_PORTS section in a slice of user code");
+        }
+        if (!kernel) return new ComponentSlice(image, out);
+        SectionInput ports = new SectionInput(slice, slice.only(SectionType.COMPONENT_PORTS));
+        List<PortLog> logs = ports(ports, n);
+        ports.end();
+        return new ComponentSlice(true, image, out, logs);
     }
 
     private static List<MemoryWrite> runs(SectionInput in) {

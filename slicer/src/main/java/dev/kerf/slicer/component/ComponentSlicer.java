@@ -12,6 +12,8 @@ import dev.kerf.emulator.replay.EventSource;
 import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.emulator.kernelmode.KernelComponentReplayer;
+import dev.kerf.emulator.kernelmode.KernelModeException;
 import dev.kerf.emulator.usermode.ComponentActivation;
 import dev.kerf.emulator.usermode.ComponentImage;
 import dev.kerf.emulator.usermode.ComponentReplayer;
@@ -41,7 +43,8 @@ import java.util.TreeSet;
  * recording (verified against its state hashes) with a {@link ComponentCapture}, removes named
  * secrets from the first loads and entry registers, encodes the slice, reads it back and replays
  * every replayable activation. Only a slice that verifies is returned; every failure is one line
- * ({@link ComponentSliceException}). User-mode components only: kernel code is not supported yet.
+ * ({@link ComponentSliceException}). Kernel components ({@code kernel:GLOB}) are captured by
+ * {@link KernelComponentSlicer} and finished here the same way.
  */
 public final class ComponentSlicer {
     private static final int LISTED = 12;
@@ -49,6 +52,7 @@ public final class ComponentSlicer {
     private ComponentSlicer() {}
 
     public static ComponentSliceResult slice(Path recording, ComponentSpec asked, SecretSet secrets) throws IOException {
+        if (asked.kernel()) return KernelComponentSlicer.slice(recording, asked, secrets);
         String name = String.valueOf(recording.getFileName());
         ComponentSpec spec = asked.pid() < 0 ? asked : asked.inProgram(programOf(recording, name, asked.pid()));
         ComponentCapture capture;
@@ -63,7 +67,7 @@ public final class ComponentSlicer {
             ReplayBoot boot = ReplayBoot.of(opened);
             elf = ElfSymbols.parse(name + ": /bin/" + spec.program(), program(name, boot, spec.program()));
             matched = new ArrayList<>();
-            long[][] ranges = ranges(name, spec, elf, matched);
+            long[][] ranges = ranges(name, spec, elf, matched, "function of /bin/" + spec.program());
             Replayer replayer = new Replayer(boot, EventSource.of(journal), null);
             KerfGuestProfile profile;
             try {
@@ -100,7 +104,7 @@ public final class ComponentSlicer {
                     + (matched.isEmpty() ? "into the range" : String.join(", ", matched)) + "); nothing to slice");
         }
         ComponentSlice slice = new ComponentSlice(new ComponentImage(capture.cr0(), capture.cr4(), capture.segments(),
-                code(elf, capture)), activations);
+                code(elf, capture.executed(), capture.looseEips())), activations);
         return finish(name, asked, spec.program(), slice, matched, source, r.icount(), secrets);
     }
 
@@ -135,8 +139,8 @@ public final class ComponentSlicer {
         return program;
     }
 
-    private static ComponentSliceResult finish(String name, ComponentSpec spec, String program, ComponentSlice slice, List<String> matched,
-                                               SliceHeader source, long icount, SecretSet secrets) throws IOException {
+    static ComponentSliceResult finish(String name, ComponentSpec spec, String program, ComponentSlice slice, List<String> matched,
+                                       SliceHeader source, long icount, SecretSet secrets) throws IOException {
         ComponentPrivacy privacy = new ComponentPrivacy(secrets);
         Map<String, Object> manifest = privacy.redact(slice);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -148,6 +152,11 @@ public final class ComponentSlicer {
         params.put("bytesLoaded", slice.loadedBytes());
         params.put("bytesWritten", slice.writtenBytes());
         params.put("codeBytes", slice.codeBytes());
+        if (slice.kernel()) {
+            params.put("portAccesses", slice.portAccesses());
+            params.put("portInputBytes", slice.portInputBytes());
+            params.put("portOutputBytes", slice.portOutputBytes());
+        }
         params.put("recordingInstructions", icount);
         SliceHeader header = new SliceHeader(SliceKind.COMPONENT, params, source.sourceId(), source.sourceName(), source.ramBytes(),
                 source.stateHashEvery(), source.stickyPorts(), manifest);
@@ -163,8 +172,8 @@ public final class ComponentSlicer {
             throw e;
         }
         if (counts[0] == 0) {
-            throw new ComponentSliceException(name + ": none of the " + counts[1] + " calls of " + spec + " can be replayed (each made a"
-                    + " system call, or the recording ended inside it); nothing to slice");
+            throw new ComponentSliceException(name + ": none of the " + counts[1] + " calls of " + spec + " can be replayed (each "
+                    + (slice.kernel() ? "was interrupted" : "made a system call") + ", or the recording ended inside it); nothing to slice");
         }
         return new ComponentSliceResult(back, matched, counts[0], counts[1], icount, privacy.redaction(), bytes);
     }
@@ -183,11 +192,14 @@ public final class ComponentSlicer {
             }
             String d;
             try {
-                d = ComponentReplayer.replay(slice.image(), a);
-            } catch (UserModeException e) {
+                d = slice.kernel() ? KernelComponentReplayer.replay(slice.image(), a, slice.ports().get(i)) : ComponentReplayer.replay(slice.image(), a);
+            } catch (UserModeException | KernelModeException e) {
                 d = e.getMessage();
             }
-            if (d != null) throw new ComponentSliceException("the component slice does not replay: activation " + i + " (pid " + a.pid() + "): " + d, true);
+            if (d != null) {
+                throw new ComponentSliceException("the component slice does not replay: activation " + i
+                        + (slice.kernel() ? "" : " (pid " + a.pid() + ")") + ": " + d, true);
+            }
             verified++;
         }
         return new int[] {verified, skipped};
@@ -209,7 +221,8 @@ public final class ComponentSlicer {
                 + "); programs: " + (programs.isEmpty() ? "none" : String.join(", ", programs)));
     }
 
-    private static long[][] ranges(String name, ComponentSpec spec, ElfSymbols elf, List<String> matched) {
+    /** The spec's address ranges, sorted and merged; {@code what} names a symbol in the no-match error ("kernel symbol"). */
+    static long[][] ranges(String name, ComponentSpec spec, ElfSymbols elf, List<String> matched, String what) {
         if (spec.glob() == null) return new long[][] {{spec.lo(), spec.hi()}};
         TreeMap<Long, Long> ranges = new TreeMap<>();
         for (ElfSymbols.Function f : elf.functions()) {
@@ -220,7 +233,7 @@ public final class ComponentSlicer {
         if (matched.isEmpty()) {
             List<String> some = new ArrayList<>();
             for (ElfSymbols.Function f : elf.functions()) if (some.size() < LISTED) some.add(f.name());
-            throw new ComponentSliceException(name + ": no function of /bin/" + spec.program() + " matches " + spec.glob()
+            throw new ComponentSliceException(name + ": no " + what + " matches " + spec.glob()
                     + " (static functions the compiler inlined have no symbol); functions it has: " + String.join(", ", some)
                     + (elf.functions().size() > LISTED ? " ... (" + elf.functions().size() + ")" : ""));
         }
@@ -238,16 +251,16 @@ public final class ComponentSlicer {
     }
 
     /** The program's text of every function executed, plus 16 bytes at each executed address in no sized function. */
-    private static List<MemoryWrite> code(ElfSymbols elf, ComponentCapture capture) {
+    static List<MemoryWrite> code(ElfSymbols elf, List<ElfSymbols.Function> executed, List<Long> looseEips) {
         TreeMap<Long, Long> ranges = new TreeMap<>();
-        for (ElfSymbols.Function f : capture.executed()) ranges.merge(f.start(), f.end(), Math::max);
-        for (long eip : capture.looseEips()) ranges.merge(eip, Math.min(eip + 16, 0x1_0000_0000L), Math::max);
+        for (ElfSymbols.Function f : executed) ranges.merge(f.start(), f.end(), Math::max);
+        for (long eip : looseEips) ranges.merge(eip, Math.min(eip + 16, 0x1_0000_0000L), Math::max);
         List<MemoryWrite> out = new ArrayList<>();
         for (long[] r : merge(ranges)) out.add(new MemoryWrite((int) r[0], elf.bytesAt(r[0], (int) (r[1] - r[0]))));
         return out;
     }
 
-    private static SliceHeader header(Path recording, Recording opened) throws IOException {
+    static SliceHeader header(Path recording, Recording opened) throws IOException {
         return SliceHeader.of(SliceKind.COMPONENT, opened, String.valueOf(recording.getFileName()), Map.of(), Map.of());
     }
 }

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
  * {@code PROG:GLOB} or {@code PROG:0xLO-0xHI}: code of the program PROG runs (a process name, the
  * file /bin/PROG of the recording's initrd; or a pid: that process only, running the program it
  * last exec'd). GLOB names functions of its symbol table ({@code *}
- * any run, {@code ?} one character). Kernel components ({@code kernel:...}) are not supported yet.
+ * any run, {@code ?} one character). PROG {@code kernel} names the recording's kernel: GLOB
+ * matches the kernel ELF's function symbols ({@code kernel:ne2k_*}), a range its addresses.
  *
  * @param program the process name, or a pid in decimal
  * @param glob    the symbol glob, or null for a range
@@ -23,10 +24,6 @@ public record ComponentSpec(String program, String glob, long lo, long hi) {
             throw new IllegalArgumentException("--component " + spec + ": expected PROG:GLOB (buggy:parse_*) or PROG:0xLO-0xHI");
         }
         String program = spec.substring(0, colon), what = spec.substring(colon + 1);
-        if (program.equals("kernel")) {
-            throw new IllegalArgumentException("--component " + spec + ": kernel components are not supported yet;"
-                    + " name user-mode code of a process: PROG:GLOB");
-        }
         if (program.chars().allMatch(Character::isDigit) && (program.length() > 9 || program.startsWith("0") && program.length() > 1)) {
             throw new IllegalArgumentException("--component " + spec + ": " + program + " is not a pid");
         }
@@ -42,9 +39,14 @@ public record ComponentSpec(String program, String glob, long lo, long hi) {
         return new ComponentSpec(program, what, 0, 0);
     }
 
-    /** The pid PROG names, or -1 when it is a name. */
+    /** The pid PROG names, or -1 when it is a name (or the kernel). */
     public int pid() {
         return program.chars().allMatch(Character::isDigit) ? Integer.parseInt(program) : -1;
+    }
+
+    /** Whether it names kernel code ({@code kernel:...}). */
+    public boolean kernel() {
+        return program.equals("kernel");
     }
 
     /** The same code in program {@code name} (a pid resolved to the program it ran). */

@@ -78,4 +78,59 @@ class ComponentSliceCodecTest {
         assertThatThrownBy(() -> ComponentSliceCodec.read(SliceReader.read(Arrays.copyOf(file, file.length - 40), Path.of("c.kslice"))))
                 .isInstanceOf(FormatException.class).hasMessageContaining("c.kslice");
     }
+
+    private static ComponentSlice kernelSample() {
+        ComponentSlice user = sample();
+        ComponentActivation ret = user.activations().get(0);
+        ComponentActivation interrupted = new ComponentActivation(-1, ret.entry(), 0x00102000, List.of(), ComponentActivation.End.INTERRUPTED, 40,
+                0, null, List.of());
+        dev.kerf.emulator.kernelmode.PortLog.Builder b = new dev.kerf.emulator.kernelmode.PortLog.Builder();
+        b.add(true, 0x300, 1, 0x21);
+        b.add(false, 0x310, 2, 0x6568);
+        return new ComponentSlice(true, user.image(), List.of(ret, interrupted), List.of(b.build(), dev.kerf.emulator.kernelmode.PortLog.empty()));
+    }
+
+    private static byte[] encodeKernel(ComponentSlice s, byte[] ports) {
+        SliceWriter w = new SliceWriter(new SliceHeader(SliceKind.COMPONENT, Map.of("program", "kernel"), "ab".repeat(32), "rec", 32 << 20,
+                1_000_000, List.of(), Map.of()));
+        ComponentSliceCodec.write(s, w);
+        if (ports != null) w.add(dev.kerf.formats.slice.SectionType.COMPONENT_PORTS, ports);
+        return w.finish();
+    }
+
+    @Test
+    void aKernelSliceRoundTripsItsPortLogs() throws Exception {
+        ComponentSlice back = ComponentSliceCodec.read(SliceReader.read(encodeKernel(kernelSample(), null), Path.of("k.kslice")));
+        assertThat(back.kernel()).isTrue();
+        assertThat(back.activations().get(1).end()).isEqualTo(ComponentActivation.End.INTERRUPTED);
+        assertThat(back.ports()).hasSize(2);
+        var log = back.ports().get(0);
+        assertThat(log.count()).isEqualTo(2);
+        assertThat(log.isOutput(0)).isTrue();
+        assertThat(log.value(0)).isEqualTo(0x21);
+        assertThat(log.port(1)).isEqualTo(0x310);
+        assertThat(log.value(1)).isEqualTo(0x6568);
+        assertThat(back.portInputBytes()).isEqualTo(2);
+        assertThat(back.portOutputBytes()).isEqualTo(1);
+        assertThat(back.ports().get(1).count()).isZero();
+    }
+
+    @Test
+    void aKernelSliceWithoutPortsOrWithLyingPortsIsAFormatError() throws Exception {
+        ComponentSlice user = new ComponentSlice(kernelSample().image(), kernelSample().activations());
+        assertThatThrownBy(() -> ComponentSliceCodec.read(SliceReader.read(encodeKernel(user, null), Path.of("k.kslice"))))
+                .isInstanceOf(FormatException.class).hasMessageContaining("k.kslice").hasMessageContaining("without its COMPONENT_PORTS");
+        dev.kerf.slicer.SectionOutput lying = new dev.kerf.slicer.SectionOutput().u32(2)
+                .u32(1).u8(0).u8(2).u16(0x310).u32(5).bytes(new byte[5]).u32(0)
+                .u32(0).u32(0).u32(0);
+        assertThatThrownBy(() -> ComponentSliceCodec.read(SliceReader.read(encodeKernel(user, lying.toByteArray()), Path.of("k.kslice"))))
+                .isInstanceOf(FormatException.class).hasMessageContaining("k.kslice").hasMessageContaining("5 input bytes for accesses holding 2");
+        dev.kerf.slicer.SectionOutput badKind = new dev.kerf.slicer.SectionOutput().u32(2).u32(1).u8(7).u8(2).u16(0x310).u32(2).bytes(new byte[2])
+                .u32(0).u32(0).u32(0).u32(0);
+        assertThatThrownBy(() -> ComponentSliceCodec.read(SliceReader.read(encodeKernel(user, badKind.toByteArray()), Path.of("k.kslice"))))
+                .isInstanceOf(FormatException.class).hasMessageContaining("kind 7");
+        dev.kerf.slicer.SectionOutput huge = new dev.kerf.slicer.SectionOutput().u32(2).u32(0x7FFFFFFF);
+        assertThatThrownBy(() -> ComponentSliceCodec.read(SliceReader.read(encodeKernel(user, huge.toByteArray()), Path.of("k.kslice"))))
+                .isInstanceOf(FormatException.class).hasMessageContaining("k.kslice");
+    }
 }

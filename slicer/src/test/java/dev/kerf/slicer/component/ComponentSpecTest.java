@@ -32,7 +32,9 @@ class ComponentSpecTest {
     void badSpecsSayWhatIsExpected() {
         assertThatThrownBy(() -> ComponentSpec.parse("buggy")).hasMessageContaining("expected PROG:GLOB");
         assertThatThrownBy(() -> ComponentSpec.parse("buggy:")).hasMessageContaining("expected PROG:GLOB");
-        assertThatThrownBy(() -> ComponentSpec.parse("kernel:ne2k_*")).hasMessageContaining("kernel components are not supported yet");
+        assertThat(ComponentSpec.parse("kernel:ne2k_*").kernel()).isTrue();
+        assertThat(ComponentSpec.parse("kernel:ne2k_*").glob()).isEqualTo("ne2k_*");
+        assertThat(ComponentSpec.parse("buggy:main").kernel()).isFalse();
         assertThatThrownBy(() -> ComponentSpec.parse("0123:main")).hasMessageContaining("not a pid");
         assertThat(ComponentSpec.parse("12:main").pid()).isEqualTo(12);
         assertThat(ComponentSpec.parse("buggy:main").pid()).isEqualTo(-1);
