@@ -69,5 +69,7 @@ for spec in 'buggy:parse_*' 'buggy:str*' 'buggy:strcpy' 'sh:str*'; do
   f="$work/c-${spec//[^a-z]/_}.kslice"
   row "component slice: \`--component $spec\`" bug "$f" "$kerf" replay "$f" -- "$kerf" slice "$b" --component "$spec" -o "$f"
 done
+row "component slice: \`--component kernel:ne2k_*\` (net scenario)" net "$work/ne2k.kslice" "$kerf" replay "$work/ne2k.kslice" -- \
+  "$kerf" slice "$work/net.kerf" --component 'kernel:ne2k_*' -o "$work/ne2k.kslice"
 row "time slice: \`--time 1M..1500K\` (25 % of bugreport)" bug "$work/t.kslice" "$kerf" replay -q "$work/t.kslice" -- \
   "$kerf" slice "$b" --time 1M..1500K -o "$work/t.kslice"
