@@ -133,7 +133,7 @@ public final class RetargetCommand implements Callable<Integer> {
         try {
             return FinalScan.check(file, sections, set);
         } catch (SecretLeakException e) {
-            throw new KerfException(ExitCode.INTERNAL, e.getMessage() + "; no file written");
+            throw new KerfException(ExitCode.BAD_INPUT, e.getMessage() + " (remove it when slicing: kerf slice --secret)");
         }
     }
 }

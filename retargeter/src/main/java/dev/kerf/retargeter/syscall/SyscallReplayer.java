@@ -36,6 +36,7 @@ public final class SyscallReplayer {
     private final UserModeMachine machine;
     private final SyscallTrap trap = new SyscallTrap();
     private int nextAsync;
+    private int current;
 
     /** {@code image}: the log's own (same binary) or a rebuilt program's ({@code rebuilt} true). */
     public SyscallReplayer(SyscallLog log, ProcessImage image, boolean rebuilt, long budget) {
@@ -66,15 +67,20 @@ public final class SyscallReplayer {
             machine.enterUser(image.registers(), 0);
             List<SyscallCall> calls = log.calls();
             for (int k = 0; k < calls.size(); k++) {
+                current = k;
                 SyscallMismatch m = applyAsync(k);
                 if (m == null) m = call(k, calls.get(k));
                 if (m != null) return result(k, null, m);
             }
+            current = calls.size();
             SyscallMismatch m = applyAsync(calls.size());
             if (m != null) return result(calls.size(), null, m);
             return ending();
         } catch (UserModeException e) {
-            return result(trap.exit == null ? 0 : -1, null, new SyscallMismatch(-1, "setup", "a replayable log", e.getMessage()));
+            // the log's effects do not fit the machine (a write to an unmapped page...), or user code did what a user-mode machine cannot
+            String name = current < log.calls().size() ? log.calls().get(current).name() : "end";
+            String expected = current < log.calls().size() ? StraceFormat.line(log.calls().get(current)) : log.end().describe();
+            return result(current, null, new SyscallMismatch(current, name, expected, e.getMessage()));
         }
     }
 
