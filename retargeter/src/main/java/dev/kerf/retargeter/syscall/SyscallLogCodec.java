@@ -94,7 +94,7 @@ public final class SyscallLogCodec {
         }
         im.end();
         SectionInput in = new SectionInput(file, file.only(SectionType.SYSCALL_LOG));
-        int n = in.count(27);
+        int n = in.count(44); // the smallest call: no inputs, effects or registers
         List<SyscallCall> calls = new ArrayList<>(n);
         for (int i = 0; i < n; i++) calls.add(call(in, i == n - 1));
         int na = in.count(19);
