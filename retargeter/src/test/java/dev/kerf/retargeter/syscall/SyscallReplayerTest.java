@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the word it read and dereferences it, so the bytes the log feeds it decide where it faults.
  */
 class SyscallReplayerTest {
-    private static final int CODE = 0x08048000, FAULTING_EIP = CODE + 49;
+    static final int CODE = 0x08048000, FAULTING_EIP = CODE + 49;
 
     /** The program with its data page at {@code data} (a "rebuilt" variant moves it). */
-    private static ProcessImage program(int data) {
+    static ProcessImage program(int data) {
         ByteBuffer c = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         c.put((byte) 0xB8).putInt(4).put((byte) 0xBB).putInt(1).put((byte) 0xB9).putInt(data).put((byte) 0xBA).putInt(5).put((byte) 0xCD).put((byte) 0x80);
         c.put((byte) 0xB8).putInt(3).put((byte) 0xBB).putInt(0).put((byte) 0xB9).putInt(data + 0x10).put((byte) 0xBA).putInt(4).put((byte) 0xCD).put((byte) 0x80);
