@@ -30,6 +30,12 @@ public final class CallArguments {
         return k != null && i < k.length() && (k.charAt(i) == 's' || k.charAt(i) == 'x');
     }
 
+    /** Call {@code nr} uses argument register {@code i} (all five for a number the table does not know). */
+    public static boolean isUsed(int nr, int i) {
+        String k = SyscallFormat.kinds(nr);
+        return k == null || i < k.length();
+    }
+
     /** Argument {@code i} is a buffer the process writes out: compared by content against a rebuilt binary. */
     public static boolean isOutputBuffer(int nr, int i) {
         return isString(nr, i) && !isRead(nr);

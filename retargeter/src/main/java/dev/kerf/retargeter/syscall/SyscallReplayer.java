@@ -129,9 +129,7 @@ public final class SyscallReplayer {
         if (s.vector() != c.vector()) return shown + " by int 0x" + Integer.toHexString(s.vector());
         if (s.nr() != c.nr()) return shown;
         for (int i = 0; i < 5; i++) {
-            boolean used = dev.kerf.emulator.introspect.SyscallFormat.kinds(c.nr()) == null
-                    || i < dev.kerf.emulator.introspect.SyscallFormat.kinds(c.nr()).length();
-            if (rebuilt && (!used || CallArguments.isPointer(c.nr(), i))) continue;
+            if (rebuilt && (!CallArguments.isUsed(c.nr(), i) || CallArguments.isPointer(c.nr(), i))) continue;
             if (s.args()[i] != c.arg(i)) return shown + " (argument " + i + ")";
         }
         for (int i = 0; i < 5; i++) {
