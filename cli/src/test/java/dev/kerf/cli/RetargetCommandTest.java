@@ -194,4 +194,31 @@ class RetargetCommandTest {
         assertThat(leak.err()).contains("no file written");
         assertThat(tmp.resolve("leak.ksys")).doesNotExist();
     }
+
+    @Test
+    void theFirstBuggyEndsByExitAndARebuiltBinaryThatPrintsOtherBytesIsCaughtAtItsFirstWrite() throws Exception {
+        Run ksys = run(run(new byte[0], "slice", rec.toString(), "--process", "buggy", "-o", "-").out(), "retarget", "-", "--to", "syscalls", "-o", "-");
+        assertThat(ksys.exitCode()).as(ksys.err()).isZero();
+        assertThat(ksys.err()).contains("ended by exit; verified by replay");
+        Path first = tmp.resolve("first.ksys");
+        Files.write(first, ksys.out());
+        Cli.Outcome strace = Cli.run("", "strace", first.toString());
+        assertThat(strace.out()).contains("write(1, \"buggy: 3 orders, total 38.99\\n\", 29) = 29\nexit(0) = ?\n+++ ended by exit +++\n");
+        Path o0 = GuestOs.kernel().resolveSibling("variants/buggy-O0");
+        Cli.Outcome same = Cli.run("", "replay-syscalls", first.toString(), "--binary", o0.toString());
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.out()).matches("identical: \\d+ syscalls, ended by exit like the recording\n");
+
+        byte[] elf = Files.readAllBytes(o0);
+        String latin1 = new String(elf, StandardCharsets.ISO_8859_1);
+        int at = latin1.indexOf("buggy: %-16s");
+        assertThat(at).isPositive();
+        elf[at + 4] = 'z'; // "buggz: ...": the same calls, other bytes written
+        Path patched = tmp.resolve("buggz");
+        Files.write(patched, elf);
+        Cli.Outcome r = Cli.run("", "replay-syscalls", first.toString(), "--binary", patched.toString());
+        assertThat(r.exitCode()).isEqualTo(16);
+        assertThat(r.err()).containsPattern("kerf: syscall \\d+ \\(write\\) differs: expected write\\(1, \"buggy: Initech .* got write\\(1, \"buggz: Initech"
+                + ".*\\(the bytes of argument 1 differ\\)");
+    }
 }
