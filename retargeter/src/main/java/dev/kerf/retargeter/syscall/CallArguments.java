@@ -108,4 +108,37 @@ public final class CallArguments {
         }
         return out;
     }
+
+    /**
+     * A process slice holds only the bytes a call changed, so a struct the kernel filled (pipe's two
+     * fds, waitpid's status) may be stored in pieces, its unchanged bytes missing; a rebuilt program
+     * whose buffer held other bytes there would read a wrong value. For each {@code x} pointer the
+     * kernel wrote into, the log therefore keeps one run from the pointer to the end of the last
+     * 4-byte word changed, its unchanged bytes as they were at the call's entry ({@code cpu} stands
+     * there). Buffers of kind {@code s} (read's) are exact already.
+     */
+    static List<CallWrite> wholeStructs(Cpu cpu, int nr, int[] args, List<CallWrite> writes) {
+        List<CallWrite> out = new ArrayList<>();
+        boolean[] done = new boolean[5];
+        for (CallWrite w : writes) {
+            int i = w.arg();
+            if (i == CallWrite.ABSOLUTE || isString(nr, i)) {
+                out.add(w);
+                continue;
+            }
+            if (done[i]) continue;
+            done[i] = true;
+            long end = 0;
+            for (CallWrite x : writes) if (x.arg() == i) end = Math.max(end, Integer.toUnsignedLong(x.offset()) + x.bytes().length);
+            int span = (int) Math.min(STRUCT_REACH, (end + 3) & ~3L);
+            byte[] whole = UserMemory.read(cpu, args[i], span);
+            if (whole == null) {
+                for (CallWrite x : writes) if (x.arg() == i) out.add(x);
+                continue;
+            }
+            for (CallWrite x : writes) if (x.arg() == i) System.arraycopy(x.bytes(), 0, whole, x.offset(), x.bytes().length);
+            out.add(new CallWrite(i, 0, whole));
+        }
+        return out;
+    }
 }

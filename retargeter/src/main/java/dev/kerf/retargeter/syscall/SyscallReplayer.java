@@ -22,9 +22,10 @@ import java.util.TreeSet;
  * <p>Against a rebuilt binary ({@code rebuilt}): pointer arguments are not compared by value (its
  * buffers are elsewhere), buffers it writes out are compared by content, the kernel's writes go to
  * its own pointer arguments plus the logged offset, and a fault ending need only have the same
- * vector. What cannot be replayed there stops the replay with a reason: a call that changed
- * registers other than EAX (exec, a signal frame), an asynchronous effect that changed registers,
- * brk (its result is an address of the recorded program's layout).
+ * vector. brk and stack growth are emulated as the guest's kernel does them for the rebuilt
+ * program's own layout ({@link RebuiltLayout}). What cannot be replayed there stops the replay
+ * with a reason: a call that changed registers other than EAX (exec, a signal frame), an
+ * asynchronous effect other than stack growth.
  */
 public final class SyscallReplayer {
     /** User instructions allowed between two calls before the replay gives up (a program that loops). */
@@ -32,6 +33,8 @@ public final class SyscallReplayer {
     private final SyscallLog log;
     private final ProcessImage image;
     private final boolean rebuilt;
+    private final RebuiltLayout layout;
+    private int brk;
     private final long budget;
     private final UserModeMachine machine;
     private final SyscallTrap trap = new SyscallTrap();
@@ -47,6 +50,11 @@ public final class SyscallReplayer {
         TreeSet<Integer> later = new TreeSet<>();
         for (SyscallCall c : log.calls()) for (PageMapping m : c.mapped()) later.add(m.page());
         for (AsyncEffect a : log.async()) for (PageMapping m : a.mapped()) later.add(m.page());
+        this.layout = rebuilt ? RebuiltLayout.of(image, log) : null;
+        if (rebuilt) {
+            later.addAll(layout.reserved());
+            brk = layout.heapStart();
+        }
         try {
             this.machine = new UserModeMachine(image, later);
         } catch (UserModeException e) {
@@ -88,14 +96,25 @@ public final class SyscallReplayer {
         return new SyscallReplayResult(Math.max(matched, 0), log.end(), actualEnd, machine.cpu().icount, m);
     }
 
-    /** Runs to the next exit from user mode; null when the budget ran out or the CPU stopped otherwise (then {@code why[0]} says how). */
+    /**
+     * Runs to the next exit from user mode; null when the budget ran out or the CPU stopped otherwise
+     * (then {@code why[0]} says how). A rebuilt program's stack grows on demand, as the kernel grows it.
+     */
     private UserExit runToExit(String[] why) {
         Cpu cpu = machine.cpu();
-        trap.reset();
-        CpuStop stop = cpu.run(cpu.icount + budget);
-        if (trap.exit != null) return trap.exit;
-        why[0] = stop == CpuStop.LIMIT ? "no system call in " + budget + " user instructions" : "the CPU stopped (" + stop + ")";
-        return null;
+        while (true) {
+            trap.reset();
+            CpuStop stop = cpu.run(cpu.icount + budget);
+            if (trap.exit instanceof UserExit.Fault f && rebuilt && f.vector() == 14 && (f.errorCode() & 1) == 0
+                    && layout.isGrowth(f.cr2() >>> 12)) {
+                machine.map(new PageMapping(f.cr2() >>> 12, true));
+                machine.enterUser(trap.registers, trap.userIcount);
+                continue;
+            }
+            if (trap.exit != null) return trap.exit;
+            why[0] = stop == CpuStop.LIMIT ? "no system call in " + budget + " user instructions" : "the CPU stopped (" + stop + ")";
+            return null;
+        }
     }
 
     private SyscallMismatch call(int k, SyscallCall c) {
@@ -106,8 +125,8 @@ public final class SyscallReplayer {
         if (!c.returned()) return null;
         UserExit.Syscall s = (UserExit.Syscall) x;
         if (rebuilt && c.name().equals("brk")) {
-            return new SyscallMismatch(k, c.name(), StraceFormat.line(c), "a brk call, not replayed against a rebuilt binary (its result is an"
-                    + " address in the recorded program's layout)");
+            machine.enterUser(withEax(trap.registers, brk(s.args()[0])), trap.userIcount);
+            return null;
         }
         if (rebuilt && c.registers() != null) {
             return new SyscallMismatch(k, c.name(), StraceFormat.line(c), "the call changed registers other than EAX (exec or a signal):"
@@ -145,6 +164,21 @@ public final class SyscallReplayer {
         return null;
     }
 
+    /** The kernel's brk for the rebuilt program's own heap (see {@link RebuiltLayout}); the logged result is for the recorded layout. */
+    private int brk(int want) {
+        long w = Integer.toUnsignedLong(want);
+        if (w < Integer.toUnsignedLong(layout.heapStart()) || w > Integer.toUnsignedLong(layout.stackFloor())) return brk;
+        int oldEnd = (int) ((Integer.toUnsignedLong(brk) + 4095) >>> 12), newEnd = (int) ((w + 4095) >>> 12);
+        if (newEnd - (layout.heapStart() >>> 12) > layout.heapPages()) {
+            throw new UserModeException("the rebuilt program's heap grows to " + (newEnd - (layout.heapStart() >>> 12))
+                    + " pages, more than the recording's brk calls mapped plus " + RebuiltLayout.HEAP_SLACK);
+        }
+        for (int p = oldEnd; p < newEnd; p++) machine.map(new PageMapping(p, true));
+        for (int p = newEnd; p < oldEnd; p++) machine.unmap(p);
+        brk = want;
+        return want;
+    }
+
     private static UserRegisters withEax(UserRegisters r, int eax) {
         byte[] b = r.bytes().clone();
         for (int i = 0; i < 4; i++) b[4 * Cpu.EAX + i] = (byte) (eax >>> (8 * i));
@@ -155,6 +189,7 @@ public final class SyscallReplayer {
     private SyscallMismatch applyAsync(int k) {
         while (nextAsync < log.async().size() && log.async().get(nextAsync).beforeCall() == k) {
             AsyncEffect a = log.async().get(nextAsync++);
+            if (rebuilt && isStackGrowth(a)) continue; // emulated where the rebuilt program faults
             if (a.registers() != null || rebuilt) {
                 return new SyscallMismatch(k, "async", "an asynchronous effect before syscall " + k + " (after " + a.cause() + ")",
                         "not replayable at the syscall level" + (a.registers() != null ? ": it changed registers (a signal)" : " against a rebuilt binary"));
@@ -164,6 +199,12 @@ public final class SyscallReplayer {
             for (MemoryWrite w : a.writes()) machine.write(w);
         }
         return null;
+    }
+
+    private boolean isStackGrowth(AsyncEffect a) {
+        if (a.registers() != null || !a.writes().isEmpty() || !a.unmapped().isEmpty() || a.mapped().isEmpty()) return false;
+        for (PageMapping m : a.mapped()) if (!layout.isGrowth(m.page())) return false;
+        return true;
     }
 
     /** After the last call: the program must end as the recording did. */

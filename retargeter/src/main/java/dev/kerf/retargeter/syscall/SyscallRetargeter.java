@@ -13,20 +13,26 @@ import dev.kerf.emulator.usermode.UserReplayResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns a process slice into its syscall log (design §8). The slice is replayed once on the
  * user-mode CPU (it must verify): that gives, at each call, the registers and the bytes the call
  * passed in, which a slice does not hold. Then each transition becomes: a call (result = EAX on
  * return; the kernel's writes relative to pointer arguments where they fall in a buffer one
- * names), an asynchronous effect (an interrupt or fault return that changed something), nothing
+ * names, a struct it filled kept whole up to its last changed word), an asynchronous effect (an interrupt or fault return that changed something), nothing
  * (one that changed nothing: a preemption), or the end.
  */
 public final class SyscallRetargeter {
     private SyscallRetargeter() {}
 
     public static SyscallLog retarget(ProcessSlice slice) {
-        EntryCapture capture = new EntryCapture();
+        Map<Long, KernelReturn> returns = new TreeMap<>();
+        for (Transition t : slice.transitions()) {
+            if (t.exit() instanceof UserExit.Syscall && t.back() != null) returns.put(t.userIcount(), t.back());
+        }
+        EntryCapture capture = new EntryCapture(returns);
         UserReplayResult r;
         try {
             UserModeReplayer replayer = new UserModeReplayer(slice);
@@ -63,7 +69,7 @@ public final class SyscallRetargeter {
         System.arraycopy(back.registers().bytes(), 4 * Cpu.EAX, expected, 4 * Cpu.EAX, 4);
         UserRegisters regs = Arrays.equals(expected, back.registers().bytes()) ? null : back.registers();
         return new SyscallCall(s.vector(), s.nr(), s.args(), entry.inputs(), true, result, back.mapped(), back.unmapped(),
-                CallArguments.relativize(s.nr(), s.args(), back.writes()), regs);
+                entry.writes(), regs);
     }
 
     /** A return from an interrupt or fault changed the process (the registers came back other than they left, or memory or mappings changed). */

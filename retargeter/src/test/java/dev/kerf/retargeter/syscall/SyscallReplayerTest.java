@@ -92,4 +92,20 @@ class SyscallReplayerTest {
         assertThat(r.mismatch().index()).isEqualTo(2);
         assertThat(r.mismatch().actual()).isEqualTo("fault 14 (error 0x4) at eip 0x08048031, cr2 0x44434241");
     }
+
+    @Test
+    void aRebuiltProgramsStackGrowsOnDemandAsTheKernelGrowsIt() {
+        ProcessImage base = program(0x08049000);
+        ByteBuffer c = ByteBuffer.allocate(19).order(ByteOrder.LITTLE_ENDIAN);
+        c.put((byte) 0xBC).putInt(0xBFFFE100);              // mov esp, 0xbfffe100: a page below the stack
+        c.put((byte) 0x6A).put((byte) 0x41);                 // push 0x41: not present
+        c.put((byte) 0xB8).putInt(1).put((byte) 0xBB).putInt(0).put((byte) 0xCD).put((byte) 0x80); // exit(0)
+        ProcessImage image = new ProcessImage(7, "prog", base.cr0(), base.cr4(), base.segments(), base.userGates(), List.of(), base.registers(),
+                base.pages(), List.of(new MemoryWrite(CODE, c.array())));
+        SyscallCall exit = new SyscallCall(0x80, 1, new int[] {0, 0, 0, 0, 0}, List.of(), false, 0, List.of(), List.of(), List.of(), null);
+        SyscallLog log = new SyscallLog(image, List.of(exit), List.of(), ProcessEnd.of(ProcessEnd.Kind.EXIT));
+        assertThat(new SyscallReplayer(log, image, true, 1000).run().mismatch()).isNull();
+        SyscallReplayResult same = SyscallReplayer.replay(log);
+        assertThat(same.mismatch().actual()).startsWith("fault 14 (error 0x6) at eip 0x08048005, cr2 0xbfffe0fc");
+    }
 }
