@@ -172,6 +172,9 @@ class RetargetCommandTest {
         assertThat(again.exitCode()).isEqualTo(4);
         assertThat(again.err()).contains(log + ": a syscalls slice; --to syscalls needs a process slice (kerf slice --process)");
         assertThat(out).doesNotExist();
+        Cli.Outcome replay = Cli.run("", "replay", log.toString());
+        assertThat(replay.exitCode()).isEqualTo(2);
+        assertThat(replay.err()).contains(log + ": a syscall log: replay it with kerf replay-syscalls");
         Cli.Outcome strace = Cli.run("", "strace", slice.toString());
         assertThat(strace.exitCode()).isEqualTo(4);
         assertThat(strace.err()).contains("a process slice, not a syscall log (make one with kerf retarget --to syscalls)");
