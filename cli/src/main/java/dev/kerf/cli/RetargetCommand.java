@@ -102,6 +102,7 @@ public final class RetargetCommand implements Callable<Integer> {
         io.err().printf("kerf: syscall log of %s (pid %d): %d calls, %d asynchronous effects, ended by %s; verified by replay;"
                         + " %,d bytes (process slice %,d bytes); retargeted in %.2f s%n", ps.start().name(), ps.start().pid(),
                 log.calls().size(), log.async().size(), log.end().describe(), bytes.length, source.size(), (System.nanoTime() - started) / 1e9);
+        if (!secrets.isEmpty()) io.err().printf("kerf: privacy: final scan of the file for %d --secret: 0 hits%n", secrets.size());
         io.err().flush();
         return ExitCode.OK.code();
     }

@@ -191,6 +191,16 @@ class RetargetCommandTest {
         Path out = tmp.resolve("scanned.ksys");
         Cli.Outcome ok = Cli.run("", "retarget", slice.toString(), "--to", "syscalls", "-o", out.toString(), "--secret", "hunter2-but-longer");
         assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.err()).contains("kerf: privacy: final scan of the file for 1 --secret: 0 hits");
+        Path redacted = tmp.resolve("redacted.kslice"), redactedLog = tmp.resolve("redacted.ksys");
+        Cli.Outcome sliced = Cli.run("", "slice", rec.toString(), "--process", pid, "--secret", "Hooli", "-o", redacted.toString());
+        assertThat(sliced.exitCode()).as(sliced.err()).isZero();
+        Cli.Outcome r = Cli.run("", "retarget", redacted.toString(), "--to", "syscalls", "-o", redactedLog.toString(), "--secret", "Hooli");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(new String(Files.readAllBytes(redactedLog), StandardCharsets.ISO_8859_1)).doesNotContain("Hooli");
+        assertThat(Cli.run("", "info", redactedLog.toString(), "--json").out()).containsPattern("\"removed\": \\{\"occurrences\": 1,")
+                .contains("\"verdict\": \"verified\"");
+        assertThat(Cli.run("", "strace", redactedLog.toString()).out()).contains("write(1, \"buggy: XXXXX ");
         Cli.Outcome leak = Cli.run("", "retarget", slice.toString(), "--to", "syscalls", "-o", tmp.resolve("leak.ksys").toString(),
                 "--secret", "big-order");
         assertThat(leak.exitCode()).isEqualTo(4);

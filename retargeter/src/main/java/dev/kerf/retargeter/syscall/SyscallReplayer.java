@@ -135,7 +135,11 @@ public final class SyscallReplayer {
         for (int p : c.unmapped()) machine.unmap(p);
         for (PageMapping m : c.mapped()) machine.map(m);
         int[] args = s.args();
-        for (CallWrite w : c.writes()) machine.write(new MemoryWrite(w.address(args), w.bytes()));
+        for (CallWrite w : c.writes()) {
+            long at = Integer.toUnsignedLong(w.address(args));
+            if (at + w.bytes().length > 0x1_0000_0000L) throw new UserModeException("the log's write at " + w.where() + " runs past 4 GiB");
+            machine.write(new MemoryWrite((int) at, w.bytes()));
+        }
         UserRegisters regs = c.registers() != null ? c.registers() : withEax(trap.registers, c.result());
         machine.enterUser(regs, trap.userIcount);
         return null;
