@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         description = {"Run a program on the user-mode CPU against a syscall log: at each system call compare its number and"
                 + " arguments with the log, apply the logged result and memory effects, continue; then compare how it ends."
                 + " With --binary, a rebuilt program (same source, other flags or extra checks) replaces the recorded one:"
-                + " pointer arguments are then compared by the bytes they point to, not by value.", "",
+                + " pointer arguments are then not compared by value, buffers it writes out are compared by content, and brk"
+                + " and stack growth are emulated for its own layout.", "",
                 "Exit 0 identical, 16 at the first mismatch (index, call, expected vs actual), 4 for a --binary that is not an"
                 + " i386 ELF executable, 12 for a damaged log.", ""})
 public final class ReplaySyscallsCommand implements Callable<Integer> {
