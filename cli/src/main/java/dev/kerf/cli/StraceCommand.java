@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "strace", mixinStandardHelpOptions = true,
         description = {"Print a syscall log (kerf retarget --to syscalls) in strace style, one line per call in order:"
                 + " read(0, \"get alice\\n\", 128) = 10. Paths and up to 32 bytes of read/write buffers are shown, as kerf"
-                + " trace shows them. Lines starting with --- mark asynchronous effects and the ending.", ""})
+                + " trace shows them. Lines starting with --- mark asynchronous effects; the last line (+++) says how the process ended.", ""})
 public final class StraceCommand implements Callable<Integer> {
     private final HostIo io;
 
