@@ -11,7 +11,7 @@ public record ProcessEnd(Kind kind, int vector, int errorCode, int eip, int cr2)
         EXIT(1),
         /** User code raised an exception the process did not survive. */
         FAULT(2),
-        /** The slice ended while the process ran user code. */
+        /** The slice ended, or the process was killed (never returned from an interrupt), while it ran user code. */
         END(3),
         /** The slice ended while the process was inside its last call (it never returned). */
         IN_CALL(4);
@@ -37,7 +37,7 @@ public record ProcessEnd(Kind kind, int vector, int errorCode, int eip, int cr2)
     public String describe() {
         return switch (kind) {
             case EXIT -> "exit";
-            case END -> "the end of the slice (in user code)";
+            case END -> "the end of the slice in user code (the slice ended, or the process was killed, while it ran)";
             case IN_CALL -> "the end of the slice (inside the last call)";
             case FAULT -> String.format("%s (vector %d, error %s) at eip 0x%08x%s", vector == 14 ? "page fault" : "fault", vector,
                     errorCode < 0 ? "none" : "0x" + Integer.toHexString(errorCode), eip, vector == 14 ? String.format(", cr2 0x%08x", cr2) : "");
