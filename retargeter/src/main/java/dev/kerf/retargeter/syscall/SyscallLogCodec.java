@@ -29,7 +29,7 @@ import java.util.List;
  * Async  = BeforeCall u32 (non-decreasing, at most N) | CauseLen u16 | Cause (UTF-8)
  *          | M u32 | M x Page | U u32 | U x PageNumber u32 | W u32 | W x (Address u32 | Len u32 | bytes) | Regs
  * Regs   = Has u8 (0|1) | Has x Registers (40 bytes)
- * End    = Kind u8 (1 exit, 2 fault, 3 end of slice in user code, 4 end of slice inside the last call)
+ * End    = Kind u8 (1 exit, 2 fault, 3 end of slice or killed in user code, 4 end of slice inside the last call)
  *          | Vector u8 | ErrorCode u32 | Eip u32 | Cr2 u32   (fault only; zeros, ErrorCode 0xFFFFFFFF, otherwise)
  * </pre>
  * Only the last call may have Returned = 0, and then End is 1 or 4; otherwise End is 2 or 3.
