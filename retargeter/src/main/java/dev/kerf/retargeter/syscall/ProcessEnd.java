@@ -38,7 +38,7 @@ public record ProcessEnd(Kind kind, int vector, int errorCode, int eip, int cr2)
         return switch (kind) {
             case EXIT -> "exit";
             case END -> "the end of the slice in user code (the slice ended, or the process was killed, while it ran)";
-            case IN_CALL -> "the end of the slice (inside the last call)";
+            case IN_CALL -> "the end of the slice inside the last call (the slice ended, or the process was killed, before it returned)";
             case FAULT -> String.format("%s (vector %d, error %s) at eip 0x%08x%s", vector == 14 ? "page fault" : "fault", vector,
                     errorCode < 0 ? "none" : "0x" + Integer.toHexString(errorCode), eip, vector == 14 ? String.format(", cr2 0x%08x", cr2) : "");
         };
