@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
         description = "Record/replay toolchain for a whole emulated 32-bit PC.",
         subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
                 UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class,
+                RetargetCommand.class, StraceCommand.class, ReplaySyscallsCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -56,6 +57,9 @@ public final class Kerf implements Runnable {
                 if (cls == TimelineCommand.class) return cls.cast(new TimelineCommand(io));
                 if (cls == DemoCommand.class) return cls.cast(new DemoCommand(io));
                 if (cls == SliceCommand.class) return cls.cast(new SliceCommand(io));
+                if (cls == RetargetCommand.class) return cls.cast(new RetargetCommand(io));
+                if (cls == StraceCommand.class) return cls.cast(new StraceCommand(io));
+                if (cls == ReplaySyscallsCommand.class) return cls.cast(new ReplaySyscallsCommand(io));
                 return defaults.create(cls);
             }
         });

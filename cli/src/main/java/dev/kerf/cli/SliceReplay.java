@@ -18,6 +18,7 @@ final class SliceReplay {
         Slice slice = SliceFiles.read(file.toString(), io.in());
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.PROCESS) return ProcessSliceReplay.replay(slice, io);
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.COMPONENT) return ComponentSlicing.replay(slice, io);
+        if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.SYSCALLS) throw new KerfException(ExitCode.USAGE, slice.file() + ": a syscall log: replay it with kerf replay-syscalls");
         long started = System.nanoTime();
         ReplayResult r;
         try {

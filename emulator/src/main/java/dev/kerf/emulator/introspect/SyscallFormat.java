@@ -16,7 +16,7 @@ public final class SyscallFormat {
     }
 
     /** Argument kinds, or null for an unknown number (then all five are shown in hex). */
-    static String kinds(int nr) {
+    public static String kinds(int nr) {
         String[] d = describe(nr);
         return d == null ? null : d[1];
     }
@@ -107,7 +107,7 @@ public final class SyscallFormat {
     }
 
     /** A C-style quoted string of guest bytes, {@code ...} after it when {@code truncated}. */
-    static String quote(byte[] bytes, boolean truncated) {
+    public static String quote(byte[] bytes, boolean truncated) {
         StringBuilder b = new StringBuilder("\"");
         for (byte x : bytes) {
             int c = x & 0xFF;

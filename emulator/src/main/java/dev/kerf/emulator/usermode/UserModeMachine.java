@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * <p>Frames: 0 page directory, 1 system page table, 2 GDT and TSS, 3 IDT, 4 stub, 5 ring-0 stack,
  * 6 the zero frame for supervisor pages, then one page table per 4 MiB slot in use, then user frames.
  */
-final class UserModeMachine {
+public final class UserModeMachine {
     private static final int P = 1, W = 2, U = 4;
     private static final int SYS_FRAMES = 7, GDT_ENTRIES = 16, TSS_OFFSET = 0x100;
     private static final int GDT = 2, IDT = 3, STUB = 4, STACK = 5, ZERO = 6;
@@ -34,12 +34,25 @@ final class UserModeMachine {
     private int kernelCs, kernelSs, tssSel;
 
     UserModeMachine(ProcessSlice slice) {
-        this.image = slice.start();
+        this(slice.start(), laterPages(slice));
+    }
+
+    private static java.util.Set<Integer> laterPages(ProcessSlice slice) {
         TreeSet<Integer> pages = new TreeSet<>();
-        for (PageMapping m : image.pages()) pages.add(m.page());
         for (Transition t : slice.transitions()) {
             if (t.back() != null) for (PageMapping m : t.back().mapped()) pages.add(m.page());
         }
+        return pages;
+    }
+
+    /**
+     * A machine for {@code image} that can later map the pages of {@code laterPages} too (frames are
+     * allocated up front). Public for replayers of other logs of a process (the syscall log).
+     */
+    public UserModeMachine(ProcessImage image, java.util.Collection<Integer> laterPages) {
+        this.image = image;
+        TreeSet<Integer> pages = new TreeSet<>(laterPages);
+        for (PageMapping m : image.pages()) pages.add(m.page());
         TreeSet<Integer> slots = new TreeSet<>();
         for (int p : pages) slots.add(p >>> 10);
         for (PageRun r : image.supervisor()) {
@@ -59,7 +72,7 @@ final class UserModeMachine {
         buildSystemTables();
     }
 
-    Cpu cpu() {
+    public Cpu cpu() {
         return cpu;
     }
 
@@ -132,13 +145,13 @@ final class UserModeMachine {
     }
 
     /** Maps {@code m} (a remap keeps the contents and changes the permissions). */
-    void map(PageMapping m) {
+    public void map(PageMapping m) {
         int frame = pageFrame.get(m.page());
         memory.write32(pte(m.page()), (frame << 12) | P | U | (m.writable() ? W : 0));
     }
 
     /** Unmaps a page and clears its frame (a page mapped again later starts as zeros). */
-    void unmap(int page) {
+    public void unmap(int page) {
         Integer frame = pageFrame.get(page);
         if (frame == null || (memory.read32(pte(page)) & U) == 0) {
             throw new UserModeException("the slice unmaps page 0x" + Integer.toHexString(page << 12) + ", which is not mapped");
@@ -148,7 +161,7 @@ final class UserModeMachine {
     }
 
     /** Writes bytes into the process's mapped user pages (not through the CPU: no fault, no A/D bits). */
-    void write(MemoryWrite w) {
+    public void write(MemoryWrite w) {
         byte[] b = w.bytes();
         int done = 0;
         while (done < b.length) {
@@ -165,7 +178,7 @@ final class UserModeMachine {
     }
 
     /** Puts the CPU in user mode with {@code regs} at user icount {@code icount} (flushing every translation). */
-    void enterUser(UserRegisters regs, long icount) {
+    public void enterUser(UserRegisters regs, long icount) {
         int[] segments = new int[CpuState.SEGMENT_INTS];
         System.arraycopy(image.segments(), 0, segments, 0, 24);
         segments[28] = tssSel;

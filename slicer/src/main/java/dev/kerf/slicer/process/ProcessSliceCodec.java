@@ -57,7 +57,8 @@ public final class ProcessSliceCodec {
         writer.add(SectionType.PROCESS_EFFECTS, effects.toByteArray());
     }
 
-    private static byte[] image(ProcessImage im) {
+    /** PROCESS_IMAGE's bytes (the syscall log's SYSCALL_IMAGE holds the same). */
+    public static byte[] image(ProcessImage im) {
         byte[] name = im.name().getBytes(StandardCharsets.UTF_8);
         SectionOutput o = new SectionOutput().u32(im.pid()).u16(name.length).bytes(name).u32(im.cr0()).u32(im.cr4());
         for (int v : im.segments()) o.u32(v);
@@ -130,7 +131,8 @@ public final class ProcessSliceCodec {
         return new ProcessSlice(image, ts);
     }
 
-    private static ProcessImage image(SectionInput in) {
+    /** Reads PROCESS_IMAGE's grammar from {@code in} (the caller checks the section's end). */
+    public static ProcessImage image(SectionInput in) {
         int pid = in.u32();
         String name = new String(in.bytes(in.u16()), StandardCharsets.UTF_8);
         int cr0 = in.u32(), cr4 = in.u32();

@@ -1,0 +1,86 @@
+package dev.kerf.retargeter.syscall;
+
+import dev.kerf.emulator.loader.ElfImage;
+import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.emulator.usermode.PageMapping;
+import dev.kerf.emulator.usermode.ProcessImage;
+import dev.kerf.emulator.usermode.UserRegisters;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The initial image of a rebuilt program against a recorded log: the recorded stack (the run of
+ * contiguous pages around the initial ESP: argv, envp and the strings they point to stay as the
+ * kernel laid them out) plus the rebuilt ELF's PT_LOAD segments in place of the recorded
+ * program's pages, EIP at its entry, the other registers as recorded. Meaningful when the log
+ * starts at the program's first instruction (a slice taken from its exec, the default).
+ */
+public final class RebuiltImage {
+    private static final int PT_LOAD = 1, PF_W = 2;
+
+    private RebuiltImage() {}
+
+    /**
+     * @throws dev.kerf.emulator.machine.BootException for a file that is not an i386 ELF executable
+     *         (naming {@code name} and the offset)
+     * @throws SyscallReplayException when its segments overlap the recorded stack
+     */
+    public static ProcessImage of(ProcessImage recorded, byte[] elf, String name) {
+        ElfImage image = ElfImage.parse(name, elf);
+        int[] flags = loadFlags(elf);
+        int esp = recorded.registers().get(4);
+        TreeMap<Integer, PageMapping> pages = new TreeMap<>();
+        for (PageMapping m : recorded.pages()) pages.put(m.page(), m);
+        int lo = esp >>> 12, hi = lo;
+        if (!pages.containsKey(lo)) throw new SyscallReplayException("the log's initial ESP 0x" + Integer.toHexString(esp) + " is not in a mapped page");
+        while (pages.containsKey(lo - 1)) lo--;
+        while (pages.containsKey(hi + 1)) hi++;
+        TreeMap<Integer, PageMapping> out = new TreeMap<>(pages.subMap(lo, true, hi, true));
+        List<MemoryWrite> contents = new ArrayList<>();
+        for (MemoryWrite w : recorded.contents()) clip(w, lo, hi, contents);
+        for (int i = 0; i < image.segments().size(); i++) {
+            ElfImage.Segment s = image.segments().get(i);
+            if (s.memSize() == 0) continue;
+            long first = s.vaddr() >>> 12, last = (s.vaddr() + s.memSize() - 1) >>> 12;
+            if (last >= (1 << 20)) throw new SyscallReplayException(name + ": segment " + i + " runs past 4 GiB");
+            for (long p = first; p <= last; p++) {
+                if (p >= lo && p <= hi) throw new SyscallReplayException(String.format("%s: segment %d (0x%x..0x%x) overlaps the recorded stack",
+                        name, i, s.vaddr(), s.vaddr() + s.memSize()));
+                PageMapping old = out.get((int) p);
+                out.put((int) p, new PageMapping((int) p, (flags[i] & PF_W) != 0 || old != null && old.writable()));
+            }
+            if (s.fileSize() > 0) {
+                contents.add(new MemoryWrite((int) s.vaddr(), Arrays.copyOfRange(elf, (int) s.fileOffset(), (int) (s.fileOffset() + s.fileSize()))));
+            }
+        }
+        byte[] regs = recorded.registers().bytes().clone();
+        ByteBuffer.wrap(regs).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * UserRegisters.EIP, (int) image.entry());
+        return new ProcessImage(recorded.pid(), recorded.name(), recorded.cr0(), recorded.cr4(), recorded.segments(), recorded.userGates(),
+                recorded.supervisor(), new UserRegisters(regs), new ArrayList<>(out.values()), contents);
+    }
+
+    private static void clip(MemoryWrite w, int lo, int hi, List<MemoryWrite> out) {
+        long start = Math.max(Integer.toUnsignedLong(w.address()), (long) lo << 12);
+        long end = Math.min(Integer.toUnsignedLong(w.address()) + w.bytes().length, (long) (hi + 1) << 12);
+        if (start >= end) return;
+        int from = (int) (start - Integer.toUnsignedLong(w.address()));
+        out.add(new MemoryWrite((int) start, Arrays.copyOfRange(w.bytes(), from, from + (int) (end - start))));
+    }
+
+    /** p_flags of each PT_LOAD header, in file order (ElfImage has checked the table's bounds). */
+    private static int[] loadFlags(byte[] elf) {
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        int phoff = b.getInt(28), size = b.getShort(42) & 0xFFFF, n = b.getShort(44) & 0xFFFF;
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int at = phoff + i * size;
+            if (b.getInt(at) == PT_LOAD) out.add(b.getInt(at + 24));
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

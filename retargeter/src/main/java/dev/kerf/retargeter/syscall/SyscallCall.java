@@ -1,0 +1,52 @@
+package dev.kerf.retargeter.syscall;
+
+import dev.kerf.emulator.introspect.SyscallFormat;
+import dev.kerf.emulator.usermode.PageMapping;
+import dev.kerf.emulator.usermode.UserRegisters;
+
+import java.util.List;
+
+/**
+ * One system call of the process, as the syscall log keeps it (its place in the log is its index).
+ *
+ * @param vector    the INT vector it was made with (0x80 on the kerf guest)
+ * @param nr        call number (EAX at entry)
+ * @param args      the five argument registers at entry (EBX ECX EDX ESI EDI)
+ * @param inputs    bytes the process passed through pointer arguments (write buffers, paths)
+ * @param returned  false for the call the process never came back from (exit, or the slice ended in it)
+ * @param result    EAX when it returned
+ * @param mapped    pages the kernel mapped (or remapped with other permissions) during the call
+ * @param unmapped  pages it unmapped
+ * @param writes    bytes it changed in the process's memory
+ * @param registers null when the call changed no register but EAX; else every register on return
+ *                  (applied only against the recorded binary: an exec or a signal frame)
+ */
+public record SyscallCall(int vector, int nr, int[] args, List<CallInput> inputs, boolean returned, int result,
+                          List<PageMapping> mapped, List<Integer> unmapped, List<CallWrite> writes, UserRegisters registers) {
+    public SyscallCall {
+        if (args.length != 5) throw new IllegalArgumentException("a call has 5 argument registers");
+        args = args.clone();
+        inputs = List.copyOf(inputs);
+        mapped = List.copyOf(mapped);
+        unmapped = List.copyOf(unmapped);
+        writes = List.copyOf(writes);
+        if (!returned && (result != 0 || !mapped.isEmpty() || !unmapped.isEmpty() || !writes.isEmpty() || registers != null)) {
+            throw new IllegalArgumentException("a call that did not return has no effects");
+        }
+    }
+
+    @Override public int[] args() { return args.clone(); }
+
+    public int arg(int i) { return args[i]; }
+
+    /** The call's name from the guest's table ({@code syscall_NR} for an unknown number). */
+    public String name() {
+        return SyscallFormat.name(nr);
+    }
+
+    /** The input passed through argument {@code i}, or null. */
+    public CallInput input(int i) {
+        for (CallInput in : inputs) if (in.arg() == i) return in;
+        return null;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.kerf.retargeter.syscall;
+
+import dev.kerf.emulator.usermode.ProcessImage;
+
+import java.util.List;
+
+/**
+ * A process's execution at the system-call level (design §8): its image when the slice started,
+ * then its calls in order, the asynchronous effects between them, and how it ended. Keyed by call
+ * index, not instruction count, so a rebuilt binary can be replayed against it.
+ */
+public record SyscallLog(ProcessImage image, List<SyscallCall> calls, List<AsyncEffect> async, ProcessEnd end) {
+    public SyscallLog {
+        calls = List.copyOf(calls);
+        async = List.copyOf(async);
+        for (int i = 0; i + 1 < calls.size(); i++) {
+            if (!calls.get(i).returned()) throw new IllegalArgumentException("call " + i + " never returns but is not the last");
+        }
+        int last = 0;
+        for (AsyncEffect a : async) {
+            if (a.beforeCall() < last || a.beforeCall() > calls.size()) throw new IllegalArgumentException("asynchronous effects out of order");
+            last = a.beforeCall();
+        }
+        boolean lastReturned = calls.isEmpty() || calls.get(calls.size() - 1).returned();
+        boolean inCall = end.kind() == ProcessEnd.Kind.EXIT || end.kind() == ProcessEnd.Kind.IN_CALL;
+        if (inCall == lastReturned) throw new IllegalArgumentException("the end " + end.kind() + " does not fit the last call");
+    }
+}

@@ -1,0 +1,233 @@
+package dev.kerf.retargeter.syscall;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.cpu.CpuStop;
+import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.emulator.usermode.PageMapping;
+import dev.kerf.emulator.usermode.ProcessImage;
+import dev.kerf.emulator.usermode.UserExit;
+import dev.kerf.emulator.usermode.UserModeException;
+import dev.kerf.emulator.usermode.UserModeMachine;
+import dev.kerf.emulator.usermode.UserRegisters;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Runs a program on the user-mode machine against a syscall log: from the initial image (the
+ * recorded one, or a rebuilt binary's: {@link RebuiltImage}), to each system call in turn, whose
+ * number and arguments are compared with the log's call of that index; then the logged result
+ * and memory effects are applied and the program continues. The ending is compared last.
+ *
+ * <p>Against a rebuilt binary ({@code rebuilt}): pointer arguments are not compared by value (its
+ * buffers are elsewhere), buffers it writes out are compared by content, the kernel's writes go to
+ * its own pointer arguments plus the logged offset, and a fault ending need only have the same
+ * vector. brk and stack growth are emulated as the guest's kernel does them for the rebuilt
+ * program's own layout ({@link RebuiltLayout}). What cannot be replayed there stops the replay
+ * with a reason: a call that changed registers other than EAX (exec, a signal frame), an
+ * asynchronous effect other than stack growth.
+ */
+public final class SyscallReplayer {
+    /** User instructions allowed between two calls before the replay gives up (a program that loops). */
+    public static final long DEFAULT_BUDGET = 1L << 32;
+    private final SyscallLog log;
+    private final ProcessImage image;
+    private final boolean rebuilt;
+    private final RebuiltLayout layout;
+    private int brk;
+    private final long budget;
+    private final UserModeMachine machine;
+    private final SyscallTrap trap = new SyscallTrap();
+    private int nextAsync;
+    private int current;
+
+    /** {@code image}: the log's own (same binary) or a rebuilt program's ({@code rebuilt} true). */
+    public SyscallReplayer(SyscallLog log, ProcessImage image, boolean rebuilt, long budget) {
+        this.log = log;
+        this.image = image;
+        this.rebuilt = rebuilt;
+        this.budget = budget;
+        TreeSet<Integer> later = new TreeSet<>();
+        for (SyscallCall c : log.calls()) for (PageMapping m : c.mapped()) later.add(m.page());
+        for (AsyncEffect a : log.async()) for (PageMapping m : a.mapped()) later.add(m.page());
+        this.layout = rebuilt ? RebuiltLayout.of(image, log) : null;
+        if (rebuilt) {
+            later.addAll(layout.reserved());
+            brk = layout.heapStart();
+        }
+        try {
+            this.machine = new UserModeMachine(image, later);
+        } catch (UserModeException e) {
+            throw new SyscallReplayException(e.getMessage());
+        }
+        machine.cpu().hooks.add(trap);
+    }
+
+    /** Replays against the log's own image. */
+    public static SyscallReplayResult replay(SyscallLog log) {
+        return new SyscallReplayer(log, log.image(), false, DEFAULT_BUDGET).run();
+    }
+
+    public SyscallReplayResult run() {
+        try {
+            for (PageMapping m : image.pages()) machine.map(m);
+            for (MemoryWrite w : image.contents()) machine.write(w);
+            machine.enterUser(image.registers(), 0);
+            List<SyscallCall> calls = log.calls();
+            for (int k = 0; k < calls.size(); k++) {
+                current = k;
+                SyscallMismatch m = applyAsync(k);
+                if (m == null) m = call(k, calls.get(k));
+                if (m != null) return result(k, null, m);
+            }
+            current = calls.size();
+            SyscallMismatch m = applyAsync(calls.size());
+            if (m != null) return result(calls.size(), null, m);
+            return ending();
+        } catch (UserModeException e) {
+            // the log's effects do not fit the machine (a write to an unmapped page...), or user code did what a user-mode machine cannot
+            String name = current < log.calls().size() ? log.calls().get(current).name() : "end";
+            String expected = current < log.calls().size() ? StraceFormat.line(log.calls().get(current)) : log.end().describe();
+            return result(current, null, new SyscallMismatch(current, name, expected, e.getMessage()));
+        }
+    }
+
+    private SyscallReplayResult result(int matched, ProcessEnd actualEnd, SyscallMismatch m) {
+        return new SyscallReplayResult(Math.max(matched, 0), log.end(), actualEnd, machine.cpu().icount, m);
+    }
+
+    /**
+     * Runs to the next exit from user mode; null when the budget ran out or the CPU stopped otherwise
+     * (then {@code why[0]} says how). A rebuilt program's stack grows on demand, as the kernel grows it.
+     */
+    private UserExit runToExit(String[] why) {
+        Cpu cpu = machine.cpu();
+        while (true) {
+            trap.reset();
+            CpuStop stop = cpu.run(cpu.icount + budget);
+            if (trap.exit instanceof UserExit.Fault f && rebuilt && f.vector() == 14 && (f.errorCode() & 1) == 0
+                    && layout.isGrowth(f.cr2() >>> 12)) {
+                machine.map(new PageMapping(f.cr2() >>> 12, true));
+                machine.enterUser(trap.registers, trap.userIcount);
+                continue;
+            }
+            if (trap.exit != null) return trap.exit;
+            why[0] = stop == CpuStop.LIMIT ? "no system call in " + budget + " user instructions" : "the CPU stopped (" + stop + ")";
+            return null;
+        }
+    }
+
+    private SyscallMismatch call(int k, SyscallCall c) {
+        String[] why = new String[1];
+        UserExit x = runToExit(why);
+        String actual = x == null ? why[0] : !(x instanceof UserExit.Syscall s) ? x.describe() : differs(c, s);
+        if (actual != null) return new SyscallMismatch(k, c.name(), StraceFormat.line(c), actual);
+        if (!c.returned()) return null;
+        UserExit.Syscall s = (UserExit.Syscall) x;
+        if (rebuilt && c.name().equals("brk")) {
+            machine.enterUser(withEax(trap.registers, brk(s.args()[0])), trap.userIcount);
+            return null;
+        }
+        if (rebuilt && c.registers() != null) {
+            return new SyscallMismatch(k, c.name(), StraceFormat.line(c), "the call changed registers other than EAX (exec or a signal):"
+                    + " not replayable against a rebuilt binary");
+        }
+        for (int p : c.unmapped()) machine.unmap(p);
+        for (PageMapping m : c.mapped()) machine.map(m);
+        int[] args = s.args();
+        for (CallWrite w : c.writes()) {
+            long at = Integer.toUnsignedLong(w.address(args));
+            if (at + w.bytes().length > 0x1_0000_0000L) throw new UserModeException("the log's write at " + w.where() + " runs past 4 GiB");
+            machine.write(new MemoryWrite((int) at, w.bytes()));
+        }
+        UserRegisters regs = c.registers() != null ? c.registers() : withEax(trap.registers, c.result());
+        machine.enterUser(regs, trap.userIcount);
+        return null;
+    }
+
+    /** Null when the actual call matches logged call {@code c}; else the actual call, strace-style, with what differs. */
+    private String differs(SyscallCall c, UserExit.Syscall s) {
+        SyscallCall actual = new SyscallCall(s.vector(), s.nr(), s.args(), trap.inputs, false, 0, List.of(), List.of(), List.of(), null);
+        String shown = StraceFormat.line(actual).replaceFirst(" = \\?$", "");
+        if (s.vector() != c.vector()) return shown + " by int 0x" + Integer.toHexString(s.vector());
+        if (s.nr() != c.nr()) return shown;
+        for (int i = 0; i < 5; i++) {
+            if (rebuilt && (!CallArguments.isUsed(c.nr(), i) || CallArguments.isPointer(c.nr(), i))) continue;
+            if (s.args()[i] != c.arg(i)) return shown + " (argument " + i + ")";
+        }
+        for (int i = 0; i < 5; i++) {
+            if (!CallArguments.isOutputBuffer(c.nr(), i)) continue;
+            CallInput want = c.input(i), got = actual.input(i);
+            if (want == null) continue;
+            if (got == null) return shown + " (argument " + i + " points to unmapped memory)";
+            int n = Math.min(want.bytes().length, got.bytes().length);
+            boolean same = java.util.Arrays.equals(want.bytes(), 0, n, got.bytes(), 0, n)
+                    && (want.bytes().length == got.bytes().length || want.cut() || got.cut());
+            if (!same) return shown + " (the bytes of argument " + i + " differ)";
+        }
+        return null;
+    }
+
+    /** The kernel's brk for the rebuilt program's own heap (see {@link RebuiltLayout}); the logged result is for the recorded layout. */
+    private int brk(int want) {
+        long w = Integer.toUnsignedLong(want);
+        if (w < Integer.toUnsignedLong(layout.heapStart()) || w > Integer.toUnsignedLong(layout.stackFloor())) return brk;
+        int oldEnd = (int) ((Integer.toUnsignedLong(brk) + 4095) >>> 12), newEnd = (int) ((w + 4095) >>> 12);
+        if (newEnd - (layout.heapStart() >>> 12) > layout.heapPages()) {
+            throw new UserModeException("the rebuilt program's heap grows to " + (newEnd - (layout.heapStart() >>> 12))
+                    + " pages, more than the recording's brk calls mapped plus " + RebuiltLayout.HEAP_SLACK);
+        }
+        for (int p = oldEnd; p < newEnd; p++) machine.map(new PageMapping(p, true));
+        for (int p = newEnd; p < oldEnd; p++) machine.unmap(p);
+        brk = want;
+        return want;
+    }
+
+    private static UserRegisters withEax(UserRegisters r, int eax) {
+        byte[] b = r.bytes().clone();
+        for (int i = 0; i < 4; i++) b[4 * Cpu.EAX + i] = (byte) (eax >>> (8 * i));
+        return new UserRegisters(b);
+    }
+
+    /** Applies the asynchronous effects placed before call {@code k} that only touch memory; one that changed registers stops the replay. */
+    private SyscallMismatch applyAsync(int k) {
+        while (nextAsync < log.async().size() && log.async().get(nextAsync).beforeCall() == k) {
+            AsyncEffect a = log.async().get(nextAsync++);
+            if (rebuilt && isStackGrowth(a)) continue; // emulated where the rebuilt program faults
+            if (a.registers() != null || rebuilt) {
+                return new SyscallMismatch(k, "async", "an asynchronous effect before syscall " + k + " (after " + a.cause() + ")",
+                        "not replayable at the syscall level" + (a.registers() != null ? ": it changed registers (a signal)" : " against a rebuilt binary"));
+            }
+            for (int p : a.unmapped()) machine.unmap(p);
+            for (PageMapping m : a.mapped()) machine.map(m);
+            for (MemoryWrite w : a.writes()) machine.write(w);
+        }
+        return null;
+    }
+
+    private boolean isStackGrowth(AsyncEffect a) {
+        if (a.registers() != null || !a.writes().isEmpty() || !a.unmapped().isEmpty() || a.mapped().isEmpty()) return false;
+        for (PageMapping m : a.mapped()) if (!layout.isGrowth(m.page())) return false;
+        return true;
+    }
+
+    /** After the last call: the program must end as the recording did. */
+    private SyscallReplayResult ending() {
+        ProcessEnd want = log.end();
+        int n = log.calls().size();
+        if (want.kind() == ProcessEnd.Kind.EXIT || want.kind() == ProcessEnd.Kind.IN_CALL || want.kind() == ProcessEnd.Kind.END) {
+            return result(n, want, null);
+        }
+        String[] why = new String[1];
+        UserExit x = runToExit(why);
+        if (x instanceof UserExit.Fault f) {
+            ProcessEnd got = new ProcessEnd(ProcessEnd.Kind.FAULT, f.vector(), f.errorCode(), f.eip(), f.cr2());
+            boolean same = rebuilt ? f.vector() == want.vector() : got.equals(want);
+            return result(n, got, same ? null : new SyscallMismatch(n, "end", want.describe(), got.describe()));
+        }
+        String actual = x == null ? why[0] : x instanceof UserExit.Syscall s
+                ? "one more call: " + StraceFormat.line(new SyscallCall(s.vector(), s.nr(), s.args(), trap.inputs, false, 0, List.of(), List.of(),
+                List.of(), null)) : x.describe();
+        return result(n, null, new SyscallMismatch(n, "end", want.describe(), actual));
+    }
+}
