@@ -34,7 +34,7 @@ class GuestScenarioTest {
     private static final Pattern FAULT =
             Pattern.compile("(?m)^buggy\\[\\d+\\]: page fault at 0x[0-9a-f]{8}, eip 0x[0-9a-f]{8}$");
     /** What make copies into a fresh tree (as check.sh does); pcap-feed.py is only for the net sample. */
-    private static final List<String> SOURCES = List.of("Makefile", "kernel", "user", "rootfs");
+    private static final List<String> SOURCES = List.of("Makefile", "kernel", "user", "rootfs", "java");
 
     /** The guest images, built by make in examples/guest/build (a no-op when up to date). */
     private record Images(Path kernel, Path initrd) {
@@ -113,6 +113,28 @@ class GuestScenarioTest {
 
         assertSameAsQemu(kerf, qemu);
         assertMatchesExpected("smoke", kerf);
+    }
+
+    /**
+     * Issue 7's Java scenario: minijvm runs Inventory on two orders; the second ends in an uncaught
+     * NumberFormatException printed with HotSpot's stack trace format, and the shell goes on.
+     */
+    @Test
+    void jvmScenarioPrintsTheSameUnderKerfAndQemu() throws Exception {
+        QemuGuest.requireQemu();
+        Images images = Images.build();
+        QemuGuest.Output qemu = runQemu(images, "jvm");
+        KerfRun kerf = runKerf(images, "jvm");
+
+        assertSameAsQemu(kerf, qemu);
+        assertThat(kerf.console())
+                .contains("Initech: 5 lines, total 125.99\nminijvm exited with status 0\n")
+                .contains("Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"12x\"\n"
+                        + "\tat Inventory.quantity(Inventory.java:")
+                .contains("\tat Inventory.main(Inventory.java:")
+                .contains("minijvm exited with status 1\n== after the exception ==")
+                .doesNotContain("minijvm: ");
+        assertMatchesExpected("jvm", kerf);
     }
 
     /**
