@@ -31,6 +31,7 @@ class GuestScenarioTest {
     private static final long QEMU_TIMEOUT_SECONDS = 120;
     private static final Duration KERF_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern SUMMARY = Pattern.compile("(?m)^selftest: (\\d+)/(\\d+) checks passed$");
+    private static final Pattern JVM_SUMMARY = Pattern.compile("(?m)^jvmselftest: (\\d+)/(\\d+) checks passed$");
     private static final Pattern FAULT =
             Pattern.compile("(?m)^buggy\\[\\d+\\]: page fault at 0x[0-9a-f]{8}, eip 0x[0-9a-f]{8}$");
     /** What make copies into a fresh tree (as check.sh does); pcap-feed.py is only for the net sample. */
@@ -135,6 +136,26 @@ class GuestScenarioTest {
                 .contains("minijvm exited with status 1\n== after the exception ==")
                 .doesNotContain("minijvm: ");
         assertMatchesExpected("jvm", kerf);
+    }
+
+    /**
+     * minijvm's subset, feature by feature: JvmSelfTest (examples/guest/java) passes every check under
+     * kerf and QEMU alike (the same program passes them on a host JVM: its expectations are Java's).
+     */
+    @Test
+    void jvmSelfTestPassesUnderKerfAndQemu() throws Exception {
+        QemuGuest.requireQemu();
+        Images images = Images.build();
+        QemuGuest.Output qemu = runQemu(images, "jvmselftest");
+        KerfRun kerf = runKerf(images, "jvmselftest");
+
+        assertSameAsQemu(kerf, qemu);
+        Matcher summary = JVM_SUMMARY.matcher(kerf.console());
+        assertThat(summary.find()).as("JvmSelfTest's summary line is missing:\n%s", kerf.console()).isTrue();
+        assertThat(summary.group(1)).as("checks passed: %s", summary.group()).isEqualTo(summary.group(2));
+        assertThat(Integer.parseInt(summary.group(2))).as("checks run").isGreaterThanOrEqualTo(70);
+        assertThat(kerf.console()).doesNotContainPattern("(?m)^(FAIL |minijvm: )");
+        assertMatchesExpected("jvmselftest", kerf);
     }
 
     /**
