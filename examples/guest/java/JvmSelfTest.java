@@ -37,6 +37,9 @@ public class JvmSelfTest {
     interface Shape {
         int area();
         String name();
+        default String describe() {
+            return "shape " + name();
+        }
     }
 
     abstract static class Base implements Shape {
@@ -111,6 +114,7 @@ public class JvmSelfTest {
         strings();
         exceptions();
         control();
+        library();
         natives(args);
         Sys.print("jvmselftest: " + passed + "/" + total + " checks passed\n");
     }
@@ -400,6 +404,53 @@ public class JvmSelfTest {
             case 7: return 2;
             case 1 << 20: return 3;
             default: return 0;
+        }
+    }
+
+    static void library() {
+        int[] src = {1, 2, 3, 4, 5};
+        System.arraycopy(src, 0, src, 1, 4);
+        check("System.arraycopy (overlapping)", src[0] * 10000 + src[1] * 1000 + src[2] * 100 + src[3] * 10 + src[4], 11234);
+        try {
+            System.arraycopy(src, 3, new int[2], 0, 3);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            check("System.arraycopy bounds", e.getMessage(), "arraycopy: last source index 6 out of bounds for int[5]");
+        }
+        Object[] objs = {"x", new Rect(1, 2)};
+        String[] strs = new String[2];
+        try {
+            System.arraycopy(objs, 0, strs, 0, 2);
+        } catch (ArrayStoreException e) {
+            check("System.arraycopy element check", strs[0] + strs[1] + " " + e.getMessage(), "xnull arraycopy: element type"
+                    + " mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array,"
+                    + " java.lang.String");
+        }
+        try {
+            System.arraycopy(src, 0, new long[5], 0, 1);
+        } catch (ArrayStoreException e) {
+            check("System.arraycopy type check", e.getMessage(), "arraycopy: type mismatch: can not copy int[] into long[]");
+        }
+        check("Long.parseLong", Long.parseLong("-9223372036854775808") + Long.parseLong("42"), Long.MIN_VALUE + 42);
+        try {
+            Long.parseLong("9223372036854775808");
+        } catch (NumberFormatException e) {
+            check("Long.parseLong overflow", e.getMessage(), "For input string: \"9223372036854775808\"");
+        }
+        check("Character", Character.isDigit('7') && !Character.isDigit('x') && Character.isLetter('Q')
+                && Character.isWhitespace('\t') && !Character.isWhitespace('_'));
+        Shape sq = new Square(3);
+        check("interface default method", sq.describe(), "shape square(rect:9)");
+        check("toString of an object in concatenation", "" + new Named("n1"), "Named[n1]");
+    }
+
+    static class Named {
+        final String n;
+        Named(String n) {
+            this.n = n;
+        }
+        @Override
+        public String toString() {
+            return "Named[" + n + "]";
         }
     }
 

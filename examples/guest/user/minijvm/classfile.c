@@ -268,13 +268,33 @@ Method *find_method(Class *c, const char *name, const char *desc) {
     return NULL;
 }
 
+static Method *declared_concrete(Class *c, const char *name, const char *desc) {
+    for (u32 i = 0; i < c->nmethods; i++) {
+        Method *m = &c->methods[i];
+        if (m->name == name && m->desc == desc && !(m->flags & ACC_STATIC) && !(m->flags & ACC_ABSTRACT)) return m;
+    }
+    return NULL;
+}
+
+/* An interface's default method (first found, depth first). */
+static Method *find_default(Class *c, const char *name, const char *desc) {
+    for (u32 i = 0; i < c->nifaces; i++) {
+        Method *m = declared_concrete(c->ifaces[i], name, desc);
+        if (!m) m = find_default(c->ifaces[i], name, desc);
+        if (m) return m;
+    }
+    return NULL;
+}
+
 Method *find_virtual(Class *c, const char *name, const char *desc) {
-    for (; c; c = c->super)
-        for (u32 i = 0; i < c->nmethods; i++) {
-            Method *m = &c->methods[i];
-            if (m->name == name && m->desc == desc && !(m->flags & ACC_STATIC) && !(m->flags & ACC_ABSTRACT))
-                return m;
-        }
+    for (Class *k = c; k; k = k->super) {
+        Method *m = declared_concrete(k, name, desc);
+        if (m) return m;
+    }
+    for (Class *k = c; k; k = k->super) {
+        Method *m = find_default(k, name, desc);
+        if (m) return m;
+    }
     return NULL;
 }
 
