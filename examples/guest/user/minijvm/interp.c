@@ -47,7 +47,10 @@ static i64 ldiv_(i64 a, i64 b, int rem) {
 
 static Class *res_class(Class *c, u16 i) {
     CpEntry *e = &c->cp[i];
-    if (!e->resolved) e->resolved = load_class(c->cp[e->a].utf8);
+    if (!e->resolved) {
+        if (i == 0 || i >= c->ncp || e->tag != 7) fatal("constant %u of %s is not a class", i, dotted(c->name));
+        e->resolved = load_class(c->cp[e->a].utf8);
+    }
     return e->resolved;
 }
 
