@@ -175,10 +175,11 @@ void print_uncaught(Object *exc) {
         buf_str(&b, m->name);
         buf_str(&b, "(");
         int ln = line_of(m, t->e[i].pc);
-        if (!m->cls->source) buf_str(&b, "Unknown Source");
+        if (!m->cls->source || ln < 0) buf_str(&b, "Unknown Source");   /* JVM-CONTRACT.md section 2 */
         else {
             buf_str(&b, m->cls->source);
-            if (ln >= 0) { snprintf(line, sizeof line, ":%d", ln); buf_str(&b, line); }
+            snprintf(line, sizeof line, ":%d", ln);
+            buf_str(&b, line);
         }
         buf_str(&b, ")\n");
     }
