@@ -115,6 +115,7 @@ public class JvmSelfTest {
         exceptions();
         control();
         library();
+        more();
         natives(args);
         Sys.print("jvmselftest: " + passed + "/" + total + " checks passed\n");
     }
@@ -452,6 +453,98 @@ public class JvmSelfTest {
         public String toString() {
             return "Named[" + n + "]";
         }
+    }
+
+    static class Res implements AutoCloseable {
+        final StringBuilder log;
+        final String name;
+        Res(StringBuilder log, String name) {
+            this.log = log;
+            this.name = name;
+            log.append("open ").append(name).append(',');
+        }
+        public void close() {
+            log.append("close ").append(name).append(',');
+        }
+    }
+
+    static class Early {
+        static StringBuilder seen = new StringBuilder();
+        String f = "set";
+        int n;
+        {
+            n = 7;
+        }
+        Early() {
+            seen.append(describe());
+        }
+        String describe() {
+            return "f=" + f;
+        }
+    }
+
+    static class Late extends Early {
+        String g = "late";
+        @Override
+        String describe() {
+            return super.describe() + ",g=" + g + ",n=" + n;
+        }
+    }
+
+    static class Pt implements Comparable<Pt> {
+        final int x;
+        Pt(int x) {
+            this.x = x;
+        }
+        public int compareTo(Pt o) {
+            return Integer.compare(x, o.x);
+        }
+    }
+
+    static void more() {
+        StringBuilder log = new StringBuilder();
+        try (Res a = new Res(log, "a"); Res b = new Res(log, "b")) {
+            log.append("body,");
+        }
+        try (Res c = new Res(log, "c")) {
+            throw new IllegalStateException("x");
+        } catch (IllegalStateException e) {
+            log.append("caught ").append(e.getMessage());
+        }
+        check("try-with-resources", log.toString(), "open a,open b,body,close b,close a,open c,close c,caught x");
+        new Late();
+        check("virtual call from a superclass constructor", Early.seen.toString(), "f=set,g=null,n=7");
+        Comparable<Pt> p = new Pt(3);
+        check("Comparable and CharSequence", p.compareTo(new Pt(5)) == -1 && "s" instanceof CharSequence
+                && "s" instanceof Comparable && !(p instanceof CharSequence));
+        Runnable r = new Runnable() {
+            public void run() {
+                counter = 77;
+            }
+        };
+        r.run();
+        check("anonymous Runnable", counter, 77);
+        int n = 0;
+        for (int i = 0; i < 5; i++) {
+            try {
+                if (i == 1) continue;
+                if (i == 3) break;
+                n += 10;
+            } finally {
+                n++;
+            }
+        }
+        check("finally with break and continue", n, 24);
+        char ch = 'x';
+        ch += 2;
+        byte by = 10;
+        by *= 30;
+        short sh = 1000;
+        sh *= 100;
+        check("compound assignment narrows", "" + ch + by + " " + sh, "z44 -31072");
+        Object o = new int[3];
+        check("array instanceof", o instanceof int[] && !(o instanceof Object[]) && new String[0] instanceof Object[]);
+        check("Long.compare Integer.compare", Long.compare(Long.MIN_VALUE, 1L) * 10 + Integer.compare(5, -5), -9);
     }
 
     static void natives(String[] args) {

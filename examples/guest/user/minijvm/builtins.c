@@ -516,6 +516,8 @@ static int long_parse(u32 *a, u32 *r) {
     return 0;
 }
 static int long_tostring(u32 *a, u32 *r) { return str_valueof_j(a, r); }
+static int long_compare(u32 *a, u32 *r) { i64 x = L(a), y = L(a + 2); r[0] = x < y ? (u32)-1 : x > y; return 0; }
+static int int_compare(u32 *a, u32 *r) { r[0] = (i32)a[0] < (i32)a[1] ? (u32)-1 : (i32)a[0] > (i32)a[1]; return 0; }
 
 /* ---- java.lang.Character (ASCII classification) ---- */
 static int chr_isdigit(u32 *a, u32 *r) { r[0] = a[0] >= '0' && a[0] <= '9'; return 0; }
@@ -609,13 +611,18 @@ static int thr_init_cause(u32 *a, u32 *r) {
     set_trace(P(a[0]));
     return 0;
 }
+static int thr_suppressed(u32 *a, u32 *r) {     /* try-with-resources: kept by HotSpot, dropped here */
+    if (!a[1]) return throw_npe();
+    if (a[1] == a[0]) return throw_new("java/lang/IllegalArgumentException", "Self-suppression not permitted");
+    return 0;
+}
 static int thr_message(u32 *a, u32 *r) { r[0] = P(a[0])->slots[THR_MESSAGE]; return 0; }
 static int thr_cause(u32 *a, u32 *r) { r[0] = P(a[0])->slots[THR_CAUSE]; return 0; }
 static int thr_tostring(u32 *a, u32 *r) { r[0] = U(throwable_string(P(a[0]))); return 0; }
 
 /* ---- the class table ---- */
 typedef struct { const char *name, *desc; NativeFn fn; u16 flags; } BMethod;
-typedef struct { const char *name, *super; u32 own_slots; const BMethod *methods; } BClass;
+typedef struct { const char *name, *super; u32 own_slots; const BMethod *methods; u16 flags; const char *iface; } BClass;
 
 #define S ACC_STATIC
 static const BMethod object_m[] = {
@@ -648,12 +655,13 @@ static const BMethod sb_m[] = {
     {"charAt", "(I)C", sb_charat, 0}, {"setLength", "(I)V", sb_setlength, 0}, {0, 0, 0, 0}};
 static const BMethod integer_m[] = {
     {"parseInt", "(Ljava/lang/String;)I", int_parse, S}, {"parseInt", "(Ljava/lang/String;I)I", int_parse_radix, S},
-    {"toString", "(I)Ljava/lang/String;", str_valueof_i, S}, {0, 0, 0, 0}};
+    {"toString", "(I)Ljava/lang/String;", str_valueof_i, S}, {"compare", "(II)I", int_compare, S}, {0, 0, 0, 0}};
 static const BMethod math_m[] = {
     {"max", "(II)I", math_max, S}, {"min", "(II)I", math_min, S}, {"abs", "(I)I", math_abs, S},
     {"max", "(JJ)J", math_lmax, S}, {"min", "(JJ)J", math_lmin, S}, {"abs", "(J)J", math_labs, S}, {0, 0, 0, 0}};
 static const BMethod long_m[] = {
     {"parseLong", "(Ljava/lang/String;)J", long_parse, S}, {"toString", "(J)Ljava/lang/String;", long_tostring, S},
+    {"compare", "(JJ)I", long_compare, S},
     {0, 0, 0, 0}};
 static const BMethod char_m[] = {
     {"isDigit", "(C)Z", chr_isdigit, S}, {"isLetter", "(C)Z", chr_isletter, S}, {"isWhitespace", "(C)Z", chr_isspace, S},
@@ -666,39 +674,45 @@ static const BMethod throwable_m[] = {
     {"<init>", "(Ljava/lang/Throwable;)V", thr_init_cause, 0},
     {"getMessage", "()Ljava/lang/String;", thr_message, 0}, {"getLocalizedMessage", "()Ljava/lang/String;", thr_message, 0},
     {"getCause", "()Ljava/lang/Throwable;", thr_cause, 0}, {"toString", "()Ljava/lang/String;", thr_tostring, 0},
+    {"addSuppressed", "(Ljava/lang/Throwable;)V", thr_suppressed, 0},
     {0, 0, 0, 0}};
 static const BMethod none_m[] = {{0, 0, 0, 0}};
 #undef S
 
 static const BClass table[] = {
-    {"java/lang/Object", NULL, 0, object_m},
-    {"java/lang/String", "java/lang/Object", STR_SLOTS, string_m},
-    {"java/lang/StringBuilder", "java/lang/Object", SB_SLOTS, sb_m},
-    {"java/lang/Integer", "java/lang/Object", 0, integer_m},
-    {"java/lang/Math", "java/lang/Object", 0, math_m},
-    {"java/lang/Long", "java/lang/Object", 0, long_m},
-    {"java/lang/Character", "java/lang/Object", 0, char_m},
-    {"java/lang/System", "java/lang/Object", 0, system_m},
-    {"java/lang/Throwable", "java/lang/Object", THR_SLOTS, throwable_m},
-    {"java/lang/Exception", "java/lang/Throwable", 0, none_m},
-    {"java/lang/Error", "java/lang/Throwable", 0, none_m},
-    {"java/lang/VirtualMachineError", "java/lang/Error", 0, none_m},
-    {"java/lang/StackOverflowError", "java/lang/VirtualMachineError", 0, none_m},
-    {"java/lang/RuntimeException", "java/lang/Exception", 0, none_m},
-    {"java/lang/ArithmeticException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/IndexOutOfBoundsException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/ArrayIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m},
-    {"java/lang/StringIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m},
-    {"java/lang/NullPointerException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/ClassCastException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/NegativeArraySizeException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/ArrayStoreException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/IllegalArgumentException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/NumberFormatException", "java/lang/IllegalArgumentException", 0, none_m},
-    {"java/lang/IllegalStateException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/UnsupportedOperationException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/IncompatibleClassChangeError", "java/lang/Error", 0, none_m},
-    {"java/lang/AbstractMethodError", "java/lang/IncompatibleClassChangeError", 0, none_m},
+    {"java/lang/Object", NULL, 0, object_m, 0, NULL},
+    {"java/lang/String", "java/lang/Object", STR_SLOTS, string_m, 0, "java/lang/CharSequence"},
+    {"java/lang/CharSequence", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/Comparable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/Runnable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/AutoCloseable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/Cloneable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/StringBuilder", "java/lang/Object", SB_SLOTS, sb_m, 0, NULL},
+    {"java/lang/Integer", "java/lang/Object", 0, integer_m, 0, NULL},
+    {"java/lang/Math", "java/lang/Object", 0, math_m, 0, NULL},
+    {"java/lang/Long", "java/lang/Object", 0, long_m, 0, NULL},
+    {"java/lang/Character", "java/lang/Object", 0, char_m, 0, NULL},
+    {"java/lang/System", "java/lang/Object", 0, system_m, 0, NULL},
+    {"java/lang/Throwable", "java/lang/Object", THR_SLOTS, throwable_m, 0, NULL},
+    {"java/lang/Exception", "java/lang/Throwable", 0, none_m, 0, NULL},
+    {"java/lang/Error", "java/lang/Throwable", 0, none_m, 0, NULL},
+    {"java/lang/VirtualMachineError", "java/lang/Error", 0, none_m, 0, NULL},
+    {"java/lang/StackOverflowError", "java/lang/VirtualMachineError", 0, none_m, 0, NULL},
+    {"java/lang/RuntimeException", "java/lang/Exception", 0, none_m, 0, NULL},
+    {"java/lang/ArithmeticException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/IndexOutOfBoundsException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/ArrayIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m, 0, NULL},
+    {"java/lang/StringIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m, 0, NULL},
+    {"java/lang/NullPointerException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/ClassCastException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/NegativeArraySizeException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/ArrayStoreException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/IllegalArgumentException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/NumberFormatException", "java/lang/IllegalArgumentException", 0, none_m, 0, NULL},
+    {"java/lang/IllegalStateException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/UnsupportedOperationException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/IncompatibleClassChangeError", "java/lang/Error", 0, none_m, 0, NULL},
+    {"java/lang/AbstractMethodError", "java/lang/IncompatibleClassChangeError", 0, none_m, 0, NULL},
 };
 
 Class *define_builtin(const char *name) {
@@ -710,7 +724,7 @@ Class *define_builtin(const char *name) {
     c->name = name;
     c->builtin = 1;
     c->init_state = 2;
-    c->flags = ACC_PUBLIC;
+    c->flags = ACC_PUBLIC | b->flags;
     c->super = b->super ? load_class(intern(b->super, strlen(b->super))) : NULL;
     c->inst_slots = (c->super ? c->super->inst_slots : 0) + b->own_slots;
     u32 n = 0;
@@ -726,9 +740,13 @@ Class *define_builtin(const char *name) {
         m->native = b->methods[i].fn;
         parse_desc(m);
     }
-    c->ifaces = jalloc(sizeof(Class *));
+    c->ifaces = jalloc(2 * sizeof(Class *));
     c->next = vm.classes;
     vm.classes = c;
+    if (b->iface) {                       /* String: CharSequence and Comparable */
+        c->ifaces[c->nifaces++] = load_class(intern(b->iface, strlen(b->iface)));
+        c->ifaces[c->nifaces++] = load_class(intern("java/lang/Comparable", 20));
+    }
     return c;
 }
 

@@ -85,7 +85,7 @@ static MRef *res_mref(Class *c, u16 i, int is_static) {
     r->arg_slots = tmp.arg_slots;
     r->ret_slots = tmp.ret_slots;
     r->m = find_method(r->cls, r->name, r->desc);
-    if (!r->m && r->cls->builtin && !(r->cls->elem_type && !is_static))
+    if (!r->m && r->cls->builtin && !(r->cls->flags & ACC_INTERFACE) && !(r->cls->elem_type && !is_static))
         fatal("method %s.%s%s is not supported (not in minijvm's runtime)", dotted(r->cls->name), r->name, r->desc);
     if (!r->m && e->tag == 10 && !(r->cls->flags & ACC_INTERFACE) && !(r->cls->flags & ACC_ABSTRACT))
         fatal("no method %s.%s%s (referenced by %s)", dotted(r->cls->name), r->name, r->desc, dotted(c->name));
