@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +33,11 @@ class GuestScenarioTest {
     private static final long QEMU_TIMEOUT_SECONDS = 120;
     private static final Duration KERF_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern SUMMARY = Pattern.compile("(?m)^selftest: (\\d+)/(\\d+) checks passed$");
+    private static final Pattern JVM_SUMMARY = Pattern.compile("(?m)^jvmselftest: (\\d+)/(\\d+) checks passed$");
     private static final Pattern FAULT =
             Pattern.compile("(?m)^buggy\\[\\d+\\]: page fault at 0x[0-9a-f]{8}, eip 0x[0-9a-f]{8}$");
     /** What make copies into a fresh tree (as check.sh does); pcap-feed.py is only for the net sample. */
-    private static final List<String> SOURCES = List.of("Makefile", "kernel", "user", "rootfs");
+    private static final List<String> SOURCES = List.of("Makefile", "kernel", "user", "rootfs", "java");
 
     /** The guest images, built by make in examples/guest/build (a no-op when up to date). */
     private record Images(Path kernel, Path initrd) {
@@ -116,6 +119,52 @@ class GuestScenarioTest {
     }
 
     /**
+     * Issue 7's Java scenario: minijvm runs Inventory on two orders; the second ends in an uncaught
+     * NumberFormatException printed with HotSpot's stack trace format, and the shell goes on.
+     */
+    @Test
+    void jvmScenarioPrintsTheSameUnderKerfAndQemu() throws Exception {
+        QemuGuest.requireQemu();
+        Images images = Images.build();
+        QemuGuest.Output qemu = runQemu(images, "jvm");
+        KerfRun kerf = runKerf(images, "jvm");
+
+        assertSameAsQemu(kerf, qemu);
+        assertThat(kerf.console())
+                .contains("Initech: 5 lines, total 125.99\nminijvm exited with status 0\n")
+                .contains("Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"12x\"\n"
+                        + "\tat Inventory.quantity(Inventory.java:")
+                .contains("\tat Inventory.main(Inventory.java:")
+                .contains("minijvm exited with status 1\n== after the exception ==")
+                .doesNotContain("minijvm: ");
+        assertMatchesExpected("jvm", kerf);
+    }
+
+    /**
+     * minijvm's subset, feature by feature: JvmSelfTest (examples/guest/java) passes every check under
+     * kerf and QEMU alike (the same program passes them on a host JVM: its expectations are Java's).
+     */
+    @Test
+    void jvmSelfTestPassesUnderKerfAndQemu() throws Exception {
+        QemuGuest.requireQemu();
+        Images images = Images.build();
+        QemuGuest.Output qemu = runQemu(images, "jvmselftest");
+        KerfRun kerf = runKerf(images, "jvmselftest");
+
+        assertSameAsQemu(kerf, qemu);
+        Matcher summary = JVM_SUMMARY.matcher(kerf.console());
+        assertThat(summary.find()).as("JvmSelfTest's summary line is missing:\n%s", kerf.console()).isTrue();
+        assertThat(summary.group(1)).as("checks passed: %s", summary.group()).isEqualTo(summary.group(2));
+        assertThat(Integer.parseInt(summary.group(2))).as("checks run").isGreaterThanOrEqualTo(70);
+        assertThat(kerf.console()).as("a failed check").doesNotContainPattern("(?m)^FAIL ");
+        assertThat(kerf.console()).as("minijvm's refusals: one line and status 2 each")
+                .contains("minijvm: class NoSuchClass not found (no /java/NoSuchClass.class)\nstatus 2\n")
+                .contains("minijvm: unsupported bytecode 0x86 (float and double are not supported) in bad.UsesFloat.main")
+                .contains("minijvm: bad class file /java/bad/Truncated.class: truncated at offset ");
+        assertMatchesExpected("jvmselftest", kerf);
+    }
+
+    /**
      * scenario=net fed from the sample capture ({@code make pcap}). Under QEMU check.sh feeds the
      * same frames through pcap-feed.py and records expected/net.out; kerf paces them by their
      * timestamps, so here kerf is held to that file.
@@ -142,6 +191,65 @@ class GuestScenarioTest {
         assertThat(first.result().reason()).as("first run: %s", first.result()).isEqualTo(RunResult.Reason.EXIT);
         assertThat(second.console()).isEqualTo(first.console());
         assertThat(second.result()).isEqualTo(first.result()); // same status and the same icount
+    }
+
+    /**
+     * JVM-CONTRACT.md section 2 as the host finds it: /bin/minijvm holds the magic exactly once, in a
+     * writable (data) segment, version 1, and four distinct hook addresses, each in an executable
+     * segment at a bare {@code ret} (so [ESP+4] is the argument at the hook's first instruction).
+     */
+    @Test
+    void minijvmCarriesOneExportWithFourHooks() throws Exception {
+        Images images = Images.build();
+        byte[] elf = Files.readAllBytes(images.kernel().resolveSibling("root").resolve("bin").resolve("minijvm"));
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = "KERFJVM1".getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(elf, magic, 0);
+        assertThat(at).as("export magic").isNotNegative();
+        assertThat(indexOf(elf, magic, at + 1)).as("a second copy of the magic").isNegative();
+        assertThat(segmentFlags(b, at)).as("segment of the export: PF_R|PF_W").isEqualTo(6);
+        assertThat(b.getInt(at + 8)).as("version").isEqualTo(1);
+        List<Integer> hooks = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int addr = b.getInt(at + 12 + 4 * i);
+            int off = fileOffset(b, addr);
+            assertThat(off).as("hook %d at 0x%x is in no segment", i, addr).isNotNegative();
+            assertThat(segmentFlags(b, off) & 1).as("hook %d's segment is executable", i).isEqualTo(1);
+            assertThat(elf[off] & 0xFF).as("hook %d at 0x%x is a bare ret", i, addr).isEqualTo(0xC3);
+            hooks.add(addr);
+        }
+        assertThat(hooks).doesNotHaveDuplicates();
+    }
+
+    private static int indexOf(byte[] data, byte[] what, int from) {
+        outer:
+        for (int i = from; i <= data.length - what.length; i++) {
+            for (int k = 0; k < what.length; k++) if (data[i + k] != what[k]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    /** ELF32 program headers: the file offset of a virtual address in a PT_LOAD segment, or -1. */
+    private static int fileOffset(ByteBuffer elf, int vaddr) {
+        for (int i = 0; i < (elf.getShort(44) & 0xFFFF); i++) {
+            int ph = elf.getInt(28) + i * (elf.getShort(42) & 0xFFFF);
+            if (elf.getInt(ph) != 1) continue;
+            long off = elf.getInt(ph + 4) & 0xFFFFFFFFL, va = elf.getInt(ph + 8) & 0xFFFFFFFFL, fsz = elf.getInt(ph + 16) & 0xFFFFFFFFL;
+            long a = vaddr & 0xFFFFFFFFL;
+            if (a >= va && a < va + fsz) return (int) (off + a - va);
+        }
+        return -1;
+    }
+
+    /** The p_flags of the PT_LOAD segment whose file bytes hold offset off, or -1. */
+    private static int segmentFlags(ByteBuffer elf, int off) {
+        for (int i = 0; i < (elf.getShort(44) & 0xFFFF); i++) {
+            int ph = elf.getInt(28) + i * (elf.getShort(42) & 0xFFFF);
+            long o = elf.getInt(ph + 4) & 0xFFFFFFFFL, fsz = elf.getInt(ph + 16) & 0xFFFFFFFFL;
+            if (elf.getInt(ph) == 1 && off >= o && off < o + fsz) return elf.getInt(ph + 24);
+        }
+        return -1;
     }
 
     /** kerf's COM1 output equals QEMU's byte for byte, and both left through port 0xF4 with one status. */
