@@ -8,18 +8,18 @@ package dev.kerf.retargeter.jvm;
  * replays in one JVM (on two threads, each with its own class loader) never see each other's log.
  */
 public final class ActiveReplay {
-    private static final ThreadLocal<NativeReplay> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<SysNatives> CURRENT = new ThreadLocal<>();
 
     private ActiveReplay() {}
 
     /** The replay serving this thread. */
-    public static NativeReplay natives() {
-        NativeReplay r = CURRENT.get();
+    public static SysNatives natives() {
+        SysNatives r = CURRENT.get();
         if (r == null) throw new IllegalStateException("kerf.Sys called outside a replay-jvm run");
         return r;
     }
 
-    static void set(NativeReplay r) {
+    static void set(SysNatives r) {
         if (r == null) CURRENT.remove();
         else CURRENT.set(r);
     }

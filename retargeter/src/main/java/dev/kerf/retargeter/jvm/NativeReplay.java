@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  * bytes. The program's output goes to {@code out} as it is written. The first difference is kept
  * and thrown into the program ({@link ReplayMismatchError}).
  */
-public final class NativeReplay {
+final class NativeReplay implements SysNatives {
     private static final StackWalker WALKER = StackWalker.getInstance();
     private final List<NativeCall> log;
     private final OutputStream out;
@@ -35,6 +35,7 @@ public final class NativeReplay {
         this.open = open;
     }
 
+    @Override
     public int read(byte[] b, int off, int len) {
         NativeCall c = expect(NativeKind.READ, null);
         if (c.result() > len) fail(c, "read at " + caller() + " with room for " + len + " bytes (the log read " + c.result() + ")");
@@ -43,18 +44,22 @@ public final class NativeReplay {
         return (int) c.result();
     }
 
+    @Override
     public void write(byte[] b, int off, int len) {
         output(NativeKind.WRITE, Arrays.copyOfRange(b, off, off + len));
     }
 
+    @Override
     public void print(String s) {
         output(NativeKind.PRINT, CharBytes.of(s));
     }
 
+    @Override
     public long time() {
         return expect(NativeKind.TIME, null).result();
     }
 
+    @Override
     public byte[] readFile(String path) {
         NativeCall c = expect(NativeKind.READ_FILE, null);
         return c.nullResult() ? null : c.data();
@@ -115,7 +120,8 @@ public final class NativeReplay {
         if (mismatch == null) mismatch = m;
     }
 
-    private static StackWalker.StackFrame callerFrame() {
+    /** The frame of the program's code that called kerf.Sys (the first frame outside kerf.Sys and kerf's replayer). */
+    static StackWalker.StackFrame callerFrame() {
         return WALKER.walk(s -> s.filter(f -> !f.getClassName().equals("kerf.Sys") && !f.getClassName().startsWith("dev.kerf.retargeter."))
                 .findFirst().orElseThrow());
     }
@@ -124,7 +130,7 @@ public final class NativeReplay {
         return position(callerFrame());
     }
 
-    private static String position(StackWalker.StackFrame f) {
+    static String position(StackWalker.StackFrame f) {
         return f.getClassName() + "." + f.getMethodName() + f.getDescriptor() + " @" + f.getByteCodeIndex();
     }
 
