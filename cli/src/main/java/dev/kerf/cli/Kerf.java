@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "kerf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Record/replay toolchain for a whole emulated 32-bit PC.",
         subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
-                UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class,
+                UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class, RetargetCommand.class, ReplayJvmCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -56,6 +56,8 @@ public final class Kerf implements Runnable {
                 if (cls == TimelineCommand.class) return cls.cast(new TimelineCommand(io));
                 if (cls == DemoCommand.class) return cls.cast(new DemoCommand(io));
                 if (cls == SliceCommand.class) return cls.cast(new SliceCommand(io));
+                if (cls == RetargetCommand.class) return cls.cast(new RetargetCommand(io));
+                if (cls == ReplayJvmCommand.class) return cls.cast(new ReplayJvmCommand(io));
                 return defaults.create(cls);
             }
         });

@@ -56,9 +56,9 @@ public final class JvmRetargeter {
         try {
             r = replayer.run();
         } catch (UserModeException e) {
-            throw new JvmRetargetException(who + ": the process slice does not replay: " + e.getMessage());
+            throw new JvmRetargetException(who + ": the process slice does not replay: " + e.getMessage(), true);
         }
-        if (!r.verified()) throw new JvmRetargetException(who + ": the process slice does not replay: " + r.divergence().message());
+        if (!r.verified()) throw new JvmRetargetException(who + ": the process slice does not replay: " + r.divergence().message(), true);
         if (capture.classes.isEmpty()) throw new JvmRetargetException(who + ": minijvm loaded no class in this slice");
         long[] digest = JvmLog.outputDigest(capture.natives, capture.uncaught);
         JvmLog log = new JvmLog(inv.mainClass(), inv.args(), capture.classes, capture.natives,
