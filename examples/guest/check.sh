@@ -8,12 +8,12 @@ make -s
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/src"
-cp -R kernel user rootfs Makefile pcap-feed.py "$tmp/src/"
+cp -R kernel user rootfs java Makefile pcap-feed.py "$tmp/src/"
 make -s -C "$tmp/src" >/dev/null
 cmp "$tmp/src/build/kernel.elf" build/kernel.elf && cmp "$tmp/src/build/initrd.tar" build/initrd.tar
 echo "reproducible build: ok"
 fail=0
-for s in selftest bugreport smoke; do
+for s in selftest bugreport smoke jvm jvmselftest; do
   set +e
   TIMEOUT=60 ./run-qemu.sh "$s" > "$tmp/$s.out"
   rc=$?

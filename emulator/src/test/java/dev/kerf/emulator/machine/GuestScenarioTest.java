@@ -31,10 +31,11 @@ class GuestScenarioTest {
     private static final long QEMU_TIMEOUT_SECONDS = 120;
     private static final Duration KERF_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern SUMMARY = Pattern.compile("(?m)^selftest: (\\d+)/(\\d+) checks passed$");
+    private static final Pattern JVM_SUMMARY = Pattern.compile("(?m)^jvmselftest: (\\d+)/(\\d+) checks passed$");
     private static final Pattern FAULT =
             Pattern.compile("(?m)^buggy\\[\\d+\\]: page fault at 0x[0-9a-f]{8}, eip 0x[0-9a-f]{8}$");
     /** What make copies into a fresh tree (as check.sh does); pcap-feed.py is only for the net sample. */
-    private static final List<String> SOURCES = List.of("Makefile", "kernel", "user", "rootfs");
+    private static final List<String> SOURCES = List.of("Makefile", "kernel", "user", "rootfs", "java");
 
     /** The guest images, built by make in examples/guest/build (a no-op when up to date). */
     private record Images(Path kernel, Path initrd) {
@@ -113,6 +114,48 @@ class GuestScenarioTest {
 
         assertSameAsQemu(kerf, qemu);
         assertMatchesExpected("smoke", kerf);
+    }
+
+    /**
+     * Issue 7's Java scenario: minijvm runs Inventory on two orders; the second ends in an uncaught
+     * NumberFormatException printed with HotSpot's stack trace format, and the shell goes on.
+     */
+    @Test
+    void jvmScenarioPrintsTheSameUnderKerfAndQemu() throws Exception {
+        QemuGuest.requireQemu();
+        Images images = Images.build();
+        QemuGuest.Output qemu = runQemu(images, "jvm");
+        KerfRun kerf = runKerf(images, "jvm");
+
+        assertSameAsQemu(kerf, qemu);
+        assertThat(kerf.console())
+                .contains("Initech: 5 lines, total 125.99\nminijvm exited with status 0\n")
+                .contains("Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"12x\"\n"
+                        + "\tat Inventory.quantity(Inventory.java:")
+                .contains("\tat Inventory.main(Inventory.java:")
+                .contains("minijvm exited with status 1\n== after the exception ==")
+                .doesNotContain("minijvm: ");
+        assertMatchesExpected("jvm", kerf);
+    }
+
+    /**
+     * minijvm's subset, feature by feature: JvmSelfTest (examples/guest/java) passes every check under
+     * kerf and QEMU alike (the same program passes them on a host JVM: its expectations are Java's).
+     */
+    @Test
+    void jvmSelfTestPassesUnderKerfAndQemu() throws Exception {
+        QemuGuest.requireQemu();
+        Images images = Images.build();
+        QemuGuest.Output qemu = runQemu(images, "jvmselftest");
+        KerfRun kerf = runKerf(images, "jvmselftest");
+
+        assertSameAsQemu(kerf, qemu);
+        Matcher summary = JVM_SUMMARY.matcher(kerf.console());
+        assertThat(summary.find()).as("JvmSelfTest's summary line is missing:\n%s", kerf.console()).isTrue();
+        assertThat(summary.group(1)).as("checks passed: %s", summary.group()).isEqualTo(summary.group(2));
+        assertThat(Integer.parseInt(summary.group(2))).as("checks run").isGreaterThanOrEqualTo(70);
+        assertThat(kerf.console()).doesNotContainPattern("(?m)^(FAIL |minijvm: )");
+        assertMatchesExpected("jvmselftest", kerf);
     }
 
     /**
