@@ -43,7 +43,9 @@ public final class JvmReplayer {
         main.start();
         main.join();
         if (loader.problem() != null) throw new JvmReplayException(loader.problem());
+        if (natives.missingClass() != null) throw new JvmReplayException(natives.missingClass());
         Throwable t = thrown[0];
+        if (loader.standInNamedBy(t) != null) throw new JvmReplayException(loader.standInNamedBy(t));
         if (t instanceof JvmReplayException e) throw e;
         if (t instanceof LogEndError) return new JvmReplayResult(natives.consumed(), natives.outputBytes(), null, -1, natives.mismatch(), true);
         if (t instanceof ReplayMismatchError || natives.mismatch() != null) {
@@ -58,6 +60,7 @@ public final class JvmReplayer {
     }
 
     private void runMain(JvmClassLoader loader) throws Throwable {
+        if (log.find(log.mainClass()) == null) throw new JvmReplayException("class " + log.mainClass() + " is not in " + file);
         Class<?> c;
         try {
             c = Class.forName(log.mainClass().replace('/', '.'), true, loader);

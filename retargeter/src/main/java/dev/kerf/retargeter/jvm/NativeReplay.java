@@ -22,6 +22,7 @@ final class NativeReplay implements SysNatives {
     private int next;
     private long outputBytes;
     private JvmMismatch mismatch;
+    private String missingClass;
 
     private final boolean open;
 
@@ -133,6 +134,14 @@ final class NativeReplay implements SysNatives {
     static String position(StackWalker.StackFrame f) {
         return f.getClassName() + "." + f.getMethodName() + f.getDescriptor() + " @" + f.getByteCodeIndex();
     }
+
+    /** A class the log lacks was really used ({@link MissingClass#touched}): the replay cannot go on. */
+    void classMissing(String message) {
+        if (missingClass == null) missingClass = message;
+    }
+
+    /** The first class the program used that the log lacks, or null. */
+    String missingClass() { return missingClass; }
 
     int consumed() { return next; }
 

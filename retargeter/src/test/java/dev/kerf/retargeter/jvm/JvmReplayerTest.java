@@ -125,6 +125,41 @@ class JvmReplayerTest {
                 .isInstanceOf(JvmReplayException.class).hasMessage("class Missing is not in P.kjvm");
     }
 
+    private static final String GUARDED = """
+            import kerf.Sys;
+
+            public class Guarded {
+                public static void main(String[] args) throws Exception {
+                    try {
+                        Sys.print("n=" + args.length + "\\n");
+                        if (args.length > 5) throw new Rare("many");
+                    } catch (Rare e) {
+                        Sys.print("rare\\n");
+                    }
+                }
+            }
+
+            class Rare extends Exception {
+                Rare(String m) { super(m); }
+            }
+            """;
+
+    @Test
+    void aClassTheGuestNeverLoadedMayBeMissingAsLongAsItIsNotUsed() throws Exception {
+        List<JvmClass> all = TestPrograms.compile(Map.of("Guarded.java", GUARDED));
+        List<JvmClass> loaded = new ArrayList<>(all);
+        loaded.removeIf(c -> c.name().equals("Rare")); // minijvm loads lazily: Rare was never thrown
+        JvmLog log = HostRecorder.record(all, "Guarded", List.of("a"), new byte[0], 0, Map.of());
+        JvmLog asMinijvmSaw = new JvmLog("Guarded", log.args(), loaded, log.natives(), log.outcome());
+        JvmReplayResult[] r = new JvmReplayResult[1];
+        assertThat(replay(asMinijvmSaw, r)[0]).isEqualTo("n=1\n");
+        assertThat(r[0].identical()).as(r[0].verdict()).isTrue();
+        JvmLog thrown = HostRecorder.record(all, "Guarded", List.of("1", "2", "3", "4", "5", "6"), new byte[0], 0, Map.of());
+        JvmLog many = new JvmLog("Guarded", thrown.args(), loaded, thrown.natives(), thrown.outcome());
+        assertThatThrownBy(() -> new JvmReplayer(many, "P.kjvm").run(new ByteArrayOutputStream()))
+                .isInstanceOf(JvmReplayException.class).hasMessage("class Rare is not in P.kjvm");
+    }
+
     @Test
     void aLogCutBeforeTheProgramEndedIsIdenticalUpToItsEnd() throws Exception {
         JvmLog log = record("3");
