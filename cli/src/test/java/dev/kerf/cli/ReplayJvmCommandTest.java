@@ -149,6 +149,29 @@ class ReplayJvmCommandTest {
     }
 
     @Test
+    void underJdwpADebuggerAttachesSeesTheProgramsClassAndTheReplayEndsWithTheSameVerdict() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Cli.Outcome[] result = new Cli.Outcome[1];
+        Thread kerf = new Thread(() -> result[0] = Cli.run("", "replay-jvm", kjvm.toString(), "--jdwp", Integer.toString(port)));
+        kerf.start();
+        com.sun.jdi.VirtualMachine vm = Jdi.attach(port, 60_000);
+        var prepare = vm.eventRequestManager().createClassPrepareRequest();
+        prepare.addClassFilter("Inventory");
+        prepare.enable();
+        vm.resume();
+        String prepared = Jdi.untilDisconnected(vm);
+        kerf.join(120_000);
+        assertThat(prepared).isEqualTo("Inventory");
+        assertThat(result[0].exitCode()).as(result[0].err()).isZero();
+        assertThat(result[0].err()).startsWith("waiting for a debugger on port " + port + "\n")
+                .contains("replay-jvm: identical: ").contains("uncaught java.lang.NumberFormatException reproduced");
+        assertThat(result[0].out()).isEqualTo(guestRun);
+    }
+
+    @Test
     void stdinAndStdoutWorkAsForTheOtherCommands() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
