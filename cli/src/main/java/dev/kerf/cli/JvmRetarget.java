@@ -10,6 +10,7 @@ import dev.kerf.slicer.privacy.SecretSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The {@code --to jvm} branch of {@code kerf retarget}: a process slice of a minijvm process in,
@@ -20,13 +21,22 @@ import java.nio.file.Path;
 final class JvmRetarget {
     private JvmRetarget() {}
 
-    static int run(String input, String output, HostIo io) throws IOException {
+    /**
+     * Retargets {@code source} (already read: {@code RetargetCommand} reads the slice once for every
+     * level) to {@code output} ({@code -}: stdout); {@code secrets} are the {@code --secret} values the
+     * final scan searches the finished file for.
+     */
+    static int run(Slice source, String output, List<String> secrets, HostIo io) throws IOException {
         checkOutput(output);
         long started = System.nanoTime();
-        Slice source = SliceFiles.read(input, io.in());
+        SecretSet set = new SecretSet();
+        for (String s : secrets) {
+            if (s.isEmpty()) throw new KerfException(ExitCode.USAGE, "--secret needs a non-empty value");
+            set.addLiteral(s);
+        }
         JvmRetargetResult r;
         try {
-            r = JvmRetargeter.retarget(source, new SecretSet(), Path.of(output));
+            r = JvmRetargeter.retarget(source, set, Path.of(output));
         } catch (JvmRetargetException e) {
             throw new KerfException(e.diverged() ? ExitCode.DIVERGED : ExitCode.BAD_INPUT, e.getMessage());
         }

@@ -110,6 +110,10 @@ class ReplayJvmCommandTest {
         assertThat(notProcess.err()).contains("a jvm slice; --to jvm needs a process slice");
         Cli.Outcome level = Cli.run("", "retarget", slice.toString(), "--to", "bytecode", "-o", out.toString());
         assertThat(level.exitCode()).isEqualTo(2);
+        Cli.Outcome leak = Cli.run("", "retarget", slice.toString(), "--to", "jvm", "-o", out.toString(), "--secret", "Globex");
+        assertThat(leak.exitCode()).isEqualTo(4);
+        assertThat(leak.err()).startsWith("kerf: the JVM log is not written: ");
+        assertThat(out).doesNotExist();
     }
 
     @Test
