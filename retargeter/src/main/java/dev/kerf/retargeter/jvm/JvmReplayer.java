@@ -39,7 +39,7 @@ public final class JvmReplayer {
             } finally {
                 ActiveReplay.set(null);
             }
-        }, "main", 512L << 20);
+        }, "main", 64L << 20);
         main.start();
         main.join();
         if (loader.problem() != null) throw new JvmReplayException(loader.problem());
