@@ -66,7 +66,10 @@ final class NativeReplay implements SysNatives {
         return c.nullResult() ? null : c.data();
     }
 
+    /** The program's bytes go out before they are checked (they are its output either way), but never after the replay stopped. */
     private void output(NativeKind kind, byte[] bytes) {
+        if (mismatch != null) throw new ReplayMismatchError(mismatch);
+        if (open && next >= log.size()) throw new LogEndError();
         emit(bytes);
         NativeCall c = expect(kind, bytes);
         if (!Arrays.equals(c.data(), bytes)) fail(c, kind.javaName() + " at " + caller() + " of " + Quote.bytes(bytes));
