@@ -37,6 +37,9 @@ public class JvmSelfTest {
     interface Shape {
         int area();
         String name();
+        default String describe() {
+            return "shape " + name();
+        }
     }
 
     abstract static class Base implements Shape {
@@ -111,6 +114,8 @@ public class JvmSelfTest {
         strings();
         exceptions();
         control();
+        library();
+        more();
         natives(args);
         Sys.print("jvmselftest: " + passed + "/" + total + " checks passed\n");
     }
@@ -401,6 +406,145 @@ public class JvmSelfTest {
             case 1 << 20: return 3;
             default: return 0;
         }
+    }
+
+    static void library() {
+        int[] src = {1, 2, 3, 4, 5};
+        System.arraycopy(src, 0, src, 1, 4);
+        check("System.arraycopy (overlapping)", src[0] * 10000 + src[1] * 1000 + src[2] * 100 + src[3] * 10 + src[4], 11234);
+        try {
+            System.arraycopy(src, 3, new int[2], 0, 3);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            check("System.arraycopy bounds", e.getMessage(), "arraycopy: last source index 6 out of bounds for int[5]");
+        }
+        Object[] objs = {"x", new Rect(1, 2)};
+        String[] strs = new String[2];
+        try {
+            System.arraycopy(objs, 0, strs, 0, 2);
+        } catch (ArrayStoreException e) {
+            check("System.arraycopy element check", strs[0] + strs[1] + " " + e.getMessage(), "xnull arraycopy: element type"
+                    + " mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array,"
+                    + " java.lang.String");
+        }
+        try {
+            System.arraycopy(src, 0, new long[5], 0, 1);
+        } catch (ArrayStoreException e) {
+            check("System.arraycopy type check", e.getMessage(), "arraycopy: type mismatch: can not copy int[] into long[]");
+        }
+        check("Long.parseLong", Long.parseLong("-9223372036854775808") + Long.parseLong("42"), Long.MIN_VALUE + 42);
+        try {
+            Long.parseLong("9223372036854775808");
+        } catch (NumberFormatException e) {
+            check("Long.parseLong overflow", e.getMessage(), "For input string: \"9223372036854775808\"");
+        }
+        check("Character", Character.isDigit('7') && !Character.isDigit('x') && Character.isLetter('Q')
+                && Character.isWhitespace('\t') && !Character.isWhitespace('_'));
+        Shape sq = new Square(3);
+        check("interface default method", sq.describe(), "shape square(rect:9)");
+        check("toString of an object in concatenation", "" + new Named("n1"), "Named[n1]");
+    }
+
+    static class Named {
+        final String n;
+        Named(String n) {
+            this.n = n;
+        }
+        @Override
+        public String toString() {
+            return "Named[" + n + "]";
+        }
+    }
+
+    static class Res implements AutoCloseable {
+        final StringBuilder log;
+        final String name;
+        Res(StringBuilder log, String name) {
+            this.log = log;
+            this.name = name;
+            log.append("open ").append(name).append(',');
+        }
+        public void close() {
+            log.append("close ").append(name).append(',');
+        }
+    }
+
+    static class Early {
+        static StringBuilder seen = new StringBuilder();
+        String f = "set";
+        int n;
+        {
+            n = 7;
+        }
+        Early() {
+            seen.append(describe());
+        }
+        String describe() {
+            return "f=" + f;
+        }
+    }
+
+    static class Late extends Early {
+        String g = "late";
+        @Override
+        String describe() {
+            return super.describe() + ",g=" + g + ",n=" + n;
+        }
+    }
+
+    static class Pt implements Comparable<Pt> {
+        final int x;
+        Pt(int x) {
+            this.x = x;
+        }
+        public int compareTo(Pt o) {
+            return Integer.compare(x, o.x);
+        }
+    }
+
+    static void more() {
+        StringBuilder log = new StringBuilder();
+        try (Res a = new Res(log, "a"); Res b = new Res(log, "b")) {
+            log.append("body,");
+        }
+        try (Res c = new Res(log, "c")) {
+            throw new IllegalStateException("x");
+        } catch (IllegalStateException e) {
+            log.append("caught ").append(e.getMessage());
+        }
+        check("try-with-resources", log.toString(), "open a,open b,body,close b,close a,open c,close c,caught x");
+        new Late();
+        check("virtual call from a superclass constructor", Early.seen.toString(), "f=set,g=null,n=7");
+        Comparable<Pt> p = new Pt(3);
+        check("Comparable and CharSequence", p.compareTo(new Pt(5)) == -1 && "s" instanceof CharSequence
+                && "s" instanceof Comparable && !(p instanceof CharSequence));
+        Runnable r = new Runnable() {
+            public void run() {
+                counter = 77;
+            }
+        };
+        r.run();
+        check("anonymous Runnable", counter, 77);
+        int n = 0;
+        for (int i = 0; i < 5; i++) {
+            try {
+                if (i == 1) continue;
+                if (i == 3) break;
+                n += 10;
+            } finally {
+                n++;
+            }
+        }
+        check("finally with break and continue", n, 24);
+        char ch = 'x';
+        ch += 2;
+        byte by = 10;
+        by *= 30;
+        short sh = 1000;
+        sh *= 100;
+        check("compound assignment narrows", "" + ch + by + " " + sh, "z44 -31072");
+        Object o = new int[3];
+        check("array instanceof", o instanceof int[] && !(o instanceof Object[]) && new String[0] instanceof Object[]);
+        check("Long.compare Integer.compare", Long.compare(Long.MIN_VALUE, 1L) * 10 + Integer.compare(5, -5), -9);
     }
 
     static void natives(String[] args) {

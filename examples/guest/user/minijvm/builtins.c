@@ -102,6 +102,8 @@ static int throw_nfe(Object *s) {
     return throw_new("java/lang/NumberFormatException", m);
 }
 
+#define MAX_TRACE 1024          /* HotSpot's MaxJavaStackTraceDepth: the innermost 1024 frames */
+
 /* HotSpot: skip the <init> frames of the exception's own class and its superclasses. */
 Trace *capture_trace(Object *exc) {
     u32 n = frame_count(), first = 0;
@@ -111,6 +113,7 @@ Trace *capture_trace(Object *exc) {
         frame_at(first, &m, &pc);
         if (strcmp(m->name, "<init>") != 0 || !is_subclass(exc->cls, m->cls)) break;
     }
+    if (n - first > MAX_TRACE) n = first + MAX_TRACE;
     Trace *t = jalloc(sizeof(Trace) + 8 * (n - first + 1));
     for (u32 i = first; i < n; i++) {
         frame_at(i, &m, &pc);
@@ -172,10 +175,11 @@ void print_uncaught(Object *exc) {
         buf_str(&b, m->name);
         buf_str(&b, "(");
         int ln = line_of(m, t->e[i].pc);
-        if (!m->cls->source) buf_str(&b, "Unknown Source");
+        if (!m->cls->source || ln < 0) buf_str(&b, "Unknown Source");   /* JVM-CONTRACT.md section 2 */
         else {
             buf_str(&b, m->cls->source);
-            if (ln >= 0) { snprintf(line, sizeof line, ":%d", ln); buf_str(&b, line); }
+            snprintf(line, sizeof line, ":%d", ln);
+            buf_str(&b, line);
         }
         buf_str(&b, ")\n");
     }
@@ -492,6 +496,88 @@ static int math_lmax(u32 *a, u32 *r) { u32 *w = L(a) > L(a + 2) ? a : a + 2; r[0
 static int math_lmin(u32 *a, u32 *r) { u32 *w = L(a) < L(a + 2) ? a : a + 2; r[0] = w[0]; r[1] = w[1]; return 0; }
 static int math_labs(u32 *a, u32 *r) { u64 v = (u64)L(a); if (L(a) < 0) v = 0 - v; r[0] = (u32)v; r[1] = (u32)(v >> 32); return 0; }
 
+static int long_parse(u32 *a, u32 *r) {
+    Object *s = P(a[0]);
+    if (!s) return throw_new("java/lang/NumberFormatException", "Cannot parse null string");
+    u32 n = SLEN(s), i = 0;
+    const u16 *c = SCHARS(s);
+    int neg = 0;
+    if (n > 0 && (c[0] == '-' || c[0] == '+')) { neg = c[0] == '-'; i = 1; }
+    if (i == n) return throw_nfe(s);
+    u64 limit = neg ? (u64)1 << 63 : ((u64)1 << 63) - 1, v = 0;
+    for (; i < n; i++) {
+        if (c[i] < '0' || c[i] > '9' || v > 922337203685477580ULL) return throw_nfe(s);
+        v = v * 10 + (c[i] - '0');
+        if (v > limit) return throw_nfe(s);
+    }
+    if (neg) v = 0 - v;
+    r[0] = (u32)v;
+    r[1] = (u32)(v >> 32);
+    return 0;
+}
+static int long_tostring(u32 *a, u32 *r) { return str_valueof_j(a, r); }
+static int long_compare(u32 *a, u32 *r) { i64 x = L(a), y = L(a + 2); r[0] = x < y ? (u32)-1 : x > y; return 0; }
+static int int_compare(u32 *a, u32 *r) { r[0] = (i32)a[0] < (i32)a[1] ? (u32)-1 : (i32)a[0] > (i32)a[1]; return 0; }
+
+/* ---- java.lang.Character (ASCII classification) ---- */
+static int chr_isdigit(u32 *a, u32 *r) { r[0] = a[0] >= '0' && a[0] <= '9'; return 0; }
+static int chr_isletter(u32 *a, u32 *r) { u32 c = a[0] | 32; r[0] = c >= 'a' && c <= 'z'; return 0; }
+static int chr_isspace(u32 *a, u32 *r) { r[0] = a[0] == ' ' || (a[0] >= 9 && a[0] <= 13) || (a[0] >= 28 && a[0] <= 31); return 0; }
+
+/* ---- java.lang.System.arraycopy, with HotSpot 17's checks in its order ---- */
+static void array_type(Class *c, char *buf, u32 n) {
+    static const char *const prim[] = {"boolean", "byte", "char", "short", "int", "long", "float", "double"};
+    static const char codes[] = "ZBCSIJFD";
+    if (c->elem_type == 'L' || c->elem_type == '[') { snprintf(buf, n, "object array"); return; }
+    for (u32 i = 0; i < 8; i++)
+        if (codes[i] == c->elem_type) snprintf(buf, n, "%s", prim[i]);
+}
+static int sys_arraycopy(u32 *a, u32 *r) {
+    Object *src = P(a[0]), *dst = P(a[2]);
+    i32 sp = (i32)a[1], dp = (i32)a[3], len = (i32)a[4];
+    char m[200], st[16], dt[16];
+    if (!src || !dst) return throw_npe();
+    if (!src->cls->elem_type || !dst->cls->elem_type) {
+        int s_bad = !src->cls->elem_type;
+        snprintf(m, sizeof m, "arraycopy: %s type %s is not an array", s_bad ? "source" : "destination",
+                 dotted((s_bad ? src : dst)->cls->name));
+        return throw_new("java/lang/ArrayStoreException", m);
+    }
+    array_type(src->cls, st, sizeof st);
+    array_type(dst->cls, dt, sizeof dt);
+    int sref = src->cls->elem_size == 4 && (src->cls->elem_type == 'L' || src->cls->elem_type == '[');
+    int dref = dst->cls->elem_size == 4 && (dst->cls->elem_type == 'L' || dst->cls->elem_type == '[');
+    if (sref != dref || (!sref && src->cls->elem_type != dst->cls->elem_type)) {
+        snprintf(m, sizeof m, "arraycopy: type mismatch: can not copy %s[] into %s[]", st, dt);
+        return throw_new("java/lang/ArrayStoreException", m);
+    }
+    u32 sl = ARRAY_LEN(src), dl = ARRAY_LEN(dst);
+    if (sp < 0) snprintf(m, sizeof m, "arraycopy: source index %d out of bounds for %s[%u]", sp, st, sl);
+    else if (dp < 0) snprintf(m, sizeof m, "arraycopy: destination index %d out of bounds for %s[%u]", dp, dt, dl);
+    else if (len < 0) snprintf(m, sizeof m, "arraycopy: length %d is negative", len);
+    else if ((u32)sp + (u32)len > sl) snprintf(m, sizeof m, "arraycopy: last source index %u out of bounds for %s[%u]", (u32)sp + (u32)len, st, sl);
+    else if ((u32)dp + (u32)len > dl) snprintf(m, sizeof m, "arraycopy: last destination index %u out of bounds for %s[%u]", (u32)dp + (u32)len, dt, dl);
+    else m[0] = 0;
+    if (m[0]) return throw_new("java/lang/ArrayIndexOutOfBoundsException", m);
+    u32 es = src->cls->elem_size;
+    u8 *s8 = (u8 *)ARRAY_DATA(src) + (u32)sp * es, *d8 = (u8 *)ARRAY_DATA(dst) + (u32)dp * es;
+    if (sref && dst->cls->elem_cls && !is_subclass(src->cls, dst->cls)) {    /* element by element */
+        Object **so = (Object **)s8, **dobj = (Object **)d8;
+        for (i32 i = 0; i < len; i++) {
+            if (so[i] && !is_subclass(so[i]->cls, dst->cls->elem_cls)) {
+                snprintf(m, sizeof m, "arraycopy: element type mismatch: can not cast one of the elements of %s[] to the "
+                         "type of the destination array, %s", src->cls->elem_cls ? dotted(src->cls->elem_cls->name)
+                         : "?", dotted(dst->cls->elem_cls->name));
+                return throw_new("java/lang/ArrayStoreException", m);
+            }
+            dobj[i] = so[i];
+        }
+        return 0;
+    }
+    memmove(d8, s8, (u32)len * es);
+    return 0;
+}
+
 /* ---- java.lang.Throwable ---- */
 static int thr_init(u32 *a, u32 *r) { set_trace(P(a[0])); return 0; }
 static int thr_init_msg(u32 *a, u32 *r) { P(a[0])->slots[THR_MESSAGE] = a[1]; set_trace(P(a[0])); return 0; }
@@ -525,13 +611,18 @@ static int thr_init_cause(u32 *a, u32 *r) {
     set_trace(P(a[0]));
     return 0;
 }
+static int thr_suppressed(u32 *a, u32 *r) {     /* try-with-resources: kept by HotSpot, dropped here */
+    if (!a[1]) return throw_npe();
+    if (a[1] == a[0]) return throw_new("java/lang/IllegalArgumentException", "Self-suppression not permitted");
+    return 0;
+}
 static int thr_message(u32 *a, u32 *r) { r[0] = P(a[0])->slots[THR_MESSAGE]; return 0; }
 static int thr_cause(u32 *a, u32 *r) { r[0] = P(a[0])->slots[THR_CAUSE]; return 0; }
 static int thr_tostring(u32 *a, u32 *r) { r[0] = U(throwable_string(P(a[0]))); return 0; }
 
 /* ---- the class table ---- */
 typedef struct { const char *name, *desc; NativeFn fn; u16 flags; } BMethod;
-typedef struct { const char *name, *super; u32 own_slots; const BMethod *methods; } BClass;
+typedef struct { const char *name, *super; u32 own_slots; const BMethod *methods; u16 flags; const char *iface; } BClass;
 
 #define S ACC_STATIC
 static const BMethod object_m[] = {
@@ -564,44 +655,64 @@ static const BMethod sb_m[] = {
     {"charAt", "(I)C", sb_charat, 0}, {"setLength", "(I)V", sb_setlength, 0}, {0, 0, 0, 0}};
 static const BMethod integer_m[] = {
     {"parseInt", "(Ljava/lang/String;)I", int_parse, S}, {"parseInt", "(Ljava/lang/String;I)I", int_parse_radix, S},
-    {"toString", "(I)Ljava/lang/String;", str_valueof_i, S}, {0, 0, 0, 0}};
+    {"toString", "(I)Ljava/lang/String;", str_valueof_i, S}, {"compare", "(II)I", int_compare, S}, {0, 0, 0, 0}};
 static const BMethod math_m[] = {
     {"max", "(II)I", math_max, S}, {"min", "(II)I", math_min, S}, {"abs", "(I)I", math_abs, S},
     {"max", "(JJ)J", math_lmax, S}, {"min", "(JJ)J", math_lmin, S}, {"abs", "(J)J", math_labs, S}, {0, 0, 0, 0}};
+static const BMethod long_m[] = {
+    {"parseLong", "(Ljava/lang/String;)J", long_parse, S}, {"toString", "(J)Ljava/lang/String;", long_tostring, S},
+    {"compare", "(JJ)I", long_compare, S},
+    {0, 0, 0, 0}};
+static const BMethod char_m[] = {
+    {"isDigit", "(C)Z", chr_isdigit, S}, {"isLetter", "(C)Z", chr_isletter, S}, {"isWhitespace", "(C)Z", chr_isspace, S},
+    {0, 0, 0, 0}};
+static const BMethod system_m[] = {
+    {"arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", sys_arraycopy, S}, {0, 0, 0, 0}};
 static const BMethod throwable_m[] = {
     {"<init>", "()V", thr_init, 0}, {"<init>", "(Ljava/lang/String;)V", thr_init_msg, 0},
     {"<init>", "(Ljava/lang/String;Ljava/lang/Throwable;)V", thr_init_msg_cause, 0},
     {"<init>", "(Ljava/lang/Throwable;)V", thr_init_cause, 0},
     {"getMessage", "()Ljava/lang/String;", thr_message, 0}, {"getLocalizedMessage", "()Ljava/lang/String;", thr_message, 0},
     {"getCause", "()Ljava/lang/Throwable;", thr_cause, 0}, {"toString", "()Ljava/lang/String;", thr_tostring, 0},
+    {"addSuppressed", "(Ljava/lang/Throwable;)V", thr_suppressed, 0},
     {0, 0, 0, 0}};
 static const BMethod none_m[] = {{0, 0, 0, 0}};
 #undef S
 
 static const BClass table[] = {
-    {"java/lang/Object", NULL, 0, object_m},
-    {"java/lang/String", "java/lang/Object", STR_SLOTS, string_m},
-    {"java/lang/StringBuilder", "java/lang/Object", SB_SLOTS, sb_m},
-    {"java/lang/Integer", "java/lang/Object", 0, integer_m},
-    {"java/lang/Math", "java/lang/Object", 0, math_m},
-    {"java/lang/Throwable", "java/lang/Object", THR_SLOTS, throwable_m},
-    {"java/lang/Exception", "java/lang/Throwable", 0, none_m},
-    {"java/lang/Error", "java/lang/Throwable", 0, none_m},
-    {"java/lang/VirtualMachineError", "java/lang/Error", 0, none_m},
-    {"java/lang/StackOverflowError", "java/lang/VirtualMachineError", 0, none_m},
-    {"java/lang/RuntimeException", "java/lang/Exception", 0, none_m},
-    {"java/lang/ArithmeticException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/IndexOutOfBoundsException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/ArrayIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m},
-    {"java/lang/StringIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m},
-    {"java/lang/NullPointerException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/ClassCastException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/NegativeArraySizeException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/ArrayStoreException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/IllegalArgumentException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/NumberFormatException", "java/lang/IllegalArgumentException", 0, none_m},
-    {"java/lang/IllegalStateException", "java/lang/RuntimeException", 0, none_m},
-    {"java/lang/UnsupportedOperationException", "java/lang/RuntimeException", 0, none_m},
+    {"java/lang/Object", NULL, 0, object_m, 0, NULL},
+    {"java/lang/String", "java/lang/Object", STR_SLOTS, string_m, 0, "java/lang/CharSequence"},
+    {"java/lang/CharSequence", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/Comparable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/Runnable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/AutoCloseable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/Cloneable", "java/lang/Object", 0, none_m, ACC_INTERFACE | ACC_ABSTRACT, NULL},
+    {"java/lang/StringBuilder", "java/lang/Object", SB_SLOTS, sb_m, 0, NULL},
+    {"java/lang/Integer", "java/lang/Object", 0, integer_m, 0, NULL},
+    {"java/lang/Math", "java/lang/Object", 0, math_m, 0, NULL},
+    {"java/lang/Long", "java/lang/Object", 0, long_m, 0, NULL},
+    {"java/lang/Character", "java/lang/Object", 0, char_m, 0, NULL},
+    {"java/lang/System", "java/lang/Object", 0, system_m, 0, NULL},
+    {"java/lang/Throwable", "java/lang/Object", THR_SLOTS, throwable_m, 0, NULL},
+    {"java/lang/Exception", "java/lang/Throwable", 0, none_m, 0, NULL},
+    {"java/lang/Error", "java/lang/Throwable", 0, none_m, 0, NULL},
+    {"java/lang/VirtualMachineError", "java/lang/Error", 0, none_m, 0, NULL},
+    {"java/lang/StackOverflowError", "java/lang/VirtualMachineError", 0, none_m, 0, NULL},
+    {"java/lang/RuntimeException", "java/lang/Exception", 0, none_m, 0, NULL},
+    {"java/lang/ArithmeticException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/IndexOutOfBoundsException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/ArrayIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m, 0, NULL},
+    {"java/lang/StringIndexOutOfBoundsException", "java/lang/IndexOutOfBoundsException", 0, none_m, 0, NULL},
+    {"java/lang/NullPointerException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/ClassCastException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/NegativeArraySizeException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/ArrayStoreException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/IllegalArgumentException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/NumberFormatException", "java/lang/IllegalArgumentException", 0, none_m, 0, NULL},
+    {"java/lang/IllegalStateException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/UnsupportedOperationException", "java/lang/RuntimeException", 0, none_m, 0, NULL},
+    {"java/lang/IncompatibleClassChangeError", "java/lang/Error", 0, none_m, 0, NULL},
+    {"java/lang/AbstractMethodError", "java/lang/IncompatibleClassChangeError", 0, none_m, 0, NULL},
 };
 
 Class *define_builtin(const char *name) {
@@ -613,7 +724,7 @@ Class *define_builtin(const char *name) {
     c->name = name;
     c->builtin = 1;
     c->init_state = 2;
-    c->flags = ACC_PUBLIC;
+    c->flags = ACC_PUBLIC | b->flags;
     c->super = b->super ? load_class(intern(b->super, strlen(b->super))) : NULL;
     c->inst_slots = (c->super ? c->super->inst_slots : 0) + b->own_slots;
     u32 n = 0;
@@ -629,9 +740,13 @@ Class *define_builtin(const char *name) {
         m->native = b->methods[i].fn;
         parse_desc(m);
     }
-    c->ifaces = jalloc(sizeof(Class *));
+    c->ifaces = jalloc(2 * sizeof(Class *));
     c->next = vm.classes;
     vm.classes = c;
+    if (b->iface) {                       /* String: CharSequence and Comparable */
+        c->ifaces[c->nifaces++] = load_class(intern(b->iface, strlen(b->iface)));
+        c->ifaces[c->nifaces++] = load_class(intern("java/lang/Comparable", 20));
+    }
     return c;
 }
 

@@ -2,6 +2,8 @@
  * file ends the run with one "minijvm: bad class file ..." line (status 2), never a crash. */
 #include "jvm.h"
 
+typedef short i16;
+
 typedef struct { const u8 *p, *end, *start; const char *file; } Reader;
 
 static void bad(Reader *r, const char *what) {
@@ -89,6 +91,96 @@ static void parse_code(Class *c, Method *m, Reader *r, u32 len) {
     if (r->p != end) bad(r, "bad Code attribute length");
 }
 
+/* Structural checks of a method's code (not a verifier: operand types and stack depths are
+ * trusted): instruction lengths, local variable indices, branch targets on instruction
+ * boundaries, constant-pool references of the right kinds, exception table ranges. */
+static int cp_is(Class *c, u32 i, u32 tags) {
+    return i > 0 && i < c->ncp && ((tags >> c->cp[i].tag) & 1);
+}
+#define T(x) (1u << (x))
+
+static u32 insn_len(const u8 *code, u32 pc, u32 len) {
+    u8 op = code[pc];
+    if (op == 0xaa || op == 0xab) {
+        u32 b = (pc + 4) & ~3u;
+        if (b + 12 > len) return 0;
+        i32 a1 = (i32)((u32)code[b + 4] << 24 | (u32)code[b + 5] << 16 | (u32)code[b + 6] << 8 | code[b + 7]);
+        i32 a2 = (i32)((u32)code[b + 8] << 24 | (u32)code[b + 9] << 16 | (u32)code[b + 10] << 8 | code[b + 11]);
+        i64 n = op == 0xaa ? (i64)a2 - a1 + 1 : a1;
+        if (n < 0 || n > 65536) return 0;
+        return (b - pc) + (op == 0xaa ? 12 + 4 * (u32)n : 8 + 8 * (u32)n);
+    }
+    if (op == 0xc4) return pc + 1 < len && code[pc + 1] == 0x84 ? 6 : 4;
+    if (op == 0x10 || op == 0x12 || (op >= 0x15 && op <= 0x19) || (op >= 0x36 && op <= 0x3a) || op == 0xa9 || op == 0xbc) return 2;
+    if (op == 0x11 || op == 0x13 || op == 0x14 || op == 0x84 || (op >= 0x99 && op <= 0xa8) || (op >= 0xb2 && op <= 0xb8)
+            || op == 0xbb || op == 0xbd || op == 0xc0 || op == 0xc1 || op == 0xc6 || op == 0xc7) return 3;
+    if (op == 0xc5) return 4;
+    if (op == 0xb9 || op == 0xba || op == 0xc8 || op == 0xc9) return 5;
+    return op <= 0xc9 ? 1 : 0;
+}
+
+static i32 be32(const u8 *p) { return (i32)((u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3]); }
+
+static void check_code(Class *c, Method *m, Reader *r) {
+    const u8 *code = m->code;
+    u32 len = m->code_len, pc = 0;
+    u8 *starts = jalloc(len + 1);
+    for (pc = 0; pc < len; ) {                              /* pass 1: boundaries, operands */
+        u32 n = insn_len(code, pc, len);
+        if (n == 0 || n > len - pc) bad(r, "bad instruction in a method's code");
+        starts[pc] = 1;
+        u8 op = code[pc];
+        u32 local = 0xFFFFFFFF, wide = 0, cpi = 0, tags = 0;
+        if ((op >= 0x15 && op <= 0x19) || (op >= 0x36 && op <= 0x3a) || op == 0x84 || op == 0xa9) local = code[pc + 1];
+        if (op >= 0x1a && op <= 0x2d) local = (op - 0x1a) & 3;
+        if (op >= 0x3b && op <= 0x4e) local = (op - 0x3b) & 3;
+        if (op == 0xc4) local = (u32)code[pc + 2] << 8 | code[pc + 3];
+        if (op == 0x16 || op == 0x18 || op == 0x37 || op == 0x39 || (op >= 0x1e && op <= 0x21) || (op >= 0x26 && op <= 0x29)
+                || (op >= 0x3f && op <= 0x42) || (op >= 0x47 && op <= 0x4a)) wide = 1;
+        if (op == 0xc4) wide = code[pc + 1] == 0x16 || code[pc + 1] == 0x18 || code[pc + 1] == 0x37 || code[pc + 1] == 0x39;
+        if (local != 0xFFFFFFFF && local + wide >= m->max_locals) bad(r, "local variable index out of range");
+        if (op == 0x12) { cpi = code[pc + 1]; tags = T(3) | T(4) | T(7) | T(8) | T(15) | T(16) | T(17); }
+        if (op == 0x13) tags = T(3) | T(4) | T(7) | T(8) | T(15) | T(16) | T(17);
+        if (op == 0x14) tags = T(5) | T(6) | T(17);
+        if (op >= 0xb2 && op <= 0xb5) tags = T(9);
+        if (op >= 0xb6 && op <= 0xb8) tags = T(10) | T(11);
+        if (op == 0xb9) tags = T(11);
+        if (op == 0xba) tags = T(18);
+        if (op == 0xbb || op == 0xbd || op == 0xc0 || op == 0xc1 || op == 0xc5) tags = T(7);
+        if (tags && op != 0x12) cpi = (u32)code[pc + 1] << 8 | code[pc + 2];
+        if (tags && !cp_is(c, cpi, tags)) bad(r, "instruction refers to a wrong constant");
+        pc += n;
+    }
+    for (pc = 0; pc < len; pc += insn_len(code, pc, len)) {  /* pass 2: branch targets */
+        u8 op = code[pc];
+        i64 t[3] = {-1, -1, -1};
+        if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) t[0] = (i64)pc + (i16)(code[pc + 1] << 8 | code[pc + 2]);
+        if (op == 0xc8 || op == 0xc9) t[0] = (i64)pc + be32(code + pc + 1);
+        if (op == 0xaa || op == 0xab) {
+            u32 b = (pc + 4) & ~3u, end = pc + insn_len(code, pc, len);
+            t[0] = (i64)pc + be32(code + b);
+            for (u32 k = op == 0xaa ? b + 12 : b + 12; k < end; k += op == 0xaa ? 4 : 8)
+                if (be32(code + k) + (i64)pc < 0 || be32(code + k) + (i64)pc >= len || !starts[pc + be32(code + k)])
+                    bad(r, "switch target outside the code");
+        }
+        for (u32 k = 0; k < 3; k++)
+            if (t[k] != -1 && (t[k] < 0 || t[k] >= len || !starts[t[k]])) bad(r, "branch target outside the code");
+    }
+    if (!(code[len - 1] == 0xa7 || code[len - 1] == 0xc8 || (code[len - 1] >= 0xac && code[len - 1] <= 0xb1) || code[len - 1] == 0xbf)) {
+        /* the last instruction must not fall off the end: checked per boundary below */
+        u32 last = 0;
+        for (pc = 0; pc < len; pc += insn_len(code, pc, len)) last = pc;
+        u8 op = code[last];
+        if (!(op == 0xa7 || op == 0xc8 || (op >= 0xac && op <= 0xb1) || op == 0xbf || op == 0xaa || op == 0xab))
+            bad(r, "code falls off its end");
+    }
+    for (u32 i = 0; i < m->nexc; i++) {
+        ExcEntry *x = &m->exc[i];
+        if (x->start >= x->end || x->end > len || !starts[x->start] || (x->end < len && !starts[x->end]) || !starts[x->handler])
+            bad(r, "bad exception table range");
+    }
+}
+
 static void parse_members(Class *c, Reader *r) {
     c->nfields = u2(r);
     c->fields = jalloc(sizeof(Field) * (c->nfields + 1));
@@ -118,6 +210,7 @@ static void parse_members(Class *c, Reader *r) {
         }
         parse_desc(m);
         if (m->code && m->max_locals < m->arg_slots) bad(r, "max_locals below the argument size");
+        if (m->code) check_code(c, m, r);
     }
 }
 
@@ -268,13 +361,33 @@ Method *find_method(Class *c, const char *name, const char *desc) {
     return NULL;
 }
 
+static Method *declared_concrete(Class *c, const char *name, const char *desc) {
+    for (u32 i = 0; i < c->nmethods; i++) {
+        Method *m = &c->methods[i];
+        if (m->name == name && m->desc == desc && !(m->flags & ACC_STATIC) && !(m->flags & ACC_ABSTRACT)) return m;
+    }
+    return NULL;
+}
+
+/* An interface's default method (first found, depth first). */
+static Method *find_default(Class *c, const char *name, const char *desc) {
+    for (u32 i = 0; i < c->nifaces; i++) {
+        Method *m = declared_concrete(c->ifaces[i], name, desc);
+        if (!m) m = find_default(c->ifaces[i], name, desc);
+        if (m) return m;
+    }
+    return NULL;
+}
+
 Method *find_virtual(Class *c, const char *name, const char *desc) {
-    for (; c; c = c->super)
-        for (u32 i = 0; i < c->nmethods; i++) {
-            Method *m = &c->methods[i];
-            if (m->name == name && m->desc == desc && !(m->flags & ACC_STATIC) && !(m->flags & ACC_ABSTRACT))
-                return m;
-        }
+    for (Class *k = c; k; k = k->super) {
+        Method *m = declared_concrete(k, name, desc);
+        if (m) return m;
+    }
+    for (Class *k = c; k; k = k->super) {
+        Method *m = find_default(k, name, desc);
+        if (m) return m;
+    }
     return NULL;
 }
 

@@ -4,7 +4,7 @@
  * exception constructors see the bytecode index of the instruction that invoked them. */
 #include "jvm.h"
 
-#define MAX_FRAMES 1024
+#define MAX_FRAMES 2048
 #define STACK_SLOTS (64 * 1024)
 
 typedef struct {
@@ -47,7 +47,10 @@ static i64 ldiv_(i64 a, i64 b, int rem) {
 
 static Class *res_class(Class *c, u16 i) {
     CpEntry *e = &c->cp[i];
-    if (!e->resolved) e->resolved = load_class(c->cp[e->a].utf8);
+    if (!e->resolved) {
+        if (i == 0 || i >= c->ncp || e->tag != 7) fatal("constant %u of %s is not a class", i, dotted(c->name));
+        e->resolved = load_class(c->cp[e->a].utf8);
+    }
     return e->resolved;
 }
 
@@ -57,6 +60,7 @@ static Field *res_field(Class *c, u16 i, int want_static) {
     Class *k = res_class(c, (u16)e->a);
     CpEntry *nat = &c->cp[e->b];
     Field *f = find_field(k, c->cp[nat->a].utf8);
+    if (!f && k->builtin) fatal("field %s.%s is not supported (not in minijvm's runtime)", dotted(k->name), c->cp[nat->a].utf8);
     if (!f) fatal("no field %s.%s (referenced by %s)", dotted(k->name), c->cp[nat->a].utf8, dotted(c->name));
     if (!(f->flags & ACC_STATIC) != !want_static)
         fatal("field %s.%s is %sstatic", dotted(k->name), f->name, want_static ? "not " : "");
@@ -81,6 +85,8 @@ static MRef *res_mref(Class *c, u16 i, int is_static) {
     r->arg_slots = tmp.arg_slots;
     r->ret_slots = tmp.ret_slots;
     r->m = find_method(r->cls, r->name, r->desc);
+    if (!r->m && r->cls->builtin && !(r->cls->flags & ACC_INTERFACE) && !(r->cls->elem_type && !is_static))
+        fatal("method %s.%s%s is not supported (not in minijvm's runtime)", dotted(r->cls->name), r->name, r->desc);
     if (!r->m && e->tag == 10 && !(r->cls->flags & ACC_INTERFACE) && !(r->cls->flags & ACC_ABSTRACT))
         fatal("no method %s.%s%s (referenced by %s)", dotted(r->cls->name), r->name, r->desc, dotted(c->name));
     if (r->m && !(r->m->flags & ACC_STATIC) != !is_static)

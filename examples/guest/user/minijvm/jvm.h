@@ -125,7 +125,7 @@ struct vm {
 extern struct vm vm;
 
 /* util.c */
-void *jalloc(u32 n);                                 /* zeroed, 8-aligned; exits on exhaustion */
+void *jalloc(u32 n);                                 /* zeroed, 8-aligned, never freed; exits on exhaustion */
 const char *intern(const char *s, u32 len);          /* one pointer per distinct string */
 void **intern_slot(const char *interned);            /* per-symbol cell (the literal's String object) */
 void fatal(const char *fmt, ...) __attribute__((noreturn)); /* "minijvm: ..." on fd 1, status 2 */

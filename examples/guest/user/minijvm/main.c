@@ -9,7 +9,8 @@ int main(int argc, char **argv) {
     vm.classpath = "/java";
     if (i + 1 < argc && strcmp(argv[i], "-cp") == 0) { vm.classpath = argv[i + 1]; i += 2; }
     if (i >= argc || argv[i][0] == '-') {
-        out_bytes("usage: minijvm [-cp DIR] MAINCLASS [ARGS...]\n", 46);
+        const char *usage = "usage: minijvm [-cp DIR] MAINCLASS [ARGS...]\n";
+        out_bytes(usage, strlen(usage));
         jvm_exit(EXIT_ERROR);
     }
     builtins_init();

@@ -36,6 +36,16 @@ __attribute__((used, section(".data"))) struct kerf_jvm_export kerf_jvm_export =
     (u32)kerf_jvm_class, (u32)kerf_jvm_native, (u32)kerf_jvm_uncaught, (u32)kerf_jvm_exit,
 };
 
+/* The layout is a contract with the host (docs/retargeting.md): keep it exact. */
+#define AT(t, f, o) _Static_assert(__builtin_offsetof(struct t, f) == (o), #t "." #f)
+AT(kerf_jvm_export, version, 8); AT(kerf_jvm_export, class_hook, 12); AT(kerf_jvm_export, exit_hook, 24);
+_Static_assert(sizeof(struct kerf_jvm_export) == 28, "export size");
+AT(kerf_jvm_class, bytes, 4); AT(kerf_jvm_class, length, 8);
+AT(kerf_jvm_native, caller_class, 4); AT(kerf_jvm_native, caller_pc, 16); AT(kerf_jvm_native, native, 20);
+AT(kerf_jvm_native, result_lo, 24); AT(kerf_jvm_native, data, 32); AT(kerf_jvm_native, flags, 40);
+_Static_assert(sizeof(struct kerf_jvm_native) == 44, "native record size");
+AT(kerf_jvm_uncaught, length, 4);
+
 void hook_class(const char *name, const u8 *bytes, u32 length) {
     struct kerf_jvm_class c = {name, bytes, length};
     kerf_jvm_class(&c);

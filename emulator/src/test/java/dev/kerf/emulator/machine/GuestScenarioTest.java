@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,7 +156,11 @@ class GuestScenarioTest {
         assertThat(summary.find()).as("JvmSelfTest's summary line is missing:\n%s", kerf.console()).isTrue();
         assertThat(summary.group(1)).as("checks passed: %s", summary.group()).isEqualTo(summary.group(2));
         assertThat(Integer.parseInt(summary.group(2))).as("checks run").isGreaterThanOrEqualTo(70);
-        assertThat(kerf.console()).doesNotContainPattern("(?m)^(FAIL |minijvm: )");
+        assertThat(kerf.console()).as("a failed check").doesNotContainPattern("(?m)^FAIL ");
+        assertThat(kerf.console()).as("minijvm's refusals: one line and status 2 each")
+                .contains("minijvm: class NoSuchClass not found (no /java/NoSuchClass.class)\nstatus 2\n")
+                .contains("minijvm: unsupported bytecode 0x86 (float and double are not supported) in bad.UsesFloat.main")
+                .contains("minijvm: bad class file /java/bad/Truncated.class: truncated at offset ");
         assertMatchesExpected("jvmselftest", kerf);
     }
 
@@ -185,6 +191,65 @@ class GuestScenarioTest {
         assertThat(first.result().reason()).as("first run: %s", first.result()).isEqualTo(RunResult.Reason.EXIT);
         assertThat(second.console()).isEqualTo(first.console());
         assertThat(second.result()).isEqualTo(first.result()); // same status and the same icount
+    }
+
+    /**
+     * JVM-CONTRACT.md section 2 as the host finds it: /bin/minijvm holds the magic exactly once, in a
+     * writable (data) segment, version 1, and four distinct hook addresses, each in an executable
+     * segment at a bare {@code ret} (so [ESP+4] is the argument at the hook's first instruction).
+     */
+    @Test
+    void minijvmCarriesOneExportWithFourHooks() throws Exception {
+        Images images = Images.build();
+        byte[] elf = Files.readAllBytes(images.kernel().resolveSibling("root").resolve("bin").resolve("minijvm"));
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = "KERFJVM1".getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(elf, magic, 0);
+        assertThat(at).as("export magic").isNotNegative();
+        assertThat(indexOf(elf, magic, at + 1)).as("a second copy of the magic").isNegative();
+        assertThat(segmentFlags(b, at)).as("segment of the export: PF_R|PF_W").isEqualTo(6);
+        assertThat(b.getInt(at + 8)).as("version").isEqualTo(1);
+        List<Integer> hooks = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int addr = b.getInt(at + 12 + 4 * i);
+            int off = fileOffset(b, addr);
+            assertThat(off).as("hook %d at 0x%x is in no segment", i, addr).isNotNegative();
+            assertThat(segmentFlags(b, off) & 1).as("hook %d's segment is executable", i).isEqualTo(1);
+            assertThat(elf[off] & 0xFF).as("hook %d at 0x%x is a bare ret", i, addr).isEqualTo(0xC3);
+            hooks.add(addr);
+        }
+        assertThat(hooks).doesNotHaveDuplicates();
+    }
+
+    private static int indexOf(byte[] data, byte[] what, int from) {
+        outer:
+        for (int i = from; i <= data.length - what.length; i++) {
+            for (int k = 0; k < what.length; k++) if (data[i + k] != what[k]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    /** ELF32 program headers: the file offset of a virtual address in a PT_LOAD segment, or -1. */
+    private static int fileOffset(ByteBuffer elf, int vaddr) {
+        for (int i = 0; i < (elf.getShort(44) & 0xFFFF); i++) {
+            int ph = elf.getInt(28) + i * (elf.getShort(42) & 0xFFFF);
+            if (elf.getInt(ph) != 1) continue;
+            long off = elf.getInt(ph + 4) & 0xFFFFFFFFL, va = elf.getInt(ph + 8) & 0xFFFFFFFFL, fsz = elf.getInt(ph + 16) & 0xFFFFFFFFL;
+            long a = vaddr & 0xFFFFFFFFL;
+            if (a >= va && a < va + fsz) return (int) (off + a - va);
+        }
+        return -1;
+    }
+
+    /** The p_flags of the PT_LOAD segment whose file bytes hold offset off, or -1. */
+    private static int segmentFlags(ByteBuffer elf, int off) {
+        for (int i = 0; i < (elf.getShort(44) & 0xFFFF); i++) {
+            int ph = elf.getInt(28) + i * (elf.getShort(42) & 0xFFFF);
+            long o = elf.getInt(ph + 4) & 0xFFFFFFFFL, fsz = elf.getInt(ph + 16) & 0xFFFFFFFFL;
+            if (elf.getInt(ph) == 1 && off >= o && off < o + fsz) return elf.getInt(ph + 24);
+        }
+        return -1;
     }
 
     /** kerf's COM1 output equals QEMU's byte for byte, and both left through port 0xF4 with one status. */
