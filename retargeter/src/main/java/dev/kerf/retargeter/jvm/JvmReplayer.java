@@ -28,7 +28,7 @@ public final class JvmReplayer {
     public JvmReplayResult run(OutputStream out) throws InterruptedException {
         JvmClassLoader loader = new JvmClassLoader(log, file);
         boolean open = log.outcome().exitStatus() < 0;
-        NativeReplay natives = new NativeReplay(log.natives(), out, open);
+        NativeReplay natives = new NativeReplay(log.natives(), out, open, endNote(log.outcome()));
         Throwable[] thrown = new Throwable[1];
         Thread main = new Thread(null, () -> {
             ActiveReplay.set(natives);
@@ -57,6 +57,11 @@ public final class JvmReplayer {
         compareEnd(natives, text, status, t);
         return new JvmReplayResult(natives.consumed(), natives.outputBytes(), t == null ? null : t.getClass().getName(), status,
                 natives.mismatch(), open && natives.mismatch() == null);
+    }
+
+    /** Exit status 2 is minijvm's own error (an unsupported class or bytecode): the guest stopped where the host goes on. */
+    private static String endNote(JvmOutcome o) {
+        return o.exitStatus() == 2 ? "; minijvm stopped there with its own error, exit status 2" : "";
     }
 
     private void runMain(JvmClassLoader loader) throws Throwable {
@@ -97,7 +102,7 @@ public final class JvmReplayer {
             natives.note(new JvmMismatch(-1, o.uncaught() == null ? "no uncaught exception" : "uncaught " + quote(o.uncaught()),
                     text == null ? "no uncaught exception" : "uncaught " + quote(text)));
         } else if (o.exitStatus() != status) {
-            natives.note(new JvmMismatch(-1, "exit status " + o.exitStatus(), "exit status " + status));
+            natives.note(new JvmMismatch(-1, "exit status " + o.exitStatus() + endNote(o), "exit status " + status));
         } else if (o.outputBytes() != natives.outputBytes() || o.outputCrc() != natives.outputCrc()) {
             natives.note(new JvmMismatch(-1, o.outputBytes() + " bytes of output", natives.outputBytes() + " bytes of other output"));
         }

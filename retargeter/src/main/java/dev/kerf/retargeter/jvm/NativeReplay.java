@@ -25,15 +25,18 @@ final class NativeReplay implements SysNatives {
     private String missingClass;
 
     private final boolean open;
+    private final String endNote;
 
     /**
      * @param open the log ends before the program did (the slice was cut while it ran): a call past
      *             its end stops the run ({@link LogEndError}) instead of being a mismatch
+     * @param endNote what to add when the program calls past the log's end ("" or why the guest stopped there)
      */
-    NativeReplay(List<NativeCall> log, OutputStream out, boolean open) {
+    NativeReplay(List<NativeCall> log, OutputStream out, boolean open, String endNote) {
         this.log = log;
         this.out = out;
         this.open = open;
+        this.endNote = endNote;
     }
 
     @Override
@@ -94,7 +97,7 @@ final class NativeReplay implements SysNatives {
         String actual = kind.javaName() + " at " + position(f) + (written == null ? "" : " of " + Quote.bytes(written));
         if (next >= log.size()) {
             if (open) throw new LogEndError();
-            record(new JvmMismatch(next, "no further native call (the log has " + log.size() + ")", actual));
+            record(new JvmMismatch(next, "no further native call (the log has " + log.size() + endNote + ")", actual));
         }
         NativeCall c = log.get(next);
         boolean same = c.kind() == kind && c.callerClass().equals(f.getClassName().replace('.', '/'))

@@ -173,6 +173,17 @@ class JvmReplayerTest {
     }
 
     @Test
+    void aGuestRunStoppedByAMinijvmErrorSaysSoWhereTheHostGoesOn() throws Exception {
+        JvmLog log = record("3");
+        JvmLog stopped = new JvmLog("Inventory", log.args(), classes, log.natives().subList(0, 2), new JvmOutcome(2, null, 0, 0));
+        JvmReplayResult[] r = new JvmReplayResult[1];
+        replay(stopped, r);
+        assertThat(r[0].verdict()).isEqualTo("replay-jvm: mismatch at native call #2: expected no further native call (the log has 2;"
+                + " minijvm stopped there with its own error, exit status 2), actual write at Inventory.main([Ljava/lang/String;)V @"
+                + log.natives().get(2).callerPc() + " of \"get apples\\nget p\"");
+    }
+
+    @Test
     void twoReplaysSideBySideDoNotShareState() throws Exception {
         JvmLog a = record("3"), b = record("7");
         JvmReplayResult[] ra = new JvmReplayResult[1], rb = new JvmReplayResult[1];
