@@ -1,6 +1,7 @@
 package dev.kerf.cli;
 
 import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.retargeter.jvm.JdwpChild;
 import dev.kerf.retargeter.jvm.JvmLog;
 import dev.kerf.retargeter.jvm.JvmLogCodec;
@@ -68,16 +69,21 @@ public final class ReplayJvmCommand implements Callable<Integer> {
 
     private int underDebugger() throws IOException, InterruptedException {
         if (jdwpPort < 1 || jdwpPort > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "--jdwp " + jdwpPort + ": not a port (1..65535)");
-        Path file = Path.of(input);
         Path spooled = null;
-        if (SliceFiles.STDIO.equals(input)) {
-            spooled = Files.createTempFile("kerf-replay-jvm-", ".kjvm");
-            Files.copy(io.in(), spooled, StandardCopyOption.REPLACE_EXISTING);
-            file = spooled;
-        } else {
-            SliceFiles.read(input, io.in()); // a damaged or missing file is reported here, not by the child after a debugger attached
-        }
         try {
+            Path file;
+            if (SliceFiles.STDIO.equals(input)) {
+                spooled = Files.createTempFile("kerf-replay-jvm-", ".kjvm");
+                Files.copy(io.in(), spooled, StandardCopyOption.REPLACE_EXISTING);
+                file = spooled;
+                try (var in = Files.newInputStream(spooled)) {
+                    JvmLogCodec.read(SliceReader.read(in, Path.of("<stdin>")));
+                }
+            } else {
+                file = Path.of(input);
+                JvmLogCodec.read(SliceFiles.read(input, io.in()));
+            }
+            // a bad file is reported above, not by the child after a debugger attached
             io.err().println("waiting for a debugger on port " + jdwpPort);
             io.err().flush();
             return JdwpChild.run(jdwpPort, Kerf.class.getName(), List.of("replay-jvm", file.toString()), io.out(), io.err());

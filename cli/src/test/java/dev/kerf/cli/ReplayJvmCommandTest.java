@@ -145,7 +145,10 @@ class ReplayJvmCommandTest {
         assertThat(c.exitCode()).isEqualTo(12);
         assertThat(c.err()).startsWith("kerf: " + cut + " at offset 0x");
         byte[] slicedBytes = Files.readAllBytes(slice);
-        Path badSlice = tmp.resolve("cut.kslice");
+        Cli.Outcome notLog = Cli.run("", "replay-jvm", slice.toString(), "--jdwp", "5998");
+        assertThat(notLog.exitCode()).isEqualTo(12);
+        assertThat(notLog.err()).isEqualTo("kerf: " + slice + " at offset 0x0: a process slice, not a JVM log (.kjvm)\n");
+                Path badSlice = tmp.resolve("cut.kslice");
         Files.write(badSlice, java.util.Arrays.copyOf(slicedBytes, slicedBytes.length / 3));
         Cli.Outcome s = Cli.run("", "retarget", badSlice.toString(), "--to", "jvm", "-o", tmp.resolve("x.kjvm").toString());
         assertThat(s.exitCode()).isEqualTo(12);
