@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "kerf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Record/replay toolchain for a whole emulated 32-bit PC.",
         subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
-                UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class, RetargetCommand.class, ReplayJvmCommand.class,
+                UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class,
+                RetargetCommand.class, ReplayJvmCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
