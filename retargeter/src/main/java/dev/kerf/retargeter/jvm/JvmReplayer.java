@@ -4,7 +4,6 @@ import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.Arrays;
 
 /**
  * Runs a JVM log's program on the host JVM (design §8): its classes from the log through their
@@ -98,9 +97,13 @@ public final class JvmReplayer {
         }
         JvmOutcome o = log.outcome();
         if (o.exitStatus() < 0) return;
-        if (!java.util.Objects.equals(o.uncaught(), text)) {
+        if (o.uncaught() == null != (text == null)) {
             natives.note(new JvmMismatch(-1, o.uncaught() == null ? "no uncaught exception" : "uncaught " + quote(o.uncaught()),
                     text == null ? "no uncaught exception" : "uncaught " + quote(text)));
+        } else if (o.uncaught() != null && !o.uncaught().equals(text)) {
+            int line = firstDifferentLine(o.uncaught(), text);
+            natives.note(new JvmMismatch(-1, "uncaught text line " + (line + 1) + " " + quote(lineOf(o.uncaught(), line)),
+                    "line " + (line + 1) + " " + quote(lineOf(text, line))));
         } else if (o.exitStatus() != status) {
             natives.note(new JvmMismatch(-1, "exit status " + o.exitStatus() + endNote(o), "exit status " + status));
         } else if (o.outputBytes() != natives.outputBytes() || o.outputCrc() != natives.outputCrc()) {
@@ -109,6 +112,19 @@ public final class JvmReplayer {
     }
 
     private static String quote(String s) {
-        return Quote.bytes(Arrays.copyOf(CharBytes.of(s), s.length()));
+        return Quote.bytes(CharBytes.of(s));
+    }
+
+    private static int firstDifferentLine(String a, String b) {
+        String[] x = a.split("\n", -1), y = b.split("\n", -1);
+        int i = 0;
+        while (i < x.length && i < y.length && x[i].equals(y[i])) i++;
+        return i;
+    }
+
+    /** Line {@code i} of {@code s} (without its newline), or "" past the end. */
+    private static String lineOf(String s, int i) {
+        String[] x = s.split("\n", -1);
+        return i < x.length ? x[i] : "";
     }
 }

@@ -113,6 +113,18 @@ class JvmReplayerTest {
     }
 
     @Test
+    void anotherStackTraceLineIsNamedByItsLine() throws Exception {
+        JvmLog log = record("7");
+        String other = log.outcome().uncaught().replace("Inventory.java:7)", "Inventory.java:8)");
+        long[] d = JvmLog.outputDigest(log.natives(), other);
+        JvmLog changed = new JvmLog("Inventory", log.args(), classes, log.natives(), new JvmOutcome(1, other, d[0], (int) d[1]));
+        JvmReplayResult[] r = new JvmReplayResult[1];
+        replay(changed, r);
+        assertThat(r[0].verdict()).isEqualTo("replay-jvm: mismatch at the end: expected uncaught text line 2"
+                + " \"\\tat Inventory.total(Inventory.java:8)\", actual line 2 \"\\tat Inventory.total(Inventory.java:7)\"");
+    }
+
+    @Test
     void aClassMissingFromTheLogIsAClearError() throws Exception {
         JvmLog log = record("3");
         List<JvmClass> fewer = new ArrayList<>(log.classes());
