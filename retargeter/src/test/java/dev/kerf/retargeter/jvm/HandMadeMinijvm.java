@@ -43,6 +43,11 @@ final class HandMadeMinijvm {
      * @param digestOffset added to the exit's register digest (non-zero: the slice diverges)
      */
     static Slice slice(String magic, int version, int digestOffset) throws Exception {
+        return slice(magic, version, digestOffset, List.of("/bin/minijvm", "Hello"));
+    }
+
+    /** The same, started with {@code argv} (at most 8 strings of at most 15 bytes). */
+    static Slice slice(String magic, int version, int digestOffset, List<String> argv) throws Exception {
         int classHook = CODE + 0x100, nativeHook = CODE + 0x110, uncaughtHook = CODE + 0x120, exitHook = CODE + 0x130;
         ByteBuffer code = le(4096);
         push(code, DATA + 0x40);
@@ -69,9 +74,11 @@ final class HandMadeMinijvm {
         data.put(CLASS_BYTES);
         ByteBuffer stack = le(4096);
         int s = ESP - STACK;
-        stack.putInt(s, 2).putInt(s + 4, ESP + 0x40).putInt(s + 8, ESP + 0x50).putInt(s + 12, 0);
-        cstr(stack, s + 0x40, "/bin/minijvm");
-        cstr(stack, s + 0x50, "Hello");
+        stack.putInt(s, argv.size());
+        for (int i = 0; i < argv.size(); i++) {
+            stack.putInt(s + 4 + 4 * i, ESP + 0x40 + 0x10 * i);
+            cstr(stack, s + 0x40 + 0x10 * i, argv.get(i));
+        }
         ProcessImage image = new ProcessImage(7, "buggy", 0x80010011, 0, FLAT_USER, new int[] {0x80}, List.of(), regs(0, 0, CODE),
                 List.of(new PageMapping(CODE >>> 12, false), new PageMapping(DATA >>> 12, true), new PageMapping(STACK >>> 12, true)),
                 List.of(new MemoryWrite(CODE, code.array()), new MemoryWrite(DATA, data.array()), new MemoryWrite(STACK, stack.array())));

@@ -38,6 +38,16 @@ class JvmRetargeterTest {
     }
 
     @Test
+    void theMainClassAndArgumentsComeFromTheInitialStack() throws Exception {
+        var slice = HandMadeMinijvm.slice("KERFJVM1", 1, 0, java.util.List.of("minijvm", "-cp", "/java", "a.b.Hello", "x", "y z"));
+        JvmLog log = JvmRetargeter.retarget(slice, new SecretSet(), OUT).log();
+        assertThat(log.mainClass()).isEqualTo("a/b/Hello");
+        assertThat(log.args()).containsExactly("x", "y z");
+        assertThatThrownBy(() -> JvmRetargeter.retarget(HandMadeMinijvm.slice("KERFJVM1", 1, 0, java.util.List.of("minijvm", "-cp", "/j")),
+                new SecretSet(), OUT)).hasMessage("P.kslice: process buggy (pid 7): minijvm was started without a main class (minijvm -cp /j)");
+    }
+
+    @Test
     void aProcessWithoutTheExportIsNotAMinijvmProgram() {
         assertThatThrownBy(() -> JvmRetargeter.retarget(HandMadeMinijvm.slice("KERFELF1", 1, 0), new SecretSet(), OUT))
                 .isInstanceOf(JvmRetargetException.class)
