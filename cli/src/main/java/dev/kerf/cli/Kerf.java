@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
         description = "Record/replay toolchain for a whole emulated 32-bit PC.",
         subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
                 UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class,
-                RetargetCommand.class, StraceCommand.class, ReplaySyscallsCommand.class,
+                RetargetCommand.class, StraceCommand.class, ReplaySyscallsCommand.class, ReplayJvmCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -60,6 +60,7 @@ public final class Kerf implements Runnable {
                 if (cls == RetargetCommand.class) return cls.cast(new RetargetCommand(io));
                 if (cls == StraceCommand.class) return cls.cast(new StraceCommand(io));
                 if (cls == ReplaySyscallsCommand.class) return cls.cast(new ReplaySyscallsCommand(io));
+                if (cls == ReplayJvmCommand.class) return cls.cast(new ReplayJvmCommand(io));
                 return defaults.create(cls);
             }
         });

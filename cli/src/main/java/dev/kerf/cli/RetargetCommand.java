@@ -39,8 +39,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "retarget", mixinStandardHelpOptions = true,
         description = {"Turn a process slice into a syscall log (--to syscalls: .ksys, see kerf strace and kerf replay-syscalls)"
-                + " or a JVM log (--to jvm: .kjvm). The result is replayed before it is written; nothing reaches OUT"
-                + " (or stdout for -o -) unless it verifies.", ""})
+                + " or a JVM log (--to jvm: .kjvm, see kerf replay-jvm; the slice must be of a minijvm process: the log holds"
+                + " its class files, arguments, every kerf.Sys native call with its result at its bytecode position, and how it"
+                + " ended). The result is replayed before it is written; nothing reaches OUT (or stdout for -o -) unless it"
+                + " verifies. Exit 0: written; 2: bad command line; 4: not a process slice, not a minijvm process, a --secret"
+                + " found, or OUT cannot be written; 12: the slice is damaged; 16: the slice does not replay (nothing written).", ""})
 public final class RetargetCommand implements Callable<Integer> {
     /** The levels a slice can be retargeted to. */
     enum Level { syscalls, jvm }
@@ -73,9 +76,9 @@ public final class RetargetCommand implements Callable<Integer> {
         };
     }
 
-    // ---- --to jvm: built on branch jvmret; the lead replaces this method when merging ----
-    private int jvm(Slice source) {
-        throw new KerfException(ExitCode.USAGE, "--to jvm is not built yet in this kerf");
+    // ---- --to jvm: the work is in JvmRetarget ----
+    private int jvm(Slice source) throws IOException {
+        return JvmRetarget.run(source, out, secrets, io);
     }
 
     // ---- --to syscalls ----
