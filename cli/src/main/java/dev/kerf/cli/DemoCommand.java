@@ -22,21 +22,26 @@ import picocli.CommandLine.Option;
 /**
  * {@code kerf demo}: the pipeline end to end on the bundled guest, telling the story as it goes —
  * a customer's session is recorded, its processes listed, the crashing program cut out with the
- * password vault's data removed, the slice replayed alone, and a timeline drawn. Each step runs
+ * password vault's data removed, the slice replayed alone, retargeted to a syscall log and replayed
+ * against a rebuilt binary; a Java program's failing run is sliced, retargeted to the JVM level and
+ * replayed on the host JVM; a timeline is drawn. Each step runs
  * the real command (the same code a user runs) with its output captured and summarized.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the kerf pipeline on the bundled example guest and explain each step: record the"
                 + " bugreport scenario, list its processes, slice the crashing program with the password vault's"
-                + " secrets removed, verify the slice by replaying it alone, draw a timeline.", "",
+                + " secrets removed, verify the slice by replaying it alone, retarget it to a syscall log and replay that against"
+                + " a rebuilt binary; record a Java program failing in the guest, slice it, retarget it to the JVM level and"
+                + " replay it on this JVM; draw a timeline.", "",
                 "The files go to DIR (default ./kerf-demo; a previous demo there is replaced). Exit 0 when every"
                 + " step did what it should; otherwise the exit code of the step that failed.", ""})
 public final class DemoCommand implements Callable<Integer> {
     /** The passwords the bundled guest's vault keeps (examples/guest/rootfs/secret/vault.db). */
     static final List<String> VAULT_SECRETS = List.of("correct-horse-battery-staple", "hunter2-but-longer", "Tr0ub4dor&3");
-    private static final int STEPS = 6;
+    private static final int STEPS = 14;
 
     private final HostIo io;
+    private int stepsRun;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Where the demo's files go (default: ./kerf-demo).")
     Path dir = Path.of("kerf-demo");
@@ -56,13 +61,34 @@ public final class DemoCommand implements Callable<Integer> {
                     + " with make -C " + guest);
         }
         prepare(dir);
-        Path rec = dir.resolve("bugreport.kerf"), slice = dir.resolve("buggy.kslice"), timeline = dir.resolve("bugreport.html");
         PrintWriter say = io.err();
-        say.println("kerf demo: a customer's session on the example guest OS becomes a privacy-safe bug report.");
+        say.println("kerf demo: a customer's session on the example guest OS becomes a privacy-safe bug report,");
+        say.println("then a log a developer's own tools can replay.");
         say.println();
+        String pid = bugReport(kernel, initrd, say);
+        syscallLevel(pid, guest, say);
+        jvmLevel(kernel, initrd, say);
 
-        Ran record = step(1, "recording the customer's session (scenario=bugreport: login through a password vault,"
-                + " then an order report that crashes)", "record", "-o", rec.toString(), kernel.toString(), "--module",
+        Ran drawn = step("drawing the timeline of the first recording", "timeline", file("bugreport.kerf"), "-o", file("bugreport.html"));
+        expect(drawn, 0, "timeline");
+        say.println("    " + lastLine(drawn.err()).replaceFirst("^kerf timeline: ", ""));
+
+        say.println();
+        say.println("Done. Hand " + file("buggy.kslice") + " (or the logs) to the developer; what to run next:");
+        say.println("  kerf info " + file("buggy.kslice") + "             # what it holds, and its privacy manifest");
+        say.println("  kerf trace " + file("bugreport.kerf") + " --pid " + pid + " --insns | tail   # buggy's last instructions");
+        say.println("  kerf strace " + file("buggy.ksys") + "              # its system calls, strace-style");
+        say.println("  kerf replay-jvm " + file("inventory.kjvm") + " --jdwp 5005   # the Java program under your debugger");
+        say.println("  open " + file("bugreport.html") + "                 # the picture");
+        say.flush();
+        return ExitCode.OK.code();
+    }
+
+    /** Record, check, list, slice with the vault's data out, replay the slice; the crashing buggy's pid. */
+    private String bugReport(Path kernel, Path initrd, PrintWriter say) throws IOException {
+        String rec = file("bugreport.kerf"), slice = file("buggy.kslice");
+        Ran record = step("recording the customer's session (scenario=bugreport: login through a password vault,"
+                + " then an order report that crashes)", "record", "-o", rec, kernel.toString(), "--module",
                 initrd.toString(), "--append", "scenario=bugreport");
         expect(record, 1, "record");
         Matcher fault = Pattern.compile("buggy\\[(\\d+)\\]: (page fault at 0x[0-9a-f]+, eip 0x[0-9a-f]+)").matcher(record.out());
@@ -72,52 +98,89 @@ public final class DemoCommand implements Callable<Integer> {
         say.println("    " + lastLine(record.err()));
         say.println("    recorded: only what entered the CPU (port reads, interrupts) — no disk image, no device state");
 
-        Ran info = step(2, "checking the recording", "info", rec.toString());
+        Ran info = step("checking the recording", "info", rec);
         expect(info, 0, "info");
         for (String line : info.out().split("\n")) {
             if (line.startsWith("instructions:") || line.startsWith("events:") || line.startsWith("integrity:")) say.println("    " + line);
         }
 
-        Ran ps = step(3, "replaying it with OS introspection: which processes ran", "ps", rec.toString());
+        Ran ps = step("replaying it with OS introspection: which processes ran", "ps", rec);
         expect(ps, 0, "ps");
         for (String line : ps.out().split("\n")) say.println("    " + line);
 
-        List<String> sliceArgs = new ArrayList<>(List.of("slice", rec.toString(), "--process", pid, "-o", slice.toString(),
-                "--exclude-process", "vault"));
+        List<String> sliceArgs = new ArrayList<>(List.of("slice", rec, "--process", pid, "-o", slice, "--exclude-process", "vault"));
         for (String s : VAULT_SECRETS) sliceArgs.addAll(List.of("--secret", s));
-        Ran cut = step(4, "cutting out the crashing process (pid " + pid + ") with the vault's passwords and everything"
+        Ran cut = step("cutting out the crashing process (pid " + pid + ") with the vault's passwords and everything"
                 + " the vault received removed", sliceArgs.toArray(String[]::new));
         expect(cut, 0, "slice");
         for (String line : cut.err().split("\n")) if (!line.isBlank()) say.println("    " + line.replaceFirst("^kerf: ", ""));
-        byte[] file = Files.readAllBytes(slice);
+        byte[] bytes = Files.readAllBytes(dir.resolve("buggy.kslice"));
         long hits = 0;
-        for (String s : VAULT_SECRETS) hits += count(file, s.getBytes(StandardCharsets.UTF_8));
+        for (String s : VAULT_SECRETS) hits += count(bytes, s.getBytes(StandardCharsets.UTF_8));
         say.printf("    %s: %,d bytes (the recording with its images: %,d); the vault's passwords in it: %d%n", slice,
-                file.length, size(rec), hits);
+                bytes.length, size(dir.resolve("bugreport.kerf")), hits);
         say.println("    it holds buggy's pages at its start and what it received — nothing of the kernel or other processes");
 
-        Ran replay = step(5, "replaying the slice alone, as the developer will (no kernel, no other process)", "replay",
-                slice.toString());
+        Ran replay = step("replaying the slice alone, as the developer will (no kernel, no other process)", "replay", slice);
         expect(replay, 0, "replay of the slice");
         say.println("    " + lastLine(replay.err()).replaceFirst("^kerf: ", ""));
+        return pid;
+    }
 
-        Ran drawn = step(6, "drawing the timeline", "timeline", rec.toString(), "-o", timeline.toString());
-        expect(drawn, 0, "timeline");
-        say.println("    " + lastLine(drawn.err()).replaceFirst("^kerf timeline: ", ""));
+    /** Retarget buggy's slice to its syscall log, show it, replay it against buggy rebuilt at -O0. */
+    private void syscallLevel(String pid, Path guest, PrintWriter say) {
+        String log = file("buggy.ksys");
+        Ran retarget = step("retargeting the slice to a syscall log (calls by index, not instruction counts)", "retarget",
+                file("buggy.kslice"), "--to", "syscalls", "-o", log);
+        expect(retarget, 0, "retarget --to syscalls");
+        say.println("    " + lastLine(retarget.err()).replaceFirst("^kerf: ", ""));
+        Ran strace = step("showing it as strace would", "strace", log);
+        expect(strace, 0, "strace");
+        String[] lines = strace.out().strip().split("\n");
+        for (int i = 0; i < Math.min(3, lines.length); i++) say.println("    " + lines[i]);
+        say.printf("    ... %d lines ...%n", Math.max(0, lines.length - 4));
+        say.println("    " + lines[lines.length - 1]);
+        Path rebuilt = guest.resolve("build/variants/buggy-O0");
+        Ran replay = Files.isRegularFile(rebuilt)
+                ? step("replaying the customer's calls against buggy rebuilt with -O0 (other code, other instruction counts)",
+                        "replay-syscalls", log, "--binary", rebuilt.toString())
+                : step("replaying the customer's calls against buggy", "replay-syscalls", log);
+        expect(replay, 0, "replay-syscalls");
+        say.println("    " + replay.out().strip().replaceFirst("\\s*\\(recorded", "\n      (recorded"));
+    }
 
-        say.println();
-        say.println("Done. Hand " + slice + " to the developer; what to run next:");
-        say.println("  kerf info " + slice + "                  # what it holds, and its privacy manifest");
-        say.println("  kerf trace " + rec + " --pid " + pid + " --syscalls   # buggy's system calls");
-        say.println("  kerf trace " + rec + " --pid " + pid + " --insns | tail   # its last instructions");
-        say.println("  open " + timeline + "                      # the picture");
-        say.flush();
-        return ExitCode.OK.code();
+    /** Record the Java scenario, slice the failing minijvm, retarget it to the JVM and replay it on this JVM. */
+    private void jvmLevel(Path kernel, Path initrd, PrintWriter say) {
+        String rec = file("jvm.kerf"), slice = file("inventory.kslice"), log = file("inventory.kjvm");
+        Ran record = step("recording a second session: a Java program (Inventory, on the guest's minijvm) fails on a"
+                + " customer's order", "record", "-o", rec, kernel.toString(), "--module", initrd.toString(), "--append", "scenario=jvm");
+        expect(record, 1, "record of the jvm scenario");
+        for (String line : record.out().split("\n")) if (line.startsWith("Exception in thread")) say.println("    guest: " + line);
+        Ran ps = step("finding the failing minijvm process", "ps", rec);
+        expect(ps, 0, "ps of the jvm recording");
+        Matcher failed = Pattern.compile("(?m)^\\s*(\\d+)\\s+\\d+\\s+minijvm\\s.*exit 1\\s*$").matcher(ps.out());
+        if (!failed.find()) throw new KerfException(ExitCode.INTERNAL, "no minijvm process ended with status 1 in " + rec);
+        String pid = failed.group(1);
+        say.println("    pid " + pid);
+        Ran cut = step("slicing that process (pid " + pid + ") out of the recording", "slice", rec, "--process", pid, "-o", slice);
+        expect(cut, 0, "slice of minijvm");
+        Ran retarget = step("retargeting: the class files it ran and every native call's result at its bytecode position",
+                "retarget", slice, "--to", "jvm", "-o", log);
+        expect(retarget, 0, "retarget --to jvm");
+        say.println("    " + lastLine(retarget.err()).replaceFirst("^kerf retarget: ", ""));
+        Ran replay = step("running the same classes on this host JVM with the log answering kerf.Sys", "replay-jvm", log);
+        expect(replay, 0, "replay-jvm");
+        for (String line : replay.out().strip().split("\n")) say.println("    | " + line);
+        say.println("    " + lastLine(replay.err()));
+    }
+
+    private String file(String name) {
+        return dir.resolve(name).toString();
     }
 
     /** Runs one kerf command with its streams captured, reporting progress on stderr. */
-    private Ran step(int n, String what, String... args) {
-        io.err().printf(Locale.ROOT, "[%d/%d] %s ...%n", n, STEPS, what);
+    private Ran step(String what, String... args) {
+        io.err().printf(Locale.ROOT, "[%d/%d] %s ...%n", ++stepsRun, STEPS, what);
         io.err().flush();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();

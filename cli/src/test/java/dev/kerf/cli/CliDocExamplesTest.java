@@ -93,10 +93,10 @@ class CliDocExamplesTest {
         return null;
     }
 
-    /** The shown line up to its first digit, trimmed; what stays the same when counts and times change. */
+    /** The shown line up to its first digit or "...", trimmed; what stays the same when counts and times change. */
     static String leadingWords(String shown) {
         int cut = 0;
-        while (cut < shown.length() && !Character.isDigit(shown.charAt(cut))) cut++;
+        while (cut < shown.length() && !Character.isDigit(shown.charAt(cut)) && !shown.startsWith("...", cut)) cut++;
         return shown.substring(0, cut).strip();
     }
 

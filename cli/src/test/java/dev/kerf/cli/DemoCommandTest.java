@@ -14,23 +14,33 @@ class DemoCommandTest {
     Path tmp;
 
     @Test
-    void theDemoRecordsSlicesVerifiesAndDrawsWithTheVaultsSecretsOutOfTheSlice() throws Exception {
+    void theDemoRecordsSlicesRetargetsAndReplaysEveryLevelWithTheVaultsSecretsOutOfTheSlice() throws Exception {
         GuestOs.kernel(); // builds the guest if needed
         Path dir = tmp.resolve("demo");
+        Path stale = Files.createDirectories(dir.resolve("bugreport.kerf")).resolve("stale"); // a previous demo: replaced
+        Files.writeString(stale, "old");
         Cli.Outcome r = Cli.run("", "demo", "--dir", dir.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.err()).contains("[1/6] recording", "[3/6] replaying it with OS introspection", "[6/6] drawing")
+        assertThat(r.err()).contains("[1/14] recording", "[3/14] replaying it with OS introspection", "[14/14] drawing")
                 .containsPattern("buggy \\(pid \\d+\\) crashed: page fault at 0x746e4920, eip 0x080495ef")
                 .contains("the vault's passwords in it: 0")
                 .contains("fault 14 (error 0x4) at eip 0x080495ef, cr2 0x746e4920")
-                .containsPattern("(?m)^ +\\d+ +\\d+ buggy .*killed by signal 11");
+                .containsPattern("(?m)^ +\\d+ +\\d+ buggy .*killed by signal 11")
+                // the syscall level: the customer's calls replayed against buggy rebuilt at -O0, to the same crash
+                .containsPattern("identical: \\d+ syscalls, ended by a page fault like the recording")
+                .contains("cr2 0x746e4920")
+                // the JVM level: the guest's exception, reproduced on this JVM
+                .contains("guest: Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"12x\"")
+                .contains("| Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"12x\"")
+                .contains("replay-jvm: identical");
         byte[] slice = Files.readAllBytes(dir.resolve("buggy.kslice"));
         for (String secret : DemoCommand.VAULT_SECRETS) {
             assertThat(DemoCommand.count(slice, secret.getBytes(StandardCharsets.UTF_8))).as(secret).isZero();
         }
         assertThat(dir.resolve("bugreport.html")).isNotEmptyFile();
-        Cli.Outcome again = Cli.run("", "demo", "--dir", dir.toString()); // a previous demo is replaced
-        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(dir.resolve("buggy.ksys")).isNotEmptyFile();
+        assertThat(dir.resolve("inventory.kjvm")).isNotEmptyFile();
+        assertThat(stale).doesNotExist();
     }
 
     @Test

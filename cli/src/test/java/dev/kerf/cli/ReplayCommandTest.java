@@ -64,7 +64,13 @@ class ReplayCommandTest {
         assertThat(r.err()).contains("kerf: replay diverged at event " + next + " (event ")
                 .contains(expected).contains(", got ")
                 .contains("kerf: registers: eax=");
-        assertThat(originalConsole).startsWith(r.out());
+        // up to the changed read the replay follows the recording exactly; after it the guest may print
+        // what the recording never had (its prompt, when input came in early) before it needs an IN the
+        // journal cannot answer
+        Cli.Outcome upToChange = Cli.run("", "replay", original.toString(), "--to", Long.toString(lsr.icount()));
+        assertThat(upToChange.exitCode()).as(upToChange.err()).isZero();
+        assertThat(r.out()).startsWith(upToChange.out());
+        assertThat(originalConsole).startsWith(upToChange.out());
     }
 
     @Test
