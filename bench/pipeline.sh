@@ -54,6 +54,7 @@ row() {  # row LABEL SOURCE-NAME OUTPUT REPLAY-CMD... -- MAKE-CMD...
 }
 record bug bugreport
 record net net --net-in "$guest/net-sample.pcap"
+record jvm jvm
 echo "| what (command) | recording, packed (B) | output (B) | output / recording | make, median wall (ms) | replay, median wall (ms) |"
 echo "|---|---:|---:|---:|---:|---:|"
 b="$work/bug.kerf"
@@ -71,5 +72,15 @@ for spec in 'buggy:parse_*' 'buggy:str*' 'buggy:strcpy' 'sh:str*'; do
 done
 row "component slice: \`--component kernel:ne2k_*\` (net scenario)" net "$work/ne2k.kslice" "$kerf" replay "$work/ne2k.kslice" -- \
   "$kerf" slice "$work/net.kerf" --component 'kernel:ne2k_*' -o "$work/ne2k.kslice"
+"$kerf" slice "$b" --process 10 -o "$work/p10.kslice" >/dev/null 2>&1
+row "syscall log: \`retarget buggy.kslice --to syscalls\` (replay: \`replay-syscalls\`)" bug "$work/buggy.ksys" \
+  "$kerf" replay-syscalls "$work/buggy.ksys" -- "$kerf" retarget "$work/p10.kslice" --to syscalls -o "$work/buggy.ksys"
+row "syscall log against buggy rebuilt at -O0: \`replay-syscalls --binary buggy-O0\`" bug "$work/buggy.ksys" \
+  "$kerf" replay-syscalls "$work/buggy.ksys" --binary "$guest/variants/buggy-O0" -- true
+jpid=$("$kerf" ps "$work/jvm.kerf" | awk '$3 == "minijvm" && $NF == 1 {print $1; exit}')
+row "process slice: \`--process $jpid\` (minijvm running Inventory, uncaught exception)" jvm "$work/inv.kslice" \
+  "$kerf" replay "$work/inv.kslice" -- "$kerf" slice "$work/jvm.kerf" --process "$jpid" -o "$work/inv.kslice"
+row "JVM log: \`retarget inv.kslice --to jvm\` (replay: \`replay-jvm\` on the host JVM)" jvm "$work/inv.kjvm" \
+  "$kerf" replay-jvm "$work/inv.kjvm" -- "$kerf" retarget "$work/inv.kslice" --to jvm -o "$work/inv.kjvm"
 row "time slice: \`--time 1M..1500K\` (25 % of bugreport)" bug "$work/t.kslice" "$kerf" replay -q "$work/t.kslice" -- \
   "$kerf" slice "$b" --time 1M..1500K -o "$work/t.kslice"
