@@ -15,10 +15,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 "$root/bench/build.sh"
-kerf="$root/kerf"
-"$kerf" --version >/dev/null 2>&1   # builds the jar if needed, outside the timings
+"$root/kerf" --version >/dev/null 2>&1   # builds the jar if needed, outside the timings
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# the jar itself from here on: the launcher would rebuild it mid-run if a source changed meanwhile
+read -r -a jvmflags < "$root/cli/target/kerf.jvmflags"
+printf '#!/usr/bin/env bash\nexec java -Xss8m -Dkerf.root=%q %s -jar %q "$@"\n' "$root" "${jvmflags[*]}" "$root/cli/target/kerf.jar" > "$work/kerf"
+chmod +x "$work/kerf"
+kerf="$work/kerf"
 guest="$root/examples/guest/build"
 record() {  # record NAME SCENARIO [extra options]
   local name="$1" scenario="$2"; shift 2

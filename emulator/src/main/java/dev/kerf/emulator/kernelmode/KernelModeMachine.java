@@ -6,6 +6,7 @@ import dev.kerf.emulator.cpu.CpuState;
 import dev.kerf.emulator.mmu.PhysicalMemory;
 import dev.kerf.emulator.usermode.ComponentImage;
 import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.emulator.usermode.UserModeMachine;
 import dev.kerf.emulator.usermode.UserRegisters;
 
 import java.util.Map;
@@ -90,13 +91,7 @@ final class KernelModeMachine {
 
     /** A GDT entry from a descriptor cache's base, effective limit and access bits (see {@code SegmentCache}). */
     private void putDescriptor(int index, int base, int limit, int access) {
-        boolean granular = Integer.compareUnsigned(limit, 0xFFFFF) > 0;
-        int raw = granular ? limit >>> 12 : limit;
-        int acc = (access & ~0x0F00 & ~0x8000) | (granular ? 0x8000 : 0) | ((raw >>> 16) & 0xF) << 8;
-        int lo = (base << 16) | (raw & 0xFFFF);
-        int hi = (base & 0xFF000000) | (acc << 8) | ((base >>> 16) & 0xFF);
-        memory.write32((GDT << 12) + index * 8, lo);
-        memory.write32((GDT << 12) + index * 8 + 4, hi);
+        UserModeMachine.writeDescriptor(memory, (GDT << 12) + index * 8, base, limit, access);
     }
 
     /** Writes bytes at their linear address (not through the CPU: no hook sees it). */

@@ -30,5 +30,17 @@ public record ProcessImage(int pid, String name, int cr0, int cr4, int[] segment
     }
 
     @Override public int[] segments() { return segments.clone(); }
+
+    /** The segment registers as {@code segments} holds them: ES CS SS DS FS GS, selector, base, limit, access each. */
+    public static int[] segmentsOf(dev.kerf.emulator.cpu.Cpu cpu) {
+        int[] segments = new int[24];
+        for (int i = 0; i < 6; i++) {
+            segments[4 * i] = cpu.seg[i].selector;
+            segments[4 * i + 1] = cpu.seg[i].base;
+            segments[4 * i + 2] = cpu.seg[i].limit;
+            segments[4 * i + 3] = cpu.seg[i].access;
+        }
+        return segments;
+    }
     @Override public int[] userGates() { return userGates.clone(); }
 }

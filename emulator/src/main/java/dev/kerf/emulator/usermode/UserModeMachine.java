@@ -125,13 +125,22 @@ public final class UserModeMachine {
 
     /** A GDT entry from a descriptor cache's base, effective limit and access bits (see {@code SegmentCache}). */
     private void putDescriptor(int index, int base, int limit, int access) {
+        writeDescriptor(memory, (GDT << 12) + index * 8, base, limit, access);
+    }
+
+    /**
+     * Writes at {@code address} the 8-byte segment descriptor whose cache holds {@code base},
+     * effective {@code limit} and {@code access} bits (see {@code SegmentCache}): the inverse of a
+     * descriptor load, for machines that rebuild a GDT from a captured state.
+     */
+    public static void writeDescriptor(PhysicalMemory memory, int address, int base, int limit, int access) {
         boolean granular = Integer.compareUnsigned(limit, 0xFFFFF) > 0;
         int raw = granular ? limit >>> 12 : limit;
         int acc = (access & ~0x0F00 & ~0x8000) | (granular ? 0x8000 : 0) | ((raw >>> 16) & 0xF) << 8;
         int lo = (base << 16) | (raw & 0xFFFF);
         int hi = (base & 0xFF000000) | (acc << 8) | ((base >>> 16) & 0xFF);
-        memory.write32((GDT << 12) + index * 8, lo);
-        memory.write32((GDT << 12) + index * 8 + 4, hi);
+        memory.write32(address, lo);
+        memory.write32(address + 4, hi);
     }
 
     private int linear(int sysFrame) {

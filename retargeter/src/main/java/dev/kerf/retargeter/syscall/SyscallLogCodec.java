@@ -131,7 +131,7 @@ public final class SyscallLogCodec {
                     + Integer.toUnsignedString(len) + " bytes");
             inputs.add(new CallInput(arg, in.bytes(len), cut == 1));
         }
-        List<PageMapping> mapped = pages(in);
+        List<PageMapping> mapped = ProcessSliceCodec.pages(in);
         List<Integer> unmapped = unmapped(in);
         int nw = in.count(9);
         List<CallWrite> writes = new ArrayList<>(nw);
@@ -154,7 +154,7 @@ public final class SyscallLogCodec {
         int before = in.u32();
         if (before < 0 || before > calls) throw in.fail("asynchronous effect before call " + Integer.toUnsignedString(before) + " of " + calls);
         String cause = new String(in.bytes(in.u16()), StandardCharsets.UTF_8);
-        List<PageMapping> mapped = pages(in);
+        List<PageMapping> mapped = ProcessSliceCodec.pages(in);
         List<Integer> unmapped = unmapped(in);
         int nw = in.count(9);
         List<MemoryWrite> writes = new ArrayList<>(nw);
@@ -166,17 +166,6 @@ public final class SyscallLogCodec {
             writes.add(new MemoryWrite(address, in.bytes(len)));
         }
         return new AsyncEffect(before, cause, mapped, unmapped, writes, registers(in));
-    }
-
-    private static List<PageMapping> pages(SectionInput in) {
-        int n = in.count(5);
-        List<PageMapping> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int page = in.u32(), flags = in.u8();
-            if (page < 0 || page >= (1 << 20) || flags > 1) throw in.fail("page entry " + page + " flags " + flags);
-            out.add(new PageMapping(page, flags == 1));
-        }
-        return out;
     }
 
     private static List<Integer> unmapped(SectionInput in) {

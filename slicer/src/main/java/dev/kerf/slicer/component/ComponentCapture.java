@@ -9,6 +9,7 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.usermode.ActivationMemory;
 import dev.kerf.emulator.usermode.ComponentActivation;
+import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.emulator.usermode.UserExit;
 import dev.kerf.emulator.usermode.UserExits;
 import dev.kerf.emulator.usermode.UserRegisters;
@@ -166,13 +167,7 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         if (segments == null) {
             cr0 = cpu.cr0;
             cr4 = cpu.cr4;
-            segments = new int[24];
-            for (int i = 0; i < 6; i++) {
-                segments[4 * i] = cpu.seg[i].selector;
-                segments[4 * i + 1] = cpu.seg[i].base;
-                segments[4 * i + 2] = cpu.seg[i].limit;
-                segments[4 * i + 3] = cpu.seg[i].access;
-            }
+            segments = ProcessImage.segmentsOf(cpu);
         }
         byte[] ret = guest.virtualBytes(cpu.cr3, cpu.reg[Cpu.ESP], 4);
         int returnAddress = ret == null ? 0 : (ret[0] & 0xFF) | (ret[1] & 0xFF) << 8 | (ret[2] & 0xFF) << 16 | ret[3] << 24;

@@ -11,6 +11,7 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.kernelmode.PortLog;
 import dev.kerf.emulator.usermode.ActivationMemory;
 import dev.kerf.emulator.usermode.ComponentActivation;
+import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.emulator.usermode.UserExit;
 import dev.kerf.emulator.usermode.UserExits;
 import dev.kerf.emulator.usermode.UserRegisters;
@@ -148,13 +149,7 @@ final class KernelComponentCapture implements PrivilegeHook, InterruptHook, Inst
         if (segments == null) {
             cr0 = cpu.cr0;
             cr4 = cpu.cr4;
-            segments = new int[24];
-            for (int i = 0; i < 6; i++) {
-                segments[4 * i] = cpu.seg[i].selector;
-                segments[4 * i + 1] = cpu.seg[i].base;
-                segments[4 * i + 2] = cpu.seg[i].limit;
-                segments[4 * i + 3] = cpu.seg[i].access;
-            }
+            segments = ProcessImage.segmentsOf(cpu);
         }
         int esp = cpu.seg[Cpu.SS].base + cpu.reg[Cpu.ESP];
         byte[] ret = (cpu.cr0 & 0x8000_0000) != 0 ? guest.virtualBytes(cpu.cr3, esp, 4) : physical(esp);

@@ -114,13 +114,7 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
         userCount = 0;
         awaitingReturn = false;
         name = tracker.nameOf(upid);
-        int[] segments = new int[24];
-        for (int i = 0; i < 6; i++) {
-            segments[4 * i] = cpu.seg[i].selector;
-            segments[4 * i + 1] = cpu.seg[i].base;
-            segments[4 * i + 2] = cpu.seg[i].limit;
-            segments[4 * i + 3] = cpu.seg[i].access;
-        }
+        int[] segments = ProcessImage.segmentsOf(cpu);
         List<PageMapping> pages = new ArrayList<>();
         List<MemoryWrite> contents = new ArrayList<>();
         for (Map.Entry<Integer, UserPageWalk.Frame> e : UserPageWalk.userPages(memory, cpu.cr3).entrySet()) {

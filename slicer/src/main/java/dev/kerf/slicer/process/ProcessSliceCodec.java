@@ -151,7 +151,8 @@ public final class ProcessSliceCodec {
         return new ProcessImage(pid, name, cr0, cr4, segments, gates, runs, regs, pages(in), writes(in));
     }
 
-    private static List<PageMapping> pages(SectionInput in) {
+    /** A list of page mappings as {@link #pages(SectionOutput, List)} writes it (shared with the syscall log's codec). */
+    public static List<PageMapping> pages(SectionInput in) {
         int n = in.count(5);
         List<PageMapping> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
