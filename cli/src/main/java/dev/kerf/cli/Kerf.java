@@ -25,7 +25,7 @@ import picocli.CommandLine.Mixin;
             "10:--max-insns reached",
             "12:damaged, truncated or foreign recording",
             "14:kerf record: the recording could not be written (guest stopped)",
-            "16:kerf replay/ps/trace: diverged from the recording",
+            "16:kerf replay/ps/trace: diverged from the recording; a slice or log that does not verify; replay-syscalls/replay-jvm: the first mismatch",
             "18:kerf replay/ps/trace: a cut-short recording replayed to its last batch",
             "70:internal error",
             "130:interrupted (Ctrl-C)"})

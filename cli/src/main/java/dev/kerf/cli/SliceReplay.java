@@ -19,6 +19,7 @@ final class SliceReplay {
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.PROCESS) return ProcessSliceReplay.replay(slice, io);
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.COMPONENT) return ComponentSlicing.replay(slice, io);
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.SYSCALLS) throw new KerfException(ExitCode.USAGE, slice.file() + ": a syscall log: replay it with kerf replay-syscalls");
+        if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.JVM) throw new KerfException(ExitCode.USAGE, slice.file() + ": a JVM log: replay it with kerf replay-jvm");
         long started = System.nanoTime();
         ReplayResult r;
         try {
