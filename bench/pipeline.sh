@@ -86,5 +86,5 @@ row "process slice: \`--process $jpid\` (minijvm running Inventory, uncaught exc
   "$kerf" replay "$work/inv.kslice" -- "$kerf" slice "$work/jvm.kerf" --process "$jpid" -o "$work/inv.kslice"
 row "JVM log: \`retarget inv.kslice --to jvm\` (replay: \`replay-jvm\` on the host JVM)" jvm "$work/inv.kjvm" \
   "$kerf" replay-jvm "$work/inv.kjvm" -- "$kerf" retarget "$work/inv.kslice" --to jvm -o "$work/inv.kjvm"
-row "time slice: \`--time 1M..1500K\` (25 % of bugreport)" bug "$work/t.kslice" "$kerf" replay -q "$work/t.kslice" -- \
+row "time slice: \`--time 1M..1500K\` (500 K instructions of bugreport)" bug "$work/t.kslice" "$kerf" replay -q "$work/t.kslice" -- \
   "$kerf" slice "$b" --time 1M..1500K -o "$work/t.kslice"
