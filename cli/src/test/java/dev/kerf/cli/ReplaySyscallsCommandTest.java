@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * selftest's syscall log (385 calls: fork, pipe, execve, nanosleep, brk growing and shrinking a
  * 256 KiB heap) replays identically against the recorded program, and against a binary given by
- * --binary, where brk is emulated for the binary's own layout instead of taking the logged result.
+ * --binary, where brk is emulated for the binary's own layout instead of taking the logged result,
+ * including the same source rebuilt at -O0.
  */
 class ReplaySyscallsCommandTest {
     @TempDir
@@ -38,5 +39,11 @@ class ReplaySyscallsCommandTest {
         Cli.Outcome rebuilt = Cli.run("", "replay-syscalls", log.toString(), "--binary", GuestOs.kernel().resolveSibling("root/bin/selftest").toString());
         assertThat(rebuilt.exitCode()).as(rebuilt.err()).isZero();
         assertThat(rebuilt.out()).isEqualTo(same.out());
+        // the same source at -O0 (other code, other stack layout): every buffer a call filled is in
+        // the slice whole (GuestProfile.outputBuffers), so its calls see the customer's results too
+        Path o0 = GuestOs.kernel().resolveSibling("variants/selftest-O0");
+        Cli.Outcome unoptimized = Cli.run("", "replay-syscalls", log.toString(), "--binary", o0.toString());
+        assertThat(unoptimized.exitCode()).as(unoptimized.out() + unoptimized.err()).isZero();
+        assertThat(unoptimized.out()).isEqualTo(same.out());
     }
 }

@@ -68,12 +68,18 @@ public interface GuestProfile {
     /** The call replaces the process's image when it succeeds (it returns into the new program). */
     boolean isExecCall(int nr);
 
+    /** A buffer in the process's memory that the kernel filled for a call: {@code length} bytes at {@code address}. */
+    record OutputBuffer(int address, int length) {}
+
     /**
-     * The call is read(fd, buf, count): on success its result is the number of bytes the kernel put
-     * at buf (the second argument). Process slices keep those bytes whole, as the input they are.
+     * The buffers the kernel filled for call {@code nr} with arguments {@code args} that returned
+     * {@code result} (read's data, a stat struct, pipe's two descriptors, ...), in argument order; none
+     * for a failed call. Process slices keep them whole, even the bytes that equal what was there
+     * (a diff would drop those): they are the call's output as the kernel wrote it, what a syscall
+     * log gives a rebuilt binary, and the input privacy scans look at. Default: none known.
      */
-    default boolean isReadCall(int nr) {
-        return false;
+    default java.util.List<OutputBuffer> outputBuffers(int nr, int[] args, int result) {
+        return java.util.List.of();
     }
 
     /** The wait status of a process that made exit call {@code nr} with arguments {@code args}. */

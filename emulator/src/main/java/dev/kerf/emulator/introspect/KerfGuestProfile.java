@@ -104,8 +104,27 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
     @Override
     public boolean isExecCall(int nr) { return nr == 11; }
 
+    /** The kerf guest's calls that fill user memory (docs/guest.md "System calls"; the kernel's copy_to_user sites). */
     @Override
-    public boolean isReadCall(int nr) { return nr == 3; }
+    public java.util.List<OutputBuffer> outputBuffers(int nr, int[] a, int result) {
+        if (result < 0 && nr != 13) return java.util.List.of();
+        return switch (nr) {
+            case 3, 220 -> result > 0 ? one(a[1], result) : java.util.List.of();       // read, getdents64: the bytes returned
+            case 7 -> a[1] != 0 && result > 0 ? one(a[1], 4) : java.util.List.of();     // waitpid: the status
+            case 13 -> a[0] != 0 ? one(a[0], 4) : java.util.List.of();                  // time(t*): the time (any u32 result)
+            case 42 -> one(a[0], 8);                                                     // pipe: two descriptors
+            case 54 -> one(a[2], 6);                                                     // ioctl SIOCGIFHWADDR: the MAC
+            case 108 -> one(a[1], 64);                                                   // fstat: struct stat
+            case 122 -> one(a[0], 6 * 65);                                               // uname: new_utsname
+            case 500 -> result > 0 ? one(a[0], 28 * (Integer.compareUnsigned(result, a[1]) < 0 ? result : a[1])) // kerf_ps records
+                    : java.util.List.of();
+            default -> java.util.List.of();
+        };
+    }
+
+    private static java.util.List<OutputBuffer> one(int address, int length) {
+        return length > 0 ? java.util.List.of(new OutputBuffer(address, length)) : java.util.List.of();
+    }
 
     /** Linux: exit(code) gives the wait status {@code (code & 0xff) << 8}. */
     @Override

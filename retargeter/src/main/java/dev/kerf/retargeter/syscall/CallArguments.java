@@ -30,10 +30,14 @@ public final class CallArguments {
         return k != null && i < k.length() && (k.charAt(i) == 's' || k.charAt(i) == 'x');
     }
 
-    /** Call {@code nr} uses argument register {@code i} (all five for a number the table does not know). */
+    /**
+     * Call {@code nr} uses argument register {@code i}. The table is the guest kernel's whole call
+     * table, so a number it does not know is one the kernel answers with ENOSYS without reading any
+     * argument: none is used (a rebuilt binary leaves other values in those registers).
+     */
     public static boolean isUsed(int nr, int i) {
         String k = SyscallFormat.kinds(nr);
-        return k == null || i < k.length();
+        return k != null && i < k.length();
     }
 
     /** Argument {@code i} is a buffer the process writes out: compared by content against a rebuilt binary. */

@@ -4,6 +4,7 @@ import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.hook.InterruptHook;
 import dev.kerf.emulator.hook.PrivilegeHook;
 import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.GuestProfile;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.mmu.PhysicalMemory;
 import dev.kerf.emulator.usermode.KernelReturn;
@@ -47,8 +48,8 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private final PhysicalMemory memory;
     private final GuestMemory guest;
     private final IntPredicate isExec;
-    /** read(fd, buf, n): its n bytes at buf are kept whole even where they equal what was there (see {@link #readData}). */
-    private final IntPredicate isRead;
+    /** The buffers a call filled: kept whole even where they equal what was there (see {@link #keepOutputs}). */
+    private final GuestProfile profile;
     private final long from;
     private int pid = -1;
     private String name;
@@ -66,10 +67,11 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     /**
      * @param from   the slice starts at the process's first return to user mode at or after this icount
      * @param isExec whether a system call number is execve (a successful one restarts the slice)
+     * @param profile names the buffers each call filled ({@link GuestProfile#outputBuffers})
      */
     ProcessCapture(ProcessTracker tracker, ProcessSelector selector, PhysicalMemory memory, long from, IntPredicate isExec,
-                   IntPredicate isRead) {
-        this.isRead = isRead;
+                   GuestProfile profile) {
+        this.profile = profile;
         this.from = from;
         this.isExec = isExec;
         this.tracker = tracker;
@@ -175,21 +177,26 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
             byte[] before = was == null ? MemoryDiff.ZERO_PAGE : shadow.get(e.getKey());
             MemoryDiff.diff(e.getKey(), before, memory.array(), e.getValue().physical(), writes);
         }
-        readData(cpu, now, writes);
+        keepOutputs(cpu, now, writes);
         transitions.add(new Transition(exitCount, exit, exitDigest, new KernelReturn(mapped, unmapped, writes, UserRegisters.of(cpu))));
         awaitingReturn = false;
         enterUser(cpu);
     }
 
     /**
-     * After a successful read(fd, buf, n), the n bytes at buf replace the diff's writes in that
-     * range: a diff drops a byte equal to what was there (a file read a byte at a time into one
-     * variable loses every repeated letter), but the input is what privacy scans look for, so it
-     * is kept whole and in order. Replay applies the same bytes either way.
+     * After a system call, the buffers it filled ({@link GuestProfile#outputBuffers}: read's n bytes,
+     * a stat struct, pipe's descriptors, ...) replace the diff's writes in their range: a diff drops a
+     * byte equal to what was there (a file read a byte at a time into one variable loses every
+     * repeated letter; a descriptor equal to the stack slot's old value vanishes), but the call's
+     * output is what privacy scans look for and what a syscall log hands a rebuilt binary, so it is
+     * kept whole and in order. Replay applies the same bytes either way.
      */
-    private void readData(Cpu cpu, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
-        if (!(exit instanceof UserExit.Syscall s) || !isRead.test(s.nr())) return;
-        int n = cpu.reg[Cpu.EAX], buf = s.args()[1];
+    private void keepOutputs(Cpu cpu, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
+        if (!(exit instanceof UserExit.Syscall s)) return;
+        for (GuestProfile.OutputBuffer b : profile.outputBuffers(s.nr(), s.args(), cpu.reg[Cpu.EAX])) keep(b.address(), b.length(), pages, writes);
+    }
+
+    private void keep(int buf, int n, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
         if (n <= 0 || Integer.toUnsignedLong(buf) + n > 0x1_0000_0000L) return;
         byte[] data = new byte[n];
         for (int i = 0; i < n; i++) {

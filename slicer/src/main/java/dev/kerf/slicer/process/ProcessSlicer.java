@@ -128,7 +128,7 @@ public final class ProcessSlicer {
         ProcessTracker tracker = new ProcessTracker(profile, new GuestMemory(replayer.cpu().memory), names);
         tracker.attach(replayer.cpu().hooks);
         ProcessCapture capture = new ProcessCapture(tracker, selector, replayer.cpu().memory, from, profile::isExecCall,
-                profile::isReadCall);
+                profile);
         replayer.cpu().hooks.add((InterruptHook) capture);
         replayer.cpu().hooks.add((PrivilegeHook) capture);
         ReplayResult r = run.get();
