@@ -1,6 +1,5 @@
 package dev.kerf.cli;
 
-import dev.kerf.formats.slice.Section;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.formats.slice.SliceReader;
@@ -11,15 +10,12 @@ import dev.kerf.slicer.component.ComponentSliceResult;
 import dev.kerf.slicer.component.ComponentSlicer;
 import dev.kerf.slicer.component.ComponentSpec;
 import dev.kerf.slicer.privacy.CleanFile;
-import dev.kerf.slicer.privacy.DecodedSection;
 import dev.kerf.slicer.privacy.FinalScan;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code kerf slice REC --component PROG:GLOB -o OUT} (PROG {@code kernel} for kernel code) and the
@@ -74,10 +70,8 @@ final class ComponentSlicing {
     }
 
     private static CleanFile finalScan(byte[] file, SecretSet secrets) throws IOException {
-        List<DecodedSection> sections = new ArrayList<>();
-        for (Section s : SliceReader.read(file, Path.of("slice")).sections()) sections.add(new DecodedSection(s.type().name(), s.data()));
         try {
-            return FinalScan.check(file, sections, secrets);
+            return FinalScan.check(file, SliceReader.read(file, Path.of("slice")), secrets);
         } catch (SecretLeakException e) {
             throw new KerfException(ExitCode.INTERNAL, e.getMessage() + "; no file written");
         }

@@ -1,16 +1,12 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.usermode.SliceRegion;
-import dev.kerf.formats.slice.Section;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.slicer.privacy.CleanFile;
-import dev.kerf.slicer.privacy.DecodedSection;
 import dev.kerf.slicer.privacy.FinalScan;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
 import dev.kerf.slicer.process.SecretRedactor;
-import java.util.ArrayList;
-import java.util.List;
 import dev.kerf.slicer.process.ProcessRedactor;
 import dev.kerf.slicer.process.ProcessSelector;
 import dev.kerf.slicer.process.ProcessSliceException;
@@ -102,10 +98,8 @@ final class ProcessSlicing {
 
     /** The last gate: the finished bytes, raw and section by section, hold no secret; else nothing is written. */
     private static CleanFile finalScan(byte[] file, SecretSet secrets) throws IOException {
-        List<DecodedSection> sections = new ArrayList<>();
-        for (Section s : SliceReader.read(file, Path.of("slice")).sections()) sections.add(new DecodedSection(s.type().name(), s.data()));
         try {
-            return FinalScan.check(file, sections, secrets);
+            return FinalScan.check(file, SliceReader.read(file, Path.of("slice")), secrets);
         } catch (SecretLeakException e) {
             throw new KerfException(ExitCode.INTERNAL, e.getMessage() + "; no file written");
         }

@@ -1,7 +1,6 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.usermode.ProcessSlice;
-import dev.kerf.formats.slice.Section;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.formats.slice.SliceKind;
@@ -15,7 +14,6 @@ import dev.kerf.retargeter.syscall.SyscallRetargetException;
 import dev.kerf.retargeter.syscall.SyscallRetargeter;
 import dev.kerf.slicer.SliceFiles;
 import dev.kerf.slicer.privacy.CleanFile;
-import dev.kerf.slicer.privacy.DecodedSection;
 import dev.kerf.slicer.privacy.FinalScan;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
@@ -132,10 +130,8 @@ public final class RetargetCommand implements Callable<Integer> {
             if (s.isEmpty()) throw new KerfException(ExitCode.USAGE, "--secret needs a non-empty value");
             set.addLiteral(s);
         }
-        List<DecodedSection> sections = new ArrayList<>();
-        for (Section s : SliceReader.read(file, Path.of("log")).sections()) sections.add(new DecodedSection(s.type().name(), s.data()));
         try {
-            return FinalScan.check(file, sections, set);
+            return FinalScan.check(file, SliceReader.read(file, Path.of("log")), set);
         } catch (SecretLeakException e) {
             throw new KerfException(ExitCode.BAD_INPUT, e.getMessage() + " (remove it when slicing: kerf slice --secret)");
         }

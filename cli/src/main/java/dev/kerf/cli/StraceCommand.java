@@ -66,9 +66,8 @@ public final class StraceCommand implements Callable<Integer> {
     }
 
     private static String effects(AsyncEffect a) {
-        long bytes = 0;
-        for (var w : a.writes()) bytes += w.bytes().length;
-        return a.mapped().size() + " pages mapped, " + a.unmapped().size() + " unmapped, " + bytes + " bytes written"
+        return a.mapped().size() + " pages mapped, " + a.unmapped().size() + " unmapped, "
+                + dev.kerf.emulator.usermode.MemoryWrite.totalBytes(a.writes()) + " bytes written"
                 + (a.registers() != null ? ", registers changed" : "");
     }
 

@@ -2,12 +2,11 @@ package dev.kerf.cli;
 
 import dev.kerf.cli.timeline.TimelineCollector;
 import dev.kerf.cli.timeline.TimelineSvg;
+import dev.kerf.formats.AtomicFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,7 +57,7 @@ public final class TimelineCommand implements Callable<Integer> {
             out.write(bytes);
             out.flush();
         } else {
-            write(Path.of(output), bytes);
+            AtomicFile.write(Path.of(output), bytes);
             io.err().printf("kerf timeline: %d processes, %d interrupts, %d console lines -> %s%n",
                     collector.timeline().lanes().size(), collector.timeline().irqs().size(),
                     collector.timeline().outputs().size(), output);
@@ -70,17 +69,5 @@ public final class TimelineCommand implements Callable<Integer> {
     private static String page(String title, String svg) {
         return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + TimelineSvg.escape(title)
                 + "</title></head>\n<body style=\"margin:16px;background:#fff\">\n" + svg + "</body></html>\n";
-    }
-
-    /** Whole file or nothing: written beside the target, then renamed over it. */
-    private static void write(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + ".kerf-tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

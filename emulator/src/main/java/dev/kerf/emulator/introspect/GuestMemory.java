@@ -56,6 +56,12 @@ public final class GuestMemory {
         return out.size() == 0 && n > 0 ? null : out.toByteArray();
     }
 
+    /** The little-endian u32 at linear {@code va} through the page tables at {@code cr3}; 0 when any of its bytes is unmapped. */
+    public int virtualU32(int cr3, int va) {
+        byte[] b = virtualBytes(cr3, va, 4);
+        return b == null || b.length < 4 ? 0 : (b[0] & 0xFF) | (b[1] & 0xFF) << 8 | (b[2] & 0xFF) << 16 | b[3] << 24;
+    }
+
     /** A NUL-terminated string at {@code va} of at most {@code max} bytes, or null when its first byte is unmapped. */
     public String virtualCString(int cr3, int va, int max) {
         StringBuilder s = new StringBuilder();

@@ -46,15 +46,11 @@ public record ComponentActivation(int pid, UserRegisters entry, int returnAddres
 
     /** Bytes of first loads. */
     public long loadedBytes() {
-        long n = 0;
-        for (MemoryWrite w : loads) n += w.bytes().length;
-        return n;
+        return MemoryWrite.totalBytes(loads);
     }
 
     /** Bytes written. */
     public long writtenBytes() {
-        long n = 0;
-        for (MemoryWrite w : writes) n += w.bytes().length;
-        return n;
+        return MemoryWrite.totalBytes(writes);
     }
 }

@@ -11,4 +11,11 @@ public record MemoryWrite(int address, byte[] bytes) {
             throw new IllegalArgumentException("memory write at " + Integer.toHexString(address) + " runs past 4 GiB");
         }
     }
+
+    /** The bytes of all of {@code writes}. */
+    public static long totalBytes(java.util.List<MemoryWrite> writes) {
+        long n = 0;
+        for (MemoryWrite w : writes) n += w.bytes().length;
+        return n;
+    }
 }

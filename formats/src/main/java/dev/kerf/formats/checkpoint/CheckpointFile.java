@@ -1,14 +1,14 @@
 package dev.kerf.formats.checkpoint;
 
+import dev.kerf.formats.AtomicFile;
+
 import dev.kerf.formats.journal.Position;
 import dev.kerf.formats.FormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
@@ -74,19 +74,7 @@ public final class CheckpointFile {
      * in the page store before this is called (so a checkpoint never names a missing page).
      */
     public static void write(Path file, CheckpointData data) throws IOException {
-        byte[] bytes = encode(data);
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, encode(data));
     }
 
     /** Reads and checks a whole checkpoint file; every problem is a {@link FormatException} naming it. */

@@ -1,12 +1,13 @@
 package dev.kerf.formats.recording;
 
+import dev.kerf.formats.AtomicFile;
+
 import dev.kerf.formats.FormatException;
 import dev.kerf.formats.journal.Event;
 import dev.kerf.formats.journal.JournalReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -71,9 +72,9 @@ public final class Recording implements AutoCloseable {
             if (!sha256(b).equals(r.sha256()) || b.length != r.size())
                 throw new IllegalArgumentException("image " + r.name() + " does not match its SHA-256 or size");
             Path p = dir.resolve(IMAGES).resolve(r.sha256());
-            if (!Files.exists(p)) writeAtomically(p, b);
+            if (!Files.exists(p)) AtomicFile.write(p, b);
         }
-        writeAtomically(dir.resolve(MANIFEST), ManifestJson.write(manifest));
+        AtomicFile.write(dir.resolve(MANIFEST), ManifestJson.write(manifest));
         return new Recording(dir, manifest, 0, 0, true);
     }
 
@@ -221,16 +222,4 @@ public final class Recording implements AutoCloseable {
             throw new IllegalStateException("JDK without SHA-256", e);
         }
     }
-
-    /** Writes {@code bytes} to a temporary sibling, then moves it into place in one step. */
-    static void writeAtomically(Path p, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(p.getParent(), "." + p.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
 }

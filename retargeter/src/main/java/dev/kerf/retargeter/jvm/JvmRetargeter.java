@@ -9,7 +9,6 @@ import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.formats.slice.SliceWriter;
-import dev.kerf.slicer.privacy.DecodedSection;
 import dev.kerf.slicer.privacy.FinalScan;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
@@ -17,9 +16,7 @@ import dev.kerf.slicer.process.ProcessSliceCodec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,10 +82,8 @@ public final class JvmRetargeter {
         Path name = Path.of(h.sourceName() + ".kjvm");
         Slice back = SliceReader.read(bytes, name);
         JvmLogCodec.read(back);
-        List<DecodedSection> decoded = new ArrayList<>();
-        for (var s : back.sections()) decoded.add(new DecodedSection(s.type().toString(), s.data()));
         try {
-            FinalScan.check(bytes, decoded, secrets);
+            FinalScan.check(bytes, back, secrets);
         } catch (SecretLeakException e) {
             throw new JvmRetargetException("the JVM log is not written: " + e.getMessage());
         }

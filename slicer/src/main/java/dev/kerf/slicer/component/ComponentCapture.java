@@ -9,7 +9,6 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.usermode.ActivationMemory;
 import dev.kerf.emulator.usermode.ComponentActivation;
-import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.emulator.usermode.UserExit;
 import dev.kerf.emulator.usermode.UserExits;
 import dev.kerf.emulator.usermode.UserRegisters;
@@ -76,12 +75,9 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     /** Entry order: each activation's slot, filled when it closes. */
     private final List<ComponentActivation> closed = new ArrayList<>();
     private final Map<Open, Integer> slot = new java.util.IdentityHashMap<>();
-    private final TreeMap<Long, ElfSymbols.Function> executed = new TreeMap<>();
-    private final TreeSet<Long> looseEips = new TreeSet<>();
+    private final ExecutedCode code = new ExecutedCode();
     private int current = -1;
     private boolean hooked, programRan;
-    private int cr0, cr4;
-    private int[] segments;
 
     /** @param ranges the component: sorted, disjoint [start, end) pairs */
     ComponentCapture(ProcessTracker tracker, GuestMemory guest, String program, int pid, ElfSymbols elf, long[][] ranges) {
@@ -164,13 +160,8 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     }
 
     private Open enter(Cpu cpu) {
-        if (segments == null) {
-            cr0 = cpu.cr0;
-            cr4 = cpu.cr4;
-            segments = ProcessImage.segmentsOf(cpu);
-        }
-        byte[] ret = guest.virtualBytes(cpu.cr3, cpu.reg[Cpu.ESP], 4);
-        int returnAddress = ret == null ? 0 : (ret[0] & 0xFF) | (ret[1] & 0xFF) << 8 | (ret[2] & 0xFF) << 16 | ret[3] << 24;
+        code.entered(cpu);
+        int returnAddress = guest.virtualU32(cpu.cr3, cpu.reg[Cpu.ESP]);
         ElfSymbols.Function f = elf.at(Integer.toUnsignedLong(cpu.eip));
         Open o = new Open(current, UserRegisters.of(cpu), returnAddress, f == null || f.start() != Integer.toUnsignedLong(cpu.eip));
         open.put(current, o);
@@ -182,10 +173,7 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     private void close(Open o, ComponentActivation.End end, int eax, UserExit.Fault fault) {
         open.remove(o.pid);
         boolean keep = end.replayable();
-        if (keep) {
-            executed.putAll(o.functions);
-            looseEips.addAll(o.loose);
-        }
+        if (keep) code.add(o.functions, o.loose);
         ComponentActivation a = new ComponentActivation(o.pid, o.entry, o.returnAddress, keep ? o.memory.loads() : List.of(), end,
                 o.count, eax, fault, keep ? o.memory.writes() : List.of());
         closed.set(slot.remove(o), a);
@@ -219,20 +207,6 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         return programRan;
     }
 
-    int cr0() { return cr0; }
-
-    int cr4() { return cr4; }
-
-    /** Segments at the first entry (null when the component never ran). */
-    int[] segments() { return segments; }
-
-    /** The functions executed inside activations, by address. */
-    List<ElfSymbols.Function> executed() {
-        return List.copyOf(executed.values());
-    }
-
-    /** Executed addresses inside no sized function symbol. */
-    List<Long> looseEips() {
-        return List.copyOf(looseEips);
-    }
+    /** The settings and code of the replayable activations, for the slice's image. */
+    ExecutedCode code() { return code; }
 }

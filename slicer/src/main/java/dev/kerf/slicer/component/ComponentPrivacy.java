@@ -45,8 +45,8 @@ final class ComponentPrivacy {
             for (MemoryWrite w : a.writes()) {
                 regions.add(new Region(String.format("activation %d: expected writes at 0x%08x", i, w.address()),
                         Integer.toUnsignedLong(w.address()), w.bytes()));
-                written += w.bytes().length;
             }
+            written += a.writtenBytes();
         }
         for (int i = 0; i < slice.ports().size(); i++) {
             PortLog p = slice.ports().get(i);

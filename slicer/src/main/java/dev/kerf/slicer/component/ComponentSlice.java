@@ -3,6 +3,7 @@ package dev.kerf.slicer.component;
 import dev.kerf.emulator.kernelmode.PortLog;
 import dev.kerf.emulator.usermode.ComponentActivation;
 import dev.kerf.emulator.usermode.ComponentImage;
+import dev.kerf.emulator.usermode.MemoryWrite;
 
 import java.util.List;
 
@@ -43,9 +44,7 @@ public record ComponentSlice(boolean kernel, ComponentImage image, List<Componen
 
     /** Code bytes carried. */
     public long codeBytes() {
-        long n = 0;
-        for (var w : image.code()) n += w.bytes().length;
-        return n;
+        return MemoryWrite.totalBytes(image.code());
     }
 
     /** Bytes of port input (IN values) over all activations. */

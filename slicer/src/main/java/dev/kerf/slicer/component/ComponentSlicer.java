@@ -15,7 +15,6 @@ import dev.kerf.emulator.replay.Replayer;
 import dev.kerf.emulator.kernelmode.KernelComponentReplayer;
 import dev.kerf.emulator.kernelmode.KernelModeException;
 import dev.kerf.emulator.usermode.ComponentActivation;
-import dev.kerf.emulator.usermode.ComponentImage;
 import dev.kerf.emulator.usermode.ComponentReplayer;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.UserModeException;
@@ -69,12 +68,7 @@ public final class ComponentSlicer {
             matched = new ArrayList<>();
             long[][] ranges = ranges(name, spec, elf, matched, "function of /bin/" + spec.program());
             Replayer replayer = new Replayer(boot, EventSource.of(journal), null);
-            KerfGuestProfile profile;
-            try {
-                profile = KerfGuestProfile.read(replayer.cpu().memory);
-            } catch (IntrospectionException e) {
-                throw new ComponentSliceException(name + ": " + e.getMessage());
-            }
+            KerfGuestProfile profile = profile(name, replayer);
             ProcessListener names = new ProcessListener() {
                 @Override public void created(long icount, int pid, int ppid, String n) { seen.add(n); }
                 @Override public void execed(long icount, int pid, String oldName, String newName) { seen.add(newName); }
@@ -103,9 +97,17 @@ public final class ComponentSlicer {
             throw new ComponentSliceException(name + ": component " + spec + " never ran (" + spec.program() + " ran, but never called "
                     + (matched.isEmpty() ? "into the range" : String.join(", ", matched)) + "); nothing to slice");
         }
-        ComponentSlice slice = new ComponentSlice(new ComponentImage(capture.cr0(), capture.cr4(), capture.segments(),
-                code(elf, capture.executed(), capture.looseEips())), activations);
+        ComponentSlice slice = new ComponentSlice(capture.code().image(elf), activations);
         return finish(name, asked, spec.program(), slice, matched, source, r.icount(), secrets);
+    }
+
+    /** The guest's introspection export, read from the replay's memory at boot. */
+    private static KerfGuestProfile profile(String name, Replayer replayer) {
+        try {
+            return KerfGuestProfile.read(replayer.cpu().memory);
+        } catch (IntrospectionException e) {
+            throw new ComponentSliceException(name + ": " + e.getMessage());
+        }
     }
 
     /** The program process {@code pid} last exec'd (a first replay, with the process tracker only). */
@@ -114,12 +116,7 @@ public final class ComponentSlicer {
         try (Recording opened = Recording.open(recording);
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
-            KerfGuestProfile profile;
-            try {
-                profile = KerfGuestProfile.read(replayer.cpu().memory);
-            } catch (IntrospectionException e) {
-                throw new ComponentSliceException(name + ": " + e.getMessage());
-            }
+            KerfGuestProfile profile = profile(name, replayer);
             ProcessListener names = new ProcessListener() {
                 @Override public void created(long icount, int p, int ppid, String n) { last.put(p, n); }
                 @Override public void execed(long icount, int p, String oldName, String newName) { last.put(p, newName); }

@@ -11,7 +11,6 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.kernelmode.PortLog;
 import dev.kerf.emulator.usermode.ActivationMemory;
 import dev.kerf.emulator.usermode.ComponentActivation;
-import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.emulator.usermode.UserExit;
 import dev.kerf.emulator.usermode.UserExits;
 import dev.kerf.emulator.usermode.UserRegisters;
@@ -69,11 +68,8 @@ final class KernelComponentCapture implements PrivilegeHook, InterruptHook, Inst
     /** Entry order: each activation's slot, filled when it closes. */
     private final List<ComponentActivation> closed = new ArrayList<>();
     private final List<PortLog> ports = new ArrayList<>();
-    private final TreeMap<Long, ElfSymbols.Function> executed = new TreeMap<>();
-    private final TreeSet<Long> looseEips = new TreeSet<>();
+    private final ExecutedCode code = new ExecutedCode();
     private boolean hooked;
-    private int cr0, cr4;
-    private int[] segments;
 
     /** @param ranges the component: sorted, disjoint [start, end) pairs */
     KernelComponentCapture(GuestMemory guest, ElfSymbols elf, long[][] ranges) {
@@ -146,33 +142,19 @@ final class KernelComponentCapture implements PrivilegeHook, InterruptHook, Inst
     }
 
     private void enter(Cpu cpu) {
-        if (segments == null) {
-            cr0 = cpu.cr0;
-            cr4 = cpu.cr4;
-            segments = ProcessImage.segmentsOf(cpu);
-        }
+        code.entered(cpu);
         int esp = cpu.seg[Cpu.SS].base + cpu.reg[Cpu.ESP];
-        byte[] ret = (cpu.cr0 & 0x8000_0000) != 0 ? guest.virtualBytes(cpu.cr3, esp, 4) : physical(esp);
-        int returnAddress = ret == null ? 0 : (ret[0] & 0xFF) | (ret[1] & 0xFF) << 8 | (ret[2] & 0xFF) << 16 | ret[3] << 24;
+        int returnAddress = (cpu.cr0 & 0x8000_0000) != 0 ? guest.virtualU32(cpu.cr3, esp) : guest.u32(esp);
         open = new Open(UserRegisters.of(cpu), returnAddress, closed.size());
         closed.add(null);
         ports.add(null);
-    }
-
-    private byte[] physical(int a) {
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) b[i] = (byte) guest.u32(a + i);
-        return b;
     }
 
     private void close(ComponentActivation.End end, int eax, UserExit.Fault fault) {
         Open o = open;
         open = null;
         boolean keep = end.replayable();
-        if (keep) {
-            executed.putAll(o.functions);
-            looseEips.addAll(o.loose);
-        }
+        if (keep) code.add(o.functions, o.loose);
         closed.set(o.slot, new ComponentActivation(-1, o.entry, o.returnAddress, keep ? o.memory.loads() : List.of(), end, o.count, eax,
                 fault, keep ? o.memory.writes() : List.of()));
         ports.set(o.slot, keep ? o.ports.build() : PortLog.empty());
@@ -219,20 +201,6 @@ final class KernelComponentCapture implements PrivilegeHook, InterruptHook, Inst
         return List.copyOf(ports);
     }
 
-    int cr0() { return cr0; }
-
-    int cr4() { return cr4; }
-
-    /** Segments at the first entry (null when the component never ran). */
-    int[] segments() { return segments; }
-
-    /** The functions executed inside replayable activations, by address. */
-    List<ElfSymbols.Function> executed() {
-        return List.copyOf(executed.values());
-    }
-
-    /** Executed addresses inside no sized function symbol. */
-    List<Long> looseEips() {
-        return List.copyOf(looseEips);
-    }
+    /** The settings and code of the replayable activations, for the slice's image. */
+    ExecutedCode code() { return code; }
 }

@@ -6,7 +6,6 @@ import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
 import dev.kerf.emulator.usermode.ComponentActivation;
-import dev.kerf.emulator.usermode.ComponentImage;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.recording.Recording;
 import dev.kerf.formats.slice.SliceHeader;
@@ -53,9 +52,7 @@ final class KernelComponentSlicer {
             throw new ComponentSliceException(name + ": component " + spec + " never ran (the kernel never called "
                     + (matched.isEmpty() ? "into the range" : String.join(", ", matched)) + "); nothing to slice");
         }
-        ComponentImage image = new ComponentImage(capture.cr0(), capture.cr4(), capture.segments(),
-                ComponentSlicer.code(elf, capture.executed(), capture.looseEips()));
-        ComponentSlice slice = new ComponentSlice(true, image, activations, capture.ports());
+        ComponentSlice slice = new ComponentSlice(true, capture.code().image(elf), activations, capture.ports());
         return ComponentSlicer.finish(name, spec, "kernel", slice, matched, source, r.icount(), secrets);
     }
 }

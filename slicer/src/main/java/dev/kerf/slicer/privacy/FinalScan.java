@@ -1,5 +1,9 @@
 package dev.kerf.slicer.privacy;
 
+import dev.kerf.formats.slice.Section;
+import dev.kerf.formats.slice.Slice;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +33,13 @@ public final class FinalScan {
             decoded += s.bytes().length;
         }
         return new CleanFile(file, new ScanReport(secrets.size(), scanner.patternCount(), file.length, count, decoded));
+    }
+
+    /** As {@link #check(byte[], Iterable, SecretSet)} for a kerf slice or log: {@code slice} is {@code file} read back, every section searched. */
+    public static CleanFile check(byte[] file, Slice slice, SecretSet secrets) throws SecretLeakException {
+        List<DecodedSection> sections = new ArrayList<>();
+        for (Section s : slice.sections()) sections.add(new DecodedSection(s.type().name(), s.data()));
+        return check(file, sections, secrets);
     }
 
     private static void firstHit(SecretScanner scanner, byte[] bytes, String where, SecretSet secrets)
