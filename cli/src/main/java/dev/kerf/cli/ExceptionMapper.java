@@ -1,6 +1,7 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.machine.BootException;
+import dev.kerf.emulator.mmu.HeapLimitException;
 import dev.kerf.formats.FormatException;
 import picocli.CommandLine;
 
@@ -10,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one place where failures become a message and an exit code: {@code kerf: <one line>} on
@@ -36,6 +39,7 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        if (e instanceof HeapLimitException h) return outOfMemory(cmd.getErr(), parseResult, ": " + h.getMessage());
         PrintWriter err = cmd.getErr();
         ExitCode code = codeFor(e);
         err.println("kerf: " + messageFor(e));
@@ -44,6 +48,26 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
         }
         err.flush();
         return code.code();
+    }
+
+    /** An OutOfMemoryError from a command: one line naming the command, its files and the heap limit (exit 20). */
+    int handleOutOfMemory(OutOfMemoryError e, CommandLine.ParseResult parseResult) {
+        PrintWriter err = parseResult.commandSpec().commandLine().getErr();
+        if (global.verbose()) e.printStackTrace(err);
+        return outOfMemory(err, parseResult, String.format("; the heap limit is %,d MiB", Runtime.getRuntime().maxMemory() >> 20));
+    }
+
+    /** {@code kerf: out of memory while running kerf CMD (FILE ...)DETAIL (raise it: ...)}. */
+    private static int outOfMemory(PrintWriter err, CommandLine.ParseResult parseResult, String detail) {
+        CommandLine.ParseResult last = parseResult;
+        while (last.hasSubcommand()) last = last.subcommand();
+        List<String> inputs = new ArrayList<>();
+        for (CommandLine.Model.PositionalParamSpec p : last.matchedPositionals()) inputs.addAll(p.originalStringValues());
+        err.println("kerf: out of memory while running " + last.commandSpec().qualifiedName()
+                + (inputs.isEmpty() ? "" : " (" + String.join(" ", inputs) + ")") + detail
+                + " (a larger heap may do: JDK_JAVA_OPTIONS=-Xmx8g)");
+        err.flush();
+        return ExitCode.OUT_OF_MEMORY.code();
     }
 
     static ExitCode codeFor(Throwable e) {

@@ -32,6 +32,11 @@ public enum ExitCode {
      * complete batch without a divergence; there was no End event to finish on.
      */
     CUT_SHORT(18),
+    /**
+     * The input needs more memory than this JVM's heap allows (refused before allocating, or an
+     * OutOfMemoryError): one line with the heap limit; a larger {@code -Xmx} may do.
+     */
+    OUT_OF_MEMORY(20),
     /** kerf itself failed (a bug): the message says so; --verbose shows the stack trace. */
     INTERNAL(70),
     /** Stopped by Ctrl-C / SIGINT (the shell convention 128 + 2). */

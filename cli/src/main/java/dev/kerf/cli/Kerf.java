@@ -27,6 +27,7 @@ import picocli.CommandLine.Mixin;
             "14:kerf record: the recording could not be written (guest stopped)",
             "16:kerf replay/ps/trace: diverged from the recording; a slice or log that does not verify; replay-syscalls/replay-jvm: the first mismatch",
             "18:kerf replay/ps/trace: a cut-short recording replayed to its last batch",
+            "20:out of memory: the input needs more than the Java heap (raise -Xmx)",
             "70:internal error",
             "130:interrupted (Ctrl-C)"})
 public final class Kerf implements Runnable {
@@ -70,6 +71,13 @@ public final class Kerf implements Runnable {
         cmd.setErr(io.err());
         cmd.setExecutionExceptionHandler(mapper);
         cmd.setParameterExceptionHandler(mapper);
+        cmd.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (OutOfMemoryError e) { // an Error passes picocli's handler by: one line here, never a trace
+                return mapper.handleOutOfMemory(e, parsed);
+            }
+        });
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         return cmd;
     }

@@ -1,6 +1,7 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.usermode.ProcessImage;
+import dev.kerf.formats.InputFile;
 import dev.kerf.retargeter.syscall.ProcessEnd;
 import dev.kerf.retargeter.syscall.RebuiltImage;
 import dev.kerf.retargeter.syscall.SyscallLog;
@@ -64,10 +65,12 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
+    /** The largest --binary read (docs/cli.md, "Input limits"): a guest program is loaded whole into user memory. */
+    static final long MAX_BINARY = 256 << 20;
+
     private byte[] readBinary() throws IOException {
         if (Files.isDirectory(binary)) throw new KerfException(ExitCode.BAD_INPUT, binary + ": is a directory, not an ELF executable");
-        if (Files.size(binary) > (256 << 20)) throw new KerfException(ExitCode.BAD_INPUT, binary + ": over 256 MiB, not a guest program");
-        return Files.readAllBytes(binary);
+        return InputFile.readAll(binary, MAX_BINARY, "a guest program"); // refuses /dev/zero, a FIFO, a file over the limit
     }
 
     private static String kind(ProcessEnd e) {

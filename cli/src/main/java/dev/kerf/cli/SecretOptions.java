@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class SecretOptions {
     /** A secret file larger than this is surely not a list of secrets. */
-    static final long MAX_SECRET_FILE = 16L << 20;
+    static final int MAX_SECRET_FILE = 16 << 20;
 
     @Option(names = "--secret", paramLabel = "STRING", converter = NonEmptySecret.class,
             description = "Remove every occurrence of STRING (UTF-8 and UTF-16LE) from the slice; repeat for more."
@@ -70,9 +70,12 @@ public final class SecretOptions {
         byte[] all;
         if (Files.isDirectory(f)) throw new KerfException(ExitCode.BAD_INPUT, "--secret-file " + f + ": is a directory");
         try {
-            if (Files.isRegularFile(f) && Files.size(f) > MAX_SECRET_FILE)
+            // a pipe is welcome (--secret-file <(vault read ...)), so the bound is on the bytes read, not on a size
+            try (java.io.InputStream in = Files.newInputStream(f)) {
+                all = in.readNBytes(MAX_SECRET_FILE + 1);
+            }
+            if (all.length > MAX_SECRET_FILE)
                 throw new KerfException(ExitCode.BAD_INPUT, f + ": a secret file of over 16 MiB is not a list of secrets");
-            all = Files.readAllBytes(f);
         } catch (IOException e) {
             String why = ExceptionMapper.messageFor(e);
             throw new KerfException(ExitCode.BAD_INPUT, "--secret-file " + (why.startsWith(f.toString()) ? why : f + ": " + why));

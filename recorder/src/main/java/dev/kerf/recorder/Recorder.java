@@ -1,5 +1,6 @@
 package dev.kerf.recorder;
 
+import dev.kerf.emulator.loader.MultibootLoader;
 import dev.kerf.emulator.machine.Machine;
 import dev.kerf.emulator.machine.MachineConfig;
 import dev.kerf.emulator.machine.RunResult;
@@ -63,9 +64,9 @@ public final class Recorder implements AutoCloseable {
      */
     public static Recorder start(Path out, MachineConfig config, String kerfVersion, long hashEvery) throws IOException {
         Map<String, byte[]> images = new LinkedHashMap<>();
-        Manifest.ImageRef kernel = image(config.kernel(), "", images);
+        Manifest.ImageRef kernel = image(config.kernel(), "kernel", "", config.ramBytes(), images);
         List<Manifest.ImageRef> modules = new ArrayList<>();
-        for (MachineConfig.Module m : config.modules()) modules.add(image(m.file(), m.cmdline(), images));
+        for (MachineConfig.Module m : config.modules()) modules.add(image(m.file(), "module", m.cmdline(), config.ramBytes(), images));
         Manifest manifest = new Manifest(Recording.FORMAT_MAJOR, kerfVersion, config.ramBytes(), kernel,
                 config.cmdline() == null ? "" : config.cmdline(), modules, config.virtualClock() ? "virtual" : "host",
                 hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), Manifest.DEFAULT_STICKY_PORTS);
@@ -110,10 +111,12 @@ public final class Recorder implements AutoCloseable {
 
     /**
      * The manifest names an image by the path as given (the guest sees it in its command line
-     * and module strings, so the replay must pass the same one to the loader).
+     * and module strings, so the replay must pass the same one to the loader). Read as the loader
+     * reads it: a regular file no larger than RAM.
      */
-    private static Manifest.ImageRef image(Path file, String cmdline, Map<String, byte[]> images) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+    private static Manifest.ImageRef image(Path file, String what, String cmdline, int ramBytes, Map<String, byte[]> images)
+            throws IOException {
+        byte[] bytes = MultibootLoader.read(file, what, ramBytes);
         Manifest.ImageRef ref = Recording.imageRef(file.toString(), bytes, cmdline == null ? "" : cmdline);
         images.put(ref.sha256(), bytes);
         return ref;

@@ -1,5 +1,7 @@
 package dev.kerf.emulator.device;
 
+import dev.kerf.formats.InputFile;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -52,9 +54,7 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
             writable = false;
             totalSectors = 0;
         } else {
-            if (!Files.isRegularFile(disk)) {
-                throw new IOException("disk image " + disk + " is not a readable file");
-            }
+            InputFile.requireRegular(disk); // a device's length is not its size
             writable = Files.isWritable(disk);
             image = new RandomAccessFile(disk.toFile(), writable ? "rw" : "r");
             totalSectors = image.length() / SECTOR;

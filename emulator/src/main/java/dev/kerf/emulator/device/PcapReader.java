@@ -1,5 +1,7 @@
 package dev.kerf.emulator.device;
 
+import dev.kerf.formats.InputFile;
+
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,9 +41,7 @@ public final class PcapReader implements AutoCloseable {
 
     public PcapReader(Path file) throws IOException {
         this.file = file;
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new IOException(file + ": no such readable pcap file");
-        }
+        InputFile.requireRegular(file); // a FIFO or device would never end
         this.in = new BufferedInputStream(Files.newInputStream(file));
         try {
             ByteBuffer header = readExactly(GLOBAL_HEADER, "global header");

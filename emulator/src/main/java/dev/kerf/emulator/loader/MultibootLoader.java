@@ -4,8 +4,11 @@ import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.machine.BootException;
 import dev.kerf.emulator.machine.MachineConfig;
 
+import dev.kerf.formats.InputFile;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -52,22 +55,28 @@ public final class MultibootLoader {
         return new BootModule(name, data, cmdline == null || cmdline.isEmpty() ? name : name + " " + cmdline);
     }
 
-    /** Reads a whole file, refusing one larger than RAM before allocating for it. */
-    static byte[] read(Path file, String what, int ramBytes) throws IOException {
+    /**
+     * Reads a whole file, refusing by name anything but a regular file ({@code /dev/zero}, a FIFO)
+     * and a file larger than RAM, both before allocating for it.
+     */
+    public static byte[] read(Path file, String what, int ramBytes) throws IOException {
         try {
             if (Files.isDirectory(file)) {
                 throw new BootException(file + ": is a directory, not a " + what + " file");
             }
+            InputFile.requireRegular(file);
             long size = Files.size(file);
             if (size > ramBytes) {
                 throw new BootException(String.format("%s %s (%d bytes) does not fit in RAM (%d MiB; see --mem)",
                         what, file, size, ramBytes >> 20));
             }
-            return Files.readAllBytes(file);
+            return InputFile.readAll(file, ramBytes, "a " + what + " (the RAM size)");
         } catch (NoSuchFileException e) {
             throw new BootException(file + ": no such " + what + " file");
         } catch (AccessDeniedException e) {
             throw new BootException(file + ": permission denied");
+        } catch (FileSystemException e) {
+            throw new BootException(file + ": " + e.getReason());
         }
     }
 }

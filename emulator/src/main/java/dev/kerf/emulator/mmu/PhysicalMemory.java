@@ -22,7 +22,24 @@ public final class PhysicalMemory {
         if (sizeBytes <= 0 || (sizeBytes & 0xFFF) != 0) {
             throw new IllegalArgumentException("RAM size must be a positive multiple of 4 KiB: " + sizeBytes);
         }
-        this.ram = new byte[sizeBytes];
+        this.ram = allocate(sizeBytes);
+    }
+
+    /**
+     * The RAM array, or a {@link HeapLimitException} instead of an OutOfMemoryError: checked
+     * before allocating against the heap's limit (an array larger than the whole heap can never
+     * be had), and the allocation's own failure caught (nothing was allocated, so the JVM is fine).
+     * RAM sizes come from inputs (a recording's manifest, a slice's header, the pages a process
+     * slice maps), so this is where their cost is bounded by what the JVM can actually hold.
+     */
+    private static byte[] allocate(int sizeBytes) {
+        long heap = Runtime.getRuntime().maxMemory();
+        if (sizeBytes > heap) throw new HeapLimitException(sizeBytes, heap);
+        try {
+            return new byte[sizeBytes];
+        } catch (OutOfMemoryError e) {
+            throw new HeapLimitException(sizeBytes, heap);
+        }
     }
 
     public int size() {

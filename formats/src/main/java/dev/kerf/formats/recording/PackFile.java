@@ -1,5 +1,6 @@
 package dev.kerf.formats.recording;
 
+import dev.kerf.formats.FormatException;
 import dev.kerf.formats.journal.ExcerptFormat;
 import dev.kerf.formats.journal.JournalReader;
 import java.io.IOException;
@@ -116,6 +117,7 @@ final class PackFile {
     }
 
     static void unpack(Path file, Path dir) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) throw new FormatException(file, -1, "not a regular file");
         if (Files.exists(dir)) throw new IOException(dir + ": already exists");
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);

@@ -3,6 +3,7 @@ package dev.kerf.formats.recording;
 import dev.kerf.formats.AtomicFile;
 
 import dev.kerf.formats.FormatException;
+import dev.kerf.formats.InputFile;
 import dev.kerf.formats.journal.Event;
 import dev.kerf.formats.journal.JournalReader;
 import java.io.IOException;
@@ -106,9 +107,10 @@ public final class Recording implements AutoCloseable {
     }
 
     static Recording openDir(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new FormatException(dir, -1, "not a regular file or a recording directory");
         if (!Files.isDirectory(dir)) throw new FormatException(dir, -1, "no such recording (file or directory)");
         Manifest m = readManifest(dir.resolve(MANIFEST));
-        for (Manifest.ImageRef r : imageRefs(m)) readImage(dir, r);
+        for (Manifest.ImageRef r : imageRefs(m)) readImage(dir, r, m.ramBytes());
         long n = 0, last = 0;
         boolean cut;
         try (JournalReader j = JournalReader.open(dir.resolve(JOURNAL))) {
@@ -129,20 +131,22 @@ public final class Recording implements AutoCloseable {
         long size = Files.size(p);
         if (size > ManifestJson.MAX_BYTES) throw new FormatException(p, ManifestJson.MAX_BYTES, "manifest larger than 1 MiB");
         try {
-            return ManifestJson.parse(Files.readAllBytes(p));
+            return ManifestJson.parse(readBounded(p, ManifestJson.MAX_BYTES));
         } catch (Json.JsonException e) {
             throw new FormatException(p, e.offset, e.getMessage());
         }
     }
 
-    private static byte[] readImage(Path dir, Manifest.ImageRef r) throws IOException {
+    /** An image, no larger than the guest RAM it was loaded into (checked before reading), with its hash checked. */
+    private static byte[] readImage(Path dir, Manifest.ImageRef r, int ramBytes) throws IOException {
         Path p = dir.resolve(IMAGES).resolve(r.sha256());
         if (!Files.isRegularFile(p)) throw new FormatException(p, -1, "image " + r.name() + " missing");
         long size = Files.size(p);
         if (size != r.size())
             throw new FormatException(p, Math.min(size, r.size()), "image " + r.name() + " is " + size + " bytes, manifest says " + r.size());
-        if (size > Integer.MAX_VALUE - 16) throw new FormatException(p, -1, "image larger than 2 GiB");
-        byte[] b = Files.readAllBytes(p);
+        if (size > ramBytes) throw new FormatException(p, -1, "image " + r.name() + " is " + size + " bytes, larger than the recording's RAM ("
+                + ramBytes + " bytes)");
+        byte[] b = readBounded(p, size);
         String actual = sha256(b);
         if (!actual.equals(r.sha256()))
             throw new FormatException(p, -1, "image " + r.name() + " hashes to " + actual + ", manifest says " + r.sha256());
@@ -172,7 +176,7 @@ public final class Recording implements AutoCloseable {
     /** The bytes of the image with this SHA-256 (hex), verified against its hash. */
     public byte[] image(String sha256) throws IOException {
         for (Manifest.ImageRef r : imageRefs(manifest))
-            if (r.sha256().equals(sha256)) return readImage(dir, r);
+            if (r.sha256().equals(sha256)) return readImage(dir, r, manifest.ramBytes());
         throw new IllegalArgumentException("the manifest names no image " + sha256);
     }
 
@@ -212,7 +216,18 @@ public final class Recording implements AutoCloseable {
 
     /** {@link #id()} of the recording directory {@code dir}. */
     public static String idOf(Path dir) throws IOException {
-        return sha256(Files.readAllBytes(dir.resolve(MANIFEST)));
+        return sha256(readBounded(dir.resolve(MANIFEST), ManifestJson.MAX_BYTES));
+    }
+
+    /** A regular file of at most {@code limit} bytes, whole; anything else is a FormatException naming it. */
+    private static byte[] readBounded(Path p, long limit) throws IOException {
+        try {
+            return InputFile.readAll(p, limit, "this file");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FormatException(p, -1, "missing");
+        } catch (java.nio.file.FileSystemException e) {
+            throw new FormatException(p, -1, e.getReason());
+        }
     }
 
     static String sha256(byte[] b) {

@@ -44,6 +44,8 @@ public final class SliceReader {
 
     /** Reads and checks the slice file {@code file}. */
     public static Slice read(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new FormatException(file, -1, "is a directory, not a slice file");
+        if (Files.exists(file) && !Files.isRegularFile(file)) throw new FormatException(file, -1, "not a regular file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return new SliceReader(file, new Source() {
                 public long size() throws IOException { return ch.size(); }

@@ -22,6 +22,12 @@ import java.util.TreeMap;
  */
 public final class RebuiltImage {
     private static final int PT_LOAD = 1, PF_W = 2;
+    /**
+     * The most memory a rebuilt program's PT_LOAD segments may span (docs/cli.md, "Input limits"):
+     * every page of it gets a frame in the replay machine, so a 1 GiB {@code p_memsz} would cost a
+     * 1 GiB array; no program of the 32-bit guest (64 MiB of RAM by default) needs this much.
+     */
+    public static final long MAX_LOADED_BYTES = 256L << 20;
 
     private RebuiltImage() {}
 
@@ -32,6 +38,7 @@ public final class RebuiltImage {
      */
     public static ProcessImage of(ProcessImage recorded, byte[] elf, String name) {
         ElfImage image = ElfImage.parse(name, elf);
+        checkSpan(image, name);
         int[] flags = loadFlags(elf);
         int esp = recorded.registers().get(4);
         TreeMap<Integer, PageMapping> pages = new TreeMap<>();
@@ -62,6 +69,18 @@ public final class RebuiltImage {
         ByteBuffer.wrap(regs).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * UserRegisters.EIP, (int) image.entry());
         return new ProcessImage(recorded.pid(), recorded.name(), recorded.cr0(), recorded.cr4(), recorded.segments(), recorded.userGates(),
                 recorded.supervisor(), new UserRegisters(regs), new ArrayList<>(out.values()), contents);
+    }
+
+    /** Refuses segments whose pages add up to more than {@link #MAX_LOADED_BYTES}, before any page is listed. */
+    private static void checkSpan(ElfImage image, String name) {
+        long pages = 0;
+        for (ElfImage.Segment s : image.segments()) {
+            if (s.memSize() > 0) pages += ((s.vaddr() + s.memSize() - 1) >>> 12) - (s.vaddr() >>> 12) + 1;
+        }
+        if (pages << 12 > MAX_LOADED_BYTES) {
+            throw new SyscallReplayException(String.format("%s: its PT_LOAD segments span %,d pages (%,d MiB); a rebuilt program may load"
+                    + " at most %d MiB", name, pages, (pages << 12) >> 20, MAX_LOADED_BYTES >> 20));
+        }
     }
 
     private static void clip(MemoryWrite w, int lo, int hi, List<MemoryWrite> out) {

@@ -83,6 +83,8 @@ final class ElfSymbols {
                 long value = u32(b, s + 4), symSize = u32(b, s + 8);
                 int info = file[(int) s + 12] & 0xFF;
                 if ((info & 0xF) != 2 || symSize == 0) continue; // STT_FUNC with a size
+                // its code is in this file: a larger size would make bytesAt allocate for bytes that are not there
+                if (symSize > file.length) throw fail(s, "function size " + symSize + " is larger than the file (" + file.length + " bytes)");
                 long nameOff = u32(b, s);
                 if (nameOff >= strLen) throw fail(s, "symbol name outside the string table");
                 int start = (int) (strOff + nameOff), end = start;
