@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -66,11 +65,5 @@ public final class InputFile {
         if (n < (1 << 20)) return String.format("%,d bytes", n);
         if (n < (1L << 30)) return String.format("%.1f MiB", n / (double) (1 << 20));
         return String.format("%.1f GiB", n / (double) (1L << 30));
-    }
-
-    /** True for a path that exists and is not a regular file or directory (a device, FIFO or socket). */
-    public static boolean isSpecial(Path file) {
-        return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)
-                && Files.exists(file, LinkOption.NOFOLLOW_LINKS);
     }
 }
