@@ -91,6 +91,24 @@ class InputLimitsTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void anEndlessStreamOfZerosOnStdinIsRefusedAfterItsFirstBytes() {
+        InputStream zeros = new InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+        };
+        StringWriter err = new StringWriter();
+        HostIo io = new HostIo(zeros, new ByteArrayOutputStream(), new PrintWriter(err, true), false);
+        for (String verb : List.of("replay", "strace", "info")) {
+            Cli.Outcome r = new Cli.Outcome(Kerf.commandLine(io).execute(verb, "-"), "", err.toString());
+            assertOneLine(r, ExitCode.BAD_RECORDING, "kerf: <stdin> at offset 0x0: not a kerf slice (bad magic)");
+            err.getBuffer().setLength(0);
+        }
+    }
+
+    @Test
     void devZeroOrADirectoryAsBinaryIsRefusedByName() throws Exception {
         Path log = syscallLog();
         assertOneLine(Cli.run("", "replay-syscalls", log.toString(), "--binary", "/dev/zero"), ExitCode.BAD_INPUT,

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,12 +69,20 @@ public final class SliceReader {
 
     /**
      * Reads a slice from a stream ({@code -} = stdin): spooled to a temporary file first, so a
-     * hostile stream costs disk, never heap; {@code name} names it in errors.
+     * hostile stream costs disk, never heap; {@code name} names it in errors. The magic is checked
+     * as it arrives: a stream that does not start like a slice ({@code < /dev/zero}) is refused
+     * after its first 8 bytes instead of being spooled for ever.
      */
     public static Slice read(InputStream in, Path name) throws IOException {
         Path tmp = Files.createTempFile("kerf-slice-", ".kslice");
         try {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            byte[] head = in.readNBytes(SliceFile.MAGIC.length);
+            Files.write(tmp, head);
+            if (Arrays.equals(head, SliceFile.MAGIC)) {
+                try (java.io.OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.APPEND)) {
+                    in.transferTo(out);
+                }
+            }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ)) {
                 return new SliceReader(name, new Source() {
                     public long size() throws IOException { return ch.size(); }

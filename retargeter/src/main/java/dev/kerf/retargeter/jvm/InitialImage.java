@@ -15,15 +15,19 @@ import java.util.TreeMap;
  * before anything runs. Unmapped addresses read as absent (null / -1).
  */
 final class InitialImage {
+    /** Every mapped page no write touches: shared, never written, so a slice that maps many pages costs no 4 KiB each. */
+    private static final byte[] ZERO = new byte[4096];
     private final TreeMap<Integer, byte[]> pages = new TreeMap<>();
 
     InitialImage(ProcessImage image) {
-        for (PageMapping m : image.pages()) pages.put(m.page(), new byte[4096]);
+        for (PageMapping m : image.pages()) pages.put(m.page(), ZERO);
         for (MemoryWrite w : image.contents()) {
             byte[] b = w.bytes();
             for (int i = 0; i < b.length; i++) {
-                byte[] page = pages.get((w.address() + i) >>> 12);
-                if (page != null) page[(w.address() + i) & 0xFFF] = b[i];
+                int page = (w.address() + i) >>> 12;
+                byte[] p = pages.get(page);
+                if (p == ZERO) pages.put(page, p = new byte[4096]); // bytes present in the file pay for their page
+                if (p != null) p[(w.address() + i) & 0xFFF] = b[i];
             }
         }
     }
@@ -34,6 +38,7 @@ final class InitialImage {
         for (Map.Entry<Integer, byte[]> e : pages.entrySet()) {
             int base = e.getKey() << 12;
             byte[] p = e.getValue();
+            if (p == ZERO && needle[0] != 0) continue;
             outer:
             for (int i = 0; i < 4096; i++) {
                 if (p[i] != needle[0]) continue;

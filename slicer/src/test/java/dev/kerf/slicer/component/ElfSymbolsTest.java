@@ -3,6 +3,8 @@ package dev.kerf.slicer.component;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,22 @@ class ElfSymbolsTest {
                 .hasMessageContaining("buggy: offset 0");
         assertThatThrownBy(() -> ElfSymbols.parse("buggy", Arrays.copyOf(elf, 0x1000))).isInstanceOf(ComponentSliceException.class)
                 .hasMessageStartingWith("buggy: offset ");
+    }
+
+    @Test
+    void aFunctionSizeLargerThanTheFileIsRefusedBeforeItsBytesAreCopied() throws Exception {
+        byte[] elf = Ustar.find(buggy(), "bin/buggy");
+        ElfSymbols.Function strcpy = ElfSymbols.parse("buggy", elf).functions().stream()
+                .filter(f -> f.name().equals("strcpy")).findFirst().orElseThrow();
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        int entry = -1; // st_value, st_size of strcpy's .symtab entry
+        for (int i = 0; i + 8 <= elf.length && entry < 0; i += 4) {
+            if (b.getInt(i) == (int) strcpy.start() && b.getInt(i + 4) == (int) (strcpy.end() - strcpy.start())) entry = i;
+        }
+        assertThat(entry).isPositive();
+        b.putInt(entry + 4, 0x7FFF_FFF0); // bytesAt would allocate 2 GiB for it
+        assertThatThrownBy(() -> ElfSymbols.parse("buggy", elf)).isInstanceOf(ComponentSliceException.class)
+                .hasMessageStartingWith("buggy: offset " + (entry - 4) + ": function size 2147483632 is larger than the file");
     }
 
     @Test
