@@ -1,6 +1,7 @@
 package dev.kerf.cli;
 
 import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.slice.SliceFile;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.retargeter.jvm.JdwpChild;
 import dev.kerf.retargeter.jvm.JvmLog;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -74,7 +74,13 @@ public final class ReplayJvmCommand implements Callable<Integer> {
             Path file;
             if (SliceFiles.STDIO.equals(input)) {
                 spooled = Files.createTempFile("kerf-replay-jvm-", ".kjvm");
-                Files.copy(io.in(), spooled, StandardCopyOption.REPLACE_EXISTING);
+                byte[] head = io.in().readNBytes(8); // the magic
+                Files.write(spooled, head);
+                if (SliceFile.hasMagic(head)) { // else refused below after 8 bytes, never spooled for ever
+                    try (var out = Files.newOutputStream(spooled, java.nio.file.StandardOpenOption.APPEND)) {
+                        io.in().transferTo(out);
+                    }
+                }
                 file = spooled;
                 try (var in = Files.newInputStream(spooled)) {
                     JvmLogCodec.read(SliceReader.read(in, Path.of("<stdin>")));
