@@ -188,6 +188,18 @@ class InputLimitsTest {
                 + " the heap limit is ");
     }
 
+    /** Guest RAM larger than the heap (--mem, as a recording's or time slice's RAM size would be) is refused before it is allocated. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void guestRamLargerThanTheHeapIsRefusedBeforeTheMachineIsBuilt() throws Exception {
+        String hello = Examples.hello("hello.elf").toString();
+        Child r = kerfWithHeap(256, "run", hello, "--mem", "1G", "--max-insns", "1");
+        assertThat(r.exit).as(r.err).isEqualTo(ExitCode.OUT_OF_MEMORY.code());
+        assertThat(r.err.strip().lines().count()).as(r.err).isEqualTo(1);
+        assertThat(r.err).startsWith("kerf: out of memory while running kerf run (" + hello + "): 1,024 MiB of guest memory needed;"
+                + " the heap limit is ").doesNotContain("Exception");
+    }
+
     /** An OutOfMemoryError that nothing refused beforehand (here: from reading stdin) is one line with the heap limit. */
     @Test
     void anOutOfMemoryErrorIsOneLineNamingTheCommandAndTheHeap() {

@@ -55,6 +55,23 @@ class RecordingCorruptionTest {
     String goodText() { return new String(good, StandardCharsets.UTF_8); }
 
     @Test
+    void anImageLargerThanTheRecordingsRamIsRefusedBeforeItIsRead() throws IOException {
+        Files.writeString(manifest, goodText().replace("\"ramBytes\": 67108864", "\"ramBytes\": 8"));
+        Path kernel = dir.resolve(Recording.IMAGES).resolve(Recordings.manifest().kernel().sha256());
+        assertThat(openFails(kernel).getMessage()).contains("image kernel.elf is " + Recordings.KERNEL.length
+                + " bytes, larger than the recording's RAM (8 bytes)");
+    }
+
+    @Test
+    void aManifestThatIsADeviceOrARecordingThatIsADeviceIsRefusedByName() throws IOException {
+        Files.delete(manifest);
+        Files.createSymbolicLink(manifest, Path.of("/dev/zero"));
+        assertThat(openFails(manifest).getMessage()).contains("manifest missing");
+        Throwable t = catchThrowable(() -> Recording.open(Path.of("/dev/zero")));
+        assertThat(t).isInstanceOf(FormatException.class).hasMessage("/dev/zero: not a regular file or a recording directory");
+    }
+
+    @Test
     void truncatedManifestAtEveryLength() throws IOException {
         for (int len = 0; len < good.length - 1; len++) manifestFails(Arrays.copyOf(good, len));
     }
