@@ -39,7 +39,9 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        if (e instanceof HeapLimitException h) return outOfMemory(cmd.getErr(), parseResult, ": " + h.getMessage());
+        if (e instanceof HeapLimitException h) {
+            return outOfMemory(cmd.getErr(), parseResult, ": " + h.getMessage(), h.needed() + h.needed() / 4 + (256 << 20));
+        }
         PrintWriter err = cmd.getErr();
         ExitCode code = codeFor(e);
         err.println("kerf: " + messageFor(e));
@@ -54,18 +56,19 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
     int handleOutOfMemory(OutOfMemoryError e, CommandLine.ParseResult parseResult) {
         PrintWriter err = parseResult.commandSpec().commandLine().getErr();
         if (global.verbose()) e.printStackTrace(err);
-        return outOfMemory(err, parseResult, String.format("; the heap limit is %,d MiB", Runtime.getRuntime().maxMemory() >> 20));
+        long heap = Runtime.getRuntime().maxMemory();
+        return outOfMemory(err, parseResult, String.format("; the heap limit is %,d MiB", heap >> 20), 2 * heap);
     }
 
-    /** {@code kerf: out of memory while running kerf CMD (FILE ...)DETAIL (raise it: ...)}. */
-    private static int outOfMemory(PrintWriter err, CommandLine.ParseResult parseResult, String detail) {
+    /** {@code kerf: out of memory while running kerf CMD (FILE ...)DETAIL (a larger heap may do: ...)}, suggesting {@code heap} bytes. */
+    private static int outOfMemory(PrintWriter err, CommandLine.ParseResult parseResult, String detail, long heap) {
         CommandLine.ParseResult last = parseResult;
         while (last.hasSubcommand()) last = last.subcommand();
         List<String> inputs = new ArrayList<>();
         for (CommandLine.Model.PositionalParamSpec p : last.matchedPositionals()) inputs.addAll(p.originalStringValues());
         err.println("kerf: out of memory while running " + last.commandSpec().qualifiedName()
                 + (inputs.isEmpty() ? "" : " (" + String.join(" ", inputs) + ")") + detail
-                + " (a larger heap may do: JDK_JAVA_OPTIONS=-Xmx8g)");
+                + " (a larger heap may do: JDK_JAVA_OPTIONS=-Xmx" + ((heap + (1L << 30) - 1) >> 30) + "g)");
         err.flush();
         return ExitCode.OUT_OF_MEMORY.code();
     }

@@ -3,7 +3,6 @@ package dev.kerf.emulator.loader;
 import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.machine.BootException;
 import dev.kerf.emulator.machine.MachineConfig;
-
 import dev.kerf.formats.InputFile;
 
 import java.io.IOException;
