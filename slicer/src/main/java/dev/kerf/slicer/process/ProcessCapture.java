@@ -198,6 +198,10 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
 
     private void keep(int buf, int n, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
         if (n <= 0 || Integer.toUnsignedLong(buf) + n > 0x1_0000_0000L) return;
+        // every page mapped before anything is allocated: n comes from the guest (a call's result)
+        for (long p = Integer.toUnsignedLong(buf) >>> 12; p <= (Integer.toUnsignedLong(buf) + n - 1) >>> 12; p++) {
+            if (pages.get((int) p) == null) return; // not all mapped: leave the diff as it is
+        }
         byte[] data = new byte[n];
         for (int i = 0; i < n; i++) {
             UserPageWalk.Frame f = pages.get((buf + i) >>> 12);
