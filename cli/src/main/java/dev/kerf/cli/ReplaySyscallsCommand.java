@@ -7,6 +7,7 @@ import dev.kerf.retargeter.syscall.SyscallLog;
 import dev.kerf.retargeter.syscall.SyscallReplayException;
 import dev.kerf.retargeter.syscall.SyscallReplayResult;
 import dev.kerf.retargeter.syscall.SyscallReplayer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,6 +29,10 @@ import java.util.concurrent.Callable;
 public final class ReplaySyscallsCommand implements Callable<Integer> {
     private final HostIo io;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+
     @Parameters(index = "0", paramLabel = "LOG", description = "A syscall log (.ksys), or - for stdin.")
     String log;
 
@@ -40,7 +45,7 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SyscallLog l = StraceCommand.read(log, io);
+        SyscallLog l = StraceCommand.read(log, io, GlobalOptions.of(spec).stdinLimit());
         long started = System.nanoTime();
         SyscallReplayResult r;
         try {

@@ -80,7 +80,7 @@ public final class SliceCommand implements Callable<Integer> {
         if (process != null) {
             if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");
             return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output,
-                    secretOptions, io);
+                    secretOptions, io, GlobalOptions.of(spec).stdinLimit());
         }
         var secrets = secretOptions.secrets();
         if (!secrets.isEmpty() || !secrets.excludedProcesses().isEmpty()) {
