@@ -7,6 +7,7 @@ import dev.kerf.retargeter.syscall.SyscallLog;
 import dev.kerf.retargeter.syscall.SyscallReplayException;
 import dev.kerf.retargeter.syscall.SyscallReplayResult;
 import dev.kerf.retargeter.syscall.SyscallReplayer;
+import dev.kerf.slicer.SliceFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,8 +52,9 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
         try {
             ProcessImage image = binary == null ? l.image() : RebuiltImage.of(l.image(), readBinary(), binary.toString());
             r = new SyscallReplayer(l, image, binary != null, SyscallReplayer.DEFAULT_BUDGET).run();
-        } catch (SyscallReplayException e) {
-            throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
+        } catch (SyscallReplayException e) { // the log's image (or the rebuilt binary) cannot be set up: name the file
+            String file = binary != null ? binary.toString() : SliceFiles.STDIO.equals(log) ? "<stdin>" : log;
+            throw new KerfException(ExitCode.BAD_INPUT, file + ": " + e.getMessage());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (!r.identical()) throw new KerfException(ExitCode.DIVERGED, r.mismatch().message());

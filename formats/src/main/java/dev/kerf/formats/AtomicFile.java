@@ -53,8 +53,12 @@ public final class AtomicFile implements AutoCloseable {
      * without a commit deletes the temporary file.
      */
     public static AtomicFile create(Path target) throws IOException {
+        return create(target, TempFiles.siblingName(target, ".tmp"));
+    }
+
+    /** {@link #create(Path)} with the temporary file named {@code tmp} (tests plant links at a name they know). */
+    static AtomicFile create(Path target, Path tmp) throws IOException {
         checkTarget(target);
-        Path tmp = TempFiles.siblingName(target, ".tmp");
         FileChannel ch;
         try {
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,

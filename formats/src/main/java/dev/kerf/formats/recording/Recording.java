@@ -73,6 +73,8 @@ public final class Recording implements AutoCloseable {
             }
         } else {
             Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null && Files.exists(parent) && !Files.isDirectory(parent))
+                throw new FileSystemException(parent.toString(), null, "not a directory");
             if (parent != null) Files.createDirectories(parent);
             Files.createDirectory(dir); // exclusive: fails if anything appeared there meanwhile
         }
@@ -117,7 +119,10 @@ public final class Recording implements AutoCloseable {
     }
 
     static Recording openDir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) throw new FormatException(dir, -1, "no such recording (file or directory)");
+        if (!Files.isDirectory(dir)) {
+            throw new FormatException(dir, -1, Files.exists(dir) ? "not a recording (a device, pipe or other special file)"
+                    : "no such recording (file or directory)");
+        }
         Manifest m = readManifest(dir.resolve(MANIFEST));
         for (Manifest.ImageRef r : imageRefs(m)) readImage(dir, r);
         long n = 0, last = 0;
