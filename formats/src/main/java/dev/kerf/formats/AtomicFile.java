@@ -63,14 +63,14 @@ public final class AtomicFile implements AutoCloseable {
         try {
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
+        } catch (IOException e) { // a file or link already there (planted?) is left alone
             throw FileErrors.named(target, e);
         }
         try {
-            TempFiles.register(tmp);
+            TempFiles.register(tmp); // ours now: removed at exit unless committed
         } catch (IOException e) {
             ch.close();
-            throw e;
+            throw FileErrors.named(target, e);
         }
         return new AtomicFile(target, tmp, ch);
     }
