@@ -61,15 +61,11 @@ public final class AtomicFile implements AutoCloseable {
         checkTarget(target);
         FileChannel ch;
         try {
+            TempFiles.register(tmp); // before it exists: removed at exit, a signal right after creation included
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) { // a file or link already there (planted?) is left alone
-            throw FileErrors.named(target, e);
-        }
-        try {
-            TempFiles.register(tmp); // ours now: removed at exit unless committed
         } catch (IOException e) {
-            ch.close();
+            TempFiles.unregister(tmp); // a file or link already there (planted?) is not ours: left alone
             throw FileErrors.named(target, e);
         }
         return new AtomicFile(target, tmp, ch);

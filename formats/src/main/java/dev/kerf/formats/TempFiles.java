@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,29 +35,59 @@ public final class TempFiles {
 
     /** A fresh empty file in the temporary directory ({@code java.io.tmpdir}), registered. */
     public static Path createFile(String prefix, String suffix) throws IOException {
-        return register(Files.createTempFile(prefix, suffix));
+        Path p = tmpdir().resolve(prefix + randomHex() + suffix);
+        register(p); // before it exists: a signal right after creation still finds it
+        try {
+            Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException | RuntimeException e) {
+            LIVE.remove(p); // not ours: whatever is there stays
+            throw e;
+        }
+        return p;
     }
 
     /** A fresh empty directory in the temporary directory ({@code java.io.tmpdir}), registered. */
     public static Path createDirectory(String prefix) throws IOException {
-        return register(Files.createTempDirectory(prefix));
+        return createDirectory(tmpdir(), prefix);
+    }
+
+    /** A fresh empty directory {@code PREFIX<16 hex>} in {@code parent}, registered. */
+    public static Path createDirectory(Path parent, String prefix) throws IOException {
+        Path p = parent.resolve(prefix + randomHex());
+        register(p);
+        try {
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException | RuntimeException e) {
+            LIVE.remove(p);
+            throw e;
+        }
+        return p;
+    }
+
+    private static Path tmpdir() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private static String randomHex() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     /**
      * A fresh name for a hidden sibling of {@code target}: {@code .NAME.<16 random hex>.tmp} in the
-     * same directory. The caller creates it exclusively (CREATE_NEW, no links followed) and
-     * registers it.
+     * same directory. The caller registers it, then creates it exclusively (CREATE_NEW, no links
+     * followed), and {@link #unregister}s it if that fails.
      */
     public static Path siblingName(Path target, String suffix) {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
         Path abs = target.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + "." + HexFormat.of().formatHex(b) + suffix);
+        return abs.resolveSibling("." + abs.getFileName() + "." + randomHex() + suffix);
     }
 
     /**
-     * Registers {@code p} for deletion at exit and returns it. When the process is already shutting
-     * down (Ctrl-C arrived while it was being made) {@code p} is deleted at once and this fails.
+     * Registers {@code p} for deletion at exit and returns it; register a fresh name before creating
+     * it, so no signal falls between the two. When the process is already shutting down (Ctrl-C
+     * arrived meanwhile) {@code p} is deleted at once and this fails.
      */
     public static Path register(Path p) throws IOException {
         installHook();

@@ -128,7 +128,7 @@ final class PackFile {
                 Files.isSymbolicLink(dir) ? "is a symbolic link; kerf does not write through links" : "already exists");
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = TempFiles.register(Files.createTempDirectory(parent, "." + dir.getFileName() + ".unpack"));
+        Path tmp = TempFiles.createDirectory(parent, "." + dir.getFileName() + ".unpack");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             new PackReader(file, ch).extract(tmp);
             Recording.openDir(tmp);
