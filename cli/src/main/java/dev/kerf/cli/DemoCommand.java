@@ -212,6 +212,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Creates DIR, or empties a previous demo's DIR; refuses to touch anything else. */
     private static void prepare(Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw new KerfException(ExitCode.BAD_INPUT, dir + ": is a symbolic link; kerf does not write through links: give --dir");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new KerfException(ExitCode.BAD_INPUT, dir + ": exists and is not a directory: give --dir");
         if (Files.exists(dir)) {
             boolean demo = Files.exists(dir.resolve("bugreport.kerf")) || isEmpty(dir);
             if (!demo) throw new KerfException(ExitCode.BAD_INPUT, dir + " exists and is not a kerf demo directory: give --dir");

@@ -2,6 +2,7 @@ package dev.kerf.cli;
 
 import dev.kerf.emulator.machine.BootException;
 import dev.kerf.emulator.mmu.HeapLimitException;
+import dev.kerf.formats.FileErrors;
 import dev.kerf.formats.FormatException;
 import picocli.CommandLine;
 
@@ -86,8 +87,9 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
         if (e instanceof UncheckedIOException u) return messageFor(u.getCause());
         if (e instanceof NoSuchFileException f) return f.getFile() + ": no such file";
         if (e instanceof AccessDeniedException f) return f.getFile() + ": permission denied";
-        if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+        if (e instanceof FileSystemException f) { // NotDirectoryException and kin carry no reason: FileErrors words it
+            String file = f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": ";
+            return file + FileErrors.reason(f);
         }
         if (e instanceof BootException || e instanceof KerfException || e instanceof IOException
                 || e instanceof FormatException) {

@@ -10,7 +10,11 @@ public enum ExitCode {
     OK(0),
     /** The command line is wrong (unknown option, bad value); usage is printed. */
     USAGE(2),
-    /** An input file is missing, unreadable or not what it should be (kernel, module, disk, pcap). */
+    /**
+     * An input file is missing, unreadable or not what it should be (kernel, module, disk, pcap); stdin
+     * longer than {@code --stdin-limit}; an output kerf will not write (a link, a directory, a device) or
+     * cannot (disk full): the message names the file.
+     */
     BAD_INPUT(4),
     /** The guest triple-faulted: a PC would reset; kerf stops and says where. */
     GUEST_TRIPLE_FAULT(6),
@@ -19,7 +23,7 @@ public enum ExitCode {
     /** {@code --max-insns} was reached before the guest exited. */
     MAX_INSNS(10),
     /**
-     * A kerf file (recording directory, packed recording) is damaged, truncated, of another format
+     * A kerf file (recording directory, packed recording, slice, syscall or JVM log) is damaged, truncated, of another format
      * version or not a kerf file; the message names the file and the offset.
      */
     BAD_RECORDING(12),

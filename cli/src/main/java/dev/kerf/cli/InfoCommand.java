@@ -3,6 +3,7 @@ package dev.kerf.cli;
 import dev.kerf.formats.journal.EventKind;
 import dev.kerf.formats.recording.Manifest;
 import dev.kerf.formats.recording.Recording;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +23,10 @@ import java.util.concurrent.Callable;
 public final class InfoCommand implements Callable<Integer> {
     private final HostIo io;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+
     @Parameters(index = "0", paramLabel = "REC", description = "Recording directory or packed file, or a slice (FILE.kslice, - for stdin).")
     Path recording;
 
@@ -34,7 +39,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (SliceInput.isSlice(recording)) return SliceInfo.run(io, recording, json);
+        if (SliceInput.isSlice(recording)) return SliceInfo.run(io, recording, json, GlobalOptions.of(spec).stdinLimit());
         RecordingSummary s;
         try (Recording opened = Recording.open(recording)) { // a packed file's temporary copy goes on close
             s = RecordingSummary.of(recording, opened);

@@ -29,7 +29,8 @@ import java.nio.file.Path;
 final class ProcessSlicing {
     private ProcessSlicing() {}
 
-    static int run(Path recording, String process, long from, long to, String out, SecretOptions options, HostIo io)
+    static int run(Path recording, String process, long from, long to, String out, SecretOptions options, HostIo io,
+                   long stdinLimit)
             throws IOException {
         ProcessSelector selector;
         try {
@@ -39,11 +40,11 @@ final class ProcessSlicing {
         }
         long started = System.nanoTime();
         SecretSet secrets = options.secrets();
-        excludeProcesses(secrets, recording, from, to, io);
+        excludeProcesses(secrets, recording, from, to, io, stdinLimit);
         SecretRedactor redactor = new SecretRedactor(secrets, options.allowDivergence());
         ProcessSliceResult r;
         try {
-            r = SliceInput.isSlice(recording) ? ofSlice(recording, selector, from, to, redactor, io)
+            r = SliceInput.isSlice(recording) ? ofSlice(recording, selector, from, to, redactor, io, stdinLimit)
                     : ProcessSlicer.slice(recording, selector, from, to, redactor);
         } catch (ProcessSliceException e) {
             if (redactor.redaction() != null && redactor.redaction().occurrences() > 0) {
@@ -75,12 +76,12 @@ final class ProcessSlicing {
      * console input: the bytes the kernel wrote into it) becomes secret, each printable run of 4 or
      * more bytes. Its own code and constant data are not: the same library code is in every program.
      */
-    private static void excludeProcesses(SecretSet secrets, Path recording, long from, long to, HostIo io) throws IOException {
+    private static void excludeProcesses(SecretSet secrets, Path recording, long from, long to, HostIo io, long stdinLimit) throws IOException {
         for (String name : secrets.excludedProcesses()) {
             ProcessSliceResult held;
             try {
                 ProcessSelector who = ProcessSelector.parse(name);
-                held = SliceInput.isSlice(recording) ? ofSlice(recording, who, from, to, ProcessRedactor.NONE, io)
+                held = SliceInput.isSlice(recording) ? ofSlice(recording, who, from, to, ProcessRedactor.NONE, io, stdinLimit)
                         : ProcessSlicer.slice(recording, who, from, to, ProcessRedactor.NONE);
             } catch (ProcessSliceException | IllegalArgumentException e) {
                 throw new KerfException(ExitCode.USAGE, "--exclude-process " + name + ": " + e.getMessage());
@@ -107,8 +108,8 @@ final class ProcessSlicing {
 
     /** Stages stack: a time slice sliced by process; a process slice cannot be sliced by process again. */
     private static ProcessSliceResult ofSlice(Path source, ProcessSelector selector, long from, long to, ProcessRedactor redactor,
-                                              HostIo io) throws IOException {
-        Slice slice = SliceFiles.read(source.toString(), io.in());
+                                              HostIo io, long stdinLimit) throws IOException {
+        Slice slice = SliceFiles.read(source.toString(), io.in(), stdinLimit);
         if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, redactor);
         Object pid = slice.header().parameters().get("pid"), name = slice.header().parameters().get("name");
         throw new KerfException(ExitCode.BAD_INPUT, source + ": a " + slice.header().kind().jsonName() + " slice"

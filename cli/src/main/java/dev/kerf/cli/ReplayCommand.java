@@ -62,7 +62,7 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (SliceInput.isSlice(recording)) {
             if (from != null || to != null || checkpointEvery != null) throw usage("--from, --to and --checkpoint-every apply to recordings, not slices");
-            return SliceReplay.run(io, recording, quiet);
+            return SliceReplay.run(io, recording, quiet, GlobalOptions.of(spec).stdinLimit());
         }
         long lo = from == null ? 0 : from, hi = to == null ? Long.MAX_VALUE : to;
         if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);

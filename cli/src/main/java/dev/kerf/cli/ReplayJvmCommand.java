@@ -1,5 +1,6 @@
 package dev.kerf.cli;
 
+import dev.kerf.formats.TempFiles;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceFile;
 import dev.kerf.formats.slice.SliceReader;
@@ -52,7 +53,7 @@ public final class ReplayJvmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (jdwpPort != null) return underDebugger();
-        Slice file = SliceFiles.read(input, io.in());
+        Slice file = SliceFiles.read(input, io.in(), GlobalOptions.of(spec).stdinLimit());
         String name = SliceFiles.STDIO.equals(input) ? "<stdin>" : input;
         JvmLog log = JvmLogCodec.read(file);
         JvmReplayResult r;
@@ -73,28 +74,22 @@ public final class ReplayJvmCommand implements Callable<Integer> {
         try {
             Path file;
             if (SliceFiles.STDIO.equals(input)) {
-                spooled = Files.createTempFile("kerf-replay-jvm-", ".kjvm");
-                byte[] head = io.in().readNBytes(8); // the magic
-                Files.write(spooled, head);
-                if (SliceFile.hasMagic(head)) { // else refused below after 8 bytes, never spooled for ever
-                    try (var out = Files.newOutputStream(spooled, java.nio.file.StandardOpenOption.APPEND)) {
-                        io.in().transferTo(out);
-                    }
-                }
+                spooled = TempFiles.createFile("kerf-stdin-", ".kjvm");
+                SliceReader.spool(io.in(), spooled, Path.of("<stdin>"), GlobalOptions.of(spec).stdinLimit());
                 file = spooled;
                 try (var in = Files.newInputStream(spooled)) {
-                    JvmLogCodec.read(SliceReader.read(in, Path.of("<stdin>")));
+                    JvmLogCodec.read(SliceReader.read(in, Path.of("<stdin>"), Long.MAX_VALUE)); // already limited
                 }
             } else {
                 file = Path.of(input);
-                JvmLogCodec.read(SliceFiles.read(input, io.in()));
+                JvmLogCodec.read(SliceFiles.read(input, io.in(), GlobalOptions.of(spec).stdinLimit()));
             }
             // a bad file is reported above, not by the child after a debugger attached
             io.err().println("waiting for a debugger on port " + jdwpPort);
             io.err().flush();
             return JdwpChild.run(jdwpPort, Kerf.class.getName(), List.of("replay-jvm", file.toString()), io.out(), io.err());
         } finally {
-            if (spooled != null) Files.deleteIfExists(spooled);
+            if (spooled != null) TempFiles.delete(spooled);
         }
     }
 }

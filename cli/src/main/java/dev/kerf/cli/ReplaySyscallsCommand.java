@@ -8,6 +8,8 @@ import dev.kerf.retargeter.syscall.SyscallLog;
 import dev.kerf.retargeter.syscall.SyscallReplayException;
 import dev.kerf.retargeter.syscall.SyscallReplayResult;
 import dev.kerf.retargeter.syscall.SyscallReplayer;
+import dev.kerf.slicer.SliceFiles;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,6 +31,10 @@ import java.util.concurrent.Callable;
 public final class ReplaySyscallsCommand implements Callable<Integer> {
     private final HostIo io;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+
     @Parameters(index = "0", paramLabel = "LOG", description = "A syscall log (.ksys), or - for stdin.")
     String log;
 
@@ -41,14 +47,15 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SyscallLog l = StraceCommand.read(log, io);
+        SyscallLog l = StraceCommand.read(log, io, GlobalOptions.of(spec).stdinLimit());
         long started = System.nanoTime();
         SyscallReplayResult r;
         try {
             ProcessImage image = binary == null ? l.image() : RebuiltImage.of(l.image(), readBinary(), binary.toString());
             r = new SyscallReplayer(l, image, binary != null, SyscallReplayer.DEFAULT_BUDGET).run();
-        } catch (SyscallReplayException e) {
-            throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
+        } catch (SyscallReplayException e) { // the log's image (or the rebuilt binary) cannot be set up: name the file
+            String file = binary != null ? binary.toString() : SliceFiles.STDIO.equals(log) ? "<stdin>" : log;
+            throw new KerfException(ExitCode.BAD_INPUT, file + ": " + e.getMessage());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (!r.identical()) throw new KerfException(ExitCode.DIVERGED, r.mismatch().message());

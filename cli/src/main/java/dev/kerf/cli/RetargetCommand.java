@@ -18,6 +18,7 @@ import dev.kerf.slicer.privacy.FinalScan;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
 import dev.kerf.slicer.process.ProcessSliceCodec;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,6 +49,10 @@ public final class RetargetCommand implements Callable<Integer> {
 
     private final HostIo io;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+
     @Parameters(index = "0", paramLabel = "SLICE", description = "A process slice (kerf slice --process), or - for stdin.")
     String slice;
 
@@ -67,7 +72,7 @@ public final class RetargetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Slice source = SliceFiles.read(slice, io.in());
+        Slice source = SliceFiles.read(slice, io.in(), GlobalOptions.of(spec).stdinLimit());
         return switch (to) {
             case syscalls -> syscalls(source);
             case jvm -> jvm(source);

@@ -3,6 +3,7 @@ package dev.kerf.cli;
 import dev.kerf.emulator.snapshot.CheckpointStore;
 import dev.kerf.formats.recording.Recording;
 import dev.kerf.formats.slice.Slice;
+import dev.kerf.formats.AtomicFile;
 import dev.kerf.slicer.SliceFiles;
 import dev.kerf.slicer.SliceRequestException;
 import dev.kerf.slicer.SliceVerifyException;
@@ -80,7 +81,7 @@ public final class SliceCommand implements Callable<Integer> {
         if (process != null) {
             if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");
             return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output,
-                    secretOptions, io);
+                    secretOptions, io, GlobalOptions.of(spec).stdinLimit());
         }
         var secrets = secretOptions.secrets();
         if (!secrets.isEmpty() || !secrets.excludedProcesses().isEmpty()) {
@@ -118,10 +119,12 @@ public final class SliceCommand implements Callable<Integer> {
 
 
     /** Refuses an output that cannot be written before any work is done. */
-    private void checkOutput() {
+    private void checkOutput() throws IOException {
         if (SliceFiles.STDIO.equals(output)) return;
         Path dir = Path.of(output).toAbsolutePath().getParent();
-        if (Files.isDirectory(Path.of(output))) throw new KerfException(ExitCode.BAD_INPUT, output + ": is a directory");
+        AtomicFile.checkTarget(Path.of(output)); // a link, a directory, a device: refused now, not after slicing
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir))
+            throw new KerfException(ExitCode.BAD_INPUT, output + ": " + dir + " is not a directory");
         if (dir == null || !Files.isDirectory(dir)) throw new KerfException(ExitCode.BAD_INPUT, output + ": no such directory " + dir);
         if (!Files.isWritable(dir)) throw new KerfException(ExitCode.BAD_INPUT, output + ": directory " + dir + " is not writable");
     }

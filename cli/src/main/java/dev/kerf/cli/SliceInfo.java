@@ -16,8 +16,8 @@ import java.util.Map;
 final class SliceInfo {
     private SliceInfo() {}
 
-    static int run(HostIo io, Path file, boolean json) throws IOException {
-        Slice s = SliceFiles.read(file.toString(), io.in());
+    static int run(HostIo io, Path file, boolean json, long stdinLimit) throws IOException {
+        Slice s = SliceFiles.read(file.toString(), io.in(), stdinLimit);
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         out.print(json ? JsonTree.write(tree(s)) + "\n" : text(s));
         out.flush();

@@ -1,5 +1,6 @@
 package dev.kerf.cli;
 
+import dev.kerf.formats.FileErrors;
 import dev.kerf.formats.slice.SliceFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,8 @@ final class SliceInput {
         byte[] head = new byte[8];
         try (InputStream in = Files.newInputStream(p)) {
             return in.readNBytes(head, 0, 8) == 8 && SliceFile.hasMagic(head);
+        } catch (IOException e) {
+            throw FileErrors.named(p, e); // "Invalid argument", "Input/output error" name no file
         }
     }
 }

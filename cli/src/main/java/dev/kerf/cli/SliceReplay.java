@@ -14,8 +14,8 @@ import java.nio.file.Path;
 final class SliceReplay {
     private SliceReplay() {}
 
-    static int run(HostIo io, Path file, boolean quiet) throws IOException {
-        Slice slice = SliceFiles.read(file.toString(), io.in());
+    static int run(HostIo io, Path file, boolean quiet, long stdinLimit) throws IOException {
+        Slice slice = SliceFiles.read(file.toString(), io.in(), stdinLimit);
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.PROCESS) return ProcessSliceReplay.replay(slice, io);
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.COMPONENT) return ComponentSlicing.replay(slice, io);
         if (slice.header().kind() == dev.kerf.formats.slice.SliceKind.SYSCALLS) throw new KerfException(ExitCode.USAGE, slice.file() + ": a syscall log: replay it with kerf replay-syscalls");

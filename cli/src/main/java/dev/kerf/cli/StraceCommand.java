@@ -11,6 +11,7 @@ import dev.kerf.retargeter.syscall.SyscallCall;
 import dev.kerf.retargeter.syscall.SyscallLog;
 import dev.kerf.retargeter.syscall.SyscallLogCodec;
 import dev.kerf.slicer.SliceFiles;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,6 +29,10 @@ import java.util.concurrent.Callable;
 public final class StraceCommand implements Callable<Integer> {
     private final HostIo io;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+
     @Parameters(index = "0", paramLabel = "LOG", description = "A syscall log (.ksys), or - for stdin.")
     String log;
 
@@ -39,8 +44,8 @@ public final class StraceCommand implements Callable<Integer> {
     }
 
     /** Reads a syscall log; any other kind of slice is exit 4 naming what it is. */
-    static SyscallLog read(String name, HostIo io) throws IOException {
-        Slice s = SliceFiles.read(name, io.in());
+    static SyscallLog read(String name, HostIo io, long stdinLimit) throws IOException {
+        Slice s = SliceFiles.read(name, io.in(), stdinLimit);
         if (s.header().kind() != SliceKind.SYSCALLS) {
             throw new KerfException(ExitCode.BAD_INPUT, s.file() + ": a " + s.header().kind().jsonName()
                     + " slice, not a syscall log (make one with kerf retarget --to syscalls)");
@@ -50,7 +55,7 @@ public final class StraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SyscallLog l = read(log, io);
+        SyscallLog l = read(log, io, GlobalOptions.of(spec).stdinLimit());
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         int nextAsync = 0;
         for (int k = 0; k <= l.calls().size(); k++) {

@@ -45,6 +45,7 @@ public final class TimelineCommand implements Callable<Integer> {
         if (!output.equals("-") && !html && !lower.endsWith(".svg")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-o must name a .svg or .html file, or - for stdout");
         }
+        if (!output.equals("-")) AtomicFile.checkTarget(Path.of(output)); // a link or a directory: refused before the replay
         TimelineCollector collector = new TimelineCollector();
         IntrospectedReplay replay = IntrospectedReplay.of(recording, io,
                 (cpu, memory, tracker, history) -> collector.attach(cpu), collector);

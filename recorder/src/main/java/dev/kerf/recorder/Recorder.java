@@ -70,8 +70,8 @@ public final class Recorder implements AutoCloseable {
         Manifest manifest = new Manifest(Recording.FORMAT_MAJOR, kerfVersion, config.ramBytes(), kernel,
                 config.cmdline() == null ? "" : config.cmdline(), modules, config.virtualClock() ? "virtual" : "host",
                 hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), Manifest.DEFAULT_STICKY_PORTS);
-        boolean existed = Files.exists(out);
-        boolean ours = !existed || isEmptyDir(out); // what we may clean up again
+        boolean existed = Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        boolean ours = !existed || !Files.isSymbolicLink(out) && isEmptyDir(out); // what we may clean up again
         Recording recording;
         JournalWriter journal = null;
         try {

@@ -25,6 +25,16 @@ public final class SectionInput {
         return slice.fail(section, pos, problem);
     }
 
+    /** A problem with the field that starts at {@code at} (a {@link #position()} taken before reading it). */
+    public FormatException failAt(int at, String problem) {
+        return slice.fail(section, at, problem);
+    }
+
+    /** Where the next read starts, from the start of the section's data. */
+    public int position() {
+        return pos;
+    }
+
     private void need(long n) {
         if (n < 0 || pos + n > data.length) throw fail("truncated: needs " + n + " more bytes, " + (data.length - pos) + " left");
     }

@@ -20,9 +20,17 @@ public final class SliceFiles {
 
     private SliceFiles() {}
 
-    /** Reads a slice: {@code name} is a path or {@code -} for {@code stdin}. */
+    /** Reads a slice: {@code name} is a path or {@code -} for {@code stdin} (at most {@link dev.kerf.formats.slice.SliceFile#STDIN_LIMIT} bytes). */
     public static Slice read(String name, InputStream stdin) throws IOException {
-        if (STDIO.equals(name)) return SliceReader.read(stdin, Path.of("<stdin>"));
+        return read(name, stdin, dev.kerf.formats.slice.SliceFile.STDIN_LIMIT);
+    }
+
+    /**
+     * Reads a slice: {@code name} is a path or {@code -} for {@code stdin}, which is spooled to a
+     * temporary file of at most {@code stdinLimit} bytes (a longer stream is refused, naming it).
+     */
+    public static Slice read(String name, InputStream stdin, long stdinLimit) throws IOException {
+        if (STDIO.equals(name)) return SliceReader.read(stdin, Path.of("<stdin>"), stdinLimit);
         return SliceReader.read(Path.of(name));
     }
 

@@ -62,7 +62,10 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         try {
             return new PcapWriter(file);
         } catch (IOException e) {
-            throw new IOException("cannot create network capture " + file + ": " + e.getMessage(), e);
+            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(file.toString(), null,
+                    "cannot create the network capture: " + dev.kerf.formats.FileErrors.reason(e));
+            named.initCause(e);
+            throw named;
         }
     }
 
@@ -156,9 +159,8 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         IOException failure = nic.captureError() == null ? null
                 : new IOException("writing the network capture failed: " + nic.captureError().getMessage(), nic.captureError());
         try {
-            if (netOut != null) {
-                netOut.close();
-            }
+            if (netOut != null && failure != null) netOut.discard();
+            else if (netOut != null) netOut.close();
         } catch (IOException e) {
             failure = failure == null ? e : failure;
         }

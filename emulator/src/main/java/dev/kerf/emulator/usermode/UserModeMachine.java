@@ -76,6 +76,14 @@ public final class UserModeMachine {
         return cpu;
     }
 
+    /**
+     * True for a segment selector this machine can give a process: null, or one of the first
+     * GDT entries (a file holding any other is damaged: a decoder checks it with this).
+     */
+    public static boolean supportsSelector(int sel) {
+        return (sel & 0xFFFC) == 0 && (sel >>> 16) == 0 || (sel >>> 16) == 0 && (sel & 4) == 0 && (sel >>> 3) < GDT_ENTRIES;
+    }
+
     private void buildPaging() {
         for (Map.Entry<Integer, Integer> e : tableFrame.entrySet()) {
             memory.write32((e.getKey() << 2), (e.getValue() << 12) | P | W | U);
@@ -92,7 +100,7 @@ public final class UserModeMachine {
         for (int i = 0; i < 6; i++) {
             int sel = image.segments()[4 * i];
             if ((sel & 0xFFFC) == 0) continue;
-            if ((sel & 4) != 0 || (sel >>> 3) >= GDT_ENTRIES) {
+            if (!supportsSelector(sel)) {
                 throw new UserModeException("segment selector 0x" + Integer.toHexString(sel) + " is not supported by the user-mode replayer");
             }
             used.add(sel >>> 3);

@@ -160,7 +160,7 @@ class PcPlatformTest {
                 .isInstanceOf(PcapFormatException.class).hasMessageContaining("bad.pcap").hasMessageContaining("byte 3");
         Path nowhere = dir.resolve("no/such/dir/out.pcap");
         assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, null, nowhere, 0)))
-                .isInstanceOf(IOException.class).hasMessageContaining("cannot create network capture");
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot create the network capture");
         Path missing = dir.resolve("missing.pcap");
         assertThatThrownBy(() -> new PcPlatform(new PlatformConfig(1 << 20, clock, null, null, null, missing, null, 0)))
                 .isInstanceOf(IOException.class).hasMessageContaining("missing.pcap");

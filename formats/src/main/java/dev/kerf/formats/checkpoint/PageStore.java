@@ -68,7 +68,8 @@ public final class PageStore implements Closeable {
      * of major 1 is a FormatException; the caller may delete it (it is a cache) and open again.
      */
     public static PageStore open(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS); // a link planted in the cache is refused, never written through
         PageStore s = new PageStore(file, ch);
         try (FileLock l = ch.lock()) {
             s.header();

@@ -1,6 +1,9 @@
 package dev.kerf.formats.recording;
 
 import dev.kerf.formats.FormatException;
+import dev.kerf.formats.AtomicFile;
+import dev.kerf.formats.FileErrors;
+import dev.kerf.formats.TempFiles;
 import dev.kerf.formats.journal.ExcerptFormat;
 import dev.kerf.formats.journal.JournalReader;
 import java.io.IOException;
@@ -8,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -63,37 +68,36 @@ final class PackFile {
         names.add(Recording.JOURNAL);
         int tableEnd = HEADER;
         for (String n : names) tableEnd += new Entry(0, n, 0, 0).tableBytes();
-        Path parent = out.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(parent, "." + out.getFileName(), ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        try (AtomicFile f = AtomicFile.create(out)) {
+            FileChannel ch = f.channel();
             ch.position(tableEnd + 4);
             List<Entry> table = new ArrayList<>();
-            for (String n : names) table.add(n.equals(Recording.JOURNAL) ? journal(rec, ch) : file(rec.dir().resolve(n), n, ch));
-            ch.write(ByteBuffer.wrap(table(table, tableEnd)), 0);
-            ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            for (String n : names) table.add(n.equals(Recording.JOURNAL) ? journal(rec, ch, out) : file(rec.dir().resolve(n), n, ch, out));
+            try {
+                ch.write(ByteBuffer.wrap(table(table, tableEnd)), 0);
+            } catch (IOException e) {
+                throw FileErrors.named(out, e);
+            }
+            f.commit();
         }
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static Entry file(Path p, String name, FileChannel ch) throws IOException {
+    private static Entry file(Path p, String name, FileChannel ch, Path out) throws IOException {
         byte[] b = Files.readAllBytes(p);
         CRC32C c = new CRC32C();
         c.update(b);
-        writeFully(ch, ByteBuffer.wrap(b));
+        writeFully(ch, ByteBuffer.wrap(b), out);
         return new Entry(name.equals(Recording.MANIFEST) ? TYPE_MANIFEST : TYPE_IMAGE, name, b.length, (int) c.getValue());
     }
 
-    private static Entry journal(Recording rec, FileChannel ch) throws IOException {
+    private static Entry journal(Recording rec, FileChannel ch, Path out) throws IOException {
         CRC32C c = new CRC32C();
         long length = 0;
         try (JournalReader r = JournalReader.open(rec.journalDir())) {
             for (byte[] x; (x = r.nextExcerpt()) != null; ) {
                 c.update(x);
                 length += x.length;
-                writeFully(ch, ByteBuffer.wrap(x));
+                writeFully(ch, ByteBuffer.wrap(x), out);
             }
         }
         return new Entry(TYPE_JOURNAL, Recording.JOURNAL, length, (int) c.getValue());
@@ -112,30 +116,30 @@ final class PackFile {
         return b.array();
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
+    private static void writeFully(FileChannel ch, ByteBuffer b, Path out) throws IOException {
+        try {
+            while (b.hasRemaining()) ch.write(b);
+        } catch (IOException e) {
+            throw FileErrors.named(out, e); // a full disk says so without a file name
+        }
     }
 
     static void unpack(Path file, Path dir) throws IOException {
         if (Files.exists(file) && !Files.isRegularFile(file)) throw new FormatException(file, -1, "not a regular file");
-        if (Files.exists(dir)) throw new IOException(dir + ": already exists");
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) throw new FileSystemException(dir.toString(), null,
+                Files.isSymbolicLink(dir) ? "is a symbolic link; kerf does not write through links" : "already exists");
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".unpack");
+        Path tmp = TempFiles.createDirectory(parent, "." + dir.getFileName() + ".unpack");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             new PackReader(file, ch).extract(tmp);
             Recording.openDir(tmp);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            TempFiles.unregister(tmp);
         } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
+            TempFiles.delete(tmp);
             throw e;
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }

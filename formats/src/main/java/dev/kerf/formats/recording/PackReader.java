@@ -1,5 +1,6 @@
 package dev.kerf.formats.recording;
 
+import dev.kerf.formats.FileErrors;
 import dev.kerf.formats.FormatException;
 import dev.kerf.formats.journal.ExcerptFormat;
 import dev.kerf.formats.journal.JournalWriter;
@@ -10,6 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -136,7 +139,12 @@ final class PackReader {
         } catch (Json.JsonException x) {
             throw fail(at + x.offset, "manifest: " + x.getMessage());
         }
-        Files.write(dir.resolve(Recording.MANIFEST), b);
+        Path out = dir.resolve(Recording.MANIFEST);
+        try {
+            Files.write(out, b, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException x) {
+            throw FileErrors.named(out, x);
+        }
         return m;
     }
 
@@ -146,12 +154,17 @@ final class PackReader {
         if (Recording.imageRefs(m).stream().noneMatch(r -> r.sha256().equals(sha) && r.size() == e.length()))
             throw fail(at, e.name() + ": not an image the manifest names, or of another size");
         MessageDigest md = sha256();
-        Files.createDirectories(dir.resolve(Recording.IMAGES));
-        try (OutputStream out = Files.newOutputStream(dir.resolve(e.name()))) {
+        if (!Files.isDirectory(dir.resolve(Recording.IMAGES), LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(dir.resolve(Recording.IMAGES));
+        Path target = dir.resolve(e.name());
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             for (long left = e.length(); left > 0; ) {
                 byte[] b = read((int) Math.min(left, COPY_CHUNK), e.name()).array();
                 md.update(b);
-                out.write(b);
+                try {
+                    out.write(b);
+                } catch (IOException x) {
+                    throw FileErrors.named(target, x);
+                }
                 left -= b.length;
             }
         }
@@ -176,6 +189,8 @@ final class PackReader {
                     w.appendExcerpt(x);
                 } catch (ExcerptFormat.ExcerptException ex) {
                     throw fail(at + ex.offset(), "journal: " + ex.getMessage());
+                } catch (IOException ex) {
+                    throw FileErrors.named(dir.resolve(Recording.JOURNAL), ex);
                 }
             }
         }
@@ -184,7 +199,11 @@ final class PackReader {
     private ByteBuffer read(int n, String what) throws IOException {
         if (n > size - pos) throw fail(pos, what + " cut short: " + n + " bytes needed, " + (size - pos) + " left");
         ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) if (ch.read(b, pos + b.position()) < 0) throw fail(pos, what + " cut short");
+        try {
+            while (b.hasRemaining()) if (ch.read(b, pos + b.position()) < 0) throw fail(pos, what + " cut short");
+        } catch (IOException x) {
+            throw FileErrors.named(file, x); // "Is a directory", an I/O error: say which file
+        }
         pos += n;
         return b.flip();
     }

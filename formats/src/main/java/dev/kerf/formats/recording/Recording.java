@@ -1,13 +1,16 @@
 package dev.kerf.formats.recording;
 
 import dev.kerf.formats.AtomicFile;
+import dev.kerf.formats.TempFiles;
 
 import dev.kerf.formats.FormatException;
 import dev.kerf.formats.InputFile;
 import dev.kerf.formats.journal.Event;
 import dev.kerf.formats.journal.JournalReader;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,12 +64,22 @@ public final class Recording implements AutoCloseable {
     public static Recording create(Path dir, Manifest manifest, Map<String, byte[]> images) throws IOException {
         if (manifest.formatVersion() != FORMAT_MAJOR)
             throw new IllegalArgumentException("manifest format version must be " + FORMAT_MAJOR);
-        if (Files.exists(dir)) {
+        if (Files.isSymbolicLink(dir))
+            throw new FileSystemException(dir.toString(), null, "is a symbolic link; kerf does not write a recording through a link");
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))
+                throw new FileSystemException(dir.toString(), null, "exists and is not a directory");
             try (var s = Files.list(dir)) {
-                if (s.findAny().isPresent()) throw new IOException(dir + ": exists and is not empty");
+                if (s.findAny().isPresent()) throw new FileSystemException(dir.toString(), null, "exists and is not empty");
             }
+        } else {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null && Files.exists(parent) && !Files.isDirectory(parent))
+                throw new FileSystemException(parent.toString(), null, "not a directory");
+            if (parent != null) Files.createDirectories(parent);
+            Files.createDirectory(dir); // exclusive: fails if anything appeared there meanwhile
         }
-        Files.createDirectories(dir.resolve(IMAGES));
+        Files.createDirectory(dir.resolve(IMAGES));
         for (Manifest.ImageRef r : imageRefs(manifest)) {
             byte[] b = images.get(r.sha256());
             if (b == null) throw new IllegalArgumentException("no bytes given for image " + r.name() + " (" + r.sha256() + ")");
@@ -92,14 +105,14 @@ public final class Recording implements AutoCloseable {
      */
     public static Recording open(Path path) throws IOException {
         if (Files.isRegularFile(path)) {
-            Path tmp = Files.createTempDirectory("kerf-unpacked-");
+            Path tmp = TempFiles.createDirectory("kerf-unpacked-");
             try {
                 PackFile.unpack(path, tmp.resolve("recording"));
                 Recording r = openDir(tmp.resolve("recording"));
                 r.unpackedInto = tmp;
                 return r;
             } catch (IOException | RuntimeException e) {
-                PackFile.deleteTree(tmp);
+                TempFiles.delete(tmp);
                 throw e;
             }
         }
@@ -183,7 +196,7 @@ public final class Recording implements AutoCloseable {
     /** For a recording opened from a packed file: deletes the temporary directory it was unpacked into. */
     @Override
     public void close() throws IOException {
-        if (unpackedInto != null) PackFile.deleteTree(unpackedInto);
+        if (unpackedInto != null) TempFiles.delete(unpackedInto);
         unpackedInto = null;
     }
 

@@ -23,6 +23,11 @@ public final class SliceFile {
     static final int SECTION_OVERHEAD = 9;
     /** The suffix slice files conventionally carry. */
     public static final String SUFFIX = ".kslice";
+    /**
+     * How many bytes of a slice read from stdin kerf spools at most by default (4 GiB): more than
+     * any slice this kerf writes holds; {@code --stdin-limit} changes it.
+     */
+    public static final long STDIN_LIMIT = 4L << 30;
 
     private SliceFile() {}
 

@@ -1,13 +1,16 @@
 package dev.kerf.formats.slice;
 
+import dev.kerf.formats.FileErrors;
 import dev.kerf.formats.FormatException;
+import dev.kerf.formats.TempFiles;
 import dev.kerf.formats.recording.Json.JsonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -46,16 +49,33 @@ public final class SliceReader {
         if (Files.isDirectory(file)) throw new FormatException(file, -1, "is a directory, not a slice file");
         if (Files.exists(file) && !Files.isRegularFile(file)) throw new FormatException(file, -1, "not a regular file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new SliceReader(file, new Source() {
-                public long size() throws IOException { return ch.size(); }
-
-                public void read(long pos, ByteBuffer dst) throws IOException {
-                    while (dst.hasRemaining()) if (ch.read(dst, pos + dst.position()) < 0) throw new java.io.EOFException();
-                }
-            }).read();
+            return new SliceReader(file, channel(file, ch)).read();
         } catch (NoSuchFileException e) {
             throw new FormatException(file, -1, "no such slice file");
         }
+    }
+
+    /** Random access to {@code ch}; an I/O error names {@code file} (the JDK's "Is a directory" names none). */
+    private static Source channel(Path file, FileChannel ch) {
+        return new Source() {
+            public long size() throws IOException {
+                try {
+                    return ch.size();
+                } catch (IOException e) {
+                    throw FileErrors.named(file, e);
+                }
+            }
+
+            public void read(long pos, ByteBuffer dst) throws IOException {
+                try {
+                    while (dst.hasRemaining()) if (ch.read(dst, pos + dst.position()) < 0) throw new java.io.EOFException();
+                } catch (java.io.EOFException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw FileErrors.named(file, e);
+                }
+            }
+        };
     }
 
     /** Reads and checks a slice held in memory; {@code name} names it in errors. */
@@ -67,33 +87,58 @@ public final class SliceReader {
         }).read();
     }
 
-    /**
-     * Reads a slice from a stream ({@code -} = stdin): spooled to a temporary file first, so a
-     * hostile stream costs disk, never heap; {@code name} names it in errors. The magic is checked
-     * as it arrives: a stream that does not start like a slice ({@code < /dev/zero}) is refused
-     * after its first 8 bytes instead of being spooled for ever.
-     */
+    /** {@link #read(InputStream, Path, long)} with the default limit, {@link SliceFile#STDIN_LIMIT}. */
     public static Slice read(InputStream in, Path name) throws IOException {
-        Path tmp = Files.createTempFile("kerf-slice-", ".kslice");
-        try {
-            byte[] head = in.readNBytes(SliceFile.MAGIC.length);
-            Files.write(tmp, head);
-            if (Arrays.equals(head, SliceFile.MAGIC)) {
-                try (java.io.OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.APPEND)) {
-                    in.transferTo(out);
-                }
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ)) {
-                return new SliceReader(name, new Source() {
-                    public long size() throws IOException { return ch.size(); }
+        return read(in, name, SliceFile.STDIN_LIMIT);
+    }
 
-                    public void read(long pos, ByteBuffer dst) throws IOException {
-                        while (dst.hasRemaining()) if (ch.read(dst, pos + dst.position()) < 0) throw new java.io.EOFException();
-                    }
-                }).read();
+    /**
+     * Reads a slice from a stream ({@code -} = stdin): spooled to a registered temporary file first
+     * ({@link TempFiles}: deleted after, and at exit however kerf ends), so a hostile stream costs
+     * disk, never heap, and at most {@code limit} bytes of it: a longer stream is refused by
+     * {@code name} and the partial spool removed. {@code name} names the slice in errors.
+     */
+    public static Slice read(InputStream in, Path name, long limit) throws IOException {
+        Path tmp = TempFiles.createFile("kerf-stdin-", SliceFile.SUFFIX);
+        try {
+            spool(in, tmp, name, limit);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ)) {
+                return new SliceReader(name, channel(tmp, ch)).read();
             }
         } finally {
-            Files.deleteIfExists(tmp);
+            TempFiles.delete(tmp);
+        }
+    }
+
+    /**
+     * Copies at most {@code limit} bytes of {@code in} to the fresh file {@code to}.
+     *
+     * @throws FileSystemException naming {@code name} when the stream is longer
+     */
+    public static void spool(InputStream in, Path to, Path name, long limit) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        try (FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            // the magic is checked as it arrives: a stream that does not start like a kerf file
+            // (< /dev/zero) is refused after its first 8 bytes (by the reader) instead of being spooled
+            byte[] head = in.readNBytes(SliceFile.MAGIC.length);
+            total = head.length;
+            ByteBuffer h = ByteBuffer.wrap(head);
+            while (h.hasRemaining()) out.write(h);
+            if (!SliceFile.hasMagic(head)) return;
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                total += n;
+                if (total > limit) {
+                    throw new FileSystemException(name.toString(), null, "longer than the stdin limit of " + limit
+                            + " bytes (--stdin-limit); nothing was read");
+                }
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                try {
+                    while (b.hasRemaining()) out.write(b);
+                } catch (IOException e) {
+                    throw FileErrors.named(to, e); // a full temporary directory says so without a name
+                }
+            }
         }
     }
 

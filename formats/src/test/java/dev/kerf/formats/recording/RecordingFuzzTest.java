@@ -36,7 +36,7 @@ class RecordingFuzzTest {
                 if (Files.exists(tmp.resolve("out"))) throw new AssertionError("output left behind after " + expected.getMessage());
             }
         } finally {
-            PackFile.deleteTree(tmp);
+            dev.kerf.formats.TempFiles.deleteTree(tmp);
         }
     }
 }

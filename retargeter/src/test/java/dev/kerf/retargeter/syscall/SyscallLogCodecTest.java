@@ -36,7 +36,7 @@ class SyscallLogCodecTest {
 
     static SyscallLog sample() {
         int[] segments = new int[24];
-        for (int i = 0; i < 24; i++) segments[i] = i * 0x1111;
+        for (int i = 0; i < 24; i++) segments[i] = i % 4 == 0 ? (i / 4) << 3 | 3 : i * 0x1111; // selectors: GDT entries 0..5, RPL 3
         ProcessImage image = new ProcessImage(10, "buggy", 0x80010011, 0x10, segments, new int[] {3, 0x80}, List.of(new PageRun(0, 8192)),
                 regs(1), List.of(new PageMapping(0x08048, false), new PageMapping(0xBFFFF, true)),
                 List.of(new MemoryWrite(0x08048000, new byte[] {1, 2, 3}), new MemoryWrite(0xBFFFFFF0, new byte[] {4})));

@@ -7,6 +7,7 @@ import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.PageMapping;
 import dev.kerf.emulator.usermode.PageRun;
 import dev.kerf.emulator.usermode.ProcessImage;
+import dev.kerf.emulator.usermode.UserModeMachine;
 import dev.kerf.emulator.usermode.ProcessSlice;
 import dev.kerf.emulator.usermode.Transition;
 import dev.kerf.emulator.usermode.UserExit;
@@ -131,13 +132,22 @@ public final class ProcessSliceCodec {
         return new ProcessSlice(image, ts);
     }
 
+    private static final String[] SEGMENT_NAMES = {"ES", "CS", "SS", "DS", "FS", "GS"};
+
     /** Reads PROCESS_IMAGE's grammar from {@code in} (the caller checks the section's end). */
     public static ProcessImage image(SectionInput in) {
         int pid = in.u32();
         String name = new String(in.bytes(in.u16()), StandardCharsets.UTF_8);
         int cr0 = in.u32(), cr4 = in.u32();
         int[] segments = new int[24];
-        for (int i = 0; i < 24; i++) segments[i] = in.u32();
+        for (int i = 0; i < 24; i++) {
+            int at = in.position();
+            segments[i] = in.u32();
+            if (i % 4 == 0 && !UserModeMachine.supportsSelector(segments[i])) {
+                throw in.failAt(at, SEGMENT_NAMES[i / 4] + " selector 0x" + Integer.toHexString(segments[i])
+                        + ": not a selector a process slice can hold (null, or one of the first 16 GDT entries)");
+            }
+        }
         int[] gates = new int[in.u16()];
         for (int i = 0; i < gates.length; i++) gates[i] = in.u8();
         int nr = in.count(8);
