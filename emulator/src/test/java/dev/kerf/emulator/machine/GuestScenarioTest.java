@@ -165,9 +165,9 @@ class GuestScenarioTest {
     }
 
     /**
-     * Issue 13's privacy scenario: shards rebuilds the secret its input file holds in shuffled
-     * pieces, courier's key crosses a pipe to keeper, widen keeps a UTF-16BE text in both byte
-     * orders. What they print is checked against the rootfs files they read (so the cli privacy
+     * Issue 13's privacy scenario: shards (C) and Rebuild (Java, under minijvm) rebuild the secret
+     * their input file holds in shuffled pieces, courier's key crosses a pipe to keeper, widen keeps
+     * a UTF-16BE text in both byte orders. What they print is checked against the rootfs files they read (so the cli privacy
      * test's secrets really are in the programs' memory and output), under kerf and QEMU alike.
      */
     @Test
@@ -197,6 +197,7 @@ class GuestScenarioTest {
                 .contains("keeper: stored " + key.length() + " bytes in /tmp/received: " + key + "\n")
                 .contains("courier: sent " + key.length() + " bytes in " + (key.length() + 4) / 5 + " writes; keeper exited with status 0\n")
                 .contains("widen: " + units + " UTF-16 code units, written as /tmp/wide.be and /tmp/wide.le\n")
+                .contains("rebuild: " + count + " pieces make " + rebuilt.length() + " characters: " + rebuilt + "\n")
                 .endsWith("kernel: init exited with status 0, powering off\n");
         assertMatchesExpected("leaks", kerf);
     }
