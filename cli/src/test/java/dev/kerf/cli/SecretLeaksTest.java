@@ -108,22 +108,31 @@ class SecretLeaksTest {
         a.assertNothingLeaked();
     }
 
-    /** The JVM level: Rebuild joins REBUILT under minijvm (strings in UTF-16); its .kjvm and replay-jvm's output stay clean. */
+    /**
+     * The JVM level: Rebuild joins REBUILT under minijvm (its strings are UTF-16 in memory). Its
+     * slices, their JVM logs (and replay-jvm, which prints the program's output) and syscall logs.
+     */
     @Test
     void aSecretRebuiltByAJavaProgramReachesNoJvmLog() throws Exception {
         Artifacts a = new Artifacts("jvm");
-        Path slice = a.file("rebuild.kslice");
-        assertSliced(a.kerf("slice", rec.toString(), "--process", "minijvm", "--secret", REBUILT, "-o", slice.toString()), slice);
-        Path log = a.file("rebuild.kjvm");
-        Run r = a.kerf("retarget", slice.toString(), "--to", "jvm", "-o", log.toString());
-        if (writtenOrRefused(r, log)) {
-            a.kerf("info", log.toString());
-            a.kerf("info", log.toString(), "--json");
-            Run replay = a.kerf("replay-jvm", log.toString());
-            assertThat(replay.code()).as(replay.err()).isZero();
+        for (List<String> naming : List.of(List.of("--secret", REBUILT), List.of("--secret-file", secretFile.toString()))) {
+            String stem = naming.get(0).equals("--secret") ? "rebuild-secret" : "rebuild";
+            Path slice = a.file(stem + ".kslice");
+            List<String> args = new ArrayList<>(List.of("slice", rec.toString(), "--process", "minijvm", "-o", slice.toString()));
+            args.addAll(naming);
+            assertSliced(a.kerf(args.toArray(String[]::new)), slice);
+            a.kerf("info", slice.toString(), "--json");
+            Path log = a.file(stem + ".kjvm");
+            Run r = a.kerf("retarget", slice.toString(), "--to", "jvm", "-o", log.toString());
+            if (writtenOrRefused(r, log)) {
+                a.kerf("info", log.toString());
+                a.kerf("info", log.toString(), "--json");
+                Run replay = a.kerf("replay-jvm", log.toString());
+                assertThat(replay.code()).as(replay.err()).isZero();
+            }
+            writtenOrRefusedToStdout(a.kerf("retarget", slice.toString(), "--to", "jvm", "-o", "-"));
+            retargetToSyscalls(a, slice, stem);
         }
-        Run toStdout = a.kerf("retarget", slice.toString(), "--to", "jvm", "-o", "-");
-        writtenOrRefusedToStdout(toStdout);
         a.assertNothingLeaked();
     }
 
