@@ -13,7 +13,7 @@ make -s -C "$tmp/src" >/dev/null
 cmp "$tmp/src/build/kernel.elf" build/kernel.elf && cmp "$tmp/src/build/initrd.tar" build/initrd.tar
 echo "reproducible build: ok"
 fail=0
-for s in selftest bugreport smoke jvm jvmselftest; do
+for s in selftest bugreport smoke jvm jvmselftest leaks; do
   set +e
   TIMEOUT=60 ./run-qemu.sh "$s" > "$tmp/$s.out"
   rc=$?

@@ -2,6 +2,7 @@
 # Runs the guest under QEMU. usage: run-qemu.sh [SCENARIO|shell] [extra kernel args...]
 #   run-qemu.sh selftest            # exit status 1 = all checks passed (QEMU: (0<<1)|1)
 #   run-qemu.sh bugreport
+#   run-qemu.sh leaks               # the privacy test's secrets (docs/guest.md)
 #   run-qemu.sh net                 # UDP port 7 of the guest is forwarded to host 127.0.0.1:5555
 #   run-qemu.sh shell               # interactive shell on this terminal (^A x quits QEMU)
 #   run-qemu.sh selftest debug=syscalls

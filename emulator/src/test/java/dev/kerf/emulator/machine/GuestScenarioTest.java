@@ -165,6 +165,44 @@ class GuestScenarioTest {
     }
 
     /**
+     * Issue 13's privacy scenario: shards (C) and Rebuild (Java, under minijvm) rebuild the secret
+     * their input file holds in shuffled pieces, courier's key crosses a pipe to keeper, widen keeps
+     * a UTF-16BE text in both byte orders. What they print is checked against the rootfs files they read (so the cli privacy
+     * test's secrets really are in the programs' memory and output), under kerf and QEMU alike.
+     */
+    @Test
+    void leaksScenarioSpreadsItsSecretsTheSameUnderKerfAndQemu() throws Exception {
+        QemuGuest.requireQemu();
+        Images images = Images.build();
+        QemuGuest.Output qemu = runQemu(images, "leaks");
+        KerfRun kerf = runKerf(images, "leaks");
+
+        assertSameAsQemu(kerf, qemu);
+        Path secrets = QemuGuest.repoRoot().resolve("examples/guest/rootfs/secret");
+        String[] pieces = new String[16];
+        int count = 0;
+        for (String line : Files.readAllLines(secrets.resolve("shards"), StandardCharsets.ISO_8859_1)) {
+            if (line.startsWith("#") || !line.contains(":")) continue;
+            int index = Integer.parseInt(line.substring(0, line.indexOf(':')));
+            pieces[index] = line.substring(line.indexOf(':') + 1);
+            count++;
+        }
+        String rebuilt = String.join("", java.util.Arrays.copyOf(pieces, count));
+        assertThat(Files.readString(secrets.resolve("shards"), StandardCharsets.ISO_8859_1)).as("the input holds only pieces")
+                .doesNotContain(rebuilt);
+        String key = Files.readAllLines(secrets.resolve("courier.key"), StandardCharsets.ISO_8859_1).get(0);
+        long units = (Files.size(secrets.resolve("wide.be")) - 2) / 2;
+        assertThat(kerf.console())
+                .contains("shards: " + count + " pieces make " + rebuilt.length() + " bytes: " + rebuilt + "\n")
+                .contains("keeper: stored " + key.length() + " bytes in /tmp/received: " + key + "\n")
+                .contains("courier: sent " + key.length() + " bytes in " + (key.length() + 4) / 5 + " writes; keeper exited with status 0\n")
+                .contains("widen: " + units + " UTF-16 code units, written as /tmp/wide.be and /tmp/wide.le\n")
+                .contains("rebuild: " + count + " pieces make " + rebuilt.length() + " characters: " + rebuilt + "\n")
+                .endsWith("kernel: init exited with status 0, powering off\n");
+        assertMatchesExpected("leaks", kerf);
+    }
+
+    /**
      * scenario=net fed from the sample capture ({@code make pcap}). Under QEMU check.sh feeds the
      * same frames through pcap-feed.py and records expected/net.out; kerf paces them by their
      * timestamps, so here kerf is held to that file.
