@@ -137,10 +137,12 @@ class FileSafetyTest {
     @Test
     void stdinLongerThanTheLimitIsRefusedInOneLineAndTheSpoolRemoved() throws IOException {
         List<String> before = spools(Path.of(System.getProperty("java.io.tmpdir")));
-        InputStream zeros = new InputStream() { // </dev/zero: never ends
-            @Override public int read() { return 0; }
-            @Override public int read(byte[] b, int off, int len) { Arrays.fill(b, off, off + len, (byte) 0); return len; }
-        };
+        InputStream zeros = new java.io.SequenceInputStream( // a slice's magic, then zeros that never end
+                new java.io.ByteArrayInputStream("KERFSLCE".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                new InputStream() {
+                    @Override public int read() { return 0; }
+                    @Override public int read(byte[] b, int off, int len) { Arrays.fill(b, off, off + len, (byte) 0); return len; }
+                });
         StringWriter err = new StringWriter();
         HostIo io = new HostIo(zeros, new ByteArrayOutputStream(), new PrintWriter(err, true), false);
         int code = Kerf.commandLine(io).execute("info", "--stdin-limit", "1M", "-");
@@ -191,13 +193,14 @@ class FileSafetyTest {
     @Test
     void aDirectoryWhereASliceIsExpectedIsNamed() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("d.ksys"));
+        // a directory where a kerf file is expected is not a kerf file: 12, as /dev/zero (InputLimitsTest)
         for (String verb : List.of("strace", "replay-syscalls")) {
             Cli.Outcome r = Cli.run("", verb, dir.toString());
-            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.BAD_INPUT.code());
-            assertThat(r.err()).isEqualTo("kerf: " + dir + ": is a directory\n");
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.BAD_RECORDING.code());
+            assertThat(r.err()).isEqualTo("kerf: " + dir + ": is a directory, not a slice file\n");
         }
         Cli.Outcome r = Cli.run("", "retarget", dir.toString(), "--to", "syscalls", "-o", tmp.resolve("never.ksys").toString());
-        assertThat(r.err()).isEqualTo("kerf: " + dir + ": is a directory\n");
+        assertThat(r.err()).isEqualTo("kerf: " + dir + ": is a directory, not a slice file\n");
         assertThat(tmp.resolve("never.ksys")).doesNotExist();
         r = Cli.run("", "slice", rec.toString(), "--time", "0..1M", "-o", dir.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code());

@@ -40,10 +40,18 @@ class SliceSpoolTest {
     void anEndlessStreamStopsAtTheLimitWithOneLineAndNoSpoolLeft() throws IOException {
         Set<Path> before = spools();
         Zeros zeros = new Zeros();
-        assertThatThrownBy(() -> SliceReader.read(zeros, Path.of("<stdin>"), 1 << 20))
+        // a stream that starts like a slice, then never ends
+        java.io.InputStream endless = new java.io.SequenceInputStream(new ByteArrayInputStream(SliceFile.MAGIC), zeros);
+        assertThatThrownBy(() -> SliceReader.read(endless, Path.of("<stdin>"), 1 << 20))
                 .isInstanceOf(FileSystemException.class)
                 .hasMessage("<stdin>: longer than the stdin limit of 1048576 bytes (--stdin-limit); nothing was read");
-        assertThat(zeros.read).isBetween(1L << 20, (1L << 20) + (1 << 16)); // stopped within one buffer of the limit
+        assertThat(zeros.read).isBetween((1L << 20) - 8, (1L << 20) + (1 << 16)); // stopped within one buffer of the limit
+        assertThat(spools()).isEqualTo(before);
+        // a stream that does not start like a kerf file is refused after its magic, never spooled on
+        Zeros plain = new Zeros();
+        assertThatThrownBy(() -> SliceReader.read(plain, Path.of("<stdin>"), 1L << 40))
+                .isInstanceOf(FormatException.class).hasMessageStartingWith("<stdin> at offset 0x0: ");
+        assertThat(plain.read).isLessThanOrEqualTo(8 + (1 << 16));
         assertThat(spools()).isEqualTo(before);
         assertThat(TempFiles.live()).noneMatch(p -> p.getFileName().toString().startsWith("kerf-stdin-"));
     }
