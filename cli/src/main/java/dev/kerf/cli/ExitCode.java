@@ -10,13 +10,16 @@ public enum ExitCode {
     OK(0),
     /** The command line is wrong (unknown option, bad value); usage is printed. */
     USAGE(2),
-    /** An input file is missing, unreadable or not what it should be (kernel, module, disk, pcap). */
+    /**
+     * An input file is missing, unreadable or not what it should be (kernel, module, disk, pcap);
+     * {@code replay-jvm}: the log's program tried something its sandbox refuses.
+     */
     BAD_INPUT(4),
     /** The guest triple-faulted: a PC would reset; kerf stops and says where. */
     GUEST_TRIPLE_FAULT(6),
     /** The guest halted with nothing that could ever wake it. */
     GUEST_HALTED(8),
-    /** {@code --max-insns} was reached before the guest exited. */
+    /** {@code --max-insns} was reached before the guest exited; {@code replay-jvm}: {@code --timeout} or {@code --max-heap} before the program ended. */
     MAX_INSNS(10),
     /**
      * A kerf file (recording directory, packed recording) is damaged, truncated, of another format

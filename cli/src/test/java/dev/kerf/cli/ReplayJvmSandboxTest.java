@@ -75,6 +75,7 @@ class ReplayJvmSandboxTest {
                         case "kerfMembers": Class.forName("kerf.Sys").getDeclaredConstructor(); return;
                         case "appLoader": ClassLoader.getSystemClassLoader().loadClass("dev.kerf.retargeter.jvm.ActiveReplay"); return;
                         case "unsafe": Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe").setAccessible(true); return;
+                        case "jdkMembers": Thread.class.getDeclaredField("contextClassLoader"); return;
                         case "thread": new Thread(new Runnable() { public void run() {} }).start(); return;
                         case "interrupt": for (Thread t : allThreads()) if (t != Thread.currentThread()) t.interrupt(); return;
                         case "stdout": System.out.println("replay-jvm: identical"); return;
@@ -175,7 +176,7 @@ class ReplayJvmSandboxTest {
         expected.put("setAccessible", "bypass Java's access checks by reflection (setAccessible)");
         expected.put("kerfMembers", "reflect on the members of a class that is not its own");
         expected.put("appLoader", "reach a class loader other than its own");
-        expected.put("unsafe", "reflect on the members of a class that is not its own");
+        expected.put("jdkMembers", "reflect on the members of a class that is not its own");
         expected.put("thread", "start a thread or change a thread group");
         expected.put("interrupt", "start a thread or change a thread group");
         expected.put("stdout", "write to System.out");
@@ -195,6 +196,10 @@ class ReplayJvmSandboxTest {
             }
         }
         assertThat(wrong).isEmpty();
+        Path unsafe = log("unsafe", "unsafe");
+        Cli.Outcome r = Cli.run("", "replay-jvm", unsafe.toString());
+        assertThat(r.exitCode()).as("outside java.*, a program sees only its own classes").isEqualTo(4);
+        assertThat(r.err()).isEqualTo("kerf: class sun/misc/Unsafe is not in " + unsafe + "\n");
     }
 
     @Test
