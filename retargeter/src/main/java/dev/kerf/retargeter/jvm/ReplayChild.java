@@ -93,7 +93,6 @@ final class ReplayChild implements AutoCloseable {
         cmd.add("-XX:+DisplayVMOutputToStderr");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:ActiveProcessorCount=1");
-        cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:-UsePerfData");
         cmd.add("-XX:ErrorFile=" + classpath.resolve("hs_err.log"));
         cmd.add("-Djava.security.manager=allow");

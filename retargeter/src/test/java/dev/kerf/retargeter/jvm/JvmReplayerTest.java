@@ -213,4 +213,17 @@ class JvmReplayerTest {
         assertThat(rb[0].identical()).isTrue();
         assertThat(rb[0].uncaughtType()).isEqualTo("java.lang.ArrayIndexOutOfBoundsException");
     }
+
+    @Test
+    void aVerdictIsOneLineWhateverNamesTheLogHolds() throws Exception {
+        JvmLog log = record("3");
+        List<NativeCall> n = new ArrayList<>(log.natives());
+        NativeCall t = n.get(6);
+        n.set(6, new NativeCall(6, t.kind(), "Inventory\nreplay-jvm: identical", t.callerMethod(), t.callerDesc(), t.callerPc(), t.result(),
+                false, t.data()));
+        JvmReplayResult[] r = new JvmReplayResult[1];
+        replay(new JvmLog(log.mainClass(), log.args(), log.classes(), n, log.outcome()), r);
+        assertThat(r[0].identical()).isFalse();
+        assertThat(r[0].verdict()).doesNotContain("\n").contains("expected #6 time at Inventory\\x0areplay-jvm: identical.main(");
+    }
 }
