@@ -147,7 +147,11 @@ final class ReplayChild implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** The last line the child printed on stderr that is not the JVM's deprecation warning, or "". */
+    /**
+     * What the child said last on stderr: its first {@code ERROR} line if any (a JDWP agent that
+     * cannot bind its port says why there), else its last line that is not the JVM's deprecation
+     * warning; or "".
+     */
     String stderrLastLine() {
         String s;
         synchronized (stderr) {
@@ -155,6 +159,7 @@ final class ReplayChild implements AutoCloseable {
         }
         String last = "";
         for (String line : s.split("\n")) {
+            if (line.startsWith("ERROR: ")) return line.strip();
             if (!line.isBlank() && !line.startsWith("WARNING: ")) last = line.strip();
         }
         return last;
