@@ -52,6 +52,13 @@ final class JvmClassLoader extends ClassLoader {
         return !binaryName.startsWith("java.") && !binaryName.equals("kerf.Sys") && !binaryName.equals(MissingClass.BINARY_NAME);
     }
 
+    /** The binary names of the program's own classes among {@code classes} (what {@link #programClasses} will be). */
+    static Set<String> programClassNames(List<JvmClass> classes) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (JvmClass c : classes) if (isProgramClass(c.binaryName())) names.add(c.binaryName());
+        return names;
+    }
+
     /** The binary names of the program's own classes in the log. */
     Set<String> programClasses() {
         return program.keySet();

@@ -54,11 +54,9 @@ public final class SandboxMain {
             return;
         }
         String file = setup.file();
-        ChildNatives[] report = new ChildNatives[1];
-        JvmClassLoader loader = new JvmClassLoader(setup.classes(), file, new ProblemReport(report));
-        Set<String> programClasses = loader.programClasses();
+        Set<String> programClasses = JvmClassLoader.programClassNames(setup.classes());
         ChildNatives natives = new ChildNatives(out, programClasses);
-        report[0] = natives;
+        JvmClassLoader loader = new JvmClassLoader(setup.classes(), file, natives::fail);
         Thread replies = new Thread(new Replies(natives, in), "kerf-replies");
         replies.setDaemon(true);
         String[] text = new String[2];
@@ -145,14 +143,6 @@ public final class SandboxMain {
         @Override
         public void run() {
             natives.readReplies(in);
-        }
-    }
-
-    /** A class problem as it happens (the loader is made before the report channel it needs). */
-    private record ProblemReport(ChildNatives[] report) implements java.util.function.Consumer<String> {
-        @Override
-        public void accept(String message) {
-            report[0].fail(message);
         }
     }
 

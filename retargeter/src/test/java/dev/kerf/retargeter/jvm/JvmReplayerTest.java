@@ -226,4 +226,14 @@ class JvmReplayerTest {
         assertThat(r[0].identical()).isFalse();
         assertThat(r[0].verdict()).doesNotContain("\n").contains("expected #6 time at Inventory\\x0areplay-jvm: identical.main(");
     }
+
+    @Test
+    void aClassFileTheHostRefusesIsAClearError() throws Exception {
+        JvmLog log = record("3");
+        List<JvmClass> broken = new ArrayList<>(log.classes());
+        broken.replaceAll(c -> c.name().equals("Helper") ? new JvmClass("Helper", java.util.Arrays.copyOf(c.bytes(), 40)) : c);
+        JvmLog cut = new JvmLog(log.mainClass(), log.args(), broken, log.natives(), log.outcome());
+        assertThatThrownBy(() -> new JvmReplayer(cut, "P.kjvm").run(new ByteArrayOutputStream()))
+                .isInstanceOf(JvmReplayException.class).hasMessageStartingWith("class Helper in P.kjvm is refused by the host JVM: java.lang.ClassFormatError");
+    }
 }
