@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.security.AccessController;
 import java.security.Permission;
 import java.security.PrivilegedAction;
-import java.util.Set;
 import java.util.ArrayDeque;
+import java.util.Set;
 
 /**
  * The replay child's side of {@code kerf.Sys} ({@link SandboxMain}): each call is sent to kerf
