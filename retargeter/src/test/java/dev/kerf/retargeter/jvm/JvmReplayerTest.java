@@ -236,4 +236,20 @@ class JvmReplayerTest {
         assertThatThrownBy(() -> new JvmReplayer(cut, "P.kjvm").run(new ByteArrayOutputStream()))
                 .isInstanceOf(JvmReplayException.class).hasMessageStartingWith("class Helper in P.kjvm is refused by the host JVM: java.lang.ClassFormatError");
     }
+
+    @Test
+    void theGuestsOwnSelfTestReplaysIdenticallyInTheSandbox() throws Exception {
+        // every feature of minijvm's subset, run by the host JDK under the program's no-rights domain:
+        // nothing the JDK does on the program's behalf may count as a refusal
+        String root = System.getProperty("kerf.root");
+        assertThat(root).as("kerf.root (set by the build)").isNotNull();
+        String source = java.nio.file.Files.readString(java.nio.file.Path.of(root, "examples/guest/java/JvmSelfTest.java"));
+        List<JvmClass> selftest = TestPrograms.compile(Map.of("JvmSelfTest.java", source));
+        JvmLog log = HostRecorder.record(selftest, "JvmSelfTest", List.of("alpha", "beta"), new byte[0], 1_790_000_000L,
+                Map.of("/etc/motd", "hello".getBytes()));
+        JvmReplayResult[] r = new JvmReplayResult[1];
+        String out = replay(log, r)[0];
+        assertThat(r[0].verdict()).startsWith("replay-jvm: identical: " + log.natives().size() + " native calls");
+        assertThat(out).doesNotContain("FAIL").containsPattern("jvmselftest: (\\d+)/\\1 checks passed\n");
+    }
 }
