@@ -76,7 +76,12 @@ final class ReplayChild implements AutoCloseable {
             throw e;
         }
         ReplayChild child = new ReplayChild(p, dir);
-        Runtime.getRuntime().addShutdownHook(child.cleanup);
+        try {
+            Runtime.getRuntime().addShutdownHook(child.cleanup);
+        } catch (IllegalStateException e) { // kerf is already shutting down: no replay now
+            child.destroy();
+            throw e;
+        }
         child.daemon(child::keepStderr, "kerf-replay-jvm-stderr");
         if (limits.timeoutMillis() > 0) child.daemon(() -> child.killAfter(limits.timeoutMillis()), "kerf-replay-jvm-timeout");
         return child;
