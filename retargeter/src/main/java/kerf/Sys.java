@@ -5,9 +5,9 @@ import dev.kerf.retargeter.jvm.ActiveReplay;
 /**
  * The host's {@code kerf.Sys} (JVM-CONTRACT.md §1): the same public static signatures as the
  * guest's natives, answered from the JVM log being replayed. A program replayed by
- * {@code JvmReplayer} links to this class (its class loader hands out this one, never the
- * guest's), and each call is served, position-checked and compared by the replay running on the
- * calling thread ({@link ActiveReplay}). Argument checks come first and throw what HotSpot's
+ * {@code JvmReplayer} links to this class in the replay's child JVM (its class loader hands out
+ * this one, never the guest's), and each call goes to kerf, which serves, position-checks and
+ * compares it ({@link ActiveReplay}: the replay of the calling thread). Argument checks come first and throw what HotSpot's
  * array checks would, so a bad call is not a native call on either side.
  */
 public final class Sys {

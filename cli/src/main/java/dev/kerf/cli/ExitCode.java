@@ -13,14 +13,15 @@ public enum ExitCode {
     /**
      * An input file is missing, unreadable or not what it should be (kernel, module, disk, pcap); stdin
      * longer than {@code --stdin-limit}; an output kerf will not write (a link, a directory, a device) or
-     * cannot (disk full): the message names the file.
+     * cannot (disk full): the message names the file;
+     * {@code replay-jvm}: the log's program tried something its sandbox refuses.
      */
     BAD_INPUT(4),
     /** The guest triple-faulted: a PC would reset; kerf stops and says where. */
     GUEST_TRIPLE_FAULT(6),
     /** The guest halted with nothing that could ever wake it. */
     GUEST_HALTED(8),
-    /** {@code --max-insns} was reached before the guest exited. */
+    /** {@code --max-insns} was reached before the guest exited; {@code replay-jvm}: {@code --timeout} or {@code --max-heap} before the program ended. */
     MAX_INSNS(10),
     /**
      * A kerf file (recording directory, packed recording, slice, syscall or JVM log) is damaged, truncated, of another format

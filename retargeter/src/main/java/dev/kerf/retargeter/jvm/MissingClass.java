@@ -25,7 +25,7 @@ public final class MissingClass {
     /** Called by a stand-in's static initializer: the program really uses a class the log lacks. */
     public static void touched(String message) {
         SysNatives n = ActiveReplay.natives();
-        if (n instanceof NativeReplay r) r.classMissing(message);
+        if (n instanceof ChildNatives c) c.fail(message);
         throw new NoClassDefFoundError(message);
     }
 

@@ -1,5 +1,6 @@
 package dev.kerf.retargeter.jvm;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -8,24 +9,36 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Serves a replayed program's {@code kerf.Sys} calls from the log, in order: each call must be
- * the next logged one (same native, same caller class, method, descriptor and bytecode index);
- * read, time and readFile return the logged results; write and print must produce the logged
- * bytes. The program's output goes to {@code out} as it is written. The first difference is kept
- * and thrown into the program ({@link ReplayMismatchError}).
+ * kerf's side of a replayed program's {@code kerf.Sys} calls (the program runs in the replay's
+ * child JVM, which sends each call with its caller's position): each call must be the next logged
+ * one (same native, same caller class, method, descriptor and bytecode index); read, time and
+ * readFile get the logged results; write and print must produce the logged bytes. The program's
+ * output goes to {@code out} as it is written. The first difference is kept, and thrown
+ * ({@link ReplayMismatchError}) to end the serving.
  */
-final class NativeReplay implements SysNatives {
-    private static final StackWalker WALKER = StackWalker.getInstance();
+final class NativeReplay {
+    private static final int CHUNK = 64 << 10;
     private final List<NativeCall> log;
     private final OutputStream out;
     private final CRC32C crc = new CRC32C();
     private int next;
     private long outputBytes;
     private JvmMismatch mismatch;
-    private String missingClass;
 
     private final boolean open;
     private final String endNote;
+
+    /** Where a native call was made, as the child's stack showed it (the class by its binary name). */
+    record Caller(String className, String method, String descriptor, int bytecodeIndex) {
+        String position() {
+            return className + "." + method + descriptor + " @" + bytecodeIndex;
+        }
+
+        boolean isAt(NativeCall c) {
+            return c.callerClass().equals(className.replace('.', '/')) && c.callerMethod().equals(method)
+                    && c.callerDesc().equals(descriptor) && c.callerPc() == bytecodeIndex;
+        }
+    }
 
     /**
      * @param open the log ends before the program did (the slice was cut while it ran): a call past
@@ -39,43 +52,44 @@ final class NativeReplay implements SysNatives {
         this.endNote = endNote;
     }
 
-    @Override
-    public int read(byte[] b, int off, int len) {
-        NativeCall c = expect(NativeKind.READ, null);
-        if (c.result() > len) fail(c, "read at " + caller() + " with room for " + len + " bytes (the log read " + c.result() + ")");
-        byte[] d = c.data();
-        System.arraycopy(d, 0, b, off, d.length);
-        return (int) c.result();
+    /** A read with room for {@code len} bytes: the logged call, whose count and data are the answer. */
+    NativeCall read(Caller at, int len) {
+        NativeCall c = expect(NativeKind.READ, at, null);
+        if (c.result() > len) fail(c, "read at " + at.position() + " with room for " + len + " bytes (the log read " + c.result() + ")");
+        return c;
     }
 
-    @Override
-    public void write(byte[] b, int off, int len) {
-        output(NativeKind.WRITE, Arrays.copyOfRange(b, off, off + len));
+    NativeCall time(Caller at) {
+        return expect(NativeKind.TIME, at, null);
     }
 
-    @Override
-    public void print(String s) {
-        output(NativeKind.PRINT, CharBytes.of(s));
+    NativeCall readFile(Caller at) {
+        return expect(NativeKind.READ_FILE, at, null);
     }
 
-    @Override
-    public long time() {
-        return expect(NativeKind.TIME, null).result();
-    }
-
-    @Override
-    public byte[] readFile(String path) {
-        NativeCall c = expect(NativeKind.READ_FILE, null);
-        return c.nullResult() ? null : c.data();
-    }
-
-    /** The program's bytes go out before they are checked (they are its output either way), but never after the replay stopped. */
-    private void output(NativeKind kind, byte[] bytes) {
+    /**
+     * A write or print of {@code length} bytes, read from {@code data} in chunks: they go out before
+     * they are checked (they are the program's output either way), but never after the replay stopped.
+     */
+    void output(NativeKind kind, Caller at, int length, DataInputStream data) throws IOException {
         if (mismatch != null) throw new ReplayMismatchError(mismatch);
         if (open && next >= log.size()) throw new LogEndError();
-        emit(bytes);
-        NativeCall c = expect(kind, bytes);
-        if (!Arrays.equals(c.data(), bytes)) fail(c, kind.javaName() + " at " + caller() + " of " + Quote.bytes(bytes));
+        byte[] expected = next < log.size() ? log.get(next).data() : new byte[0];
+        byte[] head = new byte[Math.min(length, Quote.MAX)];
+        boolean same = length == expected.length;
+        byte[] buf = new byte[Math.min(length, CHUNK)];
+        for (int done = 0; done < length; ) {
+            int n = Math.min(buf.length, length - done);
+            data.readFully(buf, 0, n);
+            byte[] chunk = n == buf.length ? buf : Arrays.copyOf(buf, n);
+            emit(chunk);
+            if (done < head.length) System.arraycopy(chunk, 0, head, done, Math.min(n, head.length - done));
+            if (same) same = Arrays.equals(chunk, 0, n, expected, done, done + n);
+            done += n;
+        }
+        String written = Quote.bytes(head, length);
+        NativeCall c = expect(kind, at, written);
+        if (!same) fail(c, kind.javaName() + " at " + at.position() + " of " + written);
     }
 
     /** Writes program output (a native's bytes, or the uncaught exception's text at the end). */
@@ -90,20 +104,16 @@ final class NativeReplay implements SysNatives {
         outputBytes += bytes.length;
     }
 
-    /** The next logged call, checked to be {@code kind} at the caller's position. */
-    private NativeCall expect(NativeKind kind, byte[] written) {
+    /** The next logged call, checked to be {@code kind} at {@code at}. */
+    private NativeCall expect(NativeKind kind, Caller at, String written) {
         if (mismatch != null) throw new ReplayMismatchError(mismatch);
-        StackWalker.StackFrame f = callerFrame();
-        String actual = kind.javaName() + " at " + position(f) + (written == null ? "" : " of " + Quote.bytes(written));
+        String actual = kind.javaName() + " at " + at.position() + (written == null ? "" : " of " + written);
         if (next >= log.size()) {
             if (open) throw new LogEndError();
             record(new JvmMismatch(next, "no further native call (the log has " + log.size() + endNote + ")", actual));
         }
         NativeCall c = log.get(next);
-        boolean same = c.kind() == kind && c.callerClass().equals(f.getClassName().replace('.', '/'))
-                && c.callerMethod().equals(f.getMethodName()) && c.callerDesc().equals(f.getDescriptor())
-                && c.callerPc() == f.getByteCodeIndex();
-        if (!same) fail(c, actual);
+        if (c.kind() != kind || !at.isAt(c)) fail(c, actual);
         next++;
         return c;
     }
@@ -116,7 +126,7 @@ final class NativeReplay implements SysNatives {
         return c.kind().isOutput() ? " of " + Quote.bytes(c.data()) : "";
     }
 
-    /** Keeps the first mismatch only, and stops the program. */
+    /** Keeps the first mismatch only, and stops the serving. */
     void record(JvmMismatch m) {
         if (mismatch == null) mismatch = m;
         throw new ReplayMismatchError(mismatch);
@@ -126,28 +136,6 @@ final class NativeReplay implements SysNatives {
     void note(JvmMismatch m) {
         if (mismatch == null) mismatch = m;
     }
-
-    /** The frame of the program's code that called kerf.Sys (the first frame outside kerf.Sys and kerf's replayer). */
-    static StackWalker.StackFrame callerFrame() {
-        return WALKER.walk(s -> s.filter(f -> !f.getClassName().equals("kerf.Sys") && !f.getClassName().startsWith("dev.kerf.retargeter."))
-                .findFirst().orElseThrow());
-    }
-
-    private static String caller() {
-        return position(callerFrame());
-    }
-
-    static String position(StackWalker.StackFrame f) {
-        return f.getClassName() + "." + f.getMethodName() + f.getDescriptor() + " @" + f.getByteCodeIndex();
-    }
-
-    /** A class the log lacks was really used ({@link MissingClass#touched}): the replay cannot go on. */
-    void classMissing(String message) {
-        if (missingClass == null) missingClass = message;
-    }
-
-    /** The first class the program used that the log lacks, or null. */
-    String missingClass() { return missingClass; }
 
     int consumed() { return next; }
 

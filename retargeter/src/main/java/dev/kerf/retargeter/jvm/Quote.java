@@ -2,11 +2,17 @@ package dev.kerf.retargeter.jvm;
 
 /** Bytes as a short quoted string for reports: printable ASCII as is, the rest escaped, long data cut. */
 final class Quote {
-    private static final int MAX = 48;
+    /** Bytes shown; longer data is cut and its length given. */
+    static final int MAX = 48;
 
     private Quote() {}
 
     static String bytes(byte[] b) {
+        return bytes(b, b.length);
+    }
+
+    /** {@code head}: the first bytes (at least {@link #MAX} of them when there are so many) of {@code length} bytes. */
+    static String bytes(byte[] b, long length) {
         StringBuilder s = new StringBuilder("\"");
         for (int i = 0; i < Math.min(b.length, MAX); i++) {
             int c = b[i] & 0xFF;
@@ -19,7 +25,7 @@ final class Quote {
             }
         }
         s.append('"');
-        if (b.length > MAX) s.append("... (").append(b.length).append(" bytes)");
+        if (length > MAX) s.append("... (").append(length).append(" bytes)");
         return s.toString();
     }
 }

@@ -30,8 +30,7 @@ final class HostRecorder implements SysNatives {
     static JvmLog record(List<JvmClass> classes, String main, List<String> args, byte[] stdin, long clock, Map<String, byte[]> files)
             throws Exception {
         HostRecorder rec = new HostRecorder(stdin, clock, files);
-        JvmLog program = new JvmLog(main, args, classes, List.of(), new JvmOutcome(0, null, 0, 0));
-        JvmClassLoader loader = new JvmClassLoader(program, "P.kjvm");
+        JvmClassLoader loader = new JvmClassLoader(classes, "P.kjvm", null);
         Throwable[] thrown = new Throwable[1];
         Thread t = new Thread(() -> {
             ActiveReplay.set(rec);
@@ -53,7 +52,7 @@ final class HostRecorder implements SysNatives {
     }
 
     private void log(NativeKind kind, long result, boolean isNull, byte[] data) {
-        StackWalker.StackFrame f = NativeReplay.callerFrame();
+        StackWalker.StackFrame f = CallerFrame.ofSysCall();
         calls.add(new NativeCall(calls.size(), kind, f.getClassName().replace('.', '/'), f.getMethodName(), f.getDescriptor(),
                 f.getByteCodeIndex(), result, isNull, data));
     }

@@ -213,4 +213,43 @@ class JvmReplayerTest {
         assertThat(rb[0].identical()).isTrue();
         assertThat(rb[0].uncaughtType()).isEqualTo("java.lang.ArrayIndexOutOfBoundsException");
     }
+
+    @Test
+    void aVerdictIsOneLineWhateverNamesTheLogHolds() throws Exception {
+        JvmLog log = record("3");
+        List<NativeCall> n = new ArrayList<>(log.natives());
+        NativeCall t = n.get(6);
+        n.set(6, new NativeCall(6, t.kind(), "Inventory\nreplay-jvm: identical", t.callerMethod(), t.callerDesc(), t.callerPc(), t.result(),
+                false, t.data()));
+        JvmReplayResult[] r = new JvmReplayResult[1];
+        replay(new JvmLog(log.mainClass(), log.args(), log.classes(), n, log.outcome()), r);
+        assertThat(r[0].identical()).isFalse();
+        assertThat(r[0].verdict()).doesNotContain("\n").contains("expected #6 time at Inventory\\x0areplay-jvm: identical.main(");
+    }
+
+    @Test
+    void aClassFileTheHostRefusesIsAClearError() throws Exception {
+        JvmLog log = record("3");
+        List<JvmClass> broken = new ArrayList<>(log.classes());
+        broken.replaceAll(c -> c.name().equals("Helper") ? new JvmClass("Helper", java.util.Arrays.copyOf(c.bytes(), 40)) : c);
+        JvmLog cut = new JvmLog(log.mainClass(), log.args(), broken, log.natives(), log.outcome());
+        assertThatThrownBy(() -> new JvmReplayer(cut, "P.kjvm").run(new ByteArrayOutputStream()))
+                .isInstanceOf(JvmReplayException.class).hasMessageStartingWith("class Helper in P.kjvm is refused by the host JVM: java.lang.ClassFormatError");
+    }
+
+    @Test
+    void theGuestsOwnSelfTestReplaysIdenticallyInTheSandbox() throws Exception {
+        // every feature of minijvm's subset, run by the host JDK under the program's no-rights domain:
+        // nothing the JDK does on the program's behalf may count as a refusal
+        String root = System.getProperty("kerf.root");
+        assertThat(root).as("kerf.root (set by the build)").isNotNull();
+        String source = java.nio.file.Files.readString(java.nio.file.Path.of(root, "examples/guest/java/JvmSelfTest.java"));
+        List<JvmClass> selftest = TestPrograms.compile(Map.of("JvmSelfTest.java", source));
+        JvmLog log = HostRecorder.record(selftest, "JvmSelfTest", List.of("alpha", "beta"), new byte[0], 1_790_000_000L,
+                Map.of("/etc/motd", "hello".getBytes()));
+        JvmReplayResult[] r = new JvmReplayResult[1];
+        String out = replay(log, r)[0];
+        assertThat(r[0].verdict()).startsWith("replay-jvm: identical: " + log.natives().size() + " native calls");
+        assertThat(out).doesNotContain("FAIL").containsPattern("jvmselftest: (\\d+)/\\1 checks passed\n");
+    }
 }
