@@ -74,11 +74,12 @@ public final class ReplayCommand implements Callable<Integer> {
             long started = System.nanoTime();
             try (CheckpointedReplay replay = CheckpointedReplay.open(boot, opened.journalDir(), store, lo,
                     quiet ? null : io.out())) {
-                Replayer replayer = replay.replayer();
                 if (checkpointEvery != null) replay.writeCheckpoints(store, checkpointEvery);
                 ReplayResult r;
                 try {
-                    r = window(replayer, lo, hi);
+                    r = window(replay.replayer(), lo, hi);
+                    // a replay resumed from a checkpoint that diverges is not believed: again without it
+                    while (replay.fallBack(r)) r = window(replay.replayer(), lo, hi);
                 } finally {
                     io.out().flush();
                 }

@@ -45,6 +45,7 @@ public final class CheckpointStore implements Closeable {
     private PageStore pages;
     private final CpuStateCodec codec = new CpuStateCodec();
     private final List<String> warnings = new ArrayList<>();
+    private final java.util.Set<Long> rejected = new java.util.TreeSet<>();
 
     private CheckpointStore(Path dir, byte[] recordingId) {
         if (recordingId.length != 32) throw new IllegalArgumentException("recording id must be a SHA-256 (32 bytes)");
@@ -52,7 +53,11 @@ public final class CheckpointStore implements Closeable {
         this.recordingId = recordingId.clone();
     }
 
-    /** The page pack, opened (or created) now; a pack of another format is deleted and started afresh (a cache). */
+    /**
+     * The page pack, opened (or created) now; a pack of another format is deleted and started
+     * afresh (a cache). A pack path that is not a regular file is left alone: an IOException
+     * ({@link PageStore.NotAPack}), and no checkpoint of this store can be loaded or written.
+     */
     private PageStore pages() throws IOException {
         if (pages != null) return pages;
         Files.createDirectories(dir);
@@ -65,6 +70,21 @@ public final class CheckpointStore implements Closeable {
             pages = PageStore.open(file);
         }
         return pages;
+    }
+
+    /**
+     * The checkpoint at {@code icount} was found wrong after it loaded (its restored state does
+     * not fit the recording): {@code why} becomes a warning naming {@code file}, and
+     * {@link #rejected} tells a replay writing checkpoints to replace it.
+     */
+    public void reject(Path file, long icount, String why) {
+        warnings.add("checkpoint " + file + ": " + why + "; ignored");
+        rejected.add(icount);
+    }
+
+    /** Icounts of the checkpoints skipped so far (unreadable, foreign or {@link #reject}ed): a replay passing them writes them afresh. */
+    public java.util.Set<Long> rejected() {
+        return java.util.Collections.unmodifiableSet(rejected);
     }
 
     @Override
@@ -140,10 +160,12 @@ public final class CheckpointStore implements Closeable {
      * Headers of the checkpoint files that read cleanly and belong to this recording, by icount
      * (pages are not checked here; {@link #nearest} checks them). Others are skipped with a warning.
      */
-    public List<CheckpointHeader> list() throws IOException {
+    public List<CheckpointHeader> list() {
         List<CheckpointHeader> out = new ArrayList<>();
         for (Path f : files()) {
-            CheckpointData d = readFile(f);
+            long at = icountOf(f);
+            if (rejected.contains(at)) continue;
+            CheckpointData d = readFile(f, at);
             if (d != null) out.add(d.header());
         }
         return out;
@@ -159,16 +181,16 @@ public final class CheckpointStore implements Closeable {
         for (int i = files.size() - 1; i >= 0; i--) {
             Path f = files.get(i);
             Long at = icountOf(f);
-            if (at == null || at > icount) continue;
-            Checkpoint c = load(f);
+            if (at == null || at > icount || rejected.contains(at)) continue;
+            Checkpoint c = load(f, at);
             if (c != null) return Optional.of(c);
         }
         return Optional.empty();
     }
 
-    /** Reads one checkpoint completely; null (with a warning) when any part of it is bad. */
-    private Checkpoint load(Path f) throws IOException {
-        CheckpointData d = readFile(f);
+    /** Reads one checkpoint completely; null (with a warning) when any part of it is bad or cannot be read. */
+    private Checkpoint load(Path f, long at) {
+        CheckpointData d = readFile(f, at);
         if (d == null) return null;
         try {
             CpuState cpu = codec.decode(d.cpu(), f, CheckpointFile.CPU_DATA_OFFSET);
@@ -177,38 +199,59 @@ public final class CheckpointStore implements Closeable {
                         + " in a checkpoint at icount " + d.header().icount());
             return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), pages().load(d.ram()));
         } catch (FormatException e) {
-            skip(e); // a damaged page record is dropped from the index: the next write appends a good copy
-            return null;
+            skip(e, at); // a damaged page record is dropped from the index: the next write appends a good copy
+        } catch (IOException e) {
+            reject(f, at, "its pages cannot be read (" + describe(e) + ")");
         }
+        return null;
     }
 
-    private CheckpointData readFile(Path f) throws IOException {
+    private CheckpointData readFile(Path f, long at) {
         try {
             CheckpointData d = CheckpointFile.read(f);
             if (!d.header().sameRecording(recordingId)) {
-                warnings.add("checkpoint " + f + " belongs to another recording: skipped");
+                reject(f, at, "belongs to another recording");
                 return null;
             }
-            if (!Long.valueOf(d.header().icount()).equals(icountOf(f))) {
-                warnings.add("checkpoint " + f + " holds icount " + d.header().icount() + ", not the icount its name says: skipped");
+            if (d.header().icount() != at) {
+                reject(f, at, "holds icount " + d.header().icount() + ", not the icount its name says");
                 return null;
             }
             return d;
         } catch (FormatException e) {
-            skip(e);
-            return null;
+            skip(e, at);
+        } catch (IOException e) {
+            reject(f, at, "cannot be read (" + describe(e) + ")");
         }
+        return null;
     }
 
-    private void skip(FormatException e) {
-        warnings.add("corrupt checkpoint skipped (it is rebuilt by replaying): " + e.getMessage());
+    /** A FormatException's message names the file (and offset) already. */
+    private void skip(FormatException e, long at) {
+        warnings.add("checkpoint " + e.getMessage() + "; ignored (it is rebuilt by replaying)");
+        rejected.add(at);
     }
 
-    /** Checkpoint files by icount (file names sort as icounts: 20 digits). */
-    private List<Path> files() throws IOException {
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Checkpoint files by icount (file names sort as icounts: 20 digits). A checkpoint directory
+     * that is missing holds none; one that cannot be listed (not a directory, unreadable) holds
+     * none either, with a warning: the replay starts from the beginning.
+     */
+    private List<Path> files() {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> icountOf(p) != null).sorted().toList();
         } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            String why = e instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : e instanceof IOException io ? describe(io) : describe(((java.io.UncheckedIOException) e).getCause());
+            String line = "checkpoint directory " + dir + ": " + why + "; no checkpoint used";
+            if (!warnings.contains(line)) warnings.add(line);
             return List.of();
         }
     }

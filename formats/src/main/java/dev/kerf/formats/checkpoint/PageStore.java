@@ -66,9 +66,18 @@ public final class PageStore implements Closeable {
     /**
      * Opens (creating if absent) the pack {@code file}. A pack whose header is not a kerf page pack
      * of major 1 is a FormatException; the caller may delete it (it is a cache) and open again.
+     * A path that is not a regular file (a symbolic link is not followed) is a {@link NotAPack}.
      */
     public static PageStore open(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            var a = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) throw new NotAPack(file, CheckpointFile.kind(a) + ", not a page pack");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // created below
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
         PageStore s = new PageStore(file, ch);
         try (FileLock l = ch.lock()) {
             s.header();
@@ -81,6 +90,16 @@ public final class PageStore implements Closeable {
     }
 
     public Path file() { return file; }
+
+    /**
+     * The pack's path names something that is not a regular file (a directory, a symbolic link, a
+     * device or fifo): it is neither opened nor deleted; the store is not usable.
+     */
+    public static final class NotAPack extends java.nio.file.FileSystemException {
+        public NotAPack(Path file, String reason) {
+            super(file.toString(), null, reason);
+        }
+    }
 
     /** Pages this instance appended (pages already in the pack are not counted). */
     public long pagesWritten() { return pagesWritten; }
