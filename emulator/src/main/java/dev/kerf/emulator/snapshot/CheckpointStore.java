@@ -153,6 +153,7 @@ public final class CheckpointStore implements Closeable {
         CheckpointHeader header = new CheckpointHeader(icount, position, recordingId, memory.size());
         Path file = dir.resolve(CheckpointFile.fileName(icount));
         CheckpointFile.write(file, new CheckpointData(header, codec.encode(CpuState.capture(cpu)), devices, map));
+        rejected.remove(icount); // replaced by a good one
         return new Written(file, Files.size(file), map.size(), pages.pagesWritten() - before);
     }
 

@@ -5,6 +5,7 @@ import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
 import dev.kerf.formats.FormatException;
+import dev.kerf.formats.journal.Event;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.journal.Position;
 import java.io.IOException;
@@ -107,11 +108,12 @@ public final class CheckpointedReplay implements AutoCloseable {
             return false;
         }
         try {
+            Event before = j.previous(); // before the replay reads ahead
             Replayer r = new Replayer(boot, EventSource.of(j), at.inBlock(), out);
             if (r.cpu().memory.size() != boot.ramBytes()) throw new IllegalArgumentException("RAM size differs");
             c.restore(r.cpu(), r.cpu().memory);
             r.restoreCheckpointState(c.devices());
-            String wrong = r.checkResumed(j.previous());
+            String wrong = r.checkResumed(before);
             if (wrong != null) throw new IllegalArgumentException(wrong);
             journal = j;
             replayer = r;

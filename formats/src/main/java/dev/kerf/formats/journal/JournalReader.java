@@ -93,6 +93,7 @@ public final class JournalReader implements AutoCloseable {
     /**
      * The event right before the position this reader was opened at ({@link #open(Path, Position)}),
      * or null at the journal's start: a checkpoint taken after a StateHash can be checked against it.
+     * Only meaningful before the first {@link #next()}.
      */
     public Event previous() {
         if (eventIndex == 0) return null;
