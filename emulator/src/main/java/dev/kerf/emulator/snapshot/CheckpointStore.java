@@ -13,13 +13,19 @@ import dev.kerf.formats.checkpoint.PageStore;
 import dev.kerf.formats.recording.Recording;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +51,7 @@ public final class CheckpointStore implements Closeable {
     private PageStore pages;
     private final CpuStateCodec codec = new CpuStateCodec();
     private final List<String> warnings = new ArrayList<>();
-    private final java.util.Set<Long> rejected = new java.util.TreeSet<>();
+    private final Set<Long> rejected = new TreeSet<>();
 
     private CheckpointStore(Path dir, byte[] recordingId) {
         if (recordingId.length != 32) throw new IllegalArgumentException("recording id must be a SHA-256 (32 bytes)");
@@ -83,8 +89,8 @@ public final class CheckpointStore implements Closeable {
     }
 
     /** Icounts of the checkpoints skipped so far (unreadable, foreign or {@link #reject}ed): a replay passing them writes them afresh. */
-    public java.util.Set<Long> rejected() {
-        return java.util.Collections.unmodifiableSet(rejected);
+    public Set<Long> rejected() {
+        return Collections.unmodifiableSet(rejected);
     }
 
     @Override
@@ -198,9 +204,16 @@ public final class CheckpointStore implements Closeable {
             if (cpu.icount() != d.header().icount())
                 throw new FormatException(f, CheckpointFile.CPU_DATA_OFFSET, "CPU state at icount " + cpu.icount()
                         + " in a checkpoint at icount " + d.header().icount());
-            return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), pages().load(d.ram()));
+            byte[] ram;
+            try {
+                ram = pages().load(d.ram());
+            } catch (FormatException e) { // a damaged page record is dropped from the index: the next write appends a good copy
+                reject(f, at, "a RAM page it names is missing or damaged (" + e.getMessage() + ")");
+                return null;
+            }
+            return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), ram);
         } catch (FormatException e) {
-            skip(e, at); // a damaged page record is dropped from the index: the next write appends a good copy
+            skip(e, at);
         } catch (IOException e) {
             reject(f, at, "its pages cannot be read (" + describe(e) + ")");
         }
@@ -234,7 +247,7 @@ public final class CheckpointStore implements Closeable {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
@@ -248,9 +261,9 @@ public final class CheckpointStore implements Closeable {
             return s.filter(p -> icountOf(p) != null).sorted().toList();
         } catch (NoSuchFileException e) {
             return List.of();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            String why = e instanceof java.nio.file.NotDirectoryException ? "not a directory"
-                    : e instanceof IOException io ? describe(io) : describe(((java.io.UncheckedIOException) e).getCause());
+        } catch (IOException | UncheckedIOException e) {
+            String why = e instanceof NotDirectoryException ? "not a directory"
+                    : e instanceof IOException io ? describe(io) : describe(((UncheckedIOException) e).getCause());
             String line = "checkpoint directory " + dir + ": " + why + "; no checkpoint used";
             if (!warnings.contains(line)) warnings.add(line);
             return List.of();

@@ -10,6 +10,7 @@ import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.journal.Position;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ public final class CheckpointedReplay implements AutoCloseable {
     private JournalReader journal;
     private Replayer replayer;
     private long resumedAt;
+    /** Times {@link #fallBack} reopened the replay. */
+    private int fallbacks;
     /** The checkpoint resumed from, or null. */
     private Path resumedFrom;
     /** The console as the current replayer writes it, or null. */
@@ -131,7 +134,8 @@ public final class CheckpointedReplay implements AutoCloseable {
      * After {@code result} of {@link #replayer()}'s run: when it diverged and the replay had resumed
      * from a checkpoint, that checkpoint is not believed — it is ignored with a warning (and the
      * checkpoints this replay wrote since are deleted) and the replay is opened again from an
-     * earlier good checkpoint or the beginning, at the same {@code from} as {@link #open}. The
+     * earlier good checkpoint, or (the second time: the recording itself may be what diverges)
+     * from the beginning, toward the same {@code from} as {@link #open}. The
      * caller then runs {@link #replayer()} (a new one) again as it did the first time. Console
      * bytes it prints again are not written twice: the new replay's first bytes, as many as were
      * written, are checked against them and dropped.
@@ -140,8 +144,9 @@ public final class CheckpointedReplay implements AutoCloseable {
      */
     public boolean fallBack(ReplayResult result) throws IOException {
         if (result == null || result.outcome() != ReplayResult.Outcome.DIVERGED || resumedFrom == null) return false;
+        fallbacks++;
         searched.reject(resumedFrom, resumedAt, "the replay resumed from it diverged (" + result.divergence().message()
-                + "): its state is not the recording's, although it matched the state hash at icount " + resumedAt);
+                + "), so it is not believed and the replay runs again " + (fallbacks < 2 ? "from an earlier checkpoint" : "from the start"));
         for (Path f : writtenFiles) {
             try {
                 if (Files.deleteIfExists(f)) written--;
@@ -153,7 +158,7 @@ public final class CheckpointedReplay implements AutoCloseable {
         ConsoleGate.Printed printed = gate == null ? null : gate.printed();
         if (gate != null && gate.mismatch() != null) warnings.add(gate.mismatch());
         journal.close();
-        start(resumedAt - 1, printed);
+        start(fallbacks < 2 ? resumedAt - 1 : 0, printed); // twice: the recording itself may diverge, at most 3 runs
         if (writing) listen();
         return true;
     }
@@ -203,7 +208,7 @@ public final class CheckpointedReplay implements AutoCloseable {
                 written++;
                 if (resumedFrom != null) writtenFiles.add(w.file());
             } catch (IOException | RuntimeException e) {
-                warnings.add("checkpoints are no longer written: " + (e instanceof java.nio.file.FileSystemException f
+                warnings.add("checkpoints are no longer written: " + (e instanceof FileSystemException f
                         ? f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName()) : e.getMessage()));
                 writing = false;
             }

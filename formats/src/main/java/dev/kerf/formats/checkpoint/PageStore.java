@@ -7,8 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -70,14 +75,13 @@ public final class PageStore implements Closeable {
      */
     public static PageStore open(Path file) throws IOException {
         try {
-            var a = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile()) throw new NotAPack(file, CheckpointFile.kind(a) + ", not a page pack");
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             // created below
         }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                LinkOption.NOFOLLOW_LINKS);
         PageStore s = new PageStore(file, ch);
         try (FileLock l = ch.lock()) {
             s.header();
@@ -95,7 +99,7 @@ public final class PageStore implements Closeable {
      * The pack's path names something that is not a regular file (a directory, a symbolic link, a
      * device or fifo): it is neither opened nor deleted; the store is not usable.
      */
-    public static final class NotAPack extends java.nio.file.FileSystemException {
+    public static final class NotAPack extends FileSystemException {
         public NotAPack(Path file, String reason) {
             super(file.toString(), null, reason);
         }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Makes a time slice (docs/slicing.md): replays the recording, verified, to FROM (from the nearest
@@ -56,7 +57,7 @@ public final class TimeSlicer {
      * checkpoint led to.
      */
     public static byte[] slice(Recording rec, String sourceName, CheckpointStore store, long from, long to,
-                               java.util.function.Consumer<String> warnings) throws IOException {
+                               Consumer<String> warnings) throws IOException {
         if (from < 0) throw new SliceRequestException("the window starts at a negative icount " + from);
         if (to <= from) throw new SliceRequestException("the window " + from + ".." + to + (to == from ? " is empty" : " is reversed"));
         ReplayBoot boot = ReplayBoot.of(rec);
