@@ -278,6 +278,23 @@ class CheckpointCacheTest {
         assertThat(refused).isPositive();
     }
 
+    /** {@code kerf slice --time} seeks through the same checks: a tampered checkpoint changes no byte of the slice. */
+    @Test
+    void aTimeSliceThroughATamperedCheckpointIsTheSliceMadeWithoutCheckpoints() throws IOException {
+        Path a = copyTo(tmp.resolve("slice-a").resolve("selftest.kerf"));
+        Path b = copyTo(tmp.resolve("slice-b").resolve("selftest.kerf"));
+        deleteTree(b.resolve(CheckpointStore.DIR));
+        forge(a, cpu -> cpu.reg[Cpu.ESI] ^= 1);
+        String window = from + ".." + (from + 1);
+        Cli.Outcome sa = Cli.run("", "slice", a.toString(), "--time", window, "-o", a.resolveSibling("w.kslice").toString());
+        Cli.Outcome sb = Cli.run("", "slice", b.toString(), "--time", window, "-o", b.resolveSibling("w.kslice").toString());
+        assertThat(sa.exitCode()).as(sa.err()).isZero();
+        assertThat(sb.exitCode()).as(sb.err()).isZero();
+        assertThat(sa.err()).contains("kerf: warning: checkpoint " + last(a)
+                + ": restored state does not match the recording's state hash at icount " + from + "; ignored");
+        assertThat(Files.readAllBytes(a.resolveSibling("w.kslice"))).isEqualTo(Files.readAllBytes(b.resolveSibling("w.kslice")));
+    }
+
     /**
      * A divergence after resuming is not believed: the replay runs again from the previous
      * checkpoint, then from the start (a recording that itself diverges costs at most three runs),
@@ -353,7 +370,10 @@ class CheckpointCacheTest {
     }
 
     private static Path copy() throws IOException {
-        Path to = tmp.resolve("copy" + (++copies) + ".kerf");
+        return copyTo(tmp.resolve("copy" + (++copies) + ".kerf"));
+    }
+
+    private static Path copyTo(Path to) throws IOException {
         try (Stream<Path> s = Files.walk(rec)) {
             for (Path p : s.toList()) {
                 Path target = to.resolve(rec.relativize(p).toString());
