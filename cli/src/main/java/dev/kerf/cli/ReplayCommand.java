@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
                 "--from/--to replay a window: the replay starts at the nearest checkpoint at or before --from"
                 + " (made by an earlier --checkpoint-every; kept in REC/checkpoints, or FILE.checkpoints for a packed"
                 + " file), runs quietly to --from and prints the window's console output. Checkpoints are a cache:"
-                + " a damaged one is skipped with a warning and the results are the same without them.", ""})
+                + " a damaged, unreadable or edited one (each is checked against the recording's state hash at its"
+                + " icount) is skipped with a warning naming it, and the output and exit status are the same without"
+                + " them.", ""})
 public final class ReplayCommand implements Callable<Integer> {
     private final HostIo io;
 

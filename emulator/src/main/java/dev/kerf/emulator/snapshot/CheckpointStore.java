@@ -32,8 +32,10 @@ import java.util.stream.Stream;
  * The checkpoints of one recording, in {@code <recording>/checkpoints/}: one file per checkpoint
  * ({@code <icount, 20 digits>.kcp}, see {@link CheckpointFile}) and the shared page store
  * {@value #PAGES} (see {@link PageStore}). Checkpoints are a cache: deleting them changes speed,
- * never results. So a checkpoint that cannot be read completely, or belongs to another recording,
- * is never trusted: it is skipped with a line in {@link #warnings()}; a page found damaged is
+ * never results. So a checkpoint that cannot be read completely, is not a regular file (links are
+ * not followed), or belongs to another recording, is never trusted: it is skipped with a line in
+ * {@link #warnings()} naming the file (so is one {@link #reject}ed after loading, when its state
+ * does not fit the recording: {@link CheckpointedReplay}); a page found damaged is
  * appended afresh by the next {@link #write} of this store, and a checkpoint written again at the
  * same icount replaces the old file.
  *
