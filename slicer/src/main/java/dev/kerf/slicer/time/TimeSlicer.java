@@ -52,9 +52,9 @@ public final class TimeSlicer {
     /**
      * As {@link #slice(Recording, String, CheckpointStore, long, long)}, telling {@code warnings}
      * one line per checkpoint skipped (and why). A checkpoint that restores but leads to a
-     * divergence is not believed: the slice is made again from an earlier one or the beginning
-     * ({@link CheckpointedReplay#fallBack}), so a slice never holds a state only a damaged
-     * checkpoint led to.
+     * divergence before TO is not believed: the slice is made again from an earlier one or the
+     * beginning ({@link CheckpointedReplay#fallBack}). (A RAM edit that no StateHash up to TO
+     * reflects cannot be told from the recording's RAM: docs/formats.md §8.)
      */
     public static byte[] slice(Recording rec, String sourceName, CheckpointStore store, long from, long to,
                                Consumer<String> warnings) throws IOException {
