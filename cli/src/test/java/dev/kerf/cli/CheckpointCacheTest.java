@@ -163,6 +163,7 @@ class CheckpointCacheTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // opening a fifo blocks
     void aFifoWhereACheckpointShouldBeIsNotOpened() throws Exception {
         Path copy = copy();
         Files.delete(last(copy));

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Round trip of checkpoint files, and hostile files: always one FormatException naming the file and an offset inside it. */
@@ -59,6 +61,7 @@ class CheckpointFileTest {
      * naming the file — and a file larger than any checkpoint is refused before it is read.
      */
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // opening a fifo blocks
     void onlyARegularFileIsOpened() throws Exception {
         Path dir = tmp.resolve("dir.kcp");
         Files.createDirectory(dir);
