@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
                 "--from/--to replay a window: the replay starts at the nearest checkpoint at or before --from"
                 + " (made by an earlier --checkpoint-every; kept in REC/checkpoints, or FILE.checkpoints for a packed"
                 + " file), runs quietly to --from and prints the window's console output. Checkpoints are a cache:"
-                + " a damaged one is skipped with a warning and the results are the same without them.", ""})
+                + " a damaged, unreadable or edited one (each is checked against the recording's state hash at its"
+                + " icount) is skipped with a warning naming it, and the output and exit status are the same without"
+                + " them.", ""})
 public final class ReplayCommand implements Callable<Integer> {
     private final HostIo io;
 
@@ -74,11 +76,12 @@ public final class ReplayCommand implements Callable<Integer> {
             long started = System.nanoTime();
             try (CheckpointedReplay replay = CheckpointedReplay.open(boot, opened.journalDir(), store, lo,
                     quiet ? null : io.out())) {
-                Replayer replayer = replay.replayer();
                 if (checkpointEvery != null) replay.writeCheckpoints(store, checkpointEvery);
                 ReplayResult r;
                 try {
-                    r = window(replayer, lo, hi);
+                    r = window(replay.replayer(), lo, hi);
+                    // a replay resumed from a checkpoint that diverges is not believed: again without it
+                    while (replay.fallBack(r)) r = window(replay.replayer(), lo, hi);
                 } finally {
                     io.out().flush();
                 }

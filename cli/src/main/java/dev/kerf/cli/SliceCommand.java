@@ -111,7 +111,8 @@ public final class SliceCommand implements Callable<Integer> {
         try (Recording rec = Recording.open(source); CheckpointStore store = CheckpointStore.forSource(source, rec.dir())) {
             long end = rec.lastIcount();
             if (time.to() > end) throw usage("the window " + time.from() + ".." + time.to() + " is outside " + source + " (" + end + " instructions)");
-            return TimeSlicer.slice(rec, source.getFileName().toString(), store, time.from(), time.to());
+            return TimeSlicer.slice(rec, source.getFileName().toString(), store, time.from(), time.to(),
+                    w -> io.err().println("kerf: warning: " + w));
         } catch (SliceRequestException e) {
             throw usage(e.getMessage());
         }

@@ -117,6 +117,42 @@ public final class Replayer {
         hashesMatched = ReplayState.decode(data).restore(bus, outputs);
     }
 
+    /**
+     * Checks a state just restored from a checkpoint ({@link #cpu()}'s registers and RAM,
+     * {@link #restoreCheckpointState}) against what the recording pins at the CPU's icount:
+     * {@code before}, the journal event right before the checkpoint's position, must be the
+     * StateHash recorded at that icount and the restored registers must hash to it
+     * ({@link StateHasher#registers}, as at every StateHash of a replay); the counters must be
+     * those of a replay that verified every StateHash up to there; and the UART and debug-exit
+     * must be in the state {@link #checkpointable()} requires, since the journal does not pin them.
+     *
+     * @return null when the state fits, else why not (one line, for a warning)
+     */
+    public String checkResumed(Event before) {
+        long at = cpu.icount;
+        if (!(before instanceof Event.StateHash s) || s.icount() != at)
+            return "its journal position does not follow the recording's state hash at icount " + at;
+        if (StateHasher.registers(cpu) != s.hash())
+            return "restored state does not match the recording's state hash at icount " + at;
+        if (hashesMatched != at / hashEvery || bus.verifiedAt() != at)
+            return "its replay counters (" + hashesMatched + " state hashes matched, the last at icount " + bus.verifiedAt()
+                    + ") do not fit the recording's state hashes up to icount " + at;
+        if (!checkpointable() || outputs.exitStatus() != 0)
+            return "its UART or debug-exit state (DLAB, loopback or exit requested) is one kerf takes no checkpoint in";
+        return null;
+    }
+
+    /**
+     * Whether a checkpoint may be taken now: the UART is not in DLAB or loopback mode and the
+     * guest has not asked to exit. The journal records none of that (they follow the guest's port
+     * writes), so a checkpoint could not be checked against it; one taken only when they are all
+     * clear can be ({@link #checkResumed}). Guests leave this state only for a few instructions
+     * (programming the baud rate) or at their very end.
+     */
+    public boolean checkpointable() {
+        return !outputs.dlab() && !outputs.loopback() && !outputs.exitRequested();
+    }
+
     /** Where the replay stands in the journal: before the next event it will consume (inside a port block, maybe). */
     public Position position() {
         return events.mark();

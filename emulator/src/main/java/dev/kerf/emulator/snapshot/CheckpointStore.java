@@ -13,21 +13,29 @@ import dev.kerf.formats.checkpoint.PageStore;
 import dev.kerf.formats.recording.Recording;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * The checkpoints of one recording, in {@code <recording>/checkpoints/}: one file per checkpoint
  * ({@code <icount, 20 digits>.kcp}, see {@link CheckpointFile}) and the shared page store
  * {@value #PAGES} (see {@link PageStore}). Checkpoints are a cache: deleting them changes speed,
- * never results. So a checkpoint that cannot be read completely, or belongs to another recording,
- * is never trusted: it is skipped with a line in {@link #warnings()}; a page found damaged is
+ * never results. So a checkpoint that cannot be read completely, is not a regular file (links are
+ * not followed), or belongs to another recording, is never trusted: it is skipped with a line in
+ * {@link #warnings()} naming the file (so is one {@link #reject}ed after loading, when its state
+ * does not fit the recording: {@link CheckpointedReplay}); a page found damaged is
  * appended afresh by the next {@link #write} of this store, and a checkpoint written again at the
  * same icount replaces the old file.
  *
@@ -45,6 +53,7 @@ public final class CheckpointStore implements Closeable {
     private PageStore pages;
     private final CpuStateCodec codec = new CpuStateCodec();
     private final List<String> warnings = new ArrayList<>();
+    private final Set<Long> rejected = new TreeSet<>();
 
     private CheckpointStore(Path dir, byte[] recordingId) {
         if (recordingId.length != 32) throw new IllegalArgumentException("recording id must be a SHA-256 (32 bytes)");
@@ -52,7 +61,11 @@ public final class CheckpointStore implements Closeable {
         this.recordingId = recordingId.clone();
     }
 
-    /** The page pack, opened (or created) now; a pack of another format is deleted and started afresh (a cache). */
+    /**
+     * The page pack, opened (or created) now; a pack of another format is deleted and started
+     * afresh (a cache). A pack path that is not a regular file is left alone: an IOException
+     * ({@link PageStore.NotAPack}), and no checkpoint of this store can be loaded or written.
+     */
     private PageStore pages() throws IOException {
         if (pages != null) return pages;
         Files.createDirectories(dir);
@@ -65,6 +78,21 @@ public final class CheckpointStore implements Closeable {
             pages = PageStore.open(file);
         }
         return pages;
+    }
+
+    /**
+     * The checkpoint at {@code icount} was found wrong after it loaded (its restored state does
+     * not fit the recording): {@code why} becomes a warning naming {@code file}, and
+     * {@link #rejected} tells a replay writing checkpoints to replace it.
+     */
+    public void reject(Path file, long icount, String why) {
+        warnings.add("checkpoint " + file + ": " + why + "; ignored");
+        rejected.add(icount);
+    }
+
+    /** Icounts of the checkpoints skipped so far (unreadable, foreign or {@link #reject}ed): a replay passing them writes them afresh. */
+    public Set<Long> rejected() {
+        return Collections.unmodifiableSet(rejected);
     }
 
     @Override
@@ -133,6 +161,7 @@ public final class CheckpointStore implements Closeable {
         CheckpointHeader header = new CheckpointHeader(icount, position, recordingId, memory.size());
         Path file = dir.resolve(CheckpointFile.fileName(icount));
         CheckpointFile.write(file, new CheckpointData(header, codec.encode(CpuState.capture(cpu)), devices, map));
+        rejected.remove(icount); // replaced by a good one
         return new Written(file, Files.size(file), map.size(), pages.pagesWritten() - before);
     }
 
@@ -140,10 +169,12 @@ public final class CheckpointStore implements Closeable {
      * Headers of the checkpoint files that read cleanly and belong to this recording, by icount
      * (pages are not checked here; {@link #nearest} checks them). Others are skipped with a warning.
      */
-    public List<CheckpointHeader> list() throws IOException {
+    public List<CheckpointHeader> list() {
         List<CheckpointHeader> out = new ArrayList<>();
         for (Path f : files()) {
-            CheckpointData d = readFile(f);
+            long at = icountOf(f);
+            if (rejected.contains(at)) continue;
+            CheckpointData d = readFile(f, at);
             if (d != null) out.add(d.header());
         }
         return out;
@@ -159,56 +190,84 @@ public final class CheckpointStore implements Closeable {
         for (int i = files.size() - 1; i >= 0; i--) {
             Path f = files.get(i);
             Long at = icountOf(f);
-            if (at == null || at > icount) continue;
-            Checkpoint c = load(f);
+            if (at == null || at > icount || rejected.contains(at)) continue;
+            Checkpoint c = load(f, at);
             if (c != null) return Optional.of(c);
         }
         return Optional.empty();
     }
 
-    /** Reads one checkpoint completely; null (with a warning) when any part of it is bad. */
-    private Checkpoint load(Path f) throws IOException {
-        CheckpointData d = readFile(f);
+    /** Reads one checkpoint completely; null (with a warning) when any part of it is bad or cannot be read. */
+    private Checkpoint load(Path f, long at) {
+        CheckpointData d = readFile(f, at);
         if (d == null) return null;
         try {
             CpuState cpu = codec.decode(d.cpu(), f, CheckpointFile.CPU_DATA_OFFSET);
             if (cpu.icount() != d.header().icount())
                 throw new FormatException(f, CheckpointFile.CPU_DATA_OFFSET, "CPU state at icount " + cpu.icount()
                         + " in a checkpoint at icount " + d.header().icount());
-            return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), pages().load(d.ram()));
+            byte[] ram;
+            try {
+                ram = pages().load(d.ram());
+            } catch (FormatException e) { // a damaged page record is dropped from the index: the next write appends a good copy
+                reject(f, at, "a RAM page it names is missing or damaged (" + e.getMessage() + ")");
+                return null;
+            }
+            return new Checkpoint(f, d.header(), cpu, d.devices(), d.ram(), ram);
         } catch (FormatException e) {
-            skip(e); // a damaged page record is dropped from the index: the next write appends a good copy
-            return null;
+            skip(e, at);
+        } catch (IOException e) {
+            reject(f, at, "its pages cannot be read (" + describe(e) + ")");
         }
+        return null;
     }
 
-    private CheckpointData readFile(Path f) throws IOException {
+    private CheckpointData readFile(Path f, long at) {
         try {
             CheckpointData d = CheckpointFile.read(f);
             if (!d.header().sameRecording(recordingId)) {
-                warnings.add("checkpoint " + f + " belongs to another recording: skipped");
+                reject(f, at, "belongs to another recording");
                 return null;
             }
-            if (!Long.valueOf(d.header().icount()).equals(icountOf(f))) {
-                warnings.add("checkpoint " + f + " holds icount " + d.header().icount() + ", not the icount its name says: skipped");
+            if (d.header().icount() != at) {
+                reject(f, at, "holds icount " + d.header().icount() + ", not the icount its name says");
                 return null;
             }
             return d;
         } catch (FormatException e) {
-            skip(e);
-            return null;
+            skip(e, at);
+        } catch (IOException e) {
+            reject(f, at, "cannot be read (" + describe(e) + ")");
         }
+        return null;
     }
 
-    private void skip(FormatException e) {
-        warnings.add("corrupt checkpoint skipped (it is rebuilt by replaying): " + e.getMessage());
+    /** A FormatException's message names the file (and offset) already. */
+    private void skip(FormatException e, long at) {
+        warnings.add("checkpoint " + e.getMessage() + "; ignored (it is rebuilt by replaying)");
+        rejected.add(at);
     }
 
-    /** Checkpoint files by icount (file names sort as icounts: 20 digits). */
-    private List<Path> files() throws IOException {
+    private static String describe(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Checkpoint files by icount (file names sort as icounts: 20 digits). A checkpoint directory
+     * that is missing holds none; one that cannot be listed (not a directory, unreadable) holds
+     * none either, with a warning: the replay starts from the beginning.
+     */
+    private List<Path> files() {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> icountOf(p) != null).sorted().toList();
         } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | UncheckedIOException e) {
+            String why = e instanceof NotDirectoryException ? "not a directory"
+                    : e instanceof IOException io ? describe(io) : describe(((UncheckedIOException) e).getCause());
+            String line = "checkpoint directory " + dir + ": " + why + "; no checkpoint used";
+            if (!warnings.contains(line)) warnings.add(line);
             return List.of();
         }
     }

@@ -8,8 +8,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.CRC32C;
 
 /**
@@ -58,6 +63,9 @@ public final class CheckpointFile {
     public static final int MAX_CPU = 4096;
     public static final int MAX_DEVICES = 16 << 20;
     static final int PAGE_ENTRY = 4 + PageMap.HASH_BYTES;
+    /** The largest file the grammar allows: header, the three sections at their bounds, a map of 2 GiB of RAM. */
+    public static final long MAX_FILE = HEADER_LENGTH + 3L * SECTION_OVERHEAD + MAX_CPU + MAX_DEVICES
+            + 4 + (Integer.MAX_VALUE / 4096L) * PAGE_ENTRY;
     /** The file name suffix {@link #fileName} uses. */
     public static final String SUFFIX = ".kcp";
 
@@ -77,13 +85,44 @@ public final class CheckpointFile {
         AtomicFile.write(file, encode(data));
     }
 
-    /** Reads and checks a whole checkpoint file; every problem is a {@link FormatException} naming it. */
+    /**
+     * Reads and checks a whole checkpoint file; every problem is a {@link FormatException} naming
+     * it, including a file that cannot be read at all. Checkpoints are a cache kept beside a
+     * recording, so their directory is hostile input: only a regular file is opened (a symbolic
+     * link is not followed, a directory, device or fifo is refused before it is opened), and a
+     * file larger than {@link #MAX_FILE} is refused before any byte is read.
+     */
     public static CheckpointData read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new CheckpointReader(file, ch).read();
-        } catch (java.nio.file.NoSuchFileException e) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
             throw new FormatException(file, -1, "no such checkpoint file");
+        } catch (IOException e) {
+            throw new FormatException(file, -1, "cannot read its attributes: " + reason(e));
         }
+        if (!a.isRegularFile()) throw new FormatException(file, -1, kind(a) + ", not a regular file");
+        if (a.size() > MAX_FILE)
+            throw new FormatException(file, -1, a.size() + " bytes, more than a checkpoint can hold (" + MAX_FILE + ")");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return new CheckpointReader(file, ch).read();
+        } catch (NoSuchFileException e) {
+            throw new FormatException(file, -1, "no such checkpoint file");
+        } catch (FileSystemException e) {
+            throw new FormatException(file, -1, "cannot read: " + reason(e));
+        }
+    }
+
+    /** What a file that is not a regular one is, for a message. */
+    public static String kind(BasicFileAttributes a) {
+        if (a.isSymbolicLink()) return "a symbolic link";
+        if (a.isDirectory()) return "a directory";
+        return "a device, fifo or socket";
+    }
+
+    private static String reason(IOException e) {
+        String r = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return r == null ? e.getClass().getSimpleName() : r;
     }
 
     /** The exact bytes {@link #write} stores. */

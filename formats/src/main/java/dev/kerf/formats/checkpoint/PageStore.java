@@ -7,8 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -66,10 +71,17 @@ public final class PageStore implements Closeable {
     /**
      * Opens (creating if absent) the pack {@code file}. A pack whose header is not a kerf page pack
      * of major 1 is a FormatException; the caller may delete it (it is a cache) and open again.
+     * A path that is not a regular file (a symbolic link is not followed) is a {@link NotAPack}.
      */
     public static PageStore open(Path file) throws IOException {
+        try {
+            var a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) throw new NotAPack(file, CheckpointFile.kind(a) + ", not a page pack");
+        } catch (NoSuchFileException e) {
+            // created below
+        }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS); // a link planted in the cache is refused, never written through
+                LinkOption.NOFOLLOW_LINKS);
         PageStore s = new PageStore(file, ch);
         try (FileLock l = ch.lock()) {
             s.header();
@@ -82,6 +94,16 @@ public final class PageStore implements Closeable {
     }
 
     public Path file() { return file; }
+
+    /**
+     * The pack's path names something that is not a regular file (a directory, a symbolic link, a
+     * device or fifo): it is neither opened nor deleted; the store is not usable.
+     */
+    public static final class NotAPack extends FileSystemException {
+        public NotAPack(Path file, String reason) {
+            super(file.toString(), null, reason);
+        }
+    }
 
     /** Pages this instance appended (pages already in the pack are not counted). */
     public long pagesWritten() { return pagesWritten; }

@@ -26,6 +26,9 @@ public final class JournalReader implements AutoCloseable {
     private int[] batchSizes = new int[0];
     /** The next excerpt read is a seek's target: its FirstIcount cannot be checked against a chain not decoded. */
     private boolean seeking;
+    /** The last excerpt a seek walked past (not decoded), for {@link #previous()}. */
+    private byte[] previousRaw;
+    private ExcerptFormat.Header previousHeader;
 
     private JournalReader(QueueFile file) { this.file = file; }
 
@@ -53,13 +56,19 @@ public final class JournalReader implements AutoCloseable {
     }
 
     private void seek(Position at) {
+        long before = 0; // events in the excerpts walked
         while (excerptIndex + 1 < at.excerpt()) {
             byte[] x = rawExcerpt();
             if (x == null) throw new FormatException(file.file(), -1, "no excerpt " + at.excerpt() + " to seek to (the journal has "
                     + (excerptIndex + 1) + ")");
             long number = excerptIndex + 1;
             try {
-                checkSequence(ExcerptFormat.check(x), number);
+                ExcerptFormat.Header h = ExcerptFormat.check(x);
+                checkSequence(h, number);
+                before += h.eventCount();
+                previousRaw = x;
+                previousHeader = h;
+                excerptOffset = file.lastOffset();
             } catch (ExcerptFormat.ExcerptException e) {
                 throw new FormatException(file.file(), file.lastOffset() + e.offset(), "excerpt " + number + ": " + e.getMessage());
             }
@@ -74,8 +83,28 @@ public final class JournalReader implements AutoCloseable {
         if (at.inExcerpt() > batch.length)
             throw new FormatException(file.file(), excerptOffset, "excerpt " + at.excerpt() + " holds " + batch.length
                     + " events, not the " + at.inExcerpt() + " a position skips");
+        if (at.event() != before + at.inExcerpt())
+            throw new FormatException(file.file(), excerptOffset, "a position at event " + at.inExcerpt() + " of excerpt "
+                    + at.excerpt() + " is event " + (before + at.inExcerpt()) + " of the journal, not " + at.event());
         inBatch = at.inExcerpt();
         eventIndex = at.event();
+    }
+
+    /**
+     * The event right before the position this reader was opened at ({@link #open(Path, Position)}),
+     * or null at the journal's start: a checkpoint taken after a StateHash can be checked against it.
+     * Only meaningful before the first {@link #next()}.
+     */
+    public Event previous() {
+        if (eventIndex == 0) return null;
+        if (inBatch > 0) return batch[inBatch - 1];
+        if (previousRaw == null) return null;
+        try {
+            Event[] events = EventDecoder.decode(previousRaw, previousHeader);
+            return events.length == 0 ? null : events[events.length - 1];
+        } catch (ExcerptFormat.ExcerptException e) {
+            throw new FormatException(file.file(), previousOffset, "excerpt " + (excerptIndex - 1) + ": " + e.getMessage());
+        }
     }
 
     /** The excerpt of the event last returned (see {@link Position#excerpt()}). */

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Round trip of checkpoint files, and hostile files: always one FormatException naming the file and an offset inside it. */
@@ -51,6 +53,37 @@ class CheckpointFileTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("00000000000123456789.kcp");
         }
+    }
+
+    /**
+     * The checkpoint directory is hostile: a directory, a symbolic link (even to a good checkpoint,
+     * or to /dev/zero), a fifo are refused without being opened or followed — one FormatException
+     * naming the file — and a file larger than any checkpoint is refused before it is read.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // opening a fifo blocks
+    void onlyARegularFileIsOpened() throws Exception {
+        Path dir = tmp.resolve("dir.kcp");
+        Files.createDirectory(dir);
+        Path zero = tmp.resolve("zero.kcp");
+        Files.createSymbolicLink(zero, Path.of("/dev/zero"));
+        Path link = tmp.resolve("link.kcp");
+        Files.createSymbolicLink(link, file);
+        Path fifo = tmp.resolve("fifo.kcp");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        Path big = tmp.resolve("big.kcp");
+        try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(good), CheckpointFile.MAX_FILE - good.length + 1); // sparse
+        }
+        String[][] cases = {{dir.toString(), "a directory, not a regular file"}, {zero.toString(), "a symbolic link, not a regular file"},
+                {link.toString(), "a symbolic link, not a regular file"}, {fifo.toString(), "a device, fifo or socket, not a regular file"},
+                {big.toString(), (CheckpointFile.MAX_FILE + 1) + " bytes, more than a checkpoint can hold"}};
+        for (String[] c : cases) {
+            assertThat(catchThrowable(() -> CheckpointFile.read(Path.of(c[0])))).isInstanceOf(FormatException.class)
+                    .hasMessage(c[0] + ": " + c[1] + (c[0].equals(big.toString()) ? " (" + CheckpointFile.MAX_FILE + ")" : ""));
+        }
+        assertThat(CheckpointFile.read(file)).isEqualTo(data);
     }
 
     @Test

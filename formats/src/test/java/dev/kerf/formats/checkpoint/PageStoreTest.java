@@ -31,6 +31,21 @@ class PageStoreTest {
     /** Offset of the record holding the i-th page appended. */
     private static long record(int i) { return PageStore.HEADER + (long) i * (PageStore.RECORD_HEADER + 4096); }
 
+    /** A pack path that is a directory or a symbolic link (to /dev/zero) is refused, left as it was, never opened. */
+    @Test
+    void aPackThatIsNotARegularFileIsRefusedAndLeftAlone() throws IOException {
+        Path dir = tmp.resolve("dir.kpp");
+        Files.createDirectory(dir);
+        Path zero = tmp.resolve("zero.kpp");
+        Files.createSymbolicLink(zero, Path.of("/dev/zero"));
+        assertThat(catchThrowable(() -> PageStore.open(dir))).isInstanceOf(PageStore.NotAPack.class)
+                .hasMessage(dir + ": a directory, not a page pack");
+        assertThat(catchThrowable(() -> PageStore.open(zero))).isInstanceOf(PageStore.NotAPack.class)
+                .hasMessage(zero + ": a symbolic link, not a page pack");
+        assertThat(dir).isEmptyDirectory();
+        assertThat(Files.readSymbolicLink(zero)).isEqualTo(Path.of("/dev/zero"));
+    }
+
     @Test
     void capturesNonZeroPagesOnceByContentAndRestoresExactly() throws IOException {
         byte[] ram = ram();

@@ -110,6 +110,39 @@ class JournalSeekAndBlockTest {
         }
     }
 
+    /**
+     * Opened at the position of any event (as its own excerpt and index, so also at the start of
+     * an excerpt), {@link JournalReader#previous()} is the event before it — a checkpoint is
+     * checked against it; a position whose global event number does not fit is refused.
+     */
+    @Test
+    void previousIsTheEventBeforeThePositionAndEventNumbersMustFit() throws IOException {
+        write(tmp, diskLike(40), 997);
+        List<Event> all = new ArrayList<>();
+        List<Position> at = new ArrayList<>();
+        try (JournalReader r = JournalReader.open(tmp)) {
+            for (Event e; (e = r.next()) != null; ) {
+                at.add(new Position(r.lastExcerpt(), r.lastInExcerpt(), all.size(), 0));
+                all.add(e);
+            }
+        }
+        int excerptStarts = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Position p = at.get(i);
+            if (p.inExcerpt() == 0) excerptStarts++;
+            try (JournalReader r = JournalReader.open(tmp, p)) {
+                assertThat(r.previous()).as("before event %d at %s", i, p).isEqualTo(i == 0 ? null : all.get(i - 1));
+                assertThat(r.next()).isEqualTo(all.get(i));
+            }
+            if (i % 7 == 0) {
+                Position wrong = new Position(p.excerpt(), p.inExcerpt(), p.event() + 1, 0);
+                assertThat(catchThrowable(() -> JournalReader.open(tmp, wrong))).isInstanceOf(FormatException.class)
+                        .hasMessageContaining("is event " + i + " of the journal, not " + (i + 1));
+            }
+        }
+        assertThat(excerptStarts).isGreaterThan(5);
+    }
+
     @Test
     void aPositionBeyondTheJournalIsAFormatException() throws IOException {
         write(tmp, diskLike(3), 0);

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Makes a time slice (docs/slicing.md): replays the recording, verified, to FROM (from the nearest
@@ -45,31 +46,59 @@ public final class TimeSlicer {
      * @throws SliceRequestException for a window that is empty, reversed or outside the recording
      */
     public static byte[] slice(Recording rec, String sourceName, CheckpointStore store, long from, long to) throws IOException {
+        return slice(rec, sourceName, store, from, to, w -> { });
+    }
+
+    /**
+     * As {@link #slice(Recording, String, CheckpointStore, long, long)}, telling {@code warnings}
+     * one line per checkpoint skipped (and why). A checkpoint that restores but leads to a
+     * divergence before TO is not believed: the slice is made again from an earlier one or the
+     * beginning ({@link CheckpointedReplay#fallBack}). (A RAM edit that no StateHash up to TO
+     * reflects cannot be told from the recording's RAM: docs/formats.md §8.)
+     */
+    public static byte[] slice(Recording rec, String sourceName, CheckpointStore store, long from, long to,
+                               Consumer<String> warnings) throws IOException {
         if (from < 0) throw new SliceRequestException("the window starts at a negative icount " + from);
         if (to <= from) throw new SliceRequestException("the window " + from + ".." + to + (to == from ? " is empty" : " is reversed"));
         ReplayBoot boot = ReplayBoot.of(rec);
         try (CheckpointedReplay replay = CheckpointedReplay.open(boot, rec.journalDir(), store, from, null)) {
-            Replayer r = replay.replayer();
-            runTo(r, from, sourceName);
-            Position start = r.position();
-            byte[] cpu = new CpuStateCodec().encode(CpuState.capture(r.cpu()));
-            byte[] replayState = r.checkpointState();
-            byte[] ram = RamSection.encode(r.cpu().memory.array());
-            runTo(r, to, sourceName);
-            Position stop = r.position();
-            FinalHash end = new FinalHash(to, StateHasher.full(r.cpu()));
-            EventsSection events = new EventsSection(start.event(), start.inBlock(), events(rec.journalDir(), start, stop));
-            return new SliceWriter(header(rec, sourceName, from, to)).add(SectionType.CPU, cpu).add(SectionType.REPLAY_STATE, replayState)
-                    .add(SectionType.RAM, ram).add(SectionType.EVENTS, events.encode()).add(SectionType.FINAL_HASH, end.encode()).finish();
+            try {
+                while (true) {
+                    Replayer r = replay.replayer();
+                    ReplayResult res = runTo(r, from);
+                    if (replay.fallBack(res)) continue;
+                    check(res, from, sourceName);
+                    Position start = r.position();
+                    byte[] cpu = new CpuStateCodec().encode(CpuState.capture(r.cpu()));
+                    byte[] replayState = r.checkpointState();
+                    byte[] ram = RamSection.encode(r.cpu().memory.array());
+                    res = runTo(r, to);
+                    if (replay.fallBack(res)) continue;
+                    check(res, to, sourceName);
+                    Position stop = r.position();
+                    FinalHash end = new FinalHash(to, StateHasher.full(r.cpu()));
+                    EventsSection events = new EventsSection(start.event(), start.inBlock(), events(rec.journalDir(), start, stop));
+                    return new SliceWriter(header(rec, sourceName, from, to)).add(SectionType.CPU, cpu)
+                            .add(SectionType.REPLAY_STATE, replayState).add(SectionType.RAM, ram)
+                            .add(SectionType.EVENTS, events.encode()).add(SectionType.FINAL_HASH, end.encode()).finish();
+                }
+            } finally {
+                replay.warnings().forEach(warnings);
+            }
         }
     }
 
-    /** Replays quietly to {@code icount}; the recording ending or diverging first is the request's or the source's fault. */
-    private static void runTo(Replayer r, long icount, String source) {
-        if (r.cpu().icount == icount) return;
+    /** Replays quietly to {@code icount}; null when the replay stands there already. */
+    private static ReplayResult runTo(Replayer r, long icount) {
+        if (r.cpu().icount == icount) return null;
         r.mute(true);
         r.stopAt(icount);
-        ReplayResult res = r.run();
+        return r.run();
+    }
+
+    /** The recording ending or diverging before {@code icount} is the request's or the source's fault. */
+    private static void check(ReplayResult res, long icount, String source) {
+        if (res == null) return;
         switch (res.outcome()) {
             case STOPPED -> { }
             case DIVERGED -> throw new SliceRequestException(source + " does not replay: " + res.divergence().message());
