@@ -44,6 +44,7 @@ public final class SecretSet {
     /** Excluded process name to the number of secrets registered for it so far. */
     private final Map<String, Integer> excluded = new LinkedHashMap<>();
     private final boolean extraForms;
+    private byte[] salt;
     private SecretScanner scanner;
     private Byte filler;
 
@@ -55,6 +56,31 @@ public final class SecretSet {
     /** With {@code extraForms} ({@code --secret-forms}) every literal is also searched case-folded, as hex and as base64. */
     public SecretSet(boolean extraForms) {
         this.extraForms = extraForms;
+    }
+
+    /**
+     * The salt of this file's {@link Fingerprints}: 16 bytes from {@link java.security.SecureRandom}
+     * on first use, unless {@link #useSalt} set one. An output of the slicer, not replayed state, so
+     * its randomness costs no determinism: the same cut twice differs in the salt and the digests only.
+     */
+    public byte[] salt() {
+        if (salt == null) {
+            salt = new byte[dev.kerf.formats.slice.FingerprintSection.SALT_BYTES];
+            new java.security.SecureRandom().nextBytes(salt);
+        }
+        return salt.clone();
+    }
+
+    /** Fixes the salt (tests, and tools that must reproduce a file byte for byte). */
+    public void useSalt(byte[] fixed) {
+        if (fixed.length != dev.kerf.formats.slice.FingerprintSection.SALT_BYTES)
+            throw new IllegalArgumentException("a salt is " + dev.kerf.formats.slice.FingerprintSection.SALT_BYTES + " bytes");
+        salt = fixed.clone();
+    }
+
+    /** Fingerprints of every literal under {@link #salt()}, or null when there is no literal. */
+    public Fingerprints fingerprints() {
+        return Fingerprints.of(this, salt());
     }
 
     /** Whether literals are searched in the {@link SecretForm#extra() extra} forms too. */
