@@ -83,6 +83,15 @@ public final class SecretSet {
         return Fingerprints.of(this, salt());
     }
 
+    /**
+     * {@code text} with every occurrence of every secret replaced by the filler: for names kerf
+     * writes (the recording's name, a process name, a label), so that a secret in a name costs the
+     * name, not the file.
+     */
+    public String redactText(String text) {
+        return new TextSanitizer(this).clean(text);
+    }
+
     /** Whether literals are searched in the {@link SecretForm#extra() extra} forms too. */
     public boolean extraForms() { return extraForms; }
 

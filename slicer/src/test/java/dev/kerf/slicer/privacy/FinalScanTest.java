@@ -56,7 +56,7 @@ class FinalScanTest {
         byte[] file = b("KERFSLCE header.. opensesame ..");
         assertThatThrownBy(() -> FinalScan.check(file, List.of(), secrets()))
                 .isInstanceOf(SecretLeakException.class)
-                .hasMessage("secret #0 (--secret) found in the finished slice at the raw file offset 0x12; no file written")
+                .hasMessage("secret #0 (--secret) found in the finished file at the raw file offset 0x12; no file written")
                 .hasMessageNotContaining("opensesame")
                 .satisfies(e -> {
                     SecretLeakException l = (SecretLeakException) e;
@@ -82,7 +82,7 @@ class FinalScanTest {
         byte[] decoded = inflate(packed, section.length);
         assertThatThrownBy(() -> FinalScan.check(file, List.of(new DecodedSection("INPUT", decoded)), secrets()))
                 .isInstanceOf(SecretLeakException.class)
-                .hasMessage("secret #1 (--secret-regex) found in the finished slice at decoded section INPUT offset 0x18; "
+                .hasMessage("secret #1 (--secret-regex) found in the finished file at decoded section INPUT offset 0x18; "
                         + "no file written");
     }
 
