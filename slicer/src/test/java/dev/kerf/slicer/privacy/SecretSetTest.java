@@ -163,4 +163,28 @@ class SecretSetTest {
         assertThat(a.group()).isEqualTo(c.group()).isEqualTo("--secret-file s.txt");
         assertThat(c.toString()).isEqualTo("secret #1 (--secret-file s.txt:7)");
     }
+
+    /** The index that replaces the automaton for huge lists finds exactly what the automaton finds, across chunks too. */
+    @Test
+    void theLengthIndexFindsExactlyWhatTheAutomatonFinds() {
+        Random rnd = new Random(17);
+        for (int round = 0; round < 100; round++) {
+            SecretSet s = new SecretSet(round % 3 == 0);
+            for (int i = 0; i < 1 + rnd.nextInt(8); i++) {
+                char[] c = new char[1 + rnd.nextInt(5)];
+                for (int j = 0; j < c.length; j++) c[j] = "abAB".charAt(rnd.nextInt(4));
+                s.addLiteral(new String(c));
+            }
+            List<byte[]> chunks = new ArrayList<>();
+            for (int k = 0; k < 1 + rnd.nextInt(3); k++) {
+                byte[] data = new byte[rnd.nextInt(200)];
+                for (int i = 0; i < data.length; i++) data[i] = (byte) "abAB\0".charAt(rnd.nextInt(5));
+                chunks.add(data);
+            }
+            Set<String> automaton = new TreeSet<>(), index = new TreeSet<>();
+            for (Match m : new SecretScanner(s.secrets(), Integer.MAX_VALUE).scan(chunks)) automaton.add(m.toString());
+            for (Match m : new SecretScanner(s.secrets(), 0).scan(chunks)) index.add(m.toString());
+            assertThat(index).as("round " + round).isEqualTo(automaton);
+        }
+    }
 }
