@@ -10,6 +10,7 @@ import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.formats.slice.SliceWriter;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,6 +198,52 @@ class FingerprintsTest {
             assertThat(bytes).isEqualTo(22 + 3 * n * FingerprintSection.ENTRY_BYTES);
             System.out.printf("fingerprints: %,d secrets: built in %.2f s, section %,d bytes (%.1f per secret), %d-bit prefilter,"
                     + " scan %.1f MiB/s%n", n, built / 1e9, bytes, (bytes - 22.0) / n, f.prefilterBits(), data.length / secs / (1 << 20));
+        }
+    }
+
+    /** docs/slicing.md "What a fingerprint gives away": a low-entropy secret is confirmed by guessing, from the section alone. */
+    @Test
+    void aLowEntropySecretCanBeConfirmedByGuessingFromItsFingerprint() throws Exception {
+        SecretSet s = new SecretSet();
+        s.addLiteral("4711");
+        byte[] salt = new byte[16];
+        new Random(2).nextBytes(salt);
+        s.useSalt(salt);
+        FingerprintSection section = s.fingerprints().section(); // all a recipient has
+        String found = null;
+        for (int pin = 0; pin < 10_000 && found == null; pin++) {
+            String guess = String.format("%04d", pin);
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(section.salt());
+            d.update((byte) section.form(0));
+            d.update(b(guess));
+            if (java.nio.ByteBuffer.wrap(d.digest()).getLong() == section.digest(0)) found = guess;
+        }
+        assertThat(found).isEqualTo("4711");
+    }
+
+    /** docs/slicing.md "Not caught": a secret the program transforms otherwise is not found. */
+    @Test
+    void aSecretTransformedOtherwiseIsNotCaught() {
+        SecretSet s = new SecretSet(true);
+        s.addLiteral("hunter2-but-longer");
+        Fingerprints f = fp(s);
+        assertThat(f.first(b("regnol-tub-2retnuh"))).isNull(); // reversed
+        assertThat(f.first(b("hunter2-but_longer"))).isNull(); // one byte changed
+        assertThat(f.first(b("hunter2%2Dbut-longer"))).isNull(); // URL-escaped
+        assertThat(f.first("hunter2-but-longer".getBytes(Charset.forName("UTF-32LE")))).isNull();
+        byte[] xored = b("hunter2-but-longer");
+        for (int i = 0; i < xored.length; i++) xored[i] ^= 0x20;
+        assertThat(f.first(xored)).isNull();
+        assertThat(f.first(b("HUNTER2-BUT-LONGER"))).isNotNull(); // but any case is (with --secret-forms)
+    }
+
+    @Test
+    void base64CoversEveryAlignmentFromFourBytes() {
+        for (int n = 1; n <= 6; n++) {
+            int cores = 0;
+            for (int k = 0; k < 3; k++) if (SecretForm.base64Core(new byte[n], k).length >= SecretForm.MIN_BASE64_CORE) cores++;
+            assertThat(cores).as(n + " bytes").isEqualTo(n < 3 ? 0 : n == 3 ? 1 : 3);
         }
     }
 }
