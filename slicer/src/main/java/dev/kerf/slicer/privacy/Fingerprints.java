@@ -15,17 +15,22 @@ import java.util.TreeMap;
  * Salted fingerprints of literal secrets (docs/slicing.md "Secrets travel with the slice"): enough
  * to find a secret in any data, not enough to read it back. Each form of each literal secret
  * ({@link SecretForm}) is one entry: its length, a prefilter (the top bits of a polynomial
- * rolling hash keyed by the salt) and a digest (the first 64 bits of SHA-256(salt | form | bytes)).
+ * rolling hash keyed by the salt, over its first {@value #ANCHOR} bytes — all of it when shorter)
+ * and a digest (the first 64 bits of SHA-256(salt | form | bytes)).
  *
- * <p>Scanning: for each distinct (domain, length) the rolling hash slides over the data (over its
- * ASCII-lowered copy for folded forms); a window whose prefilter is in that group's table is
- * confirmed by its salted digest. Time is the data's length times the number of distinct lengths,
- * plus one SHA-256 per prefilter match; the prefilter is wide enough ({@link #prefilterBits}) that
- * about one window in 1,024 per length reaches SHA-256 even for 100,000 secrets.
+ * <p>Scanning: one rolling hash of {@value #ANCHOR} bytes slides over the data (another over its
+ * ASCII-lowered copy for folded forms, and one per length for the few shorter fingerprints); a
+ * window whose prefilter is in the table is confirmed, for each entry with that prefilter, by the
+ * salted digest of the entry's length from there. Time is the data's length times a multiply and
+ * a table probe, whatever the number of secrets and lengths, plus one SHA-256 per prefilter match;
+ * the prefilter is wide enough ({@link #prefilterBits}) that about one window in 64 reaches
+ * SHA-256 even for 100,000 secrets.
  *
  * <p>Immutable; safe to share. A regex cannot be fingerprinted: it is not carried.
  */
 public final class Fingerprints {
+    /** Bytes the prefilter covers: a fingerprint's first 8 (all of a shorter one). */
+    static final int ANCHOR = 8;
     /** Data is hashed in windows of this many bytes (plus the longest fingerprint's length - 1). */
     private static final int CHUNK = 1 << 16;
 
@@ -36,7 +41,7 @@ public final class Fingerprints {
     private final long base;
     private final Group[] groups;
 
-    /** The fingerprints of one (domain, length): an open-addressed table of prefilters to entries. */
+    /** The fingerprints of one (domain, prefilter window): an open-addressed table of prefilters to entries. */
     private record Group(boolean folded, int length, long basePower, int[] keys, int[] slots, int mask) {}
 
     /** One occurrence: entry {@code entry} of the section matched {@code length} bytes at {@code offset}. */
@@ -82,7 +87,7 @@ public final class Fingerprints {
         TreeMap<Long, Integer> sizes = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             boolean folded = SecretForm.of(meta.get(i)[1]).folded();
-            sizes.merge((long) bytes.get(i).length << 1 | (folded ? 1 : 0), 1, Integer::sum);
+            sizes.merge((long) Math.min(ANCHOR, bytes.get(i).length) << 1 | (folded ? 1 : 0), 1, Integer::sum);
         }
         int largest = sizes.values().stream().mapToInt(Integer::intValue).max().orElse(1);
         int bits = prefilterBits(largest);
@@ -93,21 +98,21 @@ public final class Fingerprints {
             secret[i] = meta.get(i)[0];
             form[i] = (byte) meta.get(i)[1];
             length[i] = b.length;
-            prefilter[i] = keyed.prefilter(keyed.hash(b, 0, b.length));
+            prefilter[i] = keyed.prefilter(keyed.hash(b, 0, Math.min(ANCHOR, b.length)));
             digest[i] = keyed.digest(sha, form[i], b, 0, b.length);
         }
         return new Fingerprints(new FingerprintSection(salt, bits, secret, form, length, prefilter, digest));
     }
 
     /**
-     * The prefilter's width: 16 bits, or when one length holds more than 64 fingerprints, 10 bits
-     * more than log2 of that count (so about 1 window in 1,024 reaches SHA-256), at most 26.
+     * The prefilter's width: 16 bits, or when one window holds more than 1,024 fingerprints, 6
+     * bits more than log2 of that count (so about 1 window in 64 reaches SHA-256), at most 26.
      * Narrower is better for the secrets: a prefilter of b bits lets a guesser skip the SHA-256
      * of all but 1 in 2^b guesses.
      */
     static int prefilterBits(int largestGroup) {
         int log = 32 - Integer.numberOfLeadingZeros(Math.max(1, largestGroup - 1));
-        return Math.max(16, Math.min(26, log + 10));
+        return Math.max(16, Math.min(26, log + 6));
     }
 
     /** The fingerprints a file holds in a FINGERPRINTS section; an unknown form is {@code IllegalArgumentException} naming the entry. */
@@ -193,10 +198,8 @@ public final class Fingerprints {
         if (groups.length == 0 || data.length == 0) return;
         int longest = 0;
         boolean anyFolded = false;
-        for (Group g : groups) {
-            longest = Math.max(longest, g.length());
-            anyFolded |= g.folded();
-        }
+        for (Group g : groups) anyFolded |= g.folded();
+        for (int e = 0; e < section.size(); e++) longest = Math.max(longest, section.length(e));
         MessageDigest sha = sha256();
         for (int start = 0; start < data.length; start += CHUNK) {
             int end = (int) Math.min(data.length, (long) start + CHUNK + longest - 1);
@@ -210,8 +213,8 @@ public final class Fingerprints {
             }
             int windows = Math.min(CHUNK, data.length - start); // window starts owned by this chunk
             for (Group g : groups) {
-                if (g.folded()) scanGroup(g, lowered, 0, foldedPrefix, windows, start, sha, out);
-                else scanGroup(g, data, start, prefix, windows, start, sha, out);
+                if (g.folded()) scanGroup(g, lowered, 0, lowered.length, foldedPrefix, windows, start, sha, out);
+                else scanGroup(g, data, start, data.length, prefix, windows, start, sha, out);
             }
         }
     }
@@ -227,8 +230,8 @@ public final class Fingerprints {
         return p;
     }
 
-    private void scanGroup(Group g, byte[] bytes, int bytesBase, long[] prefix, int windows, long offsetBase, MessageDigest sha,
-                           List<Hit> out) {
+    private void scanGroup(Group g, byte[] bytes, int bytesBase, int bytesEnd, long[] prefix, int windows, long offsetBase,
+                           MessageDigest sha, List<Hit> out) {
         int len = g.length();
         long power = g.basePower();
         int[] keys = g.keys();
@@ -242,8 +245,10 @@ public final class Fingerprints {
             for (int k = p & mask; keys[k] >= 0; k = (k + 1) & mask) {
                 if (keys[k] != p) continue;
                 int e = slots[k];
-                if (digest(sha, section.form(e), bytes, bytesBase + i, len) == section.digest(e)) {
-                    out.add(new Hit(e, section.secret(e), SecretForm.of(section.form(e)), offsetBase + i, len));
+                int length = section.length(e);
+                if (length > bytesEnd - (bytesBase + i)) continue;
+                if (digest(sha, section.form(e), bytes, bytesBase + i, length) == section.digest(e)) {
+                    out.add(new Hit(e, section.secret(e), SecretForm.of(section.form(e)), offsetBase + i, length));
                 }
             }
         }
@@ -271,7 +276,7 @@ public final class Fingerprints {
         TreeMap<Long, List<Integer>> by = new TreeMap<>();
         for (int i = 0; i < section.size(); i++) {
             boolean folded = SecretForm.of(section.form(i)).folded();
-            by.computeIfAbsent((long) section.length(i) << 1 | (folded ? 1 : 0), k -> new ArrayList<>()).add(i);
+            by.computeIfAbsent((long) Math.min(ANCHOR, section.length(i)) << 1 | (folded ? 1 : 0), k -> new ArrayList<>()).add(i);
         }
         List<Group> out = new ArrayList<>();
         by.forEach((key, entries) -> {

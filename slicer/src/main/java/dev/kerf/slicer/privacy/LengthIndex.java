@@ -6,15 +6,17 @@ import java.util.TreeMap;
 
 /**
  * Every occurrence of many byte patterns, for lists too large for a {@link LiteralAutomaton}: a
- * rolling hash per distinct pattern length slides over the data, a hash found in that length's
- * table is confirmed byte for byte. Building is a hash per pattern (100,000 secrets in three
- * encodings: a fraction of a second, where the automaton takes seconds and hundreds of MB); a scan
- * costs the data's length times the number of distinct lengths, fine for the slices secrets are
- * removed from. Finds exactly what the automaton finds (all overlapping occurrences).
+ * rolling hash of each pattern's first {@value #ANCHOR} bytes (all of a shorter one) slides over the
+ * data, one per window size; a hash found in that window's table is confirmed byte for byte for
+ * each pattern it names. Building is a hash per pattern (100,000 secrets in three encodings: a
+ * fraction of a second, where the automaton takes seconds and hundreds of MB); a scan costs a
+ * multiply and a probe per byte and window size (at most 8), plus the comparisons. Finds exactly
+ * what the automaton finds (all overlapping occurrences).
  */
 final class LengthIndex {
     private static final long BASE = 0x9E3779B97F4A7C15L | 1;
     private static final int CHUNK = 1 << 16;
+    static final int ANCHOR = 8;
 
     private final List<byte[]> patterns;
     private final int[] lengths;
@@ -26,7 +28,11 @@ final class LengthIndex {
     LengthIndex(List<byte[]> patterns) {
         this.patterns = patterns;
         TreeMap<Integer, int[]> count = new TreeMap<>();
-        for (byte[] p : patterns) count.computeIfAbsent(p.length, k -> new int[1])[0]++;
+        int max = 0;
+        for (byte[] p : patterns) {
+            count.computeIfAbsent(Math.min(ANCHOR, p.length), k -> new int[1])[0]++;
+            max = Math.max(max, p.length);
+        }
         int n = count.size();
         lengths = new int[n];
         powers = new long[n];
@@ -44,12 +50,13 @@ final class LengthIndex {
             powers[g] = pw;
             g++;
         }
-        longest = n == 0 ? 0 : lengths[n - 1];
+        longest = max;
         for (int p = 0; p < patterns.size(); p++) {
             byte[] b = patterns.get(p);
-            int gi = Arrays.binarySearch(lengths, b.length);
+            int w = Math.min(ANCHOR, b.length);
+            int gi = Arrays.binarySearch(lengths, w);
             long h = 0;
-            for (byte x : b) h = h * BASE + (x & 0xFF) + 1;
+            for (int i = 0; i < w; i++) h = h * BASE + (b[i] & 0xFF) + 1;
             int mask = keys[gi].length - 1;
             int k = slot(h, mask);
             while (slots[gi][k] >= 0) k = (k + 1) & mask;
@@ -81,7 +88,11 @@ final class LengthIndex {
                 for (int i = 0; i < last; i++) {
                     long h = prefix[i + len] - prefix[i] * pw;
                     for (int k = slot(h, mask); sl[k] >= 0; k = (k + 1) & mask) {
-                        if (ks[k] == h && Arrays.equals(view, i, i + len, patterns.get(sl[k]), 0, len)) out.match(sl[k], start + i);
+                        if (ks[k] != h) continue;
+                        byte[] pat = patterns.get(sl[k]);
+                        if (i + pat.length <= view.length && Arrays.equals(view, i, i + pat.length, pat, 0, pat.length)) {
+                            out.match(sl[k], start + i);
+                        }
                     }
                 }
             }
