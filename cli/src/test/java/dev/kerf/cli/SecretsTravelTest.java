@@ -191,4 +191,22 @@ class SecretsTravelTest {
         assertThat(count(s.err(), "no file written")).isEqualTo(1);
         assertThat(out).doesNotExist();
     }
+
+    /** --secret-forms: a secret named in another case is removed case-folded, and the forms travel with the slice. */
+    @Test
+    void extraFormsRemoveAnyCaseAndTravel() throws Exception {
+        Path out = tmp.resolve("forms.kslice");
+        Cli.Outcome plainCase = Cli.run("", "slice", rec.toString(), "--process", buggy, "--secret", "hOOLI", "-o", out.toString());
+        assertThat(plainCase.err()).contains("0 occurrences (0 bytes) removed"); // case matters without the option
+        Cli.Outcome s = Cli.run("", "slice", rec.toString(), "--process", buggy, "--secret", "hOOLI", "--secret-forms", "-o", out.toString());
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        assertThat(s.err()).contains("1 occurrences (5 bytes) removed");
+        assertThat(hits(Files.readAllBytes(out), "Hooli")).isZero();
+        Cli.Outcome info = Cli.run("", "info", out.toString(), "--json");
+        assertThat(info.out()).contains("\"forms\": [\"utf-8\", \"utf-16le\", \"utf-16be\", \"case-folded\", \"hex\", \"base64\"]");
+        Path log = tmp.resolve("forms.ksys");
+        Cli.Outcome r = Cli.run("", "retarget", out.toString(), "--to", "syscalls", "-o", log.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Cli.run("", "strace", log.toString()).out()).contains("write(1, \"buggy: XXXXX ");
+    }
 }
