@@ -209,4 +209,32 @@ class SecretsTravelTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(Cli.run("", "strace", log.toString()).out()).contains("write(1, \"buggy: XXXXX ");
     }
+
+    /**
+     * Slices of slices: a time slice carrying fingerprints (added here by hand: a time slice takes no
+     * secret options) hands them to the process slice cut from it, which removes their occurrences
+     * by fingerprint and carries them on.
+     */
+    @Test
+    void aProcessSliceOfATimeSliceInheritsItsFingerprints() throws Exception {
+        long end = (Long) SliceReader.read(plain).header().parameters().get("recordingInstructions");
+        Path time = tmp.resolve("whole.kslice");
+        Cli.Outcome t = Cli.run("", "slice", rec.toString(), "--time", "0.." + end, "-o", time.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        SecretSet set = new SecretSet();
+        set.addLiteral("Hooli");
+        Slice s = SliceReader.read(time);
+        SliceWriter w = new SliceWriter(s.header());
+        for (Section sec : s.sections()) w.add(sec.type(), sec.data());
+        w.add(SectionType.FINGERPRINTS, set.fingerprints().section().toBytes());
+        Path carrying = tmp.resolve("carrying.kslice");
+        Files.write(carrying, w.finish());
+        Path out = tmp.resolve("inherited.kslice");
+        Cli.Outcome p = Cli.run("", "slice", carrying.toString(), "--process", buggy, "-o", out.toString());
+        assertThat(p.exitCode()).as(p.err()).isZero();
+        assertThat(p.err()).contains("kerf: privacy: 1 occurrences of the source slice's secrets removed by their 3 fingerprints; carried on");
+        assertThat(hits(Files.readAllBytes(out), "Hooli")).isZero();
+        assertThat(SliceReader.read(out).all(SectionType.FINGERPRINTS)).hasSize(1);
+        assertThat(Cli.run("", "replay", out.toString()).exitCode()).isZero();
+    }
 }

@@ -28,7 +28,8 @@ public final class FingerprintSection {
     public static final int VERSION = 1;
     public static final int SALT_BYTES = 16;
     public static final int ENTRY_BYTES = 21;
-    static final int FIXED_BYTES = 2 + SALT_BYTES + 4;
+    /** Bytes before the first entry. */
+    public static final int FIXED_BYTES = 2 + SALT_BYTES + 4;
 
     private final byte[] salt;
     private final int prefilterBits;

@@ -68,9 +68,14 @@ final class ComponentPrivacy {
         return b.removed(redaction).replay(ReplayVerdict.verified()).build().toTree();
     }
 
+    private List<Fingerprints> own;
+
     private List<Fingerprints> own() {
-        Fingerprints f = secrets.fingerprints();
-        return f == null ? List.of() : List.of(f);
+        if (own == null) {
+            Fingerprints f = secrets.fingerprints();
+            own = f == null ? List.of() : List.of(f);
+        }
+        return own;
     }
 
     /** The FINGERPRINTS sections the slice carries: its secrets' (none without a literal). */

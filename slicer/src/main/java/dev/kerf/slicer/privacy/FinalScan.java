@@ -47,7 +47,7 @@ public final class FinalScan {
                 FingerprintSection f = FingerprintSection.read(slice, s);
                 for (int i = 0; i < f.size(); i++) {
                     if (SecretForm.of(f.form(i)) == null) {
-                        throw slice.fail(s, 22L + (long) i * FingerprintSection.ENTRY_BYTES + 4,
+                        throw slice.fail(s, FingerprintSection.FIXED_BYTES + (long) i * FingerprintSection.ENTRY_BYTES + 4,
                                 "entry " + i + ": unknown form " + f.form(i) + " (a newer kerf's file: use a newer kerf)");
                     }
                 }

@@ -103,4 +103,21 @@ class FinalScanTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    /** A derived file is searched for the fingerprints it inherited, and the hit is named as its source numbered it. */
+    @Test
+    void anInheritedFingerprintIsFoundInTheDecodedSectionsAndNamedByItsSource() {
+        SecretSet parent = new SecretSet();
+        parent.addLiteral("first-one");
+        parent.addFileLine(b("opensesame"), "--secret-file keys.txt:4");
+        parent.useSalt(new byte[16]);
+        PrivacyManifest manifest = PrivacyManifest.builder(parent).replay(ReplayVerdict.verified()).build();
+        FinalScan.Inherited inherited = new FinalScan.Inherited(List.of(parent.fingerprints()), manifest);
+        byte[] section = "...o\0p\0e\0n\0s\0e\0s\0a\0m\0e\0".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> FinalScan.check(b("KERFSLCE"), List.of(new DecodedSection("SYSCALL_LOG", section)), new SecretSet(), inherited))
+                .isInstanceOf(SecretLeakException.class)
+                .hasMessage("secret #1 of the source (--secret-file keys.txt, found by its utf-16le fingerprint) found in the finished file at"
+                        + " decoded section SYSCALL_LOG offset 0x3; no file written");
+        assertThat(inherited.entries()).isEqualTo(6);
+    }
 }
