@@ -105,6 +105,8 @@ class SecretsTravelTest {
                 + " \"forms\": [\"utf-8\", \"utf-16le\", \"utf-16be\"], \"fingerprints\": 6, \"hits\": 0}")
                 .contains("\"fingerprints\": {\"sections\": 1, \"secrets\": 2, \"entries\": 6")
                 .containsPattern("\"removed\": \\{\"occurrences\": 1,");
+        assertThat(Cli.run("", "info", log.toString()).out()).contains("final scan of raw file and decoded sections: 0 hits for 0 secrets"
+                + " and 6 inherited fingerprints").contains("carries fingerprints of 2 secrets (utf-8, utf-16le, utf-16be)");
         // and a log of the log's kind again: strace of it shows the removal, never the secret
         Cli.Outcome strace = Cli.run("", "strace", log.toString());
         assertThat(strace.exitCode()).as(strace.err()).isZero();
@@ -236,5 +238,17 @@ class SecretsTravelTest {
         assertThat(hits(Files.readAllBytes(out), "Hooli")).isZero();
         assertThat(SliceReader.read(out).all(SectionType.FINGERPRINTS)).hasSize(1);
         assertThat(Cli.run("", "replay", out.toString()).exitCode()).isZero();
+    }
+
+    /** A regex cannot be fingerprinted: the manifest and kerf info say it does not travel; the log's manifest still counts it. */
+    @Test
+    void aRegexSecretIsSaidNotToTravel() throws Exception {
+        Path slice = tmp.resolve("regex.kslice"), log = tmp.resolve("regex.ksys");
+        Cli.Outcome s = Cli.run("", "slice", rec.toString(), "--process", buggy, "--secret-regex", "zq[0-9]{9}", "--secret", "Tr0ub4dor&3",
+                "-o", slice.toString());
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        assertThat(Cli.run("", "info", slice.toString()).out()).contains("1 regexes are not carried: name them again");
+        assertThat(Cli.run("", "retarget", slice.toString(), "--to", "syscalls", "-o", log.toString()).exitCode()).isZero();
+        assertThat(Cli.run("", "info", log.toString(), "--json").out()).contains("\"regexesNotCarried\": 1");
     }
 }

@@ -63,6 +63,39 @@ public final class FinalScan {
             return text;
         }
 
+        /**
+         * Fills every inherited fingerprint's occurrence in {@code regions}, read as the
+         * {@link Redactor} reads them (consecutive regions that continue each other are one stream,
+         * so a secret that arrived a byte per read() is found); returns the occurrences.
+         */
+        public int redact(List<Region> regions, byte filler) {
+            if (fingerprints.isEmpty()) return 0;
+            int n = 0;
+            for (int from = 0, i = 1; i <= regions.size(); i++) {
+                if (i < regions.size() && regions.get(i - 1).continuesInto(regions.get(i))) continue;
+                List<Region> run = regions.subList(from, i);
+                int total = 0;
+                for (Region r : run) total = Math.addExact(total, r.bytes().length);
+                byte[] stream = new byte[total];
+                int at = 0;
+                for (Region r : run) {
+                    System.arraycopy(r.bytes(), 0, stream, at, r.bytes().length);
+                    at += r.bytes().length;
+                }
+                int found = redact(stream, filler);
+                if (found > 0) {
+                    at = 0;
+                    for (Region r : run) {
+                        System.arraycopy(stream, at, r.bytes(), 0, r.bytes().length);
+                        at += r.bytes().length;
+                    }
+                }
+                n += found;
+                from = i;
+            }
+            return n;
+        }
+
         /** Fills every inherited fingerprint's occurrence in {@code bytes}; returns the occurrences. */
         public int redact(byte[] bytes, byte filler) {
             int n = 0;

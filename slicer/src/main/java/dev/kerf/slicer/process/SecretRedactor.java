@@ -99,7 +99,7 @@ public final class SecretRedactor implements ProcessRedactor {
         regions.addAll(input); // consecutive in the list, so scanned as one stream
         regions.addAll(registers);
         redaction = new Redactor(secrets).redact(regions);
-        for (Region r : regions) inheritedRemoved += inherited.redact(r.bytes(), filler());
+        inheritedRemoved = inherited.redact(regions, filler());
         builder = PrivacyManifest.builder(secrets).fingerprints(carried, inherited.entries()).memory("initial memory (the process's user pages)", initialBytes)
                 .input("return effects (bytes the kernel wrote into the process)", returnedBytes)
                 .memory("registers (initial and at every return)", registerBytes)
