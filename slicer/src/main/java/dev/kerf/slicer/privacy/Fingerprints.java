@@ -40,9 +40,20 @@ public final class Fingerprints {
     private final long[] table = new long[256];
     private final long base;
     private final Group[] groups;
+    /** Per bucket (entries of one group sharing a prefilter): the distinct (length, form) pairs in it. */
+    private int[][] bucketLength;
+    private int[][] bucketForm;
+    /** Entries by (digest, length, form): open addressing, -1 empty. */
+    private int[] digestSlots;
 
-    /** The fingerprints of one (domain, prefilter window): an open-addressed table of prefilters to entries. */
-    private record Group(boolean folded, int length, long basePower, int[] keys, int[] slots, int mask) {}
+    /**
+     * The fingerprints of one (domain, prefilter window): an open-addressed table of distinct
+     * prefilters to buckets. Many secrets can share a prefilter (a list of {@code employee-0001},
+     * {@code employee-0002}...: the same first 8 bytes), so a bucket lists (length, form) pairs —
+     * one SHA-256 each at a matching window — and the digest table finds the entries: build and
+     * scan stay linear however the secrets begin.
+     */
+    private record Group(boolean folded, int length, long basePower, int[] keys, int[] buckets, int mask) {}
 
     /** One occurrence: entry {@code entry} of the section matched {@code length} bytes at {@code offset}. */
     public record Hit(int entry, int secret, SecretForm form, long offset, int length) {}
@@ -235,23 +246,36 @@ public final class Fingerprints {
         int len = g.length();
         long power = g.basePower();
         int[] keys = g.keys();
-        int[] slots = g.slots();
+        int[] buckets = g.buckets();
         int mask = g.mask();
         int shift = 64 - bits;
         int last = Math.min(windows, prefix.length - len); // window starts with a whole window in the chunk
         for (int i = 0; i < last; i++) {
             long h = prefix[i + len] - prefix[i] * power;
             int p = (int) (h >>> shift);
-            for (int k = p & mask; keys[k] >= 0; k = (k + 1) & mask) {
-                if (keys[k] != p) continue;
-                int e = slots[k];
-                int length = section.length(e);
+            int k = p & mask;
+            while (keys[k] >= 0 && keys[k] != p) k = (k + 1) & mask;
+            if (keys[k] < 0) continue;
+            int b = buckets[k];
+            int[] lengths = bucketLength[b], forms = bucketForm[b];
+            for (int j = 0; j < lengths.length; j++) {
+                int length = lengths[j];
                 if (length > bytesEnd - (bytesBase + i)) continue;
-                if (digest(sha, section.form(e), bytes, bytesBase + i, length) == section.digest(e)) {
-                    out.add(new Hit(e, section.secret(e), SecretForm.of(section.form(e)), offsetBase + i, length));
+                long d = digest(sha, forms[j], bytes, bytesBase + i, length);
+                int dm = digestSlots.length - 1;
+                for (int q = digestSlot(d, length, forms[j], dm); digestSlots[q] >= 0; q = (q + 1) & dm) {
+                    int e = digestSlots[q];
+                    if (section.digest(e) == d && section.length(e) == length && section.form(e) == forms[j]) {
+                        out.add(new Hit(e, section.secret(e), SecretForm.of(forms[j]), offsetBase + i, length));
+                    }
                 }
             }
         }
+    }
+
+    private static int digestSlot(long digest, int length, int form, int mask) {
+        long h = (digest ^ ((long) length << 8 | form)) * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 33) & mask;
     }
 
     private long hash(byte[] b, int from, int length) {
@@ -279,22 +303,48 @@ public final class Fingerprints {
             by.computeIfAbsent((long) Math.min(ANCHOR, section.length(i)) << 1 | (folded ? 1 : 0), k -> new ArrayList<>()).add(i);
         }
         List<Group> out = new ArrayList<>();
+        List<int[]> lengths = new ArrayList<>(), forms = new ArrayList<>();
         by.forEach((key, entries) -> {
             int len = (int) (key >>> 1);
             int size = Integer.highestOneBit(Math.max(4, entries.size() * 4 - 1)) << 1; // at most a quarter full
-            int[] keys = new int[size], slots = new int[size];
+            int[] keys = new int[size], buckets = new int[size];
             Arrays.fill(keys, -1); // prefilters are below 2^26: -1 is free
             int mask = size - 1;
+            List<java.util.LinkedHashSet<Long>> pairs = new ArrayList<>();
             for (int e : entries) {
                 int k = section.prefilter(e) & mask;
-                while (keys[k] >= 0) k = (k + 1) & mask;
-                keys[k] = section.prefilter(e);
-                slots[k] = e;
+                while (keys[k] >= 0 && keys[k] != section.prefilter(e)) k = (k + 1) & mask;
+                if (keys[k] < 0) {
+                    keys[k] = section.prefilter(e);
+                    buckets[k] = lengths.size() + pairs.size();
+                    pairs.add(new java.util.LinkedHashSet<>());
+                }
+                pairs.get(buckets[k] - lengths.size()).add((long) section.length(e) << 8 | section.form(e));
+            }
+            for (var set : pairs) {
+                int[] l = new int[set.size()], f = new int[set.size()];
+                int j = 0;
+                for (long x : set) {
+                    l[j] = (int) (x >>> 8);
+                    f[j++] = (int) (x & 0xFF);
+                }
+                lengths.add(l);
+                forms.add(f);
             }
             long power = 1;
             for (int i = 0; i < len; i++) power *= base;
-            out.add(new Group((key & 1) != 0, len, power, keys, slots, mask));
+            out.add(new Group((key & 1) != 0, len, power, keys, buckets, mask));
         });
+        bucketLength = lengths.toArray(new int[0][]);
+        bucketForm = forms.toArray(new int[0][]);
+        int size = Integer.highestOneBit(Math.max(4, section.size() * 2 - 1)) << 1;
+        digestSlots = new int[size];
+        Arrays.fill(digestSlots, -1);
+        for (int e = 0; e < section.size(); e++) {
+            int q = digestSlot(section.digest(e), section.length(e), section.form(e), size - 1);
+            while (digestSlots[q] >= 0) q = (q + 1) & (size - 1);
+            digestSlots[q] = e;
+        }
         return out.toArray(new Group[0]);
     }
 

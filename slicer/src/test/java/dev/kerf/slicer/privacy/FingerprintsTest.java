@@ -251,4 +251,21 @@ class FingerprintsTest {
             assertThat(cores).as(n + " bytes").isEqualTo(n < 3 ? 0 : n == 3 ? 1 : 3);
         }
     }
+
+    /** Secrets sharing their first 8 bytes (employee-00001, ...) share a prefilter: building and scanning stay linear. */
+    @Test
+    void manySecretsWithOnePrefixStayFast() {
+        SecretSet s = new SecretSet();
+        for (int i = 0; i < 30_000; i++) s.addLiteral(String.format("employee-%05d", i));
+        long t0 = System.nanoTime();
+        Fingerprints f = fp(s);
+        byte[] data = b("x".repeat(1000) + "employee-12345" + "employee-".repeat(2000));
+        Fingerprints.Hit h = f.first(data);
+        List<Match> literal = s.scanner().scan(List.of(data));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        assertThat(h.secret()).isEqualTo(12345);
+        assertThat(h.offset()).isEqualTo(1000);
+        assertThat(literal).extracting(Match::secret).containsExactly(12345);
+        assertThat(secs).as("quadratic in a shared prefix would take minutes").isLessThan(60);
+    }
 }
