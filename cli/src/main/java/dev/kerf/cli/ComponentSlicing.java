@@ -73,7 +73,7 @@ final class ComponentSlicing {
         try {
             return FinalScan.check(file, SliceReader.read(file, Path.of("slice")), secrets);
         } catch (SecretLeakException e) {
-            throw new KerfException(ExitCode.INTERNAL, e.getMessage() + "; no file written");
+            throw new KerfException(ExitCode.INTERNAL, e.getMessage()); // the message ends "; no file written"
         }
     }
 

@@ -5,7 +5,7 @@ import dev.kerf.retargeter.jvm.JvmRetargetException;
 import dev.kerf.retargeter.jvm.JvmRetargetResult;
 import dev.kerf.retargeter.jvm.JvmRetargeter;
 import dev.kerf.slicer.SliceFiles;
-import dev.kerf.slicer.privacy.SecretSet;
+import dev.kerf.slicer.privacy.DerivedPrivacy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,14 +29,10 @@ final class JvmRetarget {
     static int run(Slice source, String output, List<String> secrets, HostIo io) throws IOException {
         checkOutput(output);
         long started = System.nanoTime();
-        SecretSet set = new SecretSet();
-        for (String s : secrets) {
-            if (s.isEmpty()) throw new KerfException(ExitCode.USAGE, "--secret needs a non-empty value");
-            set.addLiteral(s);
-        }
+        DerivedPrivacy privacy = DerivedPrivacy.of(source, RetargetCommand.secretSet(secrets));
         JvmRetargetResult r;
         try {
-            r = JvmRetargeter.retarget(source, set, Path.of(output));
+            r = JvmRetargeter.retarget(source, privacy, Path.of(output));
         } catch (JvmRetargetException e) {
             throw new KerfException(e.diverged() ? ExitCode.DIVERGED : ExitCode.BAD_INPUT, e.getMessage());
         }
@@ -44,8 +40,9 @@ final class JvmRetarget {
         var log = r.log();
         io.err().printf("kerf retarget: JVM log of %s (%d classes, %d bytes of class files; %d native calls; %s): %d bytes from a"
                         + " %d-byte process slice (%d user instructions replayed) in %.2f s%n",
-                log.mainClass().replace('/', '.'), log.classes().size(), log.classBytes(), log.natives().size(), ending(log.outcome()),
+                privacy.clean(log.mainClass().replace('/', '.')), log.classes().size(), log.classBytes(), log.natives().size(), ending(log.outcome()),
                 r.bytes().length, r.sourceBytes(), r.userInstructions(), (System.nanoTime() - started) / 1e9);
+        RetargetCommand.privacyLine(io, privacy);
         io.err().flush();
         return ExitCode.OK.code();
     }

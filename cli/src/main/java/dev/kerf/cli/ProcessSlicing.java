@@ -40,11 +40,13 @@ final class ProcessSlicing {
         }
         long started = System.nanoTime();
         SecretSet secrets = options.secrets();
-        excludeProcesses(secrets, recording, from, to, io, stdinLimit);
-        SecretRedactor redactor = new SecretRedactor(secrets, options.allowDivergence());
+        Slice sourceSlice = SliceInput.isSlice(recording) ? SliceFiles.read(recording.toString(), io.in(), stdinLimit) : null;
+        FinalScan.Inherited inherited = sourceSlice == null ? FinalScan.Inherited.NONE : FinalScan.Inherited.of(sourceSlice);
+        excludeProcesses(secrets, recording, sourceSlice, from, to, io);
+        SecretRedactor redactor = new SecretRedactor(secrets, options.allowDivergence(), inherited);
         ProcessSliceResult r;
         try {
-            r = SliceInput.isSlice(recording) ? ofSlice(recording, selector, from, to, redactor, io, stdinLimit)
+            r = sourceSlice != null ? ofSlice(sourceSlice, selector, from, to, redactor)
                     : ProcessSlicer.slice(recording, selector, from, to, redactor);
         } catch (ProcessSliceException e) {
             if (redactor.redaction() != null && redactor.redaction().occurrences() > 0) {
@@ -55,7 +57,7 @@ final class ProcessSlicing {
         }
         long nanos = System.nanoTime() - started;
         if (r.note() != null) io.err().println("kerf: note: " + r.note());
-        CleanFile clean = finalScan(r.file(), secrets);
+        CleanFile clean = finalScan(r.file(), secrets, inherited);
         SliceFiles.publish(clean.bytes(), out, io.out());
         io.err().printf("kerf: process slice of %s (pid %d): %d user instructions, %d exits, %s%s; %,d bytes"
                         + " (%s%,d instructions); sliced in %.1f s%n",
@@ -67,6 +69,10 @@ final class ProcessSlicing {
             io.err().printf("kerf: privacy: %d secrets named, %d occurrences (%d bytes) removed; final scan of the file: 0 hits%n",
                     secrets.size(), redactor.redaction().occurrences(), redactor.redaction().bytesRemoved());
         }
+        if (inherited.entries() > 0) {
+            io.err().printf("kerf: privacy: %d occurrences of the source slice's secrets removed by their %d fingerprints; carried on%n",
+                    redactor.inheritedRemoved(), inherited.entries());
+        }
         io.err().flush();
         return ExitCode.OK.code();
     }
@@ -76,12 +82,13 @@ final class ProcessSlicing {
      * console input: the bytes the kernel wrote into it) becomes secret, each printable run of 4 or
      * more bytes. Its own code and constant data are not: the same library code is in every program.
      */
-    private static void excludeProcesses(SecretSet secrets, Path recording, long from, long to, HostIo io, long stdinLimit) throws IOException {
+    private static void excludeProcesses(SecretSet secrets, Path recording, Slice sourceSlice, long from, long to, HostIo io)
+            throws IOException {
         for (String name : secrets.excludedProcesses()) {
             ProcessSliceResult held;
             try {
                 ProcessSelector who = ProcessSelector.parse(name);
-                held = SliceInput.isSlice(recording) ? ofSlice(recording, who, from, to, ProcessRedactor.NONE, io, stdinLimit)
+                held = sourceSlice != null ? ofSlice(sourceSlice, who, from, to, ProcessRedactor.NONE)
                         : ProcessSlicer.slice(recording, who, from, to, ProcessRedactor.NONE);
             } catch (ProcessSliceException | IllegalArgumentException e) {
                 throw new KerfException(ExitCode.USAGE, "--exclude-process " + name + ": " + e.getMessage());
@@ -98,21 +105,20 @@ final class ProcessSlicing {
     }
 
     /** The last gate: the finished bytes, raw and section by section, hold no secret; else nothing is written. */
-    private static CleanFile finalScan(byte[] file, SecretSet secrets) throws IOException {
+    private static CleanFile finalScan(byte[] file, SecretSet secrets, FinalScan.Inherited inherited) throws IOException {
         try {
-            return FinalScan.check(file, SliceReader.read(file, Path.of("slice")), secrets);
+            return FinalScan.check(file, SliceReader.read(file, Path.of("slice")), secrets, inherited);
         } catch (SecretLeakException e) {
-            throw new KerfException(ExitCode.INTERNAL, e.getMessage() + "; no file written");
+            throw new KerfException(ExitCode.INTERNAL, e.getMessage()); // the message ends "; no file written"
         }
     }
 
     /** Stages stack: a time slice sliced by process; a process slice cannot be sliced by process again. */
-    private static ProcessSliceResult ofSlice(Path source, ProcessSelector selector, long from, long to, ProcessRedactor redactor,
-                                              HostIo io, long stdinLimit) throws IOException {
-        Slice slice = SliceFiles.read(source.toString(), io.in(), stdinLimit);
+    private static ProcessSliceResult ofSlice(Slice slice, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
+            throws IOException {
         if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, redactor);
         Object pid = slice.header().parameters().get("pid"), name = slice.header().parameters().get("name");
-        throw new KerfException(ExitCode.BAD_INPUT, source + ": a " + slice.header().kind().jsonName() + " slice"
+        throw new KerfException(ExitCode.BAD_INPUT, slice.file() + ": a " + slice.header().kind().jsonName() + " slice"
                 + (pid != null ? " of " + name + " (pid " + pid + ")" : "") + " holds no machine to find process " + selector
                 + " in; slice the recording or a time slice");
     }

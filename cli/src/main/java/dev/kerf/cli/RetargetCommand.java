@@ -1,6 +1,7 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.usermode.ProcessSlice;
+import dev.kerf.formats.slice.SectionType;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.formats.slice.SliceKind;
@@ -14,7 +15,7 @@ import dev.kerf.retargeter.syscall.SyscallRetargetException;
 import dev.kerf.retargeter.syscall.SyscallRetargeter;
 import dev.kerf.slicer.SliceFiles;
 import dev.kerf.slicer.privacy.CleanFile;
-import dev.kerf.slicer.privacy.FinalScan;
+import dev.kerf.slicer.privacy.DerivedPrivacy;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
 import dev.kerf.slicer.process.ProcessSliceCodec;
@@ -62,8 +63,8 @@ public final class RetargetCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file, or - for stdout.")
     String out;
 
-    @Option(names = "--secret", paramLabel = "STRING", description = "Check the finished file for this secret (final scan);"
-            + " repeat for more. Secrets are removed when slicing; this only guards the output.")
+    @Option(names = "--secret", paramLabel = "STRING", description = "Check the finished file for this secret too (final scan);"
+            + " repeat for more. The slice's own secrets need not be named again: their fingerprints travel with it.")
     List<String> secrets = new ArrayList<>();
 
     public RetargetCommand(HostIo io) {
@@ -92,53 +93,75 @@ public final class RetargetCommand implements Callable<Integer> {
                     + " slice; --to syscalls needs a process slice (kerf slice --process)");
         }
         ProcessSlice ps = ProcessSliceCodec.read(source);
+        DerivedPrivacy privacy = DerivedPrivacy.of(source, secretSet(secrets));
         SyscallLog log;
         try {
             log = SyscallRetargeter.retarget(ps);
         } catch (SyscallRetargetException e) {
             throw new KerfException(ExitCode.DIVERGED, source.file() + ": " + e.getMessage());
         }
-        byte[] bytes = encode(log, source.header(), ps.userInstructions());
+        byte[] bytes = encode(log, source.header(), ps.userInstructions(), privacy);
         SyscallReplayResult check = SyscallReplayer.replay(SyscallLogCodec.read(SliceReader.read(bytes, Path.of(out))));
         if (!check.identical()) {
             throw new KerfException(ExitCode.INTERNAL, "the syscall log does not replay, so it is not written: " + check.mismatch().message());
         }
-        CleanFile clean = finalScan(bytes);
+        CleanFile clean = finalScan(bytes, privacy, out);
         SliceFiles.publish(clean.bytes(), out, io.out());
         io.err().printf("kerf: syscall log of %s (pid %d): %d calls, %d asynchronous effects, ended by %s; verified by replay;"
-                        + " %,d bytes (process slice %,d bytes); retargeted in %.2f s%n", ps.start().name(), ps.start().pid(),
+                        + " %,d bytes (process slice %,d bytes); retargeted in %.2f s%n", privacy.clean(ps.start().name()), ps.start().pid(),
                 log.calls().size(), log.async().size(), log.end().describe(), bytes.length, source.size(), (System.nanoTime() - started) / 1e9);
-        if (!secrets.isEmpty()) io.err().printf("kerf: privacy: final scan of the file for %d --secret: 0 hits%n", secrets.size());
+        privacyLine(io, privacy);
         io.err().flush();
         return ExitCode.OK.code();
     }
 
-    private static byte[] encode(SyscallLog log, SliceHeader from, long userInstructions) {
+    /** "kerf: privacy: ..." when anything was searched: the --secret values and the fingerprints the slice carried. */
+    static void privacyLine(HostIo io, DerivedPrivacy privacy) {
+        int named = privacy.secrets().size(), carried = privacy.inherited().entries();
+        if (named == 0 && carried == 0) return;
+        List<String> what = new ArrayList<>();
+        if (named > 0) what.add(named + " --secret");
+        if (carried > 0) what.add(privacy.carried().secrets() + " secrets of the slice by their " + carried + " fingerprints");
+        io.err().printf("kerf: privacy: final scan of the file for %s: 0 hits%n", String.join(" and ", what));
+    }
+
+    /** The --secret values as a set; an empty one is a usage error. */
+    static SecretSet secretSet(List<String> values) {
+        SecretSet set = new SecretSet();
+        for (String s : values) {
+            if (s.isEmpty()) throw new KerfException(ExitCode.USAGE, "--secret needs a non-empty value");
+            set.addLiteral(s);
+        }
+        return set;
+    }
+
+    private static byte[] encode(SyscallLog log, SliceHeader from, long userInstructions, DerivedPrivacy privacy) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", (long) log.image().pid());
-        params.put("name", log.image().name());
+        params.put("name", privacy.clean(log.image().name()));
         params.put("calls", (long) log.calls().size());
         params.put("asyncEffects", (long) log.async().size());
         params.put("end", log.end().kind().name().toLowerCase(java.util.Locale.ROOT));
         params.put("userInstructions", userInstructions);
-        SliceHeader h = new SliceHeader(SliceKind.SYSCALLS, params, from.sourceId(), from.sourceName(), from.ramBytes(),
-                from.stateHashEvery(), from.stickyPorts(), from.privacy());
+        SliceHeader h = new SliceHeader(SliceKind.SYSCALLS, params, from.sourceId(), privacy.clean(from.sourceName()), from.ramBytes(),
+                from.stateHashEvery(), from.stickyPorts(), privacy.manifest());
         SliceWriter w = new SliceWriter(h);
         SyscallLogCodec.write(log, w);
+        for (byte[] f : privacy.sections()) w.add(SectionType.FINGERPRINTS, f);
         return w.finish();
     }
 
-    /** The last gate: the finished bytes, raw and section by section, hold none of the --secret values. */
-    private CleanFile finalScan(byte[] file) throws IOException {
-        SecretSet set = new SecretSet();
-        for (String s : secrets) {
-            if (s.isEmpty()) throw new KerfException(ExitCode.USAGE, "--secret needs a non-empty value");
-            set.addLiteral(s);
-        }
+    /**
+     * The last gate: the finished bytes, raw and section by section, hold none of the --secret
+     * values and none of the secrets whose fingerprints the slice carried (a secret the process
+     * computed at run time from pieces the slice held apart shows up here first).
+     */
+    static CleanFile finalScan(byte[] file, DerivedPrivacy privacy, String out) throws IOException {
         try {
-            return FinalScan.check(file, SliceReader.read(file, Path.of("log")), set);
+            return privacy.check(file, SliceReader.read(file, Path.of(out)));
         } catch (SecretLeakException e) {
-            throw new KerfException(ExitCode.BAD_INPUT, e.getMessage() + " (remove it when slicing: kerf slice --secret)");
+            throw new KerfException(ExitCode.BAD_INPUT, e.getMessage() + " (remove it when slicing: kerf slice --secret, or"
+                    + " --exclude-process the process it comes from)");
         }
     }
 }

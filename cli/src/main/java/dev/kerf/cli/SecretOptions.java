@@ -24,7 +24,7 @@ public final class SecretOptions {
     static final int MAX_SECRET_FILE = 16 << 20;
 
     @Option(names = "--secret", paramLabel = "STRING", converter = NonEmptySecret.class,
-            description = "Remove every occurrence of STRING (UTF-8 and UTF-16LE) from the slice; repeat for more."
+            description = "Remove every occurrence of STRING (UTF-8, UTF-16LE and UTF-16BE) from the slice; repeat for more."
                     + " Prefer --secret-file: other users can see command lines.")
     List<String> literals = new ArrayList<>();
 
@@ -35,6 +35,11 @@ public final class SecretOptions {
     @Option(names = "--secret-regex", paramLabel = "RE", converter = ValidRegex.class,
             description = "Remove every match of the Java regex RE, applied to bytes read as ISO-8859-1; repeat for more.")
     List<String> regexes = new ArrayList<>();
+
+    @Option(names = "--secret-forms",
+            description = "Also find every literal secret in any ASCII case, as hex (either case) and as base64, in the slice and"
+                    + " in every file derived from it (they travel as fingerprints).")
+    boolean extraForms;
 
     @Option(names = "--exclude-process", paramLabel = "NAME",
             description = "Everything process NAME holds counts as secret; repeat for more.")
@@ -55,7 +60,7 @@ public final class SecretOptions {
      * slicer to register).
      */
     public SecretSet secrets() {
-        SecretSet set = new SecretSet();
+        SecretSet set = new SecretSet(extraForms);
         for (String s : literals) set.addLiteral(s);
         for (Path f : files) addFile(set, f);
         for (String re : regexes) set.addRegex(re);
@@ -87,7 +92,8 @@ public final class SecretOptions {
             line++;
             int end = nl > start && all[nl - 1] == '\r' ? nl - 1 : nl;
             if (end > start) {
-                set.addFileLine(Arrays.copyOfRange(all, start, end), "--secret-file " + f.getFileName() + ":" + line);
+                set.addFileLine(Arrays.copyOfRange(all, start, end), "--secret-file " + f.getFileName() + ":" + line,
+                        "--secret-file " + f.getFileName());
                 added++;
             }
             start = nl + 1;

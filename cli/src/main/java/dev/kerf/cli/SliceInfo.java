@@ -5,6 +5,7 @@ import dev.kerf.formats.slice.Section;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.slicer.SliceFiles;
+import dev.kerf.slicer.privacy.PrivacyManifest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,9 @@ final class SliceInfo {
         line(b, "machine", String.format("%d MiB RAM, state hash every %d instructions", h.ramBytes() >> 20, h.stateHashEvery()));
         for (Section sec : s.sections()) line(b, "  " + sec.type().name().toLowerCase(java.util.Locale.ROOT), sec.data().length + " bytes");
         line(b, "privacy", JsonTree.write(h.privacy()));
+        if (!h.privacy().isEmpty()) {
+            for (String l : PrivacyManifest.fromTree(h.privacy(), s.file(), 0).summary().split("\n")) line(b, "  privacy", l);
+        }
         line(b, "integrity", "ok: header and every section's CRC-32C checked");
         return b.toString();
     }

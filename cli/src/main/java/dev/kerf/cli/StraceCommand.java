@@ -12,6 +12,8 @@ import dev.kerf.retargeter.syscall.SyscallLog;
 import dev.kerf.retargeter.syscall.SyscallLogCodec;
 import dev.kerf.slicer.SliceFiles;
 import picocli.CommandLine;
+import dev.kerf.slicer.privacy.DerivedPrivacy;
+import dev.kerf.slicer.privacy.SecretSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,18 +47,25 @@ public final class StraceCommand implements Callable<Integer> {
 
     /** Reads a syscall log; any other kind of slice is exit 4 naming what it is. */
     static SyscallLog read(String name, HostIo io, long stdinLimit) throws IOException {
+        return SyscallLogCodec.read(readSlice(name, io, stdinLimit));
+    }
+
+    private static Slice readSlice(String name, HostIo io, long stdinLimit) throws IOException {
         Slice s = SliceFiles.read(name, io.in(), stdinLimit);
         if (s.header().kind() != SliceKind.SYSCALLS) {
             throw new KerfException(ExitCode.BAD_INPUT, s.file() + ": a " + s.header().kind().jsonName()
                     + " slice, not a syscall log (make one with kerf retarget --to syscalls)");
         }
-        return SyscallLogCodec.read(s);
+        return s;
     }
 
     @Override
     public Integer call() throws IOException {
-        SyscallLog l = read(log, io, GlobalOptions.of(spec).stdinLimit());
-        PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
+        Slice file = readSlice(log, io, GlobalOptions.of(spec).stdinLimit());
+        SyscallLog l = SyscallLogCodec.read(file);
+        DerivedPrivacy privacy = DerivedPrivacy.of(file, new SecretSet());
+        redact(l, privacy);
+        PrintStream out = new RedactingStream(io.out(), privacy);
         int nextAsync = 0;
         for (int k = 0; k <= l.calls().size(); k++) {
             while (nextAsync < l.async().size() && l.async().get(nextAsync).beforeCall() == k) {
@@ -68,6 +77,35 @@ public final class StraceCommand implements Callable<Integer> {
         out.println(json ? endJson(l.end()) : "+++ ended by " + l.end().describe() + " +++");
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /**
+     * The secrets the log carries as fingerprints, replaced by the filler in every buffer before
+     * anything is printed (strace shows 32 bytes of a buffer: a longer secret would show in part),
+     * then in every printed line ({@link RedactingStream}). A log written by kerf holds none (its
+     * final scan saw to that); this guards logs made otherwise.
+     */
+    private static void redact(SyscallLog l, DerivedPrivacy privacy) {
+        if (privacy.inherited().fingerprints().isEmpty()) return;
+        for (SyscallCall c : l.calls()) {
+            for (dev.kerf.retargeter.syscall.CallInput in : c.inputs()) privacy.redact(in.bytes());
+            for (CallWrite w : c.writes()) privacy.redact(w.bytes());
+        }
+    }
+
+    /** Lines as printed, each with the log's secrets replaced by the filler. */
+    private static final class RedactingStream extends PrintStream {
+        private final DerivedPrivacy privacy;
+
+        RedactingStream(java.io.OutputStream out, DerivedPrivacy privacy) {
+            super(out, false, StandardCharsets.UTF_8);
+            this.privacy = privacy;
+        }
+
+        @Override
+        public void println(String line) {
+            super.println(privacy.inherited().fingerprints().isEmpty() ? line : privacy.clean(line));
+        }
     }
 
     private static String effects(AsyncEffect a) {

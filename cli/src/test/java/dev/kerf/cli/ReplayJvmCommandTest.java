@@ -191,4 +191,37 @@ class ReplayJvmCommandTest {
         assertThat(Kerf.commandLine(io2).execute("replay-jvm", "-")).as(err2.toString()).isZero();
         assertThat(replayed.toString(StandardCharsets.ISO_8859_1)).isEqualTo(guestRun);
     }
+
+    /**
+     * Issue 13 finding 7 at the JVM level: the exception text minijvm builds at run time ("For
+     * input string: \"12x\"": a constant of the class file and a field of the order file) is
+     * nowhere in the slice cut with it as a secret, but would be in the JVM log: its fingerprint,
+     * carried by the slice, refuses the log; a secret the log does not hold travels on with it.
+     */
+    @Test
+    void theSlicesSecretsTravelToTheJvmLog() throws Exception {
+        String pid = SliceReader.read(slice).header().parameters().get("pid").toString();
+        Path computed = tmp.resolve("computed.kslice");
+        Cli.Outcome s = Cli.run("", "slice", rec.toString(), "--process", pid, "--secret", "input string: \"12x\"", "-o", computed.toString());
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        assertThat(s.err()).contains("0 occurrences (0 bytes) removed");
+        Path refused = tmp.resolve("refused.kjvm");
+        Cli.Outcome r = Cli.run("", "retarget", computed.toString(), "--to", "jvm", "-o", refused.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(4);
+        assertThat(r.err()).contains("secret #0 of the source (--secret, found by its utf-8 fingerprint) found in the finished file at");
+        assertThat(refused).doesNotExist();
+
+        Path carried = tmp.resolve("carried.kslice"), log = tmp.resolve("carried.kjvm");
+        assertThat(Cli.run("", "slice", rec.toString(), "--process", pid, "--secret", SECRETS.get(2), "-o", carried.toString()).exitCode()).isZero();
+        Cli.Outcome ok = Cli.run("", "retarget", carried.toString(), "--to", "jvm", "-o", log.toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.err()).contains("final scan of the file for 1 secrets of the slice by their 3 fingerprints: 0 hits");
+        Slice file = SliceReader.read(log);
+        assertThat(file.all(dev.kerf.formats.slice.SectionType.FINGERPRINTS)).hasSize(1);
+        PrivacyManifest m = PrivacyManifest.fromTree(file.header().privacy(), log, 0);
+        assertThat(m.scan().fingerprints()).isEqualTo(3);
+        assertThat(m.carried().secrets()).isEqualTo(1);
+        Cli.Outcome replay = Cli.run("", "replay-jvm", log.toString());
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+    }
 }

@@ -7,7 +7,7 @@ package dev.kerf.formats.slice;
  * verified. New kinds add constants (and a minor version).
  *
  * <p>Codes: 1 header, 2-15 time slices (machine state and journal events), 16-47 process and
- * component slices, 48-63 syscall logs, 64-79 JVM logs, 255 end.
+ * component slices (32: FINGERPRINTS, any kind), 48-63 syscall logs, 64-79 JVM logs, 255 end.
  */
 public enum SectionType {
     /** UTF-8 JSON: kind, parameters, source, machine facts, privacy manifest ({@link SliceHeader}). */
@@ -36,6 +36,11 @@ public enum SectionType {
     COMPONENT_RESULTS(21, 1 << 30),
     /** Kernel component slice: each activation's port accesses in order (IN values served on replay, OUT values checked). */
     COMPONENT_PORTS(22, 1 << 30),
+    /**
+     * Any kind but a time slice: salted fingerprints of the secrets the file must not hold, carried
+     * to every file derived from it ({@link FingerprintSection}); may repeat (one per salt).
+     */
+    FINGERPRINTS(32, 1 << 30),
     /** Syscall log: the process image at its start (as PROCESS_IMAGE) and the program's identity. */
     SYSCALL_IMAGE(48, 1 << 30),
     /** Syscall log: every syscall in order (number, arguments, result, bytes the kernel wrote) and how the process ended. */

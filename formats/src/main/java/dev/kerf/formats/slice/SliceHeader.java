@@ -49,6 +49,11 @@ public record SliceHeader(SliceKind kind, Map<String, Object> parameters, String
         return v instanceof Number n ? n.longValue() : dflt;
     }
 
+    /** The same header with another source name (one with a secret in it, redacted). */
+    public SliceHeader withSourceName(String name) {
+        return new SliceHeader(kind, parameters, sourceId, name, ramBytes, stateHashEvery, stickyPorts, privacy);
+    }
+
     /** The same header with another privacy manifest (the privacy stage fills it in last). */
     public SliceHeader withPrivacy(Map<String, Object> p) {
         return new SliceHeader(kind, parameters, sourceId, sourceName, ramBytes, stateHashEvery, stickyPorts, p);

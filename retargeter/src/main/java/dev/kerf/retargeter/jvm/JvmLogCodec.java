@@ -70,7 +70,8 @@ public final class JvmLogCodec {
             throw new FormatException(file.file(), 0, "a " + file.header().kind().jsonName() + " slice, not a JVM log (.kjvm)");
         }
         for (var s : file.sections()) {
-            if (s.type() != SectionType.JVM_CLASSES && s.type() != SectionType.JVM_NATIVES && s.type() != SectionType.JVM_OUTCOME) {
+            if (s.type() != SectionType.JVM_CLASSES && s.type() != SectionType.JVM_NATIVES && s.type() != SectionType.JVM_OUTCOME
+                    && s.type() != SectionType.FINGERPRINTS) { // the privacy stage's, read by it
                 throw new FormatException(file.file(), s.offset(), "a " + s.type() + " section does not belong in a JVM log");
             }
         }

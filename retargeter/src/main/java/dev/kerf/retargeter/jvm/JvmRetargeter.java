@@ -9,7 +9,8 @@ import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.formats.slice.SliceWriter;
-import dev.kerf.slicer.privacy.FinalScan;
+import dev.kerf.formats.slice.SectionType;
+import dev.kerf.slicer.privacy.DerivedPrivacy;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
 import dev.kerf.slicer.process.ProcessSliceCodec;
@@ -37,6 +38,14 @@ public final class JvmRetargeter {
      * @param outName the output's name, for errors about the new file
      */
     public static JvmRetargetResult retarget(Slice source, SecretSet secrets, Path outName) throws IOException {
+        return retarget(source, DerivedPrivacy.of(source, secrets), outName);
+    }
+
+    /**
+     * As {@link #retarget(Slice, SecretSet, Path)}: {@code privacy} says what the final scan searches
+     * for (the --secret values, and the secrets the slice carries as fingerprints).
+     */
+    public static JvmRetargetResult retarget(Slice source, DerivedPrivacy privacy, Path outName) throws IOException {
         if (source.header().kind() != SliceKind.PROCESS) {
             throw new JvmRetargetException(source.file() + ": a " + source.header().kind().jsonName()
                     + " slice; --to jvm needs a process slice (kerf slice REC --process NAME)");
@@ -60,30 +69,31 @@ public final class JvmRetargeter {
         long[] digest = JvmLog.outputDigest(capture.natives, capture.uncaught);
         JvmLog log = new JvmLog(inv.mainClass(), inv.args(), capture.classes, capture.natives,
                 new JvmOutcome(capture.exitStatus, capture.uncaught, digest[0], (int) digest[1]));
-        byte[] bytes = encode(log, source, slice, secrets);
+        byte[] bytes = encode(log, source, slice, privacy);
         return new JvmRetargetResult(bytes, log, r.userInstructions(), source.size());
     }
 
-    private static byte[] encode(JvmLog log, Slice source, ProcessSlice slice, SecretSet secrets) throws IOException {
+    private static byte[] encode(JvmLog log, Slice source, ProcessSlice slice, DerivedPrivacy privacy) throws IOException {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
-        params.put("name", slice.start().name());
-        params.put("mainClass", log.mainClass());
+        params.put("name", privacy.clean(slice.start().name()));
+        params.put("mainClass", privacy.clean(log.mainClass()));
         params.put("classes", (long) log.classes().size());
         params.put("nativeCalls", (long) log.natives().size());
         params.put("exitStatus", (long) log.outcome().exitStatus());
         SliceHeader h = source.header();
-        Map<String, Object> privacy = JvmPrivacy.manifest(log, h.privacy(), source.file(), secrets);
-        SliceHeader header = new SliceHeader(SliceKind.JVM, params, h.sourceId(), h.sourceName(), h.ramBytes(), h.stateHashEvery(),
-                h.stickyPorts(), privacy);
+        Map<String, Object> manifest = JvmPrivacy.manifest(log, h.privacy(), source.file(), privacy);
+        SliceHeader header = new SliceHeader(SliceKind.JVM, params, h.sourceId(), privacy.clean(h.sourceName()), h.ramBytes(),
+                h.stateHashEvery(), h.stickyPorts(), manifest);
         SliceWriter w = new SliceWriter(header);
         JvmLogCodec.write(log, w);
+        for (byte[] f : privacy.sections()) w.add(SectionType.FINGERPRINTS, f);
         byte[] bytes = w.finish();
-        Path name = Path.of(h.sourceName() + ".kjvm");
+        Path name = Path.of(header.sourceName() + ".kjvm");
         Slice back = SliceReader.read(bytes, name);
         JvmLogCodec.read(back);
         try {
-            FinalScan.check(bytes, back, secrets);
+            privacy.check(bytes, back);
         } catch (SecretLeakException e) {
             throw new JvmRetargetException("the JVM log is not written: " + e.getMessage());
         }
@@ -92,7 +102,7 @@ public final class JvmRetargeter {
 
     /** For tests and tools: a JVM log file for {@code log}, with a manifest of what it contains and nothing carried over. */
     public static byte[] encode(JvmLog log, SliceHeader template) {
-        Map<String, Object> privacy = JvmPrivacy.manifest(log, Map.of(), Path.of("<none>"), new SecretSet());
+        Map<String, Object> privacy = JvmPrivacy.manifest(log, Map.of(), Path.of("<none>"), null);
         SliceHeader header = new SliceHeader(SliceKind.JVM, Map.of("mainClass", log.mainClass()), template.sourceId(),
                 template.sourceName(), template.ramBytes(), template.stateHashEvery(), template.stickyPorts(), privacy);
         SliceWriter w = new SliceWriter(header);

@@ -3,6 +3,7 @@ package dev.kerf.slicer.component;
 import dev.kerf.emulator.kernelmode.PortLog;
 import dev.kerf.emulator.usermode.ComponentActivation;
 import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.slicer.privacy.Fingerprints;
 import dev.kerf.slicer.privacy.PrivacyManifest;
 import dev.kerf.slicer.privacy.PrivacyManifestBuilder;
 import dev.kerf.slicer.privacy.Redaction;
@@ -54,7 +55,7 @@ final class ComponentPrivacy {
             if (p.outputBytes().length > 0) regions.add(new Region("activation " + i + ": expected port output values", -1, p.outputBytes()));
         }
         redaction = new Redactor(secrets).redact(regions);
-        PrivacyManifestBuilder b = PrivacyManifest.builder(secrets)
+        PrivacyManifestBuilder b = PrivacyManifest.builder(secrets).fingerprints(own(), 0)
                 .memory("first loads (bytes the component read that were last written outside it)", slice.loadedBytes())
                 .memory("entry registers", registers)
                 .memory("expected writes (checked on replay)", written)
@@ -65,6 +66,28 @@ final class ComponentPrivacy {
             b.memory("expected port output values (checked on replay)", slice.portOutputBytes());
         }
         return b.removed(redaction).replay(ReplayVerdict.verified()).build().toTree();
+    }
+
+    private List<Fingerprints> own;
+
+    private List<Fingerprints> own() {
+        if (own == null) {
+            Fingerprints f = secrets.fingerprints();
+            own = f == null ? List.of() : List.of(f);
+        }
+        return own;
+    }
+
+    /** The FINGERPRINTS sections the slice carries: its secrets' (none without a literal). */
+    List<byte[]> fingerprintSections() {
+        List<byte[]> out = new ArrayList<>();
+        for (Fingerprints f : own()) out.add(f.section().toBytes());
+        return out;
+    }
+
+    /** {@code name} with secrets replaced by the filler. */
+    String clean(String name) {
+        return secrets.redactText(name);
     }
 
     boolean removedAny() {

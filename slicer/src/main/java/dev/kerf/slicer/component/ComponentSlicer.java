@@ -141,10 +141,10 @@ public final class ComponentSlicer {
         ComponentPrivacy privacy = new ComponentPrivacy(secrets);
         Map<String, Object> manifest = privacy.redact(slice);
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("component", spec.toString());
-        params.put("program", program);
+        params.put("component", privacy.clean(spec.toString()));
+        params.put("program", privacy.clean(program));
         if (spec.pid() >= 0) params.put("pid", (long) spec.pid());
-        if (!matched.isEmpty()) params.put("functions", String.join(",", matched));
+        if (!matched.isEmpty()) params.put("functions", privacy.clean(String.join(",", matched)));
         params.put("activations", (long) slice.activations().size());
         params.put("bytesLoaded", slice.loadedBytes());
         params.put("bytesWritten", slice.writtenBytes());
@@ -155,10 +155,11 @@ public final class ComponentSlicer {
             params.put("portOutputBytes", slice.portOutputBytes());
         }
         params.put("recordingInstructions", icount);
-        SliceHeader header = new SliceHeader(SliceKind.COMPONENT, params, source.sourceId(), source.sourceName(), source.ramBytes(),
-                source.stateHashEvery(), source.stickyPorts(), manifest);
+        SliceHeader header = new SliceHeader(SliceKind.COMPONENT, params, source.sourceId(), privacy.clean(source.sourceName()),
+                source.ramBytes(), source.stateHashEvery(), source.stickyPorts(), manifest);
         SliceWriter writer = new SliceWriter(header);
         ComponentSliceCodec.write(slice, writer);
+        for (byte[] f : privacy.fingerprintSections()) writer.add(dev.kerf.formats.slice.SectionType.FINGERPRINTS, f);
         byte[] bytes = writer.finish();
         ComponentSlice back = ComponentSliceCodec.read(SliceReader.read(bytes, Path.of(name + ".kslice")));
         int[] counts;

@@ -66,9 +66,25 @@ final class ManifestReader {
         Map<String, Value> r = object(removed, "removed");
         List<Removal> where = new ArrayList<>();
         for (Value w : array(member(removed, r, "where"), "where")) where.add(removal(w));
-        return new PrivacyManifest(sources, groups, excluded, (int) filler, index(member(removed, r, "occurrences"), "occurrences"),
+        long secretsUnlisted = m.containsKey("secretsUnlisted") ? count(m.get("secretsUnlisted"), "secretsUnlisted") : 0;
+        PrivacyManifest.Carried carried = m.containsKey("fingerprints") ? carried(m.get("fingerprints")) : PrivacyManifest.Carried.NONE;
+        return new PrivacyManifest(sources, groups, secretsUnlisted, excluded, (int) filler,
+                index(member(removed, r, "occurrences"), "occurrences"),
                 count(member(removed, r, "bytes"), "bytes"), where, count(member(removed, r, "unlisted"), "unlisted"),
-                verdict(member(root, m, "replay")), scan(member(root, m, "finalScan")));
+                verdict(member(root, m, "replay")), carried, scan(member(root, m, "finalScan")));
+    }
+
+    private PrivacyManifest.Carried carried(Value v) {
+        Map<String, Value> o = object(v, "fingerprints");
+        return new PrivacyManifest.Carried(index(member(v, o, "sections"), "sections"), index(member(v, o, "secrets"), "secrets"),
+                index(member(v, o, "entries"), "entries"), strings(member(v, o, "forms"), "forms"),
+                index(member(v, o, "regexesNotCarried"), "regexesNotCarried"));
+    }
+
+    private List<String> strings(Value v, String what) {
+        List<String> out = new ArrayList<>();
+        for (Value x : array(v, what)) out.add(string(x, "an element of " + what));
+        return out;
     }
 
     private Removal removal(Value w) {
@@ -94,8 +110,11 @@ final class ManifestReader {
 
     private PrivacyManifest.ScanClaim scan(Value v) {
         Map<String, Value> o = object(v, "finalScan");
+        // forms and fingerprints arrived with slice format 1.1; a 1.0 manifest searched UTF-8 and UTF-16LE
+        List<String> forms = o.containsKey("forms") ? strings(o.get("forms"), "forms") : List.of("utf-8", "utf-16le");
+        int fingerprints = o.containsKey("fingerprints") ? index(o.get("fingerprints"), "fingerprints") : 0;
         return new PrivacyManifest.ScanClaim(string(member(v, o, "scope"), "scope"), index(member(v, o, "secrets"), "secrets"),
-                index(member(v, o, "patterns"), "patterns"), index(member(v, o, "hits"), "hits"));
+                index(member(v, o, "patterns"), "patterns"), forms, fingerprints, index(member(v, o, "hits"), "hits"));
     }
 
     private SecretKind kind(Value v) {

@@ -23,6 +23,10 @@ public final class PrivacyManifest {
     /** Removals listed one by one; beyond this only the totals (and {@code unlisted}) say more. */
     public static final int MAX_LISTED_REMOVALS = 4096;
     public static final String SCAN_SCOPE = "raw file and decoded sections";
+    /** Secret groups listed one by one; beyond this {@code secretsUnlisted} counts the rest. */
+    public static final int MAX_LISTED_GROUPS = 64;
+    /** The encodings every literal is searched in. */
+    public static final List<String> ENCODINGS = List.of("utf-8", "utf-16le", "utf-16be");
 
     /** Bytes of {@code kind} "memory" or "input" that came from {@code source}, in {@code count} pieces. */
     public record Source(String kind, String source, long bytes, long count) {}
@@ -30,11 +34,39 @@ public final class PrivacyManifest {
     /** Secrets {@code first .. first+count-1}, all of one kind and origin. */
     public record SecretGroup(SecretKind kind, int first, int count, String origin) {}
 
-    /** What the final scan searches: {@code secrets} secrets as {@code patterns} patterns over {@code scope}. */
-    public record ScanClaim(String scope, int secrets, int patterns, int hits) {}
+    /**
+     * What the final scan of this very file searched: {@code secrets} secrets by value as
+     * {@code patterns} patterns (in the {@code forms} listed) and {@code fingerprints} fingerprints
+     * inherited from the file it was derived from, over {@code scope}; {@code hits} is 0 in a
+     * written file.
+     */
+    public record ScanClaim(String scope, int secrets, int patterns, List<String> forms, int fingerprints, int hits) {
+        public ScanClaim {
+            forms = List.copyOf(forms);
+        }
+
+        /** A claim without fingerprints in the three encodings. */
+        public ScanClaim(String scope, int secrets, int patterns, int hits) {
+            this(scope, secrets, patterns, ENCODINGS, 0, hits);
+        }
+    }
+
+    /**
+     * What travels with the file in its FINGERPRINTS sections: {@code entries} fingerprints of
+     * {@code secrets} secrets in {@code forms}, in {@code sections} sections (one per salt: its own
+     * and each inherited one); {@code regexesNotCarried} regexes could not be fingerprinted.
+     */
+    public record Carried(int sections, int secrets, int entries, List<String> forms, int regexesNotCarried) {
+        public Carried {
+            forms = List.copyOf(forms);
+        }
+
+        public static final Carried NONE = new Carried(0, 0, 0, List.of(), 0);
+    }
 
     private final List<Source> sources;
     private final List<SecretGroup> secrets;
+    private final long secretsUnlisted;
     private final List<String> excludedProcesses;
     private final int filler;
     private final int occurrences;
@@ -42,13 +74,16 @@ public final class PrivacyManifest {
     private final List<Removal> removals;
     private final long unlisted;
     private final ReplayVerdict replay;
+    private final Carried carried;
     private final ScanClaim scan;
 
-    PrivacyManifest(List<Source> sources, List<SecretGroup> secrets, List<String> excludedProcesses, int filler,
+    PrivacyManifest(List<Source> sources, List<SecretGroup> secrets, long secretsUnlisted, List<String> excludedProcesses, int filler,
                     int occurrences, long bytesRemoved, List<Removal> removals, long unlisted,
-                    ReplayVerdict replay, ScanClaim scan) {
+                    ReplayVerdict replay, Carried carried, ScanClaim scan) {
         this.sources = List.copyOf(sources);
         this.secrets = List.copyOf(secrets);
+        this.secretsUnlisted = secretsUnlisted;
+        this.carried = carried;
         this.excludedProcesses = List.copyOf(excludedProcesses);
         this.filler = filler;
         this.occurrences = occurrences;
@@ -98,7 +133,30 @@ public final class PrivacyManifest {
         return t;
     }
 
+    /** The first {@value #MAX_LISTED_GROUPS} groups of secrets named. */
     public List<SecretGroup> secrets() { return secrets; }
+
+    /** Secrets in groups beyond {@link #secrets()}. */
+    public long secretsUnlisted() { return secretsUnlisted; }
+
+    /** What the file's FINGERPRINTS sections carry. */
+    public Carried carried() { return carried; }
+
+    /** The origin of secret {@code index} as the listed groups say, or null when it is not listed. */
+    public String originOf(int index) {
+        for (SecretGroup g : secrets) if (index >= g.first() && index < g.first() + g.count()) return g.origin();
+        return null;
+    }
+
+    /**
+     * This manifest as the one of a file derived from the file it describes (a syscall or JVM log):
+     * the same record of what was named and removed, with the derived file's own carried
+     * fingerprints and final scan — never the parent's.
+     */
+    public PrivacyManifest derived(Carried carried, ScanClaim scan) {
+        return new PrivacyManifest(sources, secrets, secretsUnlisted, excludedProcesses, filler, occurrences, bytesRemoved, removals,
+                unlisted, replay, carried, scan);
+    }
 
     public List<String> excludedProcesses() { return excludedProcesses; }
 
@@ -138,17 +196,29 @@ public final class PrivacyManifest {
                     .append(g.first()).append(",\"count\":").append(g.count()).append(",\"origin\":")
                     .append(Json.quote(g.origin())).append('}');
         }
-        sb.append("],\"excludedProcesses\":[");
+        sb.append("],\"secretsUnlisted\":").append(secretsUnlisted);
+        sb.append(",\"excludedProcesses\":[");
         for (int i = 0; i < excludedProcesses.size(); i++)
             sb.append(i > 0 ? "," : "").append(Json.quote(excludedProcesses.get(i)));
         sb.append("],\"filler\":").append(filler);
         appendRemoved(sb);
         sb.append(",\"replay\":{\"verdict\":").append(Json.quote(replay.outcome().code()));
         if (replay.detail() != null) sb.append(",\"at\":").append(Json.quote(replay.detail()));
+        sb.append("},\"fingerprints\":{\"sections\":").append(carried.sections()).append(",\"secrets\":").append(carried.secrets())
+                .append(",\"entries\":").append(carried.entries()).append(",\"forms\":");
+        strings(sb, carried.forms());
+        sb.append(",\"regexesNotCarried\":").append(carried.regexesNotCarried());
         sb.append("},\"finalScan\":{\"scope\":").append(Json.quote(scan.scope())).append(",\"secrets\":")
-                .append(scan.secrets()).append(",\"patterns\":").append(scan.patterns()).append(",\"hits\":")
-                .append(scan.hits()).append("}}");
+                .append(scan.secrets()).append(",\"patterns\":").append(scan.patterns()).append(",\"forms\":");
+        strings(sb, scan.forms());
+        sb.append(",\"fingerprints\":").append(scan.fingerprints()).append(",\"hits\":").append(scan.hits()).append("}}");
         return sb.toString();
+    }
+
+    private static void strings(StringBuilder sb, List<String> list) {
+        sb.append('[');
+        for (int i = 0; i < list.size(); i++) sb.append(i > 0 ? "," : "").append(Json.quote(list.get(i)));
+        sb.append(']');
     }
 
     private void appendRemoved(StringBuilder sb) {
@@ -170,12 +240,17 @@ public final class PrivacyManifest {
         List<String> lines = new ArrayList<>();
         lines.add("contains: " + memoryBytes() + " bytes of memory, " + inputBytes() + " bytes of input, from "
                 + sources.size() + " sources");
-        int named = 0;
+        long named = secretsUnlisted;
         for (SecretGroup g : secrets) named += g.count();
         lines.add("removed: " + occurrences + " occurrences (" + bytesRemoved + " bytes) of " + named + " secrets"
                 + (excludedProcesses.isEmpty() ? "" : "; excluded processes: " + String.join(", ", excludedProcesses)));
         lines.add("replay after removal: " + replay);
-        lines.add("final scan of " + scan.scope() + ": " + scan.hits() + " hits for " + scan.secrets() + " secrets");
+        if (carried.entries() > 0) {
+            lines.add("carries fingerprints of " + carried.secrets() + " secrets (" + String.join(", ", carried.forms()) + ")"
+                    + (carried.regexesNotCarried() > 0 ? "; " + carried.regexesNotCarried() + " regexes are not carried: name them again" : ""));
+        }
+        lines.add("final scan of " + scan.scope() + ": " + scan.hits() + " hits for " + scan.secrets() + " secrets"
+                + (scan.fingerprints() > 0 ? " and " + scan.fingerprints() + " inherited fingerprints" : ""));
         return String.join("\n", lines);
     }
 

@@ -16,6 +16,8 @@ public final class PrivacyManifestBuilder {
     private final Map<String, long[]> sources = new LinkedHashMap<>();
     private Redaction redaction = new Redaction(List.of(), 0, 0, 0);
     private ReplayVerdict replay = ReplayVerdict.pending();
+    private final java.util.List<Fingerprints> carried = new ArrayList<>();
+    private int inherited;
 
     PrivacyManifestBuilder(SecretSet secrets) {
         this.secrets = secrets;
@@ -45,6 +47,38 @@ public final class PrivacyManifestBuilder {
         return this;
     }
 
+    /**
+     * The file carries these FINGERPRINTS sections (its own, then inherited ones); the final scan
+     * searched the {@code inheritedEntries} fingerprints it inherited besides the secrets by value.
+     */
+    public PrivacyManifestBuilder fingerprints(java.util.List<Fingerprints> sections, int inheritedEntries) {
+        carried.clear();
+        carried.addAll(sections);
+        inherited = inheritedEntries;
+        return this;
+    }
+
+    /** What {@code sections} carry, and how many regexes of {@code secrets} they cannot. */
+    public static PrivacyManifest.Carried carried(java.util.List<Fingerprints> sections, SecretSet secrets) {
+        int n = 0, entries = 0, regexes = 0;
+        java.util.Set<String> forms = new java.util.LinkedHashSet<>();
+        for (Fingerprints f : sections) {
+            n += f.secrets();
+            entries += f.size();
+            for (SecretForm form : f.forms()) forms.add(form.label());
+        }
+        for (Secret s : secrets.secrets()) if (s.regex() != null) regexes++;
+        if (sections.isEmpty() && regexes == 0) return PrivacyManifest.Carried.NONE;
+        return new PrivacyManifest.Carried(sections.size(), n, entries, List.copyOf(forms), regexes);
+    }
+
+    /** The forms a final scan of {@code secrets} searches literals in. */
+    public static List<String> forms(SecretSet secrets) {
+        List<String> out = new ArrayList<>();
+        for (SecretForm f : SecretForm.values()) if (!f.extra() || secrets.extraForms()) out.add(f.label());
+        return out;
+    }
+
     public PrivacyManifestBuilder replay(ReplayVerdict v) {
         this.replay = v;
         return this;
@@ -69,22 +103,28 @@ public final class PrivacyManifestBuilder {
         List<String> excluded = new ArrayList<>();
         for (String p : secrets.excludedProcesses()) excluded.add(sanitizer.clean(p));
         PrivacyManifest.ScanClaim scan = new PrivacyManifest.ScanClaim(PrivacyManifest.SCAN_SCOPE, secrets.size(),
-                secrets.scanner().patternCount(), 0);
+                secrets.scanner().patternCount(), forms(secrets), inherited, 0);
         int filler = secrets.isEmpty() ? 'X' : secrets.filler() & 0xFF;
-        return new PrivacyManifest(out, groups(), excluded, filler, redaction.occurrences(), redaction.bytesRemoved(),
-                listed, unlisted, v, scan);
+        List<PrivacyManifest.SecretGroup> groups = groups();
+        long unlistedSecrets = 0;
+        while (groups.size() > PrivacyManifest.MAX_LISTED_GROUPS) unlistedSecrets += groups.remove(groups.size() - 1).count();
+        return new PrivacyManifest(out, groups, unlistedSecrets, excluded, filler, redaction.occurrences(), redaction.bytesRemoved(),
+                listed, unlisted, v, carried(carried, secrets), scan);
     }
 
-    /** Consecutive secrets of one kind and origin as one group: thousands of process runs stay one line. */
+    /**
+     * Consecutive secrets of one kind and group ({@link Secret#group()}) as one group: thousands of
+     * process runs or secret-file lines stay one line.
+     */
     private List<PrivacyManifest.SecretGroup> groups() {
         List<PrivacyManifest.SecretGroup> g = new ArrayList<>();
         int first = 0;
         List<Secret> all = secrets.secrets();
         for (int i = 1; i <= all.size(); i++) {
             if (i == all.size() || all.get(i).kind() != all.get(first).kind()
-                    || !all.get(i).origin().equals(all.get(first).origin())) {
+                    || !all.get(i).group().equals(all.get(first).group())) {
                 g.add(new PrivacyManifest.SecretGroup(all.get(first).kind(), first, i - first,
-                        sanitizer.clean(all.get(first).origin())));
+                        sanitizer.clean(all.get(first).group())));
                 first = i;
             }
         }

@@ -11,9 +11,14 @@ public final class SecretLeakException extends Exception {
     private final long offset;
 
     SecretLeakException(Secret secret, String where, long offset) {
-        super(secret + " found in the finished slice at " + where + String.format(" offset 0x%x", offset)
+        this(secret.toString(), secret.index(), where, offset);
+    }
+
+    /** A secret found by its fingerprint: {@code who} names it as the file it came from numbered it. */
+    SecretLeakException(String who, int secret, String where, long offset) {
+        super(who + " found in the finished file at " + where + String.format(" offset 0x%x", offset)
                 + "; no file written", null, false, false);
-        this.secret = secret.index();
+        this.secret = secret;
         this.where = where;
         this.offset = offset;
     }

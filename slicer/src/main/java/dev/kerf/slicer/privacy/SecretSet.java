@@ -18,13 +18,15 @@ import java.util.regex.PatternSyntaxException;
  *
  * <ul>
  * <li>A literal ({@code --secret}, or a line of {@code --secret-file}) is searched as its exact
- *     UTF-8 bytes and as UTF-16LE, the encoding little-endian wide strings use; case matters.</li>
+ *     UTF-8 bytes and, when it is text (valid UTF-8), as UTF-16LE and UTF-16BE; case matters. With
+ *     {@link #SecretSet(boolean) extra forms} also case-folded, as hex and as base64
+ *     ({@link SecretForm}).</li>
  * <li>A regex is matched over the bytes read as ISO-8859-1 (byte b is char b), with Java's
  *     default flags: {@code .} does not cross {@code \n} unless the regex says {@code (?s)}.</li>
  * <li>For an excluded process the slicer hands over what the process holds with
  *     {@link #addProcessBytes}: every distinct run of at least {@value #MIN_PROCESS_RUN} printable
- *     bytes (0x20..0x7e) becomes a literal secret (its bytes only), and {@link #addProcessValue}
- *     adds any other value exactly.</li>
+ *     bytes (0x20..0x7e) becomes a literal secret (searched in every encoding, like a
+ *     {@code --secret}), and {@link #addProcessValue} adds any other value.</li>
  * </ul>
  * The same bytes named twice are one secret (the first naming wins). The {@link #filler()} byte is
  * chosen so that no secret matches a run of it. Not thread-safe; the order of additions fixes every
@@ -41,19 +43,74 @@ public final class SecretSet {
     private final Map<String, Integer> known = new LinkedHashMap<>();
     /** Excluded process name to the number of secrets registered for it so far. */
     private final Map<String, Integer> excluded = new LinkedHashMap<>();
+    private final boolean extraForms;
+    private byte[] salt;
     private SecretScanner scanner;
     private Byte filler;
+
+    /** Secrets searched in their encodings only (UTF-8, UTF-16LE, UTF-16BE). */
+    public SecretSet() {
+        this(false);
+    }
+
+    /** With {@code extraForms} ({@code --secret-forms}) every literal is also searched case-folded, as hex and as base64. */
+    public SecretSet(boolean extraForms) {
+        this.extraForms = extraForms;
+    }
+
+    /**
+     * The salt of this file's {@link Fingerprints}: 16 bytes from {@link java.security.SecureRandom}
+     * on first use, unless {@link #useSalt} set one. An output of the slicer, not replayed state, so
+     * its randomness costs no determinism: the same cut twice differs in the salt and the digests only.
+     */
+    public byte[] salt() {
+        if (salt == null) {
+            salt = new byte[dev.kerf.formats.slice.FingerprintSection.SALT_BYTES];
+            new java.security.SecureRandom().nextBytes(salt);
+        }
+        return salt.clone();
+    }
+
+    /** Fixes the salt (tests, and tools that must reproduce a file byte for byte). */
+    public void useSalt(byte[] fixed) {
+        if (fixed.length != dev.kerf.formats.slice.FingerprintSection.SALT_BYTES)
+            throw new IllegalArgumentException("a salt is " + dev.kerf.formats.slice.FingerprintSection.SALT_BYTES + " bytes");
+        salt = fixed.clone();
+    }
+
+    /** Fingerprints of every literal under {@link #salt()}, or null when there is no literal. */
+    public Fingerprints fingerprints() {
+        return Fingerprints.of(this, salt());
+    }
+
+    /**
+     * {@code text} with every occurrence of every secret replaced by the filler: for names kerf
+     * writes (the recording's name, a process name, a label), so that a secret in a name costs the
+     * name, not the file.
+     */
+    public String redactText(String text) {
+        return new TextSanitizer(this).clean(text);
+    }
+
+    /** Whether literals are searched in the {@link SecretForm#extra() extra} forms too. */
+    public boolean extraForms() { return extraForms; }
 
     /** A {@code --secret}: non-empty. */
     public Secret addLiteral(String value) {
         if (value.isEmpty()) throw new IllegalArgumentException("a secret cannot be empty");
-        return addBytes(SecretKind.LITERAL, "--secret", value.getBytes(StandardCharsets.UTF_8), value);
+        return addBytes(SecretKind.LITERAL, "--secret", "--secret", value.getBytes(StandardCharsets.UTF_8), value);
     }
 
-    /** One line of a secret file, as raw bytes; {@code origin} says which file and line. */
+    /** One line of a secret file, as raw bytes; {@code origin} says which file and line ({@code --secret-file s.txt:3}). */
     public Secret addFileLine(byte[] line, String origin) {
+        int colon = origin.lastIndexOf(':');
+        return addFileLine(line, origin, colon > 0 ? origin.substring(0, colon) : origin);
+    }
+
+    /** As {@link #addFileLine(byte[], String)}; {@code group} names the file alone ({@code --secret-file s.txt}). */
+    public Secret addFileLine(byte[] line, String origin, String group) {
         if (line.length == 0) throw new IllegalArgumentException("a secret cannot be empty");
-        return addBytes(SecretKind.FILE_LINE, origin, line.clone(), utf8OrNull(line));
+        return addBytes(SecretKind.FILE_LINE, origin, group, line.clone(), utf8OrNull(line));
     }
 
     /** A {@code --secret-regex}; an invalid regex is an {@link IllegalArgumentException} saying why. */
@@ -66,7 +123,7 @@ public final class SecretSet {
         }
         Integer dup = known.get("re:" + regex);
         if (dup != null) return secrets.get(dup);
-        Secret s = new Secret(secrets.size(), SecretKind.REGEX, "--secret-regex", List.of(), p);
+        Secret s = new Secret(secrets.size(), SecretKind.REGEX, "--secret-regex", "--secret-regex", List.of(), p);
         known.put("re:" + regex, s.index());
         return add(s);
     }
@@ -119,14 +176,15 @@ public final class SecretSet {
         requireExcluded(process);
         if (value.length == 0) throw new IllegalArgumentException("a secret cannot be empty");
         int before = secrets.size();
-        Secret s = addBytes(SecretKind.PROCESS, "process " + process, value.clone(), null);
+        Secret s = addBytes(SecretKind.PROCESS, "process " + process, "process " + process, value.clone(), utf8OrNull(value));
         if (secrets.size() > before) excluded.merge(process, 1, Integer::sum);
         return s;
     }
 
     private void addProcessSecret(String process, byte[] run) {
         int before = secrets.size();
-        addBytes(SecretKind.PROCESS, "process " + process, run, null);
+        // a printable run is ASCII text: searched wide too (a Windows-style program stores it as UTF-16)
+        addBytes(SecretKind.PROCESS, "process " + process, "process " + process, run, new String(run, StandardCharsets.ISO_8859_1));
         if (secrets.size() > before) excluded.merge(process, 1, Integer::sum);
     }
 
@@ -159,11 +217,8 @@ public final class SecretSet {
 
     private boolean fillerSafe(byte f) {
         for (Secret s : secrets) {
-            for (byte[] p : s.patterns()) {
-                boolean allF = true;
-                for (byte b : p) allF &= b == f;
-                if (allF) return false;
-            }
+            for (byte[] p : s.patterns()) if (allOf(p, f)) return false;
+            for (byte[] p : s.foldedPatterns()) if (allOf(p, SecretForm.fold(f))) return false;
             if (s.regex() != null) {
                 byte[] run = new byte[FILLER_PROBE];
                 Arrays.fill(run, f);
@@ -174,23 +229,31 @@ public final class SecretSet {
         return true;
     }
 
+    private static boolean allOf(byte[] p, byte f) {
+        for (byte b : p) if (b != f) return false;
+        return true;
+    }
+
     /** The matcher over every secret, rebuilt after an addition. */
     SecretScanner scanner() {
         if (scanner == null) scanner = new SecretScanner(secrets);
         return scanner;
     }
 
-    private Secret addBytes(SecretKind kind, String origin, byte[] utf8OrRaw, String text) {
+    private Secret addBytes(SecretKind kind, String origin, String group, byte[] utf8OrRaw, String text) {
         String key = "b:" + new String(utf8OrRaw, StandardCharsets.ISO_8859_1);
         Integer dup = known.get(key);
         if (dup != null) return secrets.get(dup);
-        List<byte[]> patterns = new ArrayList<>();
-        patterns.add(utf8OrRaw);
-        if (text != null) {
-            byte[] wide = text.getBytes(StandardCharsets.UTF_16LE);
-            if (!Arrays.equals(wide, utf8OrRaw)) patterns.add(wide);
+        List<Secret.FormBytes> forms = new ArrayList<>();
+        for (SecretForm f : SecretForm.values()) {
+            if (f.extra() && !extraForms) continue;
+            for (byte[] b : f.bytesOf(utf8OrRaw, text)) {
+                boolean seen = false;
+                for (Secret.FormBytes o : forms) seen |= o.form().folded() == f.folded() && Arrays.equals(o.bytes(), b);
+                if (!seen) forms.add(new Secret.FormBytes(f, b));
+            }
         }
-        Secret s = new Secret(secrets.size(), kind, origin, List.copyOf(patterns), null);
+        Secret s = new Secret(secrets.size(), kind, origin, group, forms, null);
         known.put(key, s.index());
         return add(s);
     }

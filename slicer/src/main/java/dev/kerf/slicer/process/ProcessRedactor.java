@@ -20,6 +20,16 @@ public interface ProcessRedactor {
 
     Map<String, Object> redact(ProcessSlice slice);
 
+    /** {@code name} (the recording's, the process's) as the slice may hold it: with secrets replaced by the filler. */
+    default String clean(String name) {
+        return name;
+    }
+
+    /** FINGERPRINTS sections' data the slice carries (its own secrets', then inherited ones), in order. */
+    default java.util.List<byte[]> fingerprintSections() {
+        return java.util.List.of();
+    }
+
     /** Whether a slice that diverges after redaction may still be written (--allow-divergence). */
     default boolean allowsDivergence() {
         return false;

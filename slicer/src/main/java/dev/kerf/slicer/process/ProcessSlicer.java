@@ -9,6 +9,7 @@ import dev.kerf.emulator.replay.EventSource;
 import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.emulator.usermode.ProcessSlice;
 import dev.kerf.emulator.usermode.UserModeException;
 import dev.kerf.emulator.usermode.UserModeReplayer;
@@ -16,6 +17,7 @@ import dev.kerf.emulator.usermode.UserReplayResult;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.recording.Recording;
 
+import dev.kerf.formats.slice.SectionType;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.formats.slice.SliceKind;
@@ -145,6 +147,11 @@ public final class ProcessSlicer {
         ReplayResult r = c.result();
         if (slice == null) throw new ProcessSliceException(notFound(sourceName, selector, names.seen, from, to));
         Map<String, Object> privacy = redactor.redact(slice);
+        // a secret in a name costs the name, not the slice: the image's name, the parameter and the source's name
+        ProcessImage im = slice.start();
+        slice = new ProcessSlice(new ProcessImage(im.pid(), redactor.clean(im.name()), im.cr0(), im.cr4(), im.segments(), im.userGates(),
+                im.supervisor(), im.registers(), im.pages(), im.contents()), slice.transitions());
+        source = source.withSourceName(redactor.clean(source.sourceName()));
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
         params.put("name", slice.start().name());
@@ -155,7 +162,7 @@ public final class ProcessSlicer {
             params.put("from", from);
             params.put("to", r.icount());
         }
-        byte[] bytes = encode(slice, params, source, privacy);
+        byte[] bytes = encode(slice, params, source, privacy, redactor);
         Slice file = SliceReader.read(bytes, Path.of(sourceName + ".kslice"));
         UserReplayResult v;
         try {
@@ -170,18 +177,19 @@ public final class ProcessSlicer {
             } catch (UserModeException cannotRun) {
                 v = null;
             }
-            bytes = encode(slice, params, source, redactor.diverged(point));
+            bytes = encode(slice, params, source, redactor.diverged(point), redactor);
         }
         return new ProcessSliceResult(slice, note(selector, c.pid(), names.seen), v, r.icount(),
                 r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
     }
 
-    private static byte[] encode(ProcessSlice slice, Map<String, Object> params, SliceHeader source, Map<String, Object> privacy)
-            throws IOException {
+    private static byte[] encode(ProcessSlice slice, Map<String, Object> params, SliceHeader source, Map<String, Object> privacy,
+                                 ProcessRedactor redactor) throws IOException {
         SliceHeader header = new SliceHeader(SliceKind.PROCESS, params, source.sourceId(), source.sourceName(), source.ramBytes(),
                 source.stateHashEvery(), source.stickyPorts(), privacy);
         SliceWriter writer = new SliceWriter(header);
         ProcessSliceCodec.write(slice, writer);
+        for (byte[] f : redactor.fingerprintSections()) writer.add(SectionType.FINGERPRINTS, f);
         return writer.finish();
     }
 

@@ -2,6 +2,8 @@ package dev.kerf.slicer.process;
 
 import dev.kerf.emulator.usermode.ProcessSlice;
 import dev.kerf.emulator.usermode.SliceRegion;
+import dev.kerf.slicer.privacy.FinalScan;
+import dev.kerf.slicer.privacy.Fingerprints;
 import dev.kerf.slicer.privacy.PrivacyManifest;
 import dev.kerf.slicer.privacy.PrivacyManifestBuilder;
 import dev.kerf.slicer.privacy.Redaction;
@@ -27,12 +29,48 @@ import java.util.Map;
 public final class SecretRedactor implements ProcessRedactor {
     private final SecretSet secrets;
     private final boolean allowDivergence;
+    private final FinalScan.Inherited inherited;
+    private final List<Fingerprints> carried = new ArrayList<>();
     private PrivacyManifestBuilder builder;
     private Redaction redaction;
+    private int inheritedRemoved;
 
     public SecretRedactor(SecretSet secrets, boolean allowDivergence) {
+        this(secrets, allowDivergence, FinalScan.Inherited.NONE);
+    }
+
+    /**
+     * @param inherited fingerprints of the slice this one is cut from (a time slice): their
+     *                  occurrences are removed region by region, and the new slice carries them on
+     */
+    public SecretRedactor(SecretSet secrets, boolean allowDivergence, FinalScan.Inherited inherited) {
         this.secrets = secrets;
         this.allowDivergence = allowDivergence;
+        this.inherited = inherited;
+        Fingerprints own = secrets.fingerprints();
+        if (own != null) carried.add(own);
+        carried.addAll(inherited.fingerprints());
+    }
+
+    @Override
+    public String clean(String name) {
+        return inherited.redact(secrets.redactText(name), filler());
+    }
+
+    @Override
+    public List<byte[]> fingerprintSections() {
+        List<byte[]> out = new ArrayList<>();
+        for (Fingerprints f : carried) out.add(f.section().toBytes());
+        return out;
+    }
+
+    /** Occurrences of inherited secrets removed by their fingerprints (after {@link #redact}). */
+    public int inheritedRemoved() {
+        return inheritedRemoved;
+    }
+
+    private byte filler() {
+        return secrets.isEmpty() ? inherited.filler() : secrets.filler();
     }
 
     @Override
@@ -61,7 +99,8 @@ public final class SecretRedactor implements ProcessRedactor {
         regions.addAll(input); // consecutive in the list, so scanned as one stream
         regions.addAll(registers);
         redaction = new Redactor(secrets).redact(regions);
-        builder = PrivacyManifest.builder(secrets).memory("initial memory (the process's user pages)", initialBytes)
+        inheritedRemoved = inherited.redact(regions, filler());
+        builder = PrivacyManifest.builder(secrets).fingerprints(carried, inherited.entries()).memory("initial memory (the process's user pages)", initialBytes)
                 .input("return effects (bytes the kernel wrote into the process)", returnedBytes)
                 .memory("registers (initial and at every return)", registerBytes)
                 .removed(redaction);

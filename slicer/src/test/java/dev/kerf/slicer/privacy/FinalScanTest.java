@@ -45,7 +45,7 @@ class FinalScanTest {
         CleanFile clean = FinalScan.check(file, List.of(new DecodedSection("MEMORY", inflate(deflate(section), section.length))),
                 secrets());
         assertThat(clean.bytes()).isSameAs(file);
-        assertThat(clean.report()).isEqualTo(new ScanReport(2, 3, file.length, 1, section.length));
+        assertThat(clean.report()).isEqualTo(new ScanReport(2, 4, file.length, 1, section.length));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         clean.writeTo(out);
         assertThat(out.toByteArray()).isEqualTo(file);
@@ -56,7 +56,7 @@ class FinalScanTest {
         byte[] file = b("KERFSLCE header.. opensesame ..");
         assertThatThrownBy(() -> FinalScan.check(file, List.of(), secrets()))
                 .isInstanceOf(SecretLeakException.class)
-                .hasMessage("secret #0 (--secret) found in the finished slice at the raw file offset 0x12; no file written")
+                .hasMessage("secret #0 (--secret) found in the finished file at the raw file offset 0x12; no file written")
                 .hasMessageNotContaining("opensesame")
                 .satisfies(e -> {
                     SecretLeakException l = (SecretLeakException) e;
@@ -82,7 +82,7 @@ class FinalScanTest {
         byte[] decoded = inflate(packed, section.length);
         assertThatThrownBy(() -> FinalScan.check(file, List.of(new DecodedSection("INPUT", decoded)), secrets()))
                 .isInstanceOf(SecretLeakException.class)
-                .hasMessage("secret #1 (--secret-regex) found in the finished slice at decoded section INPUT offset 0x18; "
+                .hasMessage("secret #1 (--secret-regex) found in the finished file at decoded section INPUT offset 0x18; "
                         + "no file written");
     }
 
@@ -102,5 +102,22 @@ class FinalScanTest {
         byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    /** A derived file is searched for the fingerprints it inherited, and the hit is named as its source numbered it. */
+    @Test
+    void anInheritedFingerprintIsFoundInTheDecodedSectionsAndNamedByItsSource() {
+        SecretSet parent = new SecretSet();
+        parent.addLiteral("first-one");
+        parent.addFileLine(b("opensesame"), "--secret-file keys.txt:4");
+        parent.useSalt(new byte[16]);
+        PrivacyManifest manifest = PrivacyManifest.builder(parent).replay(ReplayVerdict.verified()).build();
+        FinalScan.Inherited inherited = new FinalScan.Inherited(List.of(parent.fingerprints()), manifest);
+        byte[] section = "...o\0p\0e\0n\0s\0e\0s\0a\0m\0e\0".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> FinalScan.check(b("KERFSLCE"), List.of(new DecodedSection("SYSCALL_LOG", section)), new SecretSet(), inherited))
+                .isInstanceOf(SecretLeakException.class)
+                .hasMessage("secret #1 of the source (--secret-file keys.txt, found by its utf-16le fingerprint) found in the finished file at"
+                        + " decoded section SYSCALL_LOG offset 0x3; no file written");
+        assertThat(inherited.entries()).isEqualTo(6);
     }
 }

@@ -71,7 +71,7 @@ class PrivacyManifestTest {
                 org.assertj.core.groups.Tuple.tuple(0, 0x0804a002L),
                 org.assertj.core.groups.Tuple.tuple(2, 0x0804a00bL),
                 org.assertj.core.groups.Tuple.tuple(1, 0xbffff000L));
-        assertThat(m.scan()).isEqualTo(new PrivacyManifest.ScanClaim(PrivacyManifest.SCAN_SCOPE, 4, 5, 0)); // hunter2 in UTF-8 and UTF-16LE
+        assertThat(m.scan()).isEqualTo(new PrivacyManifest.ScanClaim(PrivacyManifest.SCAN_SCOPE, 4, 10, 0)); // hunter2 and the two process runs in UTF-8, UTF-16LE and UTF-16BE, and the regex
         assertThat(m.toJson()).doesNotContain("hunter2", "alice", "tok-42");
         assertThat(m.summary()).contains("3 occurrences (22 bytes) of 4 secrets", "replay after removal: verified");
     }
@@ -117,5 +117,47 @@ class PrivacyManifestTest {
                 .isInstanceOf(FormatException.class).hasMessageContaining("missing \"finalScan\"");
         assertThatThrownBy(() -> PrivacyManifest.parse(b("[]"), FILE, 0))
                 .isInstanceOf(FormatException.class).hasMessage("p.kslice at offset 0x0: privacy manifest: the manifest is not an object");
+    }
+
+    /** Issue 13 finding 9: the manifest stays small whatever the number of secrets. */
+    @Test
+    void aHundredThousandFileLinesAreOneGroupAndTheManifestStaysSmall() {
+        SecretSet set = new SecretSet();
+        for (int i = 1; i <= 100_000; i++) set.addFileLine(b("secret-number-" + i), "--secret-file big.txt:" + i);
+        for (int i = 0; i < 100; i++) set.addFileLine(b("other-" + i), "--secret-file f" + i + ".txt:1");
+        for (int i = 0; i < 100; i++) set.addRegex("r" + i + "x+");
+        set.useSalt(new byte[16]);
+        PrivacyManifest m = PrivacyManifest.builder(set).fingerprints(List.of(set.fingerprints()), 0)
+                .replay(ReplayVerdict.verified()).build();
+        assertThat(m.secrets()).hasSize(PrivacyManifest.MAX_LISTED_GROUPS);
+        assertThat(m.secrets().get(0)).isEqualTo(new PrivacyManifest.SecretGroup(SecretKind.FILE_LINE, 0, 100_000, "--secret-file big.txt"));
+        assertThat(m.secretsUnlisted()).isEqualTo(100 - 63 + 100); // 37 one-line files and the regexes' group
+        assertThat(m.carried()).isEqualTo(new PrivacyManifest.Carried(1, 100_100, 300_300, List.of("utf-8", "utf-16le", "utf-16be"), 100));
+        assertThat(m.toJson().length()).isLessThan(8_000);
+        assertThat(m.summary()).contains("of 100200 secrets", "100 regexes are not carried: name them again");
+        assertThat(PrivacyManifest.parse(m.toJson().getBytes(StandardCharsets.UTF_8), FILE, 0)).isEqualTo(m);
+        assertThat(m.originOf(99_999)).isEqualTo("--secret-file big.txt");
+    }
+
+    @Test
+    void aDerivedManifestKeepsWhatWasRemovedAndReportsItsOwnScan() {
+        PrivacyManifest parent = sample(ReplayVerdict.verified());
+        PrivacyManifest.ScanClaim own = new PrivacyManifest.ScanClaim(PrivacyManifest.SCAN_SCOPE, 1, 3,
+                PrivacyManifest.ENCODINGS, 9, 0);
+        PrivacyManifest d = parent.derived(new PrivacyManifest.Carried(1, 3, 9, PrivacyManifest.ENCODINGS, 1), own);
+        assertThat(d.scan()).isEqualTo(own).isNotEqualTo(parent.scan());
+        assertThat(d.removals()).isEqualTo(parent.removals());
+        assertThat(d.summary()).contains("for 1 secrets and 9 inherited fingerprints");
+        assertThat(PrivacyManifest.parse(d.toJson().getBytes(StandardCharsets.UTF_8), FILE, 0)).isEqualTo(d);
+    }
+
+    @Test
+    void aManifestOfFormat10StillReads() {
+        String old = sample(ReplayVerdict.verified()).toJson().replace(",\"secretsUnlisted\":0", "")
+                .replaceAll(",\"fingerprints\":\\{[^}]*\\}", "").replaceAll(",\"forms\":\\[[^]]*\\],\"fingerprints\":0", "");
+        assertThat(old).doesNotContain("forms", "fingerprints", "secretsUnlisted");
+        PrivacyManifest m = PrivacyManifest.parse(old.getBytes(StandardCharsets.UTF_8), FILE, 0);
+        assertThat(m.scan().forms()).containsExactly("utf-8", "utf-16le");
+        assertThat(m.carried()).isEqualTo(PrivacyManifest.Carried.NONE);
     }
 }

@@ -89,7 +89,7 @@ class PrivacyPipelineTest {
         assertThat(new String(file, StandardCharsets.ISO_8859_1)).doesNotContain("alice:swordfish");
         assertThatThrownBy(() -> FinalScan.check(file, List.of(new DecodedSection("MEMORY", inflate(file))), secrets))
                 .isInstanceOf(SecretLeakException.class)
-                .hasMessage("secret #1 (process vault) found in the finished slice at decoded section MEMORY offset 0x11; "
+                .hasMessage("secret #1 (process vault) found in the finished file at decoded section MEMORY offset 0x11; "
                         + "no file written");
     }
 }
