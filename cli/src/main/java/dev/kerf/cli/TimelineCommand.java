@@ -7,8 +7,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.kerf.slicer.privacy.Redactor;
+import dev.kerf.slicer.privacy.Region;
+import dev.kerf.slicer.privacy.SecretSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +38,9 @@ public final class TimelineCommand implements Callable<Integer> {
             description = "Where to write the picture: FILE.svg (an SVG image), FILE.html (a page holding it), or - (SVG on stdout).")
     String output;
 
+    @CommandLine.Mixin
+    SecretOptions secretOptions = new SecretOptions();
+
     public TimelineCommand(HostIo io) {
         this.io = io;
     }
@@ -46,11 +53,19 @@ public final class TimelineCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "-o must name a .svg or .html file, or - for stdout");
         }
         if (!output.equals("-")) AtomicFile.checkTarget(Path.of(output)); // a link or a directory: refused before the replay
-        TimelineCollector collector = new TimelineCollector();
+        SecretSet secrets = secretOptions.secrets();
+        if (!secrets.excludedProcesses().isEmpty() || secretOptions.allowDivergence()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "timeline takes --secret, --secret-file, --secret-regex and --secret-forms only");
+        }
+        Redactor redactor = secrets.isEmpty() ? null : new Redactor(secrets);
+        TimelineCollector collector = new TimelineCollector(
+                bytes -> { if (redactor != null) redactor.redact(List.of(new Region("timeline", -1, bytes))); });
         IntrospectedReplay replay = IntrospectedReplay.of(recording, io,
                 (cpu, memory, tracker, history) -> collector.attach(cpu), collector);
         collector.finish(replay.result().icount());
-        String title = "kerf timeline · " + recording.getFileName();
+        String title = "kerf timeline · " + (secrets.isEmpty() ? String.valueOf(recording.getFileName())
+                : secrets.redactText(String.valueOf(recording.getFileName())));
         String svg = TimelineSvg.render(collector.timeline(), title);
         byte[] bytes = (html ? page(title, svg) : svg).getBytes(StandardCharsets.UTF_8);
         if (output.equals("-")) {

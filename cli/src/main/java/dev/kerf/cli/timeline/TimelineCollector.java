@@ -9,8 +9,11 @@ import dev.kerf.emulator.introspect.SyscallRecord;
 import dev.kerf.emulator.introspect.UserFault;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Fills a {@link Timeline} during a replay: the process tracker's reports (user stretches,
@@ -18,18 +21,36 @@ import java.util.Map;
  * (a port hook on COM1's transmit register, following DLAB as the replay's outputs do). A process
  * that is current but not in user mode is shown as kernel time on its behalf: from its trap (the
  * end of a user stretch) to its next user stretch or the next switch away.
+ *
+ * <p>Every text taken from the guest (process names, system call strings, console output) goes
+ * through {@code redact} (fills secrets in place) before it reaches the timeline; the console is
+ * redacted as one stream at {@link #finish}, so a secret split across two lines is still found.
  */
 public final class TimelineCollector implements ProcessListener, InterruptHook, PortHook {
     private static final int COM1 = 0x3F8, LCR = COM1 + 3;
 
     private final Timeline timeline = new Timeline();
     private final Map<Integer, String> names = new HashMap<>(); // looked up only, never iterated
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final Consumer<byte[]> redact;
+    /** All console bytes so far, and where each line starts in them and at which icount. */
+    private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private final List<long[]> lines = new ArrayList<>(); // {start offset, icount}
+    private int lineLength;
     private long lineAt = -1;
     private boolean dlab;
     private int current = -1;
     /** When the current process entered the kernel (-1: it is in user mode or not known). */
     private long kernelFrom = -1;
+
+    /** A collector that keeps the guest's texts as they are. */
+    public TimelineCollector() {
+        this(bytes -> { });
+    }
+
+    /** @param redact fills every secret in the bytes it is given (ISO-8859-1 text, console bytes) in place */
+    public TimelineCollector(Consumer<byte[]> redact) {
+        this.redact = redact;
+    }
 
     public Timeline timeline() { return timeline; }
 
@@ -43,6 +64,12 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
     public void finish(long icount) {
         endKernel(icount);
         flushLine();
+        byte[] all = console.toByteArray();
+        redact.accept(all);
+        for (int i = 0; i < lines.size(); i++) {
+            int from = (int) lines.get(i)[0], to = i + 1 < lines.size() ? (int) lines.get(i + 1)[0] : all.length;
+            timeline.output(lines.get(i)[1], new String(all, from, to - from, StandardCharsets.UTF_8));
+        }
         timeline.end(icount);
     }
 
@@ -50,8 +77,26 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
         return names.getOrDefault(pid, "?");
     }
 
+    /** {@code text} (bytes as ISO-8859-1 characters, as introspection decodes them) with secrets filled. */
+    private String clean(String text) {
+        if (text == null) return null;
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+        redact.accept(b);
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A call's string as introspection quotes it: its bytes (not their escapes) searched and filled. */
+    private String cleanQuoted(String quoted) {
+        if (quoted == null) return null;
+        byte[] b = SyscallFormat.unquote(quoted);
+        if (b == null) return clean(quoted);
+        redact.accept(b);
+        return SyscallFormat.quote(b, quoted.endsWith("\"..."));
+    }
+
     @Override
     public void created(long icount, int pid, int ppid, String name) {
+        name = clean(name);
         names.put(pid, name);
         timeline.lane(pid, name);
     }
@@ -59,7 +104,7 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
     @Override
     public void switchedTo(long icount, int pid, String name) {
         endKernel(icount);
-        names.put(pid, name);
+        names.put(pid, clean(name));
         current = pid;
         kernelFrom = icount;
     }
@@ -79,7 +124,11 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
 
     @Override
     public void syscallReturned(long icount, SyscallRecord call) {
-        timeline.mark(call.pid(), name(call.pid()), call.entryIcount(), Timeline.MarkKind.SYSCALL, SyscallFormat.line(call));
+        String[] strings = call.strings();
+        for (int i = 0; i < strings.length; i++) strings[i] = cleanQuoted(strings[i]);
+        SyscallRecord shown = new SyscallRecord(call.pid(), clean(call.name()), call.nr(), call.args(), call.entryIcount(),
+                call.exitIcount(), call.returned(), call.result(), strings);
+        timeline.mark(call.pid(), name(call.pid()), call.entryIcount(), Timeline.MarkKind.SYSCALL, SyscallFormat.line(shown));
     }
 
     @Override
@@ -89,6 +138,7 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
 
     @Override
     public void execed(long icount, int pid, String oldName, String newName) {
+        newName = clean(newName);
         names.put(pid, newName);
         timeline.lane(pid, newName);
     }
@@ -122,15 +172,17 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
     }
 
     private void console(long icount, int b) {
-        if (lineAt < 0) lineAt = icount;
-        line.write(b);
-        if (b == '\n' || line.size() >= 200) flushLine();
+        if (lineAt < 0) {
+            lineAt = icount;
+            lines.add(new long[] {console.size(), icount});
+        }
+        console.write(b);
+        lineLength++;
+        if (b == '\n' || lineLength >= 200) flushLine();
     }
 
     private void flushLine() {
-        if (line.size() == 0) return;
-        timeline.output(lineAt, line.toString(StandardCharsets.UTF_8));
-        line.reset();
+        lineLength = 0;
         lineAt = -1;
     }
 }

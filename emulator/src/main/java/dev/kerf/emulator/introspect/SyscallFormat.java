@@ -127,4 +127,41 @@ public final class SyscallFormat {
         if (truncated) b.append("...");
         return b.toString();
     }
+
+    /**
+     * The bytes {@code quoted} stands for: the inverse of {@link #quote} (with or without its
+     * {@code ...} suffix), or null when {@code quoted} is not such a string.
+     */
+    public static byte[] unquote(String quoted) {
+        String q = quoted.endsWith("\"...") ? quoted.substring(0, quoted.length() - 3) : quoted;
+        if (q.length() < 2 || q.charAt(0) != '"' || q.charAt(q.length() - 1) != '"') return null;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(q.length());
+        for (int i = 1; i < q.length() - 1; i++) {
+            char c = q.charAt(i);
+            if (c != '\\') {
+                if (c > 0xFF) return null;
+                out.write(c);
+                continue;
+            }
+            if (++i >= q.length() - 1) return null;
+            switch (q.charAt(i)) {
+                case 'n' -> out.write('\n');
+                case 'r' -> out.write('\r');
+                case 't' -> out.write('\t');
+                case '"' -> out.write('"');
+                case '\\' -> out.write('\\');
+                case 'x' -> {
+                    if (i + 2 >= q.length() - 1) return null;
+                    try {
+                        out.write(Integer.parseInt(q.substring(i + 1, i + 3), 16));
+                    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                        return null;
+                    }
+                    i += 2;
+                }
+                default -> { return null; }
+            }
+        }
+        return out.toByteArray();
+    }
 }

@@ -35,4 +35,18 @@ class SyscallFormatTest {
         assertThat(SyscallFormat.quote(new byte[] {'a', '"', '\\', 0, (byte) 0xff, '\t'}, true))
                 .isEqualTo("\"a\\\"\\\\\\x00\\xff\\t\"...");
     }
+
+    @Test
+    void unquoteInvertsQuoteForEveryByteAndRefusesWhatQuoteNeverWrites() {
+        java.util.Random r = new java.util.Random(13);
+        for (int n = 0; n < 200; n++) {
+            byte[] b = new byte[r.nextInt(40)];
+            r.nextBytes(b);
+            org.assertj.core.api.Assertions.assertThat(SyscallFormat.unquote(SyscallFormat.quote(b, false))).isEqualTo(b);
+            org.assertj.core.api.Assertions.assertThat(SyscallFormat.unquote(SyscallFormat.quote(b, true))).isEqualTo(b);
+        }
+        for (String bad : new String[] {"", "\"", "abc", "\"\\\"", "\"\\q\"", "\"\\x4\"", "\"\\xzz\"", "\"\u0100\""}) {
+            org.assertj.core.api.Assertions.assertThat(SyscallFormat.unquote(bad)).as(bad).isNull();
+        }
+    }
 }
