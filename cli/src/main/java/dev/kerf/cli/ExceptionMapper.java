@@ -28,7 +28,7 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("kerf: " + oneLine(e.getMessage()));
+        err.println("kerf: " + Printable.escape(oneLine(e.getMessage())));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE.code();
@@ -38,7 +38,7 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         ExitCode code = codeFor(e);
-        err.println("kerf: " + messageFor(e));
+        err.println("kerf: " + Printable.escape(messageFor(e))); // messages quote file names and contents
         if (global.verbose() && !(e instanceof KerfException)) { // a KerfException is an outcome, not a bug
             e.printStackTrace(err);
         }

@@ -44,7 +44,7 @@ final class JvmRetarget {
         var log = r.log();
         io.err().printf("kerf retarget: JVM log of %s (%d classes, %d bytes of class files; %d native calls; %s): %d bytes from a"
                         + " %d-byte process slice (%d user instructions replayed) in %.2f s%n",
-                log.mainClass().replace('/', '.'), log.classes().size(), log.classBytes(), log.natives().size(), ending(log.outcome()),
+                Printable.escape(log.mainClass().replace('/', '.')), log.classes().size(), log.classBytes(), log.natives().size(), ending(log.outcome()),
                 r.bytes().length, r.sourceBytes(), r.userInstructions(), (System.nanoTime() - started) / 1e9);
         io.err().flush();
         return ExitCode.OK.code();

@@ -62,7 +62,7 @@ public final class ReplayJvmCommand implements Callable<Integer> {
             throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
         }
         io.out().flush();
-        io.err().println(r.verdict());
+        io.err().println(Printable.escape(r.verdict())); // names classes and methods of the log
         io.err().flush();
         return r.identical() ? ExitCode.OK.code() : ExitCode.DIVERGED.code();
     }
