@@ -61,9 +61,10 @@ class PrintableTest {
         Path copy = copyRecording("names.kerf");
         Path manifest = copy.resolve("manifest.json");
         String m = Files.readString(manifest);
-        m = m.replaceFirst("\"name\": \"[^\"]*kernel.elf\"", "\"name\": \"" + FAKE_JSON + "\"")
-                .replaceFirst("\"cmdline\": \"scenario=bugreport\"", "\"cmdline\": \"" + FAKE_JSON + "\"")
-                .replaceFirst("\"clock\": \"virtual\"", "\"clock\": \"" + FAKE_JSON + "\"");
+        String fake = Matcher.quoteReplacement(FAKE_JSON);
+        m = m.replaceFirst("\"name\": \"[^\"]*kernel.elf\"", "\"name\": \"" + fake + "\"")
+                .replaceFirst("\"cmdline\": \"scenario=bugreport\"", "\"cmdline\": \"" + fake + "\"")
+                .replaceFirst("\"clock\": \"[a-z]+\"", "\"clock\": \"" + fake + "\"");
         assertThat(m).contains(FAKE_JSON);
         Files.writeString(manifest, m);
         Cli.Outcome info = Cli.run("", "info", copy.toString());
@@ -104,14 +105,15 @@ class PrintableTest {
     @Test
     void aSliceWhoseSourceNameOrKindHoldsControlBytesPrintsThemEscaped() throws Exception {
         Path named = tmp.resolve("named.kslice");
-        Files.write(named, withHeader(Files.readAllBytes(slice), h -> h.replaceFirst("\"name\": \"[^\"]*\"", "\"name\": \"" + FAKE_JSON + "\"")));
+        Files.write(named, withHeader(Files.readAllBytes(slice), h -> h.replaceFirst("(\"source\": \\{\"id\": \"[0-9a-f]{64}\", \"name\": )\"[^\"]*\"",
+                "$1\"" + Matcher.quoteReplacement(FAKE_JSON) + "\"")));
         Cli.Outcome info = Cli.run("", "info", named.toString());
         assertThat(info.exitCode()).as(info.err()).isZero();
         assertNoEscape(info);
         assertThat(info.out()).contains("source:        " + SHOWN + " (recording id ");
 
         Path kind = tmp.resolve("kind.kslice");
-        Files.write(kind, withHeader(Files.readAllBytes(slice), h -> h.replaceFirst("\"kind\": \"process\"", "\"kind\": \"" + FAKE_JSON + "\"")));
+        Files.write(kind, withHeader(Files.readAllBytes(slice), h -> h.replaceFirst("\"kind\": \"process\"", "\"kind\": \"" + Matcher.quoteReplacement(FAKE_JSON) + "\"")));
         for (String verb : List.of("info", "replay")) {
             Cli.Outcome r = Cli.run("", verb, kind.toString());
             assertThat(r.exitCode()).as(r.err()).isEqualTo(12);

@@ -227,18 +227,18 @@ public final class FuzzCampaign {
     static List<Target> targets() {
         String insns = "--max-insns";
         return List.of(
-                new Target("manifest", Layout.RAW, "rec.kerf", "manifest.json", 30, List.of(
+                new Target("manifest", Layout.RAW, "rec.kerf", "manifest.json", 20, List.of(
                         Command.of(false, "info", "IN"), Command.of(false, "info", "IN", "--json"),
                         Command.of(true, "replay", "-q", "IN", "--to", "300K"))),
-                new Target("journal", Layout.JOURNAL, "rec.kerf", "journal/19700101H.cq4", 30, List.of(
+                new Target("journal", Layout.JOURNAL, "rec.kerf", "journal/19700101H.cq4", 20, List.of(
                         Command.of(false, "info", "IN"), Command.of(true, "replay", "-q", "IN"))),
-                new Target("checkpoint", Layout.CHECKPOINT, "rec.kerf", "checkpoints/00000000000002097152.kcp", 16, List.of(
+                new Target("checkpoint", Layout.CHECKPOINT, "rec.kerf", "checkpoints/00000000000002097152.kcp", 10, List.of(
                         Command.of(true, "replay", "-q", "IN", "--from", "2100000", "--to", "2150000"))),
-                new Target("pagepack", Layout.RAW, "rec.kerf", "checkpoints/pages.kpp", 6, List.of(
+                new Target("pagepack", Layout.RAW, "rec.kerf", "checkpoints/pages.kpp", 4, List.of(
                         Command.of(true, "replay", "-q", "IN", "--from", "2100000", "--to", "2150000"))),
                 new Target("pack", Layout.PACK, "rec.kpack", "", 24, List.of(
                         Command.of(false, "unpack", "IN", "-o", "OUT"), Command.of(false, "info", "IN"))),
-                new Target("time-slice", Layout.SLICE, "time.kslice", "", 16, List.of(
+                new Target("time-slice", Layout.SLICE, "time.kslice", "", 12, List.of(
                         Command.of(false, "info", "IN"), Command.of(true, "replay", "-q", "IN"))),
                 new Target("process-slice", Layout.SLICE, "process.kslice", "", 24, List.of(
                         Command.of(false, "info", "IN"), Command.of(true, "replay", "IN"), new Command(List.of("info", "-"), false, new byte[0]))),
@@ -248,10 +248,10 @@ public final class FuzzCampaign {
                         Command.of(false, "strace", "IN"), Command.of(false, "replay-syscalls", "IN"), Command.of(false, "info", "IN"))),
                 new Target("kjvm", Layout.SLICE, "inventory.kjvm", "", 16, List.of(
                         Command.of(true, "replay-jvm", "IN"), Command.of(false, "info", "IN"))),
-                new Target("pcap", Layout.PCAP, "net.pcap", "", 6, List.of(
+                new Target("pcap", Layout.PCAP, "net.pcap", "", 4, List.of(
                         Command.of(true, "run", "SEEDS/kernel.elf", "--module", "SEEDS/initrd.tar", "--mem", "32M", "--clock", "virtual",
                                 "--append", "scenario=net", "--net-in", "IN", insns, "1500K"))),
-                new Target("kernel-elf", Layout.ELF, "kernel.elf", "", 16, List.of(
+                new Target("kernel-elf", Layout.ELF, "kernel.elf", "", 12, List.of(
                         Command.of(true, "run", "IN", "--module", "SEEDS/initrd.tar", "--mem", "32M", "--clock", "virtual",
                                 "--append", "scenario=smoke", insns, "200K"))),
                 new Target("binary-elf", Layout.ELF, "buggy-O0", "", 16, List.of(
