@@ -232,10 +232,11 @@ public final class FuzzCampaign {
                         Command.of(true, "replay", "-q", "IN", "--to", "300K"))),
                 new Target("journal", Layout.JOURNAL, "rec.kerf", "journal/19700101H.cq4", 20, List.of(
                         Command.of(false, "info", "IN"), Command.of(true, "replay", "-q", "IN"))),
+                // --from past the checkpoint at 2097152 and on to the end: a restored state that differs is seen at the final hash
                 new Target("checkpoint", Layout.CHECKPOINT, "rec.kerf", "checkpoints/00000000000002097152.kcp", 10, List.of(
-                        Command.of(true, "replay", "-q", "IN", "--from", "2100000", "--to", "2150000"))),
+                        Command.of(true, "replay", "-q", "IN", "--from", "2100000"))),
                 new Target("pagepack", Layout.RAW, "rec.kerf", "checkpoints/pages.kpp", 4, List.of(
-                        Command.of(true, "replay", "-q", "IN", "--from", "2100000", "--to", "2150000"))),
+                        Command.of(true, "replay", "-q", "IN", "--from", "2100000"))),
                 new Target("pack", Layout.PACK, "rec.kpack", "", 24, List.of(
                         Command.of(false, "unpack", "IN", "-o", "OUT"), Command.of(false, "info", "IN"))),
                 new Target("time-slice", Layout.SLICE, "time.kslice", "", 12, List.of(
