@@ -230,19 +230,22 @@ public final class FuzzCampaign {
                 new Target("manifest", Layout.RAW, "rec.kerf", "manifest.json", 20, List.of(
                         Command.of(false, "info", "IN"), Command.of(false, "info", "IN", "--json"),
                         Command.of(true, "replay", "-q", "IN", "--to", "300K"))),
-                new Target("journal", Layout.JOURNAL, "rec.kerf", "journal/19700101H.cq4", 20, List.of(
-                        Command.of(false, "info", "IN"), Command.of(true, "replay", "-q", "IN"))),
+                new Target("journal", Layout.JOURNAL, "rec.kerf", "journal/19700101H.cq4", 25, List.of(
+                        Command.of(false, "info", "IN"), Command.of(true, "replay", "-q", "IN"), Command.of(false, "ps", "IN"),
+                        Command.of(false, "slice", "IN", "--time", "1900K..2M", "-o", "OUT.kslice"),
+                        Command.of(false, "timeline", "IN", "-o", "OUT.html"))),
                 // --from past the checkpoint at 2097152 and on to the end: a restored state that differs is seen at the final hash
                 new Target("checkpoint", Layout.CHECKPOINT, "rec.kerf", "checkpoints/00000000000002097152.kcp", 10, List.of(
                         Command.of(true, "replay", "-q", "IN", "--from", "2100000"))),
                 new Target("pagepack", Layout.RAW, "rec.kerf", "checkpoints/pages.kpp", 4, List.of(
                         Command.of(true, "replay", "-q", "IN", "--from", "2100000"))),
                 new Target("pack", Layout.PACK, "rec.kpack", "", 24, List.of(
-                        Command.of(false, "unpack", "IN", "-o", "OUT"), Command.of(false, "info", "IN"))),
+                        Command.of(false, "unpack", "IN", "-o", "OUT.kerf"), Command.of(false, "info", "IN"))),
                 new Target("time-slice", Layout.SLICE, "time.kslice", "", 12, List.of(
                         Command.of(false, "info", "IN"), Command.of(true, "replay", "-q", "IN"))),
-                new Target("process-slice", Layout.SLICE, "process.kslice", "", 24, List.of(
-                        Command.of(false, "info", "IN"), Command.of(true, "replay", "IN"), new Command(List.of("info", "-"), false, new byte[0]))),
+                new Target("process-slice", Layout.SLICE, "process.kslice", "", 28, List.of(
+                        Command.of(false, "info", "IN"), Command.of(true, "replay", "IN"), new Command(List.of("info", "-"), false, new byte[0]),
+                        Command.of(false, "retarget", "IN", "--to", "syscalls", "-o", "OUT.ksys"))),
                 new Target("component-slice", Layout.SLICE, "component.kslice", "", 24, List.of(
                         Command.of(false, "info", "IN"), Command.of(true, "replay", "IN"))),
                 new Target("ksys", Layout.SLICE, "buggy.ksys", "", 24, List.of(
@@ -276,9 +279,10 @@ public final class FuzzCampaign {
         Mutator.Mutation m = Mutator.mutate(seedBytes, t.layout(), r);
         Files.write(in, m.bytes());
         Command c = t.commands().get(k % t.commands().size());
-        Path out = dir.resolve("out." + (c.args().get(0).equals("unpack") ? "kerf" : "bin"));
+        String outArg = c.args().stream().filter(s -> s.startsWith("OUT")).findFirst().orElse("OUT.bin");
+        Path out = dir.resolve("out" + outArg.substring(3)); // OUT.kerf, OUT.html, ...: the extension the command wants
         List<String> args = new ArrayList<>();
-        for (String s : c.args()) args.add(s.equals("IN") ? copy.toString() : s.equals("OUT") ? out.toString()
+        for (String s : c.args()) args.add(s.equals("IN") ? copy.toString() : s.startsWith("OUT") ? out.toString()
                 : s.startsWith("SEEDS/") ? seeds.resolve(s.substring(6)).toString() : s);
         byte[] stdin = c.stdinOf() != null ? m.bytes() : new byte[0];
         TreeSet<String> before = listing(dir);
@@ -338,15 +342,20 @@ public final class FuzzCampaign {
         String outName = dir.relativize(out).toString();
         for (String p : listing(dir)) {
             if (before.contains(p)) continue;
-            if (res.exit() == 0 && (p.equals(outName) || p.startsWith(outName + "/"))) continue; // the output of a success
+            if (wrote(res.exit()) && (p.equals(outName) || p.startsWith(outName + "/"))) continue; // the output of a success
             if (p.matches(".*/checkpoints(/(\\d{20}\\.kcp|pages\\.kpp))?")) continue; // a replay's checkpoint cache
             left.add(p);
         }
-        if (res.exit() != 0 && Files.exists(out)) left.add(outName + " (output of a failed command)");
+        if (!wrote(res.exit()) && Files.exists(out)) left.add(outName + " (output of a failed command)");
         try (Stream<Path> s = Files.list(tmp)) {
             s.forEach(p -> left.add(p.toString()));
         }
         return left.isEmpty() ? null : "left behind: " + left;
+    }
+
+    /** Exit statuses that come with an output: success, and a cut-short recording (output up to its last batch, exit 18). */
+    private static boolean wrote(int exit) {
+        return exit == 0 || exit == 18;
     }
 
     /** A byte a terminal may obey: C0 but newline, tab and CR, DEL, C1 (as UTF-8 U+0080..U+009F). */

@@ -67,7 +67,7 @@ final class Mutator {
                 int n = 1 + r.nextInt(8);
                 StringBuilder at = new StringBuilder();
                 for (int i = 0; i < n && out.length > 0; i++) {
-                    int p = r.nextInt(out.length);
+                    int p = position(out.length, regions, r);
                     out[p] ^= (byte) (1 << r.nextInt(8));
                     at.append(i == 0 ? "" : ",").append(p);
                 }
@@ -76,7 +76,7 @@ final class Mutator {
             case 3 -> {
                 out = b.clone();
                 if (out.length == 0) return new Mutation(out, "nothing to overwrite");
-                int p = r.nextInt(out.length);
+                int p = position(out.length, regions, r);
                 int len = Math.min(out.length - p, 1 + r.nextInt(r.nextBoolean() ? 8 : 256));
                 int v = switch (r.nextInt(4)) { case 0 -> 0; case 1 -> 0xFF; case 2 -> 0x80; default -> r.nextInt(256); };
                 Arrays.fill(out, p, p + len, (byte) v);
@@ -162,6 +162,17 @@ final class Mutator {
         }
         if (fix) layout.fixCrcs(out);
         return new Mutation(out, what + (fix ? ", CRCs recomputed" : ""));
+    }
+
+    /**
+     * A byte to damage: half the time anywhere, half the time in a section chosen first (so a
+     * 254-byte CPU section is hit as often as a 280 KB page map).
+     */
+    private static int position(int length, List<Layout.Region> regions, SplittableRandom r) {
+        List<Layout.Region> in = regions.stream().filter(g -> g.end() > g.start() && g.end() <= length).toList();
+        if (in.isEmpty() || r.nextBoolean()) return r.nextInt(length);
+        Layout.Region g = in.get(r.nextInt(in.size()));
+        return g.start() + r.nextInt(g.end() - g.start());
     }
 
     private static Mutation sliceHeader(byte[] b, List<Layout.Region> regions, SplittableRandom r) {
