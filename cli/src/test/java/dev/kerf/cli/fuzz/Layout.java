@@ -121,8 +121,8 @@ enum Layout {
     void fixCrcs(byte[] b) {
         switch (this) {
             case SLICE, CHECKPOINT -> {
-                if (this == CHECKPOINT && b.length >= 84) putU32(b, 80, crc(b, 0, 80));
-                for (Region r : regions(b)) if (r.lengthSize() == 4) putU32(b, r.end() - 4, crc(b, r.start(), r.end() - 4 - r.start()));
+                if (this == CHECKPOINT && b.length >= 84) putCrc(b, 80, 0, 80);
+                for (Region r : regions(b)) if (r.lengthSize() == 4) putCrc(b, r.end() - 4, r.start(), r.end() - 4 - r.start());
             }
             case PACK -> {
                 List<Region> rs = regions(b);
@@ -130,10 +130,10 @@ enum Layout {
                 for (Region r : rs) (r.lengthSize() == 8 ? table : data).add(r);
                 for (int i = 0; i < data.size() && i < table.size(); i++) {
                     Region d = data.get(i);
-                    putU32(b, table.get(i).end() - 4, crc(b, d.start(), d.end() - d.start()));
+                    putCrc(b, table.get(i).end() - 4, d.start(), d.end() - d.start());
                 }
                 int t = table.isEmpty() ? 16 : table.get(table.size() - 1).end();
-                if (t + 4 <= b.length) putU32(b, t, crc(b, 0, t));
+                putCrc(b, t, 0, t);
             }
             case JOURNAL -> {
                 for (Region r : regions(b)) {
@@ -141,7 +141,7 @@ enum Layout {
                     int len = h & 0x3FFFFFFF;
                     if ((h & 0xC0000000) != 0 || len < 28) continue; // Chronicle's own documents carry no CRC of ours
                     int body = r.start() + 4;
-                    putU32(b, body + len - 4, crc(b, body, len - 4));
+                    putCrc(b, body + len - 4, body, len - 4);
                 }
             }
             default -> { }
@@ -153,6 +153,12 @@ enum Layout {
         List<Region> out = new ArrayList<>();
         for (Region r : JOURNAL.regions(b)) if ((u32(b, r.start()) & 0xC0000000L) == 0) out.add(r);
         return out;
+    }
+
+    /** The CRC-32C of [off, off + len) stored at {@code at}, when both fit in {@code b} (a damaged layout may say otherwise). */
+    private static void putCrc(byte[] b, int at, int off, int len) {
+        if (off < 0 || len < 0 || off > b.length - len || at < 0 || at > b.length - 4) return;
+        putU32(b, at, crc(b, off, len));
     }
 
     static int crc(byte[] b, int off, int len) {
