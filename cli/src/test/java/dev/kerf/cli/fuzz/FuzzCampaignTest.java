@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * child JVM of its own — a private {@code java.io.tmpdir} (so a temporary file kerf leaves is seen),
  * a bounded heap (-Xmx768m; the stated bound on a case's peak heap is 512 MiB) and a process this
  * test can kill if the campaign hangs — and drives the real CLI entry in that JVM, one case at a
- * time: about 210 mutated inputs over the 13 readers (seed 20261207, a fixed count per reader),
+ * time: 219 mutated inputs over the 13 readers (seed 20261207, a fixed count per reader),
  * about a minute on 2 cores. Every case must end without exit 70, stack trace, hang (60 s), heap
  * over the bound, file left behind or control byte on the terminal. The longer campaign is
  * {@code bench/fuzz.sh}; a failing case is reproduced by the line the campaign prints.

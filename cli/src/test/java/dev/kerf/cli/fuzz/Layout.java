@@ -117,6 +117,11 @@ enum Layout {
         return out;
     }
 
+    /** True for the formats with CRCs (the others: {@link #fixCrcs} leaves the bytes as they are). */
+    boolean hasCrc() {
+        return this == SLICE || this == CHECKPOINT || this == PACK || this == JOURNAL;
+    }
+
     /** Recomputes every CRC that can still be found (in place); formats without CRCs are left as they are. */
     void fixCrcs(byte[] b) {
         switch (this) {

@@ -42,7 +42,7 @@ final class Mutator {
         List<Layout.Region> regions = layout.regions(b);
         boolean text = layout == Layout.RAW && looksLikeText(b);
         int kind = r.nextInt(text || layout == Layout.SLICE ? 9 : 8);
-        boolean fix = layout != Layout.RAW && r.nextInt(4) != 0;
+        boolean fix = layout != Layout.RAW && r.nextInt(4) != 0 && layout.hasCrc();
         byte[] out;
         String what;
         switch (kind) {
@@ -108,7 +108,7 @@ final class Mutator {
                 } else {
                     what = "too short to inflate";
                 }
-                fix = layout != Layout.RAW && r.nextInt(8) != 0;
+                fix = layout != Layout.RAW && r.nextInt(8) != 0 && layout.hasCrc();
             }
             case 5 -> { // duplicate a section
                 List<Layout.Region> rs = movable(layout, b, regions);
@@ -116,7 +116,7 @@ final class Mutator {
                 Layout.Region g = rs.get(r.nextInt(rs.size()));
                 out = splice(b, g.end(), Arrays.copyOfRange(b, g.start(), g.end()));
                 what = "section [" + g.start() + "," + g.end() + ") duplicated";
-                fix = layout != Layout.RAW;
+                fix = layout.hasCrc();
             }
             case 6 -> { // swap two neighbouring sections
                 List<Layout.Region> rs = movable(layout, b, regions);
@@ -129,7 +129,7 @@ final class Mutator {
                 System.arraycopy(b, y.start(), out, x.start(), ly);
                 System.arraycopy(b, x.start(), out, x.start() + ly, lx);
                 what = "sections at " + x.start() + " and " + y.start() + " swapped";
-                fix = layout != Layout.RAW;
+                fix = layout.hasCrc();
             }
             case 7 -> { // wrong version
                 out = b.clone();
@@ -147,7 +147,7 @@ final class Mutator {
                     if (layout != Layout.ELF) out[at + 1] = (byte) (v >> 8);
                     what = "version at " + at + " = " + v;
                 }
-                fix = true;
+                fix = layout.hasCrc();
             }
             default -> { // JSON: a value replaced by a hostile one (a slice: in its header section, re-framed with its CRC)
                 if (layout == Layout.SLICE) return sliceHeader(b, regions, r);
