@@ -40,7 +40,10 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
         ExitCode code = codeFor(e);
         err.println("kerf: " + Printable.escape(messageFor(e))); // messages quote file names and contents
         if (global.verbose() && !(e instanceof KerfException)) { // a KerfException is an outcome, not a bug
-            e.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            trace.toString().lines().forEach(l -> err.println(l.startsWith("\t") // "\tat frame": the tab stays; messages quote files
+                    ? "\t" + Printable.escape(l.substring(1)) : Printable.escape(l)));
         }
         err.flush();
         return code.code();

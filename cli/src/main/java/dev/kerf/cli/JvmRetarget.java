@@ -52,7 +52,7 @@ final class JvmRetarget {
 
     private static String ending(dev.kerf.retargeter.jvm.JvmOutcome o) {
         if (o.exitStatus() < 0) return "the slice ends before the program did";
-        return o.uncaught() != null ? "uncaught " + o.uncaughtType() + ", exit status " + o.exitStatus() : "exit status " + o.exitStatus();
+        return o.uncaught() != null ? "uncaught " + Printable.escape(o.uncaughtType()) + ", exit status " + o.exitStatus() : "exit status " + o.exitStatus();
     }
 
     /** Refuses an output that cannot be written before any work is done. */

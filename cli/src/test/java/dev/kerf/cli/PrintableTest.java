@@ -114,8 +114,8 @@ class PrintableTest {
 
         Path kind = tmp.resolve("kind.kslice");
         Files.write(kind, withHeader(Files.readAllBytes(slice), h -> h.replaceFirst("\"kind\": \"process\"", "\"kind\": \"" + Matcher.quoteReplacement(FAKE_JSON) + "\"")));
-        for (String verb : List.of("info", "replay")) {
-            Cli.Outcome r = Cli.run("", verb, kind.toString());
+        for (String verb : List.of("info", "replay", "--verbose")) {
+            Cli.Outcome r = verb.equals("--verbose") ? Cli.run("", "--verbose", "info", kind.toString()) : Cli.run("", verb, kind.toString());
             assertThat(r.exitCode()).as(r.err()).isEqualTo(12);
             assertNoEscape(r);
             assertThat(r.err()).contains("unknown slice kind \"" + SHOWN + "\"");
