@@ -55,7 +55,7 @@ final class ComponentSlicing {
         ComponentSlice s = r.slice();
         io.err().printf("kerf: component slice of %s: %d activations (%d verified by replay, %d not replayable), %d bytes loaded,"
                         + " %d bytes written, %d code bytes; %,d bytes; sliced in %.1f s%n",
-                spec, s.activations().size(), r.verified(), r.skipped(), s.loadedBytes(), s.writtenBytes(), s.codeBytes(),
+                Printable.escape(String.valueOf(spec)), s.activations().size(), r.verified(), r.skipped(), s.loadedBytes(), s.writtenBytes(), s.codeBytes(),
                 r.file().length, nanos / 1e9);
         if (s.kernel()) {
             io.err().printf("kerf: port accesses: %d (%d bytes of input, %d bytes of output checked on replay); recording %d instructions%n",
@@ -91,7 +91,7 @@ final class ComponentSlicing {
         var last = slice.activations().get(slice.activations().size() - 1);
         io.err().printf("kerf: component slice of %s verified: %d activations replayed with the same writes and %s, %d not replayable;"
                         + " last: %s (%.2f s)%n",
-                file.header().parameters().get("component"), counts[0],
+                Printable.escape(String.valueOf(file.header().parameters().get("component"))), counts[0],
                 slice.kernel() ? "return values or faults, every port input served and port output checked" : "return values or faults", counts[1],
                 last.fault() != null ? last.fault().describe() : last.end().name().toLowerCase(java.util.Locale.ROOT)
                         + (last.end().replayable() ? String.format(" eax=0x%08x", last.eax()) : ""),

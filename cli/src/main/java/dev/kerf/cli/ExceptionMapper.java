@@ -32,7 +32,7 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("kerf: " + oneLine(e.getMessage()));
+        err.println("kerf: " + Printable.escape(oneLine(e.getMessage())));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE.code();
@@ -45,9 +45,12 @@ public final class ExceptionMapper implements CommandLine.IExecutionExceptionHan
         }
         PrintWriter err = cmd.getErr();
         ExitCode code = codeFor(e);
-        err.println("kerf: " + messageFor(e));
+        err.println("kerf: " + Printable.escape(messageFor(e))); // messages quote file names and contents
         if (global.verbose() && !(e instanceof KerfException)) { // a KerfException is an outcome, not a bug
-            e.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            trace.toString().lines().forEach(l -> err.println(l.startsWith("\t") // "\tat frame": the tab stays; messages quote files
+                    ? "\t" + Printable.escape(l.substring(1)) : Printable.escape(l)));
         }
         err.flush();
         return code.code();

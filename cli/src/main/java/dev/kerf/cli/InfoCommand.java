@@ -82,6 +82,6 @@ public final class InfoCommand implements Callable<Integer> {
     }
 
     private static void line(StringBuilder b, String key, String value) {
-        b.append(String.format("%-14s %s%n", key + ":", value));
+        b.append(String.format("%-14s %s%n", key + ":", Printable.escape(value))); // every value may quote the file
     }
 }

@@ -40,7 +40,7 @@ final class JvmRetarget {
         var log = r.log();
         io.err().printf("kerf retarget: JVM log of %s (%d classes, %d bytes of class files; %d native calls; %s): %d bytes from a"
                         + " %d-byte process slice (%d user instructions replayed) in %.2f s%n",
-                privacy.clean(log.mainClass().replace('/', '.')), log.classes().size(), log.classBytes(), log.natives().size(), ending(log.outcome()),
+                Printable.escape(privacy.clean(log.mainClass().replace('/', '.'))), log.classes().size(), log.classBytes(), log.natives().size(), ending(log.outcome()),
                 r.bytes().length, r.sourceBytes(), r.userInstructions(), (System.nanoTime() - started) / 1e9);
         RetargetCommand.privacyLine(io, privacy);
         io.err().flush();
@@ -49,7 +49,7 @@ final class JvmRetarget {
 
     private static String ending(dev.kerf.retargeter.jvm.JvmOutcome o) {
         if (o.exitStatus() < 0) return "the slice ends before the program did";
-        return o.uncaught() != null ? "uncaught " + o.uncaughtType() + ", exit status " + o.exitStatus() : "exit status " + o.exitStatus();
+        return o.uncaught() != null ? "uncaught " + Printable.escape(o.uncaughtType()) + ", exit status " + o.exitStatus() : "exit status " + o.exitStatus();
     }
 
     /** Refuses an output that cannot be written before any work is done. */

@@ -31,8 +31,8 @@ final class ProcessSliceReplay {
         }
         if (!r.verified()) throw new KerfException(ExitCode.DIVERGED, path + ": " + r.divergence().message());
         io.err().printf("kerf: process slice of %s (pid %d) verified: %d user instructions, %d exits matched, last: %s (%.2f s)%n",
-                slice.start().name(), slice.start().pid(), r.userInstructions(), r.exitsMatched(),
-                r.lastExit() == null ? "none" : r.lastExit().describe(), (System.nanoTime() - started) / 1e9);
+                Printable.escape(slice.start().name()), slice.start().pid(), r.userInstructions(), r.exitsMatched(),
+                r.lastExit() == null ? "none" : Printable.escape(r.lastExit().describe()), (System.nanoTime() - started) / 1e9);
         io.err().flush();
         return ExitCode.OK.code();
     }

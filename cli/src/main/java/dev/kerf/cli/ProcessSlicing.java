@@ -56,12 +56,12 @@ final class ProcessSlicing {
             throw new KerfException(ExitCode.BAD_INPUT, e.getMessage());
         }
         long nanos = System.nanoTime() - started;
-        if (r.note() != null) io.err().println("kerf: note: " + r.note());
+        if (r.note() != null) io.err().println("kerf: note: " + Printable.escape(r.note()));
         CleanFile clean = finalScan(r.file(), secrets, inherited);
         SliceFiles.publish(clean.bytes(), out, io.out());
         io.err().printf("kerf: process slice of %s (pid %d): %d user instructions, %d exits, %s%s; %,d bytes"
                         + " (%s%,d instructions); sliced in %.1f s%n",
-                r.slice().start().name(), r.slice().start().pid(), r.slice().userInstructions(), r.slice().transitions().size(),
+                Printable.escape(r.slice().start().name()), r.slice().start().pid(), r.slice().userInstructions(), r.slice().transitions().size(),
                 r.verification() != null && r.verification().verified() ? "verified by replay" : "DIVERGES (written by --allow-divergence)",
                 r.complete() ? "" : " (the recording was cut short)", r.file().length, sourceSize(recording), r.recordedIcount(),
                 nanos / 1e9);
@@ -100,7 +100,7 @@ final class ProcessSlicing {
             secrets.addProcessBytes(name, received.toByteArray());
         }
         for (String name : secrets.exclusionsWithoutBytes()) {
-            io.err().println("kerf: warning: --exclude-process " + name + ": it received no data of 4 or more printable bytes");
+            io.err().println("kerf: warning: --exclude-process " + Printable.escape(name) + ": it received no data of 4 or more printable bytes");
         }
     }
 

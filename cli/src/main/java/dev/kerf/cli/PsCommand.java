@@ -48,8 +48,8 @@ public final class PsCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder(String.format("%5s %5s %-15s %12s %12s %12s %8s  %s%n",
                 "PID", "PPID", "NAME", "FIRST", "LAST", "USER-INSNS", "SYSCALLS", "END"));
         for (ProcessInfo p : procs) {
-            b.append(String.format("%5d %5d %-15s %12d %12d %12d %8d  %s%n", p.pid(), p.ppid(), p.name(),
-                    p.firstIcount(), p.lastIcount(), p.userInstructions(), p.syscalls(), ending(p)));
+            b.append(String.format("%5d %5d %-15s %12d %12d %12d %8d  %s%n", p.pid(), p.ppid(), Printable.escape(p.name()),
+                    p.firstIcount(), p.lastIcount(), p.userInstructions(), p.syscalls(), Printable.escape(ending(p))));
         }
         return b.toString();
     }

@@ -74,7 +74,7 @@ public final class RecordCommand implements Callable<Integer> {
         io.err().printf("kerf record: %d instructions, %d events, %d journal bytes in %.1f s -> %s%n",
                 r.icount(), o.events(), o.journalBytes(), nanos / 1e9, output);
         if (parent.global.verbose()) {
-            io.err().printf("kerf: %s after %d instructions: %s%n", r.reason(), r.icount(), r.message());
+            io.err().printf("kerf: %s after %d instructions: %s%n", r.reason(), r.icount(), Printable.escape(r.message()));
         }
         return switch (r.reason()) {
             case EXIT -> r.exitStatus();

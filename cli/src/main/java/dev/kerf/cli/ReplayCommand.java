@@ -85,7 +85,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 } finally {
                     io.out().flush();
                 }
-                replay.warnings().forEach(w -> io.err().println("kerf: warning: " + w));
+                replay.warnings().forEach(w -> io.err().println("kerf: warning: " + Printable.escape(w)));
                 summary(r, System.nanoTime() - started, replay);
                 return exitCode(r);
             }

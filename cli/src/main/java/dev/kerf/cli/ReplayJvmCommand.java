@@ -76,7 +76,7 @@ public final class ReplayJvmCommand implements Callable<Integer> {
             throw new KerfException(ExitCode.INTERNAL, e.getMessage());
         }
         io.out().flush();
-        io.err().println(r.verdict());
+        io.err().println(Printable.escape(r.verdict())); // names classes and methods of the log
         io.err().flush();
         if (r.stop() != null) return (r.stop().kind() == JvmStop.Kind.REFUSED ? ExitCode.BAD_INPUT : ExitCode.MAX_INSNS).code();
         return r.identical() ? ExitCode.OK.code() : ExitCode.DIVERGED.code();

@@ -66,8 +66,8 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
         }
         io.out().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         io.out().flush();
-        io.err().printf("kerf: replayed %s of %s (pid %d): %d user instructions in %.2f s%n", binary == null ? "the recorded program" : binary,
-                l.image().name(), l.image().pid(), r.userInstructions(), seconds);
+        io.err().printf("kerf: replayed %s of %s (pid %d): %d user instructions in %.2f s%n", binary == null ? "the recorded program" : Printable.escape(String.valueOf(binary)),
+                Printable.escape(l.image().name()), l.image().pid(), r.userInstructions(), seconds);
         io.err().flush();
         return ExitCode.OK.code();
     }

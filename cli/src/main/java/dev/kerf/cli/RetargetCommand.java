@@ -108,8 +108,8 @@ public final class RetargetCommand implements Callable<Integer> {
         CleanFile clean = finalScan(bytes, privacy, out);
         SliceFiles.publish(clean.bytes(), out, io.out());
         io.err().printf("kerf: syscall log of %s (pid %d): %d calls, %d asynchronous effects, ended by %s; verified by replay;"
-                        + " %,d bytes (process slice %,d bytes); retargeted in %.2f s%n", privacy.clean(ps.start().name()), ps.start().pid(),
-                log.calls().size(), log.async().size(), log.end().describe(), bytes.length, source.size(), (System.nanoTime() - started) / 1e9);
+                        + " %,d bytes (process slice %,d bytes); retargeted in %.2f s%n", Printable.escape(privacy.clean(ps.start().name())), ps.start().pid(),
+                log.calls().size(), log.async().size(), Printable.escape(log.end().describe()), bytes.length, source.size(), (System.nanoTime() - started) / 1e9);
         privacyLine(io, privacy);
         io.err().flush();
         return ExitCode.OK.code();

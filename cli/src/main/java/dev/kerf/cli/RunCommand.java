@@ -48,7 +48,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private int exitCode(RunResult r) {
         if (parent.global.verbose()) {
-            io.err().printf("kerf: %s after %d instructions: %s%n", r.reason(), r.icount(), r.message());
+            io.err().printf("kerf: %s after %d instructions: %s%n", r.reason(), r.icount(), Printable.escape(r.message()));
         }
         switch (r.reason()) {
             case EXIT:

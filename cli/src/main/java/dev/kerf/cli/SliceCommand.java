@@ -100,7 +100,7 @@ public final class SliceCommand implements Callable<Integer> {
         long verified = System.nanoTime();
         SliceFiles.publish(bytes, output, io.out());
         io.err().printf("kerf slice: %s of %s: %d bytes, verified by replaying it; sliced in %.2f s, replayed in %.2f s%n",
-                SliceInfo.describe(slice.header()), source, bytes.length, (sliced - started) / 1e9,
+                SliceInfo.describe(slice.header()), Printable.escape(String.valueOf(source)), bytes.length, (sliced - started) / 1e9,
                 (verified - sliced) / 1e9);
         return ExitCode.OK.code();
     }

@@ -29,7 +29,7 @@ final class SliceInfo {
     static String describe(SliceHeader h) {
         if (h.parameters().get("from") instanceof Long from && h.parameters().get("to") instanceof Long to && h.parameters().size() == 2)
             return h.kind().jsonName() + " slice " + from + ".." + to;
-        return h.kind().jsonName() + " slice " + JsonTree.write(h.parameters());
+        return h.kind().jsonName() + " slice " + JsonTree.write(h.parameters()); // JSON: control characters escaped
     }
 
     private static Map<String, Object> tree(Slice s) {
@@ -65,11 +65,11 @@ final class SliceInfo {
         if (h.parameters().containsKey("from") && h.parameters().containsKey("to"))
             line(b, "window", h.longParameter("from", 0) + ".." + h.longParameter("to", 0) + " ("
                     + (h.longParameter("to", 0) - h.longParameter("from", 0)) + " instructions)");
-        line(b, "parameters", JsonTree.write(h.parameters()));
+        json(b, "parameters", JsonTree.write(h.parameters()));
         line(b, "source", h.sourceName() + " (recording id " + h.sourceId() + ")");
         line(b, "machine", String.format("%d MiB RAM, state hash every %d instructions", h.ramBytes() >> 20, h.stateHashEvery()));
         for (Section sec : s.sections()) line(b, "  " + sec.type().name().toLowerCase(java.util.Locale.ROOT), sec.data().length + " bytes");
-        line(b, "privacy", JsonTree.write(h.privacy()));
+        json(b, "privacy", JsonTree.write(h.privacy()));
         if (!h.privacy().isEmpty()) {
             for (String l : PrivacyManifest.fromTree(h.privacy(), s.file(), 0).summary().split("\n")) line(b, "  privacy", l);
         }
@@ -77,7 +77,13 @@ final class SliceInfo {
         return b.toString();
     }
 
+    /** A value that may quote the file: escaped ({@link Printable}). */
     private static void line(StringBuilder b, String key, String value) {
+        b.append(String.format("%-14s %s%n", key + ":", Printable.escape(value)));
+    }
+
+    /** JSON text as {@link JsonTree#write} made it: every control character is already a \\u escape. */
+    private static void json(StringBuilder b, String key, String value) {
         b.append(String.format("%-14s %s%n", key + ":", value));
     }
 }

@@ -30,7 +30,7 @@ final class SliceReplay {
         double seconds = (System.nanoTime() - started) / 1e9;
         long from = slice.header().longParameter("from", 0);
         io.err().printf("kerf replay: %s of %s: to icount %d, %d instructions in %.2f s, %.1f MIPS%s%n",
-                SliceInfo.describe(slice.header()), slice.header().sourceName(), r.icount(),
+                SliceInfo.describe(slice.header()), Printable.escape(slice.header().sourceName()), r.icount(),
                 r.icount() - from, seconds, seconds > 0 ? (r.icount() - from) / seconds / 1e6 : 0.0,
                 r.outcome() == ReplayResult.Outcome.STOPPED ? "; every state hash in the window and the final registers+RAM hash matched" : "");
         if (r.outcome() == ReplayResult.Outcome.STOPPED) return ExitCode.OK.code();

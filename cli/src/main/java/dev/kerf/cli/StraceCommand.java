@@ -70,11 +70,11 @@ public final class StraceCommand implements Callable<Integer> {
         for (int k = 0; k <= l.calls().size(); k++) {
             while (nextAsync < l.async().size() && l.async().get(nextAsync).beforeCall() == k) {
                 AsyncEffect a = l.async().get(nextAsync++);
-                out.println(json ? asyncJson(a) : "--- after " + a.cause() + ": " + effects(a) + " ---");
+                out.println(json ? asyncJson(a) : "--- after " + Printable.escape(a.cause()) + ": " + effects(a) + " ---");
             }
             if (k < l.calls().size()) out.println(json ? callJson(k, l.calls().get(k)) : StraceFormat.line(l.calls().get(k)));
         }
-        out.println(json ? endJson(l.end()) : "+++ ended by " + l.end().describe() + " +++");
+        out.println(json ? endJson(l.end()) : "+++ ended by " + Printable.escape(l.end().describe()) + " +++");
         out.flush();
         return ExitCode.OK.code();
     }

@@ -50,7 +50,7 @@ final class StreamedTrace {
             out.printf("{\"icount\":%d,\"type\":\"insn\",\"pid\":%d,\"name\":%s,\"eip\":%d,\"text\":%s}%n", icount, pid,
                     JsonText.str(name), Integer.toUnsignedLong(eip), JsonText.str(text));
         } else {
-            out.printf("[%d] %d %s 0x%08x: %s%n", icount, pid, name, eip, text);
+            out.printf("[%d] %d %s 0x%08x: %s%n", icount, pid, Printable.escape(name), eip, Printable.escape(text));
         }
     }
 

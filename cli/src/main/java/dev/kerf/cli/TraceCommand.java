@@ -146,16 +146,16 @@ public final class TraceCommand implements Callable<Integer> {
 
     static String text(HistoryEntry e) {
         if (e instanceof SyscallRecord s) {
-            return String.format("[%d] %d %s %s", s.entryIcount(), s.pid(), s.name(), SyscallFormat.line(s));
+            return String.format("[%d] %d %s %s", s.entryIcount(), s.pid(), Printable.escape(s.name()), SyscallFormat.line(s)); // strings quoted C-style
         }
         ProcessEvent p = (ProcessEvent) e;
         String what = switch (p.kind()) {
-            case CREATED -> "--- created, parent " + p.detail() + " ---";
-            case EXEC -> "--- exec: " + p.detail() + " -> " + p.name() + " ---";
-            case FAULT -> "--- " + p.detail() + " ---";
-            case EXIT -> "+++ " + p.detail() + " +++";
+            case CREATED -> "--- created, parent " + Printable.escape(p.detail()) + " ---";
+            case EXEC -> "--- exec: " + Printable.escape(p.detail()) + " -> " + Printable.escape(p.name()) + " ---";
+            case FAULT -> "--- " + Printable.escape(p.detail()) + " ---";
+            case EXIT -> "+++ " + Printable.escape(p.detail()) + " +++";
         };
-        return String.format("[%d] %d %s %s", p.icount(), p.pid(), p.name(), what);
+        return String.format("[%d] %d %s %s", p.icount(), p.pid(), Printable.escape(p.name()), what);
     }
 
     static String json(HistoryEntry e) {

@@ -144,7 +144,7 @@ class RetargetCommandTest {
     void aBinaryThatIsNotAnI386ElfIsRefused() throws Exception {
         Cli.Outcome text = Cli.run("", "replay-syscalls", log.toString(), "--binary", log.toString());
         assertThat(text.exitCode()).isEqualTo(4);
-        assertThat(text.err()).isEqualTo("kerf: " + log + ": offset 0: not an ELF file (no \\x7fELF magic)\n");
+        assertThat(text.err()).isEqualTo("kerf: " + log + ": offset 0: not an ELF file (no ELF magic 7f 45 4c 46)\n");
         byte[] elf = Files.readAllBytes(GuestOs.kernel().resolveSibling("root/bin/buggy"));
         elf[18] = 62; // e_machine: x86-64
         Path amd64 = tmp.resolve("buggy-amd64");

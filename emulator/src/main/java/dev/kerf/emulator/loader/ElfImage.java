@@ -45,7 +45,7 @@ public final class ElfImage {
     /** Parses and checks {@code file}; {@code name} is used in error messages. */
     public static ElfImage parse(String name, byte[] file) {
         if (!hasElfMagic(file)) {
-            throw new BootException(name + ": offset 0: not an ELF file (no \\x7fELF magic)");
+            throw new BootException(name + ": offset 0: not an ELF file (no ELF magic 7f 45 4c 46)");
         }
         if (file.length < EHDR_SIZE) {
             throw new BootException(name + ": offset " + file.length + ": truncated ELF header (" + file.length

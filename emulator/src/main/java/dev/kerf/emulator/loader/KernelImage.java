@@ -27,7 +27,7 @@ public record KernelImage(long entry, long end) {
             return loadKludge(name, file, header, memory);
         }
         if (!elf) {
-            throw new BootException(name + ": offset 0: not an ELF file (no \\x7fELF magic)" + (header == null
+            throw new BootException(name + ": offset 0: not an ELF file (no ELF magic 7f 45 4c 46)" + (header == null
                     ? " and no Multiboot header: not a kernel" : " and its Multiboot header has no load addresses"));
         }
         return loadElf(name, file, image, memory);

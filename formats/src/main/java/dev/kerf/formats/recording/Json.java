@@ -199,7 +199,7 @@ public final class Json {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) sb.append(String.format("\\u%04x", (int) c)); // C0, DEL, C1: never raw to a terminal
             else sb.append(c);
         }
         return sb.append('"').toString();
