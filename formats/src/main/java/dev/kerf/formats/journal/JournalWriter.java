@@ -18,6 +18,17 @@ import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
  * Not thread-safe: one recorder thread appends.
  */
 public final class JournalWriter implements AutoCloseable {
+    static {
+        // Chronicle's OS class, on first use, looks for a build directory above the working
+        // directory and otherwise creates $TMPDIR/target (and a tmp/ in whatever it finds), which
+        // then stay behind. Named but absent, the directory is neither created nor used, so kerf
+        // leaves nothing in the temporary directory (the fuzz campaign checks it).
+        if (System.getProperty("project.build.directory") == null) {
+            System.setProperty("project.build.directory",
+                    java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), ".kerf-no-build-directory").toString());
+        }
+    }
+
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final EventEncoder encoder = new EventEncoder();
