@@ -129,8 +129,10 @@ class InputLimitsTest {
     void anElfWhoseSegmentsSpanAGibibyteIsRefusedBeforeItsPagesAreListed() throws Exception {
         Path log = syscallLog();
         Path elf = Files.write(tmp.resolve("huge-bss"), elf(0x100, 0x40000000L, 1, 0x34));
-        assertOneLine(Cli.run("", "replay-syscalls", log.toString(), "--binary", elf.toString()), ExitCode.BAD_INPUT,
+        Cli.Outcome r = Cli.run("", "replay-syscalls", log.toString(), "--binary", elf.toString());
+        assertOneLine(r, ExitCode.BAD_INPUT,
                 "huge-bss: its PT_LOAD segments span 262,144 pages (1,024 MiB); a rebuilt program may load at most 256 MiB");
+        assertThat(r.err()).as("the file named once").doesNotContain(elf + ": " + elf);
     }
 
     @Test
