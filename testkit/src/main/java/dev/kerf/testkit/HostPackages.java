@@ -47,6 +47,37 @@ public final class HostPackages {
     /** ld, for tests that link their own guest. */
     public static final HostPackage BINUTILS = program("binutils", "ld");
 
+    /**
+     * A 32-bit Linux bzImage: the file named by {@code KERF_LINUX_KERNEL} or {@code -Dkerf.linuxKernel},
+     * else {@code /boot/vmlinuz-*-686}. .ci/run downloads the package's kernel and sets the variable;
+     * by hand: {@code dpkg --add-architecture i386; apt-get update; apt-get download
+     * linux-image-6.1.0-NN-686:i386; dpkg-deb -x *.deb DIR}.
+     */
+    public static final HostPackage LINUX_KERNEL = new HostPackage("linux-image-686:i386",
+            env -> linuxKernel(env, System.getProperties()) != null ? null
+                    : "no 32-bit kernel: set KERF_LINUX_KERNEL (or -Dkerf.linuxKernel) to its vmlinuz");
+
+    /** The kernel {@link #LINUX_KERNEL} found; call {@link #require} first. */
+    public static Path linuxKernel() {
+        Path p = linuxKernel(System.getenv(), System.getProperties());
+        if (p == null) throw new IllegalStateException("HostPackages.require(LINUX_KERNEL) first");
+        return p;
+    }
+
+    static Path linuxKernel(Map<String, String> env, Properties props) {
+        String named = props.getProperty("kerf.linuxKernel", env.get("KERF_LINUX_KERNEL"));
+        if (named != null && !named.isBlank()) {
+            Path p = Path.of(named);
+            return Files.isRegularFile(p) && Files.isReadable(p) ? p : null;
+        }
+        try (var boot = Files.newDirectoryStream(Path.of("/boot"), "vmlinuz-*-686")) {
+            for (Path p : boot) if (Files.isReadable(p)) return p;
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /boot: no kernel
+        }
+        return null;
+    }
+
     /** Names the environment variable and system property that declare packages missing. */
     public static final String HIDE_ENV = "KERF_HIDE_HOST_PACKAGES";
     public static final String HIDE_PROPERTY = "kerf.hideHostPackages";
