@@ -61,4 +61,15 @@ class HostPackagesTest {
         HostPackage c = HostPackages.library("libc6", "c"); // always there: the probe does find real libraries
         assertThat(HostPackages.present(c)).isTrue();
     }
+
+    @Test
+    void theLinuxKernelIsTheFileTheVariableOrPropertyNames(@TempDir Path dir) throws Exception {
+        Path k = Files.write(dir.resolve("vmlinuz"), new byte[] {1});
+        assertThat(HostPackages.linuxKernel(Map.of("KERF_LINUX_KERNEL", k.toString()), new Properties())).isEqualTo(k);
+        Properties props = new Properties();
+        props.setProperty("kerf.linuxKernel", k.toString());
+        assertThat(HostPackages.linuxKernel(Map.of("KERF_LINUX_KERNEL", "/nonexistent"), props)).as("the property wins").isEqualTo(k);
+        assertThat(HostPackages.linuxKernel(Map.of("KERF_LINUX_KERNEL", dir.resolve("none").toString()), new Properties())).isNull();
+        assertThat(HostPackages.linuxKernel(Map.of("KERF_LINUX_KERNEL", dir.toString()), new Properties())).as("a directory").isNull();
+    }
 }
