@@ -42,6 +42,16 @@ class LinuxBootTest {
         assertThat(replay.out()).isEqualTo(run.out());
     }
 
+    /** For a Multiboot kernel --initrd is a module, as QEMU's -initrd is: the guest OS finds its initrd.tar. */
+    @Test
+    void forAMultibootKernelTheInitrdIsItsFirstModule() throws Exception {
+        Path kernel = GuestOs.kernel();
+        Cli.Outcome r = Cli.run("", "run", kernel.toString(), "--initrd", kernel.resolveSibling("initrd.tar").toString(),
+                "--mem", "32M", "--append", "scenario=smoke", "--clock", "virtual", "--max-insns", "2G");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(7); // as docs/cli.md's smoke example with --module
+        assertThat(r.out()).contains("initrd " + Files.size(kernel.resolveSibling("initrd.tar")) + " bytes");
+    }
+
     @Test
     void badImagesAndInitrdsAreBadInputInOneLine() throws Exception {
         byte[] image = BzImages.image(Header.standard());
