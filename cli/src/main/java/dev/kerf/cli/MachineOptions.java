@@ -17,7 +17,7 @@ import java.util.List;
  * {@code kerf run} and {@code kerf record} so both accept exactly the same machine.
  */
 public final class MachineOptions {
-    @Parameters(index = "0", paramLabel = "KERNEL", description = "Multiboot v1 kernel (ELF32).")
+    @Parameters(index = "0", paramLabel = "KERNEL", description = "Multiboot v1 kernel (ELF32) or Linux bzImage.")
     Path kernel;
 
     @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line.")
@@ -26,6 +26,10 @@ public final class MachineOptions {
     @Option(names = "--module", paramLabel = "FILE[,CMDLINE]", converter = ModuleConverter.class,
             description = "Multiboot module with its command line; repeat for more (loaded in order).")
     List<MachineConfig.Module> modules = new ArrayList<>();
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "Initial RAM disk of a Linux kernel; for a"
+            + " Multiboot kernel, a module like --module FILE (placed before the --module ones).")
+    Path initrd;
 
     @Option(names = "--disk", paramLabel = "IMG", description = "ATA primary master disk image.")
     Path disk;
@@ -55,7 +59,10 @@ public final class MachineOptions {
             throw new CommandLine.ParameterException(cmd, String.format("--mem %s: RAM must be a multiple of 4K"
                     + " between %dM and %dM", Long.toString(mem), Machine.MIN_RAM >> 20, RunCommand.MAX_RAM >> 20));
         }
-        return new MachineConfig(kernel, append, List.copyOf(modules), (int) mem, clock == ClockKind.virtual,
+        List<MachineConfig.Module> all = new ArrayList<>();
+        if (initrd != null) all.add(new MachineConfig.Module(initrd, ""));
+        all.addAll(modules);
+        return new MachineConfig(kernel, append, List.copyOf(all), (int) mem, clock == ClockKind.virtual,
                 disk, netIn, netOut, maxInsns, consoleIn, consoleOut);
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code kerf record}: {@code kerf run} with every input that crosses into the CPU written to a recording. */
 @Command(name = "record", mixinStandardHelpOptions = true,
-        description = {"Run a Multiboot kernel live, as 'kerf run' does, and record it.", "",
+        description = {"Run a Multiboot kernel or a Linux bzImage live, as 'kerf run' does, and record it.", "",
                 "Writes a recording directory: manifest, the kernel and module images (by SHA-256) and the event"
                 + " journal (every port read, RDTSC and interrupt, a state hash every --hash-every instructions)."
                 + " 'kerf replay' replays it with no devices and no disk image. Exits with the guest's status, like"

@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-/** {@code kerf run}: boots a Multiboot kernel on the kerf PC with the terminal as its COM1. */
+/** {@code kerf run}: boots a Multiboot kernel or a Linux bzImage on the kerf PC with the terminal as its COM1. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Boot a Multiboot kernel on the kerf PC.", "",
+        description = {"Boot a Multiboot kernel or a Linux bzImage on the kerf PC.", "",
                 "The guest's COM1 is this terminal (raw mode when stdin is a TTY; pipes work too). Exits with the"
                 + " guest's debug-exit status ((v << 1) | 1, as QEMU's isa-debug-exit) or one of kerf's even exit"
                 + " codes (see kerf --help).", ""})

@@ -97,11 +97,8 @@ public final class TraceCommand implements Callable<Integer> {
         Disassembler[] disassembler = new Disassembler[1];
         try {
             IntrospectedReplay replay = IntrospectedReplay.of(recording, io, (cpu, memory, tracker, history) -> {
-                try {
-                    disassembler[0] = Disassembler.open();
-                } catch (IllegalStateException e) {
-                    throw new KerfException(ExitCode.INTERNAL, e.getMessage());
-                }
+                disassembler[0] = Disassembler.open();
+                if (disassembler[0].unavailable() != null) io.err().println("kerf: warning: " + disassembler[0].unavailable());
                 trace.follow(history);
                 cpu.hooks.add(new InstructionTracer(tracker, disassembler[0], trace::accepts, trace::instruction));
             });

@@ -7,6 +7,7 @@ import dev.kerf.slicer.component.ComponentSlice;
 import dev.kerf.slicer.component.ComponentSlicer;
 import dev.kerf.emulator.usermode.ComponentActivation;
 import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.testkit.HostPackages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -236,6 +237,7 @@ class ComponentSliceCommandTest {
     /** scenario=net fed from the sample capture (make pcap), recorded once for the kernel component tests. */
     private static synchronized Path netRecording() throws Exception {
         if (net != null) return net;
+        HostPackages.require(HostPackages.PYTHON3); // make pcap runs pcap-feed.py
         Path guest = GuestOs.kernel().getParent();
         Process make = new ProcessBuilder("make", "-s", "-C", guest.getParent().toString(), "pcap").inheritIO().start();
         assertThat(make.waitFor()).isZero();

@@ -1,10 +1,9 @@
 package dev.kerf.cli;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.kerf.testkit.HostPackages;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,13 +39,6 @@ class HelloQemuTest {
     }
 
     private static void requireQemu() {
-        boolean present = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            present |= Path.of(dir, "qemu-system-i386").toFile().canExecute();
-        }
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("qemu-system-i386 is not installed, and CI=true: install qemu-system-x86");
-        }
-        Assumptions.assumeTrue(present, "qemu-system-i386 not installed");
+        HostPackages.require(HostPackages.QEMU);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kerf.cli;
 
+import dev.kerf.testkit.HostPackages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,7 @@ class PsTraceCommandTest {
 
     @Test
     void anInstructionTraceShowsTheFaultingInstructionDisassembled() {
+        HostPackages.require(HostPackages.CAPSTONE);
         Matcher fault = FAULT.matcher(console);
         assertThat(fault.find()).isTrue();
         Cli.Outcome r = Cli.run("", "trace", rec.toString(), "--pid", fault.group(1), "--insns", "--syscalls");
@@ -107,6 +109,27 @@ class PsTraceCommandTest {
         Matcher user = Pattern.compile("\"pid\":" + fault.group(1) + ",.*?\"userInstructions\":(\\d+)").matcher(ps.out());
         assertThat(user.find()).isTrue();
         assertThat(insns).as("every retired user instruction, plus the faulting one").isEqualTo(Long.parseLong(user.group(1)) + 1);
+    }
+
+    /**
+     * Without libcapstone (JNA pointed at an empty directory, as on a machine without libcapstone4)
+     * the instruction trace still runs: one warning line naming the package, each instruction as its bytes.
+     */
+    @Test
+    void withoutLibcapstoneTheInstructionTraceShowsBytesAfterOneWarning() throws Exception {
+        Matcher fault = FAULT.matcher(console);
+        assertThat(fault.find()).isTrue();
+        Path empty = java.nio.file.Files.createDirectories(tmp.resolve("no-libs"));
+        Cli.Outcome r = Cli.child(tmp, List.of("-Djna.platform.library.path=" + empty, "-Djna.library.path=" + empty),
+                "trace", rec.toString(), "--pid", fault.group(1), "--insns");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).isEqualTo("kerf: warning: instruction text needs libcapstone, which cannot be loaded"
+                + " (apt-get install libcapstone4): showing instruction bytes instead\n");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSizeGreaterThan(1000)
+                .allMatch(l -> l.matches("\\[\\d+\\] " + fault.group(1) + " \\w+ 0x[0-9a-f]{8}: \\(bytes\\)( [0-9a-f]{2}){1,15}"));
+        // the faulting load, twice (retired attempt and retry): its bytes as kerf's decoder sized them
+        assertThat(lines.get(lines.size() - 1)).matches("\\[\\d+\\] \\d+ buggy 0x080495ef: \\(bytes\\) 8b [0-9a-f]{2}");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.kerf.recorder;
 
+import dev.kerf.testkit.HostPackages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ final class GuestImages {
 
     /** The sample capture for scenario=net (examples/guest: make pcap). */
     static Path netSample() throws IOException, InterruptedException {
+        HostPackages.require(HostPackages.PYTHON3); // make pcap runs pcap-feed.py
         return make("guest", "net-sample.pcap", "pcap");
     }
 

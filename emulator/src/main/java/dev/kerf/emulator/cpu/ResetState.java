@@ -21,12 +21,22 @@ public final class ResetState {
     private ResetState() {}
 
     public static void enterFlatProtectedMode(Cpu cpu) {
-        if (cpu.memory.contains(GDT_ADDRESS, 24)) {
-            writeDescriptor(cpu, GDT_ADDRESS, 0);
-            writeDescriptor(cpu, GDT_ADDRESS + CODE_SELECTOR, FLAT_CODE);
-            writeDescriptor(cpu, GDT_ADDRESS + DATA_SELECTOR, FLAT_DATA);
+        enterFlatProtectedMode(cpu, CODE_SELECTOR, DATA_SELECTOR);
+    }
+
+    /**
+     * As {@link #enterFlatProtectedMode(Cpu)} with other selectors for the flat code and data
+     * descriptors (Linux's 32-bit boot protocol: __BOOT_CS 0x10, __BOOT_DS 0x18); the GDT ends at
+     * the higher of the two, every other entry null.
+     */
+    public static void enterFlatProtectedMode(Cpu cpu, int codeSelector, int dataSelector) {
+        int entries = Math.max(codeSelector, dataSelector) / 8 + 1;
+        if (cpu.memory.contains(GDT_ADDRESS, entries * 8)) {
+            for (int i = 0; i < entries; i++) writeDescriptor(cpu, GDT_ADDRESS + i * 8, 0);
+            writeDescriptor(cpu, GDT_ADDRESS + codeSelector, FLAT_CODE);
+            writeDescriptor(cpu, GDT_ADDRESS + dataSelector, FLAT_DATA);
             cpu.gdtBase = GDT_ADDRESS;
-            cpu.gdtLimit = 3 * 8 - 1;
+            cpu.gdtLimit = entries * 8 - 1;
         } else {
             cpu.gdtBase = 0;
             cpu.gdtLimit = 0;
@@ -38,9 +48,9 @@ public final class ResetState {
         cpu.cr3 = 0;
         cpu.cr4 = 0;
         cpu.mmu.setControl(cpu.cr0, cpu.cr3, cpu.cr4);
-        DescriptorTable.fill(cpu.seg[Cpu.CS], CODE_SELECTOR, FLAT_CODE, DescriptorTable.access(FLAT_CODE));
+        DescriptorTable.fill(cpu.seg[Cpu.CS], codeSelector, FLAT_CODE, DescriptorTable.access(FLAT_CODE));
         for (int i : new int[] {Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
-            DescriptorTable.fill(cpu.seg[i], DATA_SELECTOR, FLAT_DATA, DescriptorTable.access(FLAT_DATA));
+            DescriptorTable.fill(cpu.seg[i], dataSelector, FLAT_DATA, DescriptorTable.access(FLAT_DATA));
         }
         cpu.ldtr.set(0, 0, 0xFFFF, 0x82);
         cpu.tr.set(0, 0, 0xFFFF, 0x8B);

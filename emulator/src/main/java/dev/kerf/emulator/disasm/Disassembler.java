@@ -14,6 +14,10 @@ import java.util.Map;
  * instruction's bytes, so code that changes or another process's code at the same address is
  * disassembled afresh. Not thread-safe: one per trace. The cache is only looked up, never
  * iterated, so its order cannot leak into output.
+ *
+ * <p>Without libcapstone (Debian package libcapstone4) it still works: {@link #unavailable()} says
+ * why in one line and each instruction is shown as its bytes, {@code (bytes) 8b 01}, the length
+ * from kerf's own decoder.
  */
 public final class Disassembler implements AutoCloseable {
     /** The longest x86 instruction. */
@@ -21,23 +25,36 @@ public final class Disassembler implements AutoCloseable {
 
     private record Entry(byte[] bytes, String text) {}
 
+    /** Null when libcapstone could not be loaded. */
     private final Capstone capstone;
+    private final String unavailable;
     private final Map<Integer, Entry> cache = new HashMap<>();
     private final byte[] window = new byte[MAX_LENGTH];
     private long calls, hits;
 
-    private Disassembler(Capstone capstone) {
+    private Disassembler(Capstone capstone, String unavailable) {
         this.capstone = capstone;
+        this.unavailable = unavailable;
     }
 
-    /** @throws IllegalStateException (one line for the user) when libcapstone cannot be loaded */
+    /** Capstone's disassembler, or (libcapstone missing) one that shows bytes: see {@link #unavailable()}. */
     public static Disassembler open() {
         try {
-            return new Disassembler(new Capstone(Capstone.CS_ARCH_X86, Capstone.CS_MODE_32));
+            return new Disassembler(new Capstone(Capstone.CS_ARCH_X86, Capstone.CS_MODE_32), null);
         } catch (LinkageError e) {
-            throw new IllegalStateException("instruction disassembly needs libcapstone (Debian: apt-get install"
-                    + " libcapstone4): " + e.getMessage());
+            return bytesOnly("instruction text needs libcapstone, which cannot be loaded (apt-get install"
+                    + " libcapstone4): showing instruction bytes instead");
         }
+    }
+
+    /** The disassembler used when capstone is missing: bytes only, {@code why} as {@link #unavailable()}. */
+    static Disassembler bytesOnly(String why) {
+        return new Disassembler(null, why);
+    }
+
+    /** Null when instructions are disassembled; else, in one line, why only their bytes are shown. */
+    public String unavailable() {
+        return unavailable;
     }
 
     /**
@@ -66,9 +83,14 @@ public final class Disassembler implements AutoCloseable {
             return e.text;
         }
         byte[] bytes = Arrays.copyOf(code, len);
-        Capstone.CsInsn[] insns = capstone.disasm(bytes, Integer.toUnsignedLong(address), 1);
-        String text = insns.length == 0 ? "(bad) " + HexFormat.ofDelimiter(" ").formatHex(bytes)
-                : (insns[0].mnemonic + " " + insns[0].opStr).strip();
+        String text;
+        if (capstone == null) {
+            text = "(bytes) " + HexFormat.ofDelimiter(" ").formatHex(bytes);
+        } else {
+            Capstone.CsInsn[] insns = capstone.disasm(bytes, Integer.toUnsignedLong(address), 1);
+            text = insns.length == 0 ? "(bad) " + HexFormat.ofDelimiter(" ").formatHex(bytes)
+                    : (insns[0].mnemonic + " " + insns[0].opStr).strip();
+        }
         cache.put(address, new Entry(bytes, text));
         return text;
     }
@@ -86,6 +108,6 @@ public final class Disassembler implements AutoCloseable {
 
     @Override
     public void close() {
-        capstone.close();
+        if (capstone != null) capstone.close();
     }
 }

@@ -20,6 +20,9 @@ import java.util.List;
  * page-aligned after it, writes the info struct and memory map, and sets the CPU state of
  * {@link BootCpuState}. Like QEMU, the guest's command line starts with the kernel's file name,
  * and each module's string is its file name followed by its own command line.
+ *
+ * <p>A Linux bzImage ("HdrS" at 0x202) is detected here too and booted by {@link LinuxLoader}
+ * instead, its one module being the initrd, so run, record and replay share one entry point.
  */
 public final class MultibootLoader {
     private MultibootLoader() {}
@@ -43,6 +46,10 @@ public final class MultibootLoader {
      * the names the recording was made with and gets the same initial RAM.
      */
     public static void boot(String kernelName, byte[] kernelBytes, String cmdline, List<BootModule> modules, Cpu cpu) {
+        if (BzImage.hasMagic(kernelBytes)) {
+            LinuxLoader.boot(kernelName, kernelBytes, cmdline, modules, cpu);
+            return;
+        }
         KernelImage kernel = KernelImage.load(kernelName, kernelBytes, cpu.memory);
         String fullCmdline = kernelName + " " + (cmdline == null ? "" : cmdline);
         int info = new MultibootInfoWriter(cpu.memory).write(kernel.end(), fullCmdline, modules);

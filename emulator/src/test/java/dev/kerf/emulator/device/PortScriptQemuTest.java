@@ -1,6 +1,6 @@
 package dev.kerf.emulator.device;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.kerf.testkit.HostPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,20 +99,7 @@ class PortScriptQemuTest {
     }
 
     private void requireTools() {
-        boolean present = onPath("gcc") && onPath("ld") && onPath("qemu-system-i386");
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(present).as("gcc, ld and qemu-system-i386 are needed in CI").isTrue();
-        }
-        Assumptions.assumeTrue(present, "gcc, ld or qemu-system-i386 missing");
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
+        HostPackages.require(HostPackages.GCC, HostPackages.BINUTILS, HostPackages.QEMU);
     }
 
     private Path buildGuest() throws Exception {

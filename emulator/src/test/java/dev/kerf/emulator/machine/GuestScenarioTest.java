@@ -1,8 +1,8 @@
 package dev.kerf.emulator.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kerf.testkit.HostPackages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -209,7 +209,7 @@ class GuestScenarioTest {
      */
     @Test
     void netServesTheSampleCaptureAsUnderQemu(@TempDir Path tmp) throws Exception {
-        assumeTrue(QemuGuest.onPath("python3"), "python3 (which writes the sample capture) is not installed");
+        HostPackages.require(HostPackages.PYTHON3); // make pcap runs pcap-feed.py
         Images images = Images.build();
         QemuGuest.make(QemuGuest.repoRoot().resolve("examples/guest"), "pcap");
         Path sample = images.kernel().resolveSibling("net-sample.pcap");

@@ -1,7 +1,6 @@
 package dev.kerf.emulator.machine;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.kerf.testkit.HostPackages;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -56,10 +55,7 @@ final class QemuGuest {
 
     /** Skips the test when QEMU is missing, unless CI=true, where a missing oracle is a failure. */
     static void requireQemu() {
-        if (onPath(QEMU)) return;
-        if ("true".equals(System.getenv("CI")))
-            throw new AssertionError(QEMU + " is not installed; CI must install it (apt-get install -y qemu-system-x86)");
-        assumeTrue(false, QEMU + " is not installed: differential test skipped");
+        HostPackages.require(HostPackages.QEMU);
     }
 
     /** Boots {@code kernel} under QEMU (TCG) and collects COM1 until the guest exits or the timeout hits. */

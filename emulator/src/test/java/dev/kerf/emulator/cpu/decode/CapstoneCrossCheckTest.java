@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import capstone.Capstone;
+import dev.kerf.testkit.HostPackages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -145,13 +146,7 @@ class CapstoneCrossCheckTest {
 
     /** Capstone via JNA; without libcapstone the test is skipped, except on CI where it must run. */
     private static Capstone openCapstone() {
-        try {
-            return new Capstone(Capstone.CS_ARCH_X86, Capstone.CS_MODE_32);
-        } catch (LinkageError e) {
-            boolean ci = "true".equals(System.getenv("CI"));
-            if (ci) throw new AssertionError("libcapstone is missing (install libcapstone4): " + e.getMessage(), e);
-            assumeTrue(false, "libcapstone is missing: " + e.getMessage());
-            throw e;
-        }
+        HostPackages.require(HostPackages.CAPSTONE);
+        return new Capstone(Capstone.CS_ARCH_X86, Capstone.CS_MODE_32);
     }
 }
