@@ -1,0 +1,114 @@
+package dev.kerf.emulator.cpu.fpu;
+
+/**
+ * Runs one {@link X87Cases.Case} through kerf's x87 ({@link X87}, {@link FloatConvert}) the way
+ * {@code x87check.c} runs it on the host, producing the same fields: status word, EFLAGS (FCOMI),
+ * the 108-byte FNSAVE image and the memory operand after the instruction.
+ */
+final class X87Model {
+    record Outcome(int sw, int eflags, byte[] save, byte[] mem) {}
+
+    private X87Model() {}
+
+    static Outcome run(X87Cases.Case k) {
+        FpuState s = new FpuState();
+        if (k.n() >= 2) s.push(k.b());
+        if (k.n() >= 1) s.push(k.a());
+        s.cw = k.cw();
+        byte[] mem = k.mem().clone();
+        int eflags = 0x202; // what the host's PUSHF shows when FCOMI leaves the flags alone is not compared
+        switch (k.op()) {
+            case 0: X87.arith(s, X87.ADD, 0, 1, false); break;
+            case 1: X87.arith(s, X87.SUB, 0, 1, false); break;
+            case 2: X87.arith(s, X87.SUBR, 0, 1, false); break;
+            case 3: X87.arith(s, X87.MUL, 0, 1, false); break;
+            case 4: X87.arith(s, X87.DIV, 0, 1, false); break;
+            case 5: X87.arith(s, X87.DIVR, 0, 1, false); break;
+            case 6: X87.unary(s, true); break;
+            case 7: X87.unary(s, false); break;
+            case 8: X87.fscale(s); break;
+            case 9: X87.compare(s, s.st(1), s.isEmpty(1), false, 0); break;
+            case 10: X87.compare(s, s.st(1), s.isEmpty(1), true, 0); break;
+            case 11: eflags = X87.compareToEflags(s, 1, false, false); break;
+            case 12: eflags = X87.compareToEflags(s, 1, true, false); break;
+            case 13: X87.fxam(s); break;
+            case 14: X87.compare(s, F80.POS_ZERO, false, false, 0); break;
+            case 15: storeFloat(s, mem, 4, false); break;
+            case 16: storeFloat(s, mem, 8, false); break;
+            case 17: storeInt(s, mem, 16, false, false); break;
+            case 18: storeInt(s, mem, 32, false, false); break;
+            case 19: storeInt(s, mem, 64, false, true); break;
+            case 20: storeInt(s, mem, 16, true, true); break;
+            case 21: storeInt(s, mem, 32, true, true); break;
+            case 22: storeInt(s, mem, 64, true, true); break;
+            case 23: storeBcd(s, mem); break;
+            case 24: { FpuContext c = s.context(); X87.load(s, FloatConvert.fromSingle(c, (int) le(mem, 4)), c); break; }
+            case 25: { FpuContext c = s.context(); X87.load(s, FloatConvert.fromDouble(c, le(mem, 8)), c); break; }
+            case 26: X87.load(s, FloatConvert.fromInt((short) le(mem, 2)), s.context()); break;
+            case 27: X87.load(s, FloatConvert.fromInt((int) le(mem, 4)), s.context()); break;
+            case 28: X87.load(s, FloatConvert.fromInt(le(mem, 8)), s.context()); break;
+            case 29: X87.load(s, FloatConvert.fromBcd(mem, 0), s.context()); break;
+            case 30: X87.arith(s, X87.ADD, 1, 0, false); break;
+            case 31: { FpuContext c = s.context(); X87.arithMem(s, X87.ADD, memSingle(s, c, mem), c); break; }
+            case 32: { FpuContext c = s.context(); X87.arithMem(s, X87.MUL, memDouble(s, c, mem), c); break; }
+            case 33: { FpuContext c = s.context(); X87.arithMem(s, X87.ADD, FloatConvert.fromInt((int) le(mem, 4)), c); break; }
+            case 34: { FpuContext c = s.context(); X87.arithMem(s, X87.DIV, memSingle(s, c, mem), c); break; }
+            case 35: X87.signOp(s, false); break;
+            case 36: X87.signOp(s, true); break;
+            case 37: X87.arith(s, X87.SUB, 1, 0, true); break;
+            default: throw new IllegalArgumentException("op " + k.op());
+        }
+        int sw = s.statusWord();
+        byte[] save = new byte[108];
+        s.save(save, 0, true);
+        return new Outcome(sw, eflags, save, mem);
+    }
+
+    private static F80 memSingle(FpuState s, FpuContext c, byte[] mem) {
+        return s.isEmpty(0) ? F80.POS_ZERO : FloatConvert.fromSingle(c, (int) le(mem, 4));
+    }
+
+    private static F80 memDouble(FpuState s, FpuContext c, byte[] mem) {
+        return s.isEmpty(0) ? F80.POS_ZERO : FloatConvert.fromDouble(c, le(mem, 8));
+    }
+
+    private static void storeFloat(FpuState s, byte[] mem, int bytes, boolean pop) {
+        F80 v = X87.storeSource(s);
+        FpuContext c = s.context();
+        if (v == null) return;
+        Long r = bytes == 4 ? toLong(FloatConvert.toSingle(c, v)) : FloatConvert.toDouble(c, v);
+        if (r != null) put(mem, r, bytes);
+        X87.endStore(s, c, r != null, pop);
+    }
+
+    private static Long toLong(Integer i) {
+        return i == null ? null : (long) i;
+    }
+
+    private static void storeInt(FpuState s, byte[] mem, int bits, boolean truncate, boolean pop) {
+        F80 v = X87.storeSource(s);
+        FpuContext c = s.context();
+        if (v == null) return;
+        Long r = FloatConvert.toInt(c, v, bits, truncate);
+        if (r != null) put(mem, r, bits / 8);
+        X87.endStore(s, c, r != null, pop);
+    }
+
+    private static void storeBcd(FpuState s, byte[] mem) {
+        F80 v = X87.storeSource(s);
+        FpuContext c = s.context();
+        if (v == null) return;
+        boolean ok = FloatConvert.toBcd(c, v, mem, 0);
+        X87.endStore(s, c, ok, true);
+    }
+
+    static long le(byte[] m, int n) {
+        long v = 0;
+        for (int i = n - 1; i >= 0; i--) v = v << 8 | (m[i] & 0xFF);
+        return v;
+    }
+
+    private static void put(byte[] m, long v, int n) {
+        for (int i = 0; i < n; i++) m[i] = (byte) (v >>> (8 * i));
+    }
+}
