@@ -70,7 +70,7 @@ public final class Float80 {
 
     /** Raises DE for denormal operands; false when DE is unmasked (no result is stored). */
     private static boolean denormals(FpuContext c, F80 a, F80 b) {
-        if (a.isDenormalOperand() || (b != null && b.isDenormalOperand())) {
+        if (a.isDenormalOperand() || (b != null && b.isDenormalOperand()) || c.denormalMemoryOperand) {
             c.raise(DE);
             return c.masked(DE);
         }
@@ -254,12 +254,13 @@ public final class Float80 {
         int e = unpackExp(a);
         if (e >= 63) return a;
         long k = Rounding.roundAt(c, a.negative(), c.rc(), unpackSig(a), 0, false, 127 - e);
-        if (c.inexact) {
+        boolean inexact = c.inexact, up = c.up;
+        F80 r = c.carry && e == 62 ? F80.of(a.negative(), F80.BIAS + 63, F80.J) : packInt(c, a.negative(), 0, 0, k, false, 64);
+        if (inexact) {
             c.raise(FpuContext.PE);
-            c.c1 = c.up;
+            c.c1 = up;
         }
-        if (c.carry && e == 62) return F80.of(a.negative(), F80.BIAS + 63, F80.J);
-        return packInt(c, a.negative(), 0, 0, k, false, 64);
+        return r;
     }
 
     /** FSCALE: ST0 * 2^trunc(ST1), exact unless it overflows or underflows. */
@@ -275,8 +276,17 @@ public final class Float80 {
         if (!denormals(c, a, b)) return null;
         if (a.isZero() || a.isInfinity()) return a;
         long n = truncToLong(b);
-        n = Math.max(-100_000, Math.min(100_000, n));
-        return pack(c, a.negative(), unpackExp(a) + (int) n, unpackSig(a), 0, false, 64);
+        int e = unpackExp(a) + (int) Math.max(-100_000, Math.min(100_000, n));
+        F80 r = pack(c, a.negative(), e, unpackSig(a), 0, false, 64);
+        if (r != null && (c.flags & ~c.cw & (FpuContext.OE | FpuContext.UE)) != 0
+                && (e < -F80.BIAS - 24576 - 64 || e > F80.BIAS + 24576)) {
+            // beyond even the biased range of an unmasked trap: infinity or zero, whatever the rounding
+            boolean over = e > 0;
+            c.flags |= (over ? FpuContext.OE : FpuContext.UE) | FpuContext.PE;
+            c.c1 = over;
+            r = over ? F80.of(a.negative(), F80.MAX_EXP, F80.J) : F80.of(a.negative(), 0, 0);
+        }
+        return r;
     }
 
     /** The value of a finite operand truncated toward zero, saturated to the long range. */
@@ -292,7 +302,7 @@ public final class Float80 {
 
     /**
      * FCOM/FUCOM/FCOMI/FUCOMI/FTST: {@link #GREATER}, {@link #LESS}, {@link #EQUAL} or
-     * {@link #UNORDERED}; -1 when an unmasked IE means the condition codes are left alone.
+     * {@link #UNORDERED} (also after an unmasked IE or DE: the condition codes are set regardless).
      * {@code quietNaNsInvalid} is true for FCOM (any NaN raises IE), false for FUCOM.
      */
     public static int compare(FpuContext c, F80 a, F80 b, boolean quietNaNsInvalid) {
@@ -301,10 +311,10 @@ public final class Float80 {
         boolean nan = a.isNaN() || b.isNaN();
         if (bad || (nan && quietNaNsInvalid)) {
             c.raise(IE);
-            return c.masked(IE) ? UNORDERED : -1;
+            return UNORDERED;
         }
         if (nan) return UNORDERED;
-        if (!denormals(c, a, b)) return -1;
+        denormals(c, a, b);
         int s = signum(a, b);
         return s > 0 ? GREATER : s < 0 ? LESS : EQUAL;
     }

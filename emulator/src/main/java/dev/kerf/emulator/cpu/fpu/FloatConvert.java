@@ -70,18 +70,32 @@ public final class FloatConvert {
         return c.masked(IE) ? indefinite : null;
     }
 
+    /** FLD m32: SNaN raises IE and loads quieted (an unmasked IE stops the load), a denormal raises DE. */
     public static F80 fromSingle(FpuContext c, int v) {
-        return fromIeee(c, v < 0, v >>> 23 & 0xFF, (long) (v & 0x7FFFFF) << 40, 0xFF, 127);
+        return fromIeee(c, v < 0, v >>> 23 & 0xFF, (long) (v & 0x7FFFFF) << 40, 0xFF, 127, false);
     }
 
     public static F80 fromDouble(FpuContext c, long v) {
-        return fromIeee(c, v < 0, (int) (v >>> 52 & 0x7FF), (v & 0xFFFFFFFFFFFFFL) << 11, 0x7FF, 1023);
+        return fromIeee(c, v < 0, (int) (v >>> 52 & 0x7FF), (v & 0xFFFFFFFFFFFFFL) << 11, 0x7FF, 1023, false);
+    }
+
+    /**
+     * The m32 operand of an arithmetic instruction: exact, an SNaN stays signaling and a denormal
+     * only marks the context, so the arithmetic's checks report them in priority order.
+     */
+    public static F80 singleOperand(FpuContext c, int v) {
+        return fromIeee(c, v < 0, v >>> 23 & 0xFF, (long) (v & 0x7FFFFF) << 40, 0xFF, 127, true);
+    }
+
+    public static F80 doubleOperand(FpuContext c, long v) {
+        return fromIeee(c, v < 0, (int) (v >>> 52 & 0x7FF), (v & 0xFFFFFFFFFFFFFL) << 11, 0x7FF, 1023, true);
     }
 
     /** {@code frac} is the fraction left-aligned below bit 63. */
-    private static F80 fromIeee(FpuContext c, boolean neg, int exp, long frac, int maxExp, int bias) {
+    private static F80 fromIeee(FpuContext c, boolean neg, int exp, long frac, int maxExp, int bias, boolean operand) {
         if (exp == maxExp) {
             if (frac == 0) return F80.of(neg, F80.MAX_EXP, F80.J);
+            if (operand) return F80.of(neg, F80.MAX_EXP, F80.J | frac);
             if ((frac & F80.QUIET) == 0) {
                 c.raise(IE);
                 if (!c.masked(IE)) return null;
@@ -90,8 +104,11 @@ public final class FloatConvert {
         }
         if (exp == 0) {
             if (frac == 0) return F80.of(neg, 0, 0);
-            c.raise(DE);
-            if (!c.masked(DE)) return null;
+            if (operand) {
+                c.denormalMemoryOperand = true;
+            } else {
+                c.raise(DE); // the exact value is pushed even when DE is unmasked
+            }
             int n = Long.numberOfLeadingZeros(frac);
             return F80.of(neg, F80.BIAS + 1 - bias - n, frac << n);
         }
@@ -134,6 +151,8 @@ public final class FloatConvert {
         switch (r.status()) {
             case Rounding.TRAP_OVERFLOW:
             case Rounding.TRAP_UNDERFLOW:
+                c.flags &= ~PE; // nothing is stored, so nothing is inexact or rounded up
+                c.c1 = false;
                 return null;
             case Rounding.INF:
                 return signBit | maxExp << fracBits;

@@ -16,6 +16,12 @@ public final class FpuContext {
     /** C1 after the step: 1 when an inexact result was rounded up in magnitude. */
     public boolean c1;
 
+    /**
+     * Set by a single/double memory operand of an arithmetic instruction that was a denormal: its
+     * DE is raised by the arithmetic's operand checks, in their priority order, not by the load.
+     */
+    public boolean denormalMemoryOperand;
+
     // scratch results of Float80.roundAt (one step at a time; never shared between machines)
     boolean inexact, up, carry;
 

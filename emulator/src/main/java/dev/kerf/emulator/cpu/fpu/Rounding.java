@@ -65,7 +65,7 @@ final class Rounding {
                 return new Rounded(neg, e, sig, TRAP_UNDERFLOW);
             }
             long shift = (long) f.eMin() - eTop;
-            long r = Math.max(128 - p, 64 + shift + (64 - f.bits()));
+            long r = 64 + shift + (64 - p); // the precision counts from the denormal's own bit 63
             long kd = roundAt(c, neg, rc, hi, lo, sticky, (int) Math.min(r, 200));
             long stored = kd << (r - 64 - shift);
             if (c.inexact) {

@@ -63,17 +63,15 @@ public final class X87 {
     public static void compare(FpuState s, F80 other, boolean otherEmpty, boolean unordered, int pops) {
         if (s.isEmpty(0) || otherEmpty) {
             s.stackFault(false);
-            if (!s.unmasked(IE)) {
-                s.setConditions(0b111, false);
-                for (int i = 0; i < pops; i++) s.pop();
-            }
+            s.setConditions(0b111, false); // unordered even when IE is unmasked
+            if (!s.unmasked(IE)) for (int i = 0; i < pops; i++) s.pop();
             return;
         }
         FpuContext c = s.context();
         int r = Float80.compare(c, s.st(0), other, !unordered);
         s.finish(c);
-        if (r < 0) return;
         s.setConditions(CODES[r], false);
+        if ((c.flags & ~s.cw & 0x3F) != 0) return; // an unmasked exception: no pop
         for (int i = 0; i < pops; i++) s.pop();
     }
 
@@ -83,7 +81,7 @@ public final class X87 {
 
     /**
      * FCOMI/FUCOMI(P) ST(0), ST(i): returns the new ZF/PF/CF bits (0x45 mask; OF, SF, AF cleared),
-     * or -1 when an unmasked IE leaves EFLAGS alone. C1 is cleared.
+     * or -1 when a stack fault with IE unmasked leaves EFLAGS alone. C1 is cleared.
      */
     public static int compareToEflags(FpuState s, int i, boolean unordered, boolean pop) {
         if (s.isEmpty(0) || s.isEmpty(i)) {
@@ -95,8 +93,7 @@ public final class X87 {
         FpuContext c = s.context();
         int r = Float80.compare(c, s.st(0), s.st(i), !unordered);
         s.finish(c);
-        if (r < 0) return -1;
-        if (pop) s.pop();
+        if (pop && (c.flags & ~s.cw & 0x3F) == 0) s.pop();
         return EFLAGS[r];
     }
 

@@ -55,7 +55,7 @@ final class X87Model {
             case 34: { FpuContext c = s.context(); X87.arithMem(s, X87.DIV, memSingle(s, c, mem), c); break; }
             case 35: X87.signOp(s, false); break;
             case 36: X87.signOp(s, true); break;
-            case 37: X87.arith(s, X87.SUB, 1, 0, true); break;
+            case 37: X87.arith(s, X87.SUBR, 1, 0, true); break; // gas's fsubp %st,%st(1) is DE E1
             default: throw new IllegalArgumentException("op " + k.op());
         }
         int sw = s.statusWord();
@@ -65,11 +65,11 @@ final class X87Model {
     }
 
     private static F80 memSingle(FpuState s, FpuContext c, byte[] mem) {
-        return s.isEmpty(0) ? F80.POS_ZERO : FloatConvert.fromSingle(c, (int) le(mem, 4));
+        return s.isEmpty(0) ? F80.POS_ZERO : FloatConvert.singleOperand(c, (int) le(mem, 4));
     }
 
     private static F80 memDouble(FpuState s, FpuContext c, byte[] mem) {
-        return s.isEmpty(0) ? F80.POS_ZERO : FloatConvert.fromDouble(c, le(mem, 8));
+        return s.isEmpty(0) ? F80.POS_ZERO : FloatConvert.doubleOperand(c, le(mem, 8));
     }
 
     private static void storeFloat(FpuState s, byte[] mem, int bytes, boolean pop) {

@@ -41,7 +41,7 @@ class X87NativeTest {
             String diff = compare(cases.get(i), host.get(i));
             if (diff != null) {
                 bad++;
-                if (failures.size() < 40) failures.add(cases.get(i).line() + "\n   " + diff);
+                if (failures.size() < 200) failures.add(cases.get(i).line() + "\n   " + diff);
             }
         }
         System.out.printf("x87 native: %d cases, %d differ%n", cases.size(), bad);
