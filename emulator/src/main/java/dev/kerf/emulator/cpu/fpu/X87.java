@@ -163,4 +163,45 @@ public final class X87 {
         s.finish(c);
         if (pop && stored) s.pop();
     }
+
+    /** FPREM/FPREM1: ST(0) = remainder of ST(0) / ST(1); C0,C3,C1 = quotient bits 2,1,0; C2 = incomplete. */
+    public static void fprem(FpuState s, boolean ieee) {
+        if (s.isEmpty(0) || s.isEmpty(1)) {
+            underflow(s, 0, false);
+            return;
+        }
+        FpuContext c = s.context();
+        Remainder.Result r = Remainder.remainder(c, s.st(0), s.st(1), ieee);
+        s.finish(c);
+        if (r.value() == null) return;
+        s.set(0, r.value());
+        long q = r.quotient();
+        s.setConditions((int) ((q >> 1 & 1) << 2 | (r.incomplete() ? 2 : 0) | (q >> 2 & 1)), (q & 1) != 0);
+    }
+
+    /** FXTRACT: ST(0) becomes the exponent, then the significand is pushed. */
+    public static void fxtract(FpuState s) {
+        if (s.isEmpty(0)) {
+            s.stackFault(false);
+            if (!s.unmasked(IE)) {
+                s.set(0, F80.INDEFINITE);
+                s.push(F80.INDEFINITE);
+            }
+            return;
+        }
+        if (!s.isEmpty(7)) {
+            s.stackFault(true);
+            if (!s.unmasked(IE)) {
+                s.set(0, F80.INDEFINITE);
+                s.push(F80.INDEFINITE);
+            }
+            return;
+        }
+        FpuContext c = s.context();
+        F80[] r = Remainder.extract(c, s.st(0));
+        s.finish(c);
+        if (r[0] == null) return;
+        s.set(0, r[0]);
+        s.push(r[1]);
+    }
 }

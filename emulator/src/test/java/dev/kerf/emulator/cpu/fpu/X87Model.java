@@ -56,6 +56,9 @@ final class X87Model {
             case 35: X87.signOp(s, false); break;
             case 36: X87.signOp(s, true); break;
             case 37: X87.arith(s, X87.SUBR, 1, 0, true); break; // gas's fsubp %st,%st(1) is DE E1
+            case 38: X87.fxtract(s); break;
+            case 39: X87.fprem(s, false); break;
+            case 40: X87.fprem(s, true); break;
             default: throw new IllegalArgumentException("op " + k.op());
         }
         int sw = s.statusWord();
