@@ -17,8 +17,10 @@ static void hexin(const char *s, unsigned char *out) {
 
 #ifdef __x86_64__
 #define PUSHF "pushfq\n\tpopq %%rcx"
+#define SETF "pushq (%4)\n\tpopfq\n\t" /* EFLAGS for FCMOV from the memory operand */
 #else
 #define PUSHF "pushfl\n\tpopl %%ecx"
+#define SETF "pushl (%4)\n\tpopfl\n\t"
 #endif
 #define OP(code, text) case code: asm volatile("fldcw (%2)\n\t" text "\n\tfnstsw %%ax\n\t" PUSHF "\n\tfnsave (%3)" \
         : "=&a"(sw), "=&c"(fl) : "r"(&cw16), "r"(save), "r"(mem) : "memory", "cc"); break;
@@ -85,6 +87,35 @@ int main(void) {
             OP(46, "fsin")
             OP(47, "fcos")
             OP(48, "fsincos")
+            OP(49, "fstpt (%4)")
+            OP(50, "fld %%st(1)")
+            OP(51, "fxch %%st(1)")
+            OP(52, "fcomip %%st(1), %%st")
+            OP(53, "fucompp")
+            OP(54, "fcompp")
+            OP(55, "fld1")
+            OP(56, "fldl2t")
+            OP(57, "fldl2e")
+            OP(58, "fldpi")
+            OP(59, "fldlg2")
+            OP(60, "fldln2")
+            OP(61, "fldz")
+            OP(62, "fincstp")
+            OP(63, "fdecstp")
+            OP(64, "ffree %%st(1)")
+            OP(65, SETF "fcmovb %%st(1), %%st")
+            OP(66, SETF "fcmove %%st(1), %%st")
+            OP(67, SETF "fcmovbe %%st(1), %%st")
+            OP(68, SETF "fcmovu %%st(1), %%st")
+            OP(69, SETF "fcmovnb %%st(1), %%st")
+            OP(70, SETF "fcmovne %%st(1), %%st")
+            OP(71, SETF "fcmovnbe %%st(1), %%st")
+            OP(72, SETF "fcmovnu %%st(1), %%st")
+            OP(73, "fucomip %%st(1), %%st")
+            OP(74, "fstp %%st(1)")
+            OP(75, "fistps (%4)")
+            OP(76, "fstps (%4)")
+            OP(77, "fstpl (%4)")
             default: continue;
         }
         printf("%04lx %08lx ", sw & 0xFFFF, fl & 0xFFFFFFFF);

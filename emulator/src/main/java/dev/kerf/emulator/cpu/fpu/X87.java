@@ -204,4 +204,79 @@ public final class X87 {
         s.set(0, r[0]);
         s.push(r[1]);
     }
+
+    /** FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ, in D9 E8-EE order. */
+    public static final int LD1 = 0, LDL2T = 1, LDL2E = 2, LDPI = 3, LDLG2 = 4, LDLN2 = 5, LDZ = 6;
+
+    /** The constants rounded to nearest, and which way they moved from the exact value (+1 up, -1 down). */
+    private static final F80[] CONSTANTS = {
+        new F80(0x3FFF, 0x8000000000000000L), new F80(0x4000, 0xD49A784BCD1B8AFEL),
+        new F80(0x3FFF, 0xB8AA3B295C17F0BCL), new F80(0x4000, 0xC90FDAA22168C235L),
+        new F80(0x3FFD, 0x9A209A84FBCFF799L), new F80(0x3FFE, 0xB17217F7D1CF79ACL), F80.POS_ZERO};
+    private static final int[] ROUNDED = {0, -1, 1, 1, 1, 1, 0};
+
+    /** The constant loads: rounded by the rounding control from the exact value (C1 cleared). */
+    public static void loadConstant(FpuState s, int which) {
+        F80 v = CONSTANTS[which];
+        int rc = s.cw >> 10 & 3, dir = ROUNDED[which];
+        boolean towardZero = rc == FpuContext.RC_ZERO || rc == FpuContext.RC_DOWN;
+        if (dir > 0 && towardZero) v = new F80(v.se(), v.sig() - 1);
+        if (dir < 0 && rc == FpuContext.RC_UP) v = new F80(v.se(), v.sig() + 1);
+        load(s, v, s.context());
+    }
+
+    /** FLD ST(i): pushes a copy (the empty-register check comes after the overflow check). */
+    public static void loadRegister(FpuState s, int i) {
+        if (!s.isEmpty(7)) {
+            load(s, F80.INDEFINITE, s.context());
+            return;
+        }
+        if (s.isEmpty(i)) {
+            s.stackFault(false);
+            if (!s.unmasked(IE)) s.push(F80.INDEFINITE);
+            return;
+        }
+        load(s, s.st(i), s.context());
+    }
+
+    /** FST/FSTP ST(i): copies ST(0), raw, and pops when asked. */
+    public static void storeRegister(FpuState s, int i, boolean pop) {
+        F80 v = storeSource(s);
+        if (v == null) return;
+        s.set(i, v);
+        if (pop) s.pop();
+        if (v != F80.INDEFINITE) s.finish(s.context());
+    }
+
+    /** FXCH ST(i): an empty side is first filled with the indefinite (masked stack underflow). */
+    public static void exchange(FpuState s, int i) {
+        if (s.isEmpty(0) || s.isEmpty(i)) {
+            s.stackFault(false);
+            if (s.unmasked(IE)) return;
+            if (s.isEmpty(0)) s.set(0, F80.INDEFINITE);
+            if (s.isEmpty(i)) s.set(i, F80.INDEFINITE);
+        } else {
+            s.finish(s.context());
+        }
+        F80 t = s.st(0);
+        s.set(0, s.st(i));
+        s.set(i, t);
+    }
+
+    /** FCMOVcc ST(0), ST(i) with the condition already evaluated from EFLAGS. */
+    public static void conditionalMove(FpuState s, int i, boolean condition) {
+        if (s.isEmpty(0) || s.isEmpty(i)) {
+            s.stackFault(false);
+            if (!s.unmasked(IE)) s.set(0, F80.INDEFINITE);
+            return;
+        }
+        if (condition) s.set(0, s.st(i));
+        s.finish(s.context());
+    }
+
+    /** FINCSTP (+1) and FDECSTP (-1): only TOP moves; tags stay with their registers. C1 cleared. */
+    public static void moveTop(FpuState s, int delta) {
+        s.setStatusWord((s.statusWord() & ~0x3800) | ((s.top() + delta) & 7) << 11);
+        s.finish(s.context());
+    }
 }

@@ -20,7 +20,8 @@ final class X87Cases {
     }
 
     static final int[] EXACT_OPS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
-        23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 39, 40};
+        23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 39, 40,
+        49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77};
 
     private final Random rnd;
 
@@ -125,6 +126,10 @@ final class X87Cases {
                 m[9] = (byte) (rnd.nextBoolean() ? 0x80 : 0);
                 break;
             }
+            case 65: case 66: case 67: case 68: case 69: case 70: case 71: case 72: // EFLAGS image for FCMOV
+                java.util.Arrays.fill(m, (byte) 0);
+                m[0] = (byte) (0x02 | (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextBoolean() ? 0x04 : 0) | (rnd.nextBoolean() ? 0x40 : 0));
+                break;
             default:
                 break;
         }

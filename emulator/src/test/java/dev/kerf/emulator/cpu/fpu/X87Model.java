@@ -59,6 +59,29 @@ final class X87Model {
             case 38: X87.fxtract(s); break;
             case 39: X87.fprem(s, false); break;
             case 40: X87.fprem(s, true); break;
+            case 49: { F80 v = X87.storeSource(s); if (v != null) { v.store(mem, 0); X87.endStore(s, s.context(), true, true); } break; }
+            case 50: X87.loadRegister(s, 1); break;
+            case 51: X87.exchange(s, 1); break;
+            case 52: eflags = X87.compareToEflags(s, 1, false, true); break;
+            case 53: X87.compare(s, s.st(1), s.isEmpty(1), true, 2); break;
+            case 54: X87.compare(s, s.st(1), s.isEmpty(1), false, 2); break;
+            case 55: case 56: case 57: case 58: case 59: case 60: case 61:
+                X87.loadConstant(s, (k.op() - 55 + 1) % 7 == 0 ? X87.LDZ : k.op() == 55 ? X87.LD1 : k.op() - 55); break;
+            case 62: X87.moveTop(s, 1); break;
+            case 63: X87.moveTop(s, -1); break;
+            case 64: s.free(1); s.finish(s.context()); break;
+            case 65: case 66: case 67: case 68: case 69: case 70: case 71: case 72: {
+                int f = mem[0], cf = f & 1, zf = f >> 6 & 1, pf = f >> 2 & 1;
+                int cc = k.op() - 65;
+                boolean cond = (cc & 3) == 0 ? cf != 0 : (cc & 3) == 1 ? zf != 0 : (cc & 3) == 2 ? (cf | zf) != 0 : pf != 0;
+                X87.conditionalMove(s, 1, cc >= 4 ? !cond : cond);
+                break;
+            }
+            case 73: eflags = X87.compareToEflags(s, 1, true, true); break;
+            case 74: X87.storeRegister(s, 1, true); break;
+            case 75: storeInt(s, mem, 16, false, true); break;
+            case 76: storeFloat(s, mem, 4, true); break;
+            case 77: storeFloat(s, mem, 8, true); break;
             default: throw new IllegalArgumentException("op " + k.op());
         }
         int sw = s.statusWord();

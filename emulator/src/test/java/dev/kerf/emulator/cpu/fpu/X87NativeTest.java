@@ -70,7 +70,7 @@ class X87NativeTest {
             }
         }
         if (!java.util.Arrays.equals(o.mem(), mem)) d.append(" mem=" + X87Cases.hex(o.mem()) + " want " + X87Cases.hex(mem));
-        if ((k.op() == 11 || k.op() == 12) && o.eflags() >= 0 && (o.eflags() & 0x8D5) != (fl & 0x8D5)) {
+        if ((k.op() == 11 || k.op() == 12 || k.op() == 52 || k.op() == 73) && o.eflags() >= 0 && (o.eflags() & 0x8D5) != (fl & 0x8D5)) {
             d.append(String.format(" eflags=%03x want %03x", o.eflags() & 0x8D5, fl & 0x8D5));
         }
         return d.length() == 0 ? null : d.toString();
