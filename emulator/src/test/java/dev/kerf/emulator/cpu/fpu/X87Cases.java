@@ -23,6 +23,8 @@ final class X87Cases {
         23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 39, 40,
         49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77};
 
+    static final int[] TRANSCENDENTAL_OPS = {41, 42, 43, 44, 45, 46, 47, 48};
+
     private final Random rnd;
 
     X87Cases(long seed) {
@@ -39,6 +41,37 @@ final class X87Cases {
             int n = r < 2 ? 0 : r < 5 ? 1 : 2;
             F80 a = operand(), b = op == 8 ? scaleOperand() : rnd.nextInt(3) == 0 ? near(a) : operand();
             out.add(new Case(op, cw, n, a, b, memory(op)));
+        }
+        return out;
+    }
+
+    /** Cases for the approximate instructions: mostly in-domain finite operands, some specials. */
+    List<Case> transcendental(int count) {
+        List<Case> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int op = TRANSCENDENTAL_OPS[rnd.nextInt(TRANSCENDENTAL_OPS.length)];
+            int cw = 0x7F | rnd.nextInt(4) << 10;
+            F80 a, b = operand();
+            if (rnd.nextInt(10) == 0) {
+                a = operand();
+            } else {
+                int maxExp;
+                switch (op) {
+                    case 41: maxExp = -1; break;
+                    case 43: maxExp = -3; break;
+                    case 44: case 46: case 47: case 48: maxExp = rnd.nextInt(4) == 0 ? 62 : 8; break;
+                    default: maxExp = 40; break;
+                }
+                int e = F80.BIAS + maxExp - rnd.nextInt(rnd.nextBoolean() ? 70 : 8);
+                boolean neg = op == 42 ? false : rnd.nextBoolean();
+                a = F80.of(neg, e, sig(true));
+                if (rnd.nextInt(3) == 0) b = F80.of(rnd.nextBoolean(), F80.BIAS + rnd.nextInt(40) - 20, sig(true));
+            }
+            boolean finite = a.exp() != 0x7FFF && !a.isZero();
+            if ((op == 41 || op == 43) && finite && a.exp() >= F80.BIAS - 2) {
+                a = new F80((a.se() & 0x8000) | (F80.BIAS - 3), a.sig() | F80.J); // the SDM's domain
+            }
+            out.add(new Case(op, cw, 2, a, b, new byte[10]));
         }
         return out;
     }

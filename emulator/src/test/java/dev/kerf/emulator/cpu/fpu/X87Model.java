@@ -59,6 +59,14 @@ final class X87Model {
             case 38: X87.fxtract(s); break;
             case 39: X87.fprem(s, false); break;
             case 40: X87.fprem(s, true); break;
+            case 41: X87Transcendental.f2xm1(s); break;
+            case 42: X87Transcendental.fyl2x(s, false); break;
+            case 43: X87Transcendental.fyl2x(s, true); break;
+            case 44: X87Transcendental.trig(s, 3); break;
+            case 45: X87Transcendental.fpatan(s); break;
+            case 46: X87Transcendental.trig(s, 0); break;
+            case 47: X87Transcendental.trig(s, 1); break;
+            case 48: X87Transcendental.trig(s, 2); break;
             case 49: { F80 v = X87.storeSource(s); if (v != null) { v.store(mem, 0); X87.endStore(s, s.context(), true, true); } break; }
             case 50: X87.loadRegister(s, 1); break;
             case 51: X87.exchange(s, 1); break;
