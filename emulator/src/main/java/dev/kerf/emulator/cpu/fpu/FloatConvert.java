@@ -180,8 +180,7 @@ public final class FloatConvert {
         boolean ok = k != Kind.UNSUPPORTED && k != Kind.QNAN && k != Kind.SNAN && k != Kind.INFINITY;
         if (ok) {
             int saved = c.flags;
-            FpuContext probe = c;
-            v = toInt(probe, a, 64, false);
+            v = toInt(c, a, 64, false);
             if (v != null && v != Long.MIN_VALUE && Math.abs(v) <= 999_999_999_999_999_999L) {
                 long m = Math.abs(v);
                 for (int i = 0; i < 9; i++) {
@@ -191,7 +190,7 @@ public final class FloatConvert {
                 out[off + 9] = (byte) (a.negative() ? 0x80 : 0);
                 return true;
             }
-            c.flags = saved;
+            c.flags = saved; // out of the 18-digit range: IE alone, no PE
             c.c1 = false;
         }
         c.raise(IE);

@@ -179,10 +179,16 @@ class X87NativeTest {
         throw new AssertionError("x87check.c did not compile");
     }
 
-    private int exec(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("build.log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    /** Runs a build step; -1 when it cannot start (no gcc, or a binary the kernel cannot execute). */
+    private int exec(List<String> cmd) throws InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("build.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        } catch (IOException e) {
+            return -1;
+        }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return -1;
