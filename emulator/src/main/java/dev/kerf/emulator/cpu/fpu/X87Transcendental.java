@@ -105,8 +105,9 @@ public final class X87Transcendental {
             if (!c.masked(FpuContext.ZE)) return null;
             return inf(!ny);
         }
-        if (x.isInfinity()) return y.isZero() ? Float80.invalid(c) : inf(ny);
+        if (x.isInfinity() && y.isZero()) return Float80.invalid(c);
         if (!denormal(c, x, y)) return null;
+        if (x.isInfinity()) return inf(ny);
         BigFloat l = MATH.log2(BigFloat.of(x));
         if (y.isInfinity()) return l.signum() == 0 ? Float80.invalid(c) : inf(ny != (l.signum() < 0));
         if (y.isZero() || l.signum() == 0) return F80.of(ny != (l.signum() < 0), 0, 0);
