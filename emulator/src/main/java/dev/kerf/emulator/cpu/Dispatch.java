@@ -134,9 +134,11 @@ final class Dispatch {
         switch (op) {
             case 0x00: SystemInsns.group6(x); return;
             case 0x01: SystemInsns.group7(x); return;
+            case 0x02: case 0x03: SystemInsns.larLsl(x, op); return;
             case 0x06: case 0x08: case 0x09: SystemInsns.privilegedNoOperand(x, op); return;
             case 0x1F: return; // NOP r/m
             case 0x20: case 0x21: case 0x22: case 0x23: SystemInsns.movControl(x, op); return;
+            case 0x30: case 0x32: SystemInsns.msr(x); return;
             case 0x31: SystemInsns.rdtsc(x); return;
             case 0x40: case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46: case 0x47:
             case 0x48: case 0x49: case 0x4A: case 0x4B: case 0x4C: case 0x4D: case 0x4E: case 0x4F:

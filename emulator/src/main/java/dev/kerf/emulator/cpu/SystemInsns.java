@@ -4,9 +4,12 @@ package dev.kerf.emulator.cpu;
  * Decoding side of the system instructions: privilege checks here, semantics in
  * {@link SystemOps} (owned by the protected-mode work). Also HLT, CPUID and RDTSC.
  *
- * <p>Privileged (CPL 0, else #GP(0)): LGDT LIDT LLDT LTR LMSW CLTS INVLPG INVD WBINVD HLT and MOV
- * to/from CRn/DRn. Not privileged: SGDT SIDT SLDT STR SMSW (no UMIP). Debug registers are stored
- * and read back but have no effect.
+ * <p>Privileged (CPL 0, else #GP(0)): LGDT LIDT LLDT LTR LMSW CLTS INVLPG INVD WBINVD HLT RDMSR
+ * WRMSR and MOV to/from CRn/DRn. Not privileged: SGDT SIDT SLDT STR SMSW (no UMIP), and LAR LSL
+ * VERR VERW, which report through ZF instead of faulting. Debug registers are stored and read
+ * back but have no effect. kerf has no model-specific registers: RDMSR and WRMSR raise #GP(0) for
+ * every index (CPUID leaf 1 leaves the MSR bit clear), so a kernel's {@code rdmsr_safe} fixup sees
+ * the fault it expects.
  */
 final class SystemInsns {
     /** CPUID leaf 0 vendor string "KerfKerfKerf" as EBX, EDX, ECX. */
@@ -23,15 +26,40 @@ final class SystemInsns {
         x.cpu.halted = true;
     }
 
-    /** 0F 00: SLDT STR LLDT LTR. */
+    /** 0F 00: SLDT STR LLDT LTR VERR VERW. */
     static void group6(Executor x) {
         Cpu c = x.cpu;
         switch (x.regf) {
             case 0: storeSelector(x, c.ldtr.selector); return;
             case 1: storeSelector(x, c.tr.selector); return;
             case 2: x.requireCpl0(); SystemOps.lldt(c, x.rm16()); return;
-            default: x.requireCpl0(); SystemOps.ltr(c, x.rm16());
+            case 3: x.requireCpl0(); SystemOps.ltr(c, x.rm16()); return;
+            default: setZf(c, SystemOps.verify(c, x.rm16(), x.regf == 5));
         }
+    }
+
+    /**
+     * 0F 02 LAR / 0F 03 LSL r, r/m16: on success ZF = 1 and the register gets the access rights
+     * (16-bit: bits 15..8; 32-bit: bits 23..20 and 15..8) or the byte-granular limit (16-bit:
+     * its low half); on failure ZF = 0 and the register is unchanged.
+     */
+    static void larLsl(Executor x, int op) {
+        Cpu c = x.cpu;
+        int sel = x.rm16();
+        long v = op == 0x02 ? SystemOps.lar(c, sel) : SystemOps.lsl(c, sel);
+        if (v >= 0) x.setRegv(x.opMask(), x.regf, (int) v);
+        setZf(c, v >= 0);
+    }
+
+    private static void setZf(Cpu c, boolean zf) {
+        Flags.materialize(c);
+        c.flagBits = zf ? c.flagBits | Flags.ZF : c.flagBits & ~Flags.ZF;
+    }
+
+    /** 0F 30 WRMSR / 0F 32 RDMSR: #GP(0) at CPL &gt; 0, and #GP(0) for every MSR (none is modelled). */
+    static void msr(Executor x) {
+        x.requireCpl0();
+        throw CpuFault.withCode(Vectors.GP, 0);
     }
 
     private static void storeSelector(Executor x, int sel) {

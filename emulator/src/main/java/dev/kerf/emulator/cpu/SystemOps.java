@@ -91,6 +91,67 @@ public final class SystemOps {
         }
     }
 
+    /** System descriptor types LAR accepts: TSS (16/32-bit, available/busy), LDT, call gates, task gate. */
+    private static final int LAR_SYSTEM_TYPES = 1 << 0x1 | 1 << 0x2 | 1 << 0x3 | 1 << 0x4 | 1 << 0x5
+            | 1 << 0x9 | 1 << 0xB | 1 << 0xC;
+    /** System descriptor types LSL accepts: TSS (16/32-bit, available/busy) and LDT (no gates: they have no limit). */
+    private static final int LSL_SYSTEM_TYPES = 1 << 0x1 | 1 << 0x2 | 1 << 0x3 | 1 << 0x9 | 1 << 0xB;
+
+    /**
+     * LAR: the access-rights dword (descriptor high dword masked by 0x00F0FF00: type S DPL P,
+     * AVL L D/B G; limit bits 19..16 read as 0), or -1 when ZF is to be cleared: null selector,
+     * outside its table, a system type outside {@link #LAR_SYSTEM_TYPES}, or DPL &lt; max(CPL, RPL)
+     * for anything but a conforming code segment. The present bit is not checked; no fault
+     * other than #PF on the table read.
+     */
+    public static long lar(Cpu cpu, int selector) {
+        long at = inspectable(cpu, selector);
+        if (at < 0) return -1;
+        long d = DescriptorTable.read(cpu, (int) at);
+        if (!visible(cpu, selector, DescriptorTable.access(d), LAR_SYSTEM_TYPES)) return -1;
+        return (d >>> 32) & 0x00F0FF00L;
+    }
+
+    /** LSL: the byte-granular limit (G applied), or -1 under the same rules as {@link #lar} with {@link #LSL_SYSTEM_TYPES}. */
+    public static long lsl(Cpu cpu, int selector) {
+        long at = inspectable(cpu, selector);
+        if (at < 0) return -1;
+        long d = DescriptorTable.read(cpu, (int) at);
+        if (!visible(cpu, selector, DescriptorTable.access(d), LSL_SYSTEM_TYPES)) return -1;
+        return Integer.toUnsignedLong(DescriptorTable.limit(d));
+    }
+
+    /**
+     * VERR ({@code write} false) / VERW: true (ZF = 1) when the selector names a code or data
+     * segment that is readable (VERR: data, or readable code) or writable (VERW: writable data)
+     * and visible at max(CPL, RPL) (conforming code is always visible). System descriptors, null
+     * selectors and selectors outside their table give false; presence is not checked.
+     */
+    public static boolean verify(Cpu cpu, int selector, boolean write) {
+        long at = inspectable(cpu, selector);
+        if (at < 0) return false;
+        int access = DescriptorTable.access(DescriptorTable.read(cpu, (int) at));
+        if (!visible(cpu, selector, access, 0)) return false;
+        return write ? DescriptorTable.isWritableData(access) : DescriptorTable.isReadable(access);
+    }
+
+    /** Address of the descriptor, or -1 for a null selector or one outside the GDT/LDT. */
+    private static long inspectable(Cpu cpu, int selector) {
+        int sel = selector & 0xFFFF;
+        if ((sel & 0xFFFC) == 0) return -1;
+        return DescriptorTable.locate(cpu, sel);
+    }
+
+    /** Type accepted (segments always, system descriptors if in {@code systemTypes}) and DPL ≥ max(CPL, RPL) unless conforming code. */
+    private static boolean visible(Cpu cpu, int selector, int access, int systemTypes) {
+        if (!DescriptorTable.isSegment(access) && ((systemTypes >>> DescriptorTable.systemType(access)) & 1) == 0) {
+            return false;
+        }
+        if (DescriptorTable.isConformingCode(access)) return true;
+        int dpl = DescriptorTable.dpl(access);
+        return dpl >= cpu.cpl && dpl >= (selector & 3);
+    }
+
     public static void invlpg(Cpu cpu, int linear) { cpu.mmu.invlpg(linear); }
 
     public static void clts(Cpu cpu) { cpu.cr0 &= ~CR0_TS; }

@@ -167,8 +167,9 @@ public final class OpcodeTable {
 
     private static void buildTwoByte() {
         long[] t = TWO;
-        t[0x00] = modrm(IMM_NONE, 0x0F, 0, 0, 0);         // SLDT STR LLDT LTR
+        t[0x00] = modrm(IMM_NONE, 0x3F, 0, 0, 0);         // SLDT STR LLDT LTR VERR VERW
         t[0x01] = modrm(IMM_NONE, 0xDF, 0, 0x8F, 0);      // SGDT SIDT LGDT LIDT SMSW LMSW INVLPG
+        range(t, 0x02, 0x03, rm(IMM_NONE));               // LAR LSL
         t[0x06] = plain(IMM_NONE);                        // CLTS
         range(t, 0x08, 0x09, plain(IMM_NONE));            // INVD WBINVD
         t[0x1F] = modrm(IMM_NONE, 0x01, 0, 0x01, 0) | ADDRESS_ONLY; // NOP m (register form rejected, as capstone does)
@@ -177,7 +178,7 @@ public final class OpcodeTable {
         t[0x22] = cr;                                     // MOV CRn, r32
         t[0x21] = modrm(IMM_NONE, 0xFF, 0, 0, 0) | FORCE_REG; // MOV r32, DRn
         t[0x23] = modrm(IMM_NONE, 0xFF, 0, 0, 0) | FORCE_REG;
-        t[0x31] = plain(IMM_NONE);                        // RDTSC
+        range(t, 0x30, 0x32, plain(IMM_NONE));            // WRMSR RDTSC RDMSR
         range(t, 0x40, 0x4F, rm(IMM_NONE));               // CMOVcc
         range(t, 0x80, 0x8F, plain(IMM_Z));               // Jcc rel
         range(t, 0x90, 0x9F, rm(IMM_NONE));               // SETcc
