@@ -98,8 +98,9 @@ public final class SystemOps {
     private static final int LSL_SYSTEM_TYPES = 1 << 0x1 | 1 << 0x2 | 1 << 0x3 | 1 << 0x9 | 1 << 0xB;
 
     /**
-     * LAR: the access-rights dword (descriptor high dword masked by 0x00F0FF00: type S DPL P,
-     * AVL L D/B G; limit bits 19..16 read as 0), or -1 when ZF is to be cleared: null selector,
+     * LAR: the access-rights dword (descriptor high dword masked by 0x00FFFF00: type S DPL P,
+     * limit bits 19..16, AVL L D/B G; the SDM leaves 19..16 undefined, hardware returns the limit
+     * bits, as an x86-64 host's {@code lar} of its own CS shows), or -1 when ZF is to be cleared: null selector,
      * outside its table, a system type outside {@link #LAR_SYSTEM_TYPES}, or DPL &lt; max(CPL, RPL)
      * for anything but a conforming code segment. The present bit is not checked; no fault
      * other than #PF on the table read.
@@ -109,7 +110,7 @@ public final class SystemOps {
         if (at < 0) return -1;
         long d = DescriptorTable.read(cpu, (int) at);
         if (!visible(cpu, selector, DescriptorTable.access(d), LAR_SYSTEM_TYPES)) return -1;
-        return (d >>> 32) & 0x00F0FF00L;
+        return (d >>> 32) & 0x00FFFF00L;
     }
 
     /** LSL: the byte-granular limit (G applied), or -1 under the same rules as {@link #lar} with {@link #LSL_SYSTEM_TYPES}. */

@@ -83,17 +83,20 @@ class SystemDescriptorInsnsTest {
     @Test
     void larReturnsAccessRightsOfSegmentsAndSystemDescriptors() {
         assertThat(lar(KCODE)).isTrue();
-        assertThat(r[Cpu.EAX]).isEqualTo(0x00C09B00);
+        assertThat(r[Cpu.EAX]).isEqualTo(0x00CF9B00);
         assertThat(lar(KDATA)).isTrue();
-        assertThat(r[Cpu.EAX]).isEqualTo(0x00C09300);
+        assertThat(r[Cpu.EAX]).isEqualTo(0x00CF9300);
         assertThat(lar(TSS_SEL)).isTrue();
         assertThat(r[Cpu.EAX]).as("LTR marked the TSS busy").isEqualTo(0x00008B00);
         assertThat(lar(LDT_SEL)).isTrue();
         assertThat(r[Cpu.EAX]).isEqualTo(0x00008200);
         assertThat(lar(ABSENT_DATA)).as("presence is not checked").isTrue();
-        assertThat(r[Cpu.EAX]).isEqualTo(0x00C01300);
+        assertThat(r[Cpu.EAX]).isEqualTo(0x00CF1300);
         assertThat(lar(SMALL_DATA)).isTrue();
-        assertThat(r[Cpu.EAX]).isEqualTo(0x00409300);
+        assertThat(r[Cpu.EAX]).as("limit bits 19..16 are 0 here").isEqualTo(0x00409300);
+        spare(0, 0xA0000, 0x4093); // limit bits 19..16 = 0xA, G = 0, D = 1
+        assertThat(lar(SPARE)).isTrue();
+        assertThat(r[Cpu.EAX]).as("limit bits 19..16 come along, as on hardware").isEqualTo(0x004A9300);
     }
 
     @Test
@@ -124,7 +127,7 @@ class SystemDescriptorInsnsTest {
     void ldtSelectorsAreFoundOnceAnLdtIsLoaded() {
         SystemOps.lldt(cpu, LDT_SEL);
         assertThat(lar(0x0F)).isTrue();
-        assertThat(r[Cpu.EAX]).isEqualTo(0x00C0F200);
+        assertThat(r[Cpu.EAX]).isEqualTo(0x00CFF200);
         assertThat(verw(0x0F)).isTrue();
         assertThat(lar(0x14)).as("beyond the LDT limit 0x0F").isFalse();
     }
@@ -184,7 +187,7 @@ class SystemDescriptorInsnsTest {
         assertThat(verw(UDATA)).isTrue();
         assertThat(verr(UCODE)).isTrue();
         assertThat(lar(UCODE)).isTrue();
-        assertThat(r[Cpu.EAX]).isEqualTo(0x00C0FB00);
+        assertThat(r[Cpu.EAX]).isEqualTo(0x00CFFB00);
         assertThat(lsl(UDATA)).isTrue();
         assertThat(r[Cpu.EAX]).isEqualTo(-1);
         assertThat(verr(CONFORMING)).isTrue();
@@ -223,7 +226,7 @@ class SystemDescriptorInsnsTest {
         step(); // verw [DATA]: what the kernel does on every return to user mode
         assertThat(zf()).isTrue();
         step(); // lar edx, [DATA]
-        assertThat(r[Cpu.EDX]).isEqualTo(0x00C09300);
+        assertThat(r[Cpu.EDX]).isEqualTo(0x00CF9300);
         step(); // lsl ebx, [DATA]
         assertThat(r[Cpu.EBX]).isEqualTo(-1);
         assertThat(zf()).isTrue();
@@ -319,7 +322,7 @@ class SystemDescriptorInsnsTest {
         cpu.setEflags(0x2);
         cpu.run(cpu.icount + 10);
         assertThat(cpu.halted).isTrue();
-        assertThat(r[Cpu.EAX]).isEqualTo(0x00C09B00);
+        assertThat(r[Cpu.EAX]).isEqualTo(0x00CF9B00);
         int esp = r[Cpu.ESP];
         assertThat(f.memory.read32(esp)).as("error code").isZero();
         assertThat(f.memory.read32(esp + 4)).as("saved EIP is the RDMSR").isEqualTo(CODE + 10);
