@@ -13,6 +13,7 @@ die() { echo "examples/linux/fetch.sh: $*" >&2; exit 1; }
 command -v apt-get >/dev/null || die "apt-get not found: cannot fetch linux-image-686:i386 and busybox-static:i386"
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found: cannot unpack the packages"
 rm -rf cache/tmp
+trap 'rm -rf cache/tmp' EXIT
 mkdir -p cache/tmp/deb cache/tmp/root
 kernel=$(apt-cache depends linux-image-686:i386 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1\.0-[0-9]*-686\)\(:i386\)\{0,1\}$/\1/p' | head -1)
 [ -n "$kernel" ] || die "cannot resolve linux-image-686:i386 to a linux-image-6.1.0-*-686 package (is the i386 architecture added and apt-get update done?)"
