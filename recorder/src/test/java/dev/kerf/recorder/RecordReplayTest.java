@@ -36,6 +36,20 @@ class RecordReplayTest {
     }
 
     @Test
+    void anX87KernelReplaysWithEveryStateHashMatching() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        MachineConfig config = new MachineConfig(GuestImages.hello("fpu.elf"), "", List.of(), 8 << 20, true, null, null,
+                null, 50_000_000, new java.io.ByteArrayInputStream(new byte[0]), out);
+        RoundTrip.Recorded rec = RoundTrip.record(config, out, 10_000); // ~14 hashes inside the x87 loop
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("fpu: pi\\*1e6 = (\\d+) sw=([0-9A-F]{4})").matcher(rec.console());
+        assertThat(m.find()).as(rec.console()).isTrue();
+        long n = Long.parseLong(m.group(1));
+        assertThat(n).isEqualTo(3_141_545L); // sqrt(6 * sum 1/k^2, k <= 20000) * 1e6 = 3141544.9079...
+        assertThat(rec.result().exitStatus()).isEqualTo((int) ((n & 0x7F) << 1 | 1));
+        assertReplaysExactly(rec, EndReason.GUEST_EXIT, 10_000);
+    }
+
+    @Test
     void bugreportWithItsUserFaultReplaysIdenticallyTwice() throws Exception {
         RoundTrip.Recorded rec = record("scenario=bugreport", "");
         assertThat(rec.console()).containsPattern("buggy\\[\\d+\\]: page fault at 0x");

@@ -166,7 +166,7 @@ final class Mutator {
 
     /**
      * A byte to damage: half the time anywhere, half the time in a section chosen first (so a
-     * 254-byte CPU section is hit as often as a 280 KB page map).
+     * 362-byte CPU section is hit as often as a 280 KB page map).
      */
     private static int position(int length, List<Layout.Region> regions, SplittableRandom r) {
         List<Layout.Region> in = regions.stream().filter(g -> g.end() > g.start() && g.end() <= length).toList();

@@ -46,6 +46,9 @@ public final class Cpu {
     /** Debug registers DR0-DR7: stored and read back by MOV DRn, otherwise without effect. */
     public final int[] dr = new int[8];
 
+    /** The x87 FPU (registers, control/status/tag words, last instruction and operand pointers). */
+    public final dev.kerf.emulator.cpu.fpu.FpuState fpu = new dev.kerf.emulator.cpu.fpu.FpuState();
+
     public final PhysicalMemory memory;
     public final Mmu mmu;
     public final CpuBus bus;

@@ -1,11 +1,12 @@
 package dev.kerf.emulator.cpu;
 
+import dev.kerf.emulator.cpu.fpu.FpuState;
 import java.util.Arrays;
 
 /**
  * Everything a {@link Cpu} needs to resume exactly where it was captured: the architectural
  * registers (EFLAGS with the lazy flags materialised; segment, LDTR and TR registers with their
- * hidden descriptor caches; GDTR/IDTR, CR0/2/3/4, DR0-7, CPL) and the emulator state that
+ * hidden descriptor caches; GDTR/IDTR, CR0/2/3/4, DR0-7, CPL, the x87 FPU) and the emulator state that
  * changes what the next instructions do (icount, halted, the STI/MOV SS interrupt shadow, the
  * faults delivered since the last retired instruction).
  *
@@ -19,10 +20,18 @@ import java.util.Arrays;
  * @param tables    GDTR base, GDTR limit, IDTR base, IDTR limit
  * @param control   CR0, CR2, CR3, CR4
  * @param dr        DR0..DR7
+ * @param fpu       the x87 state as its 108-byte 32-bit FNSAVE image ({@link FpuState#image()})
  */
 public record CpuState(int[] reg, int eip, int eflags, int[] segments, int[] tables, int[] control, int cpl,
-                       int[] dr, long icount, boolean halted, boolean shadow, int faultsSinceRetire) {
+                       int[] dr, byte[] fpu, long icount, boolean halted, boolean shadow, int faultsSinceRetire) {
     public static final int SEGMENT_INTS = 8 * 4;
+
+    /** A state whose x87 is as after FNINIT (machines built from scratch: loaders, tests). */
+    public CpuState(int[] reg, int eip, int eflags, int[] segments, int[] tables, int[] control, int cpl,
+                    int[] dr, long icount, boolean halted, boolean shadow, int faultsSinceRetire) {
+        this(reg, eip, eflags, segments, tables, control, cpl, dr, new FpuState().image(), icount, halted, shadow,
+                faultsSinceRetire);
+    }
 
     public CpuState {
         check(reg, 8, "reg");
@@ -30,6 +39,8 @@ public record CpuState(int[] reg, int eip, int eflags, int[] segments, int[] tab
         check(tables, 4, "tables");
         check(control, 4, "control");
         check(dr, 8, "dr");
+        if (fpu.length != FpuState.IMAGE_BYTES)
+            throw new IllegalArgumentException("fpu must hold " + FpuState.IMAGE_BYTES + " bytes, not " + fpu.length);
         if (cpl < 0 || cpl > 3) throw new IllegalArgumentException("CPL " + cpl);
         if (icount < 0 || faultsSinceRetire < 0) throw new IllegalArgumentException("negative icount or fault count");
         reg = reg.clone();
@@ -37,6 +48,7 @@ public record CpuState(int[] reg, int eip, int eflags, int[] segments, int[] tab
         tables = tables.clone();
         control = control.clone();
         dr = dr.clone();
+        fpu = fpu.clone();
     }
 
     private static void check(int[] a, int n, String what) {
@@ -51,7 +63,7 @@ public record CpuState(int[] reg, int eip, int eflags, int[] segments, int[] tab
         put(segments, 7, cpu.tr);
         return new CpuState(cpu.reg, cpu.eip, cpu.getEflags(), segments,
                 new int[] {cpu.gdtBase, cpu.gdtLimit, cpu.idtBase, cpu.idtLimit},
-                new int[] {cpu.cr0, cpu.cr2, cpu.cr3, cpu.cr4}, cpu.cpl, cpu.dr, cpu.icount, cpu.halted, cpu.shadow,
+                new int[] {cpu.cr0, cpu.cr2, cpu.cr3, cpu.cr4}, cpu.cpl, cpu.dr, cpu.fpu.image(), cpu.icount, cpu.halted, cpu.shadow,
                 cpu.faultsSinceRetire());
     }
 
@@ -84,6 +96,7 @@ public record CpuState(int[] reg, int eip, int eflags, int[] segments, int[] tab
         cpu.cr3 = control[2];
         cpu.cr4 = control[3];
         System.arraycopy(dr, 0, cpu.dr, 0, 8);
+        cpu.fpu.setImage(fpu);
         cpu.icount = icount;
         cpu.halted = halted;
         cpu.shadow = shadow;
@@ -104,12 +117,13 @@ public record CpuState(int[] reg, int eip, int eflags, int[] segments, int[] tab
     @Override public int[] tables() { return tables.clone(); }
     @Override public int[] control() { return control.clone(); }
     @Override public int[] dr() { return dr.clone(); }
+    @Override public byte[] fpu() { return fpu.clone(); }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof CpuState s && Arrays.equals(s.reg, reg) && s.eip == eip && s.eflags == eflags
                 && Arrays.equals(s.segments, segments) && Arrays.equals(s.tables, tables) && Arrays.equals(s.control, control)
-                && s.cpl == cpl && Arrays.equals(s.dr, dr) && s.icount == icount && s.halted == halted && s.shadow == shadow
+                && s.cpl == cpl && Arrays.equals(s.dr, dr) && Arrays.equals(s.fpu, fpu) && s.icount == icount && s.halted == halted && s.shadow == shadow
                 && s.faultsSinceRetire == faultsSinceRetire;
     }
 

@@ -65,6 +65,7 @@ final class Dispatch {
             case 0x98: Move.cbw(x); return;
             case 0x99: Move.cwd(x); return;
             case 0x9A: Control.farDirect(x, true); return;
+            case 0x9B: X87Insns.fwait(x); return;
             case 0x9C: Stack.pushf(x); return;
             case 0x9D: Stack.popf(x); return;
             case 0x9E: FlagOps.sahf(x); return;
@@ -97,6 +98,8 @@ final class Dispatch {
             case 0xD4: Bcd.aam(x); return;
             case 0xD5: Bcd.aad(x); return;
             case 0xD7: Move.xlat(x); return;
+            case 0xD8: case 0xD9: case 0xDA: case 0xDB: case 0xDC: case 0xDD: case 0xDE: case 0xDF:
+                X87Insns.esc(x, op); return;
             case 0xE0: case 0xE1: case 0xE2: case 0xE3: Control.loop(x, op); return;
             case 0xE4: case 0xE5: case 0xE6: case 0xE7: case 0xEC: case 0xED: case 0xEE: case 0xEF:
                 PortIo.exec(x, op); return;

@@ -87,6 +87,8 @@ final class Executor {
 
     /** ModRM reg field; register number of the r/m operand, or -1 for memory. */
     int regf, rm;
+    /** The ModRM byte itself and the segment register of the memory operand (the x87 records both). */
+    int modrm, eaSegment;
     /** Memory operand: linear address, offset in its segment, base register (-1 none). */
     int ea, eaOff, eaBase;
     /** Default segment of the memory operand as {@link FastLoop} decodes it. */
@@ -268,6 +270,7 @@ final class Executor {
         int m = fetch8();
         int r = (m >> 3) & 7;
         regf = r;
+        modrm = m;
         boolean memory = m < 0xC0 && (e & OpcodeTable.FORCE_REG) == 0;
         if (((e & OpcodeTable.RESTRICTED) != 0 || lock) && !modrmAllowed(e, r, memory)) throw ud();
         if (!memory) {
@@ -340,6 +343,7 @@ final class Executor {
      */
     void setEa(int sreg, int off) {
         SegmentCache s = seg[sreg];
+        eaSegment = sreg;
         if (s.limit != -1 && (entry & OpcodeTable.ADDRESS_ONLY) == 0) checkLimit(s, sreg, off);
         eaOff = off;
         ea = s.base + off;

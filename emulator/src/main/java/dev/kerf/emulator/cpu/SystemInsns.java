@@ -16,8 +16,8 @@ final class SystemInsns {
     private static final int VENDOR_EBX = 0x6672654B, VENDOR_EDX = 0x6672654B, VENDOR_ECX = 0x6672654B;
     /** Family 6, model 1, stepping 1. */
     static final int CPUID_SIGNATURE = 0x00000611;
-    /** Leaf 1 EDX: TSC (bit 4), CX8 (bit 8), CMOV (bit 15). No FPU. */
-    static final int CPUID_FEATURES = (1 << 4) | (1 << 8) | (1 << 15);
+    /** Leaf 1 EDX: FPU (bit 0, the x87 of {@link X87Insns}), TSC (bit 4), CX8 (bit 8), CMOV (bit 15). */
+    static final int CPUID_FEATURES = 1 | (1 << 4) | (1 << 8) | (1 << 15);
 
     private SystemInsns() {}
 

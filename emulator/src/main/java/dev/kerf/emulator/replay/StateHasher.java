@@ -13,7 +13,9 @@ import java.nio.ByteOrder;
  *
  * <p>{@link #registers(Cpu)} covers, in this order: EAX..EDI, EIP, EFLAGS (lazy flags
  * materialised), CPL, ES CS SS DS FS GS (selector and base each), LDTR and TR selectors, GDTR and
- * IDTR (base and limit), CR0, CR2, CR3, CR4. {@link #full(Cpu)} adds every byte of RAM; it is the
+ * IDTR (base and limit), CR0, CR2, CR3, CR4, then the x87 state as its 108-byte 32-bit FNSAVE image
+ * ({@code FpuState.image()}: control, status and tag words, instruction and operand pointers and
+ * opcode, ST(0)..ST(7)) folded as 27 little-endian ints (recording format 2). {@link #full(Cpu)} adds every byte of RAM; it is the
  * hash of the last StateHash, right before End. The mix is a fixed 64-bit multiply-rotate (the
  * xxHash64 round), so the values are the same on every JVM and never depend on
  * {@code Object.hashCode}. Changing what is covered or the mix breaks every existing recording:
@@ -23,6 +25,7 @@ public final class StateHasher {
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
     private static final long P3 = 0x165667B19E3779F9L;
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private StateHasher() {}
@@ -40,6 +43,8 @@ public final class StateHasher {
         h = round(round(h, cpu.idtBase), cpu.idtLimit);
         h = round(round(h, cpu.cr0), cpu.cr2);
         h = round(round(h, cpu.cr3), cpu.cr4);
+        byte[] fpu = cpu.fpu.image();
+        for (int i = 0; i < fpu.length; i += 4) h = round(h, (int) INTS.get(fpu, i));
         return avalanche(h);
     }
 

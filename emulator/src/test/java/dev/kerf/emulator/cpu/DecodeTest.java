@@ -36,7 +36,9 @@ class DecodeTest {
     @Test
     void rejectedEncodings() {
         assertThat(length("0f0b")).isEqualTo(-1);       // UD2
-        assertThat(length("d90500200000")).isEqualTo(-1); // x87
+        assertThat(length("d90500200000")).isEqualTo(6); // x87 FLD m32 (decoded since the x87 was wired in)
+        assertThat(length("db0d00200000")).isEqualTo(-1); // FISTTP m32: SSE3, not reported by CPUID
+        assertThat(length("ddf0")).isEqualTo(-1);       // DD /6 with a register operand
         assertThat(length("0f2800")).isEqualTo(-1);     // SSE
         assertThat(length("f001d8")).isEqualTo(-1);     // LOCK with a register destination
         assertThat(length("f03905 00200000".replace(" ", ""))).isEqualTo(-1); // LOCK CMP
@@ -51,7 +53,10 @@ class DecodeTest {
 
     @Test
     void unsupportedOpcodeRaisesUd() {
-        rig.code("d90500200000");
+        rig.code("0f0b");
+        assertThat(rig.fault().vector).isEqualTo(Vectors.UD);
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("dd2d00200000"); // DD /5 with a memory operand: reserved x87 encoding
         assertThat(rig.fault().vector).isEqualTo(Vectors.UD);
         assertThat(rig.cpu.eip).isEqualTo(CpuRig.CODE);
     }

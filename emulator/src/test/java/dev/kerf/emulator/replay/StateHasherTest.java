@@ -37,7 +37,11 @@ class StateHasherTest {
                 c -> c.setEflags(c.getEflags() | 1), c -> c.setCpl(3), c -> c.seg[Cpu.FS].selector = 0x33,
                 c -> c.seg[Cpu.GS].base = 0x1000, c -> c.tr.selector = 0x28, c -> c.ldtr.selector = 8,
                 c -> c.gdtBase = 0xF0000, c -> c.idtLimit = 0x7FF, c -> c.cr0 |= 1, c -> c.cr2 = 0xBFFFF000,
-                c -> c.cr3 = 0x1EE000, c -> c.cr4 = 0x10);
+                c -> c.cr3 = 0x1EE000, c -> c.cr4 = 0x10,
+                // the x87 (recording format 2): control word, a value, TOP, the empty bits, a pointer
+                c -> c.fpu.cw = 0x27F, c -> c.fpu.push(dev.kerf.emulator.cpu.fpu.F80.POS_ZERO),
+                c -> c.fpu.setStatusWord(0x3800), c -> c.fpu.setFullMask(0x80), c -> c.fpu.fdp = 4,
+                c -> c.fpu.setPhysical(3, dev.kerf.emulator.cpu.fpu.F80.INDEFINITE));
         for (int i = 0; i < changes.size(); i++) {
             Cpu c = cpu();
             changes.get(i).accept(c);

@@ -175,15 +175,15 @@ class CheckpointStoreTest {
     void aForeignCpuSectionOrMismatchedIcountIsSkipped() throws IOException {
         CheckpointStore store = CheckpointStore.open(tmp, ID);
         byte[] cpuBytes = new CpuStateCodec().encode(CpuState.capture(at(cpu(), 50)));
-        byte[] v2 = cpuBytes.clone();
-        v2[0] = 2;
-        writeRaw(40, v2);
+        byte[] v3 = cpuBytes.clone();
+        v3[0] = 3; // a later CPU section version (2 is this kerf's: the x87 joined it)
+        writeRaw(40, v3);
         writeRaw(60, cpuBytes); // CPU state at 50 in a checkpoint at 60
         assertThat(store.nearest(1000)).isEmpty();
         assertThat(store.warnings()).hasSize(2);
         assertThat(store.warnings().get(0)).contains("CPU state at icount 50 in a checkpoint at icount 60")
                 .contains(String.format("offset 0x%x", CheckpointFile.CPU_DATA_OFFSET));
-        assertThat(store.warnings().get(1)).contains("CPU state version 2, this kerf reads 1");
+        assertThat(store.warnings().get(1)).contains("CPU state version 3, this kerf reads 2");
     }
 
     @Test

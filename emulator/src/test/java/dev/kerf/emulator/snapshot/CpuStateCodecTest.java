@@ -25,8 +25,9 @@ class CpuStateCodecTest {
     void roundTripWithTheVersionFirstAndLittleEndianFields() {
         CpuStateCodec codec = new CpuStateCodec();
         byte[] b = codec.encode(sample());
-        assertThat(b).hasSize(CpuStateSerializer.LENGTH).hasSize(254);
-        assertThat(Arrays.copyOf(b, 8)).containsExactly(1, 0, 0, 0, 1, 0, 0, 0); // version 1, then EAX = 1
+        assertThat(b).hasSize(CpuStateSerializer.LENGTH).hasSize(254 + 108); // version 1's 254 + the x87 image
+        assertThat(Arrays.copyOf(b, 8)).containsExactly(2, 0, 0, 0, 1, 0, 0, 0); // version 2, then EAX = 1
+        assertThat(Arrays.copyOfRange(b, 240, 242)).containsExactly(0x7F, 0x03); // the x87 control word after DR7
         assertThat(codec.decode(b, FILE, 89)).isEqualTo(sample());
     }
 

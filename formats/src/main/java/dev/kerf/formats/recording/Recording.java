@@ -25,8 +25,8 @@ import java.util.Map;
  */
 public final class Recording implements AutoCloseable {
     /** Recording format version, written as "major.minor" in the manifest. A major mismatch is refused. */
-    public static final int FORMAT_MAJOR = 1;
-    public static final int FORMAT_MINOR = 1;
+    public static final int FORMAT_MAJOR = 2;
+    public static final int FORMAT_MINOR = 0;
     public static final String MANIFEST = "manifest.json";
     public static final String IMAGES = "images";
     public static final String JOURNAL = "journal";

@@ -124,6 +124,7 @@ public final class OpcodeTable {
         t[0x8F] = modrm(IMM_NONE, 0x01, 0, 0, 0);         // POP r/m
         range(t, 0x90, 0x99, plain(IMM_NONE));            // NOP/XCHG eAX, CBW, CWD
         t[0x9A] = plain(IMM_PTR);                         // CALL ptr16:32
+        t[0x9B] = plain(IMM_NONE);                        // WAIT/FWAIT
         range(t, 0x9C, 0x9F, plain(IMM_NONE));            // PUSHF POPF SAHF LAHF
         range(t, 0xA0, 0xA3, plain(IMM_MOFFS));           // MOV moffs
         range(t, 0xA4, 0xA7, plain(IMM_NONE));            // MOVS CMPS
@@ -150,6 +151,17 @@ public final class OpcodeTable {
         range(t, 0xD0, 0xD3, rm(IMM_NONE));               // grp2 by 1 / CL
         range(t, 0xD4, 0xD5, plain(IMM_B));               // AAM AAD
         t[0xD7] = plain(IMM_NONE);                        // XLAT
+        // x87 escapes: reg values that need a register operand (reserved or FISTTP with memory)
+        // and that need a memory operand (reserved register forms); finer register-form holes
+        // (e.g. D9 D1) raise #UD in X87Insns, which InstructionLength cannot see.
+        t[0xD8] = rm(IMM_NONE);                           // arith m32real / ST(i)
+        t[0xD9] = modrm(IMM_NONE, 0xFF, 0, 0, 0x02);      // FLD FXCH FST FSTP FLDENV FLDCW FNSTENV FNSTCW, specials
+        t[0xDA] = rm(IMM_NONE);                           // arith m32int, FCMOVcc, FUCOMPP
+        t[0xDB] = modrm(IMM_NONE, 0xFF, 0, 0x80, 0x52);   // FILD FIST FISTP m32, FLD/FSTP m80, FCMOVNcc, FNCLEX FNINIT, FUCOMI FCOMI
+        t[0xDC] = rm(IMM_NONE);                           // arith m64real / ST(i), ST(0)
+        t[0xDD] = modrm(IMM_NONE, 0xFF, 0, 0xC0, 0x22);   // FLD FST FSTP m64, FRSTOR FNSAVE FNSTSW, FFREE FST FSTP FUCOM FUCOMP
+        t[0xDE] = rm(IMM_NONE);                           // arith m16int, FADDP ... FDIVP, FCOMPP
+        t[0xDF] = modrm(IMM_NONE, 0xFF, 0, 0x80, 0x02);   // FILD FIST FISTP m16, FBLD FILD m64 FBSTP FISTP m64, FNSTSW AX, FUCOMIP FCOMIP
         range(t, 0xE0, 0xE3, plain(IMM_SB));              // LOOPNE LOOPE LOOP JECXZ
         range(t, 0xE4, 0xE7, plain(IMM_B));               // IN/OUT imm8
         t[0xE8] = plain(IMM_Z);                           // CALL rel

@@ -35,6 +35,39 @@ public final class FpuState {
         fip = fcs = fdp = fds = fop = 0;
     }
 
+    /** Makes this state an exact copy of {@code o} (the CPU's undo copy for faulting stores). */
+    public void copyFrom(FpuState o) {
+        System.arraycopy(o.regs, 0, regs, 0, 8);
+        full = o.full;
+        top = o.top;
+        cw = o.cw;
+        sw = o.sw;
+        fip = o.fip;
+        fcs = o.fcs;
+        fdp = o.fdp;
+        fds = o.fds;
+        fop = o.fop;
+    }
+
+    /** The eight registers in physical order (for snapshots and state hashes). */
+    public F80 physical(int p) {
+        return regs[p];
+    }
+
+    /** Puts a register by physical number without touching its empty bit. */
+    public void setPhysical(int p, F80 v) {
+        regs[p] = v;
+    }
+
+    /** Bit p set: physical register p holds a value. */
+    public int fullMask() {
+        return full;
+    }
+
+    public void setFullMask(int m) {
+        full = m & 0xFF;
+    }
+
     public int top() {
         return top;
     }
@@ -198,6 +231,26 @@ public final class FpuState {
         int base = off + envSize(size32);
         for (int i = 0; i < 8; i++) st(i).store(b, base + 10 * i);
         init();
+    }
+
+    /** The size of {@link #image()}: the 32-bit FNSAVE layout. */
+    public static final int IMAGE_BYTES = 108;
+
+    /**
+     * The whole state as the 32-bit FNSAVE image, without FNSAVE's re-initialization: every field
+     * of this class survives {@link #setImage} exactly (snapshots, state hashes).
+     */
+    public byte[] image() {
+        byte[] b = new byte[IMAGE_BYTES];
+        storeEnv(b, 0, true);
+        for (int i = 0; i < 8; i++) st(i).store(b, 28 + 10 * i);
+        return b;
+    }
+
+    /** Puts back a state from {@link #image()} (FRSTOR of the 32-bit layout). */
+    public void setImage(byte[] b) {
+        if (b.length != IMAGE_BYTES) throw new IllegalArgumentException("x87 image of " + b.length + " bytes, not " + IMAGE_BYTES);
+        restore(b, 0, true);
     }
 
     public void restore(byte[] b, int off, boolean size32) {
