@@ -139,7 +139,7 @@ final class Dispatch {
             case 0x01: SystemInsns.group7(x); return;
             case 0x02: case 0x03: SystemInsns.larLsl(x, op); return;
             case 0x06: case 0x08: case 0x09: SystemInsns.privilegedNoOperand(x, op); return;
-            case 0x1F: return; // NOP r/m
+            case 0x19: case 0x1A: case 0x1B: case 0x1C: case 0x1D: case 0x1E: case 0x1F: return; // hint NOPs, NOP r/m
             case 0x20: case 0x21: case 0x22: case 0x23: SystemInsns.movControl(x, op); return;
             case 0x30: case 0x32: SystemInsns.msr(x); return;
             case 0x31: SystemInsns.rdtsc(x); return;

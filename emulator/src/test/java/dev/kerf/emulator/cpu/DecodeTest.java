@@ -52,6 +52,22 @@ class DecodeTest {
     }
 
     @Test
+    void hintNopsDoNothingInEveryModrmForm() {
+        assertThat(length("f30f1efb")).isEqualTo(4);     // ENDBR32 (glibc's CET builds)
+        assertThat(length("0f1e0090")).isEqualTo(3);     // 0F 1E /0 m: address only (a byte follows: the reader wants one past [eax])
+        assertThat(length("0f198000100000")).isEqualTo(7);
+        // ENDBR32, then a hint NOP whose memory operand points past RAM: neither touches anything
+        rig.code("f30f1efb 0f1d0500000080 90".replace(" ", ""));
+        int eax = rig.cpu.reg[0], flags = rig.flags();
+        rig.step();
+        assertThat(rig.cpu.eip).isEqualTo(CpuRig.CODE + 4);
+        rig.step();
+        assertThat(rig.cpu.eip).isEqualTo(CpuRig.CODE + 11);
+        assertThat(rig.cpu.reg[0]).isEqualTo(eax);
+        assertThat(rig.flags()).isEqualTo(flags);
+    }
+
+    @Test
     void unsupportedOpcodeRaisesUd() {
         rig.code("0f0b");
         assertThat(rig.fault().vector).isEqualTo(Vectors.UD);

@@ -184,6 +184,9 @@ public final class OpcodeTable {
         range(t, 0x02, 0x03, rm(IMM_NONE));               // LAR LSL
         t[0x06] = plain(IMM_NONE);                        // CLTS
         range(t, 0x08, 0x09, plain(IMM_NONE));            // INVD WBINVD
+        // hint NOPs (the P6's reserved-NOP space): every ModRM form does nothing, memory never
+        // accessed; glibc's CET builds start functions with ENDBR32 (F3 0F 1E FB), a NOP here
+        range(t, 0x19, 0x1E, rm(IMM_NONE) | ADDRESS_ONLY);
         t[0x1F] = modrm(IMM_NONE, 0x01, 0, 0x01, 0) | ADDRESS_ONLY; // NOP m (register form rejected, as capstone does)
         long cr = modrm(IMM_NONE, 0x1D, 0, 0, 0) | FORCE_REG;
         t[0x20] = cr;                                     // MOV r32, CRn
