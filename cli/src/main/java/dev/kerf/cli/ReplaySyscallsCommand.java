@@ -55,8 +55,7 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
             r = new SyscallReplayer(l, image, binary != null, SyscallReplayer.DEFAULT_BUDGET).run();
         } catch (SyscallReplayException e) { // the log's image (or the rebuilt binary) cannot be set up: name the file
             String file = binary != null ? binary.toString() : SliceFiles.STDIO.equals(log) ? "<stdin>" : log;
-            String m = e.getMessage();
-            throw new KerfException(ExitCode.BAD_INPUT, m.startsWith(file + ": ") ? m : file + ": " + m); // named once
+            throw new KerfException(ExitCode.BAD_INPUT, file + ": " + e.getMessage());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (!r.identical()) throw new KerfException(ExitCode.DIVERGED, r.mismatch().message());

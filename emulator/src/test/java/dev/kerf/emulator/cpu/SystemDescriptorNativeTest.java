@@ -105,19 +105,7 @@ class SystemDescriptorNativeTest {
         return Files.readAllLines(out, StandardCharsets.US_ASCII);
     }
 
-    /** Runs a build step; -1 when it cannot start (no gcc). */
     private int exec(List<String> cmd) throws InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("build.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        } catch (IOException e) {
-            return -1;
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        return NativeBuild.exec(cmd, dir.resolve("build.log"));
     }
 }

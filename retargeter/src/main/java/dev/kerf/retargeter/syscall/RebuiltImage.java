@@ -34,11 +34,12 @@ public final class RebuiltImage {
     /**
      * @throws dev.kerf.emulator.machine.BootException for a file that is not an i386 ELF executable
      *         (naming {@code name} and the offset)
-     * @throws SyscallReplayException when its segments overlap the recorded stack
+     * @throws SyscallReplayException when its segments overlap the recorded stack or span too much (the
+     *         message does not repeat {@code name}: the caller names the file it read)
      */
     public static ProcessImage of(ProcessImage recorded, byte[] elf, String name) {
         ElfImage image = ElfImage.parse(name, elf);
-        checkSpan(image, name);
+        checkSpan(image);
         int[] flags = loadFlags(elf);
         int esp = recorded.registers().get(4);
         TreeMap<Integer, PageMapping> pages = new TreeMap<>();
@@ -54,10 +55,10 @@ public final class RebuiltImage {
             ElfImage.Segment s = image.segments().get(i);
             if (s.memSize() == 0) continue;
             long first = s.vaddr() >>> 12, last = (s.vaddr() + s.memSize() - 1) >>> 12;
-            if (last >= (1 << 20)) throw new SyscallReplayException(name + ": segment " + i + " runs past 4 GiB");
+            if (last >= (1 << 20)) throw new SyscallReplayException("segment " + i + " runs past 4 GiB");
             for (long p = first; p <= last; p++) {
-                if (p >= lo && p <= hi) throw new SyscallReplayException(String.format("%s: segment %d (0x%x..0x%x) overlaps the recorded stack",
-                        name, i, s.vaddr(), s.vaddr() + s.memSize()));
+                if (p >= lo && p <= hi) throw new SyscallReplayException(String.format("segment %d (0x%x..0x%x) overlaps the recorded stack",
+                        i, s.vaddr(), s.vaddr() + s.memSize()));
                 PageMapping old = out.get((int) p);
                 out.put((int) p, new PageMapping((int) p, (flags[i] & PF_W) != 0 || old != null && old.writable()));
             }
@@ -72,14 +73,14 @@ public final class RebuiltImage {
     }
 
     /** Refuses segments whose pages add up to more than {@link #MAX_LOADED_BYTES}, before any page is listed. */
-    private static void checkSpan(ElfImage image, String name) {
+    private static void checkSpan(ElfImage image) {
         long pages = 0;
         for (ElfImage.Segment s : image.segments()) {
             if (s.memSize() > 0) pages += ((s.vaddr() + s.memSize() - 1) >>> 12) - (s.vaddr() >>> 12) + 1;
         }
         if (pages << 12 > MAX_LOADED_BYTES) {
-            throw new SyscallReplayException(String.format("%s: its PT_LOAD segments span %,d pages (%,d MiB); a rebuilt program may load"
-                    + " at most %d MiB", name, pages, (pages << 12) >> 20, MAX_LOADED_BYTES >> 20));
+            throw new SyscallReplayException(String.format("its PT_LOAD segments span %,d pages (%,d MiB); a rebuilt program may load"
+                    + " at most %d MiB", pages, (pages << 12) >> 20, MAX_LOADED_BYTES >> 20));
         }
     }
 

@@ -148,6 +148,18 @@ public final class FpuState {
         updateSummary();
     }
 
+    /**
+     * The stack fault of an instruction that replaces ST(0) and pushes a second result (FXTRACT,
+     * FSINCOS, FPTAN): masked, both results are the indefinite.
+     */
+    public void stackFaultOfTwoResults(boolean overflow) {
+        stackFault(overflow);
+        if (!unmasked(FpuContext.IE)) {
+            set(0, F80.INDEFINITE);
+            push(F80.INDEFINITE);
+        }
+    }
+
     public boolean unmasked(int flag) {
         return (cw & flag) == 0;
     }

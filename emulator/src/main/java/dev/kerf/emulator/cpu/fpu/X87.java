@@ -182,19 +182,11 @@ public final class X87 {
     /** FXTRACT: ST(0) becomes the exponent, then the significand is pushed. */
     public static void fxtract(FpuState s) {
         if (s.isEmpty(0)) {
-            s.stackFault(false);
-            if (!s.unmasked(IE)) {
-                s.set(0, F80.INDEFINITE);
-                s.push(F80.INDEFINITE);
-            }
+            s.stackFaultOfTwoResults(false);
             return;
         }
         if (!s.isEmpty(7)) {
-            s.stackFault(true);
-            if (!s.unmasked(IE)) {
-                s.set(0, F80.INDEFINITE);
-                s.push(F80.INDEFINITE);
-            }
+            s.stackFaultOfTwoResults(true);
             return;
         }
         FpuContext c = s.context();

@@ -157,11 +157,7 @@ public final class X87Transcendental {
         if (empty(s, 1, false)) return;
         boolean pushes = which >= 2;
         if (pushes && !s.isEmpty(7)) {
-            s.stackFault(true);
-            if (!s.unmasked(IE)) {
-                s.set(0, F80.INDEFINITE);
-                s.push(F80.INDEFINITE);
-            }
+            s.stackFaultOfTwoResults(true);
             return;
         }
         FpuContext c = s.context();

@@ -1,5 +1,7 @@
 package dev.kerf.emulator.cpu.fpu;
 
+import dev.kerf.emulator.cpu.NativeBuild;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -179,21 +181,8 @@ class X87NativeTest {
         throw new AssertionError("x87check.c did not compile");
     }
 
-    /** Runs a build step; -1 when it cannot start (no gcc, or a binary the kernel cannot execute). */
     private int exec(List<String> cmd) throws InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("build.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        } catch (IOException e) {
-            return -1;
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        return NativeBuild.exec(cmd, dir.resolve("build.log"));
     }
 
     List<String> runNative(Path exe, List<X87Cases.Case> cases) throws IOException, InterruptedException {
