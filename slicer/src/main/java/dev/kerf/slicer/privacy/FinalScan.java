@@ -71,9 +71,7 @@ public final class FinalScan {
         public int redact(List<Region> regions, byte filler) {
             if (fingerprints.isEmpty()) return 0;
             int n = 0;
-            for (int from = 0, i = 1; i <= regions.size(); i++) {
-                if (i < regions.size() && regions.get(i - 1).continuesInto(regions.get(i))) continue;
-                List<Region> run = regions.subList(from, i);
+            for (List<Region> run : Region.streams(regions)) {
                 int total = 0;
                 for (Region r : run) total = Math.addExact(total, r.bytes().length);
                 byte[] stream = new byte[total];
@@ -91,7 +89,6 @@ public final class FinalScan {
                     }
                 }
                 n += found;
-                from = i;
             }
             return n;
         }

@@ -56,13 +56,7 @@ public final class Redactor {
 
     private List<Run> runs(List<Region> regions) {
         List<Run> runs = new ArrayList<>();
-        int from = 0;
-        for (int i = 1; i <= regions.size(); i++) {
-            if (i == regions.size() || !regions.get(i - 1).continuesInto(regions.get(i))) {
-                runs.add(new Run(regions.subList(from, i)));
-                from = i;
-            }
-        }
+        for (List<Region> stream : Region.streams(regions)) runs.add(new Run(stream));
         return runs;
     }
 

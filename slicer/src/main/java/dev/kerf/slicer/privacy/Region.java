@@ -1,5 +1,8 @@
 package dev.kerf.slicer.privacy;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A labelled run of slice bytes the {@link Redactor} searches and, where a secret occurs,
  * overwrites <em>in place</em>. {@code label} says what the bytes are in words a person reads in
@@ -23,5 +26,18 @@ public record Region(String label, long address, byte[] bytes, boolean continues
     /** Whether {@code next}, listed right after this region, continues its stream. */
     boolean continuesInto(Region next) {
         return next.continuesPrevious || address >= 0 && next.address >= 0 && address + bytes.length == next.address;
+    }
+
+    /** {@code regions} cut into the streams they form (each a sublist, in order). */
+    static List<List<Region>> streams(List<Region> regions) {
+        List<List<Region>> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= regions.size(); i++) {
+            if (i == regions.size() || !regions.get(i - 1).continuesInto(regions.get(i))) {
+                out.add(regions.subList(from, i));
+                from = i;
+            }
+        }
+        return out;
     }
 }
