@@ -176,12 +176,21 @@ public final class FuzzCampaign {
         if (r.exit() != 1 || !buggy.find()) throw new IllegalStateException("recording the bugreport scenario: " + r);
         expect(cli(null, "replay", "-q", rec.toString(), "--checkpoint-every", "1M"), "replay with checkpoints");
         compactJournal(rec.resolve("journal"));
-        expect(cli(null, "slice", rec.toString(), "--process", buggy.group(1), "-o", seeds.resolve("process.kslice").toString()), "process slice");
+        // cut with a secret (in every form) so the slice and the syscall log derived from it carry a
+        // FINGERPRINTS section for the readers to be fuzzed on; the secret occurs nowhere, so both verify
+        expect(cli(null, "slice", rec.toString(), "--process", buggy.group(1), "--secret", "fuzz-seed-secret-7f3a9c",
+                "--secret-forms", "-o", seeds.resolve("process.kslice").toString()), "process slice");
         expect(cli(null, "slice", rec.toString(), "--time", "1900K..2M", "-o", seeds.resolve("time.kslice").toString()), "time slice");
         expect(cli(null, "slice", rec.toString(), "--component", "buggy:parse_*", "-o", seeds.resolve("component.kslice").toString()),
                 "component slice");
         expect(cli(null, "retarget", seeds.resolve("process.kslice").toString(), "--to", "syscalls", "-o", seeds.resolve("buggy.ksys").toString()),
                 "syscall log");
+        for (String carrier : List.of("process.kslice", "buggy.ksys")) {
+            if (dev.kerf.formats.slice.SliceReader.read(seeds.resolve(carrier))
+                    .all(dev.kerf.formats.slice.SectionType.FINGERPRINTS).isEmpty()) {
+                throw new IllegalStateException("seed " + carrier + " carries no FINGERPRINTS section");
+            }
+        }
         expect(cli(null, "pack", rec.toString(), "-o", seeds.resolve("rec.kpack").toString()), "pack");
 
         Path jrec = work.resolve("jvm.kerf");
