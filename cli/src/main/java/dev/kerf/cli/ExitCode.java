@@ -42,6 +42,8 @@ public enum ExitCode {
      * OutOfMemoryError): one line with the heap limit; a larger {@code -Xmx} may do.
      */
     OUT_OF_MEMORY(20),
+    /** {@code kerf run --snapshot-on/--snapshot-at}: the guest's run ended before the snapshot's moment; nothing written. */
+    SNAPSHOT_NOT_TAKEN(26),
     /** kerf itself failed (a bug): the message says so; --verbose shows the stack trace. */
     INTERNAL(70),
     /** Stopped by Ctrl-C / SIGINT (the shell convention 128 + 2). */

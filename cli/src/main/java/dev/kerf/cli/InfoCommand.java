@@ -3,6 +3,8 @@ package dev.kerf.cli;
 import dev.kerf.formats.journal.EventKind;
 import dev.kerf.formats.recording.Manifest;
 import dev.kerf.formats.recording.Recording;
+import dev.kerf.formats.snapshot.SnapshotData;
+import dev.kerf.formats.snapshot.SnapshotFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,8 +76,17 @@ public final class InfoCommand implements Callable<Integer> {
         line(b, "port reads", s.portReads() + " logged (port_in, each read of a port_block, port_change; repeated reads of"
                 + " sticky ports " + m.stickyPorts().stream().map(p -> String.format("0x%x", p)).toList() + " cost nothing)");
         for (Manifest.ImageRef r : s.images()) {
-            line(b, r == m.kernel() ? "kernel" : "module", String.format("%s (%d bytes, sha256 %s)%s", r.name(), r.size(),
-                    r.sha256(), r.cmdline().isEmpty() ? "" : " cmdline " + r.cmdline()));
+            line(b, r == m.kernel() ? "kernel" : r == m.start() ? "start" : "module", String.format("%s (%d bytes, sha256 %s)%s",
+                    r.name(), r.size(), r.sha256(), r.cmdline().isEmpty() ? "" : " cmdline " + r.cmdline()));
+        }
+        if (s.start() != null) {
+            SnapshotFile.Summary st = s.start();
+            SnapshotData.Boot boot = st.boot();
+            line(b, "started from", String.format("a booted snapshot taken %d instructions after booting %s (%d bytes, sha256 %s)"
+                    + " when %s, by kerf %s", st.icount(), boot.kernel().name(), boot.kernel().size(), boot.kernel().sha256(),
+                    boot.trigger(), boot.kerfVersion()));
+            for (SnapshotData.Image i : boot.modules())
+                line(b, "  booted with", String.format("%s (%d bytes, sha256 %s)", i.name(), i.size(), i.sha256()));
         }
         line(b, "integrity", "ok: manifest, every image's SHA-256 and every excerpt's CRC-32C and sequence checked");
         return b.toString();

@@ -17,8 +17,14 @@ import java.util.List;
  * {@code kerf run} and {@code kerf record} so both accept exactly the same machine.
  */
 public final class MachineOptions {
-    @Parameters(index = "0", paramLabel = "KERNEL", description = "Multiboot v1 kernel (ELF32) or Linux bzImage.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KERNEL",
+            description = "Multiboot v1 kernel (ELF32) or Linux bzImage (not with --from).")
     Path kernel;
+
+    @Option(names = "--from", paramLabel = "SNAPSHOT", description = "Start from a booted snapshot (.ksnap, made by"
+            + " 'kerf run --snapshot-on/--snapshot-at -o FILE') instead of booting a KERNEL: the machine continues where"
+            + " it was saved; instructions are counted from there.")
+    Path from;
 
     @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line.")
     String append = "";
@@ -52,6 +58,31 @@ public final class MachineOptions {
     @Option(names = "--max-insns", paramLabel = "N", converter = CountConverter.class, defaultValue = "0",
             description = "Stop after N instructions (12.5M, 3G; 0 = no limit).")
     long maxInsns;
+
+    /**
+     * The configuration of a machine resumed from a snapshot of {@code ramBytes} of RAM: the
+     * snapshot is the kernel, its modules and command line and its RAM size, so options that say
+     * otherwise are usage errors; devices, clock and limits are this run's.
+     */
+    MachineConfig resumeConfig(CommandLine cmd, int ramBytes, InputStream consoleIn, OutputStream consoleOut) {
+        if (cmd.getParseResult().hasMatchedOption("--mem") && mem != ramBytes) {
+            throw new CommandLine.ParameterException(cmd, String.format("--mem %dM: the snapshot %s has %dM of RAM (a"
+                    + " resumed machine keeps its RAM; leave --mem out)", mem >> 20, from, ramBytes >> 20));
+        }
+        return new MachineConfig(null, "", List.of(), ramBytes, clock == ClockKind.virtual, disk, netIn, netOut, maxInsns,
+                consoleIn, consoleOut);
+    }
+
+    /** Exactly one of KERNEL and --from; --from takes no boot options. */
+    void checkStart(CommandLine cmd) {
+        if (kernel == null && from == null)
+            throw new CommandLine.ParameterException(cmd, "give a KERNEL to boot or --from SNAPSHOT to resume");
+        if (kernel != null && from != null)
+            throw new CommandLine.ParameterException(cmd, "give a KERNEL to boot or --from SNAPSHOT to resume, not both");
+        if (from != null && (initrd != null || !modules.isEmpty() || cmd.getParseResult().hasMatchedOption("--append")))
+            throw new CommandLine.ParameterException(cmd, "--from: the snapshot's machine is already booted; --append,"
+                    + " --initrd and --module do not apply");
+    }
 
     /** The configuration, or a usage error for a RAM size the machine cannot have. */
     MachineConfig config(CommandLine cmd, InputStream consoleIn, OutputStream consoleOut) {

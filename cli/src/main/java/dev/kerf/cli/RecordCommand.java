@@ -1,6 +1,9 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.machine.MachineConfig;
+import dev.kerf.emulator.snapshot.BootSnapshot;
+import dev.kerf.formats.InputFile;
+import dev.kerf.formats.snapshot.SnapshotFile;
 import dev.kerf.emulator.machine.RunResult;
 import dev.kerf.recorder.Recorder;
 import dev.kerf.recorder.RecordingOutputException;
@@ -48,13 +51,30 @@ public final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (hashEvery <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--hash-every must be at least 1");
-        MachineConfig config = machine.config(spec.commandLine(), io.in(), io.out());
+        CommandLine cmd = spec.commandLine();
+        machine.checkStart(cmd);
         long started = System.nanoTime();
         Recorder.Outcome outcome;
-        try (Recorder recorder = start(config)) {
+        try (Recorder recorder = machine.from == null ? start(machine.config(cmd, io.in(), io.out())) : startFrom(cmd)) {
             outcome = LiveGuest.run(io, () -> recorder.machine().requestStop(), recorder::run);
         }
         return exitCode(outcome, System.nanoTime() - started);
+    }
+
+    /**
+     * Reads the snapshot whole (the recording stores exactly these bytes as its start image), checks
+     * it, and starts the recorder on the machine resumed from it.
+     */
+    private Recorder startFrom(CommandLine cmd) throws IOException {
+        byte[] bytes = InputFile.readAll(machine.from, SnapshotFile.maxFileBytes(RunCommand.MAX_RAM), "snapshot");
+        BootSnapshot snap = BootSnapshot.decode(machine.from, bytes);
+        MachineConfig config = machine.resumeConfig(cmd, snap.data().ramBytes(), io.in(), io.out());
+        try {
+            return Recorder.startFrom(output, config, machine.from, bytes, snap.data(),
+                    tap -> snap.resume(config, machine.from, tap), VersionProvider.kerfVersion(), hashEvery);
+        } catch (RecordingOutputException e) {
+            throw new KerfException(ExitCode.RECORD_FAILED, e.getMessage());
+        }
     }
 
     private Recorder start(MachineConfig config) throws IOException {

@@ -6,6 +6,7 @@ import dev.kerf.formats.journal.EventKind;
 import dev.kerf.formats.journal.JournalReader;
 import dev.kerf.formats.recording.Manifest;
 import dev.kerf.formats.recording.Recording;
+import dev.kerf.formats.snapshot.SnapshotFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ import java.util.Map;
  */
 record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end, Map<EventKind, Long> counts,
                         Map<EventKind, Long> bytes, long portReads, long excerpts, long journalBytes, Duration hostDuration,
-                        boolean hostFromMtime) {
+                        boolean hostFromMtime, SnapshotFile.Summary start) {
 
     static RecordingSummary of(Path path, Recording rec) throws IOException {
         Map<EventKind, Long> counts = new EnumMap<>(EventKind.class);
@@ -67,8 +68,10 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
             }
         }
         Duration host = end != null ? Duration.ofMillis(end.hostMillis()) : mtimeDuration(rec.manifest(), rec.journalDir());
+        SnapshotFile.Summary start = rec.manifest().start() == null ? null
+                : SnapshotFile.summary(rec.dir().resolve(Recording.IMAGES).resolve(rec.manifest().start().sha256()));
         return new RecordingSummary(path, rec.manifest(), rec.lastIcount(), end, counts, bytes, portReads, excerpts, journalBytes,
-                host, end == null);
+                host, end == null, start);
     }
 
     /** A cut-short recording has no End: its host time is guessed from the journal's last write. */
@@ -107,8 +110,9 @@ record RecordingSummary(Path path, Manifest manifest, long icount, Event.End end
 
     List<Manifest.ImageRef> images() {
         List<Manifest.ImageRef> l = new ArrayList<>();
-        l.add(manifest.kernel());
+        if (manifest.kernel() != null) l.add(manifest.kernel());
         l.addAll(manifest.modules());
+        if (manifest.start() != null) l.add(manifest.start());
         return l;
     }
 

@@ -3,6 +3,8 @@ package dev.kerf.recorder;
 import dev.kerf.emulator.loader.MultibootLoader;
 import dev.kerf.emulator.machine.Machine;
 import dev.kerf.emulator.machine.MachineConfig;
+import dev.kerf.emulator.machine.MachineTap;
+import dev.kerf.formats.snapshot.SnapshotData;
 import dev.kerf.emulator.machine.RunResult;
 import dev.kerf.formats.journal.JournalWriter;
 import dev.kerf.formats.recording.Manifest;
@@ -68,8 +70,44 @@ public final class Recorder implements AutoCloseable {
         List<Manifest.ImageRef> modules = new ArrayList<>();
         for (MachineConfig.Module m : config.modules()) modules.add(image(m.file(), "module", m.cmdline(), config.ramBytes(), images));
         Manifest manifest = new Manifest(Recording.FORMAT_MAJOR, kerfVersion, config.ramBytes(), kernel,
-                config.cmdline() == null ? "" : config.cmdline(), modules, config.virtualClock() ? "virtual" : "host",
-                hashEvery, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), Manifest.DEFAULT_STICKY_PORTS);
+                config.cmdline() == null ? "" : config.cmdline(), modules, clock(config),
+                hashEvery, startedAt(), Manifest.DEFAULT_STICKY_PORTS);
+        return open(out, manifest, images, hashEvery, tap -> Machine.boot(config, tap));
+    }
+
+    /**
+     * Creates the recording at {@code out} starting from a booted snapshot and resumes the machine
+     * from it (not yet running). The recording stores the snapshot file ({@code snapshotBytes}, as
+     * read from {@code snapshotFile}) as its {@code start} image, so it stays self-sufficient: the
+     * replay takes CPU and RAM from it and needs no kernel, module or device model. Instructions are
+     * counted from the snapshot.
+     */
+    public static Recorder startFrom(Path out, MachineConfig config, Path snapshotFile, byte[] snapshotBytes,
+                                     SnapshotData snapshot, MachineFactory machine, String kerfVersion, long hashEvery)
+            throws IOException {
+        Manifest.ImageRef start = Recording.imageRef(snapshotFile.toString(), snapshotBytes, "");
+        Map<String, byte[]> images = new LinkedHashMap<>();
+        images.put(start.sha256(), snapshotBytes);
+        Manifest manifest = new Manifest(Recording.FORMAT_MAJOR, kerfVersion, snapshot.ramBytes(), null,
+                snapshot.boot().cmdline(), List.of(), clock(config), hashEvery, startedAt(), Manifest.DEFAULT_STICKY_PORTS, start);
+        return open(out, manifest, images, hashEvery, machine);
+    }
+
+    /** Builds the machine with the recorder's tap in place (boots it, or resumes it from a snapshot). */
+    public interface MachineFactory {
+        Machine build(MachineTap tap) throws IOException;
+    }
+
+    private static String clock(MachineConfig config) {
+        return config.virtualClock() ? "virtual" : "host";
+    }
+
+    private static String startedAt() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private static Recorder open(Path out, Manifest manifest, Map<String, byte[]> images, long hashEvery,
+                                 MachineFactory factory) throws IOException {
         boolean existed = Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         boolean ours = !existed || !Files.isSymbolicLink(out) && isEmptyDir(out); // what we may clean up again
         Recording recording;
@@ -83,7 +121,7 @@ public final class Recorder implements AutoCloseable {
         }
         try {
             RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery, manifest.stickyPorts());
-            return new Recorder(recording, journal, tap, Machine.boot(config, tap));
+            return new Recorder(recording, journal, tap, factory.build(tap));
         } catch (IOException | RuntimeException e) {
             if (journal != null) journal.close();
             removeUnused(out, existed); // a kernel that does not boot leaves no recording behind

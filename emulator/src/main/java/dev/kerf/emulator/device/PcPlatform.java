@@ -142,6 +142,11 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         return Math.min(deadline, nic.nextDeadlineNanos());
     }
 
+    /** COM1's DLAB (bit 0) and loopback (bit 1): the line state a replay without device models needs. */
+    public int consoleLineFlags() {
+        return uart.lineFlags();
+    }
+
     /** True once the guest wrote the debug-exit port (0xF4). */
     public boolean exitRequested() {
         return debugExit.exitRequested();

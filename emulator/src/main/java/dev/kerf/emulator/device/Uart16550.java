@@ -126,6 +126,11 @@ public final class Uart16550 implements IoDevice {
      * {@code kerf run ... | head}), output is dropped from then on, like a serial line with nothing
      * attached: the guest is not disturbed.
      */
+    /** Bit 0: the divisor latch is selected (LCR.DLAB); bit 1: loopback (MCR.LOOP). What a replay keeps of COM1. */
+    public int lineFlags() {
+        return ((lcr & 0x80) != 0 ? 1 : 0) | ((mcr & MCR_LOOP) != 0 ? 2 : 0);
+    }
+
     public void flush() {
         if (out == null || outCount == 0 || outputBroken) {
             outCount = 0;

@@ -78,6 +78,17 @@ public final class Machine implements AutoCloseable {
         }
     }
 
+    // TEMPORARY (coordinator): replaced by the devstate branch's implementation at merge.
+    public MachineSnapshot capture() { throw new UnsupportedOperationException("capture"); }
+
+    public static Machine resume(MachineConfig config, MachineSnapshot snapshot, MachineTap tap) throws IOException {
+        throw new UnsupportedOperationException("resume");
+    }
+
+    public void stopOnConsole(byte[] text) { throw new UnsupportedOperationException("stopOnConsole"); }
+
+    public boolean stoppedOnConsole() { return false; }
+
     public Cpu cpu() { return cpu; }
 
     public PcPlatform platform() { return platform; }

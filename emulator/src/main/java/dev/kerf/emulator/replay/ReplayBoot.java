@@ -1,6 +1,10 @@
 package dev.kerf.emulator.replay;
 
+import dev.kerf.emulator.cpu.CpuState;
 import dev.kerf.emulator.loader.BootModule;
+import dev.kerf.emulator.snapshot.CpuStateCodec;
+import dev.kerf.formats.snapshot.SnapshotData;
+import dev.kerf.formats.snapshot.SnapshotFile;
 
 import dev.kerf.emulator.loader.MultibootLoader;
 import dev.kerf.emulator.machine.Machine;
@@ -25,9 +29,16 @@ import java.util.List;
  * @param modules        Multiboot modules in order (see {@link dev.kerf.emulator.loader.MultibootLoader#module})
  * @param stateHashEvery instructions between StateHash events in the recording
  * @param stickyPorts    ports the journal logs only when their value changes (the manifest's stickyPorts)
+ * @param start          the booted snapshot's CPU and RAM a recording taken with {@code --from} starts from (the
+ *                       kernel and modules are then unused), or null: the replay boots the kernel as the recorder did
  */
 public record ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String cmdline, List<BootModule> modules,
-                         long stateHashEvery, List<Integer> stickyPorts) {
+                         long stateHashEvery, List<Integer> stickyPorts, ReplayStart start) {
+    public ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String cmdline, List<BootModule> modules,
+                      long stateHashEvery, List<Integer> stickyPorts) {
+        this(ramBytes, kernelName, kernel, cmdline, modules, stateHashEvery, stickyPorts, null);
+    }
+
     public ReplayBoot {
         if (stateHashEvery <= 0) {
             throw new IllegalArgumentException("stateHashEvery must be positive, not " + stateHashEvery);
@@ -56,6 +67,16 @@ public record ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String 
         if (m.ramBytes() > free - (64L << 20)) {
             throw new IOException(String.format("%s: the recorded machine has %d MiB of RAM, more than this JVM can"
                     + " hold (%d MiB free; raise -Xmx)", recording.dir(), m.ramBytes() >> 20, free >> 20));
+        }
+        if (m.start() != null) {
+            Path file = recording.dir().resolve(Recording.IMAGES).resolve(m.start().sha256());
+            SnapshotData d = SnapshotFile.decode(file, recording.image(m.start().sha256()));
+            if (d.ramBytes() != m.ramBytes())
+                throw new FormatException(file, 12, "the start snapshot has " + d.ramBytes() + " bytes of RAM, the manifest says " + m.ramBytes());
+            CpuState cpu = new CpuStateCodec().decode(d.cpu(), file, SnapshotFile.cpuDataOffset(d));
+            return new ReplayBoot(m.ramBytes(), "", new byte[0], m.cmdline(), List.of(), m.stateHashEvery(), m.stickyPorts(),
+                    new ReplayStart(cpu, d.ram(), (d.lineFlags() & SnapshotData.LINE_DLAB) != 0,
+                            (d.lineFlags() & SnapshotData.LINE_LOOPBACK) != 0));
         }
         List<BootModule> modules = new ArrayList<>();
         for (Manifest.ImageRef ref : m.modules()) {

@@ -49,7 +49,8 @@ public final class Replayer {
     /** @param console where the guest's COM1 output goes, or null to discard it */
     public Replayer(ReplayBoot boot, EventSource source, OutputStream console) {
         this(boot, source, 0, console);
-        MultibootLoader.boot(boot.kernelName(), boot.kernel(), boot.cmdline(), boot.modules(), cpu);
+        if (boot.start() != null) boot.start().restore(cpu, outputs);
+        else MultibootLoader.boot(boot.kernelName(), boot.kernel(), boot.cmdline(), boot.modules(), cpu);
     }
 
     /**

@@ -29,7 +29,8 @@ final class ManifestJson {
         field(sb, "formatVersion", Json.quote(m.formatVersion() + "." + Recording.FORMAT_MINOR));
         field(sb, "kerfVersion", Json.quote(m.kerfVersion()));
         field(sb, "ramBytes", Integer.toString(m.ramBytes()));
-        field(sb, "kernel", image(m.kernel()));
+        field(sb, "kernel", m.kernel() == null ? "null" : image(m.kernel()));
+        if (m.start() != null) field(sb, "start", image(m.start()));
         field(sb, "cmdline", Json.quote(m.cmdline()));
         List<String> mods = new ArrayList<>();
         for (Manifest.ImageRef r : m.modules()) mods.add("\n    " + image(r));
@@ -67,9 +68,17 @@ final class ManifestJson {
         Value mv = require(o, root, "modules");
         if (!(mv.value() instanceof List<?> l)) throw new JsonException(mv.offset(), "\"modules\" must be an array");
         for (Object v : l) modules.add(image((Value) v, "module"));
-        return new Manifest(major, string(o, root, "kerfVersion"), (int) ram, image(require(o, root, "kernel"), "kernel"),
+        Value kv = require(o, root, "kernel");
+        Value sv = o.get("start");
+        Manifest.ImageRef start = sv == null || sv.value() == null ? null : image(sv, "start");
+        Manifest.ImageRef kernel = kv.value() == null ? null : image(kv, "kernel");
+        if (kernel == null && start == null)
+            throw new JsonException(kv.offset(), "\"kernel\" is null and there is no \"start\" snapshot: nothing to start the machine from");
+        if (kernel != null && start != null)
+            throw new JsonException(sv.offset(), "a recording starts from a kernel or from a snapshot, not both");
+        return new Manifest(major, string(o, root, "kerfVersion"), (int) ram, kernel,
                 string(o, root, "cmdline"), List.copyOf(modules), string(o, root, "clock"), every, string(o, root, "startedAt"),
-                stickyPorts(o));
+                stickyPorts(o), start);
     }
 
     /** {@code stickyPorts}: ascending distinct ports 0..0xFFFF; absent (a 1.0 manifest) = none. */

@@ -26,7 +26,8 @@ import java.util.Map;
 public final class Recording implements AutoCloseable {
     /** Recording format version, written as "major.minor" in the manifest. A major mismatch is refused. */
     public static final int FORMAT_MAJOR = 2;
-    public static final int FORMAT_MINOR = 0;
+    /** 2.1: a recording may start from a booted snapshot ({@code start}, {@code kernel} null). */
+    public static final int FORMAT_MINOR = 1;
     public static final String MANIFEST = "manifest.json";
     public static final String IMAGES = "images";
     public static final String JOURNAL = "journal";
@@ -123,7 +124,7 @@ public final class Recording implements AutoCloseable {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new FormatException(dir, -1, "not a regular file or a recording directory");
         if (!Files.isDirectory(dir)) throw new FormatException(dir, -1, "no such recording (file or directory)");
         Manifest m = readManifest(dir.resolve(MANIFEST));
-        for (Manifest.ImageRef r : imageRefs(m)) readImage(dir, r, m.ramBytes());
+        for (Manifest.ImageRef r : imageRefs(m)) readImage(dir, r, m);
         long n = 0, last = 0;
         boolean cut;
         try (JournalReader j = JournalReader.open(dir.resolve(JOURNAL))) {
@@ -151,14 +152,17 @@ public final class Recording implements AutoCloseable {
     }
 
     /** An image, no larger than the guest RAM it was loaded into (checked before reading), with its hash checked. */
-    private static byte[] readImage(Path dir, Manifest.ImageRef r, int ramBytes) throws IOException {
+    private static byte[] readImage(Path dir, Manifest.ImageRef r, Manifest m) throws IOException {
+        int ramBytes = m.ramBytes();
+        Manifest.ImageRef start = m.start();
         Path p = dir.resolve(IMAGES).resolve(r.sha256());
         if (!Files.isRegularFile(p)) throw new FormatException(p, -1, "image " + r.name() + " missing");
         long size = Files.size(p);
         if (size != r.size())
             throw new FormatException(p, Math.min(size, r.size()), "image " + r.name() + " is " + size + " bytes, manifest says " + r.size());
-        if (size > ramBytes) throw new FormatException(p, -1, "image " + r.name() + " is " + size + " bytes, larger than the recording's RAM ("
-                + ramBytes + " bytes)");
+        long limit = r == start ? dev.kerf.formats.snapshot.SnapshotFile.maxFileBytes(ramBytes) : ramBytes;
+        if (size > limit) throw new FormatException(p, -1, "image " + r.name() + " is " + size + " bytes, larger than "
+                + (r == start ? "a snapshot of the recording's RAM (" + ramBytes + " bytes) can be" : "the recording's RAM (" + ramBytes + " bytes)"));
         byte[] b = readBounded(p, size);
         String actual = sha256(b);
         if (!actual.equals(r.sha256()))
@@ -189,7 +193,7 @@ public final class Recording implements AutoCloseable {
     /** The bytes of the image with this SHA-256 (hex), verified against its hash. */
     public byte[] image(String sha256) throws IOException {
         for (Manifest.ImageRef r : imageRefs(manifest))
-            if (r.sha256().equals(sha256)) return readImage(dir, r, manifest.ramBytes());
+            if (r.sha256().equals(sha256)) return readImage(dir, r, manifest);
         throw new IllegalArgumentException("the manifest names no image " + sha256);
     }
 
@@ -212,8 +216,9 @@ public final class Recording implements AutoCloseable {
 
     static List<Manifest.ImageRef> imageRefs(Manifest m) {
         List<Manifest.ImageRef> l = new java.util.ArrayList<>();
-        l.add(m.kernel());
+        if (m.kernel() != null) l.add(m.kernel());
         l.addAll(m.modules());
+        if (m.start() != null) l.add(m.start());
         return l;
     }
 

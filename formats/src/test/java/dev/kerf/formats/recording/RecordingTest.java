@@ -37,13 +37,49 @@ class RecordingTest {
         assertThat(events(r)).isEqualTo(Recordings.events());
         assertThat(r.eventCount()).isEqualTo(Recordings.events().size());
         assertThat(r.cutShort()).isFalse();
-        assertThat(Files.readString(dir.resolve("manifest.json"))).contains("\"formatVersion\": \"2.0\"").contains("\"stickyPorts\": [1021]");
+        assertThat(Files.readString(dir.resolve("manifest.json"))).contains("\"formatVersion\": \"2.1\"").contains("\"stickyPorts\": [1021]");
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("manifest.json", "images", "journal");
         }
         try (var s = Files.list(dir.resolve("images"))) {
             assertThat(s.count()).isEqualTo(2);
         }
+    }
+
+    /**
+     * Format 2.1: a recording that starts from a booted snapshot names it as {@code start}, with
+     * {@code kernel} null; the snapshot is an image like any other (hash-checked, packed). A 2.0 reader
+     * refuses such a manifest at {@code kernel}; a manifest with neither or both is refused here.
+     */
+    @Test
+    void aRecordingFromASnapshotNamesItAsItsStart() throws IOException {
+        byte[] snap = "KERFSNAP pretend snapshot".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Manifest.ImageRef start = Recording.imageRef("booted.ksnap", snap, "");
+        Manifest m = new Manifest(Recording.FORMAT_MAJOR, "0.1.0", 64 << 20, null, "console=ttyS0", List.of(), "virtual",
+                1 << 20, "2026-12-07T00:00:00Z", Manifest.DEFAULT_STICKY_PORTS, start);
+        Path dir = tmp.resolve("from");
+        Recording.create(dir, m, Map.of(start.sha256(), snap)).close();
+        try (var w = dev.kerf.formats.journal.JournalWriter.create(dir.resolve("journal"))) {
+            w.append(new Event.End(0, dev.kerf.formats.journal.EndReason.GUEST_EXIT, 0, 1));
+        }
+        String text = Files.readString(dir.resolve("manifest.json"));
+        assertThat(text).contains("\"kernel\": null,").contains("\"start\": {\"sha256\": \"" + start.sha256());
+        try (Recording r = Recording.open(dir)) {
+            assertThat(r.manifest()).isEqualTo(m);
+            assertThat(r.image(start.sha256())).isEqualTo(snap);
+        }
+        Path packed = tmp.resolve("from.kerfpack");
+        Recording.pack(dir, packed);
+        try (Recording r = Recording.open(packed)) {
+            assertThat(r.image(start.sha256())).isEqualTo(snap);
+        }
+        Files.write(dir.resolve("images").resolve(start.sha256()), "KERFSNAP damaged snapshot".getBytes());
+        assertThatThrownBy(() -> Recording.open(dir)).isInstanceOf(FormatException.class).hasMessageContaining("image booted.ksnap hashes to");
+        Files.writeString(dir.resolve("manifest.json"), text.replaceAll("\"start\": \\{[^}]*},\n", ""));
+        assertThatThrownBy(() -> Recording.open(dir)).hasMessageContaining("\"kernel\" is null and there is no \"start\" snapshot");
+        Files.writeString(dir.resolve("manifest.json"), text.replace("\"kernel\": null", "\"kernel\": {\"sha256\": \""
+                + start.sha256() + "\", \"name\": \"k\", \"size\": " + snap.length + ", \"cmdline\": null}"));
+        assertThatThrownBy(() -> Recording.open(dir)).hasMessageContaining("from a kernel or from a snapshot, not both");
     }
 
     @Test
