@@ -62,15 +62,17 @@ public final class MachineOptions {
     /**
      * The configuration of a machine resumed from a snapshot of {@code ramBytes} of RAM: the
      * snapshot is the kernel, its modules and command line and its RAM size, so options that say
-     * otherwise are usage errors; devices, clock and limits are this run's.
+     * otherwise are usage errors; devices and limits are this run's; the clock is the snapshot's
+     * unless --clock says otherwise.
      */
-    MachineConfig resumeConfig(CommandLine cmd, int ramBytes, InputStream consoleIn, OutputStream consoleOut) {
+    MachineConfig resumeConfig(CommandLine cmd, int ramBytes, boolean snapshotClockVirtual, InputStream consoleIn,
+                               OutputStream consoleOut) {
         if (cmd.getParseResult().hasMatchedOption("--mem") && mem != ramBytes) {
             throw new CommandLine.ParameterException(cmd, String.format("--mem %dM: the snapshot %s has %dM of RAM (a"
                     + " resumed machine keeps its RAM; leave --mem out)", mem >> 20, from, ramBytes >> 20));
         }
-        return new MachineConfig(null, "", List.of(), ramBytes, clock == ClockKind.virtual, disk, netIn, netOut, maxInsns,
-                consoleIn, consoleOut);
+        boolean virtual = cmd.getParseResult().hasMatchedOption("--clock") ? clock == ClockKind.virtual : snapshotClockVirtual;
+        return new MachineConfig(null, "", List.of(), ramBytes, virtual, disk, netIn, netOut, maxInsns, consoleIn, consoleOut);
     }
 
     /** Exactly one of KERNEL and --from; --from takes no boot options. */

@@ -68,7 +68,7 @@ public final class RecordCommand implements Callable<Integer> {
     private Recorder startFrom(CommandLine cmd) throws IOException {
         byte[] bytes = InputFile.readAll(machine.from, SnapshotFile.maxFileBytes(RunCommand.MAX_RAM), "snapshot");
         BootSnapshot snap = BootSnapshot.decode(machine.from, bytes);
-        MachineConfig config = machine.resumeConfig(cmd, snap.data().ramBytes(), io.in(), io.out());
+        MachineConfig config = machine.resumeConfig(cmd, snap.data().ramBytes(), snap.data().virtualClock(), io.in(), io.out());
         try {
             return Recorder.startFrom(output, config, machine.from, bytes, snap.data(),
                     tap -> snap.resume(config, machine.from, tap), VersionProvider.kerfVersion(), hashEvery);

@@ -59,7 +59,7 @@ public final class RunCommand implements Callable<Integer> {
         checkSnapshotOptions(cmd);
         BootSnapshot from = machine.from == null ? null : BootSnapshot.read(machine.from);
         MachineConfig config = from == null ? machine.config(cmd, io.in(), io.out())
-                : machine.resumeConfig(cmd, from.data().ramBytes(), io.in(), io.out());
+                : machine.resumeConfig(cmd, from.data().ramBytes(), from.data().virtualClock(), io.in(), io.out());
         if (snapshotAt != null) config = withMaxInsns(config, snapshotAt);
         if (output != null) AtomicFile.checkTarget(output); // before the boot, not after it
         long started = System.nanoTime();

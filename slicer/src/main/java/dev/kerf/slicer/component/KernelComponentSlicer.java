@@ -37,6 +37,9 @@ final class KernelComponentSlicer {
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             source = ComponentSlicer.header(recording, opened);
             ReplayBoot boot = ReplayBoot.of(opened);
+            if (boot.start() != null)
+                throw new ComponentSliceException(name + ": the recording starts from a booted snapshot, which holds no kernel"
+                        + " image to take the kernel's symbols from; no slice is made", false);
             elf = ElfSymbols.parse(name + ": kernel " + boot.kernelName(), boot.kernel());
             long[][] ranges = ComponentSlicer.ranges(name, spec, elf, matched, "kernel symbol");
             Replayer replayer = new Replayer(boot, EventSource.of(journal), null);
