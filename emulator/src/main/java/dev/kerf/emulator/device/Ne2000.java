@@ -155,7 +155,7 @@ public final class Ne2000 implements IoDevice {
     }
 
     /**
-     * Snapshot state, 32,797 bytes: CR, ISR, IMR, DCR, RCR, TCR, TSR, RSR, PSTART, PSTOP, BNRY,
+     * Snapshot state, 32,802 bytes: CR, ISR, IMR, DCR, RCR, TCR, TSR, RSR, PSTART, PSTOP, BNRY,
      * CURR, TPSR (one byte each), TBCR, RSAR, RBCR (uint16 each), PAR0-5, MAR0-7, overflow signalled
      * (1 byte), then the 32 KiB buffer RAM (0x4000-0xBFFF; the PROM is fixed). Host-side things
      * (the input capture's position, the output capture) are not state.

@@ -190,18 +190,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
 
     /** The devices' guest-visible state now; see the class comment and docs/formats.md. Changes nothing. */
     public byte[] captureState() {
-        StateWriter w = new StateWriter();
-        w.u8(STATE_VERSION);
-        pic.save(w);
-        pit.save(w);
-        portB.save(w);
-        uart.save(w);
-        cmos.save(w);
-        portA.save(w);
-        debugExit.save(w);
-        ata.save(w);
-        nic.save(w);
-        return w.toByteArray();
+        return devices().save();
     }
 
     /**
@@ -215,7 +204,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
      */
     public void restoreState(byte[] data) {
         checkState(data, ata.diskSectors());
-        load(new StateReader(data), ata.diskSectors());
+        devices().load(data, ata.diskSectors());
         nic.setEpochNanos(cmos.epochSeconds() * 1_000_000_000L);
     }
 
@@ -228,33 +217,11 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
      * @throws DeviceMismatchException the state's disk is not the one described
      */
     public static void checkState(byte[] data, long diskSectors) {
-        PcPlatform scratch;
-        try {
-            scratch = new PcPlatform(new PlatformConfig(MIN_STATE_RAM, new VirtualClock(() -> 0), null, null, null,
-                    null, null, 0));
-        } catch (IOException e) {
-            throw new IllegalStateException("a platform without host files opened one", e);
-        }
-        scratch.load(new StateReader(data), diskSectors);
+        PlatformState.scratch().load(data, diskSectors);
     }
 
-    private static final int MIN_STATE_RAM = 2 << 20;
-
-    private void load(StateReader r, long diskSectors) {
-        int version = r.u8("version");
-        if (version != STATE_VERSION) {
-            throw r.fail(0, "version " + version + ", this kerf reads version " + STATE_VERSION);
-        }
-        pic.load(r);
-        pit.load(r);
-        portB.load(r);
-        uart.load(r);
-        cmos.load(r);
-        portA.load(r);
-        debugExit.load(r);
-        ata.load(r, diskSectors);
-        nic.load(r);
-        r.end();
+    private PlatformState devices() {
+        return new PlatformState(pic, pit, portB, uart, cmos, portA, debugExit, ata, nic);
     }
 
     /** True once the guest wrote the debug-exit port (0xF4). */

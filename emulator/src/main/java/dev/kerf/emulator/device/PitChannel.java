@@ -40,7 +40,7 @@ final class PitChannel {
     static final long MAX_TICK = PitTime.ticksAt(Long.MAX_VALUE);
 
     /**
-     * Snapshot state, 28 bytes: mode, access mode, control bits, BCD, count (int32, 1..65536),
+     * Snapshot state, 27 bytes: mode, access mode, control bits, BCD, count (int32, 1..65536),
      * load tick (int64), running, gate, write phase, low byte written, read phase, count latched,
      * latched value (uint16), latched bytes left, status latched, status value.
      */
