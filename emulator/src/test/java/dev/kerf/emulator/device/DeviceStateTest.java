@@ -433,6 +433,17 @@ class DeviceStateTest {
     }
 
     @Test
+    void networkInputIsPacedFromThePlatformsStart() {
+        byte[] frame = new byte[60];
+        NetInput in = new NetInput(List.of(new PcapFrame(9_000, frame, 60), new PcapFrame(12_000, frame, 60)), 5_000_000);
+        assertThat(in.nextDueNanos()).isEqualTo(5_000_000);
+        assertThat(in.peek(4_999_999)).isNull();
+        assertThat(in.peek(5_000_000)).isNotNull();
+        in.consume();
+        assertThat(in.nextDueNanos()).isEqualTo(5_003_000);
+    }
+
+    @Test
     void theConsoleMatcherFindsTextAcrossWritesAndOverlappingStarts() {
         ConsoleMatcher m = new ConsoleMatcher("aab".getBytes());
         for (byte b : "xaaa".getBytes()) m.accept(b);
