@@ -163,7 +163,8 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
 
     /**
      * Reads what {@link #save} wrote. The disk fields must describe this channel's disk (present,
-     * same size): {@code actualSectors} is its size, -1 for no disk; anything else is a
+     * same size): {@code actualSectors} is its size, -1 for no disk ({@link PcPlatform#DISK_UNKNOWN}:
+     * not compared); anything else is a
      * {@link DeviceMismatchException}, raised only once the whole part has been read and checked.
      */
     void load(StateReader r, long actualSectors) {
@@ -192,7 +193,8 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
         int left = r.u16("sectors left", 0, 256);
         byte[] data = new byte[SECTOR];
         r.bytes(data, 0, SECTOR, "sector buffer");
-        if (hadDisk != (actualSectors >= 0) || (hadDisk && sectors != actualSectors)) {
+        if (actualSectors != PcPlatform.DISK_UNKNOWN
+                && (hadDisk != (actualSectors >= 0) || (hadDisk && sectors != actualSectors))) {
             throw new DeviceMismatchException(hadDisk
                     ? "the snapshot's machine had a disk of " + sectors + " sectors; "
                             + (actualSectors < 0 ? "give that disk image again" : "this disk image has " + actualSectors)

@@ -208,10 +208,13 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         nic.setEpochNanos(cmos.epochSeconds() * 1_000_000_000L);
     }
 
+    /** For {@link #checkState}: the disk is not known yet, its part is checked for form only. */
+    public static final long DISK_UNKNOWN = Long.MIN_VALUE;
+
     /**
      * Checks {@code data} as {@link #restoreState} would for a platform whose disk has
-     * {@code diskSectors} sectors (-1: no disk), without any platform: callers check before they
-     * open host files.
+     * {@code diskSectors} sectors (-1: no disk; {@link #DISK_UNKNOWN}: not compared), without any
+     * platform: callers check before they open host files.
      *
      * @throws DeviceStateException    bytes no platform wrote
      * @throws DeviceMismatchException the state's disk is not the one described

@@ -83,8 +83,15 @@ public final class Machine implements AutoCloseable {
             try {
                 platform.restoreState(snapshot.devices()); // the RTC epoch comes with it
             } catch (RuntimeException e) {
-                platform.close(); // only a disk changed since checkDisk can get here
-                throw e instanceof DeviceMismatchException ? new BootException(diskMismatch(config, e)) : e;
+                // resume() checked the bytes: only a disk image that changed size since can get here
+                RuntimeException failure = e instanceof DeviceMismatchException
+                        ? new BootException(diskMismatch(config, e)) : e;
+                try {
+                    platform.close();
+                } catch (IOException closing) {
+                    failure.addSuppressed(closing);
+                }
+                throw failure;
             }
         }
         bus.attach(cpu, platform);
@@ -133,15 +140,18 @@ public final class Machine implements AutoCloseable {
         return new Machine(config, tap, snapshot);
     }
 
-    /** The disk's size in sectors as the ATA disk will see it, -1 for none; unknown (skip the check) if unreadable. */
+    /**
+     * The disk's size in sectors as the ATA disk will see it, -1 for none; unknown (not checked
+     * here) when it is no readable regular file: opening it fails next, naming the file.
+     */
     private static long diskSectors(Path disk) {
         if (disk == null) {
             return -1;
         }
         try {
-            return Files.size(disk) / 512;
+            return Files.isRegularFile(disk) ? Files.size(disk) / 512 : PcPlatform.DISK_UNKNOWN;
         } catch (IOException e) {
-            return -1; // opening it fails next, naming the file, before its size matters
+            return PcPlatform.DISK_UNKNOWN;
         }
     }
 

@@ -247,6 +247,34 @@ class MachineSnapshotTest {
     }
 
     @Test
+    void aSnapshotWithADiskResumesOnlyWithADiskOfItsSize() throws IOException {
+        Path disk = Files.write(dir.resolve("disk.img"), new byte[8 * 512]);
+        MachineSnapshot s;
+        try (Machine m = Machine.boot(new MachineConfig(kernel, "scenario=selftest",
+                List.of(new MachineConfig.Module(initrd, "initrd.tar")), RAM, true, disk, null, null, 1000, null,
+                new ByteArrayOutputStream()))) {
+            m.run();
+            s = m.capture();
+        }
+        Path bigger = Files.write(dir.resolve("bigger.img"), new byte[16 * 512]);
+        assertThatThrownBy(() -> Machine.resume(diskConfig(bigger), s, MachineTap.NONE)).isInstanceOf(BootException.class)
+                .hasMessage(bigger + ": the snapshot's machine had a disk of 8 sectors; this disk image has 16");
+        assertThatThrownBy(() -> Machine.resume(diskConfig(null), s, MachineTap.NONE)).isInstanceOf(BootException.class)
+                .hasMessage("the snapshot's machine had a disk of 8 sectors; give that disk image again");
+        Path missing = dir.resolve("missing.img");
+        assertThatThrownBy(() -> Machine.resume(diskConfig(missing), s, MachineTap.NONE))
+                .as("a missing image is reported as such, not as a size mismatch")
+                .isInstanceOf(IOException.class).hasMessageContaining(missing.toString());
+        try (Machine m = Machine.resume(diskConfig(disk), s, MachineTap.NONE)) {
+            assertThat(m.platform().captureState()).isEqualTo(s.devices());
+        }
+    }
+
+    private MachineConfig diskConfig(Path disk) {
+        return new MachineConfig(null, null, List.of(), RAM, true, disk, null, null, 0, null, new ByteArrayOutputStream());
+    }
+
+    @Test
     void resumeWithDamagedDeviceStateIsTypedAndOpensNothing() throws IOException {
         MachineSnapshot s = runTo(1000).snapshot();
         byte[] devices = s.devices();
