@@ -31,7 +31,25 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
     private static final int ERR_ABRT = 0x04, ERR_IDNF = 0x10;
     private static final int HEADS = 16, SECTORS_PER_TRACK = 63;
 
-    private enum Transfer { NONE, READ, WRITE, IDENTIFY }
+    /** A data transfer in progress; the code is its value in the snapshot state (never reused). */
+    private enum Transfer {
+        NONE(0), READ(1), WRITE(2), IDENTIFY(3);
+
+        final int code;
+
+        Transfer(int code) {
+            this.code = code;
+        }
+
+        static Transfer fromCode(int code) {
+            for (Transfer t : values()) {
+                if (t.code == code) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
 
     private final IrqLine irq;
     private final RandomAccessFile image;
@@ -117,6 +135,92 @@ public final class AtaDisk implements IoDevice, AutoCloseable {
         if (image != null) {
             image.close();
         }
+    }
+
+    /**
+     * Snapshot state, 545 bytes: disk present (1 byte), its size in sectors (int64; 0 without a
+     * disk), status, error, features, sector count, sector, cylinder low, cylinder high,
+     * drive/head, nIEN, INTRQ pending, in software reset, transfer (0 none, 1 read, 2 write,
+     * 3 identify), buffer position (uint16, 0..512), next LBA (int64), sectors left (uint16,
+     * 0..256), the 512-byte sector buffer. The image's content is not state: it is the user's file,
+     * given again at resume.
+     */
+    void save(StateWriter w) {
+        w.bool(image != null);
+        w.i64(totalSectors);
+        for (int v : new int[] {status, error, features, nsector, sector, lcyl, hcyl, select}) {
+            w.u8(v);
+        }
+        w.bool(interruptsDisabled);
+        w.bool(irqPending);
+        w.bool(resetting);
+        w.u8(transfer.code);
+        w.u16(bufferPos);
+        w.i64(lba);
+        w.u16(sectorsLeft);
+        w.bytes(buffer, 0, SECTOR);
+    }
+
+    /**
+     * Reads what {@link #save} wrote. The disk fields must describe this channel's disk (present,
+     * same size): {@code actualSectors} is its size, -1 for no disk ({@link PcPlatform#DISK_UNKNOWN}:
+     * not compared); anything else is a
+     * {@link DeviceMismatchException}, raised only once the whole part has been read and checked.
+     */
+    void load(StateReader r, long actualSectors) {
+        r.device("ATA");
+        boolean hadDisk = r.bool("disk present");
+        long sectors = r.i64("disk sectors", 0, Long.MAX_VALUE / SECTOR);
+        int newStatus = r.u8("status");
+        int newError = r.u8("error");
+        int newFeatures = r.u8("features");
+        int newNsector = r.u8("sector count");
+        int newSector = r.u8("sector");
+        int newLcyl = r.u8("cylinder low");
+        int newHcyl = r.u8("cylinder high");
+        int newSelect = r.u8("drive/head");
+        boolean nien = r.bool("nIEN");
+        boolean pending = r.bool("INTRQ pending");
+        boolean reset = r.bool("software reset");
+        int kindAt = r.offset();
+        int kindCode = r.u8("transfer");
+        Transfer kind = Transfer.fromCode(kindCode);
+        if (kind == null) {
+            throw r.fail(kindAt, "transfer kind " + kindCode + " unknown (0..3)");
+        }
+        int pos = r.u16("buffer position", 0, SECTOR);
+        long next = r.i64("next LBA", 0, Long.MAX_VALUE / SECTOR);
+        int left = r.u16("sectors left", 0, 256);
+        byte[] data = new byte[SECTOR];
+        r.bytes(data, 0, SECTOR, "sector buffer");
+        if (actualSectors != PcPlatform.DISK_UNKNOWN
+                && (hadDisk != (actualSectors >= 0) || (hadDisk && sectors != actualSectors))) {
+            throw new DeviceMismatchException(hadDisk
+                    ? "the snapshot's machine had a disk of " + sectors + " sectors; "
+                            + (actualSectors < 0 ? "give that disk image again" : "this disk image has " + actualSectors)
+                    : "the snapshot's machine had no disk: resume it without one");
+        }
+        status = newStatus;
+        error = newError;
+        features = newFeatures;
+        nsector = newNsector;
+        sector = newSector;
+        lcyl = newLcyl;
+        hcyl = newHcyl;
+        select = newSelect;
+        interruptsDisabled = nien;
+        irqPending = pending;
+        resetting = reset;
+        transfer = kind;
+        bufferPos = pos;
+        lba = next;
+        sectorsLeft = left;
+        System.arraycopy(data, 0, buffer, 0, SECTOR);
+    }
+
+    /** The image's size in sectors, or -1 without a disk. */
+    long diskSectors() {
+        return image == null ? -1 : totalSectors;
     }
 
     long totalSectors() {

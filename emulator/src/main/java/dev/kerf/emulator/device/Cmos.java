@@ -28,7 +28,7 @@ public final class Cmos implements IoDevice {
 
     private final Clock clock;
     private final IrqLine irq8;
-    private final long epochSeconds;
+    private long epochSeconds;
     private final int[] ram = new int[128];
     private int index;
     private int flags; // status C
@@ -43,6 +43,48 @@ public final class Cmos implements IoDevice {
         ram[STATUS_B] = 0x02; // 24-hour, BCD
         ram[STATUS_D] = 0x80; // RAM and time valid
         fillMemorySize(ramBytes);
+    }
+
+    /**
+     * Snapshot state, 154 bytes: RTC epoch (int64 seconds: the RTC time at clock 0), the 128 RAM
+     * bytes (the time registers and status A's UIP bit are computed on read; what is stored is
+     * what the guest last wrote there), index, status C flags (PF 0x40, UF 0x10), next periodic
+     * and next update event (int64 nanos; max = none).
+     */
+    void save(StateWriter w) {
+        w.i64(epochSeconds);
+        for (int b : ram) {
+            w.u8(b);
+        }
+        w.u8(index);
+        w.u8(flags);
+        w.i64(nextPeriodic);
+        w.i64(nextUpdate);
+    }
+
+    void load(StateReader r) {
+        r.device("CMOS");
+        int at = r.offset();
+        long epoch = r.i64("RTC epoch");
+        try {
+            LocalDateTime.ofEpochSecond(Math.addExact(epoch, Long.MAX_VALUE / NS_PER_S), 0, ZoneOffset.UTC);
+            LocalDateTime.ofEpochSecond(epoch, 0, ZoneOffset.UTC);
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            throw r.fail(at, "RTC epoch " + epoch + " s is outside the dates the RTC can show");
+        }
+        epochSeconds = epoch;
+        for (int i = 0; i < ram.length; i++) {
+            ram[i] = r.u8("RAM byte " + i);
+        }
+        index = r.u8("index", 0, 0x7F);
+        flags = r.bits("status C flags", PIE | UIE);
+        nextPeriodic = r.i64("next periodic event", 0, Long.MAX_VALUE);
+        nextUpdate = r.i64("next update event", 0, Long.MAX_VALUE);
+    }
+
+    /** The RTC's time at clock 0, in seconds since 1970 (the NIC's capture timestamps use it too). */
+    long epochSeconds() {
+        return epochSeconds;
     }
 
     private void fillMemorySize(long ramBytes) {

@@ -1,11 +1,24 @@
 package dev.kerf.emulator.device;
 
 /**
- * Host monotonic time since construction ({@link System#nanoTime()}). {@link #idleUntil} sleeps
+ * Host monotonic time since construction ({@link System#nanoTime()}), plus a start offset (0 at
+ * boot; a machine resumed from a snapshot continues from the snapshot's time). {@link #idleUntil} sleeps
  * and returns early when an input thread calls {@link #wakeUp()} (or on interruption).
  */
 public final class HostClock implements Clock {
-    private final long start = System.nanoTime();
+    private final long start;
+
+    public HostClock() {
+        this(0);
+    }
+
+    /** A clock whose {@link #nanos()} starts at {@code startNanos}. */
+    public HostClock(long startNanos) {
+        if (startNanos < 0) {
+            throw new IllegalArgumentException("negative start time " + startNanos);
+        }
+        this.start = System.nanoTime() - startNanos;
+    }
     private final Object lock = new Object();
     private boolean woken;
 

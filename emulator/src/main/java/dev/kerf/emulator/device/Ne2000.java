@@ -49,7 +49,7 @@ public final class Ne2000 implements IoDevice {
     private final IrqLine irq;
     private final NetInput input;
     private final PcapWriter output;
-    private final long epochNanos;
+    private long epochNanos;
     private final byte[] mem = new byte[RAM_END];
 
     private int cmd = CR_STP | 0x20, isr, imr, dcr, rcr, tcr, tsr, rsr;
@@ -152,6 +152,62 @@ public final class Ne2000 implements IoDevice {
             Ne2000Registers.write(this, cmd >> 6, offset, value & 0xFF);
         }
         // 0x1F writes (the other half of the reset handshake) and unused ports do nothing.
+    }
+
+    /**
+     * Snapshot state, 32,802 bytes: CR, ISR, IMR, DCR, RCR, TCR, TSR, RSR, PSTART, PSTOP, BNRY,
+     * CURR, TPSR (one byte each), TBCR, RSAR, RBCR (uint16 each), PAR0-5, MAR0-7, overflow signalled
+     * (1 byte), then the 32 KiB buffer RAM (0x4000-0xBFFF; the PROM is fixed). Host-side things
+     * (the input capture's position, the output capture) are not state.
+     */
+    void save(StateWriter w) {
+        for (int v : new int[] {cmd, isr, imr, dcr, rcr, tcr, tsr, rsr, start >> 8, stop >> 8, bnry, curr, tpsr}) {
+            w.u8(v);
+        }
+        w.u16(tbcr);
+        w.u16(rsar);
+        w.u16(rbcr);
+        for (int v : par) {
+            w.u8(v);
+        }
+        for (int v : mar) {
+            w.u8(v);
+        }
+        w.bool(overflowSignalled);
+        w.bytes(mem, RAM_START, RAM_END - RAM_START);
+    }
+
+    void load(StateReader r) {
+        r.device("NE2000");
+        cmd = r.u8("CR");
+        isr = r.u8("ISR");
+        imr = r.u8("IMR");
+        dcr = r.u8("DCR");
+        rcr = r.u8("RCR");
+        tcr = r.u8("TCR");
+        tsr = r.u8("TSR");
+        rsr = r.u8("RSR");
+        start = r.u8("PSTART") << 8;
+        stop = r.u8("PSTOP") << 8;
+        bnry = r.u8("BNRY");
+        curr = r.u8("CURR");
+        tpsr = r.u8("TPSR");
+        tbcr = r.u16("TBCR");
+        rsar = r.u16("RSAR");
+        rbcr = r.u16("RBCR");
+        for (int i = 0; i < par.length; i++) {
+            par[i] = r.u8("PAR" + i);
+        }
+        for (int i = 0; i < mar.length; i++) {
+            mar[i] = r.u8("MAR" + i);
+        }
+        overflowSignalled = r.bool("overflow signalled");
+        r.bytes(mem, RAM_START, RAM_END - RAM_START, "buffer RAM");
+    }
+
+    /** Capture timestamps are {@code epochNanos + clock}; a resumed machine keeps the snapshot's epoch. */
+    void setEpochNanos(long epochNanos) {
+        this.epochNanos = epochNanos;
     }
 
     // ---- register file, accessed by Ne2000Registers ------------------------------------------

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The frames of an input pcap with their delivery times: frame i is due when the clock reaches
- * {@code ts(i) - ts(0)} (so the first frame is due at machine start), made monotonic so an
+ * {@code start + ts(i) - ts(0)} (so the first frame is due at machine start; {@code start} is 0 at
+ * boot and the snapshot's time for a resumed machine), made monotonic so an
  * out-of-order capture cannot make time run backwards. The whole capture is read and checked at
  * construction, so a corrupt file is reported before the machine starts.
  */
@@ -15,18 +16,22 @@ final class NetInput {
     private final long[] due;
     private int next;
 
-    NetInput(Path pcap) throws IOException {
-        this(PcapReader.readAll(pcap));
+    NetInput(Path pcap, long startNanos) throws IOException {
+        this(PcapReader.readAll(pcap), startNanos);
     }
 
     NetInput(List<PcapFrame> frames) {
+        this(frames, 0);
+    }
+
+    NetInput(List<PcapFrame> frames, long startNanos) {
         this.frames = List.copyOf(frames);
         this.due = new long[frames.size()];
         long first = frames.isEmpty() ? 0 : frames.get(0).timestampNanos();
         long previous = 0;
         for (int i = 0; i < due.length; i++) {
             previous = Math.max(previous, frames.get(i).timestampNanos() - first);
-            due[i] = previous;
+            due[i] = previous > Long.MAX_VALUE - startNanos ? Long.MAX_VALUE : startNanos + previous;
         }
     }
 

@@ -18,8 +18,23 @@ import java.io.IOException;
  * edges, console bytes, network frames) and in port accesses, both on the machine thread. With a
  * virtual clock the platform is deterministic provided the machine calls {@link #poll()} at
  * deterministic points (e.g. whenever the clock passes {@link #nextDeadlineNanos()}).
+ *
+ * <p>State ({@link #captureState()}, {@link #restoreState(byte[])}, used by booted snapshots):
+ * everything a guest can observe of the devices, as bytes: a version byte ({@value #STATE_VERSION}),
+ * then each device's part in a fixed order (PIC master and slave, PIT, port B, UART, CMOS/RTC,
+ * port A, debug-exit, ATA, NE2000), big-endian, laid out byte for byte in docs/formats.md
+ * ("Device state"). Times in it are clock nanoseconds (or PIT ticks) since machine start, so the
+ * platform they are restored into must run on a clock that continues from the capture's time.
+ * Host-side things are not state: the console output stream and what is buffered for it, the
+ * console input (a restored platform's input starts fresh: its first byte is due one byte-time
+ * after {@link PlatformConfig#startNanos()}), the network input's position (frame i of the capture
+ * given again is due at {@code startNanos + ts(i) - ts(0)}), the output capture, the
+ * disk image's content.
  */
 public final class PcPlatform implements CpuBus, AutoCloseable {
+    /** The first byte of {@link #captureState()}'s bytes; any other is refused. */
+    public static final int STATE_VERSION = 1;
+
     private final Clock clock;
     private final IoBus bus = new IoBus();
     private final PicPair pic = new PicPair();
@@ -29,7 +44,10 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     private final Ne2000 nic;
     private final PcapWriter netOut;
     private final DebugExit debugExit = new DebugExit();
+    private final PortA portA = new PortA();
+    private final PortB portB;
     private final Cmos cmos;
+    private ConsoleMatcher consoleWatch;
 
     /**
      * Opens the host files (input pcap read and checked whole, disk image, output pcap) before
@@ -38,7 +56,8 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
      */
     public PcPlatform(PlatformConfig config) throws IOException {
         this.clock = config.clock();
-        NetInput netIn = config.netIn() == null ? NetInput.empty() : new NetInput(config.netIn());
+        long startNanos = config.startNanos();
+        NetInput netIn = config.netIn() == null ? NetInput.empty() : new NetInput(config.netIn(), startNanos);
         ata = new AtaDisk(config.disk(), pic.line(14));
         try {
             netOut = config.netOut() == null ? null : openCapture(config.netOut());
@@ -50,10 +69,11 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         uart = new Uart16550(clock, pic.line(4), config.consoleOut());
         nic = new Ne2000(clock, pic.line(9), netIn, netOut, config.rtcEpochSeconds() * 1_000_000_000L);
         cmos = new Cmos(clock, pic.line(8), config.rtcEpochSeconds(), Integer.toUnsignedLong(config.ramBytes()));
+        portB = new PortB(clock, pit);
         mapPorts();
         if (config.consoleIn() != null) {
             uart.attachInput(clock.isVirtual()
-                    ? new VirtualSerialInput(config.consoleIn(), uart::flush)
+                    ? new VirtualSerialInput(config.consoleIn(), uart::flush, startNanos + SerialInput.BYTE_NANOS)
                     : new HostSerialInput(config.consoleIn(), clock));
         }
     }
@@ -74,9 +94,9 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         bus.map(0xA0, 2, pic, true);
         bus.map(0x4D0, 2, pic, true);
         bus.map(0x40, 4, pit, true);
-        bus.map(0x61, 1, new PortB(clock, pit), true);
+        bus.map(0x61, 1, portB, true);
         bus.map(0x70, 2, cmos, true);
-        bus.map(0x92, 1, new PortA(), true);
+        bus.map(0x92, 1, portA, true);
         bus.map(0xF4, 4, debugExit, false);
         bus.map(0x1F0, 1, ata, false); // the 16/32-bit data port
         bus.map(0x1F1, 7, ata, true);
@@ -145,6 +165,71 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     /** COM1's DLAB (bit 0) and loopback (bit 1): the line state a replay without device models needs. */
     public int consoleLineFlags() {
         return uart.lineFlags();
+    }
+
+    /**
+     * Watches COM1's transmitter for {@code text} (the bytes as the guest's OUTs write them, however
+     * split); {@link #consoleMatched()} turns true right after the write that completes it. A new
+     * call starts a new watch.
+     */
+    public void watchConsole(byte[] text) {
+        consoleWatch = new ConsoleMatcher(text);
+        uart.watch(consoleWatch);
+    }
+
+    /** Ends the watch of {@link #watchConsole}. */
+    public void stopWatchingConsole() {
+        consoleWatch = null;
+        uart.watch(null);
+    }
+
+    /** True once the text given to {@link #watchConsole} has been written (false without a watch). */
+    public boolean consoleMatched() {
+        return consoleWatch != null && consoleWatch.found();
+    }
+
+    /** Writes what the guest printed so far through to the console output. */
+    public void flushConsole() {
+        uart.flush();
+    }
+
+    /** The devices' guest-visible state now; see the class comment and docs/formats.md. Changes nothing. */
+    public byte[] captureState() {
+        return devices().save();
+    }
+
+    /**
+     * Puts {@code data} (from {@link #captureState()}) into the devices. All or nothing: the bytes
+     * are first decoded and checked completely into a throwaway set of devices, and only then
+     * applied here, so on an exception this platform is unchanged. Meant for a platform that has
+     * not run yet, on a clock that continues from the capture's time.
+     *
+     * @throws DeviceStateException    bytes no platform wrote (one line: device and byte offset)
+     * @throws DeviceMismatchException the state's disk (present, size) is not this platform's
+     */
+    public void restoreState(byte[] data) {
+        checkState(data, ata.diskSectors());
+        devices().load(data, ata.diskSectors());
+        nic.setEpochNanos(cmos.epochSeconds() * 1_000_000_000L);
+    }
+
+    /** For {@link #checkState}: the disk is not known yet, its part is checked for form only. */
+    public static final long DISK_UNKNOWN = Long.MIN_VALUE;
+
+    /**
+     * Checks {@code data} as {@link #restoreState} would for a platform whose disk has
+     * {@code diskSectors} sectors (-1: no disk; {@link #DISK_UNKNOWN}: not compared), without any
+     * platform: callers check before they open host files.
+     *
+     * @throws DeviceStateException    bytes no platform wrote
+     * @throws DeviceMismatchException the state's disk is not the one described
+     */
+    public static void checkState(byte[] data, long diskSectors) {
+        PlatformState.scratch().load(data, diskSectors);
+    }
+
+    private PlatformState devices() {
+        return new PlatformState(pic, pit, portB, uart, cmos, portA, debugExit, ata, nic);
     }
 
     /** True once the guest wrote the debug-exit port (0xF4). */

@@ -208,6 +208,46 @@ final class Pic8259 {
         }
     }
 
+    /**
+     * State for a snapshot: IRR, ISR, IMR, input levels, vector base, rotation, init step, flags
+     * (bit 0 needIcw4, 1 single, 2 autoEoi, 3 rotateOnAutoEoi, 4 readIsr, 5 pollPending,
+     * 6 specialMask, 7 specialFullyNested), ELCR: 9 bytes.
+     */
+    void save(StateWriter w) {
+        w.u8(irr);
+        w.u8(isr);
+        w.u8(imr);
+        w.u8(lastLevel);
+        w.u8(vectorBase);
+        w.u8(priorityAdd);
+        w.u8(initStep);
+        w.u8((needIcw4 ? 1 : 0) | (singleMode ? 2 : 0) | (autoEoi ? 4 : 0) | (rotateOnAutoEoi ? 8 : 0)
+                | (readIsr ? 0x10 : 0) | (pollPending ? 0x20 : 0) | (specialMask ? 0x40 : 0)
+                | (specialFullyNested ? 0x80 : 0));
+        w.u8(elcr);
+    }
+
+    /** Reads what {@link #save} wrote, checking every field. */
+    void load(StateReader r) {
+        irr = r.u8("IRR");
+        isr = r.u8("ISR");
+        imr = r.u8("IMR");
+        lastLevel = r.u8("input levels");
+        vectorBase = r.bits("vector base", 0xF8);
+        priorityAdd = r.u8("priority rotation", 0, 7);
+        initStep = r.u8("init step", 0, 3);
+        int flags = r.u8("flags");
+        needIcw4 = (flags & 1) != 0;
+        singleMode = (flags & 2) != 0;
+        autoEoi = (flags & 4) != 0;
+        rotateOnAutoEoi = (flags & 8) != 0;
+        readIsr = (flags & 0x10) != 0;
+        pollPending = (flags & 0x20) != 0;
+        specialMask = (flags & 0x40) != 0;
+        specialFullyNested = (flags & 0x80) != 0;
+        elcr = r.bits("ELCR", elcrMask);
+    }
+
     /** 0 = highest priority among the set bits of {@code mask} after rotation; 8 = none set. */
     private int priorityOf(int mask) {
         if ((mask & 0xFF) == 0) {

@@ -97,6 +97,20 @@ public final class PicPair implements IoDevice {
         update();
     }
 
+    /** Snapshot state: the master's 9 bytes, then the slave's (see {@link Pic8259#save}); INTR is derived. */
+    void save(StateWriter w) {
+        master.save(w);
+        slave.save(w);
+    }
+
+    void load(StateReader r) {
+        r.device("PIC master");
+        master.load(r);
+        r.device("PIC slave");
+        slave.load(r);
+        intr = master.pendingIrq() != Pic8259.NONE; // the cascade input's level is in the master's state
+    }
+
     /** The slave's INT output is a level on the master's IRQ2 input; the master's is INTR. */
     private void update() {
         master.setInput(2, slave.pendingIrq() != Pic8259.NONE);

@@ -85,6 +85,28 @@ public final class Pit8254 implements IoDevice {
         }
     }
 
+    /** Snapshot state: channels 0, 1, 2 ({@link PitChannel#save}), then the next IRQ0 edge tick (int64; max = never). */
+    void save(StateWriter w) {
+        for (PitChannel c : channels) {
+            c.save(w);
+        }
+        w.i64(nextIrqTick);
+    }
+
+    void load(StateReader r) {
+        for (int i = 0; i < 3; i++) {
+            r.device("PIT channel " + i);
+            channels[i].load(r);
+        }
+        r.device("PIT");
+        int at = r.offset();
+        long tick = r.i64("next IRQ0 tick");
+        if (tick != PitChannel.NEVER && (tick < 0 || tick > PitChannel.MAX_TICK + 0x10001)) {
+            throw r.fail(at, "next IRQ0 tick " + tick + " out of range");
+        }
+        nextIrqTick = tick;
+    }
+
     /** Channel 2's gate (port 0x61 bit 0). */
     void setGate2(boolean high) {
         channels[2].setGate(high, now());

@@ -36,6 +36,57 @@ final class PitChannel {
         this.gate = gate;
     }
 
+    /** Largest tick a clock can reach (its nanoseconds are a non-negative long). */
+    static final long MAX_TICK = PitTime.ticksAt(Long.MAX_VALUE);
+
+    /**
+     * Snapshot state, 27 bytes: mode, access mode, control bits, BCD, count (int32, 1..65536),
+     * load tick (int64), running, gate, write phase, low byte written, read phase, count latched,
+     * latched value (uint16), latched bytes left, status latched, status value.
+     */
+    void save(StateWriter w) {
+        w.u8(mode);
+        w.u8(accessMode);
+        w.u8(controlBits);
+        w.bool(bcd);
+        w.i32((int) count);
+        w.i64(loadTick);
+        w.bool(running);
+        w.bool(gate);
+        w.bool(writeHigh);
+        w.u8(writeLow);
+        w.bool(readHigh);
+        w.bool(latched);
+        w.u16(latchedValue);
+        w.u8(latchedBytesLeft);
+        w.bool(statusLatched);
+        w.u8(statusValue);
+    }
+
+    void load(StateReader r) {
+        mode = r.u8("mode", 0, 5);
+        accessMode = r.u8("access mode", 1, 3);
+        controlBits = r.bits("control bits", 0x3F);
+        bcd = r.bool("BCD");
+        int at = r.offset();
+        int c = r.i32("count");
+        if (c < 1 || c > 0x10000) {
+            throw r.fail(at, "count " + c + " out of range 1..65536");
+        }
+        count = c;
+        loadTick = r.i64("load tick", 0, MAX_TICK);
+        running = r.bool("running");
+        gate = r.bool("gate");
+        writeHigh = r.bool("write phase");
+        writeLow = r.u8("low byte written");
+        readHigh = r.bool("read phase");
+        latched = r.bool("count latched");
+        latchedValue = r.u16("latched count");
+        latchedBytesLeft = r.u8("latched bytes left", 0, 2);
+        statusLatched = r.bool("status latched");
+        statusValue = r.u8("status");
+    }
+
     /** Starts counting like a BIOS-programmed channel (mode 2, count 65536) at tick 0. */
     void startAsBios(int mode) {
         this.mode = mode;

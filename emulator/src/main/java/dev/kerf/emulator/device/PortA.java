@@ -8,6 +8,21 @@ package dev.kerf.emulator.device;
 public final class PortA implements IoDevice {
     private int value = 0x02; // A20 enabled
 
+    /** Snapshot state: the register (1 byte; bit 1 set, bit 0 clear). */
+    void save(StateWriter w) {
+        w.u8(value);
+    }
+
+    void load(StateReader r) {
+        r.device("port A");
+        int at = r.offset();
+        int v = r.u8("value");
+        if ((v & 0x03) != 0x02) {
+            throw r.fail(at, String.format("value 0x%02x: A20 (bit 1) must be set and bit 0 clear", v));
+        }
+        value = v;
+    }
+
     @Override
     public int read(int port, int size) {
         return value;

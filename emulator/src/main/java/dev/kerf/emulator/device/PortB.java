@@ -17,6 +17,16 @@ public final class PortB implements IoDevice {
         this.pit = pit;
     }
 
+    /** Snapshot state: speaker data enable (1 byte); the gate is channel 2's, in the PIT's state. */
+    void save(StateWriter w) {
+        w.bool(speakerData);
+    }
+
+    void load(StateReader r) {
+        r.device("port B");
+        speakerData = r.bool("speaker data");
+    }
+
     @Override
     public int read(int port, int size) {
         int refresh = (int) ((clock.nanos() / REFRESH_PERIOD_NANOS) & 1);

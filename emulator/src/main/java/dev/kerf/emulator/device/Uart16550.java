@@ -30,6 +30,7 @@ public final class Uart16550 implements IoDevice {
     private int outCount;
     private boolean outputBroken;
     private SerialInput input = SerialInput.NONE;
+    private ConsoleMatcher watch;
 
     private final int[] rxFifo = new int[FIFO_SIZE];
     private int rxHead, rxCount;
@@ -51,6 +52,11 @@ public final class Uart16550 implements IoDevice {
     /** Attaches the receive side; call before the machine runs. */
     public void attachInput(SerialInput input) {
         this.input = input;
+    }
+
+    /** Watches the bytes the guest transmits (not loopback), as the OUT writes them; null to stop. */
+    void watch(ConsoleMatcher matcher) {
+        this.watch = matcher;
     }
 
     /** Moves due input into the receive FIFO and raises a character timeout when one is due. */
@@ -150,6 +156,76 @@ public final class Uart16550 implements IoDevice {
         flush();
     }
 
+    /**
+     * Snapshot state: the receive FIFO (count 0..16, at most 1 with FIFOs off, then that many
+     * bytes, oldest first), character-timeout time (int64 nanos; max = none), timeout pending, THR
+     * interrupt pending, IER, LCR, MCR, LSR, MSR, SCR, FCR, divisor (uint16), IIR. Host-side
+     * things (the output stream and its buffer, the console input) are not state.
+     */
+    void save(StateWriter w) {
+        w.u8(rxCount);
+        for (int i = 0; i < rxCount; i++) {
+            w.u8(rxFifo[(rxHead + i) % FIFO_SIZE]);
+        }
+        w.i64(timeoutAt);
+        w.bool(timeoutPending);
+        w.bool(thrPending);
+        w.u8(ier);
+        w.u8(lcr);
+        w.u8(mcr);
+        w.u8(lsr);
+        w.u8(msr);
+        w.u8(scr);
+        w.u8(fcr);
+        w.u16(divisor);
+        w.u8(iir);
+    }
+
+    void load(StateReader r) {
+        r.device("UART");
+        int countAt = r.offset();
+        int count = r.u8("receive FIFO count", 0, FIFO_SIZE);
+        byte[] bytes = new byte[count];
+        r.bytes(bytes, 0, count, "receive FIFO");
+        long timeout = r.i64("character timeout", 0, Long.MAX_VALUE);
+        boolean timeoutNow = r.bool("timeout pending");
+        boolean thr = r.bool("THR interrupt pending");
+        int newIer = r.bits("IER", 0x0F);
+        int newLcr = r.u8("LCR");
+        int newMcr = r.bits("MCR", 0x1F);
+        int newLsr = r.u8("LSR");
+        int newMsr = r.u8("MSR");
+        int newScr = r.u8("SCR");
+        int newFcr = r.bits("FCR", 0xC9);
+        int newDivisor = r.u16("divisor");
+        int iirAt = r.offset();
+        int newIir = r.u8("IIR");
+        if (newIir != IIR_NONE && newIir != IIR_MSI && newIir != IIR_THRI && newIir != IIR_RDI
+                && newIir != IIR_RLSI && newIir != IIR_CTI) {
+            throw r.fail(iirAt, String.format("IIR 0x%02x is no interrupt identification", newIir));
+        }
+        if ((newFcr & 0x01) == 0 && count > 1) {
+            throw r.fail(countAt, "receive FIFO count " + count + " with FIFOs off (at most 1)");
+        }
+        for (int i = 0; i < count; i++) {
+            rxFifo[i] = bytes[i] & 0xFF;
+        }
+        rxHead = 0;
+        rxCount = count;
+        timeoutAt = timeout;
+        timeoutPending = timeoutNow;
+        thrPending = thr;
+        ier = newIer;
+        lcr = newLcr;
+        mcr = newMcr;
+        lsr = newLsr;
+        msr = newMsr;
+        scr = newScr;
+        fcr = newFcr;
+        divisor = newDivisor;
+        iir = newIir;
+    }
+
     /** The divisor latch (115200 / divisor = baud); kept for completeness, pacing does not use it. */
     int divisor() {
         return divisor;
@@ -221,6 +297,9 @@ public final class Uart16550 implements IoDevice {
         if ((mcr & MCR_LOOP) != 0) {
             receive(b, clock.nanos());
         } else {
+            if (watch != null) {
+                watch.accept(b);
+            }
             emit(b);
         }
         thrPending = (ier & 0x02) != 0;

@@ -13,7 +13,19 @@ public final class VirtualClock implements Clock {
 
     /** @param icount the CPU's retired-instruction count, read whenever time is asked */
     public VirtualClock(LongSupplier icount) {
+        this(icount, 0);
+    }
+
+    /**
+     * A clock that has already skipped {@code skippedNanos}: a machine resumed from a snapshot
+     * counts instructions from 0 again while its time continues from the snapshot's.
+     */
+    public VirtualClock(LongSupplier icount, long skippedNanos) {
+        if (skippedNanos < 0) {
+            throw new IllegalArgumentException("negative skipped time " + skippedNanos);
+        }
         this.icount = icount;
+        this.skipped = skippedNanos;
     }
 
     @Override

@@ -44,7 +44,7 @@ final class MachineBus implements CpuBus {
     @Override
     public void out(int port, int size, int value) {
         platform.out(port, size, value);
-        if (platform.exitRequested()) {
+        if (platform.exitRequested() || platform.consoleMatched()) {
             cpu.requestStop();
         } else {
             checkDeadline();

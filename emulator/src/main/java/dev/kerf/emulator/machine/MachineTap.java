@@ -25,7 +25,10 @@ public interface MachineTap {
     /** The bus the CPU will see; {@code live} is the machine's own (devices). */
     CpuBus wrap(CpuBus live);
 
-    /** The CPU exists and is in its boot state; it has not run yet. */
+    /**
+     * The CPU exists and is in its boot state, or, for a machine built by {@link Machine#resume},
+     * in the snapshot's state with icount 0; it has not run yet.
+     */
     default void attach(Cpu cpu) {}
 
     /** The largest icount the next slice may reach; must be greater than the current icount. */

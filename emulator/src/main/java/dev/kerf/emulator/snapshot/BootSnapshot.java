@@ -2,10 +2,12 @@ package dev.kerf.emulator.snapshot;
 
 import dev.kerf.emulator.cpu.CpuState;
 import dev.kerf.emulator.loader.MultibootLoader;
+import dev.kerf.emulator.device.DeviceStateException;
 import dev.kerf.emulator.machine.Machine;
 import dev.kerf.emulator.machine.MachineConfig;
 import dev.kerf.emulator.machine.MachineTap;
 import dev.kerf.formats.AtomicFile;
+import dev.kerf.formats.FormatException;
 import dev.kerf.emulator.machine.MachineSnapshot;
 import dev.kerf.formats.snapshot.SnapshotData;
 import dev.kerf.formats.snapshot.SnapshotFile;
@@ -63,7 +65,13 @@ public record BootSnapshot(SnapshotData data, MachineSnapshot machine) {
      * in the error a damaged device section gives (with the offset of the bad byte in the file).
      */
     public Machine resume(MachineConfig config, Path file, MachineTap tap) throws IOException {
-        return Machine.resume(config, machine, tap);
+        try {
+            return Machine.resume(config, machine, tap);
+        } catch (DeviceStateException e) {
+            String problem = e.getMessage().substring(e.getMessage().indexOf(" at byte ") + 1);
+            throw new FormatException(file, SnapshotFile.devicesDataOffset(data) + e.offset(), "DEVICES section: "
+                    + e.device() + ": " + problem.substring(problem.indexOf(": ") + 2));
+        }
     }
 
     /**
