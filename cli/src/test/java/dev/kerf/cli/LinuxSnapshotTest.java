@@ -155,13 +155,13 @@ class LinuxSnapshotTest {
         Path out = tmp.resolve("never.kerf");
         Cli.Outcome r = Cli.run("", "record", "-o", out.toString(), "--from", foreign.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.BAD_RECORDING.code());
-        assertThat(r.err()).isEqualTo("kerf: " + foreign + ": offset 8: snapshot format 2.0, this kerf reads 1.x: use a newer kerf\n");
+        assertThat(r.err()).isEqualTo("kerf: " + foreign + " at offset 0x8: snapshot format 2.0, this kerf reads 1.x: use a newer kerf\n");
         assertThat(out).doesNotExist();
 
         Path cut = Files.write(tmp.resolve("cut.ksnap"), Arrays.copyOf(good, good.length / 2));
         r = Cli.run("", "run", "--from", cut.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.BAD_RECORDING.code());
-        assertThat(r.err()).startsWith("kerf: " + cut + ": offset ").hasLineCount(1);
+        assertThat(r.err()).startsWith("kerf: " + cut + " at offset 0x").hasLineCount(1);
 
         byte[] flipped = good.clone();
         flipped[good.length - 100] ^= 1;

@@ -67,6 +67,11 @@ class SnapshotCommandTest {
         assertThat(boot.out()).endsWith("$ ");
         assertThat(boot.err()).contains("(the console printed \"$ \") -> " + snap);
 
+        Cli.Outcome described = Cli.run("", "info", snap.toString());
+        assertThat(described.exitCode()).as(described.err()).isZero();
+        assertThat(described.out()).contains("snapshot:").contains("the console printed \"$ \"").contains("32 MiB RAM")
+                .contains("virtual clock").contains("kernel.elf").contains("initrd.tar").contains("integrity:      ok");
+
         Cli.Outcome run = Cli.run("echo hello\nexit 3\n", "run", "--from", snap.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(7);
         assertThat(run.out()).startsWith("echo hello\nhello\n").contains("kernel: init exited with status 3");

@@ -214,6 +214,11 @@ public final class SnapshotFile {
                 + maxData(pages * (HASH + 2 + PAGE));
     }
 
+    /** True when {@code head} (at least 8 bytes) starts like a snapshot file. */
+    public static boolean hasMagic(byte[] head) {
+        return head.length >= 8 && Arrays.equals(Arrays.copyOf(head, 8), MAGIC);
+    }
+
     /** Where the CPU section's data begins in the file {@code d} was read from (for error offsets). */
     public static long cpuDataOffset(SnapshotData d) {
         return HEADER_LENGTH + 9 + boot(d.boot()).length + 5;
