@@ -118,5 +118,15 @@ void kmain(u32 magic, u32 *mbi)
     outb(0xF4, 0);
 }
 
+const int plat_retry = 0;
+
+int memcmp(const void *a, const void *b, unsigned long n)
+{
+    const u8 *p = a, *q = b;
+    for (; n; n--, p++, q++)
+        if (*p != *q) return *p - *q;
+    return 0;
+}
+
 void *memset(void *d, int c, unsigned long n) { u8 *p = d; while (n--) *p++ = (u8)c; return d; }
 void *memcpy(void *d, const void *s, unsigned long n) { u8 *p = d; const u8 *q = s; while (n--) *p++ = *q++; return d; }

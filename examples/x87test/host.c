@@ -12,6 +12,8 @@
 #include <ucontext.h>
 #include "x87test.h"
 
+const int plat_retry = 1;
+
 void out_putc(char c) { putchar(c); }
 
 ulong cur_cs(void) { unsigned short v; asm("mov %%cs,%0" : "=r"(v)); return v; }

@@ -17,6 +17,8 @@ ulong cur_cs(void);
 ulong cur_ds(void);
 /* cputest-style console words: "verbose" prints every random case too */
 extern int verbose;
+/* 1 on the host: run each case until two runs agree (see run() in cases.c); 0 in the guest */
+extern const int plat_retry;
 
 /* ---- provided by cases.c ---- */
 void x87_main(void);
@@ -30,5 +32,6 @@ void x87_trap(ulong at, u32 sw, u32 cw, u32 fop, ulong fip, ulong fdp);
 
 void *memset(void *d, int c, unsigned long n);
 void *memcpy(void *d, const void *s, unsigned long n);
+int memcmp(const void *a, const void *b, unsigned long n);
 
 #endif
