@@ -458,4 +458,25 @@ class X87CpuTest {
         assertThat(fpu.statusWord() & 0x80FF).isEqualTo(0x80C1); // B ES SF IE
         assertThat(fpu.top()).isZero();
     }
+
+    /** C1 after one instruction on the 80-bit operand at M (fld tbyte [M]; then {@code insn}). */
+    private boolean c1After(String insn) {
+        fpu.init();
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("db 2d " + a(M) + " " + insn);
+        steps(2);
+        return (fpu.statusWord() & FpuState.C1) != 0;
+    }
+
+    @Test
+    void fsincosReportsTheSinesRoundingInC1() {
+        // an argument (from examples/x87test) whose sine and cosine round in opposite directions:
+        // the host's FSINCOS gives C1 of its sine (ST(1)), not of the cosine it pushes last
+        byte[] arg = new byte[10];
+        F80.of(false, 0x4003, 0xb5a99835e90b7130L).store(arg, 0);
+        for (int i = 0; i < 10; i++) rig.cpu.memory.write8(M + i, arg[i] & 0xFF);
+        boolean sin = c1After("d9 fe"), cos = c1After("d9 ff");
+        assertThat(sin).isNotEqualTo(cos);
+        assertThat(c1After("d9 fb")).isEqualTo(sin);
+    }
 }

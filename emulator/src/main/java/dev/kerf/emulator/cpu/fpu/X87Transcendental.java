@@ -186,7 +186,13 @@ public final class X87Transcendental {
             switch (which) {
                 case 0: first = sc[0].toF80(c); break;
                 case 1: first = sc[1].toF80(c); break;
-                case 2: first = sc[0].toF80(c); second = sc[1].toF80(c); break;
+                case 2: { // C1 reports the sine's rounding (ST(1)), as the host does, not the cosine's
+                    first = sc[0].toF80(c);
+                    boolean c1 = c.c1;
+                    second = sc[1].toF80(c);
+                    c.c1 = c1;
+                    break;
+                }
                 default: first = sc[0].div(sc[1]).toF80(c); second = ONE; break;
             }
         }
