@@ -479,4 +479,28 @@ class X87CpuTest {
         assertThat(sin).isNotEqualTo(cos);
         assertThat(c1After("d9 fb")).isEqualTo(sin);
     }
+
+    @Test
+    void tinyTrigonometricArgumentsRoundTheSeriesCorrection() {
+        // 2^-100: sin x and cos x lie just below x and 1, tan x just above x (values from the host)
+        F80 x = F80.of(false, 0x3FFF - 100, 0x8000000000000000L);
+        byte[] b = new byte[10];
+        x.store(b, 0);
+        for (int i = 0; i < 10; i++) rig.cpu.memory.write8(M + i, b[i] & 0xFF);
+        rig.cpu.memory.write16(M + 16, 0x0F7F); // round toward zero
+        record Want(String insn, boolean chop, int sw, F80 r) {}
+        for (Want w : new Want[] {
+            new Want("d9 fe", false, 0x0220, x),                                       // fsin: C1 PE
+            new Want("d9 ff", false, 0x0220, F80.of(false, 0x3FFF, 0x8000000000000000L)),
+            new Want("d9 fe", true, 0x0020, F80.of(false, 0x3FFF - 101, -1L)),         // below x
+            new Want("d9 ff", true, 0x0020, F80.of(false, 0x3FFE, -1L)),               // below 1
+            new Want("d9 f2", true, 0x0020, x)}) {                                     // fptan: above x
+            fpu.init();
+            rig.cpu.eip = CpuRig.CODE;
+            rig.code((w.chop() ? "d9 2d " + a(M + 16) + " " : "") + "db 2d " + a(M) + " " + w.insn());
+            steps(w.chop() ? 3 : 2);
+            assertThat(fpu.statusWord() & 0x47FF).as(w.insn()).isEqualTo(w.sw());
+            assertThat(fpu.st(w.insn().equals("d9 f2") ? 1 : 0)).as(w.insn()).isEqualTo(w.r());
+        }
+    }
 }

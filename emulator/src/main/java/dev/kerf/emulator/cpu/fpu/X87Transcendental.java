@@ -182,6 +182,32 @@ public final class X87Transcendental {
                 s.finish(c);
                 return;
             }
+            if (Float80.unpackExp(a) < -40) {
+                // |x| < 2^-40: sin x = x - x^3/6 + ..., cos x = 1 - x^2/2 + ..., tan x = x + x^3/3
+                // + ...: the correction is far below the rounding point (and, for very small x,
+                // below the series' 320 bits too), so round x or 1 with the correction's sign
+                // (PE, C1, UE as the host reports them: issue 14)
+                BigFloat x = BigFloat.of(a);
+                int sign = a.negative() ? -1 : 1;
+                switch (which) {
+                    case 0: first = x.toF80(c, -sign); break;
+                    case 1: first = BigFloat.ONE.toF80(c, -1); break;
+                    case 2: {
+                        first = x.toF80(c, -sign);
+                        boolean c1 = c.c1;
+                        second = BigFloat.ONE.toF80(c, -1);
+                        c.c1 = c1;
+                        break;
+                    }
+                    default: first = x.toF80(c, sign); second = ONE; break;
+                }
+                s.finish(c);
+                s.setConditions(0, (s.statusWord() & FpuState.C1) != 0);
+                if ((c.flags & ~c.cw & (IE | DE)) != 0) return;
+                s.set(0, first);
+                if (pushes) s.push(second);
+                return;
+            }
             BigFloat[] sc = MATH.sinCos(BigFloat.of(a));
             switch (which) {
                 case 0: first = sc[0].toF80(c); break;
