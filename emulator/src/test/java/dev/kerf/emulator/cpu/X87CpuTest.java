@@ -503,4 +503,27 @@ class X87CpuTest {
             assertThat(fpu.st(w.insn().equals("d9 f2") ? 1 : 0)).as(w.insn()).isEqualTo(w.r());
         }
     }
+
+    @Test
+    void fyl2xReportsPrecisionForExactNonzeroResults() {
+        // fld1 (y); fild dword [M] (x = 8); fyl2x: 3, exact, yet PE as on the host; x = 1 gives 0 without PE
+        rig.cpu.memory.write32(M, 8);
+        rig.code("d9 e8 db 05 " + a(M) + " d9 f1");
+        steps(3);
+        assertThat(fpu.st(0)).isEqualTo(F80.of(false, 0x4000, 0xC000000000000000L));
+        assertThat(fpu.statusWord() & 0x027F).isEqualTo(0x0020);
+        fpu.init();
+        rig.cpu.memory.write32(M, 1);
+        rig.cpu.eip = CpuRig.CODE;
+        steps(3);
+        assertThat(fpu.st(0).isZero()).isTrue();
+        assertThat(fpu.statusWord() & 0x027F).isZero();
+        // fyl2xp1 of 1 (log2 2 = 1): PE too
+        fpu.init();
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("d9 e8 d9 e8 d9 f9");
+        steps(3);
+        assertThat(fpu.st(0)).isEqualTo(F80.of(false, 0x3FFF, 0x8000000000000000L));
+        assertThat(fpu.statusWord() & 0x027F).isEqualTo(0x0020);
+    }
 }

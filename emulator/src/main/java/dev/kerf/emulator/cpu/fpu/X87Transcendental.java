@@ -111,7 +111,7 @@ public final class X87Transcendental {
         BigFloat l = MATH.log2(BigFloat.of(x));
         if (y.isInfinity()) return l.signum() == 0 ? Float80.invalid(c) : inf(ny != (l.signum() < 0));
         if (y.isZero() || l.signum() == 0) return F80.of(ny != (l.signum() < 0), 0, 0);
-        return l.mul(BigFloat.of(y)).toF80(c);
+        return inexact(c, l.mul(BigFloat.of(y)).toF80(c));
     }
 
     private static F80 log2p1(FpuContext c, F80 x, F80 y) {
@@ -125,7 +125,16 @@ public final class X87Transcendental {
         BigFloat l = MATH.log2p1(bx);
         if (y.isInfinity()) return inf(ny != (l.signum() < 0));
         if (y.isZero()) return F80.of(ny != (l.signum() < 0), 0, 0);
-        return l.mul(BigFloat.of(y)).toF80(c);
+        return inexact(c, l.mul(BigFloat.of(y)).toF80(c));
+    }
+
+    /**
+     * FYL2X and FYL2XP1 report PE for every nonzero finite result, exact ones included (log2 8 = 3):
+     * the host's FPU does (examples/x87test, issue 14); C1 stays as the rounding left it.
+     */
+    private static F80 inexact(FpuContext c, F80 r) {
+        c.raise(FpuContext.PE);
+        return r;
     }
 
     /** FPATAN: ST(1) = atan2(ST(1), ST(0)), then pop. */
