@@ -227,4 +227,33 @@ class X87GuestTest {
         assertThat(rc).as("building x87test-host: %s", Files.exists(log) ? Files.readString(log) : "").isZero();
         return out64.resolve("x87test-host");
     }
+
+    @Test
+    void ulpsCountRepresentableValuesAcrossAnExponentStep() {
+        assertThat(ulps("3fff8000000000000000", "3fff8000000000000000")).isZero();
+        assertThat(ulps("3fff8000000000000001", "3fff8000000000000000")).isEqualTo(1);
+        assertThat(ulps("3ffeffffffffffffffff", "3fff8000000000000000")).isEqualTo(1);
+        assertThat(ulps("bfff8000000000000000", "3fff8000000000000000")).isEqualTo(Long.MAX_VALUE);
+        assertThat(ulps("7fffc000000000000000", "7fffc000000000000000")).isZero();
+    }
+
+    @Test
+    void transcendentalComparisonSeparatesLastBitsFromFlags() {
+        String head = "x87test: exact checksum=0\n== trans\n";
+        String ref = head + "fsin c=37f a=3fff8000000000000000 sw=3a20 cw=ffff037f tw=ffff3fff op=1fe st0=3ffed76aa47848677021\n"
+                + "fcos c=37f a=3fff8000000000000000 sw=3820 cw=ffff037f tw=ffff3fff op=1ff st0=3ffe8a51407da8345c92\n";
+        String oneUlpAndC1 = ref.replace("sw=3a20 cw=ffff037f tw=ffff3fff op=1fe st0=3ffed76aa47848677021",
+                "sw=3820 cw=ffff037f tw=ffff3fff op=1fe st0=3ffed76aa47848677020");
+        Trans t = compareTranscendentals(ref, oneUlpAndC1);
+        assertThat(t.cases()).isEqualTo(2);
+        assertThat(t.identical()).isEqualTo(1);
+        assertThat(t.maxUlps()).isEqualTo(1);
+        assertThat(t.problems()).isEmpty();
+        Trans flags = compareTranscendentals(ref, ref.replace("sw=3820", "sw=3822")); // DE is not a last-bit effect
+        assertThat(flags.flagDiffs()).isEqualTo(1);
+        assertThat(flags.problems()).hasSize(1);
+        Trans far = compareTranscendentals(ref, ref.replace("5c92", "5c95"));
+        assertThat(far.maxUlps()).isEqualTo(3);
+        assertThat(far.problems()).hasSize(1);
+    }
 }
