@@ -120,7 +120,7 @@ void kmain(u32 magic, u32 *mbi)
 
 const int plat_retry = 0;
 
-int memcmp(const void *a, const void *b, unsigned long n)
+int memcmp(const void *a, const void *b, __SIZE_TYPE__ n)
 {
     const u8 *p = a, *q = b;
     for (; n; n--, p++, q++)
@@ -128,5 +128,5 @@ int memcmp(const void *a, const void *b, unsigned long n)
     return 0;
 }
 
-void *memset(void *d, int c, unsigned long n) { u8 *p = d; while (n--) *p++ = (u8)c; return d; }
-void *memcpy(void *d, const void *s, unsigned long n) { u8 *p = d; const u8 *q = s; while (n--) *p++ = *q++; return d; }
+void *memset(void *d, int c, __SIZE_TYPE__ n) { u8 *p = d; while (n--) *p++ = (u8)c; return d; }
+void *memcpy(void *d, const void *s, __SIZE_TYPE__ n) { u8 *p = d; const u8 *q = s; while (n--) *p++ = *q++; return d; }

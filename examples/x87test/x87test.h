@@ -30,8 +30,8 @@ void x87_main(void);
  */
 void x87_trap(ulong at, u32 sw, u32 cw, u32 fop, ulong fip, ulong fdp);
 
-void *memset(void *d, int c, unsigned long n);
-void *memcpy(void *d, const void *s, unsigned long n);
-int memcmp(const void *a, const void *b, unsigned long n);
+void *memset(void *d, int c, __SIZE_TYPE__ n);
+void *memcpy(void *d, const void *s, __SIZE_TYPE__ n);
+int memcmp(const void *a, const void *b, __SIZE_TYPE__ n);
 
 #endif
