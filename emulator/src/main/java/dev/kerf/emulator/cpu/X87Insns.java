@@ -213,7 +213,7 @@ final class X87Insns {
                     case 0: { long v = read(x, ea, 4); FpuContext c = s.context(); X87.load(s, FloatConvert.fromSingle(c, (int) v), c); return; }
                     case 2: case 3: storeFloat(x, s, ea, 4, r == 3); return;
                     case 4: { byte[] b = readBytes(x, ea, FpuState.envSize(x.o32)); s.loadEnv(b, 0, x.o32); return; } // FLDENV
-                    case 5: s.cw = (int) read(x, ea, 2); s.updateSummary(); return; // FLDCW
+                    case 5: s.setControlWord((int) read(x, ea, 2)); return; // FLDCW
                     case 6: { // FNSTENV, then all exceptions masked
                         byte[] b = new byte[FpuState.envSize(x.o32)];
                         s.storeEnv(b, 0, x.o32);
@@ -289,8 +289,12 @@ final class X87Insns {
         else if (s.isEmpty(0)) v = F80.POS_ZERO; // the stack fault is all that is reported
         else v = bytes == 4 ? FloatConvert.singleOperand(c, (int) raw) : FloatConvert.doubleOperand(c, raw);
         if (kind == X87.COM || kind == X87.COMP) {
-            X87.compare(s, v, false, false, kind == X87.COMP ? 1 : 0);
-            if (c.denormalMemoryOperand && !s.st(0).isNaN()) s.raise(FpuContext.DE);
+            // a denormal memory operand is DE unless ST(0) is a NaN or unsupported (IE alone then);
+            // decided on ST(0) before FCOMP pops it, and part of the compare's flags (an unmasked
+            // DE keeps the stack)
+            boolean de = c.denormalMemoryOperand && !s.isEmpty(0) && !s.st(0).isNaN()
+                    && s.st(0).kind() != F80.Kind.UNSUPPORTED;
+            X87.compare(s, v, false, false, kind == X87.COMP ? 1 : 0, de ? FpuContext.DE : 0);
             return;
         }
         X87.arithMem(s, kind, v, c);

@@ -380,4 +380,150 @@ class X87CpuTest {
         assertThat(CpuState.capture(rig.cpu)).isNotEqualTo(s);
         assertThat(Arrays.equals(s.fpu(), fpu.image())).isFalse();
     }
+
+    // ---- regressions found by examples/x87test (the guest against the host's FPU) ----
+
+    @Test
+    void fldcwKeepsTheControlWordAsHardwareDoes() {
+        // fldcw [M] (0xFFFF); fnstcw [M+2]; fldcw [M+4] (0); fnstcw [M+6]
+        rig.cpu.memory.write16(M, 0xFFFF);
+        rig.cpu.memory.write16(M + 4, 0x0000);
+        rig.code("d9 2d " + a(M) + " d9 3d " + a(M + 2) + " d9 2d " + a(M + 4) + " d9 3d " + a(M + 6));
+        steps(4);
+        assertThat(rig.cpu.memory.read16(M + 2)).isEqualTo(0x1F7F); // bits 13-15 read 0, bit 6 reads 1
+        assertThat(rig.cpu.memory.read16(M + 6)).isEqualTo(0x0040);
+        // FLDENV takes its control word the same way
+        byte[] env = new byte[28];
+        env[0] = (byte) 0xFF;
+        env[1] = (byte) 0xFF;
+        env[8] = (byte) 0xFF;
+        env[9] = (byte) 0xFF;
+        for (int i = 0; i < 28; i++) rig.cpu.memory.write8(M + 16 + i, env[i] & 0xFF);
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("d9 25 " + a(M + 16));
+        rig.step();
+        assertThat(fpu.cw).isEqualTo(0x1F7F);
+    }
+
+    @Test
+    void sixteenBitFldenvClearsTheOpcode() {
+        // fld1 (opcode 0x1E8); 66 fldenv [M] with a 14-byte image: the 16-bit layout has no opcode field
+        rig.cpu.memory.write16(M, 0x037F);
+        rig.cpu.memory.write16(M + 4, 0xFFFF);
+        rig.code("d9 e8 66 d9 25 " + a(M));
+        rig.step();
+        assertThat(fpu.fop).isEqualTo(0x1E8);
+        rig.step();
+        assertThat(fpu.fop).isZero();
+    }
+
+    @Test
+    void fcompOfADenormalDoubleReportsDeFromTheComparedValue() {
+        // fld1; fcomp qword [M] with the smallest double denormal: DE, and 1 > it (C3 C2 C0 clear).
+        // The register below ST(0) is an empty NaN: the pop must not make it the one checked.
+        rig.cpu.memory.write32(M, 1);
+        rig.cpu.memory.write32(M + 4, 0);
+        fpu.setPhysical(0, F80.INDEFINITE);
+        rig.code("d9 e8 dc 1d " + a(M));
+        steps(2);
+        assertThat(fpu.statusWord() & 0x7FFF).isEqualTo(0x0002);
+        assertThat(fpu.isEmpty(0)).isTrue();
+        // an unsupported ST(0) (unnormal) raises IE alone: fcom dword [M+8] (a single denormal)
+        rig.cpu.memory.write32(M + 8, 1);
+        fpu.init();
+        fpu.push(new F80(0x3FFF, 0x4000000000000000L));
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("d8 15 " + a(M + 8));
+        rig.step();
+        assertThat(fpu.statusWord() & 0x3F).isEqualTo(0x01);
+        // with DE unmasked the compare reports DE and FCOMP keeps the stack
+        fpu.init();
+        fpu.setControlWord(0x037D);
+        fpu.push(new F80(0x3FFF, 0x8000000000000000L));
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("dc 1d " + a(M));
+        rig.step();
+        assertThat(fpu.statusWord() & 0x80FF).isEqualTo(0x8082);
+        assertThat(fpu.isEmpty(0)).isFalse();
+    }
+
+    @Test
+    void fcomiOnAnEmptyStackSetsUnorderedEvenWithIeUnmasked() {
+        // fldcw [M] (0x0360: all unmasked); fcomi st(0), st(1) on an empty stack: ZF PF CF set, no pop
+        rig.cpu.memory.write16(M, 0x0360);
+        rig.cpu.setEflags(0x2);
+        rig.code("d9 2d " + a(M) + " db f1");
+        steps(2);
+        assertThat(rig.flags() & (Flags.CF | Flags.ZF | Flags.PF)).isEqualTo(Flags.CF | Flags.ZF | Flags.PF);
+        assertThat(fpu.statusWord() & 0x80FF).isEqualTo(0x80C1); // B ES SF IE
+        assertThat(fpu.top()).isZero();
+    }
+
+    /** C1 after one instruction on the 80-bit operand at M (fld tbyte [M]; then {@code insn}). */
+    private boolean c1After(String insn) {
+        fpu.init();
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("db 2d " + a(M) + " " + insn);
+        steps(2);
+        return (fpu.statusWord() & FpuState.C1) != 0;
+    }
+
+    @Test
+    void fsincosReportsTheSinesRoundingInC1() {
+        // an argument (from examples/x87test) whose sine and cosine round in opposite directions:
+        // the host's FSINCOS gives C1 of its sine (ST(1)), not of the cosine it pushes last
+        byte[] arg = new byte[10];
+        F80.of(false, 0x4003, 0xb5a99835e90b7130L).store(arg, 0);
+        for (int i = 0; i < 10; i++) rig.cpu.memory.write8(M + i, arg[i] & 0xFF);
+        boolean sin = c1After("d9 fe"), cos = c1After("d9 ff");
+        assertThat(sin).isNotEqualTo(cos);
+        assertThat(c1After("d9 fb")).isEqualTo(sin);
+    }
+
+    @Test
+    void tinyTrigonometricArgumentsRoundTheSeriesCorrection() {
+        // 2^-100: sin x and cos x lie just below x and 1, tan x just above x (values from the host)
+        F80 x = F80.of(false, 0x3FFF - 100, 0x8000000000000000L);
+        byte[] b = new byte[10];
+        x.store(b, 0);
+        for (int i = 0; i < 10; i++) rig.cpu.memory.write8(M + i, b[i] & 0xFF);
+        rig.cpu.memory.write16(M + 16, 0x0F7F); // round toward zero
+        record Want(String insn, boolean chop, int sw, F80 r) {}
+        for (Want w : new Want[] {
+            new Want("d9 fe", false, 0x0220, x),                                       // fsin: C1 PE
+            new Want("d9 ff", false, 0x0220, F80.of(false, 0x3FFF, 0x8000000000000000L)),
+            new Want("d9 fe", true, 0x0020, F80.of(false, 0x3FFF - 101, -1L)),         // below x
+            new Want("d9 ff", true, 0x0020, F80.of(false, 0x3FFE, -1L)),               // below 1
+            new Want("d9 f2", true, 0x0020, x)}) {                                     // fptan: above x
+            fpu.init();
+            rig.cpu.eip = CpuRig.CODE;
+            rig.code((w.chop() ? "d9 2d " + a(M + 16) + " " : "") + "db 2d " + a(M) + " " + w.insn());
+            steps(w.chop() ? 3 : 2);
+            assertThat(fpu.statusWord() & 0x47FF).as(w.insn()).isEqualTo(w.sw());
+            assertThat(fpu.st(w.insn().equals("d9 f2") ? 1 : 0)).as(w.insn()).isEqualTo(w.r());
+        }
+    }
+
+    @Test
+    void fyl2xReportsPrecisionForExactNonzeroResults() {
+        // fld1 (y); fild dword [M] (x = 8); fyl2x: 3, exact, yet PE as on the host; x = 1 gives 0 without PE
+        rig.cpu.memory.write32(M, 8);
+        rig.code("d9 e8 db 05 " + a(M) + " d9 f1");
+        steps(3);
+        assertThat(fpu.st(0)).isEqualTo(F80.of(false, 0x4000, 0xC000000000000000L));
+        assertThat(fpu.statusWord() & 0x027F).isEqualTo(0x0020);
+        fpu.init();
+        rig.cpu.memory.write32(M, 1);
+        rig.cpu.eip = CpuRig.CODE;
+        steps(3);
+        assertThat(fpu.st(0).isZero()).isTrue();
+        assertThat(fpu.statusWord() & 0x027F).isZero();
+        // fyl2xp1 of 1 (log2 2 = 1): PE too
+        fpu.init();
+        rig.cpu.eip = CpuRig.CODE;
+        rig.code("d9 e8 d9 e8 d9 f9");
+        steps(3);
+        assertThat(fpu.st(0)).isEqualTo(F80.of(false, 0x3FFF, 0x8000000000000000L));
+        assertThat(fpu.statusWord() & 0x027F).isEqualTo(0x0020);
+    }
 }

@@ -91,13 +91,28 @@ final class BigFloat {
 
     /** Rounds into the 80-bit format under the context's rounding control (64-bit precision). */
     F80 toF80(FpuContext c) {
+        return toF80(c, 0);
+    }
+
+    /**
+     * As {@link #toF80(FpuContext)} for a true value a little beyond this one: {@code tail} is the
+     * sign of the (nonzero, smaller than every bit kept) difference, or 0 when this is exact.
+     */
+    F80 toF80(FpuContext c, int tail) {
         if (m.signum() == 0) return F80.POS_ZERO;
         BigInteger mag = m.abs();
-        int n = mag.bitLength();
-        boolean sticky = false;
         int lsb = e;
+        boolean sticky = false;
+        if (tail != 0) { // more bits than kept: just above the magnitude (sticky), or just below it
+            int more = Math.max(2, 130 - mag.bitLength());
+            mag = mag.shiftLeft(more);
+            lsb -= more;
+            if (tail * m.signum() < 0) mag = mag.subtract(BigInteger.ONE);
+            sticky = true;
+        }
+        int n = mag.bitLength();
         if (n > 128) {
-            sticky = mag.getLowestSetBit() < n - 128;
+            sticky |= mag.getLowestSetBit() < n - 128;
             mag = mag.shiftRight(n - 128);
             lsb += n - 128;
         }

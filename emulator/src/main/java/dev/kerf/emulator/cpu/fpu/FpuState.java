@@ -112,6 +112,16 @@ public final class FpuState {
         sw = v & 0xC7FF;
     }
 
+    /**
+     * FLDCW, FLDENV, FRSTOR: the control word as the hardware keeps it. Bits 13-15 are reserved
+     * and read as 0, bit 6 reads as 1 (the host oracle of examples/x87test: FLDCW 0xFFFF then
+     * FNSTCW gives 0x1F7F, FLDCW 0 gives 0x0040).
+     */
+    public void setControlWord(int v) {
+        cw = v & 0x1F3F | 0x40;
+        updateSummary();
+    }
+
     public FpuContext context() {
         return new FpuContext(cw);
     }
@@ -218,7 +228,7 @@ public final class FpuState {
 
     public void loadEnv(byte[] b, int off, boolean size32) {
         int stride = size32 ? 4 : 2;
-        cw = getShort(b, off);
+        setControlWord(getShort(b, off));
         setStatusWord(getShort(b, off + stride));
         setTagWord(getShort(b, off + 2 * stride));
         if (size32) {
@@ -231,6 +241,7 @@ public final class FpuState {
         } else {
             fip = getShort(b, off + 6);
             fcs = getShort(b, off + 8);
+            fop = 0; // the 16-bit layout has no opcode field: the hardware clears it
             fdp = getShort(b, off + 10);
             fds = getShort(b, off + 12);
         }

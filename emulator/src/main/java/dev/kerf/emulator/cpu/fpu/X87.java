@@ -61,6 +61,11 @@ public final class X87 {
 
     /** FCOM/FCOMP/FUCOM/FUCOMP/FTST with {@code other}; sets C3,C2,C0 and clears C1. */
     public static void compare(FpuState s, F80 other, boolean otherEmpty, boolean unordered, int pops) {
+        compare(s, other, otherEmpty, unordered, pops, 0);
+    }
+
+    /** As {@link #compare(FpuState, F80, boolean, boolean, int)} with {@code extra} flags (a memory operand's DE) raised too. */
+    public static void compare(FpuState s, F80 other, boolean otherEmpty, boolean unordered, int pops, int extra) {
         if (s.isEmpty(0) || otherEmpty) {
             s.stackFault(false);
             s.setConditions(0b111, false); // unordered even when IE is unmasked
@@ -69,6 +74,7 @@ public final class X87 {
         }
         FpuContext c = s.context();
         int r = Float80.compare(c, s.st(0), other, !unordered);
+        c.flags |= extra;
         s.finish(c);
         s.setConditions(CODES[r], false);
         if ((c.flags & ~s.cw & 0x3F) != 0) return; // an unmasked exception: no pop
@@ -80,14 +86,14 @@ public final class X87 {
     private static final int[] EFLAGS = {0x00, 0x01, 0x40, 0x45};
 
     /**
-     * FCOMI/FUCOMI(P) ST(0), ST(i): returns the new ZF/PF/CF bits (0x45 mask; OF, SF, AF cleared),
-     * or -1 when a stack fault with IE unmasked leaves EFLAGS alone. C1 is cleared.
+     * FCOMI/FUCOMI(P) ST(0), ST(i): returns the new ZF/PF/CF bits (0x45 mask; OF, SF, AF cleared).
+     * C1 is cleared. A stack fault reports unordered even with IE unmasked (then without the pop),
+     * as the host does (examples/x87test).
      */
     public static int compareToEflags(FpuState s, int i, boolean unordered, boolean pop) {
         if (s.isEmpty(0) || s.isEmpty(i)) {
             s.stackFault(false);
-            if (s.unmasked(IE)) return -1;
-            if (pop) s.pop();
+            if (pop && !s.unmasked(IE)) s.pop();
             return 0x45;
         }
         FpuContext c = s.context();

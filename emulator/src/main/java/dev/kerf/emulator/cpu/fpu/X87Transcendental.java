@@ -111,7 +111,7 @@ public final class X87Transcendental {
         BigFloat l = MATH.log2(BigFloat.of(x));
         if (y.isInfinity()) return l.signum() == 0 ? Float80.invalid(c) : inf(ny != (l.signum() < 0));
         if (y.isZero() || l.signum() == 0) return F80.of(ny != (l.signum() < 0), 0, 0);
-        return l.mul(BigFloat.of(y)).toF80(c);
+        return inexact(c, l.mul(BigFloat.of(y)).toF80(c));
     }
 
     private static F80 log2p1(FpuContext c, F80 x, F80 y) {
@@ -125,7 +125,16 @@ public final class X87Transcendental {
         BigFloat l = MATH.log2p1(bx);
         if (y.isInfinity()) return inf(ny != (l.signum() < 0));
         if (y.isZero()) return F80.of(ny != (l.signum() < 0), 0, 0);
-        return l.mul(BigFloat.of(y)).toF80(c);
+        return inexact(c, l.mul(BigFloat.of(y)).toF80(c));
+    }
+
+    /**
+     * FYL2X and FYL2XP1 report PE for every nonzero finite result, exact ones included (log2 8 = 3):
+     * the host's FPU does (examples/x87test, issue 14); C1 stays as the rounding left it.
+     */
+    private static F80 inexact(FpuContext c, F80 r) {
+        c.raise(FpuContext.PE);
+        return r;
     }
 
     /** FPATAN: ST(1) = atan2(ST(1), ST(0)), then pop. */
@@ -182,11 +191,43 @@ public final class X87Transcendental {
                 s.finish(c);
                 return;
             }
+            if (Float80.unpackExp(a) < -40) {
+                // |x| < 2^-40: sin x = x - x^3/6 + ..., cos x = 1 - x^2/2 + ..., tan x = x + x^3/3
+                // + ...: the correction is far below the rounding point (and, for very small x,
+                // below the series' 320 bits too), so round x or 1 with the correction's sign
+                // (PE, C1, UE as the host reports them: issue 14)
+                BigFloat x = BigFloat.of(a);
+                int sign = a.negative() ? -1 : 1;
+                switch (which) {
+                    case 0: first = x.toF80(c, -sign); break;
+                    case 1: first = BigFloat.ONE.toF80(c, -1); break;
+                    case 2: {
+                        first = x.toF80(c, -sign);
+                        boolean c1 = c.c1;
+                        second = BigFloat.ONE.toF80(c, -1);
+                        c.c1 = c1;
+                        break;
+                    }
+                    default: first = x.toF80(c, sign); second = ONE; break;
+                }
+                s.finish(c);
+                s.setConditions(0, (s.statusWord() & FpuState.C1) != 0);
+                if ((c.flags & ~c.cw & (IE | DE)) != 0) return;
+                s.set(0, first);
+                if (pushes) s.push(second);
+                return;
+            }
             BigFloat[] sc = MATH.sinCos(BigFloat.of(a));
             switch (which) {
                 case 0: first = sc[0].toF80(c); break;
                 case 1: first = sc[1].toF80(c); break;
-                case 2: first = sc[0].toF80(c); second = sc[1].toF80(c); break;
+                case 2: { // C1 reports the sine's rounding (ST(1)), as the host does, not the cosine's
+                    first = sc[0].toF80(c);
+                    boolean c1 = c.c1;
+                    second = sc[1].toF80(c);
+                    c.c1 = c1;
+                    break;
+                }
                 default: first = sc[0].div(sc[1]).toF80(c); second = ONE; break;
             }
         }
