@@ -135,6 +135,14 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     }
 
     /**
+     * The CPU halted with interrupts enabled and the machine is about to let time pass: devices
+     * that move only while the guest waits (COM1's input under a virtual clock) move now.
+     */
+    public void idle() {
+        uart.idle(clock.nanos());
+    }
+
+    /**
      * The earliest clock time at which a device needs {@link #poll()} (Long.MAX_VALUE: none).
      * The PIT's next edge is left out while IRQ0 is masked with a request already latched: more
      * edges could change nothing, so a halted guest with the timer masked can be seen to be stuck.

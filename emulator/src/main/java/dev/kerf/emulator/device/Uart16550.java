@@ -7,7 +7,8 @@ import java.io.OutputStream;
  * A 16550A UART (COM1 at 0x3F8, IRQ4). Transmission is instantaneous: a byte written to THR goes
  * to the console output at once and THR/TSR are empty again (THRE and TEMT stay set). Receive
  * bytes come from a {@link SerialInput} into a 16-byte FIFO (1 byte with FIFOs off), only while
- * there is room. The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS})
+ * there is room; a virtual clock's input is read only when the guest waits for it ({@link #idle}, or
+ * two LSR reads in a row that find nothing with the receive interrupt off). The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS})
  * after the last FIFO activity when the FIFO holds fewer bytes than the trigger level.
  *
  * <p>The IRQ line is the interrupt-pending state gated by MCR.OUT2, as a PC's COM port wiring
@@ -36,6 +37,8 @@ public final class Uart16550 implements IoDevice {
     private long timeoutAt = Long.MAX_VALUE;
     private boolean timeoutPending;
     private boolean thrPending;
+    /** The guest's last access to the UART was an LSR read that found the receiver empty. */
+    private boolean lsrPolled;
 
     private int ier, lcr, mcr = MCR_OUT2, lsr = LSR_THRE | LSR_TEMT, msr = 0xB0, scr, fcr;
     private int divisor = 12; // 9600 baud until the guest programs it
@@ -76,10 +79,29 @@ public final class Uart16550 implements IoDevice {
         return deadline;
     }
 
+    /**
+     * The CPU halted with interrupts enabled. When the guest has the receive interrupt on (IER
+     * bit 0, and OUT2 so it reaches the PIC) and has taken every byte it was given, it may be
+     * waiting for the next one: the input is asked for it (under a virtual clock this is where the
+     * console is read; see {@link VirtualSerialInput}).
+     */
+    public void idle(long nanos) {
+        if ((ier & 0x01) != 0 && (mcr & MCR_OUT2) != 0 && rxCount == 0) {
+            input.request(nanos);
+        }
+    }
+
     @Override
     public int read(int port, int size) {
         int reg = port & 7;
         boolean dlab = (lcr & 0x80) != 0;
+        boolean polling = lsrPolled;
+        lsrPolled = reg == 5 && rxCount == 0;
+        if (polling && lsrPolled && (ier & 0x01) == 0) {
+            // A guest without receive interrupts reads LSR again with nothing received in
+            // between: it polls for input, so the input is asked for a byte.
+            input.request(clock.nanos());
+        }
         return switch (reg) {
             case 0 -> dlab ? divisor & 0xFF : readRbr();
             case 1 -> dlab ? (divisor >> 8) & 0xFF : ier;
@@ -94,6 +116,7 @@ public final class Uart16550 implements IoDevice {
 
     @Override
     public void write(int port, int size, int value) {
+        lsrPolled = false;
         int reg = port & 7;
         value &= 0xFF;
         boolean dlab = (lcr & 0x80) != 0;

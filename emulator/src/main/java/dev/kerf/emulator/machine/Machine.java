@@ -147,6 +147,7 @@ public final class Machine implements AutoCloseable {
         if ((cpu.getEflags() & IF) == 0) {
             return false;
         }
+        platform.idle();
         long deadline = platform.nextDeadlineNanos();
         if (deadline == Long.MAX_VALUE && clock.isVirtual()) {
             return false;
