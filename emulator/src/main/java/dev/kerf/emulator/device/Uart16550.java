@@ -8,7 +8,7 @@ import java.io.OutputStream;
  * to the console output at once and THR/TSR are empty again (THRE and TEMT stay set). Receive
  * bytes come from a {@link SerialInput} into a 16-byte FIFO (1 byte with FIFOs off), only while
  * there is room; a virtual clock's input is read only when the guest waits for it ({@link #idle}, or
- * two LSR reads in a row that find nothing with the receive interrupt off). The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS})
+ * {@link #POLLING_READS} LSR reads in a row that find nothing with the receive interrupt off). The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS})
  * after the last FIFO activity when the FIFO holds fewer bytes than the trigger level.
  *
  * <p>The IRQ line is the interrupt-pending state gated by MCR.OUT2, as a PC's COM port wiring
@@ -23,6 +23,8 @@ public final class Uart16550 implements IoDevice {
     private static final int LSR_DR = 0x01, LSR_OE = 0x02, LSR_BI_PE_FE = 0x1C, LSR_THRE = 0x20, LSR_TEMT = 0x40;
     private static final int MCR_OUT2 = 0x08, MCR_LOOP = 0x10;
     private static final int FIFO_SIZE = 16;
+    /** Empty LSR reads in a row after which a guest without receive interrupts is taken to poll for input. */
+    static final int POLLING_READS = 64;
 
     private final Clock clock;
     private final IrqLine irq;
@@ -37,8 +39,11 @@ public final class Uart16550 implements IoDevice {
     private long timeoutAt = Long.MAX_VALUE;
     private boolean timeoutPending;
     private boolean thrPending;
-    /** The guest's last access to the UART was an LSR read that found the receiver empty. */
-    private boolean lsrPolled;
+    /**
+     * LSR reads in a row (no other UART access between) that found the receiver empty: a guest
+     * polling for input makes many, a driver checking its transmitter one or two.
+     */
+    private int emptyLsrReads;
 
     private int ier, lcr, mcr = MCR_OUT2, lsr = LSR_THRE | LSR_TEMT, msr = 0xB0, scr, fcr;
     private int divisor = 12; // 9600 baud until the guest programs it
@@ -95,11 +100,10 @@ public final class Uart16550 implements IoDevice {
     public int read(int port, int size) {
         int reg = port & 7;
         boolean dlab = (lcr & 0x80) != 0;
-        boolean polling = lsrPolled;
-        lsrPolled = reg == 5 && rxCount == 0;
-        if (polling && lsrPolled && (ier & 0x01) == 0) {
-            // A guest without receive interrupts reads LSR again with nothing received in
-            // between: it polls for input, so the input is asked for a byte.
+        emptyLsrReads = reg == 5 && rxCount == 0 ? emptyLsrReads + 1 : 0;
+        if (emptyLsrReads >= POLLING_READS && (ier & 0x01) == 0) {
+            // A guest without receive interrupts that keeps reading LSR, nothing received,
+            // nothing else done with the UART: it polls for input, so the input is asked for a byte.
             input.request(clock.nanos());
         }
         return switch (reg) {
@@ -116,7 +120,7 @@ public final class Uart16550 implements IoDevice {
 
     @Override
     public void write(int port, int size, int value) {
-        lsrPolled = false;
+        emptyLsrReads = 0;
         int reg = port & 7;
         value &= 0xFF;
         boolean dlab = (lcr & 0x80) != 0;

@@ -145,9 +145,11 @@ class Uart16550Test {
             uart.read(COM1 + 5, 1);
             uart.write(COM1, 1, 'x');
         }
-        uart.read(COM1 + 5, 1);
+        for (int i = 1; i < Uart16550.POLLING_READS; i++) {
+            uart.read(COM1 + 5, 1); // a driver's status reads, but fewer than a polling loop makes
+        }
         uart.read(COM1 + 1, 1);
-        uart.read(COM1 + 5, 1);   // two LSR reads, but not in a row
+        uart.read(COM1 + 5, 1);
         uart.idle(0);             // receive interrupt off
         uart.write(COM1 + 1, 1, 0x01);
         uart.write(COM1 + 4, 1, 0x00);
@@ -157,9 +159,11 @@ class Uart16550Test {
     }
 
     @Test
-    void virtualInputIsReadWhenAPollingGuestReadsAnEmptyLsrTwiceInARow() {
+    void virtualInputIsReadWhenAPollingGuestKeepsReadingAnEmptyLsr() {
         uart.attachInput(new VirtualSerialInput(new ByteArrayInputStream(new byte[] {'p'}), uart::flush));
-        assertThat(uart.read(COM1 + 5, 1) & 0x01).isZero();
+        for (int i = 1; i < Uart16550.POLLING_READS; i++) {
+            assertThat(uart.read(COM1 + 5, 1) & 0x01).isZero();
+        }
         assertThat(uart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
         clock.now = 7 * SerialInput.BYTE_NANOS;
         assertThat(uart.read(COM1 + 5, 1) & 0x01).isZero(); // this read asks; the byte is not in yet
