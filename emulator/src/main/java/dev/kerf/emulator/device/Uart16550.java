@@ -7,9 +7,10 @@ import java.io.OutputStream;
  * A 16550A UART (COM1 at 0x3F8, IRQ4). Transmission is instantaneous: a byte written to THR goes
  * to the console output at once and THR/TSR are empty again (THRE and TEMT stay set). Receive
  * bytes come from a {@link SerialInput} into a 16-byte FIFO (1 byte with FIFOs off), only while
- * there is room; a virtual clock's input is read only when the guest waits for it ({@link #idle}, or
- * {@link #POLLING_READS} LSR reads in a row that find nothing with the receive interrupt off). The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS})
- * after the last FIFO activity when the FIFO holds fewer bytes than the trigger level.
+ * there is room; a virtual clock's input is read only when the guest waits for it ({@link #idle},
+ * or {@link #POLLING_READS} LSR reads in a row that find nothing with the receive interrupt off).
+ * The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS}) after the last
+ * FIFO activity when the FIFO holds fewer bytes than the trigger level.
  *
  * <p>The IRQ line is the interrupt-pending state gated by MCR.OUT2, as a PC's COM port wiring
  * does. QEMU does not gate, but its reset value of MCR has OUT2 set, and so does ours: a guest that
