@@ -42,6 +42,11 @@ public enum ExitCode {
      * OutOfMemoryError): one line with the heap limit; a larger {@code -Xmx} may do.
      */
     OUT_OF_MEMORY(20),
+    /**
+     * The guest asked the board to reset (keyboard controller command 0xFE on port 0x64, port 0xCF9,
+     * port 0x92 bit 0; Linux's {@code reboot}): kerf does not reboot it, the run ends there.
+     */
+    GUEST_RESET(22),
     /** {@code kerf run --snapshot-on/--snapshot-at}: the guest's run ended before the snapshot's moment; nothing written. */
     SNAPSHOT_NOT_TAKEN(26),
     /** kerf itself failed (a bug): the message says so; --verbose shows the stack trace. */

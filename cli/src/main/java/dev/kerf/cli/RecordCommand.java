@@ -102,6 +102,7 @@ public final class RecordCommand implements Callable<Integer> {
                     + " reached before the guest exited (the recording is complete up to there)");
             case TRIPLE_FAULT -> throw new KerfException(ExitCode.GUEST_TRIPLE_FAULT, r.message());
             case HALTED_FOREVER -> throw new KerfException(ExitCode.GUEST_HALTED, r.message());
+            case RESET -> throw new KerfException(ExitCode.GUEST_RESET, r.message());
             case STOPPED -> throw new KerfException(ExitCode.INTERRUPTED, "interrupted after " + r.icount()
                     + " instructions (the recording is complete up to there)");
         };

@@ -126,6 +126,8 @@ public final class RunCommand implements Callable<Integer> {
                 throw new KerfException(ExitCode.GUEST_TRIPLE_FAULT, r.message());
             case HALTED_FOREVER:
                 throw new KerfException(ExitCode.GUEST_HALTED, r.message());
+            case RESET:
+                throw new KerfException(ExitCode.GUEST_RESET, r.message());
             default:
                 throw new KerfException(ExitCode.INTERRUPTED, "interrupted after " + r.icount() + " instructions");
         }

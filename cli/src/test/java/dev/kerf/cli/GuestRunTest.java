@@ -44,6 +44,16 @@ class GuestRunTest {
     }
 
     @Test
+    void anInstructionKerfLacksNamesItsBytesEipAndSymbolInOneLine() throws Exception {
+        Path sse = Examples.hello("sse.elf");
+        Cli.Outcome r = Cli.run("", "run", sse.toString(), "--clock", "virtual", "--max-insns", "1M");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.GUEST_TRIPLE_FAULT.code());
+        assertThat(r.err()).matches("kerf: guest triple-faulted at eip 0x0010001c \\(icount \\d+\\): #UD on bytes"
+                + " 0f 58 c1 c3 [0-9a-f ]+ in use_sse\\+0x3 \\(an invalid opcode, or one kerf does not implement\\), and"
+                + " the guest could not handle it: the machine shut down\n");
+    }
+
+    @Test
     void maxInsnsStopsAGuestWaitingForInput() throws Exception {
         Path hello = Examples.hello("hello.elf");
         Cli.Outcome r = Cli.run("", "run", hello.toString(), "--clock", "virtual", "--max-insns", "200K");

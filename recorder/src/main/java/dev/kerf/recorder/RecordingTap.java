@@ -103,6 +103,7 @@ public final class RecordingTap implements MachineTap {
             case TRIPLE_FAULT -> EndReason.TRIPLE_FAULT;
             case HALTED_FOREVER -> EndReason.HALTED_FOREVER;
             case STOPPED -> EndReason.STOPPED;
+            case RESET -> EndReason.GUEST_RESET;
         };
     }
 

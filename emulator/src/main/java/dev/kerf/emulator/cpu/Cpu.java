@@ -71,6 +71,8 @@ public final class Cpu {
     boolean shadow;
     /** Set by an instruction whose software interrupt escalated to a triple fault. */
     boolean tripleFault;
+    /** The exception whose delivery ended in the last triple fault (null: none yet, or an interrupt's). */
+    private CpuFault tripleFaultCause;
     private volatile boolean stopRequested;
     /** The {@link #hooks} version the run loop picked its path for (see {@link #pickPath()}). */
     private int hookVersion = -1;
@@ -240,7 +242,9 @@ public final class Cpu {
         exec.invalidateFastState();
         halted = false;
         pollIrq = true;
-        return InterruptDelivery.deliver(this, vector, InterruptDelivery.EXTERNAL, false, 0);
+        boolean delivered = InterruptDelivery.deliver(this, vector, InterruptDelivery.EXTERNAL, false, 0);
+        tripleFaultCause = delivered ? tripleFaultCause : null;
+        return delivered;
     }
 
     /** Rewinds the faulting instruction and delivers the exception; false on a triple fault. */
@@ -256,7 +260,18 @@ public final class Cpu {
         x.invalidateFastState();
         shadow = false;
         pollIrq = true;
-        return InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
+        boolean delivered = InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
+        tripleFaultCause = delivered ? tripleFaultCause : f;
+        return delivered;
+    }
+
+    /**
+     * The exception raised by the instruction at {@link #eip} whose delivery escalated to the last
+     * triple fault (#UD for an opcode kerf does not implement, say), or null when the triple fault
+     * came from delivering an external or software interrupt.
+     */
+    public CpuFault tripleFaultCause() {
+        return tripleFaultCause;
     }
 
     /**

@@ -10,8 +10,9 @@ import java.io.IOException;
  *
  * <p>Port map (QEMU's): PIC 0x20-0x21/0xA0-0xA1 + ELCR 0x4D0-0x4D1, PIT 0x40-0x43 (IRQ0), port B 0x61, CMOS
  * 0x70-0x71 (IRQ8), port A 0x92, debug-exit 0xF4-0xF7, ATA 0x1F0-0x1F7 + 0x3F6 (IRQ14), NE2000
- * 0x300-0x31F (IRQ9), COM1 0x3F8-0x3FF (IRQ4). POST port 0x80 and PCI configuration 0xCF8-0xCFF
- * are deliberately unmapped: reads give all-ones ("no PCI bus"), writes vanish, as does
+ * 0x300-0x31F (IRQ9), COM1 0x3F8-0x3FF (IRQ4); the reset requests of {@link ResetControl}: keyboard
+ * controller command port 0x64 and reset control register 0xCF9 (byte access). POST port 0x80 and
+ * PCI configuration 0xCF8-0xCFF (but the 0xCF9 byte) are deliberately unmapped: reads give all-ones ("no PCI bus"), writes vanish, as does
  * everything else unmapped.
  *
  * <p>Time: devices never look at the clock on their own. They move only in {@link #poll()} (timer
@@ -44,7 +45,8 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     private final Ne2000 nic;
     private final PcapWriter netOut;
     private final DebugExit debugExit = new DebugExit();
-    private final PortA portA = new PortA();
+    private final ResetControl reset = new ResetControl();
+    private final PortA portA = new PortA(reset);
     private final PortB portB;
     private final Cmos cmos;
     private ConsoleMatcher consoleWatch;
@@ -96,7 +98,9 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         bus.map(0x40, 4, pit, true);
         bus.map(0x61, 1, portB, true);
         bus.map(0x70, 2, cmos, true);
+        bus.map(0x64, 1, reset, true);
         bus.map(0x92, 1, portA, true);
+        bus.map(0xCF9, 1, reset, true);
         bus.map(0xF4, 4, debugExit, false);
         bus.map(0x1F0, 1, ata, false); // the 16/32-bit data port
         bus.map(0x1F1, 7, ata, true);
@@ -119,7 +123,7 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
             pit.poll(clock.nanos());
         }
         bus.out(port, size, value);
-        if (debugExit.exitRequested()) {
+        if (debugExit.exitRequested() || reset.resetRequested()) {
             uart.flush(); // the machine stops next: nothing the guest printed may be lost
         }
     }
@@ -148,6 +152,14 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
         uart.poll(now);
         nic.poll(now);
         uart.flush();
+    }
+
+    /**
+     * The CPU halted with interrupts enabled and the machine is about to let time pass: devices
+     * that move only while the guest waits (COM1's input under a virtual clock) move now.
+     */
+    public void idle() {
+        uart.idle(clock.nanos());
     }
 
     /**
@@ -235,6 +247,16 @@ public final class PcPlatform implements CpuBus, AutoCloseable {
     /** True once the guest wrote the debug-exit port (0xF4). */
     public boolean exitRequested() {
         return debugExit.exitRequested();
+    }
+
+    /** True once the guest asked the board to reset (port 0x64 command 0xFE, 0xCF9, 0x92 bit 0). */
+    public boolean resetRequested() {
+        return reset.resetRequested();
+    }
+
+    /** How the guest asked for the reset, for the user (null when it did not). */
+    public String resetSource() {
+        return reset.source();
     }
 
     /** QEMU's isa-debug-exit status: (value << 1) | 1. */

@@ -8,8 +8,13 @@ package dev.kerf.emulator.device;
  * so it starts on load like QEMU), 2 (rate generator), 3 (square wave), 4 and 5 (strobes, 5 starts on
  * load), 6/7 alias 2/3. BCD counting is accepted and stored but counts in binary (as QEMU).
  * The read-back status never shows NULL COUNT (QEMU does not model it).
- * A gate going low does not pause the count (only channel 2 has a software gate, port 0x61);
- * a rising gate restarts modes 1, 2, 3 and 5.
+ *
+ * <p>The gate (only channel 2's moves: port 0x61 bit 0; 0 and 1 are tied high) works as the
+ * 8254's data sheet has it, where QEMU ignores it in modes 0 and 4: low suspends counting in modes
+ * 0, 2, 3 and 4 (the count holds; in modes 2 and 3 OUT goes high), and a count loaded while it is
+ * low waits for it. High again resumes modes 0 and 4 where they stopped and restarts modes 2 and
+ * 3 from the full count. In modes 1 and 5 the gate is a trigger: a count loaded while it is low
+ * waits with OUT high, and each rising edge (re)starts the count.
  */
 final class PitChannel {
     static final long NEVER = Long.MAX_VALUE;
@@ -22,6 +27,10 @@ final class PitChannel {
     private long loadTick;
     private boolean running;
     private boolean gate;
+    /** Counting suspended by a low gate (modes 0, 2, 3, 4): the ticks counted so far, else -1. */
+    private long heldElapsed = -1;
+    /** Mode 1 or 5 loaded while the gate was low: waiting for a rising edge to start. */
+    private boolean armed;
 
     private boolean writeHigh;   // next write is the MSB of an LSB/MSB pair
     private int writeLow;
@@ -61,6 +70,8 @@ final class PitChannel {
         w.u8(latchedBytesLeft);
         w.bool(statusLatched);
         w.u8(statusValue);
+        w.i64(heldElapsed);
+        w.bool(armed);
     }
 
     void load(StateReader r) {
@@ -85,6 +96,8 @@ final class PitChannel {
         latchedBytesLeft = r.u8("latched bytes left", 0, 2);
         statusLatched = r.bool("status latched");
         statusValue = r.u8("status");
+        heldElapsed = r.i64("ticks held by a low gate", -1, MAX_TICK);
+        armed = r.bool("armed for a gate edge");
     }
 
     /** Starts counting like a BIOS-programmed channel (mode 2, count 65536) at tick 0. */
@@ -129,6 +142,8 @@ final class PitChannel {
         writeHigh = false;
         readHigh = false;
         running = false; // waits for a new count; mode 0 output goes low
+        heldElapsed = -1;
+        armed = false;
     }
 
     void latchCount(long tick) {
@@ -188,10 +203,26 @@ final class PitChannel {
     }
 
     void setGate(boolean high, long tick) {
-        if (high && !gate && running && (mode == 1 || mode == 2 || mode == 3 || mode == 5)) {
-            loadTick = tick;
+        if (high == gate) {
+            return;
         }
         gate = high;
+        if (!running) {
+            return;
+        }
+        boolean trigger = mode == 1 || mode == 5;
+        if (!high) {
+            if (!trigger && heldElapsed < 0) {
+                heldElapsed = tick - loadTick; // the count holds where it is
+            }
+        } else if (trigger || mode == 2 || mode == 3) {
+            loadTick = tick; // (re)start from the full count
+            heldElapsed = -1;
+            armed = false;
+        } else if (heldElapsed >= 0) {
+            loadTick = tick - heldElapsed; // modes 0 and 4 go on where they stopped
+            heldElapsed = -1;
+        }
     }
 
     boolean gate() {
@@ -202,14 +233,21 @@ final class PitChannel {
         count = value == 0 ? 0x10000 : value;
         loadTick = tick;
         running = true;
+        armed = !gate && (mode == 1 || mode == 5);
+        heldElapsed = !gate && !armed ? 0 : -1;
+    }
+
+    /** Ticks counted since the load (frozen while the gate holds the count). */
+    private long elapsed(long tick) {
+        return heldElapsed >= 0 ? heldElapsed : tick - loadTick;
     }
 
     /** The counting element's value at {@code tick} (16 bits). */
     int currentCount(long tick) {
-        if (!running) {
+        if (!running || armed) {
             return (int) (count & 0xFFFF);
         }
-        long d = tick - loadTick;
+        long d = elapsed(tick);
         long value = switch (mode) {
             case 2 -> count - (d % count);
             case 3 -> count - ((2 * d) % count);
@@ -223,7 +261,10 @@ final class PitChannel {
         if (!running) {
             return mode != 0;
         }
-        long d = tick - loadTick;
+        if (armed || (heldElapsed >= 0 && (mode == 2 || mode == 3))) {
+            return true;
+        }
+        long d = elapsed(tick);
         return switch (mode) {
             case 0 -> d >= count;
             case 1 -> d >= count;
@@ -239,7 +280,7 @@ final class PitChannel {
      * at terminal count; 4 and 5 once, one tick after it.
      */
     long nextRisingEdge(long afterTick) {
-        if (!running) {
+        if (!running || armed || heldElapsed >= 0) {
             return NEVER;
         }
         long d = afterTick - loadTick;

@@ -19,7 +19,7 @@ record PlatformState(PicPair pic, Pit8254 pit, PortB portB, Uart16550 uart, Cmos
         Pit8254 pit = new Pit8254(clock, IrqLine.NONE);
         try {
             return new PlatformState(pic, pit, new PortB(clock, pit), new Uart16550(clock, IrqLine.NONE, null),
-                    new Cmos(clock, IrqLine.NONE, 0, 0), new PortA(), new DebugExit(), new AtaDisk(null, IrqLine.NONE),
+                    new Cmos(clock, IrqLine.NONE, 0, 0), new PortA(new ResetControl()), new DebugExit(), new AtaDisk(null, IrqLine.NONE),
                     new Ne2000(clock, IrqLine.NONE, NetInput.empty(), null, 0));
         } catch (IOException e) {
             throw new UncheckedIOException("a disk channel without a disk opened a file", e);

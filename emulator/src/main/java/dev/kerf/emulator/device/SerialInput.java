@@ -14,6 +14,12 @@ interface SerialInput {
     /** The earliest time {@link #next} may return a byte, or Long.MAX_VALUE (nothing expected). */
     long nextDeadlineNanos();
 
+    /**
+     * The guest is waiting for input at {@code nanos} (see {@link Uart16550#idle}): an input that
+     * reads its source only on demand (the virtual clock's) reads the next byte now.
+     */
+    default void request(long nanos) {}
+
     /** No input at all. */
     SerialInput NONE = new SerialInput() {
         @Override public int next(long nanos) {

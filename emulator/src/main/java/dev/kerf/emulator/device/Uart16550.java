@@ -7,8 +7,10 @@ import java.io.OutputStream;
  * A 16550A UART (COM1 at 0x3F8, IRQ4). Transmission is instantaneous: a byte written to THR goes
  * to the console output at once and THR/TSR are empty again (THRE and TEMT stay set). Receive
  * bytes come from a {@link SerialInput} into a 16-byte FIFO (1 byte with FIFOs off), only while
- * there is room. The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS})
- * after the last FIFO activity when the FIFO holds fewer bytes than the trigger level.
+ * there is room; a virtual clock's input is read only when the guest waits for it ({@link #idle},
+ * or {@link #POLLING_READS} LSR reads in a row that find nothing with the receive interrupt off).
+ * The character-timeout interrupt fires 4 character times ({@code 4 * BYTE_NANOS}) after the last
+ * FIFO activity when the FIFO holds fewer bytes than the trigger level.
  *
  * <p>The IRQ line is the interrupt-pending state gated by MCR.OUT2, as a PC's COM port wiring
  * does. QEMU does not gate, but its reset value of MCR has OUT2 set, and so does ours: a guest that
@@ -22,6 +24,8 @@ public final class Uart16550 implements IoDevice {
     private static final int LSR_DR = 0x01, LSR_OE = 0x02, LSR_BI_PE_FE = 0x1C, LSR_THRE = 0x20, LSR_TEMT = 0x40;
     private static final int MCR_OUT2 = 0x08, MCR_LOOP = 0x10;
     private static final int FIFO_SIZE = 16;
+    /** Empty LSR reads in a row after which a guest without receive interrupts is taken to poll for input. */
+    static final int POLLING_READS = 64;
 
     private final Clock clock;
     private final IrqLine irq;
@@ -37,6 +41,11 @@ public final class Uart16550 implements IoDevice {
     private long timeoutAt = Long.MAX_VALUE;
     private boolean timeoutPending;
     private boolean thrPending;
+    /**
+     * LSR reads in a row (no other UART access between) that found the receiver empty: a guest
+     * polling for input makes many, a driver checking its transmitter one or two.
+     */
+    private int emptyLsrReads;
 
     private int ier, lcr, mcr = MCR_OUT2, lsr = LSR_THRE | LSR_TEMT, msr = 0xB0, scr, fcr;
     private int divisor = 12; // 9600 baud until the guest programs it
@@ -82,10 +91,28 @@ public final class Uart16550 implements IoDevice {
         return deadline;
     }
 
+    /**
+     * The CPU halted with interrupts enabled. When the guest has the receive interrupt on (IER
+     * bit 0, and OUT2 so it reaches the PIC) and has taken every byte it was given, it may be
+     * waiting for the next one: the input is asked for it (under a virtual clock this is where the
+     * console is read; see {@link VirtualSerialInput}).
+     */
+    public void idle(long nanos) {
+        if ((ier & 0x01) != 0 && (mcr & MCR_OUT2) != 0 && rxCount == 0) {
+            input.request(nanos);
+        }
+    }
+
     @Override
     public int read(int port, int size) {
         int reg = port & 7;
         boolean dlab = (lcr & 0x80) != 0;
+        emptyLsrReads = reg == 5 && rxCount == 0 ? emptyLsrReads + 1 : 0;
+        if (emptyLsrReads >= POLLING_READS && (ier & 0x01) == 0) {
+            // A guest without receive interrupts that keeps reading LSR, nothing received,
+            // nothing else done with the UART: it polls for input, so the input is asked for a byte.
+            input.request(clock.nanos());
+        }
         return switch (reg) {
             case 0 -> dlab ? divisor & 0xFF : readRbr();
             case 1 -> dlab ? (divisor >> 8) & 0xFF : ier;
@@ -100,6 +127,7 @@ public final class Uart16550 implements IoDevice {
 
     @Override
     public void write(int port, int size, int value) {
+        emptyLsrReads = 0;
         int reg = port & 7;
         value &= 0xFF;
         boolean dlab = (lcr & 0x80) != 0;
@@ -179,6 +207,7 @@ public final class Uart16550 implements IoDevice {
         w.u8(fcr);
         w.u16(divisor);
         w.u8(iir);
+        w.i32(emptyLsrReads);
     }
 
     void load(StateReader r) {
@@ -204,6 +233,9 @@ public final class Uart16550 implements IoDevice {
                 && newIir != IIR_RLSI && newIir != IIR_CTI) {
             throw r.fail(iirAt, String.format("IIR 0x%02x is no interrupt identification", newIir));
         }
+        int pollsAt = r.offset();
+        int polls = r.i32("empty LSR reads in a row");
+        if (polls < 0) throw r.fail(pollsAt, "empty LSR reads in a row " + polls + " is negative");
         if ((newFcr & 0x01) == 0 && count > 1) {
             throw r.fail(countAt, "receive FIFO count " + count + " with FIFOs off (at most 1)");
         }
@@ -224,6 +256,7 @@ public final class Uart16550 implements IoDevice {
         fcr = newFcr;
         divisor = newDivisor;
         iir = newIir;
+        emptyLsrReads = polls;
     }
 
     /** The divisor latch (115200 / divisor = baud); kept for completeness, pacing does not use it. */

@@ -226,12 +226,16 @@ public final class Machine implements AutoCloseable {
 
     public PcPlatform platform() { return platform; }
 
-    /** Runs until debug-exit, the instruction limit, a triple fault, or a halt nothing can wake. */
+    /** Runs until debug-exit, a reset request, the instruction limit, a triple fault, or a halt nothing can wake. */
     public RunResult run() {
         stoppedOnConsole = false;
         while (true) {
             if (platform.exitRequested()) {
                 return result(RunResult.Reason.EXIT, platform.exitStatus(), "guest exited");
+            }
+            if (platform.resetRequested()) {
+                return result(RunResult.Reason.RESET, 0, String.format("guest reset the machine (%s) at icount %d:"
+                        + " the run ends there", platform.resetSource(), cpu.icount));
             }
             if (stopRequested) {
                 return result(RunResult.Reason.STOPPED, 0, "stopped");
@@ -250,13 +254,13 @@ public final class Machine implements AutoCloseable {
                 return result(RunResult.Reason.STOPPED, 0, "stopped by " + tap);
             }
             if (stop == CpuStop.TRIPLE_FAULT) {
-                return result(RunResult.Reason.TRIPLE_FAULT, 0, String.format(
-                        "guest triple-faulted at eip 0x%08x (icount %d): the machine shut down", cpu.eip, cpu.icount));
+                return result(RunResult.Reason.TRIPLE_FAULT, 0, TripleFaultReport.message(cpu, config.kernel()));
             }
             if (stop == CpuStop.HALTED && !idle()) {
                 return result(RunResult.Reason.HALTED_FOREVER, 0, String.format("guest halted with %s at eip 0x%08x"
-                        + " (icount %d): nothing can wake it", (cpu.getEflags() & IF) == 0 ? "interrupts disabled"
-                        : "no timer or input pending", cpu.eip, cpu.icount));
+                        + " (icount %d): %s", (cpu.getEflags() & IF) == 0 ? "interrupts disabled"
+                        : "no timer or input pending", cpu.eip, cpu.icount, (cpu.getEflags() & IF) == 0
+                        ? "the guest halted or powered off" : "nothing can wake it"));
             }
             platform.poll();
         }
@@ -293,6 +297,7 @@ public final class Machine implements AutoCloseable {
         if ((cpu.getEflags() & IF) == 0) {
             return false;
         }
+        platform.idle();
         long deadline = platform.nextDeadlineNanos();
         if (deadline == Long.MAX_VALUE && clock.isVirtual()) {
             return false;

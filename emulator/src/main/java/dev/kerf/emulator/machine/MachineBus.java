@@ -8,7 +8,7 @@ import dev.kerf.emulator.device.PcPlatform;
  * The platform as the CPU sees it, plus the run loop's two reasons to end a CPU slice early,
  * both caused by port accesses (only port accesses pay for the checks):
  * <ul>
- *   <li>the guest wrote the debug-exit port: stop right after that instruction, so nothing runs
+ *   <li>the guest wrote the debug-exit port or asked for a reset: stop right after that instruction, so nothing runs
  *       past the guest's last word and the final icount is the same on every run;</li>
  *   <li>the access moved a device's deadline before the end of the slice (e.g. the guest read
  *       the UART's receive register, so the next input byte is now due): stop so the machine can
@@ -44,7 +44,7 @@ final class MachineBus implements CpuBus {
     @Override
     public void out(int port, int size, int value) {
         platform.out(port, size, value);
-        if (platform.exitRequested() || platform.consoleMatched()) {
+        if (platform.exitRequested() || platform.resetRequested() || platform.consoleMatched()) {
             cpu.requestStop();
         } else {
             checkDeadline();

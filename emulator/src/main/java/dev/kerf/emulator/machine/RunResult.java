@@ -9,5 +9,6 @@ package dev.kerf.emulator.machine;
  * @param message    one line for a person (e.g. the triple fault's cause)
  */
 public record RunResult(Reason reason, int exitStatus, long icount, String message) {
-    public enum Reason { EXIT, MAX_INSNS, TRIPLE_FAULT, HALTED_FOREVER, STOPPED }
+    /** RESET: the guest asked the board to reset (port 0x64 command 0xFE, 0xCF9, 0x92 bit 0); the run ends there. */
+    public enum Reason { EXIT, MAX_INSNS, TRIPLE_FAULT, HALTED_FOREVER, STOPPED, RESET }
 }

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DeviceStateTest {
     private static final int DISK_SECTORS = 64;
     /** Offsets of the documented layout (docs/formats.md, "Device state"), with an empty receive FIFO. */
-    private static final int PIC_MASTER = 1, PIC_SLAVE = 10, PIT = 19, PIT_CHANNEL = 27, PORT_B = 108, UART = 109;
-    private static final int UART_EMPTY = 21, CMOS_SIZE = 154, ATA_SIZE = 545, NE2000_SIZE = 32_802;
+    private static final int PIC_MASTER = 1, PIC_SLAVE = 10, PIT = 19, PIT_CHANNEL = 36, PORT_B = 135, UART = 136;
+    private static final int UART_EMPTY = 25, CMOS_SIZE = 154, ATA_SIZE = 545, NE2000_SIZE = 32_802;
 
     @TempDir
     Path dir;
@@ -289,13 +289,13 @@ class DeviceStateTest {
         f.add(1);
         for (int i = 0; i < 18; i++) f.add(1);
         for (int c = 0; c < 3; c++) {
-            for (int size : new int[] {1, 1, 1, 1, 4, 8, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1}) f.add(size);
+            for (int size : new int[] {1, 1, 1, 1, 4, 8, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 8, 1}) f.add(size);
         }
         f.add(8);
         f.add(1);                                       // port B
         f.add(1);                                       // UART FIFO count
         f.add(1);                                       // its byte (read as one block)
-        for (int size : new int[] {8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1}) f.add(size);
+        for (int size : new int[] {8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 4}) f.add(size);
         f.add(8);                                       // CMOS epoch
         for (int i = 0; i < 128; i++) f.add(1);
         for (int size : new int[] {1, 1, 8, 8}) f.add(size);

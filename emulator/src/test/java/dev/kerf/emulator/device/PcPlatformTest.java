@@ -119,7 +119,9 @@ class PcPlatformTest {
         List<Long> arrivals = new ArrayList<>();
         try (PcPlatform pc = platform(input)) {
             pc.out(0x3FC, 1, 0x0B);
+            pc.out(0x3F9, 1, 0x01); // receive interrupt on: the guest waits for input when it idles
             for (int step = 0; step < 200 && !pc.exitRequested(); step++) {
+                pc.idle();
                 long deadline = pc.nextDeadlineNanos();
                 clock.now = Math.min(deadline, clock.now + 50_000);
                 pc.poll();

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,30 +93,84 @@ class Uart16550Test {
     }
 
     @Test
-    void virtualInputIsPacedAndRaisesReceiveInterrupt() {
+    void virtualInputIsReadWhenTheGuestIdlesWithReceiveInterruptsAndIsPaced() {
         uart.attachInput(new VirtualSerialInput(new ByteArrayInputStream(new byte[] {'o', 'k'}), uart::flush));
         uart.write(COM1 + 1, 1, 0x01);
         uart.write(COM1 + 4, 1, 0x08);
         uart.poll(0);
         assertThat(uart.read(COM1 + 5, 1) & 0x01).isZero();
-        assertThat(uart.nextDeadlineNanos()).isEqualTo(SerialInput.BYTE_NANOS);
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE); // nothing asked for yet
+        uart.idle(0);
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(SerialInput.BYTE_NANOS); // due one byte time after start
         clock.now = SerialInput.BYTE_NANOS;
         uart.poll(clock.now);
         assertThat(irq.level).isTrue();
         assertThat(uart.read(COM1 + 2, 1) & 0x0F).isEqualTo(0x04);
-        // FIFO off: one byte holding register, the second byte waits for room
         clock.now = 10 * SerialInput.BYTE_NANOS;
-        uart.poll(clock.now);
-        assertThat(uart.read(COM1 + 2, 1)).isEqualTo(0x04); // no character timeout without FIFOs
+        uart.idle(clock.now); // the guest has not taken 'o': no second byte is read
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
         assertThat(uart.read(COM1, 1)).isEqualTo('o');
         assertThat(irq.level).isFalse();
-        assertThat(uart.nextDeadlineNanos()).isEqualTo(2 * SerialInput.BYTE_NANOS);
+        uart.idle(clock.now);
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(clock.now); // due at once: long past the pacing
         uart.poll(clock.now);
         assertThat(uart.read(COM1, 1)).isEqualTo('k');
-        clock.now = 20 * SerialInput.BYTE_NANOS;
-        uart.poll(clock.now);
-        assertThat(uart.read(COM1 + 5, 1) & 0x01).isZero();
+        uart.idle(clock.now + 1); // paced: the next byte would be due one byte time after 'k'
         assertThat(uart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE); // end of input
+    }
+
+    @Test
+    void virtualInputIsPacedOneByteTimeApart() {
+        uart.attachInput(new VirtualSerialInput(new ByteArrayInputStream(new byte[] {'a', 'b'}), uart::flush));
+        uart.write(COM1 + 1, 1, 0x01);
+        clock.now = 5 * SerialInput.BYTE_NANOS;
+        uart.idle(clock.now);
+        uart.poll(clock.now);
+        assertThat(uart.read(COM1, 1)).isEqualTo('a');
+        clock.now += 100;
+        uart.idle(clock.now);
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(6 * SerialInput.BYTE_NANOS);
+    }
+
+    @Test
+    void virtualInputIsNotReadForAGuestThatDoesNotWaitForIt() {
+        InputStream untouchable = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("the console was read though the guest did not wait for input");
+            }
+        };
+        uart.attachInput(new VirtualSerialInput(untouchable, uart::flush));
+        for (int i = 0; i < 3; i++) { // a driver's transmit loop: LSR, THR, LSR, THR...
+            uart.read(COM1 + 5, 1);
+            uart.write(COM1, 1, 'x');
+        }
+        for (int i = 1; i < Uart16550.POLLING_READS; i++) {
+            uart.read(COM1 + 5, 1); // a driver's status reads, but fewer than a polling loop makes
+        }
+        uart.read(COM1 + 1, 1);
+        uart.read(COM1 + 5, 1);
+        uart.idle(0);             // receive interrupt off
+        uart.write(COM1 + 1, 1, 0x01);
+        uart.write(COM1 + 4, 1, 0x00);
+        uart.idle(0);             // on, but OUT2 keeps it from the PIC
+        uart.poll(SerialInput.BYTE_NANOS);
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void virtualInputIsReadWhenAPollingGuestKeepsReadingAnEmptyLsr() {
+        uart.attachInput(new VirtualSerialInput(new ByteArrayInputStream(new byte[] {'p'}), uart::flush));
+        for (int i = 1; i < Uart16550.POLLING_READS; i++) {
+            assertThat(uart.read(COM1 + 5, 1) & 0x01).isZero();
+        }
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+        clock.now = 7 * SerialInput.BYTE_NANOS;
+        assertThat(uart.read(COM1 + 5, 1) & 0x01).isZero(); // this read asks; the byte is not in yet
+        assertThat(uart.nextDeadlineNanos()).isEqualTo(clock.now);
+        uart.poll(clock.now);
+        assertThat(uart.read(COM1 + 5, 1) & 0x01).isEqualTo(1);
+        assertThat(uart.read(COM1, 1)).isEqualTo('p');
     }
 
     @Test
@@ -124,12 +179,9 @@ class Uart16550Test {
         uart.write(COM1 + 2, 1, 0x81); // FIFO on, trigger level 8
         uart.write(COM1 + 1, 1, 0x01);
         uart.write(COM1 + 4, 1, 0x08);
+        uart.idle(0);
         clock.now = SerialInput.BYTE_NANOS;
         uart.poll(clock.now);
-        assertThat(irq.level).isFalse();
-        assertThat(uart.nextDeadlineNanos()).isEqualTo(2 * SerialInput.BYTE_NANOS); // more input?
-        clock.now = 2 * SerialInput.BYTE_NANOS;
-        uart.poll(clock.now); // end of input found
         assertThat(irq.level).isFalse();
         long timeout = uart.nextDeadlineNanos();
         assertThat(timeout).isEqualTo(5 * SerialInput.BYTE_NANOS);

@@ -31,6 +31,37 @@ public final class TestKernels {
         return b.array();
     }
 
+    /** Where {@link #elf} puts the first code byte in memory (the entry point). */
+    public static final int CODE_ADDR = LOAD_ADDR + 12;
+
+    /**
+     * {@link #elf} plus a symbol table: section headers (null, .text, .symtab, .strtab) after the
+     * code, and one STT_FUNC symbol per name at {@code CODE_ADDR + offset}, in the order given.
+     */
+    public static byte[] elfWithSymbols(byte[] code, java.util.LinkedHashMap<String, Integer> functions) {
+        byte[] image = elf(code, 0);
+        java.io.ByteArrayOutputStream strtab = new java.io.ByteArrayOutputStream();
+        strtab.write(0);
+        ByteBuffer symtab = ByteBuffer.allocate(16 * (functions.size() + 1)).order(ByteOrder.LITTLE_ENDIAN);
+        symtab.position(16); // symbol 0 is the null symbol
+        for (var f : functions.entrySet()) {
+            symtab.putInt(strtab.size()).putInt(CODE_ADDR + f.getValue()).putInt(0);
+            symtab.put((byte) 0x12).put((byte) 0).putShort((short) 1); // global FUNC in section 1
+            strtab.writeBytes(f.getKey().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            strtab.write(0);
+        }
+        int symOff = image.length, strOff = symOff + symtab.capacity(), shOff = strOff + strtab.size();
+        ByteBuffer b = ByteBuffer.allocate(shOff + 4 * 40).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(image).put(symtab.array()).put(strtab.toByteArray());
+        b.putInt(32, shOff).putShort(46, (short) 40).putShort(48, (short) 4).putShort(50, (short) 0);
+        int text = shOff + 40, sym = shOff + 80, str = shOff + 120;
+        b.putInt(text + 4, 1).putInt(text + 12, LOAD_ADDR).putInt(text + 16, CODE_OFFSET).putInt(text + 20, 12 + code.length);
+        b.putInt(sym + 4, 2).putInt(sym + 16, symOff).putInt(sym + 20, symtab.capacity()).putInt(sym + 24, 3)
+                .putInt(sym + 36, 16);
+        b.putInt(str + 4, 3).putInt(str + 16, strOff).putInt(str + 20, strtab.size());
+        return b.array();
+    }
+
     /** A raw (non-ELF) image using the a.out kludge: header at file offset 0, loaded at 1 MiB. */
     public static byte[] kludge(byte[] code, int bss) {
         int headerSize = 32;
