@@ -70,7 +70,7 @@ class SnapshotCommandTest {
         Cli.Outcome described = Cli.run("", "info", snap.toString());
         assertThat(described.exitCode()).as(described.err()).isZero();
         assertThat(described.out()).contains("snapshot:").contains("the console printed \"$ \"").contains("32 MiB RAM")
-                .contains("virtual clock").contains("kernel.elf").contains("initrd.tar").contains("integrity:      ok");
+                .contains("virtual clock").contains("kernel.elf").contains("initrd.tar").contains("integrity:     ok");
 
         Cli.Outcome run = Cli.run("echo hello\nexit 3\n", "run", "--from", snap.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(7);
