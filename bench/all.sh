@@ -47,4 +47,9 @@ section "Replay-time hooks" "Hooks" bench/hooks.sh --reps "$reps" --scale "$scal
 section "Replay-time analysis: hook costs and seeking" "Replay-time analysis" bench/replay.sh --reps "$reps"
 section "Time slices" "Slicing / Time slices" bench/slice.sh --reps "$reps"
 section "Process and component slices, retargeted logs" "Slicing / Process slices" bench/pipeline.sh --reps "$reps"
+if [ -s "$root/examples/linux/cache/vmlinuz" ]; then  # one repetition: a Linux boot on kerf is minutes
+  section "Linux guest: boot, record, replay, booted snapshot" "Linux guest" bench/linux.sh --reps 1
+else
+  echo "bench/all.sh: Linux guest skipped (no examples/linux/cache: make -C examples/linux fetch)" >&2
+fi
 echo "bench/all.sh: report in $out" >&2
