@@ -34,7 +34,7 @@ import java.io.IOException;
  */
 public final class PcPlatform implements CpuBus, AutoCloseable {
     /** The first byte of {@link #captureState()}'s bytes; any other is refused. */
-    public static final int STATE_VERSION = 1;
+    public static final int STATE_VERSION = 2;
 
     private final Clock clock;
     private final IoBus bus = new IoBus();

@@ -338,7 +338,7 @@ class DeviceStateTest {
         try (PcPlatform target = platform(false)) {
             target.out(0x21, 1, 0x5A);
             byte[] before = target.captureState();
-            assertRefused(target, with(state, 0, 2), "header", 0, "version 2, this kerf reads version 1");
+            assertRefused(target, with(state, 0, 1), "header", 0, "version 1, this kerf reads version 2");
             byte[] longer = Arrays.copyOf(state, state.length + 1);
             assertRefused(target, longer, "end", state.length, "1 trailing bytes after the last device");
             assertRefused(target, with(state, PIC_MASTER + 6, 4), "PIC master", PIC_MASTER + 6,
