@@ -284,7 +284,7 @@ class MachineSnapshotTest {
         MachineConfig c = new MachineConfig(null, null, List.of(), RAM, true, null, null, sent, 0, null,
                 new ByteArrayOutputStream());
         assertThatThrownBy(() -> Machine.resume(c, bad, MachineTap.NONE)).isInstanceOf(DeviceStateException.class)
-                .hasMessage("device state: header at byte 0: version 9, this kerf reads version 1");
+                .hasMessage("device state: header at byte 0: version 9, this kerf reads version " + dev.kerf.emulator.device.PcPlatform.STATE_VERSION + "");
         assertThat(sent).doesNotExist();
     }
 }
