@@ -2,12 +2,8 @@ package dev.kerf.emulator.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,16 +38,9 @@ class QemuDifferentialTest {
         QemuGuest.Output qemu = QemuGuest.run(kernel, cmdline, 120);
         assertThat(qemu.exitStatus()).as("QEMU's exit status (the guest writes 0 to port 0xF4)").isEqualTo(1);
 
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        MachineConfig config = new MachineConfig(kernel, cmdline, List.of(), RAM, true, null, null, null, MAX_INSNS,
-                null, console);
-        RunResult result = Assertions.assertTimeoutPreemptively(Duration.ofMinutes(5), () -> {
-            try (Machine machine = Machine.boot(config)) {
-                return machine.run();
-            }
-        });
-
-        String ours = console.toString(StandardCharsets.ISO_8859_1);
+        VirtualRun run = VirtualRun.of(kernel, cmdline, RAM, MAX_INSNS);
+        RunResult result = run.result();
+        String ours = new String(run.console(), StandardCharsets.ISO_8859_1);
         String theirs = new String(qemu.console(), StandardCharsets.ISO_8859_1);
         String difference = firstDifference(theirs, ours);
         assertThat(difference).as("kerf's COM1 output differs from QEMU's for %s (run ended: %s)",

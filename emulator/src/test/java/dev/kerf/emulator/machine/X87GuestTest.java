@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kerf.emulator.cpu.NativeBuild;
 import dev.kerf.testkit.HostPackages;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,17 +182,11 @@ class X87GuestTest {
 
     /** The guest on kerf, virtual clock, console captured. */
     private static String runKerf(Path kernel, String cmdline) {
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        MachineConfig config = new MachineConfig(kernel, cmdline, List.of(), RAM, true, null, null, null, MAX_INSNS,
-                null, console);
-        RunResult result = Assertions.assertTimeoutPreemptively(Duration.ofMinutes(5), () -> {
-            try (Machine machine = Machine.boot(config)) {
-                return machine.run();
-            }
-        });
+        VirtualRun run = VirtualRun.of(kernel, cmdline, RAM, MAX_INSNS);
+        RunResult result = run.result();
         assertThat(result.reason()).as("the guest's run ended by its debug exit: %s", result).isEqualTo(RunResult.Reason.EXIT);
         assertThat(result.exitStatus()).as("exit status (0 written to port 0xF4)").isEqualTo(1);
-        return console.toString(StandardCharsets.ISO_8859_1);
+        return new String(run.console(), StandardCharsets.ISO_8859_1);
     }
 
     private String runHost(Path exe, String arg) throws IOException, InterruptedException {
