@@ -1,54 +1,27 @@
 package dev.kerf.emulator.introspect;
 
 /**
- * What a tool must know about a guest kernel to follow its processes from outside: where the
- * process table and the current-process pointer are, the layout of one process record, and the
- * system call convention. Addresses are physical (the kerf guest identity-maps its kernel); the
- * kerf guest provides this through {@link KerfGuestProfile}, a foreign OS would through a
- * profile file.
+ * What a tool must know about a guest kernel to follow its processes from outside: the
+ * processes it has and which one runs ({@link GuestProcess}, however the kernel keeps them), and
+ * the system call convention. The kerf guest provides this through {@link KerfGuestProfile} (its
+ * exported process table); a Linux kernel through a profile inferred from the recording.
  */
 public interface GuestProfile {
-    /** Physical address of the first process record. */
-    int procTable();
+    /**
+     * The processes the kernel has now, in the order of its own table or list (deterministic:
+     * the same memory gives the same list). Free slots are left out.
+     */
+    java.util.List<GuestProcess> processes(GuestMemory memory);
 
-    /** Bytes per process record. */
-    int procSize();
+    /** The process the kernel is running now (its current process or task), or null while there is none. */
+    GuestProcess current(GuestMemory memory);
 
-    /** Number of process records. */
-    int procCount();
-
-    /** Physical address of the pointer to the running process's record (0 while no process is current). */
-    int currentPtr();
-
-    /** Offsets inside a record: u32 pid, u32 parent pid, NUL-terminated name, u32 state. */
-    int offPid();
-
-    int offPpid();
-
-    int offName();
-
-    /** Bytes reserved for the name, the NUL included. */
-    int nameLen();
-
-    int offState();
-
-    /** Offset of the u32 page directory address (the CR3 value while the process runs). */
-    int offCr3();
-
-    /** Offset of the i32 Linux wait status, valid in the zombie state. */
-    int offExitStatus();
-
-    /** Offset of the u32 address of the process's trap frame (its user registers while in the kernel). */
-    int offTrapFrame();
-
-    /** Offset of the saved user EAX inside a trap frame. */
-    int trapFrameEax();
-
-    /** State value of a free record (the rest of it is meaningless). */
-    int stateUnused();
-
-    /** State value of a process that has exited and waits for its parent. */
-    int stateZombie();
+    /**
+     * The result the kernel stored for {@code process}'s system call when it ended the process
+     * inside the call (a pending kill): what the call would have returned, from its saved user
+     * registers.
+     */
+    int interruptedCallResult(GuestMemory memory, GuestProcess process);
 
     /** The interrupt vector of a system call from user mode. */
     int syscallVector();

@@ -85,8 +85,38 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
     }
 
     /** eax is the 8th u32 of the trap frame (after pushal's edi esi ebp esp ebx edx ecx). */
-    @Override
+    /** Offset of the saved user EAX inside a trap frame. */
     public int trapFrameEax() { return 28; }
+
+    @Override
+    public java.util.List<GuestProcess> processes(GuestMemory memory) {
+        java.util.List<GuestProcess> l = new java.util.ArrayList<>();
+        for (int i = 0; i < procCount; i++) {
+            GuestProcess p = at(memory, procTable + i * procSize);
+            if (p != null) l.add(p);
+        }
+        return l;
+    }
+
+    @Override
+    public GuestProcess current(GuestMemory memory) {
+        int cur = memory.u32(currentPtr);
+        return cur == 0 ? null : at(memory, cur);
+    }
+
+    @Override
+    public int interruptedCallResult(GuestMemory memory, GuestProcess process) {
+        int tf = memory.u32((int) process.handle() + offTrapFrame);
+        return memory.u32(tf + trapFrameEax());
+    }
+
+    /** The record at {@code rec}, or null for a free one. */
+    private GuestProcess at(GuestMemory memory, int rec) {
+        int state = memory.u32(rec + offState);
+        if (state == stateUnused) return null;
+        return new GuestProcess(memory.u32(rec + offPid), memory.u32(rec + offPpid), memory.cString(rec + offName, nameLen),
+                memory.u32(rec + offCr3), state == stateZombie, memory.u32(rec + offExitStatus), Integer.toUnsignedLong(rec));
+    }
 
     @Override
     public int syscallNumberRegister() { return Cpu.EAX; }

@@ -167,11 +167,11 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
     @Override
     public void cr3Written(Cpu cpu, int oldCr3, int newCr3) {
         scan(cpu.icount);
-        int cur = memory.u32(profile.currentPtr());
-        if (cur == 0 || memory.u32(cur + profile.offCr3()) != newCr3) return;
-        int pid = memory.u32(cur + profile.offPid());
-        if (pid == runningPid || memory.u32(cur + profile.offState()) == profile.stateUnused()) return;
-        Tracked t = known(cpu.icount, pid);
+        GuestProcess cur = profile.current(memory);
+        if (cur == null || cur.cr3() != newCr3) return;
+        int pid = cur.pid();
+        if (pid == runningPid) return;
+        Tracked t = known(cpu.icount, cur);
         runningPid = pid;
         listener.switchedTo(cpu.icount, pid, t.name);
     }
@@ -194,39 +194,33 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
 
     /** Compares the process table with what is known: creations, exits. */
     private void scan(long icount) {
-        int base = profile.procTable();
-        for (int i = 0; i < profile.procCount(); i++) {
-            int rec = base + i * profile.procSize();
-            int state = memory.u32(rec + profile.offState());
-            if (state == profile.stateUnused()) continue;
-            int pid = memory.u32(rec + profile.offPid());
-            Tracked t = known(icount, pid, rec);
-            if (state == profile.stateZombie() && !t.exited) exit(icount, pid, t, rec);
+        for (GuestProcess p : profile.processes(memory)) {
+            Tracked t = known(icount, p);
+            if (p.zombie() && !t.exited) exit(icount, p, t);
         }
     }
 
-    private void exit(long icount, int pid, Tracked t, int rec) {
+    private void exit(long icount, GuestProcess p, Tracked t) {
         t.exited = true;
         SyscallRecord call = t.pending;
-        if (call != null && !profile.isExitCall(call.nr())) { // ended inside a call: its result is in the trap frame
+        if (call != null && !profile.isExitCall(call.nr())) { // ended inside a call: the kernel saved its result
             t.pending = null;
-            int tf = memory.u32(rec + profile.offTrapFrame());
-            finishCall(icount, t, call, memory.u32(tf + profile.trapFrameEax()), call.strings());
+            finishCall(icount, t, call, profile.interruptedCallResult(memory, p), call.strings());
         }
-        listener.exited(icount, pid, memory.u32(rec + profile.offExitStatus()), t.fault);
+        listener.exited(icount, p.pid(), p.exitStatus(), t.fault);
     }
 
     private Tracked known(long icount, int pid) {
         Tracked t = procs.get(pid);
         if (t != null) return t;
-        int rec = recordOf(pid);
-        return rec < 0 ? learn(icount, pid, 0, "?") : known(icount, pid, rec);
+        GuestProcess p = processOf(pid);
+        return p == null ? learn(icount, pid, 0, "?") : known(icount, p);
     }
 
-    private Tracked known(long icount, int pid, int rec) {
-        Tracked t = procs.get(pid);
+    private Tracked known(long icount, GuestProcess p) {
+        Tracked t = procs.get(p.pid());
         if (t != null) return t;
-        return learn(icount, pid, memory.u32(rec + profile.offPpid()), memory.cString(rec + profile.offName(), profile.nameLen()));
+        return learn(icount, p.pid(), p.ppid(), p.name());
     }
 
     private Tracked learn(long icount, int pid, int ppid, String name) {
@@ -238,22 +232,19 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
 
     /** The pid of the kernel's current process, or -1 when there is none. */
     private int currentPid() {
-        int cur = memory.u32(profile.currentPtr());
-        return cur == 0 ? -1 : memory.u32(cur + profile.offPid());
+        GuestProcess cur = profile.current(memory);
+        return cur == null ? -1 : cur.pid();
     }
 
-    private int recordOf(int pid) {
-        for (int i = 0; i < profile.procCount(); i++) {
-            int rec = profile.procTable() + i * profile.procSize();
-            if (memory.u32(rec + profile.offState()) != profile.stateUnused() && memory.u32(rec + profile.offPid()) == pid) {
-                return rec;
-            }
+    private GuestProcess processOf(int pid) {
+        for (GuestProcess p : profile.processes(memory)) {
+            if (p.pid() == pid) return p;
         }
-        return -1;
+        return null;
     }
 
     private String nameOfPid(int pid) {
-        int rec = recordOf(pid);
-        return rec < 0 ? null : memory.cString(rec + profile.offName(), profile.nameLen());
+        GuestProcess p = processOf(pid);
+        return p == null ? null : p.name();
     }
 }

@@ -32,8 +32,8 @@ class UserInstructionCountTest {
         public void beforeInstruction(Cpu cpu) {
             settle(cpu.icount);
             if (cpu.cpl == 3) {
-                int cur = memory.u32(profile.currentPtr());
-                lastPid = memory.u32(cur + profile.offPid());
+                GuestProcess cur = profile.current(memory);
+                lastPid = cur == null ? -1 : cur.pid();
                 lastIcount = cpu.icount;
             } else {
                 lastPid = -1;
