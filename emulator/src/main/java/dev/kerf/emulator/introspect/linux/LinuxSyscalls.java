@@ -73,6 +73,7 @@ public final class LinuxSyscalls {
             if (line.isBlank() || line.startsWith("#")) continue;
             String[] f = line.trim().split("\\s+");
             if (f.length < 3 || f.length > 4) throw new IllegalStateException(RESOURCE + ":" + lineNo + ": expected NUMBER NAME KINDS [FLAGS]");
+            if (!f[0].matches("\\d{1,4}")) throw new IllegalStateException(RESOURCE + ":" + lineNo + ": bad number " + f[0]);
             int nr = Integer.parseInt(f[0]);
             if (nr <= last) throw new IllegalStateException(RESOURCE + ":" + lineNo + ": number " + nr + " is not above " + last);
             last = nr;
