@@ -20,7 +20,8 @@ import java.util.List;
  * A developer's entry point until {@code kerf trace --syscalls} knows Linux: replays a recording
  * with a {@link LinuxSyscallObserver} attached and prints its calls as strace lines, one per call
  * in entry order ({@code [pid N] write(1, "hi\n", 3) = 3}), signal deliveries at their icount,
- * and a summary on stderr. Usage: {@code java -cp ... dev.kerf.emulator.introspect.linux.LinuxStrace REC}.
+ * and a summary on stderr. Usage: {@code java -cp cli/target/kerf.jar dev.kerf.emulator.introspect.linux.LinuxStrace
+ * [--bare] REC} ({@code --bare}: the same replay without the observer, to time its cost).
  */
 public final class LinuxStrace {
     /** What one replay showed. */
@@ -45,12 +46,17 @@ public final class LinuxStrace {
 
     /** Replays {@code recording} (directory or packed file) with the observer attached. */
     public static Trace of(Path recording, int captureLimit) throws IOException {
+        return of(recording, captureLimit, true);
+    }
+
+    /** As above; without {@code observe} the same replay runs with no hook (to measure the observer's cost). */
+    static Trace of(Path recording, int captureLimit, boolean observe) throws IOException {
         try (Recording opened = Recording.open(recording);
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), OutputStream.nullOutputStream());
             LinuxSyscallObserver observer = new LinuxSyscallObserver(LinuxSyscalls.i386(),
                     new GuestMemory(replayer.cpu().memory), captureLimit);
-            observer.attach(replayer.cpu().hooks);
+            if (observe) observer.attach(replayer.cpu().hooks);
             long t0 = System.nanoTime(); // host time only for the summary, never in the deterministic area
             ReplayResult r = replayer.run();
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -61,11 +67,16 @@ public final class LinuxStrace {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: LinuxStrace RECORDING");
+        boolean bare = args.length == 2 && args[0].equals("--bare");
+        if (args.length != 1 && !bare) {
+            System.err.println("usage: LinuxStrace [--bare] RECORDING   (--bare: the same replay without the observer, timed)");
             System.exit(2);
         }
-        Trace t = of(Path.of(args[0]), 4096);
+        Trace t = of(Path.of(args[args.length - 1]), 4096, !bare);
+        if (bare) {
+            System.err.printf("LinuxStrace --bare: %d instructions in %.2f s%n", t.result().icount(), t.seconds());
+            return;
+        }
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         for (String line : t.lines()) out.println(line);
         out.flush();
