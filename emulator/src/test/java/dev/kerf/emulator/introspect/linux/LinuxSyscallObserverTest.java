@@ -173,4 +173,29 @@ class LinuxSyscallObserverTest {
                 "[task 1] read(0, 0x300000, 1) <unfinished ...>");
         assertThat(observer.unexplainedReturns()).isEqualTo(1);
     }
+
+    @Test
+    void aThreadSharesTheAddressSpaceAndIsToldApartByItsStack() {
+        int threadStack = 0x280000;
+        call(A, STACK, 20);
+        back(A, STACK, AFTER_INT, 60);
+        call(A, STACK, 120, 0x3d0f00, threadStack, 0x290000, 0x291000, 0x292000); // clone a thread onto its own stack
+        back(A, STACK, AFTER_INT, 61);                     // the parent first this time
+        back(A, threadStack, AFTER_INT, 0);                // the thread, on its stack
+        call(A, threadStack - 0x100, 224);
+        back(A, threadStack - 0x100, AFTER_INT, 61);
+        call(A, STACK - 0x20, 20);                         // the parent again: nearest stack
+        back(A, STACK - 0x20, AFTER_INT, 60);
+        call(A, threadStack - 0x80, 1, 0);
+        assertThat(lines()).containsExactly("[pid 60] getpid() = 60",
+                "[pid 60] clone(child_stack=0x280000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"
+                        + "|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, parent_tid=0x290000, tls=0x291000,"
+                        + " child_tidptr=0x292000) = 61",
+                "[pid 60/tid 61] gettid() = 61", "[pid 60] getpid() = 60", "[pid 60/tid 61] exit(0) = ?");
+        LinuxTask thread = observer.tasks().get(1);
+        assertThat(thread.pid()).isEqualTo(60);
+        assertThat(thread.tid()).isEqualTo(61);
+        assertThat(thread.end()).isEqualTo(LinuxTask.End.EXIT);
+        assertThat(observer.tasks().get(0).alive()).isTrue();
+    }
 }
