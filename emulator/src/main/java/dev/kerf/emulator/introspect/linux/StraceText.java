@@ -37,6 +37,33 @@ public final class StraceText {
             "CLONE_UNTRACED", "CLONE_CHILD_SETTID", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC",
             "CLONE_NEWUSER", "CLONE_NEWPID", "CLONE_NEWNET", "CLONE_IO"};
 
+    private static final Map<Integer, String> PROT = Map.of(1, "PROT_READ", 2, "PROT_WRITE", 4, "PROT_EXEC", 8, "PROT_SEM",
+            0x01000000, "PROT_GROWSDOWN", 0x02000000, "PROT_GROWSUP");
+    private static final Map<Integer, String> MAP = Map.ofEntries(Map.entry(0x10, "MAP_FIXED"), Map.entry(0x20, "MAP_ANONYMOUS"),
+            Map.entry(0x100, "MAP_GROWSDOWN"), Map.entry(0x800, "MAP_DENYWRITE"), Map.entry(0x1000, "MAP_EXECUTABLE"),
+            Map.entry(0x2000, "MAP_LOCKED"), Map.entry(0x4000, "MAP_NORESERVE"), Map.entry(0x8000, "MAP_POPULATE"),
+            Map.entry(0x10000, "MAP_NONBLOCK"), Map.entry(0x20000, "MAP_STACK"), Map.entry(0x40000, "MAP_HUGETLB"),
+            Map.entry(0x80000, "MAP_SYNC"), Map.entry(0x100000, "MAP_FIXED_NOREPLACE"));
+    private static final Map<Integer, String> FCNTL = Map.ofEntries(Map.entry(0, "F_DUPFD"), Map.entry(1, "F_GETFD"),
+            Map.entry(2, "F_SETFD"), Map.entry(3, "F_GETFL"), Map.entry(4, "F_SETFL"), Map.entry(5, "F_GETLK"),
+            Map.entry(6, "F_SETLK"), Map.entry(7, "F_SETLKW"), Map.entry(8, "F_SETOWN"), Map.entry(9, "F_GETOWN"),
+            Map.entry(10, "F_SETSIG"), Map.entry(11, "F_GETSIG"), Map.entry(12, "F_GETLK64"), Map.entry(13, "F_SETLK64"),
+            Map.entry(14, "F_SETLKW64"), Map.entry(1024, "F_SETLEASE"), Map.entry(1025, "F_GETLEASE"),
+            Map.entry(1026, "F_NOTIFY"), Map.entry(1030, "F_DUPFD_CLOEXEC"), Map.entry(1031, "F_SETPIPE_SZ"),
+            Map.entry(1032, "F_GETPIPE_SZ"));
+    private static final Map<Integer, String> CLOCKS = Map.ofEntries(Map.entry(0, "CLOCK_REALTIME"),
+            Map.entry(1, "CLOCK_MONOTONIC"), Map.entry(2, "CLOCK_PROCESS_CPUTIME_ID"), Map.entry(3, "CLOCK_THREAD_CPUTIME_ID"),
+            Map.entry(4, "CLOCK_MONOTONIC_RAW"), Map.entry(5, "CLOCK_REALTIME_COARSE"), Map.entry(6, "CLOCK_MONOTONIC_COARSE"),
+            Map.entry(7, "CLOCK_BOOTTIME"), Map.entry(8, "CLOCK_REALTIME_ALARM"), Map.entry(9, "CLOCK_BOOTTIME_ALARM"),
+            Map.entry(11, "CLOCK_TAI"));
+    private static final Map<Integer, String> WAIT = Map.of(1, "WNOHANG", 2, "WSTOPPED", 8, "WCONTINUED",
+            0x20000000, "__WNOTHREAD", 0x40000000, "__WALL", 0x80000000, "__WCLONE");
+    private static final Map<Integer, String> HOW = Map.of(0, "SIG_BLOCK", 1, "SIG_UNBLOCK", 2, "SIG_SETMASK");
+    private static final Map<Integer, String> IOCTL = Map.ofEntries(Map.entry(0x5401, "TCGETS"), Map.entry(0x5402, "TCSETS"),
+            Map.entry(0x5403, "TCSETSW"), Map.entry(0x5404, "TCSETSF"), Map.entry(0x540F, "TIOCGPGRP"),
+            Map.entry(0x5410, "TIOCSPGRP"), Map.entry(0x5413, "TIOCGWINSZ"), Map.entry(0x5414, "TIOCSWINSZ"),
+            Map.entry(0x541B, "FIONREAD"), Map.entry(0x5421, "FIONBIO"));
+
     private final LinuxSyscalls table;
     private final Map<Integer, String[]> errnos;
 
@@ -135,6 +162,13 @@ public final class StraceText {
             case 'w' -> d == null ? pointer(a) : "[" + waitStatus(LinuxSyscallObserver.le32(d, 0)) + "]";
             case 't' -> d == null ? pointer(a) : "{tv_sec=" + LinuxSyscallObserver.le32(d, 0) + ", tv_nsec=" + LinuxSyscallObserver.le32(d, 4) + "}";
             case 'c' -> cloneFlags(a);
+            case 'P' -> a == 0 ? "PROT_NONE" : bits(a, PROT);
+            case 'M' -> mapFlags(a);
+            case 'C' -> named(a, FCNTL);
+            case 'K' -> named(a, CLOCKS);
+            case 'W' -> a == 0 ? "0" : bits(a, WAIT);
+            case 'h' -> named(a, HOW);
+            case 'i' -> named(a, IOCTL);
             default -> a == 0 ? "0" : hex(a); // strace prints empty flags as 0
         };
     }
@@ -177,6 +211,38 @@ public final class StraceText {
         }
         if (rest != 0) b.append('|').append(hex(rest));
         return b.toString();
+    }
+
+    /** mmap's flags: the mapping type, then the rest, as strace ({@code MAP_PRIVATE|MAP_ANONYMOUS}). */
+    public static String mapFlags(int flags) {
+        String type = switch (flags & 0xF) {
+            case 1 -> "MAP_SHARED";
+            case 2 -> "MAP_PRIVATE";
+            case 3 -> "MAP_SHARED_VALIDATE";
+            default -> hex(flags & 0xF);
+        };
+        int rest = flags & ~0xF;
+        return rest == 0 ? type : type + "|" + bits(rest, MAP);
+    }
+
+    /** Named bits in ascending order, unknown ones in hex at the end. */
+    private static String bits(int value, Map<Integer, String> names) {
+        StringBuilder b = new StringBuilder();
+        int rest = value;
+        for (int bit = 0; bit < 32; bit++) {
+            String n = names.get(1 << bit);
+            if (n != null && (value & (1 << bit)) != 0) {
+                b.append(b.length() == 0 ? "" : "|").append(n);
+                rest &= ~(1 << bit);
+            }
+        }
+        if (rest != 0) b.append(b.length() == 0 ? "" : "|").append(hex(rest));
+        return b.toString();
+    }
+
+    private static String named(int value, Map<Integer, String> names) {
+        String n = names.get(value);
+        return n != null ? n : value >= 0 && value < 4096 ? Integer.toString(value) : hex(value);
     }
 
     /** {@code SIGSEGV}; numbers above 31 as {@code SIGRT_n}, like strace. */

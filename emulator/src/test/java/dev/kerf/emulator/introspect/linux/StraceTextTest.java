@@ -91,6 +91,21 @@ class StraceTextTest {
         assertThat(StraceText.signal(34)).isEqualTo("SIGRT_2");
         assertThat(StraceText.waitStatus(3 << 8)).isEqualTo("{WIFEXITED(s) && WEXITSTATUS(s) == 3}");
         assertThat(StraceText.waitStatus(0x8b)).isEqualTo("{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}");
+        assertThat(text.line(call(192, new int[] {0, 8192, 3, 0x22, -1, 0}, LinuxCall.Outcome.RETURNED, 0xb7f00000, new byte[][] {}, null)))
+                .isEqualTo("mmap2(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xb7f00000");
+        assertThat(text.line(call(125, new int[] {0x823a000, 16384, 1}, LinuxCall.Outcome.RETURNED, 0, new byte[][] {}, null)))
+                .isEqualTo("mprotect(0x823a000, 16384, PROT_READ) = 0");
+        assertThat(text.line(call(221, new int[] {3, 1030, 10}, LinuxCall.Outcome.RETURNED, 10, new byte[][] {}, null)))
+                .isEqualTo("fcntl64(3, F_DUPFD_CLOEXEC, 10) = 10");
+        assertThat(text.line(call(403, new int[] {1, 0xbfa16f5c}, LinuxCall.Outcome.RETURNED, 0, new byte[][] {}, null)))
+                .isEqualTo("clock_gettime64(CLOCK_MONOTONIC, 0xbfa16f5c) = 0");
+        assertThat(text.line(call(114, new int[] {-1, 0xbf000000, 1, 0}, LinuxCall.Outcome.RETURNED, -10, new byte[][] {}, null)))
+                .isEqualTo("wait4(-1, 0xbf000000, WNOHANG, NULL) = -1 ECHILD (No child processes)");
+        assertThat(text.line(call(175, new int[] {2, 0xbf000100, 0, 8}, LinuxCall.Outcome.RETURNED, 0, new byte[][] {}, null)))
+                .isEqualTo("rt_sigprocmask(SIG_SETMASK, 0xbf000100, NULL, 8) = 0");
+        assertThat(text.line(call(54, new int[] {0, 0x5413, 0xbf000200}, LinuxCall.Outcome.RETURNED, -25, new byte[][] {}, null)))
+                .isEqualTo("ioctl(0, TIOCGWINSZ, 0xbf000200) = -1 ENOTTY (Inappropriate ioctl for device)");
+        assertThat(StraceText.mapFlags(0x1 | 0x10 | 0x40000000)).isEqualTo("MAP_SHARED|MAP_FIXED|0x40000000");
         assertThat(text.errnoName(2)).isEqualTo("ENOENT");
         assertThat(text.errnoName(133)).isEqualTo("EHWPOISON");
         assertThat(text.errnoName(512)).isEqualTo("ERESTARTSYS");
