@@ -91,11 +91,36 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
         }
     }
 
+    /**
+     * Hears what the observer learns as it learns it, on the machine thread (for a tool that streams
+     * its output or builds a timeline). A task's ids may still be learnt after it was reported.
+     */
+    public interface Listener {
+        /** A call ended (returned, exec'd, exited, restarted) or was found unfinished. */
+        default void callEnded(LinuxCall call) { }
+
+        default void signalDelivered(LinuxSignal signal) { }
+
+        /** First sight of a task: a fork/clone child, or one alive at the start making its first move. */
+        default void taskAppeared(LinuxTask task) { }
+
+        /** The task ended as {@link LinuxTask#end()} says. */
+        default void taskEnded(LinuxTask task) { }
+    }
+
+    private final Listener listener;
+
     /** @param captureLimit the most bytes kept of one string or buffer argument */
     public LinuxSyscallObserver(LinuxSyscalls table, GuestMemory memory, int captureLimit) {
+        this(table, memory, captureLimit, new Listener() { });
+    }
+
+    public LinuxSyscallObserver(LinuxSyscalls table, GuestMemory memory, int captureLimit, Listener listener) {
+        if (captureLimit < 0) throw new IllegalArgumentException("captureLimit < 0: " + captureLimit);
         this.table = table;
         this.memory = memory;
         this.captureLimit = captureLimit;
+        this.listener = listener;
     }
 
     /** Registers the two hooks. */
@@ -216,6 +241,7 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
         t.inKernel = null;
         t.sigreturn = null;
         unclaimedChildren.removeIf(p -> p.task == t && p.child == null && p.parentReturned);
+        listener.taskEnded(t);
     }
 
     // ---- returns ------------------------------------------------------------------------------
@@ -334,6 +360,7 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
             childIds(child, p.parentResult);
             unclaimedChildren.remove(p);
         }
+        listener.taskAppeared(child);
     }
 
     /** A new process got page directory {@code cr3}: whoever had it before is gone. */
@@ -402,15 +429,19 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
         if (best == null) best = runningTask(key.cr3(), key.esp(), icount);
         best.inKernel = null;
         best.lastEsp = key.esp();
-        signals.add(new LinuxSignal(best, sig, icount, key.eip()));
+        LinuxSignal signal = new LinuxSignal(best, sig, icount, key.eip());
+        signals.add(signal);
+        listener.signalDelivered(signal);
     }
 
     private void resumedFromBeforeTheStart(Cpu cpu, Key key, int eax, long icount) {
         LinuxTask t = runningTask(key.cr3(), key.esp(), icount);
         t.lastEsp = key.esp();
         int[] args = {cpu.reg[Cpu.EBX], cpu.reg[Cpu.ECX], cpu.reg[Cpu.EDX], cpu.reg[Cpu.ESI], cpu.reg[Cpu.EDI], cpu.reg[Cpu.EBP]};
-        calls.add(new LinuxCall(t, key.cr3(), key.eip(), key.esp(), -1, args, -1, icount, LinuxCall.Outcome.RESUMED, eax,
-                new byte[LinuxSyscalls.MAX_ARGS][], null));
+        LinuxCall call = new LinuxCall(t, key.cr3(), key.eip(), key.esp(), -1, args, -1, icount, LinuxCall.Outcome.RESUMED, eax,
+                new byte[LinuxSyscalls.MAX_ARGS][], null);
+        calls.add(call);
+        listener.callEnded(call);
     }
 
     // ---- tasks --------------------------------------------------------------------------------
@@ -427,7 +458,10 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
                 best = t;
             }
         }
-        return best != null ? best : newTask(null, cr3, icount);
+        if (best != null) return best;
+        LinuxTask t = newTask(null, cr3, icount);
+        listener.taskAppeared(t);
+        return t;
     }
 
     private LinuxTask newTask(LinuxTask parent, int cr3, long icount) {
@@ -525,8 +559,10 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
     }
 
     private void record(Pending p, long exitIcount, LinuxCall.Outcome outcome, int result) {
-        calls.add(new LinuxCall(p.task, p.key.cr3(), p.key.eip(), p.key.esp(), p.nr, p.args, p.icount, exitIcount,
-                outcome, result, p.data, p.argv));
+        LinuxCall call = new LinuxCall(p.task, p.key.cr3(), p.key.eip(), p.key.esp(), p.nr, p.args, p.icount, exitIcount,
+                outcome, result, p.data, p.argv);
+        calls.add(call);
+        listener.callEnded(call);
     }
 
     /** Ends the observation: the calls still in the kernel are recorded as UNFINISHED. */

@@ -198,4 +198,27 @@ class LinuxSyscallObserverTest {
         assertThat(thread.end()).isEqualTo(LinuxTask.End.EXIT);
         assertThat(observer.tasks().get(0).alive()).isTrue();
     }
+
+    @Test
+    void aListenerHearsCallsTasksAndSignalsAsTheyHappen() {
+        List<String> heard = new ArrayList<>();
+        LinuxSyscallObserver.Listener l = new LinuxSyscallObserver.Listener() {
+            @Override public void callEnded(LinuxCall c) { heard.add("call " + c.nr() + " " + c.outcome()); }
+            @Override public void signalDelivered(LinuxSignal s) { heard.add("signal " + s.signal()); }
+            @Override public void taskAppeared(LinuxTask t) { heard.add("task " + t.id() + (t.parent() == null ? "" : " of " + t.parent().id())); }
+            @Override public void taskEnded(LinuxTask t) { heard.add("end " + t.id() + " " + t.end() + " " + t.exitStatus()); }
+        };
+        cpu.hooks.remove((dev.kerf.emulator.hook.InterruptHook) observer);
+        cpu.hooks.remove((dev.kerf.emulator.hook.PrivilegeHook) observer);
+        observer = new LinuxSyscallObserver(LinuxSyscalls.i386(), new GuestMemory(cpu.memory), 4096, l);
+        observer.attach(cpu.hooks);
+        call(A, STACK, 2);
+        back(A, STACK, AFTER_INT, 7);
+        back(B, STACK, AFTER_INT, 0);
+        cpu.memory.write32(STACK - 0x100 + 4, 17);
+        back(A, STACK - 0x100, CODE + 0x80, 17);          // a handler in the parent, interrupting nothing known
+        call(B, STACK, 252, 4);
+        assertThat(heard).containsExactly("task 1", "call 2 RETURNED", "task 2 of 1", "signal 17", "call 252 NO_RETURN",
+                "end 2 EXIT_GROUP 4");
+    }
 }
