@@ -81,7 +81,8 @@ public final class LinuxStrace {
         for (String line : t.lines()) out.println(line);
         out.flush();
         LinuxSyscallObserver o = t.observer();
-        System.err.printf("LinuxStrace: %d calls, %d tasks, %d signals, %d returns unexplained; %d instructions in %.2f s%n",
-                o.calls().size(), o.tasks().size(), o.signals().size(), o.unexplainedReturns(), t.result().icount(), t.seconds());
+        System.err.printf("LinuxStrace: %d calls, %d tasks, %d signals, %d kernel entries from user mode, %d returns unexplained;"
+                + " %d instructions in %.2f s%n", o.calls().size(), o.tasks().size(), o.signals().size(), o.userEntries(),
+                o.unexplainedReturns(), t.result().icount(), t.seconds());
     }
 }

@@ -60,7 +60,7 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
     private final List<LinuxTask> tasks = new ArrayList<>();
     private final List<LinuxCall> calls = new ArrayList<>();
     private final List<LinuxSignal> signals = new ArrayList<>();
-    private long syscallsEntered, unexplainedReturns;
+    private long syscallsEntered, userEntries, unexplainedReturns;
 
     record Key(int cr3, int esp, int eip) {
     }
@@ -145,6 +145,9 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
 
     public long syscallsEntered() { return syscallsEntered; }
 
+    /** Kernel entries from user mode of every kind (system calls, exceptions, interrupts). */
+    public long userEntries() { return userEntries; }
+
     /** Returns to user mode that no entry explains (interrupts pending since before the start). */
     public long unexplainedReturns() { return unexplainedReturns; }
 
@@ -153,6 +156,7 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
     @Override
     public void delivering(Cpu cpu, int vector, Source source, int errorCode) {
         if (cpu.cpl != 3) return;
+        userEntries++;
         Key key = new Key(cpu.cr3, cpu.reg[Cpu.ESP], cpu.eip);
         LinuxTask task = runningTask(key.cr3(), key.esp(), cpu.icount);
         task.lastEsp = key.esp();
