@@ -172,6 +172,49 @@ class LinuxSnapshotTest {
         assertThat(out).doesNotExist();
     }
 
+    /**
+     * Issue 15, the system-call ABI: the selftest recorded from the snapshot, replayed with the
+     * ABI-only observer (no symbols, no kernel structures), shows the programs the scenario runs,
+     * the console's lines as the bytes of write calls, the exit statuses the shell reported, and
+     * every call paired with its return.
+     */
+    @Test
+    void selftestSystemCallsSeenFromTheAbi() throws IOException {
+        Path rec = tmp.resolve("selftest-abi.kerf");
+        Cli.Outcome r = Cli.run("selftest\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        checkSelftestSyscalls(dev.kerf.emulator.introspect.linux.LinuxStrace.of(rec, 1 << 16), r.out());
+    }
+
+    /** The bug report: logins, vault, buggy's crash by SIGSEGV (no exit_group, status 139 for the shell). */
+    @Test
+    void bugreportSystemCallsSeenFromTheAbi() throws IOException {
+        Path rec = tmp.resolve("bug-abi.kerf");
+        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        checkBugreportSyscalls(dev.kerf.emulator.introspect.linux.LinuxStrace.of(rec, 1 << 16), r.out());
+    }
+
+    static void checkSelftestSyscalls(dev.kerf.emulator.introspect.linux.LinuxStrace.Trace t, String console) {
+        LinuxSyscallChecks.callsArePaired(t);
+        LinuxSyscallChecks.forksReturnTheChildsPid(t);
+        LinuxSyscallChecks.consoleLinesAreWrites(t, fromMarker(console));
+        LinuxSyscallChecks.exitedWith(LinuxSyscallChecks.execed(t, "sh", "-c", "exit 3"), 3);
+        LinuxSyscallChecks.exitedWith(LinuxSyscallChecks.execed(t, "/bin/login", "alice", "wrong"), 1);
+        LinuxSyscallChecks.exitedWith(LinuxSyscallChecks.execed(t, "buggy", "/home/customer/orders.txt"), 0);
+        LinuxSyscallChecks.killedBySignal(t, LinuxSyscallChecks.execed(t, "buggy", "/home/customer/big-order.txt"), 11);
+        assertThat(LinuxSyscallChecks.execed(t, "vault").exe()).isEqualTo("/bin/vault");
+    }
+
+    static void checkBugreportSyscalls(dev.kerf.emulator.introspect.linux.LinuxStrace.Trace t, String console) {
+        LinuxSyscallChecks.callsArePaired(t);
+        LinuxSyscallChecks.forksReturnTheChildsPid(t);
+        LinuxSyscallChecks.consoleLinesAreWrites(t, fromMarker(console));
+        LinuxSyscallChecks.exitedWith(LinuxSyscallChecks.execed(t, "/bin/login", "alice", "correct-horse-battery-staple"), 0);
+        LinuxSyscallChecks.exitedWith(LinuxSyscallChecks.execed(t, "buggy", "/home/customer/orders.txt"), 0);
+        LinuxSyscallChecks.killedBySignal(t, LinuxSyscallChecks.execed(t, "buggy", "/home/customer/big-order.txt"), 11);
+    }
+
     private static String find(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as("%s in:\n%s", regex, text).isTrue();
