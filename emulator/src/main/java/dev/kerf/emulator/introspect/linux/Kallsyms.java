@@ -309,7 +309,10 @@ public final class Kallsyms {
 
     /**
      * The addresses for {@code n} decoded names: offsets and relative base (or absolute addresses)
-     * before {@code num_syms} (Linux up to 6.1), else after the token index (6.4 on).
+     * before {@code num_syms} (Linux up to 6.1), else after the token index (6.4 on). Base-relative
+     * offsets start at 0: scripts/kallsyms.c takes the lowest symbol's address as the base (32-bit
+     * kernels have no absolute per-CPU symbols), which also tells absolute addresses followed by
+     * a small number from offsets and a base.
      */
     private LinuxSymbols withAddresses(Found f, String[] names, char[] types) {
         int n = f.n(), numSyms = f.numSyms();
@@ -325,7 +328,7 @@ public final class Kallsyms {
             if (t[0] < 0 || t[0] + 4L * n + (relative ? 4 : 0) > ram.length) continue;
             long base = relative ? u32((int) t[1]) : 0;
             long[] addresses = new long[n];
-            String problem = null;
+            String problem = relative && u32((int) t[0]) != 0 ? "the first offset is not 0" : null;
             for (int i = 0; i < n && problem == null; i++) {
                 addresses[i] = base + u32((int) t[0] + 4 * i);
                 if (addresses[i] > 0xFFFF_FFFFL) problem = "symbol " + i + "'s address overflows 32 bits";
