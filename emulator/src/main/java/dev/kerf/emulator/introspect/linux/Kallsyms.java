@@ -149,7 +149,7 @@ public final class Kallsyms {
         int[] markers = new int[groups];
         for (int i = 0; i < groups; i++) {
             long m = u32(start + 4 * i);
-            if (i > 0 && m < markers[i - 1] + 2L * GROUP || m > Integer.MAX_VALUE) return null;
+            if (i > 0 && m < markers[i - 1] + 2L * GROUP || m >= start) return null; // the names lie below their markers
             markers[i] = (int) m;
         }
         return markers;
@@ -206,7 +206,7 @@ public final class Kallsyms {
         long above = Long.MAX_VALUE;
         for (int p = end - 4; p >= 0; p -= 4) {
             long m = u32(p);
-            if (m > above - 2L * GROUP) break;
+            if (m > above - 2L * GROUP || m >= p) break; // the names lie below their markers
             backwards.add(m);
             if (m == 0) {
                 int[] markers = new int[backwards.size()];
