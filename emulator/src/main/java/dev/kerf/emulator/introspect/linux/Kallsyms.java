@@ -125,23 +125,28 @@ public final class Kallsyms {
     /**
      * The layout with {@code kallsyms_seqs_of_names} (N big-endian 24-bit symbol numbers in name
      * order) between the markers and the token table: for each N, the markers would end 3N bytes
-     * (plus padding) before the table and start with 0 at {@code ceil(N/256)} u32s before that.
+     * (plus zero padding to a multiple of 4) before the table and start with 0 at
+     * {@code ceil(N/256)} u32s before that.
      */
     private LinuxSymbols withSeqsOfNames(int index, int table, byte[][] tokens) {
-        for (int n = 1; n < 1 << 24 && 3L * n + 4 < table; n++) {
+        for (int n = 1; n < 1 << 24 && 5L * n + 4 < table; n++) { // below the table: 3 bytes a symbol here, 2 or more of its name
             int groups = (n + GROUP - 1) / GROUP;
-            for (int pad = 0; pad < 4; pad++) {
-                int end = table - pad - 3 * n;
-                int start = end - 4 * groups;
-                if (start < 4 || u32(start) != 0 || u32(end - 4) < 2L * GROUP * (groups - 1)) continue;
-                if (pad > 0 && ram[table - pad] != 0) continue;
-                int[] markers = markersFrom(start, groups);
-                if (markers == null || !permutation(end, n)) continue;
-                LinuxSymbols s = withMarkers(index, table, tokens, start, markers, n, end);
-                if (s != null) return s;
-            }
+            int pad = (table - 3 * n) & 3; // the markers (u32s) end 4-byte aligned
+            int end = table - pad - 3 * n;
+            int start = end - 4 * groups;
+            if (start < 4 || u32(start) != 0 || u32(end - 4) < 2L * GROUP * (groups - 1)) continue;
+            if (!zeros(table - pad, table)) continue;
+            int[] markers = markersFrom(start, groups);
+            if (markers == null || !permutation(end, n)) continue;
+            LinuxSymbols s = withMarkers(index, table, tokens, start, markers, n, end);
+            if (s != null) return s;
         }
         return null;
+    }
+
+    private boolean zeros(int from, int to) {
+        for (int p = from; p < to; p++) if (ram[p] != 0) return false;
+        return true;
     }
 
     /** The {@code groups} markers at {@code start} when they ascend from 0 by at least two bytes a name, else null. */
@@ -159,8 +164,7 @@ public final class Kallsyms {
     private boolean permutation(int at, int n) {
         java.util.BitSet seen = new java.util.BitSet(n);
         for (int i = 0; i < n; i++) {
-            int p = at + 3 * i;
-            int v = (ram[p] & 0xFF) << 16 | (ram[p + 1] & 0xFF) << 8 | ram[p + 2] & 0xFF;
+            int v = seq(at, i);
             if (v >= n || seen.get(v)) return false;
             seen.set(v);
         }
@@ -304,7 +308,26 @@ public final class Kallsyms {
             types[i] = type;
             decoded[i] = new String(buf, 1, size - 1, StandardCharsets.ISO_8859_1);
         }
+        if (f.seqs() >= 0 && !inNameOrder(f.seqs(), decoded)) return null;
         return withAddresses(f, decoded, types);
+    }
+
+    /** True when {@code kallsyms_seqs_of_names} at {@code seqs} lists the names in ascending byte order, as the kernel's lookup by name needs. */
+    private boolean inNameOrder(int seqs, String[] names) {
+        for (int i = 1; i < names.length; i++) {
+            int a = seq(seqs, i - 1), b = seq(seqs, i);
+            if (names[a].compareTo(names[b]) > 0) {
+                fail(DEPTH_NAMES, String.format("kallsyms_seqs_of_names at physical 0x%x puts symbol %d (%s) before symbol %d (%s):"
+                        + " a name or the order is damaged", seqs, a, names[a], b, names[b]));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int seq(int seqs, int i) {
+        int p = seqs + 3 * i;
+        return (ram[p] & 0xFF) << 16 | (ram[p + 1] & 0xFF) << 8 | ram[p + 2] & 0xFF;
     }
 
     /**

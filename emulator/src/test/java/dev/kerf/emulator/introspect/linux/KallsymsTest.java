@@ -160,6 +160,19 @@ class KallsymsTest {
     }
 
     @Test
+    void seqsOfNamesOutOfNameOrderIsRefused() {
+        KallsymsImage img = KallsymsImage.build(symbols(), Order.LINUX_6_1, true, true);
+        byte[] ram = ram(img.bytes);
+        int a = PLACE + img.at.seqs() + 3 * 10, b = PLACE + img.at.seqs() + 3 * 500;
+        for (int i = 0; i < 3; i++) { // swap the 10th and the 500th name in name order: still a permutation
+            byte t = ram[a + i];
+            ram[a + i] = ram[b + i];
+            ram[b + i] = t;
+        }
+        assertInconsistent(ram, "kallsyms_seqs_of_names at physical 0x" + Integer.toHexString(PLACE + img.at.seqs()) + " puts symbol ");
+    }
+
+    @Test
     void aTokenExpandingToNoTypeLetterIsRefused() {
         KallsymsImage img = KallsymsImage.build(symbols(), Order.LINUX_6_1, true, false);
         byte[] ram = ram(img.bytes);
