@@ -178,11 +178,20 @@ class LinuxSnapshotTest {
      */
     @Test
     void profileFindsTheKernelsOwnSymbolsInTheSnapshot() throws IOException {
-        assertProfiles(snapshot);
+        assertProfiles(snapshot, tmp);
     }
 
-    /** What {@code kerf profile} must say of a booted Debian 6.1 i386 kernel's snapshot. */
-    static void assertProfiles(Path snap) throws IOException {
+    /** What {@code kerf profile} must say of a booted Debian 6.1 i386 kernel's snapshot, and of a recording made from it. */
+    static void assertProfiles(Path snap, Path tmp) throws IOException {
+        Path rec = tmp.resolve("one.kerf");
+        Cli.Outcome recorded = Cli.run("", "record", "-o", rec.toString(), "--from", snap.toString(), "--max-insns", "1");
+        assertThat(recorded.exitCode()).as(recorded.err()).isEqualTo(ExitCode.MAX_INSNS.code());
+        Cli.Outcome fromSnapshot = Cli.run("", "profile", "--json", snap.toString());
+        Cli.Outcome fromRecording = Cli.run("", "profile", "--json", rec.toString());
+        assertThat(fromRecording.exitCode()).as(fromRecording.err()).isZero();
+        assertThat(fromRecording.out().replace(JsonText.str(rec.toString()), "F"))
+                .isEqualTo(fromSnapshot.out().replace(JsonText.str(snap.toString()), "F")).contains("\"symbolCount\":");
+
         Cli.Outcome r = Cli.run("", "profile", "--symbols", snap.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         String out = r.out();

@@ -25,17 +25,20 @@ import java.util.List;
  * kallsyms_token_table  256 NUL-terminated tokens (a code used as a plain character is its own token)
  * kallsyms_token_index  u16[256]: offset of each token in the table
  * </pre>
- * This is the order of Linux 2.6 to 6.1; from 6.4 the offsets and relative base follow the token
- * index instead, which is tried too. (6.2 and 6.3 put {@code kallsyms_seqs_of_names} between the
- * markers and the token table: not handled.) Symbols are sorted by address.
+ * This is the order of Linux 2.6 to 6.1. Linux 6.2 and 6.3 (and Debian's 6.1.192, backported)
+ * put {@code kallsyms_seqs_of_names} (u8[3][N], big-endian symbol numbers in name order) between
+ * the markers and the token table; from 6.4 the offsets, relative base and seqs follow the token
+ * index instead. All three are tried. Symbols are sorted by address.
  *
  * <p>The search: a cheap scan for a u16 array starting 0, n, m with 0 &lt; n &lt; m (zero-filled
  * RAM fails at the second word); then the whole token index (256 ascending offsets), the token
  * table right before it (every terminator where the index says, nothing but padding up to the
  * index), the markers right before the table (read backwards: strictly descending to 0, at least
- * two bytes per name apart), {@code num_syms} and the names before them (the one start where the
- * last 256-name group ends exactly at the markers), every name decoded and checked against its
- * marker, and the addresses sorted. The first table that passes everything is returned.
+ * two bytes per name apart) or before a seqs table of 3N bytes (a permutation), {@code num_syms}
+ * and the names before them (the one start where the last 256-name group ends exactly at the
+ * markers), every name decoded and checked against its marker (and against the seqs' name
+ * order), and the addresses sorted. The first table that passes everything is returned; a
+ * failure reports the step that got furthest. docs/linux.md has the details.
  */
 public final class Kallsyms {
     static final int TOKENS = 256;
