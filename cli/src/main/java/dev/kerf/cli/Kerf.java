@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {RunCommand.class, RecordCommand.class, ReplayCommand.class, InfoCommand.class, PackCommand.class,
                 UnpackCommand.class, PsCommand.class, TraceCommand.class, TimelineCommand.class, SliceCommand.class, DemoCommand.class,
                 RetargetCommand.class, StraceCommand.class, ReplaySyscallsCommand.class, ReplayJvmCommand.class,
-                CommandLine.HelpCommand.class},
+                ProfileCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:success",
@@ -62,6 +62,7 @@ public final class Kerf implements Runnable {
                 if (cls == StraceCommand.class) return cls.cast(new StraceCommand(io));
                 if (cls == ReplaySyscallsCommand.class) return cls.cast(new ReplaySyscallsCommand(io));
                 if (cls == ReplayJvmCommand.class) return cls.cast(new ReplayJvmCommand(io));
+                if (cls == ProfileCommand.class) return cls.cast(new ProfileCommand(io));
                 return defaults.create(cls);
             }
         });

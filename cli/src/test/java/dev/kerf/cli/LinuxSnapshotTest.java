@@ -215,6 +215,94 @@ class LinuxSnapshotTest {
         LinuxSyscallChecks.killedBySignal(t, LinuxSyscallChecks.execed(t, "buggy", "/home/customer/big-order.txt"), 11);
     }
 
+    /**
+     * Issue 15's first block: the kernel's own symbol table (kallsyms), found and decoded in the
+     * snapshot's RAM with nothing from the user (KASLR on, no System.map, no debug package).
+     */
+    @Test
+    void profileFindsTheKernelsOwnSymbolsInTheSnapshot() throws IOException {
+        assertProfiles(snapshot, tmp);
+    }
+
+    /** What {@code kerf profile} must say of a booted Debian 6.1 i386 kernel's snapshot, and of a recording made from it. */
+    static void assertProfiles(Path snap, Path tmp) throws IOException {
+        Path rec = tmp.resolve("one.kerf");
+        Cli.Outcome recorded = Cli.run("", "record", "-o", rec.toString(), "--from", snap.toString(), "--max-insns", "1");
+        assertThat(recorded.exitCode()).as(recorded.err()).isEqualTo(ExitCode.MAX_INSNS.code());
+        Cli.Outcome fromSnapshot = Cli.run("", "profile", "--json", snap.toString());
+        Cli.Outcome fromRecording = Cli.run("", "profile", "--json", rec.toString());
+        assertThat(fromRecording.exitCode()).as(fromRecording.err()).isZero();
+        assertThat(fromRecording.out().replace(JsonText.str(rec.toString()), "F"))
+                .isEqualTo(fromSnapshot.out().replace(JsonText.str(snap.toString()), "F")).contains("\"symbolCount\":");
+
+        Cli.Outcome r = Cli.run("", "profile", "--symbols", snap.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String out = r.out();
+        assertThat(out).containsPattern("(?m)^kernel: +Linux version \\d+\\.\\d+\\S* \\(.*#\\d+ ");
+        int count = Integer.parseInt(find(out, "(?m)^symbols: +(\\d+), from the kernel's kallsyms at physical 0x"));
+        assertThat(count).isGreaterThan(10_000);
+        long textStart = Long.parseLong(find(out, "(?m)^text: +([0-9a-f]{8})-"), 16);
+        long textEnd = Long.parseLong(find(out, "(?m)^text: +[0-9a-f]{8}-([0-9a-f]{8}) "), 16);
+        long initStart = Long.parseLong(find(out, "(?m)^init text: +([0-9a-f]{8})-"), 16);
+        long initEnd = Long.parseLong(find(out, "(?m)^init text: +[0-9a-f]{8}-([0-9a-f]{8}) "), 16);
+
+        java.util.Map<String, Long> first = new java.util.HashMap<>();
+        Matcher line = Pattern.compile("(?m)^([0-9a-f]{8}) ([A-Za-z]) (\\S+)$").matcher(out);
+        int lines = 0;
+        long previous = 0;
+        while (line.find()) {
+            long a = Long.parseLong(line.group(1), 16);
+            assertThat(a).as("address order at %s", line.group(3)).isGreaterThanOrEqualTo(previous);
+            previous = a;
+            first.putIfAbsent(line.group(3), a);
+            lines++;
+        }
+        assertThat(lines).isEqualTo(count);
+        assertThat(first.get("_text")).isEqualTo(textStart);
+        long slide = Long.decode(find(out, "(?m)^kaslr slide: +(-?0x[0-9a-f]+) \\(_text at "));
+        assertThat(slide).isEqualTo(textStart - 0xC100_0000L);
+
+        // names every 6.1 i386 kernel has (no __x64_ wrappers on i386), in the text they belong to
+        dev.kerf.formats.snapshot.SnapshotData d = dev.kerf.formats.snapshot.SnapshotFile.read(snap);
+        int cr3 = new dev.kerf.emulator.snapshot.CpuStateCodec().decode(d.cpu(), snap,
+                dev.kerf.formats.snapshot.SnapshotFile.cpuDataOffset(d)).control()[2];
+        for (String name : new String[] {"schedule", "do_sys_openat2", "__ia32_sys_read", "ksys_read", "do_exit"}) {
+            assertThat(first).as(name).containsKey(name);
+            long a = first.get(name);
+            assertThat(a).as(name).isGreaterThanOrEqualTo(textStart).isLessThan(textEnd);
+            byte[] code = virtualBytes(d.ram(), cr3, a, 16);
+            assertThat(code).as("%s's first bytes through the page tables", name).isNotEqualTo(new byte[16]);
+        }
+        assertThat(first).doesNotContainKey("__x64_sys_read");
+        assertThat(first.get("start_kernel")).isGreaterThanOrEqualTo(initStart).isLessThan(initEnd); // init text: freed, not read
+
+        dev.kerf.emulator.introspect.linux.LinuxSymbols syms = dev.kerf.emulator.introspect.linux.Kallsyms.decode(d.ram());
+        assertThat(syms.count()).isEqualTo(count);
+        assertThat(syms.describe(first.get("schedule") + 3)).isEqualTo("schedule+0x3");
+        assertThat(syms.describe(first.get("ksys_read"))).isEqualTo("ksys_read");
+        assertThat(syms.describe(textEnd + 0x1000)).as("past _etext: not text").isNull();
+    }
+
+    /** {@code n} bytes at kernel virtual address {@code va}: the two-level IA-32 walk, written out here to check kerf's. */
+    private static byte[] virtualBytes(byte[] ram, int cr3, long va, int n) {
+        ByteBuffer b = ByteBuffer.wrap(ram).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) {
+            long v = va + i;
+            int pde = b.getInt((int) ((cr3 & 0xFFFFF000L) + (v >>> 22) * 4));
+            assertThat(pde & 1).as("PDE of %08x", v).isEqualTo(1);
+            long pa;
+            if ((pde & 0x80) != 0) pa = (pde & 0xFFC00000L) | (v & 0x3FFFFF);
+            else {
+                int pte = b.getInt((int) ((pde & 0xFFFFF000L) + ((v >>> 12) & 0x3FF) * 4));
+                assertThat(pte & 1).as("PTE of %08x", v).isEqualTo(1);
+                pa = (pte & 0xFFFFF000L) | (v & 0xFFF);
+            }
+            out[i] = ram[(int) pa];
+        }
+        return out;
+    }
+
     private static String find(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as("%s in:\n%s", regex, text).isTrue();
