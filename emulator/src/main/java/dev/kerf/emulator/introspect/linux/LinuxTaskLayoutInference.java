@@ -68,7 +68,7 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
     /** Current-pointer displacements still consistent, with how often each named the incoming task at a CR3 write. */
     private final TreeMap<Integer, Integer> currentAhead = new TreeMap<>();
     private final TreeMap<Integer, Integer> atCr3Write = new TreeMap<>();
-    private int getpidSeen, unmatched;
+    private int getpidSeen, unmatched, initTaskLooks;
     private final TreeSet<Integer> initTasks = new TreeSet<>(Integer::compareUnsigned);
 
     private final Field tasks = new Field("task->tasks (the list of all tasks)");
@@ -162,10 +162,18 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
         return observations;
     }
 
-    /** Every fact is confirmed. */
+    /** Every fact is confirmed and unambiguous: {@link #layout()} succeeds, observing more changes nothing. */
     public boolean done() {
-        return core != null && !currentAhead.isEmpty() && tasks.confirmed() && mm.confirmed() && regs.confirmed()
-                && comm.confirmed() && parent.confirmed() && exit.confirmed() && initTasks.size() >= NEEDED;
+        if (core == null || !tasks.confirmed() || !mm.confirmed() || !regs.confirmed() || !comm.confirmed()
+                || !parent.confirmed() || !exit.confirmed() || initTaskLooks < NEEDED) {
+            return false;
+        }
+        try {
+            layout();
+            return true;
+        } catch (IntrospectionException e) {
+            return false;
+        }
     }
 
     // ---- hooks ----
@@ -340,7 +348,10 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
             for (int i = 0; i < busy.length; i++) busy[i] |= u32(task + 4 * i) != 0;
         }
         if (!tasks.confirmed()) tasks.observe(tgid, listCandidates(task));
-        if (tasks.confirmed() && initTasks.size() < NEEDED + 1) initTasks.add(idleTask(task));
+        if (tasks.confirmed() && initTaskLooks < NEEDED) {
+            initTaskLooks++;
+            initTasks.add(idleTask(task));
+        }
         if (!mm.confirmed()) mm.observe(tgid, mmCandidates(task, cpu.cr3 & 0xFFFFF000));
         if (!regs.confirmed()) regs.observe(tgid, regsCandidates(top - core.stackTop, cpu.eip, cpu.reg[Cpu.ESP], result));
         if (!comm.confirmed() && (call.nr == NR_EXECVE || call.nr == NR_EXECVEAT || call.nr == NR_PRCTL) && result == 0
