@@ -187,6 +187,20 @@ class LinuxSnapshotTest {
         assertThat(seen.returns).isGreaterThan(500);
         assertThat(seen.currentMismatches).isZero();
         assertThat(seen.resultMismatches).isZero();
+
+        // ProcessTracker on the profile (kerf ps): sh -c's status, ps (busybox forks it from sh and renames it
+        // with prctl(PR_SET_NAME), which the tracker does not follow: it is found by pid), init's exec of kerf-exit
+        int psPid = Integer.parseInt(guest.stream().filter(l -> l.endsWith(" ps")).findFirst().orElseThrow().split(" ")[0]);
+        assertThat(seen.tracked).anySatisfy(p -> assertThat(p.exitStatus()).isEqualTo(5 << 8));
+        assertThat(seen.tracked).anySatisfy(p -> {
+            assertThat(p.pid()).isEqualTo(psPid);
+            assertThat(p.exitStatus()).isZero();
+            assertThat(p.syscalls()).isGreaterThan(10);
+        });
+        assertThat(seen.tracked).anySatisfy(p -> {
+            assertThat(p.pid()).isEqualTo(1);
+            assertThat(p.name()).isEqualTo("kerf-exit");
+        });
     }
 
     /** Must show 6: a snapshot from another kerf version, or a damaged one, is one line naming the file; nothing is left behind. */

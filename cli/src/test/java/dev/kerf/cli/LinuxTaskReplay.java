@@ -33,6 +33,8 @@ final class LinuxTaskReplay {
         final Map<Integer, Integer> zombies = new TreeMap<>();
         int returns, currentMismatches, resultMismatches;
         LinuxTaskLayout again;
+        /** What ProcessTracker made of the recording through the profile (what {@code kerf ps} prints). */
+        List<dev.kerf.emulator.introspect.ProcessInfo> tracked;
     }
 
     private LinuxTaskReplay() {}
@@ -76,6 +78,8 @@ final class LinuxTaskReplay {
         LinuxGuestProfile profile = new LinuxGuestProfile(layout);
         Seen seen = new Seen();
         LinuxTaskLayoutInference[] again = new LinuxTaskLayoutInference[1];
+        dev.kerf.emulator.introspect.ProcessHistory history = new dev.kerf.emulator.introspect.ProcessHistory(profile);
+        dev.kerf.emulator.introspect.ProcessTracker[] tracker = new dev.kerf.emulator.introspect.ProcessTracker[1];
         ReplaySession.replay(recording, new ReplaySession.Analysis() {
             boolean inCall;
 
@@ -84,6 +88,8 @@ final class LinuxTaskReplay {
                 GuestMemory memory = new GuestMemory(cpu.memory);
                 again[0] = new LinuxTaskLayoutInference(cpu.memory);
                 again[0].attach(cpu.hooks);
+                tracker[0] = new dev.kerf.emulator.introspect.ProcessTracker(profile, memory, history);
+                tracker[0].attach(cpu.hooks);
                 cpu.hooks.add((InterruptHook) (c, vector, source, error) -> {
                     if (c.cpl != 3 || vector != 0x80 || source != InterruptHook.Source.SOFTWARE) return;
                     inCall = true;
@@ -108,8 +114,11 @@ final class LinuxTaskReplay {
             }
 
             @Override
-            public void finish(Cpu cpu, ReplayResult r) {}
+            public void finish(Cpu cpu, ReplayResult r) {
+                tracker[0].finish(cpu);
+            }
         }, HostIo.system());
+        seen.tracked = history.processes();
         seen.again = again[0].layout();
         return seen;
     }
