@@ -203,6 +203,33 @@ class LinuxSnapshotTest {
         });
     }
 
+    /**
+     * Issue 15 on the bug report: the layout inferred from its calls alone is the one the shell
+     * session gives (same boot), and ProcessTracker on it sees buggy killed by SIGSEGV at a user
+     * page fault while the shell goes on.
+     */
+    @Test
+    void linuxTaskLayoutFromTheBugReportSeesBuggysSegfault() throws IOException {
+        Path rec = tmp.resolve("bug-layout.kerf");
+        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        LinuxTaskReplay.Inferred inferred = LinuxTaskReplay.infer(rec);
+        Path other = tmp.resolve("exit.kerf");
+        Cli.Outcome s = Cli.run("shell\nsh -c 'exit 5'\nls /\nexit 3\n", "record", "-o", other.toString(), "--from", snapshot.toString());
+        assertThat(s.exitCode()).as(s.err()).isEqualTo(7);
+        assertThat(LinuxTaskReplay.infer(other).layout()).isEqualTo(inferred.layout());
+
+        LinuxTaskReplay.Seen seen = LinuxTaskReplay.observe(rec, inferred.layout(), "buggy");
+        assertThat(seen.currentMismatches).isZero();
+        assertThat(seen.tracked).filteredOn(p -> p.name().equals("buggy")).hasSize(2)
+                .anySatisfy(p -> {
+                    assertThat(p.exitStatus() & 0x7F).isEqualTo(11); // SIGSEGV: the shell printed 139
+                    assertThat(p.fault()).isNotNull();
+                    assertThat(p.fault().vector()).isEqualTo(14);
+                })
+                .anySatisfy(p -> assertThat(p.exitStatus()).isZero());
+    }
+
     /** Must show 6: a snapshot from another kerf version, or a damaged one, is one line naming the file; nothing is left behind. */
     @Test
     void foreignOrDamagedSnapshotsAreRefusedInOneLine() throws IOException {
