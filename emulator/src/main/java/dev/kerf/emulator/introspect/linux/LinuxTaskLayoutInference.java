@@ -48,6 +48,10 @@ import java.util.TreeSet;
 public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeHook, Cr3Hook {
     /** Processes that must agree on each fact. */
     public static final int NEEDED = 2;
+    /** Processes whose getpid/set_tid_address is searched for before giving up on the core. */
+    static final int MAX_CORE_LOOKS = 16;
+    /** exit_group calls remembered until their zombie is seen. */
+    static final int MAX_EXITING = 16;
     static final int THREAD_SIZE_MAX = 0x4000, STACK_FIELD_MAX = 0x100, TASK_SPAN = 0x2000, MM_SPAN = 0x400;
     private static final int NR_EXIT = 1, NR_FORK = 2, NR_EXECVE = 11, NR_GETPID = 20, NR_GETPPID = 64, NR_CLONE = 120,
             NR_VFORK = 190, NR_GETTID = 224, NR_EXIT_GROUP = 252, NR_EXECVEAT = 358, NR_PRCTL = 172, PR_SET_NAME = 15, NR_SET_TID_ADDRESS = 258, NR_WAIT4 = 114;
@@ -68,7 +72,9 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
     /** Current-pointer displacements still consistent, with how often each named the incoming task at a CR3 write. */
     private final TreeMap<Integer, Integer> currentAhead = new TreeMap<>();
     private final TreeMap<Integer, Integer> atCr3Write = new TreeMap<>();
-    private int getpidSeen, unmatched, initTaskLooks;
+    private int getpidSeen, unmatched, initTaskLooks, coreLooks;
+    /** Why observation stopped early (a fact that cannot hold for this kernel), or null. */
+    private String broken;
     private final TreeSet<Integer> initTasks = new TreeSet<>(Integer::compareUnsigned);
 
     private final Field tasks = new Field("task->tasks (the list of all tasks)");
@@ -189,7 +195,7 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
                 : nr == NR_EXECVEAT ? memory.virtualCString(cpu.cr3, args[1], 4096)
                 : nr == NR_PRCTL && args[0] == PR_SET_NAME ? memory.virtualCString(cpu.cr3, args[1], LinuxTaskLayout.COMM_LEN) : null;
         pending.put(top, new Call(nr, args, cpu.eip, cpu.reg[Cpu.ESP], cpu.cr3, path));
-        if ((nr == NR_EXIT_GROUP || nr == NR_EXIT) && core != null && !exit.confirmed()) {
+        if ((nr == NR_EXIT_GROUP || nr == NR_EXIT) && core != null && !exit.confirmed() && exiting.size() < MAX_EXITING) {
             int task = current(top);
             if (task != 0) {
                 int[] before = new int[TASK_SPAN / 4];
@@ -242,7 +248,8 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
 
     private void observeCore(Cpu cpu, int top, int tgid) {
         getpidSeen++;
-        if (coreTgids.contains(tgid)) return; // the same process again tells nothing new
+        if (broken != null || coreTgids.contains(tgid)) return; // the same process again tells nothing new
+        if (coreLooks++ >= MAX_CORE_LOOKS) return; // each look searches RAM twice: a kernel this does not fit stops here
         long stackPa = memory.translate(cpu.cr3, top);
         if (stackPa < 0) return;
         int po = top - (int) stackPa;
@@ -254,8 +261,9 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
             pageOffset = po;
             percpuBase = base;
         } else if (pageOffset != po || percpuBase != base) {
-            throw new IntrospectionException(String.format("the kernel's direct map or per-cpu base moved (0x%08x, 0x%08x then 0x%08x, 0x%08x)",
-                    pageOffset, percpuBase, po, base));
+            broken = String.format("the kernel's direct map or per-cpu base moved (0x%08x, 0x%08x then 0x%08x, 0x%08x)",
+                    pageOffset, percpuBase, po, base);
+            return;
         }
         Integer tid = tidOfStack.get(top);
         int pid = tid != null ? tid : tgid;
@@ -549,8 +557,10 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
      * @throws IntrospectionException one line naming what could not be confirmed
      */
     public LinuxTaskLayout layout() {
+        if (broken != null) throw new IntrospectionException("the Linux task layout could not be inferred: " + broken);
         if (core == null) {
-            String why = cores == null ? getpidSeen + " getpid/set_tid_address returns seen, " + unmatched + " with no structure holding the caller's stack and id"
+            String why = coreLooks > MAX_CORE_LOOKS && (cores == null || !cores.isEmpty()) ? "no single layout fits the first " + MAX_CORE_LOOKS + " processes"
+                    : cores == null ? getpidSeen + " getpid/set_tid_address returns seen, " + unmatched + " with no structure holding the caller's stack and id"
                     : cores.isEmpty() ? "no structure holds the caller's stack and ids in every one of " + coreTgids.size() + " processes"
                     : coreTgids.size() < NEEDED ? "getpid was seen from " + coreTgids.size() + " process, " + NEEDED + " needed"
                     : "more than one layout fits all " + coreTgids.size() + " processes";

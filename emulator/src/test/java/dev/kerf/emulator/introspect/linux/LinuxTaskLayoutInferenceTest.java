@@ -211,6 +211,15 @@ class LinuxTaskLayoutInferenceTest {
     }
 
     @Test
+    void aPerCpuBaseThatMovesIsRefused() {
+        call(A, 20, 10);
+        w(0xC0003000 + 27 * 8 + 4, 0x00409300 | 0x02);    // another base: a second CPU, or not this kind of kernel
+        call(B, 20, 11);
+        assertThatThrownBy(() -> inference.layout()).isInstanceOf(IntrospectionException.class).hasMessage(
+                "the Linux task layout could not be inferred: the kernel's direct map or per-cpu base moved (0xc0000000, 0x00100000 then 0xc0000000, 0x00020000)");
+    }
+
+    @Test
     void aReturnElsewhereIsNotTheCallsReturn() {
         call(A, 20, 10);
         // B's getpid "returns" into a signal handler: another EIP, not an observation
