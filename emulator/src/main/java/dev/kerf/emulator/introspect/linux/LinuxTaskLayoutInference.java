@@ -194,7 +194,8 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
         String path = nr == NR_EXECVE ? memory.virtualCString(cpu.cr3, args[0], 4096)
                 : nr == NR_EXECVEAT ? memory.virtualCString(cpu.cr3, args[1], 4096)
                 : nr == NR_PRCTL && args[0] == PR_SET_NAME ? memory.virtualCString(cpu.cr3, args[1], LinuxTaskLayout.COMM_LEN) : null;
-        pending.put(top, new Call(nr, args, cpu.eip, cpu.reg[Cpu.ESP], cpu.cr3, path));
+        if (nr != NR_EXIT && nr != NR_EXIT_GROUP) pending.put(top, new Call(nr, args, cpu.eip, cpu.reg[Cpu.ESP], cpu.cr3, path));
+        else pending.remove(top); // never returns: its stack may serve a new task
         if ((nr == NR_EXIT_GROUP || nr == NR_EXIT) && core != null && !exit.confirmed() && exiting.size() < MAX_EXITING) {
             int task = current(top);
             if (task != 0) {
