@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -140,6 +142,92 @@ class LinuxSnapshotTest {
         Cli.Outcome replay = Cli.run("", "replay", rec.toString());
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         assertThat(replay.out()).isEqualTo(r.out());
+    }
+
+    /**
+     * Issue 15: the kernel's task layout is inferred from a recording's system calls alone (no
+     * symbols, KASLR on), and the processes it lists when the guest's own {@code ps} exits are
+     * the ones that ps printed (pids, parents, names); those alive before the recording started
+     * (init, the kernel threads) are listed from its first return to user mode; a zombie has the
+     * exit status its shell saw; the current task always runs with the CPU's page directory.
+     */
+    @Test
+    void linuxTaskLayoutIsInferredAndListsWhatTheGuestsPsPrinted() throws IOException {
+        Path rec = tmp.resolve("ps.kerf");
+        Cli.Outcome r = Cli.run("shell\nsh -c 'exit 5'\necho status $?\nps -o pid,ppid,comm\nexit 3\n",
+                "record", "-o", rec.toString(), "--from", snapshot.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(7); // status 3 through port 0xF4
+        String console = fromMarker(r.out());
+        assertThat(console).contains("status 5");
+
+        LinuxTaskReplay.Inferred inferred = LinuxTaskReplay.infer(rec);
+        LinuxTaskReplay.Seen seen = LinuxTaskReplay.observe(rec, inferred.layout(), "ps");
+        System.err.printf("linux task layout: %d system-call returns, %d instructions, inference pass %.1f s%n%s%n",
+                inferred.observations(), inferred.icount(), inferred.nanos() / 1e9, inferred.layout().describe());
+        assertThat(seen.again).as("a second inference finds the same layout").isEqualTo(inferred.layout());
+        assertThat(inferred.layout().pageOffset()).isEqualTo(0xC0000000);
+
+        // the guest's ps: "  PID  PPID COMMAND" lines
+        List<String> guest = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\s+(\\d+) (\\S+)$").matcher(console);
+        while (m.find()) guest.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+        assertThat(guest).hasSizeGreaterThan(10).anyMatch(l -> l.startsWith("1 0 "));
+        List<String> ours = LinuxTaskReplay.table(seen.whenExiting);
+        assertThat(ours).hasSameSizeAs(guest);
+        for (int i = 0; i < guest.size(); i++) {
+            String g = guest.get(i), o = ours.get(i);
+            // /proc shows a workqueue worker's comm with "-" and its workqueue appended (15 characters in all)
+            assertThat(g.equals(o) || g.startsWith(o + "-")).as("guest ps %s, kerf %s", g, o).isTrue();
+        }
+        assertThat(ours).contains("1 0 init").anyMatch(l -> l.endsWith(" ps"));
+
+        List<String> atStart = LinuxTaskReplay.table(seen.atStart);
+        assertThat(atStart).contains("1 0 init", "2 0 kthreadd");
+        assertThat(seen.zombies).containsValue(5 << 8);
+        assertThat(seen.returns).isGreaterThan(500);
+        assertThat(seen.currentMismatches).isZero();
+        assertThat(seen.resultMismatches).isZero();
+
+        // ProcessTracker on the profile (kerf ps): sh -c's status, ps (busybox forks it from sh and renames it
+        // with prctl(PR_SET_NAME), which the tracker does not follow: it is found by pid), init's exec of kerf-exit
+        int psPid = Integer.parseInt(guest.stream().filter(l -> l.endsWith(" ps")).findFirst().orElseThrow().split(" ")[0]);
+        assertThat(seen.tracked).anySatisfy(p -> assertThat(p.exitStatus()).isEqualTo(5 << 8));
+        assertThat(seen.tracked).anySatisfy(p -> {
+            assertThat(p.pid()).isEqualTo(psPid);
+            assertThat(p.exitStatus()).isZero();
+            assertThat(p.syscalls()).isGreaterThan(10);
+        });
+        assertThat(seen.tracked).anySatisfy(p -> {
+            assertThat(p.pid()).isEqualTo(1);
+            assertThat(p.name()).isEqualTo("kerf-exit");
+        });
+    }
+
+    /**
+     * Issue 15 on the bug report: the layout inferred from its calls alone is the one the shell
+     * session gives (same boot), and ProcessTracker on it sees buggy killed by SIGSEGV at a user
+     * page fault while the shell goes on.
+     */
+    @Test
+    void linuxTaskLayoutFromTheBugReportSeesBuggysSegfault() throws IOException {
+        Path rec = tmp.resolve("bug-layout.kerf");
+        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        LinuxTaskReplay.Inferred inferred = LinuxTaskReplay.infer(rec);
+        Path other = tmp.resolve("exit.kerf");
+        Cli.Outcome s = Cli.run("shell\nsh -c 'exit 5'\nls /\nexit 3\n", "record", "-o", other.toString(), "--from", snapshot.toString());
+        assertThat(s.exitCode()).as(s.err()).isEqualTo(7);
+        assertThat(LinuxTaskReplay.infer(other).layout()).isEqualTo(inferred.layout());
+
+        LinuxTaskReplay.Seen seen = LinuxTaskReplay.observe(rec, inferred.layout(), "buggy");
+        assertThat(seen.currentMismatches).isZero();
+        assertThat(seen.tracked).filteredOn(p -> p.name().equals("buggy")).hasSize(2)
+                .anySatisfy(p -> {
+                    assertThat(p.exitStatus() & 0x7F).isEqualTo(11); // SIGSEGV: the shell printed 139
+                    assertThat(p.fault()).isNotNull();
+                    assertThat(p.fault().vector()).isEqualTo(14);
+                })
+                .anySatisfy(p -> assertThat(p.exitStatus()).isZero());
     }
 
     /** Must show 6: a snapshot from another kerf version, or a damaged one, is one line naming the file; nothing is left behind. */

@@ -1,0 +1,125 @@
+package dev.kerf.emulator.introspect.linux;
+
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.GuestProcess;
+import dev.kerf.emulator.introspect.GuestProfile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An i386 Linux kernel's processes read through a {@link LinuxTaskLayout}: the thread-group
+ * leaders on the kernel's {@code tasks} list (init_task, pid 0, heads it and is left out), the
+ * current task from the per-cpu pointer, and the i386 system call ABI ({@code int 0x80}, number in
+ * eax, arguments in ebx ecx edx esi edi ebp, result in eax). Reads never fail: a pointer outside
+ * the direct map ends a walk (a list being changed cannot be seen: reads happen between
+ * instructions), so a kernel that is not the profiled one gives few or no processes, not an error.
+ */
+public final class LinuxGuestProfile implements GuestProfile {
+    /** More tasks than any 32-bit kernel can have (PID_MAX_LIMIT is 32768 on 32-bit). */
+    static final int MAX_TASKS = 32768;
+    private static final int[] ARGS = {Cpu.EBX, Cpu.ECX, Cpu.EDX, Cpu.ESI, Cpu.EDI, Cpu.EBP};
+    private final LinuxTaskLayout layout;
+
+    public LinuxGuestProfile(LinuxTaskLayout layout) {
+        this.layout = layout;
+    }
+
+    public LinuxTaskLayout layout() {
+        return layout;
+    }
+
+    private boolean pointer(int va) {
+        return (va & 3) == 0 && Integer.compareUnsigned(va, layout.pageOffset()) >= 0;
+    }
+
+    private int u32(GuestMemory m, int va) {
+        return m.u32(va - layout.pageOffset());
+    }
+
+    /** The current task's address, or 0 when the pointer does not point into the direct map. */
+    public int currentTask(GuestMemory memory) {
+        int p = u32(memory, layout.currentAddress());
+        return pointer(p) ? p : 0;
+    }
+
+    /** The addresses of the tasks on the kernel's tasks list from init_task on (init_task first), or none when it does not close. */
+    public List<Integer> taskAddresses(GuestMemory memory) {
+        int head = layout.initTask() + layout.offTasks(), prev = head, node = u32(memory, head);
+        List<Integer> l = new ArrayList<>();
+        l.add(layout.initTask());
+        while (node != head) {
+            if (!pointer(node) || u32(memory, node + 4) != prev || l.size() > MAX_TASKS) return List.of();
+            l.add(node - layout.offTasks());
+            prev = node;
+            node = u32(memory, node);
+        }
+        return l;
+    }
+
+    @Override
+    public List<GuestProcess> processes(GuestMemory memory) {
+        List<GuestProcess> l = new ArrayList<>();
+        for (int task : taskAddresses(memory)) {
+            GuestProcess p = process(memory, task);
+            if (p.pid() != 0) l.add(p);
+        }
+        return l;
+    }
+
+    @Override
+    public GuestProcess current(GuestMemory memory) {
+        int cur = currentTask(memory);
+        return cur == 0 ? null : process(memory, cur);
+    }
+
+    /** The process record of the task at {@code task}. */
+    public GuestProcess process(GuestMemory memory, int task) {
+        LinuxTaskLayout t = layout;
+        int tgid = u32(memory, task + t.offTgid());
+        int parent = u32(memory, task + t.offRealParent());
+        int ppid = pointer(parent) && parent != task ? u32(memory, parent + t.offTgid()) : 0;
+        String name = memory.cString(task + t.offComm() - t.pageOffset(), LinuxTaskLayout.COMM_LEN - 1);
+        int mm = u32(memory, task + t.offMm());
+        int cr3 = 0;
+        if (pointer(mm)) {
+            int pgd = u32(memory, mm + t.offPgd());
+            if (pointer(pgd)) cr3 = pgd - t.pageOffset();
+        }
+        boolean zombie = u32(memory, task + t.offExitState()) == t.zombieState();
+        return new GuestProcess(tgid, ppid, name, cr3, zombie, u32(memory, task + t.offExitCode()), Integer.toUnsignedLong(task));
+    }
+
+    /** pt_regs.ax of the task: what its interrupted system call returns. */
+    @Override
+    public int interruptedCallResult(GuestMemory memory, GuestProcess process) {
+        int task = (int) process.handle();
+        int stack = u32(memory, task + layout.offStack());
+        return u32(memory, stack + layout.regsOffset() + LinuxTaskLayout.REGS_AX);
+    }
+
+    @Override
+    public int syscallVector() { return 0x80; }
+
+    @Override
+    public int syscallNumberRegister() { return Cpu.EAX; }
+
+    @Override
+    public int[] syscallArgumentRegisters() { return ARGS.clone(); }
+
+    @Override
+    public int syscallResultRegister() { return Cpu.EAX; }
+
+    /** exit (1) and exit_group (252). */
+    @Override
+    public boolean isExitCall(int nr) { return nr == 1 || nr == 252; }
+
+    /** execve (11) and execveat (358). */
+    @Override
+    public boolean isExecCall(int nr) { return nr == 11 || nr == 358; }
+
+    /** exit(code) and exit_group(code) give the wait status {@code (code & 0xff) << 8}. */
+    @Override
+    public int exitStatusOf(int nr, int[] args) { return (args[0] & 0xFF) << 8; }
+}
