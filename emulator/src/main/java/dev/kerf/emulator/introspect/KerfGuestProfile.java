@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 public record KerfGuestProfile(int procTable, int procSize, int procCount, int currentPtr, int offPid, int offPpid,
                                int offName, int nameLen, int offState, int offCr3, int offExitStatus,
                                int offTrapFrame, int stateUnused, int stateZombie, int syscallVector,
-                               int versionMinor) implements GuestProfile {
+                               int versionMinor) implements I386LinuxAbi {
     /** Where the linker script puts the export: right after the Multiboot header. */
     public static final int EXPORT_ADDRESS = 0x0010_0020;
     public static final int MAJOR = 1;
@@ -118,21 +118,13 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
                 memory.u32(rec + offCr3), state == stateZombie, memory.u32(rec + offExitStatus), Integer.toUnsignedLong(rec));
     }
 
-    @Override
-    public int syscallNumberRegister() { return Cpu.EAX; }
 
+    /** The example OS passes five arguments (no EBP). */
     @Override
     public int[] syscallArgumentRegisters() { return ARGS.clone(); }
 
-    @Override
-    public int syscallResultRegister() { return Cpu.EAX; }
 
-    /** exit (1) and exit_group (252). */
-    @Override
-    public boolean isExitCall(int nr) { return nr == 1 || nr == 252; }
 
-    @Override
-    public boolean isExecCall(int nr) { return nr == 11; }
 
     /** The kerf guest's calls that fill user memory (docs/guest.md "System calls"; the kernel's copy_to_user sites). */
     @Override
@@ -157,6 +149,4 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
     }
 
     /** Linux: exit(code) gives the wait status {@code (code & 0xff) << 8}. */
-    @Override
-    public int exitStatusOf(int nr, int[] args) { return (args[0] & 0xFF) << 8; }
 }

@@ -1,9 +1,8 @@
 package dev.kerf.emulator.introspect.linux;
 
-import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.GuestProcess;
-import dev.kerf.emulator.introspect.GuestProfile;
+import dev.kerf.emulator.introspect.I386LinuxAbi;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +15,9 @@ import java.util.List;
  * the direct map ends a walk (a list being changed cannot be seen: reads happen between
  * instructions), so a kernel that is not the profiled one gives few or no processes, not an error.
  */
-public final class LinuxGuestProfile implements GuestProfile {
+public final class LinuxGuestProfile implements I386LinuxAbi {
     /** More tasks than any 32-bit kernel can have (PID_MAX_LIMIT is 32768 on 32-bit). */
     static final int MAX_TASKS = 32768;
-    private static final int[] ARGS = {Cpu.EBX, Cpu.ECX, Cpu.EDX, Cpu.ESI, Cpu.EDI, Cpu.EBP};
     private final LinuxTaskLayout layout;
 
     public LinuxGuestProfile(LinuxTaskLayout layout) {
@@ -99,27 +97,10 @@ public final class LinuxGuestProfile implements GuestProfile {
         return u32(memory, stack + layout.regsOffset() + LinuxTaskLayout.REGS_AX);
     }
 
-    @Override
-    public int syscallVector() { return 0x80; }
 
-    @Override
-    public int syscallNumberRegister() { return Cpu.EAX; }
 
-    @Override
-    public int[] syscallArgumentRegisters() { return ARGS.clone(); }
 
-    @Override
-    public int syscallResultRegister() { return Cpu.EAX; }
 
-    /** exit (1) and exit_group (252). */
-    @Override
-    public boolean isExitCall(int nr) { return nr == 1 || nr == 252; }
 
-    /** execve (11) and execveat (358). */
-    @Override
-    public boolean isExecCall(int nr) { return nr == 11 || nr == 358; }
 
-    /** exit(code) and exit_group(code) give the wait status {@code (code & 0xff) << 8}. */
-    @Override
-    public int exitStatusOf(int nr, int[] args) { return (args[0] & 0xFF) << 8; }
 }
