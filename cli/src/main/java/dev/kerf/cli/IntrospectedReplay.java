@@ -2,6 +2,13 @@ package dev.kerf.cli;
 
 import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.GuestProfile;
+import dev.kerf.emulator.introspect.linux.LinuxGuestProfile;
+import dev.kerf.emulator.introspect.linux.LinuxTaskLayoutInference;
+import dev.kerf.emulator.mmu.PhysicalMemory;
+import dev.kerf.emulator.replay.ReplayBoot;
+import dev.kerf.emulator.replay.ReplayStart;
+import dev.kerf.formats.recording.Recording;
 import dev.kerf.emulator.introspect.IntrospectionException;
 import dev.kerf.emulator.introspect.KerfGuestProfile;
 import dev.kerf.emulator.introspect.ProcessHistory;
@@ -37,16 +44,19 @@ record IntrospectedReplay(ProcessHistory history, ReplayResult result) {
 
     /** As above; {@code listener}, if not null, hears everything the tracker reports after the history does. */
     static IntrospectedReplay of(Path recording, HostIo io, Extension extension, ProcessListener listener) throws IOException {
+        GuestProfile linux = linuxProfile(recording, io);
         ProcessHistory[] history = new ProcessHistory[1];
         ProcessTracker[] tracker = new ProcessTracker[1];
         ReplayResult result = ReplaySession.replay(recording, new ReplaySession.Analysis() {
             @Override
             public void attach(Cpu cpu) {
-                KerfGuestProfile profile;
-                try {
-                    profile = KerfGuestProfile.read(cpu.memory);
-                } catch (IntrospectionException e) {
-                    throw new KerfException(ExitCode.BAD_INPUT, recording + ": " + e.getMessage());
+                GuestProfile profile = linux;
+                if (profile == null) {
+                    try {
+                        profile = KerfGuestProfile.read(cpu.memory);
+                    } catch (IntrospectionException e) {
+                        throw new KerfException(ExitCode.BAD_INPUT, recording + ": " + e.getMessage());
+                    }
                 }
                 history[0] = new ProcessHistory(profile);
                 GuestMemory memory = new GuestMemory(cpu.memory);
@@ -62,6 +72,47 @@ record IntrospectedReplay(ProcessHistory history, ReplayResult result) {
             }
         }, io);
         return new IntrospectedReplay(history[0], result);
+    }
+
+    /**
+     * The Linux profile of a recording that starts from a booted snapshot whose kernel is not the
+     * kerf example OS (no introspection export in its RAM), or null (the example OS: its export is
+     * read when the replay starts). The task layout is inferred in a first, silent replay from the
+     * system calls the recording makes (docs/linux.md, "Processes without debug info"); a recording
+     * that shows too little is a bad input in one line.
+     */
+    private static GuestProfile linuxProfile(Path recording, HostIo io) throws IOException {
+        ReplayStart start;
+        try (Recording opened = Recording.open(recording)) {
+            start = ReplayBoot.of(opened).start();
+        }
+        if (start == null) return null;
+        PhysicalMemory probe = new PhysicalMemory(start.ram().length);
+        probe.load(0, start.ram(), 0, start.ram().length);
+        try {
+            KerfGuestProfile.read(probe);
+            return null;
+        } catch (IntrospectionException notTheExampleOs) {
+            // a foreign kernel: infer its task layout below
+        }
+        probe = null;
+        LinuxTaskLayoutInference[] inference = new LinuxTaskLayoutInference[1];
+        ReplaySession.replay(recording, new ReplaySession.Analysis() {
+            @Override
+            public void attach(Cpu cpu) {
+                inference[0] = new LinuxTaskLayoutInference(cpu.memory);
+                inference[0].attach(cpu.hooks);
+            }
+
+            @Override
+            public void finish(Cpu cpu, ReplayResult r) {}
+        }, io);
+        try {
+            return new LinuxGuestProfile(inference[0].layout());
+        } catch (IntrospectionException e) {
+            throw new KerfException(ExitCode.BAD_INPUT, recording + ": not the kerf example OS (no introspection export) and"
+                    + " no Linux task layout could be inferred from its system calls: " + e.getMessage());
+        }
     }
 
     /** Exit 0 for a complete replay; the exit-18 failure (to throw after printing) for a cut-short one. */

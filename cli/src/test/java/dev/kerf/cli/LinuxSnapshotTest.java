@@ -230,6 +230,41 @@ class LinuxSnapshotTest {
                 .anySatisfy(p -> assertThat(p.exitStatus()).isZero());
     }
 
+    /**
+     * Issue 15, first visible step: {@code kerf ps} on a Linux recording made from the snapshot
+     * (no debug info, KASLR on): the task layout is inferred from the recording's own system calls
+     * and the processes are listed — those alive before the recording started (init, kthreadd)
+     * and those it created, with their parents, the programs they ran, and buggy's crash as the
+     * kernel delivered it (SIGSEGV after a page fault).
+     */
+    @Test
+    void psListsALinuxRecordingsProcessesFromTheKernelsOwnTasks() throws IOException {
+        Path rec = tmp.resolve("bug-ps.kerf");
+        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        Cli.Outcome ps = Cli.run("", "ps", rec.toString());
+        assertThat(ps.exitCode()).as(ps.err()).isZero();
+        java.util.Map<String, String[]> byPid = new java.util.TreeMap<>();
+        for (String line : ps.out().split("\n")) {
+            String[] f = line.trim().split("\\s+", 8);
+            if (f.length >= 7 && f[0].matches("\\d+")) byPid.put(f[0], f);
+        }
+        assertThat(byPid).containsKeys("1", "2"); // init and kthreadd ran before the first instruction
+        assertThat(byPid.get("2")[2]).isEqualTo("kthreadd");
+        List<String[]> buggy = byPid.values().stream().filter(f -> f[2].equals("buggy")).toList();
+        assertThat(buggy).hasSize(2);
+        assertThat(buggy.get(0)[7]).isEqualTo("exit 0");
+        assertThat(buggy.get(1)[7]).startsWith("killed by signal 11 (page fault at 0x");
+        String parent = buggy.get(0)[1];
+        assertThat(buggy.get(1)[1]).isEqualTo(parent);
+        assertThat(byPid).containsKey(parent);
+        List<String[]> logins = byPid.values().stream().filter(f -> f[2].equals("login")).toList();
+        assertThat(logins).hasSize(2);
+        for (String[] login : logins) { // each login asked a vault of its own
+            assertThat(byPid.values().stream().filter(f -> f[2].equals("vault") && f[1].equals(login[0]))).hasSize(1);
+        }
+    }
+
     /** Must show 6: a snapshot from another kerf version, or a damaged one, is one line naming the file; nothing is left behind. */
     @Test
     void foreignOrDamagedSnapshotsAreRefusedInOneLine() throws IOException {
