@@ -17,6 +17,16 @@ public interface GuestProfile {
     GuestProcess current(GuestMemory memory);
 
     /**
+     * The pid of {@link #current}, or -1 while there is none: asked at every interrupt and every
+     * privilege change while processes are tracked, so a profile should answer it without building
+     * the whole record (name, page directory).
+     */
+    default int currentPid(GuestMemory memory) {
+        GuestProcess p = current(memory);
+        return p == null ? -1 : p.pid();
+    }
+
+    /**
      * The result the kernel stored for {@code process}'s system call when it ended the process
      * inside the call (a pending kill): what the call would have returned, from its saved user
      * registers.

@@ -105,6 +105,12 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
     }
 
     @Override
+    public int currentPid(GuestMemory memory) {
+        int cur = memory.u32(currentPtr);
+        return cur == 0 || memory.u32(cur + offState) == stateUnused ? -1 : memory.u32(cur + offPid);
+    }
+
+    @Override
     public int interruptedCallResult(GuestMemory memory, GuestProcess process) {
         int tf = memory.u32((int) process.handle() + offTrapFrame);
         return memory.u32(tf + trapFrameEax());

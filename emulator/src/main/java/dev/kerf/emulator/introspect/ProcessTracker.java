@@ -232,8 +232,7 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
 
     /** The pid of the kernel's current process, or -1 when there is none. */
     private int currentPid() {
-        GuestProcess cur = profile.current(memory);
-        return cur == null ? -1 : cur.pid();
+        return profile.currentPid(memory);
     }
 
     private GuestProcess processOf(int pid) {

@@ -8,16 +8,15 @@ import dev.kerf.emulator.machine.MachineConfig;
 import dev.kerf.emulator.machine.MachineTap;
 import dev.kerf.formats.AtomicFile;
 import dev.kerf.formats.FormatException;
+import dev.kerf.formats.recording.Manifest;
+import dev.kerf.formats.recording.Recording;
 import dev.kerf.emulator.machine.MachineSnapshot;
 import dev.kerf.formats.snapshot.SnapshotData;
 import dev.kerf.formats.snapshot.SnapshotFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -92,12 +91,8 @@ public record BootSnapshot(SnapshotData data, MachineSnapshot machine) {
     }
 
     private static SnapshotData.Image image(Path file, String what, String cmdline, int ramBytes) throws IOException {
-        byte[] bytes = MultibootLoader.read(file, what, ramBytes);
-        try {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            return new SnapshotData.Image(file.toString(), bytes.length, sha, cmdline == null ? "" : cmdline);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK without SHA-256", e);
-        }
+        Manifest.ImageRef ref = Recording.imageRef(file.toString(), MultibootLoader.read(file, what, ramBytes),
+                cmdline == null ? "" : cmdline);
+        return new SnapshotData.Image(ref.name(), ref.size(), ref.sha256(), ref.cmdline());
     }
 }

@@ -32,8 +32,7 @@ class UserInstructionCountTest {
         public void beforeInstruction(Cpu cpu) {
             settle(cpu.icount);
             if (cpu.cpl == 3) {
-                GuestProcess cur = profile.current(memory);
-                lastPid = cur == null ? -1 : cur.pid();
+                lastPid = profile.currentPid(memory);
                 lastIcount = cpu.icount;
             } else {
                 lastPid = -1;

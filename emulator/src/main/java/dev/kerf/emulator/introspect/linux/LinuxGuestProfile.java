@@ -72,6 +72,12 @@ public final class LinuxGuestProfile implements I386LinuxAbi {
         return cur == 0 ? null : process(memory, cur);
     }
 
+    @Override
+    public int currentPid(GuestMemory memory) {
+        int cur = currentTask(memory);
+        return cur == 0 ? -1 : u32(memory, cur + layout.offTgid());
+    }
+
     /** The process record of the task at {@code task}. */
     public GuestProcess process(GuestMemory memory, int task) {
         LinuxTaskLayout t = layout;
