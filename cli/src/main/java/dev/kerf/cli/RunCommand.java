@@ -82,8 +82,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, "--snapshot-on: the text must not be empty");
         if (snapshotAt != null && machine.maxInsns != 0)
             throw new CommandLine.ParameterException(cmd, "--snapshot-at and --max-insns: give one");
-        if (snapshotAt != null && snapshotAt < 0)
-            throw new CommandLine.ParameterException(cmd, "--snapshot-at must not be negative");
+        if (snapshotAt != null && snapshotAt < 1) // --max-insns 0 means no limit; icount 0 is the boot itself
+            throw new CommandLine.ParameterException(cmd, "--snapshot-at must be at least 1");
     }
 
     private static MachineConfig withMaxInsns(MachineConfig c, long max) {
@@ -93,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The run ended: write the snapshot if its moment came, else say why there is none. */
     private int snapshot(Machine pc, RunResult r, BootSnapshot from, MachineConfig config, long started) throws IOException {
-        boolean due = snapshotAt != null ? r.reason() == RunResult.Reason.MAX_INSNS || r.icount() == snapshotAt && snapshotAt == 0
+        boolean due = snapshotAt != null ? r.reason() == RunResult.Reason.MAX_INSNS
                 : r.reason() == RunResult.Reason.STOPPED && pc.stoppedOnConsole();
         String when = snapshotOn != null ? "the console printed \"" + snapshotOn + "\"" : "icount " + snapshotAt;
         if (!due) {

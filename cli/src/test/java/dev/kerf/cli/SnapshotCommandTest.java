@@ -120,6 +120,8 @@ class SnapshotCommandTest {
         assertThat(Cli.run("", "run", kernel.toString(), "--snapshot-on", "x").err()).contains("need -o FILE");
         assertThat(Cli.run("", "run", kernel.toString(), "--snapshot-at", "5", "--max-insns", "9", "-o", snap.toString()).err())
                 .contains("--snapshot-at and --max-insns");
+        assertThat(Cli.run("", "run", kernel.toString(), "--snapshot-at", "0", "-o", snap.toString()).err())
+                .contains("--snapshot-at must be at least 1");
 
         Cli.Outcome never = Cli.run("", guest("scenario=selftest", "--snapshot-on", "no guest prints this", "-o", snap.toString()));
         assertThat(never.exitCode()).isEqualTo(ExitCode.SNAPSHOT_NOT_TAKEN.code());
