@@ -1,5 +1,6 @@
 package dev.kerf.cli;
 
+import dev.kerf.emulator.introspect.ProfileSource;
 import dev.kerf.emulator.usermode.SliceRegion;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.slicer.privacy.CleanFile;
@@ -29,8 +30,8 @@ import java.nio.file.Path;
 final class ProcessSlicing {
     private ProcessSlicing() {}
 
-    static int run(Path recording, String process, long from, long to, String out, SecretOptions options, HostIo io,
-                   long stdinLimit)
+    static int run(Path recording, String process, long from, long to, String out, SecretOptions options, ProfileOption profileOption,
+                   HostIo io, long stdinLimit)
             throws IOException {
         ProcessSelector selector;
         try {
@@ -41,13 +42,14 @@ final class ProcessSlicing {
         long started = System.nanoTime();
         SecretSet secrets = options.secrets();
         Slice sourceSlice = SliceInput.isSlice(recording) ? SliceFiles.read(recording.toString(), io.in(), stdinLimit) : null;
+        ProfileSource profile = sourceSlice != null ? profileOption.sourceForSlice(recording) : profileOption.source(recording);
         FinalScan.Inherited inherited = sourceSlice == null ? FinalScan.Inherited.NONE : FinalScan.Inherited.of(sourceSlice);
-        excludeProcesses(secrets, recording, sourceSlice, from, to, io);
+        excludeProcesses(secrets, recording, profile, sourceSlice, from, to, io);
         SecretRedactor redactor = new SecretRedactor(secrets, options.allowDivergence(), inherited);
         ProcessSliceResult r;
         try {
-            r = sourceSlice != null ? ofSlice(sourceSlice, selector, from, to, redactor)
-                    : ProcessSlicer.slice(recording, selector, from, to, redactor);
+            r = sourceSlice != null ? ofSlice(sourceSlice, profile, selector, from, to, redactor)
+                    : ProcessSlicer.slice(recording, profile, selector, from, to, redactor);
         } catch (ProcessSliceException e) {
             if (redactor.redaction() != null && redactor.redaction().occurrences() > 0) {
                 throw new KerfException(ExitCode.DIVERGED, "refused: with the secrets removed " + e.getMessage()
@@ -82,14 +84,15 @@ final class ProcessSlicing {
      * console input: the bytes the kernel wrote into it) becomes secret, each printable run of 4 or
      * more bytes. Its own code and constant data are not: the same library code is in every program.
      */
-    private static void excludeProcesses(SecretSet secrets, Path recording, Slice sourceSlice, long from, long to, HostIo io)
+    private static void excludeProcesses(SecretSet secrets, Path recording, ProfileSource profile, Slice sourceSlice, long from, long to,
+                                         HostIo io)
             throws IOException {
         for (String name : secrets.excludedProcesses()) {
             ProcessSliceResult held;
             try {
                 ProcessSelector who = ProcessSelector.parse(name);
-                held = sourceSlice != null ? ofSlice(sourceSlice, who, from, to, ProcessRedactor.NONE)
-                        : ProcessSlicer.slice(recording, who, from, to, ProcessRedactor.NONE);
+                held = sourceSlice != null ? ofSlice(sourceSlice, profile, who, from, to, ProcessRedactor.NONE)
+                        : ProcessSlicer.slice(recording, profile, who, from, to, ProcessRedactor.NONE);
             } catch (ProcessSliceException | IllegalArgumentException e) {
                 throw new KerfException(ExitCode.USAGE, "--exclude-process " + name + ": " + e.getMessage());
             }
@@ -114,9 +117,9 @@ final class ProcessSlicing {
     }
 
     /** Stages stack: a time slice sliced by process; a process slice cannot be sliced by process again. */
-    private static ProcessSliceResult ofSlice(Slice slice, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
-            throws IOException {
-        if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, selector, from, to, redactor);
+    private static ProcessSliceResult ofSlice(Slice slice, ProfileSource profile, ProcessSelector selector, long from, long to,
+                                              ProcessRedactor redactor) throws IOException {
+        if (slice.header().kind() == SliceKind.TIME) return ProcessSlicer.slice(slice, profile, selector, from, to, redactor);
         Object pid = slice.header().parameters().get("pid"), name = slice.header().parameters().get("name");
         throw new KerfException(ExitCode.BAD_INPUT, slice.file() + ": a " + slice.header().kind().jsonName() + " slice"
                 + (pid != null ? " of " + name + " (pid " + pid + ")" : "") + " holds no machine to find process " + selector

@@ -29,13 +29,16 @@ public final class PsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of a table.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
+
     public PsCommand(HostIo io) {
         this.io = io;
     }
 
     @Override
     public Integer call() throws IOException {
-        IntrospectedReplay replay = IntrospectedReplay.of(recording, io);
+        IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io, null, null);
         List<ProcessInfo> procs = replay.history().processes();
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         out.print(json ? json(procs, replay.result().icount()) : table(procs));

@@ -60,6 +60,9 @@ public final class SliceCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SecretOptions secretOptions = new SecretOptions();
 
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
             description = "Where the slice goes (FILE.kslice), or - for stdout.")
     String output;
@@ -81,7 +84,7 @@ public final class SliceCommand implements Callable<Integer> {
         if (process != null) {
             if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");
             return ProcessSlicing.run(source, process, time == null ? 0 : time.from(), time == null ? Long.MAX_VALUE : time.to(), output,
-                    secretOptions, io, GlobalOptions.of(spec).stdinLimit());
+                    secretOptions, profile, io, GlobalOptions.of(spec).stdinLimit());
         }
         var secrets = secretOptions.secrets();
         if (!secrets.isEmpty() || !secrets.excludedProcesses().isEmpty()) {

@@ -41,6 +41,9 @@ public final class TimelineCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SecretOptions secretOptions = new SecretOptions();
 
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
+
     public TimelineCommand(HostIo io) {
         this.io = io;
     }
@@ -61,7 +64,7 @@ public final class TimelineCommand implements Callable<Integer> {
         Redactor redactor = secrets.isEmpty() ? null : new Redactor(secrets);
         TimelineCollector collector = new TimelineCollector(
                 bytes -> { if (redactor != null) redactor.redact(List.of(new Region("timeline", -1, bytes))); });
-        IntrospectedReplay replay = IntrospectedReplay.of(recording, io,
+        IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io,
                 (cpu, memory, tracker, history) -> collector.attach(cpu), collector);
         collector.finish(replay.result().icount());
         String title = "kerf timeline · " + (secrets.isEmpty() ? String.valueOf(recording.getFileName())

@@ -60,6 +60,9 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON lines: one object per call or event.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
+
     public TraceCommand(HostIo io) {
         this.io = io;
     }
@@ -71,7 +74,7 @@ public final class TraceCommand implements Callable<Integer> {
         if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         if (insns) return streamed(out, lo, hi);
-        IntrospectedReplay replay = IntrospectedReplay.of(recording, io);
+        IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io, null, null);
         checkWindow(replay, lo);
         Set<Integer> pids = selected(replay);
         for (HistoryEntry e : replay.history().timeline()) {
@@ -96,12 +99,12 @@ public final class TraceCommand implements Callable<Integer> {
         StreamedTrace trace = new StreamedTrace(out, lo, hi, pid, name, syscalls, json);
         Disassembler[] disassembler = new Disassembler[1];
         try {
-            IntrospectedReplay replay = IntrospectedReplay.of(recording, io, (cpu, memory, tracker, history) -> {
+            IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io, (cpu, memory, tracker, history) -> {
                 disassembler[0] = Disassembler.open();
                 if (disassembler[0].unavailable() != null) io.err().println("kerf: warning: " + disassembler[0].unavailable());
                 trace.follow(history);
                 cpu.hooks.add(new InstructionTracer(tracker, disassembler[0], trace::accepts, trace::instruction));
-            });
+            }, null);
             trace.drain();
             out.flush();
             checkWindow(replay, lo);

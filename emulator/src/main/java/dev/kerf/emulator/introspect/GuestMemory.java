@@ -19,6 +19,11 @@ public final class GuestMemory {
         this.memory = memory;
     }
 
+    /** Bytes of RAM. */
+    public int size() {
+        return memory.size();
+    }
+
     public int u32(int physical) {
         return memory.read32(physical);
     }

@@ -2,7 +2,8 @@ package dev.kerf.slicer.process;
 
 import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.IntrospectionException;
-import dev.kerf.emulator.introspect.KerfGuestProfile;
+import dev.kerf.emulator.introspect.GuestProfile;
+import dev.kerf.emulator.introspect.ProfileSource;
 import dev.kerf.emulator.introspect.ProcessListener;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.replay.EventSource;
@@ -48,9 +49,15 @@ import java.util.function.Supplier;
 public final class ProcessSlicer {
     private ProcessSlicer() {}
 
-    /** As {@link #slice(Path, ProcessSelector, ProcessRedactor)} without redaction. */
+    /** The example OS's whole recording, without redaction. */
     public static ProcessSliceResult slice(Path recording, ProcessSelector selector) throws IOException {
-        return slice(recording, selector, 0, Long.MAX_VALUE, ProcessRedactor.NONE);
+        return slice(recording, ProfileSource.KERF_EXPORT, selector, 0, Long.MAX_VALUE, ProcessRedactor.NONE);
+    }
+
+    /** A recording of the example OS (its introspection export names the processes). */
+    public static ProcessSliceResult slice(Path recording, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
+            throws IOException {
+        return slice(recording, ProfileSource.KERF_EXPORT, selector, from, to, redactor);
     }
 
     /**
@@ -60,8 +67,8 @@ public final class ProcessSlicer {
      * starts at the process's first return to user mode at or after {@code from} and ends at
      * {@code to} (in user mode: an end exit there; in the kernel: its last exit, without a return).
      */
-    public static ProcessSliceResult slice(Path recording, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
-            throws IOException {
+    public static ProcessSliceResult slice(Path recording, ProfileSource profile, ProcessSelector selector, long from, long to,
+                                           ProcessRedactor redactor) throws IOException {
         checkWindow(from, to);
         Names names = new Names();
         Captured c;
@@ -71,7 +78,7 @@ public final class ProcessSlicer {
             source = header(recording, opened);
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
             if (to != Long.MAX_VALUE) replayer.stopAt(to);
-            c = capture(recording.toString(), replayer, replayer::run, selector, from, names);
+            c = capture(recording.toString(), replayer, replayer::run, profile, selector, from, names);
         }
         return finish(recording.getFileName().toString(), c, source, selector, from, to, names, redactor);
     }
@@ -83,6 +90,12 @@ public final class ProcessSlicer {
      */
     public static ProcessSliceResult slice(Slice timeSlice, ProcessSelector selector, long from, long to, ProcessRedactor redactor)
             throws IOException {
+        return slice(timeSlice, ProfileSource.KERF_EXPORT, selector, from, to, redactor);
+    }
+
+    /** As above, the guest introspected through {@code profile}. */
+    public static ProcessSliceResult slice(Slice timeSlice, ProfileSource profile, ProcessSelector selector, long from, long to,
+                                           ProcessRedactor redactor) throws IOException {
         checkWindow(from, to);
         TimeSliceReplay t = TimeSliceReplay.open(timeSlice, null);
         long lo = Math.max(from, t.from()), hi = Math.min(to, t.to());
@@ -92,7 +105,7 @@ public final class ProcessSlicer {
         Names names = new Names();
         Replayer replayer = t.replayer();
         if (hi < t.to()) replayer.stopAt(hi);
-        Captured c = capture(timeSlice.file().toString(), replayer, hi < t.to() ? replayer::run : t::run, selector, lo, names);
+        Captured c = capture(timeSlice.file().toString(), replayer, hi < t.to() ? replayer::run : t::run, profile, selector, lo, names);
         SliceHeader h = timeSlice.header();
         return finish(String.valueOf(timeSlice.file().getFileName()), c, h.withPrivacy(Map.of()), selector, lo, hi, names, redactor);
     }
@@ -119,11 +132,11 @@ public final class ProcessSlicer {
     /** What one replay with the capture attached gave: the slice (null: the process never ran in user mode), how it ended, the pid. */
     private record Captured(ProcessSlice slice, ReplayResult result, int pid) {}
 
-    private static Captured capture(String source, Replayer replayer, Supplier<ReplayResult> run, ProcessSelector selector, long from,
-                                    Names names) {
-        KerfGuestProfile profile;
+    private static Captured capture(String source, Replayer replayer, Supplier<ReplayResult> run, ProfileSource profiles,
+                                    ProcessSelector selector, long from, Names names) {
+        GuestProfile profile;
         try {
-            profile = KerfGuestProfile.read(replayer.cpu().memory);
+            profile = profiles.open(replayer.cpu().memory);
         } catch (IntrospectionException e) {
             throw new ProcessSliceException(source + ": " + e.getMessage());
         }

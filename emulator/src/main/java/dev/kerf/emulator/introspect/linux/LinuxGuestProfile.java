@@ -103,10 +103,21 @@ public final class LinuxGuestProfile implements I386LinuxAbi {
         return u32(memory, stack + layout.regsOffset() + LinuxTaskLayout.REGS_AX);
     }
 
-
-
-
-
-
-
+    /**
+     * Whether this layout fits the kernel in {@code memory} (a saved profile given for another
+     * recording): null if init_task's tasks list closes, init_task has pid 0, and the per-cpu
+     * current pointer names a task on that list; else one line saying what does not fit.
+     */
+    public String misfit(GuestMemory memory) {
+        long direct = Integer.toUnsignedLong(layout.initTask()) - Integer.toUnsignedLong(layout.pageOffset());
+        if (Integer.compareUnsigned(layout.initTask(), layout.pageOffset()) < 0 || direct + 0x2000 > memory.size()) {
+            return String.format("its init_task 0x%08x is not in this machine's RAM", layout.initTask());
+        }
+        List<Integer> tasks = taskAddresses(memory);
+        if (tasks.isEmpty()) return String.format("the tasks list at init_task 0x%08x + 0x%x does not close", layout.initTask(), layout.offTasks());
+        if (u32(memory, layout.initTask() + layout.offPid()) != 0) return "init_task's pid is not 0";
+        int cur = currentTask(memory);
+        if (cur == 0 || !tasks.contains(cur)) return String.format("the current-task pointer at 0x%08x names no task on the list", layout.currentAddress());
+        return null;
+    }
 }

@@ -1,0 +1,142 @@
+package dev.kerf.emulator.session;
+
+import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.IntrospectionException;
+import dev.kerf.emulator.introspect.KerfGuestProfile;
+import dev.kerf.emulator.introspect.ProfileSource;
+import dev.kerf.emulator.introspect.linux.KernelBanner;
+import dev.kerf.emulator.introspect.linux.LinuxGuestProfile;
+import dev.kerf.emulator.introspect.linux.LinuxProfileFile;
+import dev.kerf.emulator.introspect.linux.LinuxTaskLayout;
+import dev.kerf.emulator.introspect.linux.LinuxTaskLayoutInference;
+import dev.kerf.emulator.replay.EventSource;
+import dev.kerf.emulator.replay.ReplayBoot;
+import dev.kerf.emulator.replay.ReplayResult;
+import dev.kerf.emulator.replay.Replayer;
+import dev.kerf.formats.journal.JournalReader;
+import dev.kerf.formats.recording.Recording;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Decides, in one place, how a recording's guest is introspected (docs/linux.md, "Choosing the
+ * profile"): the kerf example OS describes itself (its introspection export in RAM); any other
+ * kernel is taken for i386 Linux, whose task layout is inferred from the recording's own system
+ * calls in a first, silent replay that stops as soon as every fact is confirmed; or the user gives a
+ * saved profile ({@code --profile FILE}, from {@code kerf profile REC --save FILE}) for recordings
+ * that show too little. Every failure is one {@link IntrospectionException} line that says what is
+ * missing and how to supply a profile.
+ */
+public final class GuestProfiles {
+    /** Instructions replayed between checks of whether the inference is done. */
+    static final long INFERENCE_STEP = 1_000_000;
+
+    private GuestProfiles() {}
+
+    /** What the user asked for ({@code --profile}): auto, the example OS, Linux (inferred), or a saved profile file. */
+    public sealed interface Choice {
+        record Auto() implements Choice {}
+        record Kerf() implements Choice {}
+        record Linux() implements Choice {}
+        record Saved(Path file) implements Choice {}
+
+        /** {@code auto}, {@code kerf}, {@code linux}, or a file name (anything else). */
+        static Choice parse(String s) {
+            return switch (s) {
+                case "auto" -> new Auto();
+                case "kerf" -> new Kerf();
+                case "linux" -> new Linux();
+                default -> new Saved(Path.of(s));
+            };
+        }
+    }
+
+    /** {@link Choice#parse}, for option converters. */
+    public static Choice choice(String s) {
+        return Choice.parse(s);
+    }
+
+    /** What was found, and how: for {@code kerf profile} and notes. */
+    public record Resolved(ProfileSource source, String how, LinuxTaskLayout layout, long inferenceInstructions) {}
+
+    /** {@link #resolve(Path, Choice)}'s source. */
+    public static ProfileSource source(Path recording, Choice choice) throws IOException {
+        return resolve(recording, choice).source();
+    }
+
+    /**
+     * The profile source for replays of {@code recording}.
+     *
+     * @throws IntrospectionException no profile fits (one line: what is missing, how to give one)
+     */
+    public static Resolved resolve(Path recording, Choice choice) throws IOException {
+        try (Recording opened = Recording.open(recording);
+             JournalReader journal = JournalReader.open(opened.journalDir())) {
+            Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
+            GuestMemory memory = new GuestMemory(replayer.cpu().memory);
+            String notKerf = null;
+            if (choice instanceof Choice.Auto || choice instanceof Choice.Kerf) {
+                try {
+                    KerfGuestProfile.read(replayer.cpu().memory);
+                    return new Resolved(ProfileSource.KERF_EXPORT, "the kerf example OS's introspection export", null, 0);
+                } catch (IntrospectionException e) {
+                    if (choice instanceof Choice.Kerf) throw new IntrospectionException(recording + ": --profile kerf: " + e.getMessage());
+                    notKerf = e.getMessage();
+                }
+            }
+            if (choice instanceof Choice.Saved saved) {
+                LinuxProfileFile file = LinuxProfileFile.read(saved.file());
+                LinuxGuestProfile profile = new LinuxGuestProfile(file.layout());
+                if (opened.manifest().start() != null) {
+                    String misfit = profile.misfit(memory);
+                    if (misfit != null) {
+                        throw new IntrospectionException(recording + ": the profile " + saved.file() + " does not fit this recording's kernel: "
+                                + misfit + kernelNote(file.kernel(), replayer));
+                    }
+                }
+                return new Resolved(ProfileSource.of(profile), "the saved profile " + saved.file(), file.layout(), 0);
+            }
+            LinuxTaskLayoutInference inference = new LinuxTaskLayoutInference(replayer.cpu().memory);
+            inference.attach(replayer.cpu().hooks);
+            ReplayResult r;
+            do {
+                replayer.stopAt(replayer.cpu().icount + INFERENCE_STEP);
+                r = replayer.run();
+            } while (r.outcome() == ReplayResult.Outcome.STOPPED && !inference.done());
+            if (r.outcome() == ReplayResult.Outcome.DIVERGED) {
+                throw new IntrospectionException(recording + ": it does not replay (" + r.divergence().message() + "); no profile can be inferred");
+            }
+            try {
+                LinuxTaskLayout layout = inference.layout();
+                return new Resolved(ProfileSource.of(new LinuxGuestProfile(layout)),
+                        "inferred from the recording's system calls (" + inference.observations() + " returns, "
+                                + replayer.cpu().icount + " instructions replayed)", layout, replayer.cpu().icount);
+            } catch (IntrospectionException e) {
+                String what = notKerf != null ? "not the kerf example OS (" + notKerf + ") and no Linux task layout could be inferred"
+                        : "no Linux task layout could be inferred";
+                throw new IntrospectionException(recording + ": " + what + " (" + e.getMessage() + "); save a profile with"
+                        + " 'kerf profile OTHER-REC --save F.kprofile' from a longer recording of the same kernel and give it with --profile F.kprofile");
+            }
+        }
+    }
+
+    /** A saved profile as a source, checked against each machine it is opened on (a time slice's RAM at its start). */
+    public static ProfileSource saved(Path file) throws IOException {
+        LinuxProfileFile saved = LinuxProfileFile.read(file);
+        LinuxGuestProfile profile = new LinuxGuestProfile(saved.layout());
+        return memory -> {
+            String misfit = profile.misfit(new GuestMemory(memory));
+            if (misfit != null) throw new IntrospectionException("the profile " + file + " does not fit this kernel: " + misfit);
+            return profile;
+        };
+    }
+
+    private static String kernelNote(String savedKernel, Replayer replayer) {
+        if (savedKernel == null) return "";
+        Optional<String> here = KernelBanner.find(replayer.cpu().memory.array());
+        if (here.isEmpty() || here.get().equals(savedKernel)) return "";
+        return " (it was saved for " + savedKernel + ", this recording runs " + here.get() + ")";
+    }
+}
