@@ -7,6 +7,9 @@ import dev.kerf.emulator.introspect.linux.KallsymsLayout;
 import dev.kerf.emulator.introspect.linux.KernelBanner;
 import dev.kerf.emulator.introspect.linux.LinuxSymbols;
 import dev.kerf.emulator.introspect.linux.PageTableWalk;
+import dev.kerf.emulator.introspect.IntrospectionException;
+import dev.kerf.emulator.introspect.linux.LinuxProfileFile;
+import dev.kerf.emulator.session.GuestProfiles;
 import dev.kerf.emulator.snapshot.CpuStateCodec;
 import dev.kerf.formats.recording.Manifest;
 import dev.kerf.formats.recording.Recording;
@@ -46,6 +49,11 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--save", paramLabel = "F.kprofile",
+            description = "For a recording: write the task layout inferred from it to F.kprofile, to give to other recordings of"
+                    + " the same kernel with --profile F.kprofile (docs/linux.md, \"Choosing the profile\").")
+    Path save;
+
     public ProfileCommand(HostIo io) {
         this.io = io;
     }
@@ -55,6 +63,12 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        boolean recording = !SliceInput.isSnapshot(file);
+        if (save != null && !recording) {
+            throw new KerfException(ExitCode.USAGE, file + ": a snapshot shows no system calls to infer the task layout from:"
+                    + " --save needs a recording (kerf record --from " + file.getFileName() + ")");
+        }
+        if (save != null) dev.kerf.formats.AtomicFile.checkTarget(save);
         Machine m = load();
         LinuxSymbols syms;
         try {
@@ -63,9 +77,23 @@ public final class ProfileCommand implements Callable<Integer> {
             throw new KerfException(ExitCode.BAD_INPUT, file + ": " + e.getMessage());
         }
         Optional<String> banner = KernelBanner.find(m.data().ram());
+        GuestProfiles.Resolved tasks = null;
+        String tasksProblem = null;
+        if (recording) {
+            try {
+                tasks = GuestProfiles.resolve(file, new GuestProfiles.Choice.Linux());
+            } catch (IntrospectionException e) {
+                if (save != null) throw new KerfException(ExitCode.BAD_INPUT, e.getMessage() + "; nothing saved");
+                tasksProblem = e.getMessage();
+            }
+        }
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
-        out.print(json ? json(m, syms, banner) : text(m, syms, banner));
+        out.print(json ? json(m, syms, banner, tasks, tasksProblem) : text(m, syms, banner, tasks, tasksProblem));
         out.flush();
+        if (save != null) {
+            new LinuxProfileFile(banner.orElse(null), tasks.layout()).write(save);
+            io.err().println("kerf profile: task layout saved to " + save);
+        }
         return ExitCode.OK.code();
     }
 
@@ -93,7 +121,7 @@ public final class ProfileCommand implements Callable<Integer> {
         return PageTableWalk.physical(m.data().ram(), control[2], va);
     }
 
-    private String text(Machine m, LinuxSymbols s, Optional<String> banner) {
+    private String text(Machine m, LinuxSymbols s, Optional<String> banner, GuestProfiles.Resolved tasks, String tasksProblem) {
         StringBuilder b = new StringBuilder();
         line(b, "file", file.toString());
         line(b, "kernel", banner.orElse("no \"Linux version\" banner in RAM"));
@@ -110,6 +138,11 @@ public final class ProfileCommand implements Callable<Integer> {
                 ? String.format("%s (_text at %08x; link address %08x assumed)", signedHex(slide.getAsLong()),
                         s.address("_text").getAsLong(), LinuxSymbols.DEFAULT_TEXT)
                 : "unknown (no _text in the table)");
+        if (tasks != null) {
+            line(b, "tasks", tasks.how());
+            for (String fact : tasks.layout().describe().split("\n")) b.append("  ").append(fact).append('\n');
+        }
+        if (tasksProblem != null) line(b, "tasks", "not inferred: " + tasksProblem);
         if (symbols) for (LinuxSymbols.Symbol sym : s.symbols()) b.append(Printable.escape(sym.toString())).append('\n');
         return b.toString();
     }
@@ -124,7 +157,7 @@ public final class ProfileCommand implements Callable<Integer> {
         return v < 0 ? "-0x" + Long.toHexString(-v) : "0x" + Long.toHexString(v);
     }
 
-    private String json(Machine m, LinuxSymbols s, Optional<String> banner) {
+    private String json(Machine m, LinuxSymbols s, Optional<String> banner, GuestProfiles.Resolved tasks, String tasksProblem) {
         KallsymsLayout l = s.layout();
         StringBuilder b = new StringBuilder("{\"file\":").append(JsonText.str(file.toString()))
                 .append(",\"banner\":").append(JsonText.str(banner.orElse(null)))
@@ -145,6 +178,13 @@ public final class ProfileCommand implements Callable<Integer> {
         b.append(",\"initText\":").append(s.initText().map(r -> "{\"start\":" + r.start() + ",\"end\":" + r.end() + "}").orElse("null"));
         OptionalLong slide = s.kaslrSlide();
         b.append(",\"kaslrSlide\":").append(slide.isPresent() ? Long.toString(slide.getAsLong()) : "null");
+        if (tasks != null) {
+            String layout = new String(new LinuxProfileFile(banner.orElse(null), tasks.layout()).encode(), StandardCharsets.UTF_8);
+            b.append(",\"tasks\":{\"how\":").append(JsonText.str(tasks.how())).append(",\"layout\":")
+                    .append(layout.substring(layout.indexOf("\"layout\": ") + 10, layout.lastIndexOf('}')).trim().replaceAll("\\s+", ""))
+                    .append(",\"inferenceInstructions\":").append(tasks.inferenceInstructions()).append('}');
+        }
+        if (tasksProblem != null) b.append(",\"tasks\":{\"problem\":").append(JsonText.str(tasksProblem)).append('}');
         if (symbols) {
             b.append(",\"symbols\":[");
             for (int i = 0; i < s.count(); i++) {

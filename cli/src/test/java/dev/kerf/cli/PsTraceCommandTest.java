@@ -177,10 +177,32 @@ class PsTraceCommandTest {
         for (String verb : List.of("ps", "trace")) {
             Cli.Outcome r = Cli.run("", verb, hello.toString());
             assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.BAD_INPUT.code());
-            assertThat(r.err()).isEqualTo("kerf: " + hello + ": the guest kernel's introspection export at physical"
-                    + " 0x00100020: magic is not KERFINTR: this kernel is not the kerf guest or is too old\n");
+            assertThat(r.err()).isEqualTo("kerf: " + hello + ": kerf cannot look inside this guest: it is neither the kerf example OS"
+                    + " (no introspection export at physical 0x100020) nor a Linux kernel (no \"Linux version\" banner in its RAM);"
+                    + " kerf profiles the example OS from its export and i386 Linux from its recording or --profile FILE\n");
             assertThat(r.out()).isEmpty();
         }
+    }
+
+    @Test
+    void theExampleOsWithProfileLinuxSaysWhatIsMissingAndHowToGiveAProfile() throws Exception {
+        for (String verb : List.of("ps", "trace", "timeline")) {
+            List<String> args = new java.util.ArrayList<>(List.of(verb, rec.toString(), "--profile", "linux"));
+            if (verb.equals("timeline")) args.addAll(List.of("-o", tmp.resolve("t.svg").toString()));
+            Cli.Outcome r = Cli.run("", args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.BAD_INPUT.code());
+            assertThat(r.err()).startsWith("kerf: " + rec + ": --profile linux: this is not a Linux kernel (no \"Linux version\" banner")
+                    .contains("could not be")
+                    .endsWith("; save a profile with 'kerf profile OTHER-REC --save F.kprofile' from a longer recording of the same"
+                            + " kernel and give it with --profile F.kprofile\n");
+            assertThat(r.out()).isEmpty();
+            assertThat(tmp.resolve("t.svg")).doesNotExist();
+        }
+        Cli.Outcome kerf = Cli.run("", "ps", rec.toString(), "--profile", "kerf");
+        assertThat(kerf.exitCode()).as(kerf.err()).isZero();
+        Cli.Outcome missing = Cli.run("", "ps", rec.toString(), "--profile", tmp.resolve("none.kprofile").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(missing.err()).contains("none.kprofile").doesNotContain("\tat ");
     }
 
     @Test

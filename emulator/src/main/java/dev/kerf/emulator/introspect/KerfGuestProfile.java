@@ -31,6 +31,19 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
      *                                or its fields do not describe a table inside RAM
      */
     public static KerfGuestProfile read(PhysicalMemory memory) {
+        return readExport(memory);
+    }
+
+    /** Whether RAM holds the export's magic at all (a kerf guest, whether or not its export is readable). */
+    public static boolean present(PhysicalMemory memory) {
+        if (!memory.contains(EXPORT_ADDRESS, MAGIC.length)) return false;
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (memory.read8(EXPORT_ADDRESS + i) != (MAGIC[i] & 0xFF)) return false;
+        }
+        return true;
+    }
+
+    private static KerfGuestProfile readExport(PhysicalMemory memory) {
         int at = EXPORT_ADDRESS;
         if (!memory.contains(at, SIZE_1_0)) throw bad("RAM ends before it");
         for (int i = 0; i < MAGIC.length; i++) {

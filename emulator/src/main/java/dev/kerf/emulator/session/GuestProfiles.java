@@ -76,14 +76,15 @@ public final class GuestProfiles {
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
             GuestMemory memory = new GuestMemory(replayer.cpu().memory);
-            String notKerf = null;
+            boolean notKerf = false;
             if (choice instanceof Choice.Auto || choice instanceof Choice.Kerf) {
                 try {
                     KerfGuestProfile.read(replayer.cpu().memory);
                     return new Resolved(ProfileSource.KERF_EXPORT, "the kerf example OS's introspection export", null, 0);
                 } catch (IntrospectionException e) {
-                    if (choice instanceof Choice.Kerf) throw new IntrospectionException(recording + ": --profile kerf: " + e.getMessage());
-                    notKerf = e.getMessage();
+                    boolean absent = !KerfGuestProfile.present(replayer.cpu().memory);
+                    if (choice instanceof Choice.Kerf || !absent) throw new IntrospectionException(recording + ": " + e.getMessage());
+                    notKerf = true;
                 }
             }
             if (choice instanceof Choice.Saved saved) {
@@ -114,12 +115,29 @@ public final class GuestProfiles {
                         "inferred from the recording's system calls (" + inference.observations() + " returns, "
                                 + replayer.cpu().icount + " instructions replayed)", layout, replayer.cpu().icount);
             } catch (IntrospectionException e) {
-                String what = notKerf != null ? "not the kerf example OS (" + notKerf + ") and no Linux task layout could be inferred"
-                        : "no Linux task layout could be inferred";
-                throw new IntrospectionException(recording + ": " + what + " (" + e.getMessage() + "); save a profile with"
-                        + " 'kerf profile OTHER-REC --save F.kprofile' from a longer recording of the same kernel and give it with --profile F.kprofile");
+                Optional<String> banner = KernelBanner.find(replayer.cpu().memory.array());
+                String how = "save a profile with 'kerf profile OTHER-REC --save F.kprofile' from a longer recording of the same"
+                        + " kernel and give it with --profile F.kprofile";
+                if (banner.isPresent()) {
+                    throw new IntrospectionException(recording + ": " + shortBanner(banner.get()) + ", but its task layout could not"
+                            + " be inferred from this recording (" + e.getMessage() + "); " + how);
+                }
+                if (notKerf) {
+                    throw new IntrospectionException(recording + ": kerf cannot look inside this guest: it is neither the kerf example OS"
+                            + " (no introspection export at physical 0x" + Integer.toHexString(KerfGuestProfile.EXPORT_ADDRESS)
+                            + ") nor a Linux kernel (no \"Linux version\" banner in its RAM);"
+                            + " kerf profiles the example OS from its export and i386 Linux from its recording or --profile FILE");
+                }
+                throw new IntrospectionException(recording + ": --profile linux: this is not a Linux kernel (no \"Linux version\" banner"
+                        + " in its RAM, and " + e.getMessage() + "); " + how);
             }
         }
+    }
+
+    /** "Linux version 6.1.0-57-686" of a whole banner. */
+    static String shortBanner(String banner) {
+        String[] w = banner.split(" ", 4);
+        return w.length >= 3 ? w[0] + " " + w[1] + " " + w[2] : banner;
     }
 
     /** A saved profile as a source, checked against each machine it is opened on (a time slice's RAM at its start). */
