@@ -265,11 +265,15 @@ class LinuxSnapshotTest {
         }
     }
 
-    /** A task layout saved from one recording lists the same processes for it; one that does not fit a kernel is one line. */
+    /**
+     * A task layout saved from one recording lists the same processes for it, and lists those of a recording too short to
+     * infer one from; one that does not fit a kernel is one line.
+     */
     @Test
     void aSavedProfileIsGivenBackAndCheckedAgainstTheKernel() throws IOException {
-        Path rec = tmp.resolve("saved.kerf");
-        Cli.Outcome r = Cli.run("shell\nsh -c 'exit 5'\necho status $?\nexit 0\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
+        Path rec = tmp.resolve("saved.kerf"), brief = tmp.resolve("brief.kerf");
+        Cli.Outcome r = Cli.run("shell\nsh -c 'exit 5'\necho status $?\nps -o pid,ppid,comm\nexit 0\n", "record", "-o", rec.toString(),
+                "--from", snapshot.toString());
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
         Path saved = tmp.resolve("k.kprofile");
         Cli.Outcome profile = Cli.run("", "profile", rec.toString(), "--save", saved.toString());
@@ -279,7 +283,18 @@ class LinuxSnapshotTest {
         Cli.Outcome inferred = Cli.run("", "ps", rec.toString());
         Cli.Outcome given = Cli.run("", "ps", rec.toString(), "--profile", saved.toString());
         assertThat(given.exitCode()).as(given.err()).isZero();
-        assertThat(given.out()).isEqualTo(inferred.out()).contains(" sh ");
+        assertThat(given.out()).isEqualTo(inferred.out()).containsPattern("(?m) exit 5$");
+
+        // one process and one exit: too little to infer from, listed with the saved profile
+        Cli.Outcome b = Cli.run("shell\nsh -c 'exit 5'\nexit 0\n", "record", "-o", brief.toString(), "--from", snapshot.toString());
+        assertThat(b.exitCode()).as(b.err()).isEqualTo(1);
+        Cli.Outcome tooLittle = Cli.run("", "ps", brief.toString());
+        assertThat(tooLittle.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(tooLittle.err()).startsWith("kerf: " + brief + ": Linux version ").contains(", but its task layout could not be inferred")
+                .endsWith("and give it with --profile F.kprofile\n").hasLineCount(1);
+        Cli.Outcome briefGiven = Cli.run("", "ps", brief.toString(), "--profile", saved.toString());
+        assertThat(briefGiven.exitCode()).as(briefGiven.err()).isZero();
+        assertThat(briefGiven.out()).containsPattern("(?m)^\\s*1\\s+0\\s+\\S+").containsPattern("(?m) exit 5$");
 
         String text = Files.readString(saved);
         Matcher init = Pattern.compile("\"initTask\": (\\d+)").matcher(text);
