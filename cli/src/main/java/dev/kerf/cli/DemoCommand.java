@@ -50,10 +50,23 @@ public final class DemoCommand implements Callable<Integer> {
         this.io = io;
     }
 
-    private record Ran(int exitCode, String out, String err, double seconds) {}
+    @Option(names = "--linux", description = "Tell the same story on Debian's i386 Linux kernel and busybox (examples/linux:"
+            + " make -C examples/linux fetch image variants): boot to /init's prompt and snapshot the machine (or --snapshot),"
+            + " record the bug report from it, ps, slice buggy with the vault's secrets removed, replay it alone, retarget it,"
+            + " strace, replay against buggy rebuilt at -O0 and against the fixed buggy.")
+    boolean linux;
+
+    @Option(names = "--snapshot", paramLabel = "F.ksnap", description = "With --linux: a booted snapshot at /init's prompt to"
+            + " record from (kerf run ... --snapshot-on 'scenario? ' -o F.ksnap) instead of booting first.")
+    Path snapshot;
+
+    private DemoSteps steps;
 
     @Override
     public Integer call() throws IOException {
+        if (snapshot != null && !linux) throw new KerfException(ExitCode.USAGE, "--snapshot goes with --linux");
+        if (linux) return new LinuxDemo(io, dir, snapshot).run();
+        steps = new DemoSteps(io, dir, STEPS);
         Path guest = guestDir();
         Path kernel = guest.resolve("build/kernel.elf"), initrd = guest.resolve("build/initrd.tar");
         for (Path p : List.of(kernel, initrd)) {
@@ -69,50 +82,50 @@ public final class DemoCommand implements Callable<Integer> {
         syscallLevel(pid, guest, say);
         jvmLevel(kernel, initrd, say);
 
-        Ran drawn = step("drawing the timeline of the first recording", "timeline", file("bugreport.kerf"), "-o", file("bugreport.html"));
-        expect(drawn, 0, "timeline");
-        say.println("    " + lastLine(drawn.err()).replaceFirst("^kerf timeline: ", ""));
+        DemoSteps.Ran drawn = steps.step("drawing the timeline of the first recording", "timeline", steps.file("bugreport.kerf"), "-o", steps.file("bugreport.html"));
+        steps.expect(drawn, 0, "timeline");
+        say.println("    " + DemoSteps.lastLine(drawn.err()).replaceFirst("^kerf timeline: ", ""));
 
         say.println();
-        say.println("Done. Hand " + file("buggy.kslice") + " (or the logs) to the developer; what to run next:");
-        say.println("  kerf info " + file("buggy.kslice") + "             # what it holds, and its privacy manifest");
-        say.println("  kerf trace " + file("bugreport.kerf") + " --pid " + pid + " --insns | tail   # buggy's last instructions");
-        say.println("  kerf strace " + file("buggy.ksys") + "              # its system calls, strace-style");
-        say.println("  kerf replay-jvm " + file("inventory.kjvm") + " --jdwp 5005   # the Java program under your debugger");
-        say.println("  open " + file("bugreport.html") + "                 # the picture");
+        say.println("Done. Hand " + steps.file("buggy.kslice") + " (or the logs) to the developer; what to run next:");
+        say.println("  kerf info " + steps.file("buggy.kslice") + "             # what it holds, and its privacy manifest");
+        say.println("  kerf trace " + steps.file("bugreport.kerf") + " --pid " + pid + " --insns | tail   # buggy's last instructions");
+        say.println("  kerf strace " + steps.file("buggy.ksys") + "              # its system calls, strace-style");
+        say.println("  kerf replay-jvm " + steps.file("inventory.kjvm") + " --jdwp 5005   # the Java program under your debugger");
+        say.println("  open " + steps.file("bugreport.html") + "                 # the picture");
         say.flush();
         return ExitCode.OK.code();
     }
 
     /** Record, check, list, slice with the vault's data out, replay the slice; the crashing buggy's pid. */
     private String bugReport(Path kernel, Path initrd, PrintWriter say) throws IOException {
-        String rec = file("bugreport.kerf"), slice = file("buggy.kslice");
-        Ran record = step("recording the customer's session (scenario=bugreport: login through a password vault,"
+        String rec = steps.file("bugreport.kerf"), slice = steps.file("buggy.kslice");
+        DemoSteps.Ran record = steps.step("recording the customer's session (scenario=bugreport: login through a password vault,"
                 + " then an order report that crashes)", "record", "-o", rec, kernel.toString(), "--module",
                 initrd.toString(), "--append", "scenario=bugreport");
-        expect(record, 1, "record");
+        steps.expect(record, 1, "record");
         Matcher fault = Pattern.compile("buggy\\[(\\d+)\\]: (page fault at 0x[0-9a-f]+, eip 0x[0-9a-f]+)").matcher(record.out());
         if (!fault.find()) throw new KerfException(ExitCode.INTERNAL, "the guest did not crash as the scenario says");
         String pid = fault.group(1);
         say.printf("    the guest ran to its end; buggy (pid %s) crashed: %s%n", pid, fault.group(2));
-        say.println("    " + lastLine(record.err()));
+        say.println("    " + DemoSteps.lastLine(record.err()));
         say.println("    recorded: only what entered the CPU (port reads, interrupts) — no disk image, no device state");
 
-        Ran info = step("checking the recording", "info", rec);
-        expect(info, 0, "info");
+        DemoSteps.Ran info = steps.step("checking the recording", "info", rec);
+        steps.expect(info, 0, "info");
         for (String line : info.out().split("\n")) {
             if (line.startsWith("instructions:") || line.startsWith("events:") || line.startsWith("integrity:")) say.println("    " + line);
         }
 
-        Ran ps = step("replaying it with OS introspection: which processes ran", "ps", rec);
-        expect(ps, 0, "ps");
+        DemoSteps.Ran ps = steps.step("replaying it with OS introspection: which processes ran", "ps", rec);
+        steps.expect(ps, 0, "ps");
         for (String line : ps.out().split("\n")) say.println("    " + line);
 
         List<String> sliceArgs = new ArrayList<>(List.of("slice", rec, "--process", pid, "-o", slice, "--exclude-process", "vault"));
         for (String s : VAULT_SECRETS) sliceArgs.addAll(List.of("--secret", s));
-        Ran cut = step("cutting out the crashing process (pid " + pid + ") with the vault's passwords and everything"
+        DemoSteps.Ran cut = steps.step("cutting out the crashing process (pid " + pid + ") with the vault's passwords and everything"
                 + " the vault received removed", sliceArgs.toArray(String[]::new));
-        expect(cut, 0, "slice");
+        steps.expect(cut, 0, "slice");
         for (String line : cut.err().split("\n")) if (!line.isBlank()) say.println("    " + line.replaceFirst("^kerf: ", ""));
         byte[] bytes = Files.readAllBytes(dir.resolve("buggy.kslice"));
         long hits = 0;
@@ -121,87 +134,57 @@ public final class DemoCommand implements Callable<Integer> {
                 bytes.length, size(dir.resolve("bugreport.kerf")), hits);
         say.println("    it holds buggy's pages at its start and what it received — nothing of the kernel or other processes");
 
-        Ran replay = step("replaying the slice alone, as the developer will (no kernel, no other process)", "replay", slice);
-        expect(replay, 0, "replay of the slice");
-        say.println("    " + lastLine(replay.err()).replaceFirst("^kerf: ", ""));
+        DemoSteps.Ran replay = steps.step("replaying the slice alone, as the developer will (no kernel, no other process)", "replay", slice);
+        steps.expect(replay, 0, "replay of the slice");
+        say.println("    " + DemoSteps.lastLine(replay.err()).replaceFirst("^kerf: ", ""));
         return pid;
     }
 
     /** Retarget buggy's slice to its syscall log, show it, replay it against buggy rebuilt at -O0. */
     private void syscallLevel(String pid, Path guest, PrintWriter say) {
-        String log = file("buggy.ksys");
-        Ran retarget = step("retargeting the slice to a syscall log (calls by index, not instruction counts)", "retarget",
-                file("buggy.kslice"), "--to", "syscalls", "-o", log);
-        expect(retarget, 0, "retarget --to syscalls");
-        say.println("    " + lastLine(retarget.err()).replaceFirst("^kerf: ", ""));
-        Ran strace = step("showing it as strace would", "strace", log);
-        expect(strace, 0, "strace");
+        String log = steps.file("buggy.ksys");
+        DemoSteps.Ran retarget = steps.step("retargeting the slice to a syscall log (calls by index, not instruction counts)", "retarget",
+                steps.file("buggy.kslice"), "--to", "syscalls", "-o", log);
+        steps.expect(retarget, 0, "retarget --to syscalls");
+        say.println("    " + DemoSteps.lastLine(retarget.err()).replaceFirst("^kerf: ", ""));
+        DemoSteps.Ran strace = steps.step("showing it as strace would", "strace", log);
+        steps.expect(strace, 0, "strace");
         String[] lines = strace.out().strip().split("\n");
         for (int i = 0; i < Math.min(3, lines.length); i++) say.println("    " + lines[i]);
         say.printf("    ... %d lines ...%n", Math.max(0, lines.length - 4));
         say.println("    " + lines[lines.length - 1]);
         Path rebuilt = guest.resolve("build/variants/buggy-O0");
-        Ran replay = Files.isRegularFile(rebuilt)
-                ? step("replaying the customer's calls against buggy rebuilt with -O0 (other code, other instruction counts)",
+        DemoSteps.Ran replay = Files.isRegularFile(rebuilt)
+                ? steps.step("replaying the customer's calls against buggy rebuilt with -O0 (other code, other instruction counts)",
                         "replay-syscalls", log, "--binary", rebuilt.toString())
-                : step("replaying the customer's calls against buggy", "replay-syscalls", log);
-        expect(replay, 0, "replay-syscalls");
+                : steps.step("replaying the customer's calls against buggy", "replay-syscalls", log);
+        steps.expect(replay, 0, "replay-syscalls");
         say.println("    " + replay.out().strip().replaceFirst("\\s*\\(recorded", "\n      (recorded"));
     }
 
     /** Record the Java scenario, slice the failing minijvm, retarget it to the JVM and replay it on this JVM. */
     private void jvmLevel(Path kernel, Path initrd, PrintWriter say) {
-        String rec = file("jvm.kerf"), slice = file("inventory.kslice"), log = file("inventory.kjvm");
-        Ran record = step("recording a second session: a Java program (Inventory, on the guest's minijvm) fails on a"
+        String rec = steps.file("jvm.kerf"), slice = steps.file("inventory.kslice"), log = steps.file("inventory.kjvm");
+        DemoSteps.Ran record = steps.step("recording a second session: a Java program (Inventory, on the guest's minijvm) fails on a"
                 + " customer's order", "record", "-o", rec, kernel.toString(), "--module", initrd.toString(), "--append", "scenario=jvm");
-        expect(record, 1, "record of the jvm scenario");
+        steps.expect(record, 1, "record of the jvm scenario");
         for (String line : record.out().split("\n")) if (line.startsWith("Exception in thread")) say.println("    guest: " + line);
-        Ran ps = step("finding the failing minijvm process", "ps", rec);
-        expect(ps, 0, "ps of the jvm recording");
+        DemoSteps.Ran ps = steps.step("finding the failing minijvm process", "ps", rec);
+        steps.expect(ps, 0, "ps of the jvm recording");
         Matcher failed = Pattern.compile("(?m)^\\s*(\\d+)\\s+\\d+\\s+minijvm\\s.*exit 1\\s*$").matcher(ps.out());
         if (!failed.find()) throw new KerfException(ExitCode.INTERNAL, "no minijvm process ended with status 1 in " + rec);
         String pid = failed.group(1);
         say.println("    pid " + pid);
-        Ran cut = step("slicing that process (pid " + pid + ") out of the recording", "slice", rec, "--process", pid, "-o", slice);
-        expect(cut, 0, "slice of minijvm");
-        Ran retarget = step("retargeting: the class files it ran and every native call's result at its bytecode position",
+        DemoSteps.Ran cut = steps.step("slicing that process (pid " + pid + ") out of the recording", "slice", rec, "--process", pid, "-o", slice);
+        steps.expect(cut, 0, "slice of minijvm");
+        DemoSteps.Ran retarget = steps.step("retargeting: the class files it ran and every native call's result at its bytecode position",
                 "retarget", slice, "--to", "jvm", "-o", log);
-        expect(retarget, 0, "retarget --to jvm");
-        say.println("    " + lastLine(retarget.err()).replaceFirst("^kerf retarget: ", ""));
-        Ran replay = step("running the same classes on this host JVM with the log answering kerf.Sys", "replay-jvm", log);
-        expect(replay, 0, "replay-jvm");
+        steps.expect(retarget, 0, "retarget --to jvm");
+        say.println("    " + DemoSteps.lastLine(retarget.err()).replaceFirst("^kerf retarget: ", ""));
+        DemoSteps.Ran replay = steps.step("running the same classes on this host JVM with the log answering kerf.Sys", "replay-jvm", log);
+        steps.expect(replay, 0, "replay-jvm");
         for (String line : replay.out().strip().split("\n")) say.println("    | " + line);
-        say.println("    " + lastLine(replay.err()));
-    }
-
-    private String file(String name) {
-        return dir.resolve(name).toString();
-    }
-
-    /** Runs one kerf command with its streams captured, reporting progress on stderr. */
-    private Ran step(String what, String... args) {
-        io.err().printf(Locale.ROOT, "[%d/%d] %s ...%n", ++stepsRun, STEPS, what);
-        io.err().flush();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        HostIo captured = new HostIo(new ByteArrayInputStream(new byte[0]), out, new PrintWriter(err, true), false);
-        long t0 = System.nanoTime();
-        int code = Kerf.commandLine(captured).execute(args);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        io.err().printf(Locale.ROOT, "      (kerf %s ... : %.1f s)%n", args[0], seconds);
-        return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(), seconds);
-    }
-
-    private void expect(Ran r, int code, String what) {
-        if (r.exitCode() == code) return;
-        io.err().print(r.err());
-        throw new KerfException(r.exitCode() == 0 ? ExitCode.INTERNAL : exitOf(r.exitCode()),
-                "the demo's " + what + " step failed (exit " + r.exitCode() + ")");
-    }
-
-    private static ExitCode exitOf(int code) {
-        for (ExitCode c : ExitCode.values()) if (c.code() == code) return c;
-        return ExitCode.INTERNAL;
+        say.println("    " + DemoSteps.lastLine(replay.err()));
     }
 
     /** The checkout's examples/guest: from the launcher's kerf.root, else the working directory. */
@@ -211,7 +194,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Creates DIR, or empties a previous demo's DIR; refuses to touch anything else. */
-    private static void prepare(Path dir) throws IOException {
+    static void prepare(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir)) {
             throw new KerfException(ExitCode.BAD_INPUT, dir + ": is a symbolic link; kerf does not write through links: give --dir");
         }
@@ -232,11 +215,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String lastLine(String text) {
-        String[] lines = text.strip().split("\n");
-        return lines[lines.length - 1];
-    }
-
     static long count(byte[] hay, byte[] needle) {
         long n = 0;
         outer:
@@ -247,7 +225,7 @@ public final class DemoCommand implements Callable<Integer> {
         return n;
     }
 
-    private static long size(Path tree) throws IOException {
+    static long size(Path tree) throws IOException {
         // the journal's queue file is sparse and pre-sized: count the bytes its excerpts hold, not its length
         long total = 0;
         try (Stream<Path> s = Files.walk(tree)) {
