@@ -51,7 +51,7 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
         long started = System.nanoTime();
         SyscallReplayResult r;
         try {
-            ProcessImage image = binary == null ? l.image() : RebuiltImage.of(l.image(), readBinary(), binary.toString());
+            ProcessImage image = binary == null ? l.image() : RebuiltImage.of(l.image(), readBinary(), binary.toString(), l.abi());
             r = new SyscallReplayer(l, image, binary != null, SyscallReplayer.DEFAULT_BUDGET).run();
         } catch (SyscallReplayException e) { // the log's image (or the rebuilt binary) cannot be set up: name the file
             String file = binary != null ? binary.toString() : SliceFiles.STDIO.equals(log) ? "<stdin>" : log;

@@ -1,6 +1,5 @@
 package dev.kerf.retargeter.syscall;
 
-import dev.kerf.emulator.introspect.SyscallFormat;
 import dev.kerf.emulator.usermode.PageMapping;
 import dev.kerf.emulator.usermode.UserRegisters;
 
@@ -9,9 +8,9 @@ import java.util.List;
 /**
  * One system call of the process, as the syscall log keeps it (its place in the log is its index).
  *
- * @param vector    the INT vector it was made with (0x80 on the kerf guest)
+ * @param vector    the INT vector it was made with (0x80 on the kerf guest and Linux)
  * @param nr        call number (EAX at entry)
- * @param args      the five argument registers at entry (EBX ECX EDX ESI EDI)
+ * @param args      the argument registers at entry: EBX ECX EDX ESI EDI, and EBP on Linux ({@link SyscallAbi#argCount})
  * @param inputs    bytes the process passed through pointer arguments (write buffers, paths)
  * @param returned  false for the call the process never came back from (exit, or the slice ended in it)
  * @param result    EAX when it returned
@@ -24,7 +23,7 @@ import java.util.List;
 public record SyscallCall(int vector, int nr, int[] args, List<CallInput> inputs, boolean returned, int result,
                           List<PageMapping> mapped, List<Integer> unmapped, List<CallWrite> writes, UserRegisters registers) {
     public SyscallCall {
-        if (args.length != 5) throw new IllegalArgumentException("a call has 5 argument registers");
+        if (args.length != 5 && args.length != 6) throw new IllegalArgumentException("a call has 5 or 6 argument registers");
         args = args.clone();
         inputs = List.copyOf(inputs);
         mapped = List.copyOf(mapped);
@@ -38,11 +37,6 @@ public record SyscallCall(int vector, int nr, int[] args, List<CallInput> inputs
     @Override public int[] args() { return args.clone(); }
 
     public int arg(int i) { return args[i]; }
-
-    /** The call's name from the guest's table ({@code syscall_NR} for an unknown number). */
-    public String name() {
-        return SyscallFormat.name(nr);
-    }
 
     /** The input passed through argument {@code i}, or null. */
     public CallInput input(int i) {

@@ -22,10 +22,10 @@ import java.util.List;
  * <pre>
  * SYSCALL_IMAGE (48) exactly PROCESS_IMAGE's grammar: the process when the source slice started
  * SYSCALL_LOG   (49) N u32 | N x Call | A u32 | A x Async | End
- * Call   = Vector u8 | Nr u32 | 5 x Arg u32 | Returned u8 (0|1) | Result u32 (0 unless returned)
- *          | I u8 (0..5) | I x (Arg u8 (0..4) | Cut u8 (0|1) | Len u32 (0..2^20) | Len bytes)   bytes passed in
+ * Call   = Vector u8 | Nr u32 | K x Arg u32 | Returned u8 (0|1) | Result u32 (0 unless returned)
+ *          | I u8 (0..K) | I x (Arg u8 (0..K-1) | Cut u8 (0|1) | Len u32 (0..2^20) | Len bytes)   bytes passed in
  *          | M u32 | M x Page | U u32 | U x PageNumber u32 | W u32 | W x CallWrite | Regs
- * CallWrite = Arg u8 (0..4: relative to that argument; 255: absolute) | Offset u32 | Len u32 (1..2^24) | Len bytes
+ * CallWrite = Arg u8 (0..K-1: relative to that argument; 255: absolute) | Offset u32 | Len u32 (1..2^24) | Len bytes
  * Async  = BeforeCall u32 (non-decreasing, at most N) | CauseLen u16 | Cause (UTF-8)
  *          | M u32 | M x Page | U u32 | U x PageNumber u32 | W u32 | W x (Address u32 | Len u32 | bytes) | Regs
  * Regs   = Has u8 (0|1) | Has x Registers (40 bytes)
@@ -33,9 +33,13 @@ import java.util.List;
  *          | Vector u8 | ErrorCode u32 | Eip u32 | Cr2 u32   (fault only; zeros, ErrorCode 0xFFFFFFFF, otherwise)
  * </pre>
  * Only the last call may have Returned = 0, and then End is 1 or 4; otherwise End is 2 or 3.
+ * K, the argument registers per call, is the guest's ({@link SyscallAbi#argCount}): 5 for the
+ * example OS, 6 for Linux, as the header parameter {@code guest} says ({@code kerf} when absent).
  */
 public final class SyscallLogCodec {
     private static final int MAX_WRITE = 1 << 24;
+    /** The header parameter naming the guest whose ABI the calls follow ({@link SyscallAbi#guest}). */
+    public static final String GUEST = "guest";
 
     private SyscallLogCodec() {}
 
@@ -85,6 +89,8 @@ public final class SyscallLogCodec {
 
     /** Reads the log out of a checked slice file of kind syscalls (FormatException naming file and offset on any problem). */
     public static SyscallLog read(Slice file) {
+        Object guest = file.header().parameters().get(GUEST);
+        SyscallAbi abi = guest == null || guest instanceof String ? SyscallAbi.of((String) guest) : null;
         SectionInput im = new SectionInput(file, file.only(SectionType.SYSCALL_IMAGE));
         ProcessImage image;
         try {
@@ -94,9 +100,10 @@ public final class SyscallLogCodec {
         }
         im.end();
         SectionInput in = new SectionInput(file, file.only(SectionType.SYSCALL_LOG));
-        int n = in.count(44); // the smallest call: no inputs, effects or registers
+        if (abi == null) throw in.fail("the header's parameter \"" + GUEST + "\" is " + guest + ", a guest this kerf does not know (kerf or linux)");
+        int n = in.count(24 + 4 * abi.argCount()); // the smallest call: no inputs, effects or registers
         List<SyscallCall> calls = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) calls.add(call(in, i == n - 1));
+        for (int i = 0; i < n; i++) calls.add(call(in, i == n - 1, abi.argCount()));
         int na = in.count(19);
         List<AsyncEffect> async = new ArrayList<>(na);
         int last = 0;
@@ -109,25 +116,25 @@ public final class SyscallLogCodec {
         ProcessEnd end = end(in);
         in.end();
         try {
-            return new SyscallLog(image, calls, async, end);
+            return new SyscallLog(abi, image, calls, async, end);
         } catch (IllegalArgumentException e) {
             throw in.fail(e.getMessage());
         }
     }
 
-    private static SyscallCall call(SectionInput in, boolean last) {
+    private static SyscallCall call(SectionInput in, boolean last, int k) {
         int vector = in.u8(), nr = in.u32();
-        int[] args = new int[5];
-        for (int i = 0; i < 5; i++) args[i] = in.u32();
+        int[] args = new int[k];
+        for (int i = 0; i < k; i++) args[i] = in.u32();
         int returned = in.u8();
         int result = in.u32();
         if (returned > 1 || returned == 0 && !last) throw in.fail("returned flag " + returned + (last ? "" : " on a call that is not the last"));
         int ni = in.u8();
-        if (ni > 5) throw in.fail(ni + " inputs for 5 arguments");
+        if (ni > k) throw in.fail(ni + " inputs for " + k + " arguments");
         List<CallInput> inputs = new ArrayList<>(ni);
         for (int i = 0; i < ni; i++) {
             int arg = in.u8(), cut = in.u8(), len = in.u32();
-            if (arg > 4 || cut > 1 || len < 0 || len > CallArguments.MAX_INPUT) throw in.fail("input of argument " + arg + ": cut " + cut + ", "
+            if (arg >= k || cut > 1 || len < 0 || len > CallArguments.MAX_INPUT) throw in.fail("input of argument " + arg + ": cut " + cut + ", "
                     + Integer.toUnsignedString(len) + " bytes");
             inputs.add(new CallInput(arg, in.bytes(len), cut == 1));
         }
@@ -137,7 +144,7 @@ public final class SyscallLogCodec {
         List<CallWrite> writes = new ArrayList<>(nw);
         for (int i = 0; i < nw; i++) {
             int arg = in.u8(), offset = in.u32(), len = in.u32();
-            if (arg > 4 && arg != CallWrite.ABSOLUTE || len <= 0 || len > MAX_WRITE
+            if (arg >= k && arg != CallWrite.ABSOLUTE || len <= 0 || len > MAX_WRITE
                     || arg == CallWrite.ABSOLUTE && Integer.toUnsignedLong(offset) + len > 0x1_0000_0000L) {
                 throw in.fail("write of " + Integer.toUnsignedString(len) + " bytes at argument " + arg + " offset 0x" + Integer.toHexString(offset));
             }

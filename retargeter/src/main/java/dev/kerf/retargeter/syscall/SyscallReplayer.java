@@ -37,13 +37,20 @@ public final class SyscallReplayer {
     private int brk;
     private final long budget;
     private final UserModeMachine machine;
-    private final SyscallTrap trap = new SyscallTrap();
+    private final SyscallAbi abi;
+    private final SyscallTrap trap;
+    /** Pages mapped now (for mprotect against a rebuilt binary). */
+    private final TreeSet<Integer> mapped = new TreeSet<>();
+    /** Against a rebuilt binary: the pages its own image, heap and stack take (the log's demand paging there is not applied). */
+    private final TreeSet<Integer> owned = new TreeSet<>();
     private int nextAsync;
     private int current;
 
     /** {@code image}: the log's own (same binary) or a rebuilt program's ({@code rebuilt} true). */
     public SyscallReplayer(SyscallLog log, ProcessImage image, boolean rebuilt, long budget) {
         this.log = log;
+        this.abi = log.abi();
+        this.trap = new SyscallTrap(abi);
         this.image = image;
         this.rebuilt = rebuilt;
         this.budget = budget;
@@ -54,6 +61,8 @@ public final class SyscallReplayer {
         if (rebuilt) {
             later.addAll(layout.reserved());
             brk = layout.heapStart();
+            owned.addAll(layout.reserved());
+            for (PageMapping m : image.pages()) owned.add(m.page());
         }
         try {
             this.machine = new UserModeMachine(image, later);
@@ -70,7 +79,7 @@ public final class SyscallReplayer {
 
     public SyscallReplayResult run() {
         try {
-            for (PageMapping m : image.pages()) machine.map(m);
+            for (PageMapping m : image.pages()) map(m);
             for (MemoryWrite w : image.contents()) machine.write(w);
             machine.enterUser(image.registers(), 0);
             List<SyscallCall> calls = log.calls();
@@ -86,8 +95,8 @@ public final class SyscallReplayer {
             return ending();
         } catch (UserModeException e) {
             // the log's effects do not fit the machine (a write to an unmapped page...), or user code did what a user-mode machine cannot
-            String name = current < log.calls().size() ? log.calls().get(current).name() : "end";
-            String expected = current < log.calls().size() ? StraceFormat.line(log.calls().get(current)) : log.end().describe();
+            String name = current < log.calls().size() ? abi.name(log.calls().get(current).nr()) : "end";
+            String expected = current < log.calls().size() ? abi.line(log.calls().get(current)) : log.end().describe();
             return result(current, null, new SyscallMismatch(current, name, expected, e.getMessage()));
         }
     }
@@ -107,7 +116,7 @@ public final class SyscallReplayer {
             CpuStop stop = cpu.run(cpu.icount + budget);
             if (trap.exit instanceof UserExit.Fault f && rebuilt && f.vector() == 14 && (f.errorCode() & 1) == 0
                     && layout.isGrowth(f.cr2() >>> 12)) {
-                machine.map(new PageMapping(f.cr2() >>> 12, true));
+                map(new PageMapping(f.cr2() >>> 12, true));
                 machine.enterUser(trap.registers, trap.userIcount);
                 continue;
             }
@@ -121,20 +130,24 @@ public final class SyscallReplayer {
         String[] why = new String[1];
         UserExit x = runToExit(why);
         String actual = x == null ? why[0] : !(x instanceof UserExit.Syscall s) ? x.describe() : differs(c, s);
-        if (actual != null) return new SyscallMismatch(k, c.name(), StraceFormat.line(c), actual);
+        String name = abi.name(c.nr());
+        if (actual != null) return new SyscallMismatch(k, name, abi.line(c), actual);
         if (!c.returned()) return null;
-        UserExit.Syscall s = (UserExit.Syscall) x;
-        if (rebuilt && c.name().equals("brk")) {
-            machine.enterUser(withEax(trap.registers, brk(s.args()[0])), trap.userIcount);
+        int[] args = trap.args;
+        if (rebuilt && abi.isBrk(c.nr())) {
+            machine.enterUser(withEax(trap.registers, brk(args[0])), trap.userIcount);
             return null;
         }
         if (rebuilt && c.registers() != null) {
-            return new SyscallMismatch(k, c.name(), StraceFormat.line(c), "the call changed registers other than EAX (exec or a signal):"
+            return new SyscallMismatch(k, name, abi.line(c), "the call changed registers other than EAX (exec or a signal):"
                     + " not replayable against a rebuilt binary");
         }
-        for (int p : c.unmapped()) machine.unmap(p);
-        for (PageMapping m : c.mapped()) machine.map(m);
-        int[] args = s.args();
+        if (rebuilt && abi.is(c.nr(), "mprotect")) {
+            protect(args[0], args[1], args[2]);
+        } else {
+            for (int p : c.unmapped()) unmap(p);
+            for (PageMapping m : c.mapped()) map(m);
+        }
         for (CallWrite w : c.writes()) {
             long at = Integer.toUnsignedLong(w.address(args));
             if (at + w.bytes().length > 0x1_0000_0000L) throw new UserModeException("the log's write at " + w.where() + " runs past 4 GiB");
@@ -147,16 +160,16 @@ public final class SyscallReplayer {
 
     /** Null when the actual call matches logged call {@code c}; else the actual call, strace-style, with what differs. */
     private String differs(SyscallCall c, UserExit.Syscall s) {
-        SyscallCall actual = new SyscallCall(s.vector(), s.nr(), s.args(), trap.inputs, false, 0, List.of(), List.of(), List.of(), null);
-        String shown = StraceFormat.line(actual).replaceFirst(" = \\?$", "");
+        SyscallCall actual = actualCall(s);
+        String shown = abi.line(actual).replaceFirst(" = \\?$", "");
         if (s.vector() != c.vector()) return shown + " by int 0x" + Integer.toHexString(s.vector());
         if (s.nr() != c.nr()) return shown;
-        for (int i = 0; i < 5; i++) {
-            if (rebuilt && (!CallArguments.isUsed(c.nr(), i) || CallArguments.isPointer(c.nr(), i))) continue;
-            if (s.args()[i] != c.arg(i)) return shown + " (argument " + i + ")";
+        for (int i = 0; i < abi.argCount(); i++) {
+            if (rebuilt && (!abi.isUsed(c.nr(), i) || abi.isPointer(c.nr(), i) || layoutArgument(c.nr(), i))) continue;
+            if (trap.args[i] != c.arg(i)) return shown + " (argument " + i + ")";
         }
-        for (int i = 0; i < 5; i++) {
-            if (!CallArguments.isOutputBuffer(c.nr(), i)) continue;
+        for (int i = 0; i < abi.argCount(); i++) {
+            if (!abi.isPassedIn(c.nr(), i)) continue;
             CallInput want = c.input(i), got = actual.input(i);
             if (want == null) continue;
             if (got == null) return shown + " (argument " + i + " points to unmapped memory)";
@@ -168,6 +181,40 @@ public final class SyscallReplayer {
         return null;
     }
 
+    /** The call the program made, as a log entry without a result (for reports). */
+    private SyscallCall actualCall(UserExit.Syscall s) {
+        return new SyscallCall(s.vector(), s.nr(), trap.args, trap.inputs, false, 0, List.of(), List.of(), List.of(), null);
+    }
+
+    /**
+     * Argument {@code i} of call {@code nr} describes the program's own layout, so a rebuilt program
+     * may pass another value: mprotect's length (its RELRO region is as long as its own sections).
+     */
+    private boolean layoutArgument(int nr, int i) {
+        return i == 1 && abi.is(nr, "mprotect");
+    }
+
+    /**
+     * mprotect for the rebuilt program's own pages (the logged pages are the recorded program's):
+     * its pages in {@code [addr, addr + len)} that are mapped become writable or not by PROT_WRITE.
+     */
+    private void protect(int addr, int len, int prot) {
+        long start = Integer.toUnsignedLong(addr) >>> 12, end = (Integer.toUnsignedLong(addr) + Integer.toUnsignedLong(len) + 4095) >>> 12;
+        for (long p = start; p < end && p < (1 << 20); p++) {
+            if (mapped.contains((int) p)) map(new PageMapping((int) p, (prot & 2) != 0));
+        }
+    }
+
+    private void map(PageMapping m) {
+        machine.map(m);
+        mapped.add(m.page());
+    }
+
+    private void unmap(int page) {
+        machine.unmap(page);
+        mapped.remove(page);
+    }
+
     /** The kernel's brk for the rebuilt program's own heap (see {@link RebuiltLayout}); the logged result is for the recorded layout. */
     private int brk(int want) {
         long w = Integer.toUnsignedLong(want);
@@ -177,8 +224,8 @@ public final class SyscallReplayer {
             throw new UserModeException("the rebuilt program's heap grows to " + (newEnd - (layout.heapStart() >>> 12))
                     + " pages, more than the recording's brk calls mapped plus " + RebuiltLayout.HEAP_SLACK);
         }
-        for (int p = oldEnd; p < newEnd; p++) machine.map(new PageMapping(p, true));
-        for (int p = newEnd; p < oldEnd; p++) machine.unmap(p);
+        for (int p = oldEnd; p < newEnd; p++) map(new PageMapping(p, true));
+        for (int p = newEnd; p < oldEnd; p++) unmap(p);
         brk = want;
         return want;
     }
@@ -194,15 +241,50 @@ public final class SyscallReplayer {
         while (nextAsync < log.async().size() && log.async().get(nextAsync).beforeCall() == k) {
             AsyncEffect a = log.async().get(nextAsync++);
             if (rebuilt && isStackGrowth(a)) continue; // emulated where the rebuilt program faults
+            if (rebuilt && a.registers() == null && isDemandPaging(a)) {
+                pageIn(a);
+                continue;
+            }
             if (a.registers() != null || rebuilt) {
                 return new SyscallMismatch(k, "async", "an asynchronous effect before syscall " + k + " (after " + a.cause() + ")",
                         "not replayable at the syscall level" + (a.registers() != null ? ": it changed registers (a signal)" : " against a rebuilt binary"));
             }
-            for (int p : a.unmapped()) machine.unmap(p);
-            for (PageMapping m : a.mapped()) machine.map(m);
+            for (int p : a.unmapped()) unmap(p);
+            for (PageMapping m : a.mapped()) map(m);
             for (MemoryWrite w : a.writes()) machine.write(w);
         }
         return null;
+    }
+
+    /** The effect only maps pages (or remaps them: copy-on-write) and fills them: a page brought in on demand. */
+    private static boolean isDemandPaging(AsyncEffect a) {
+        if (!a.unmapped().isEmpty() || a.mapped().isEmpty()) return false;
+        TreeSet<Integer> pages = new TreeSet<>();
+        for (PageMapping m : a.mapped()) pages.add(m.page());
+        for (MemoryWrite w : a.writes()) {
+            long first = Integer.toUnsignedLong(w.address()) >>> 12, last = (Integer.toUnsignedLong(w.address()) + w.bytes().length - 1) >>> 12;
+            for (long p = first; p <= last; p++) if (!pages.contains((int) p)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Demand paging against a rebuilt binary: pages of its own image, heap or stack are there already
+     * (loaded whole, or emulated), so the recorded program's contents for them are not applied; any
+     * other page (the vDSO, a mapping the kernel made) is mapped and filled as logged.
+     */
+    private void pageIn(AsyncEffect a) {
+        for (PageMapping m : a.mapped()) if (!owned.contains(m.page())) map(m);
+        for (MemoryWrite w : a.writes()) {
+            long start = Integer.toUnsignedLong(w.address()), end = start + w.bytes().length;
+            for (long at = start; at < end; ) {
+                long pageEnd = Math.min(end, ((at >>> 12) + 1) << 12);
+                if (!owned.contains((int) (at >>> 12))) {
+                    machine.write(new MemoryWrite((int) at, java.util.Arrays.copyOfRange(w.bytes(), (int) (at - start), (int) (pageEnd - start))));
+                }
+                at = pageEnd;
+            }
+        }
     }
 
     private boolean isStackGrowth(AsyncEffect a) {
@@ -226,8 +308,7 @@ public final class SyscallReplayer {
             return result(n, got, same ? null : new SyscallMismatch(n, "end", want.describe(), got.describe()));
         }
         String actual = x == null ? why[0] : x instanceof UserExit.Syscall s
-                ? "one more call: " + StraceFormat.line(new SyscallCall(s.vector(), s.nr(), s.args(), trap.inputs, false, 0, List.of(), List.of(),
-                List.of(), null)) : x.describe();
+                ? "one more call: " + abi.line(actualCall(s)) : x.describe();
         return result(n, null, new SyscallMismatch(n, "end", want.describe(), actual));
     }
 }

@@ -130,7 +130,7 @@ public final class ProcessSlicer {
     }
 
     /** What one replay with the capture attached gave: the slice (null: the process never ran in user mode), how it ended, the pid. */
-    private record Captured(ProcessSlice slice, ReplayResult result, int pid) {}
+    private record Captured(ProcessSlice slice, ReplayResult result, int pid, String guest) {}
 
     private static Captured capture(String source, Replayer replayer, Supplier<ReplayResult> run, ProfileSource profiles,
                                     ProcessSelector selector, long from, Names names) {
@@ -151,7 +151,7 @@ public final class ProcessSlicer {
             throw new ProcessSliceException(source + ": it does not replay (" + r.divergence().message() + "); no slice is made");
         }
         tracker.finish(replayer.cpu());
-        return new Captured(capture.finish(replayer.cpu()), r, capture.pid());
+        return new Captured(capture.finish(replayer.cpu()), r, capture.pid(), profile.guest());
     }
 
     private static ProcessSliceResult finish(String sourceName, Captured c, SliceHeader source, ProcessSelector selector, long from,
@@ -171,6 +171,7 @@ public final class ProcessSlicer {
         params.put("userInstructions", slice.userInstructions());
         params.put("exits", (long) slice.transitions().size());
         params.put("recordingInstructions", r.icount());
+        if (!c.guest().equals("kerf")) params.put("guest", c.guest()); // absent: the example OS (slices before the parameter)
         if (from != 0 || to != Long.MAX_VALUE) {
             params.put("from", from);
             params.put("to", r.icount());

@@ -57,6 +57,9 @@ public final class LinuxGuestProfile implements I386LinuxAbi {
     }
 
     @Override
+    public String guest() { return "linux"; }
+
+    @Override
     public List<GuestProcess> processes(GuestMemory memory) {
         List<GuestProcess> l = new ArrayList<>();
         for (int task : taskAddresses(memory)) {
