@@ -19,9 +19,29 @@ public final class LinuxGuestProfile implements I386LinuxAbi {
     /** More tasks than any 32-bit kernel can have (PID_MAX_LIMIT is 32768 on 32-bit). */
     static final int MAX_TASKS = 32768;
     private final LinuxTaskLayout layout;
+    private final LinuxSyscalls table = LinuxSyscalls.i386();
 
     public LinuxGuestProfile(LinuxTaskLayout layout) {
         this.layout = layout;
+    }
+
+    /**
+     * The buffers a call filled, from the i386 table's argument kinds: a {@code B} buffer (read's,
+     * readlink's, getrandom's) for the result's length, a {@code w} wait status (4 bytes) when a
+     * child was reaped. Process slices keep these whole even where the kernel stored a byte equal to
+     * the one there (a rebuilt program replaying the syscall log gets the call's whole output).
+     */
+    @Override
+    public List<OutputBuffer> outputBuffers(int nr, int[] args, int result) {
+        LinuxSyscalls.Call c = table.get(nr);
+        if (c == null || result <= 0) return List.of();
+        List<OutputBuffer> out = new ArrayList<>();
+        for (int i = 0; i < c.argCount() && i < args.length; i++) {
+            if (args[i] == 0) continue;
+            if (c.kind(i) == 'B') out.add(new OutputBuffer(args[i], result));
+            else if (c.kind(i) == 'w') out.add(new OutputBuffer(args[i], 4));
+        }
+        return out;
     }
 
     public LinuxTaskLayout layout() {
