@@ -28,6 +28,12 @@ public enum SectionType {
     PROCESS_EXITS(17, 1 << 30),
     /** Process slice: for each exit the process returned from, the effects (mappings, bytes, registers). */
     PROCESS_EFFECTS(18, 1 << 30),
+    /**
+     * Process slice, only when the process can load descriptors beyond its segment registers' or a
+     * return changed them (Linux's TLS entries): the descriptors at the start and, for each return,
+     * the descriptors and segment registers it changed. Added in minor 2.
+     */
+    PROCESS_SEGMENTS(23, 1 << 30),
     /** Component slice: the machine settings its code ran with and the code bytes it executed. */
     COMPONENT_CODE(19, 1 << 30),
     /** Component slice: each activation's pid, entry registers, return address and first loads. */

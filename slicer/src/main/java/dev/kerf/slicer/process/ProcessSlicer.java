@@ -162,8 +162,7 @@ public final class ProcessSlicer {
         Map<String, Object> privacy = redactor.redact(slice);
         // a secret in a name costs the name, not the slice: the image's name, the parameter and the source's name
         ProcessImage im = slice.start();
-        slice = new ProcessSlice(new ProcessImage(im.pid(), redactor.clean(im.name()), im.cr0(), im.cr4(), im.segments(), im.userGates(),
-                im.supervisor(), im.registers(), im.pages(), im.contents()), slice.transitions());
+        slice = new ProcessSlice(im.withName(redactor.clean(im.name())), slice.transitions());
         source = source.withSourceName(redactor.clean(source.sourceName()));
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
