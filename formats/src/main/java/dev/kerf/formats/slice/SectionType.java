@@ -51,6 +51,12 @@ public enum SectionType {
     SYSCALL_IMAGE(48, 1 << 30),
     /** Syscall log: every syscall in order (number, arguments, result, bytes the kernel wrote) and how the process ended. */
     SYSCALL_LOG(49, 1 << 30),
+    /**
+     * Syscall log, only when the process can load descriptors beyond its segment registers' or a
+     * call or asynchronous effect changed them (Linux's TLS entries): as PROCESS_SEGMENTS, per call
+     * that returned and per asynchronous effect. Added in minor 2.
+     */
+    SYSCALL_SEGMENTS(50, 1 << 30),
     /** JVM log: the class files the program ran, by name. */
     JVM_CLASSES(64, 1 << 30),
     /** JVM log: every native call in order, with its bytecode position and result. */

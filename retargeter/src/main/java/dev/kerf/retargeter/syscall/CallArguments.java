@@ -23,25 +23,37 @@ public final class CallArguments {
 
     /** The bytes passed in through pointer arguments, read from the process's memory at the call's entry. */
     static List<CallInput> inputs(SyscallAbi abi, Cpu cpu, int nr, int[] args) {
+        return inputs(abi, (va, n) -> UserMemory.read(cpu, va, n), nr, args);
+    }
+
+    /** As above, reading through {@code memory} ({@code n} bytes at {@code va}, or null when any is unmapped). */
+    static List<CallInput> inputs(SyscallAbi abi, UserMemory.Reader memory, int nr, int[] args) {
         List<CallInput> out = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (!abi.isPassedIn(nr, i)) continue;
-            CallInput in = abi.isCounted(nr, i) ? buffer(cpu, i, args[i], i + 1 < args.length ? args[i + 1] : 0) : path(cpu, i, args[i]);
+            CallInput in = abi.isCounted(nr, i) ? buffer(memory, i, args[i], i + 1 < args.length ? args[i + 1] : 0) : path(memory, i, args[i]);
             if (in != null) out.add(in);
         }
         return out;
     }
 
-    private static CallInput buffer(Cpu cpu, int arg, int va, int count) {
+    private static CallInput buffer(UserMemory.Reader memory, int arg, int va, int count) {
         if (count < 0) return null;
         int n = Math.min(count, MAX_INPUT);
-        byte[] b = UserMemory.read(cpu, va, n);
+        byte[] b = memory.read(va, n);
         return b == null ? null : new CallInput(arg, b, n < count);
     }
 
-    private static CallInput path(Cpu cpu, int arg, int va) {
-        byte[] b = UserMemory.cString(cpu, va, MAX_PATH);
-        return b == null ? null : new CallInput(arg, b, b.length == MAX_PATH && !UserMemory.nulAt(cpu, va + MAX_PATH));
+    private static CallInput path(UserMemory.Reader memory, int arg, int va) {
+        java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < MAX_PATH; i++) {
+            byte[] c = memory.read(va + i, 1);
+            if (c == null) return null;
+            if (c[0] == 0) return new CallInput(arg, s.toByteArray(), false);
+            s.write(c[0]);
+        }
+        byte[] nul = memory.read(va + MAX_PATH, 1);
+        return new CallInput(arg, s.toByteArray(), nul == null || nul[0] != 0);
     }
 
     /** How far past argument {@code i}'s value a kernel write still belongs to its buffer. */

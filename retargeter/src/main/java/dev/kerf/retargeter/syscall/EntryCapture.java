@@ -40,7 +40,10 @@ final class EntryCapture implements InterruptHook {
         KernelReturn back = returns.get(at);
         List<CallWrite> writes = back == null ? List.of()
                 : CallArguments.wholeStructs(abi, cpu, nr, args, CallArguments.relativize(abi, nr, args, back.writes()));
-        entries.put(at, new Entry(UserRegisters.of(cpu), args, CallArguments.inputs(abi, cpu, nr, args), writes));
+        // a path on a page the process never touched is brought in by the call itself: read it as the kernel did
+        List<CallInput> inputs = back == null ? CallArguments.inputs(abi, cpu, nr, args)
+                : CallArguments.inputs(abi, UserMemory.withPagedIn(cpu, back.mapped(), back.writes()), nr, args);
+        entries.put(at, new Entry(UserRegisters.of(cpu), args, inputs, writes));
     }
 
     /** The call whose INT retired at user icount {@code at}, or null. */

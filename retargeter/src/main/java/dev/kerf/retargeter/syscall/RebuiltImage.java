@@ -78,7 +78,7 @@ public final class RebuiltImage {
         byte[] regs = recorded.registers().bytes().clone();
         ByteBuffer.wrap(regs).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * UserRegisters.EIP, (int) image.entry());
         return new ProcessImage(recorded.pid(), recorded.name(), recorded.cr0(), recorded.cr4(), recorded.segments(), recorded.userGates(),
-                recorded.supervisor(), new UserRegisters(regs), new ArrayList<>(out.values()), contents);
+                recorded.supervisor(), new UserRegisters(regs), new ArrayList<>(out.values()), contents, recorded.descriptors());
     }
 
     private static final int AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_ENTRY = 9, PT_PHDR = 6;

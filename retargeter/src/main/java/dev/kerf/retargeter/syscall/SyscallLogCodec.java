@@ -1,6 +1,8 @@
 package dev.kerf.retargeter.syscall;
 
+import dev.kerf.emulator.usermode.Descriptor;
 import dev.kerf.emulator.usermode.MemoryWrite;
+import dev.kerf.emulator.usermode.UserModeMachine;
 import dev.kerf.emulator.usermode.PageMapping;
 import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.emulator.usermode.UserRegisters;
@@ -29,6 +31,10 @@ import java.util.List;
  * Async  = BeforeCall u32 (non-decreasing, at most N) | CauseLen u16 | Cause (UTF-8)
  *          | M u32 | M x Page | U u32 | U x PageNumber u32 | W u32 | W x (Address u32 | Len u32 | bytes) | Regs
  * Regs   = Has u8 (0|1) | Has x Registers (40 bytes)
+ * SYSCALL_SEGMENTS (50) only when the image has loadable descriptors or a call or effect changed one or a segment register:
+ *          D u32 | D x Descriptor   the image's, then for each call that returned, then for each Async, in order:
+ *          C u32 | C x Descriptor | S u8 (0|1) | S x 24 x u32 segments (as the image's)
+ * Descriptor = Index u16 (1..255, ascending) | Low u32 | High u32   (as PROCESS_SEGMENTS, docs/formats.md §9.6)
  * End    = Kind u8 (1 exit, 2 fault, 3 end of slice or killed in user code, 4 end of slice inside the last call)
  *          | Vector u8 | ErrorCode u32 | Eip u32 | Cr2 u32   (fault only; zeros, ErrorCode 0xFFFFFFFF, otherwise)
  * </pre>
@@ -53,6 +59,56 @@ public final class SyscallLogCodec {
         ProcessEnd e = log.end();
         o.u8(e.kind().code()).u8(e.vector()).u32(e.errorCode()).u32(e.eip()).u32(e.cr2());
         writer.add(SectionType.SYSCALL_LOG, o.toByteArray());
+        boolean needed = !log.image().descriptors().isEmpty();
+        for (SyscallCall c : log.calls()) needed |= c.changesSegments();
+        for (AsyncEffect a : log.async()) needed |= !a.descriptors().isEmpty() || a.segments() != null;
+        if (!needed) return; // the example OS's logs: the file is as minor 1 wrote it
+        SectionOutput s = new SectionOutput();
+        descriptors(s, log.image().descriptors());
+        for (SyscallCall c : log.calls()) {
+            if (c.returned()) segmentChanges(s, c.descriptors(), c.segments());
+        }
+        for (AsyncEffect a : log.async()) segmentChanges(s, a.descriptors(), a.segments());
+        writer.add(SectionType.SYSCALL_SEGMENTS, s.toByteArray());
+    }
+
+    private static void descriptors(SectionOutput o, List<Descriptor> ds) {
+        o.u32(ds.size());
+        for (Descriptor d : ds) o.u16(d.index()).u32(d.low()).u32(d.high());
+    }
+
+    private static void segmentChanges(SectionOutput o, List<Descriptor> ds, int[] segments) {
+        descriptors(o, ds);
+        o.u8(segments == null ? 0 : 1);
+        if (segments != null) for (int v : segments) o.u32(v);
+    }
+
+    private static List<Descriptor> descriptors(SectionInput in) {
+        int n = in.count(10);
+        List<Descriptor> out = new ArrayList<>(n);
+        int last = 0;
+        for (int i = 0; i < n; i++) {
+            int index = in.u16(), low = in.u32(), high = in.u32();
+            if (index < 1 || index >= UserModeMachine.GDT_ENTRIES || index <= last) {
+                throw in.fail("descriptor index " + index + " (1.." + (UserModeMachine.GDT_ENTRIES - 1) + ", ascending)");
+            }
+            last = index;
+            out.add(new Descriptor(index, low, high));
+        }
+        return out;
+    }
+
+    /** The segment registers after a flag, or null; selectors checked as the image's are. */
+    private static int[] segments(SectionInput in) {
+        int flag = in.u8();
+        if (flag > 1) throw in.fail("segments flag " + flag);
+        if (flag == 0) return null;
+        int[] s = new int[24];
+        for (int i = 0; i < 24; i++) {
+            s[i] = in.u32();
+            if (i % 4 == 0 && !UserModeMachine.supportsSelector(s[i])) throw in.fail("selector 0x" + Integer.toHexString(s[i]) + " this kerf cannot give a process");
+        }
+        return s;
     }
 
     private static void call(SectionOutput o, SyscallCall c) {
@@ -115,6 +171,25 @@ public final class SyscallLogCodec {
         }
         ProcessEnd end = end(in);
         in.end();
+        if (!file.all(SectionType.SYSCALL_SEGMENTS).isEmpty()) {
+            SectionInput sg = new SectionInput(file, file.only(SectionType.SYSCALL_SEGMENTS));
+            image = image.withDescriptors(descriptors(sg));
+            for (int i = 0; i < calls.size(); i++) {
+                SyscallCall c = calls.get(i);
+                if (!c.returned()) continue;
+                List<Descriptor> ds = descriptors(sg);
+                int[] s = segments(sg);
+                calls.set(i, new SyscallCall(c.vector(), c.nr(), c.args(), c.inputs(), true, c.result(), c.mapped(), c.unmapped(), c.writes(),
+                        c.registers(), ds, s));
+            }
+            for (int i = 0; i < async.size(); i++) {
+                AsyncEffect a = async.get(i);
+                List<Descriptor> ds = descriptors(sg);
+                int[] s = segments(sg);
+                async.set(i, new AsyncEffect(a.beforeCall(), a.cause(), a.mapped(), a.unmapped(), a.writes(), a.registers(), ds, s));
+            }
+            sg.end();
+        }
         try {
             return new SyscallLog(abi, image, calls, async, end);
         } catch (IllegalArgumentException e) {

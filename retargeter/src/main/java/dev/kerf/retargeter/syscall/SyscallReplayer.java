@@ -2,6 +2,7 @@ package dev.kerf.retargeter.syscall;
 
 import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.cpu.CpuStop;
+import dev.kerf.emulator.usermode.Descriptor;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.PageMapping;
 import dev.kerf.emulator.usermode.ProcessImage;
@@ -65,11 +66,24 @@ public final class SyscallReplayer {
             for (PageMapping m : image.pages()) owned.add(m.page());
         }
         try {
-            this.machine = new UserModeMachine(image, later);
+            this.machine = new UserModeMachine(image, later, laterIndexes(log));
         } catch (UserModeException e) {
             throw new SyscallReplayException(e.getMessage());
         }
         machine.cpu().hooks.add(trap);
+    }
+
+    /** GDT indexes the log's calls and effects name (descriptors set, selectors given): the replay machine's ring 0 avoids them. */
+    private static TreeSet<Integer> laterIndexes(SyscallLog log) {
+        TreeSet<Integer> used = new TreeSet<>();
+        for (SyscallCall c : log.calls()) add(used, c.descriptors(), c.segments());
+        for (AsyncEffect a : log.async()) add(used, a.descriptors(), a.segments());
+        return used;
+    }
+
+    private static void add(TreeSet<Integer> used, List<Descriptor> ds, int[] segments) {
+        for (Descriptor d : ds) used.add(d.index());
+        if (segments != null) for (int i = 0; i < 6; i++) used.add(segments[4 * i] >>> 3);
     }
 
     /** Replays against the log's own image. */
@@ -117,7 +131,7 @@ public final class SyscallReplayer {
             if (trap.exit instanceof UserExit.Fault f && rebuilt && f.vector() == 14 && (f.errorCode() & 1) == 0
                     && layout.isGrowth(f.cr2() >>> 12)) {
                 map(new PageMapping(f.cr2() >>> 12, true));
-                machine.enterUser(trap.registers, trap.userIcount);
+                machine.enterUser(trap.registers, trap.segments, trap.userIcount);
                 continue;
             }
             if (trap.exit != null) return trap.exit;
@@ -135,33 +149,39 @@ public final class SyscallReplayer {
         if (!c.returned()) return null;
         int[] args = trap.args;
         if (rebuilt && abi.isBrk(c.nr())) {
-            machine.enterUser(withEax(trap.registers, brk(args[0])), trap.userIcount);
+            machine.enterUser(withEax(trap.registers, brk(args[0])), trap.segments, trap.userIcount);
             return null;
         }
         if (rebuilt && c.registers() != null) {
             return new SyscallMismatch(k, name, abi.line(c), "the call changed registers other than EAX (exec or a signal):"
                     + " not replayable against a rebuilt binary");
         }
+        TreeSet<Integer> pagedIn = new TreeSet<>(); // against a rebuilt binary: its own pages the call brought in (they are there already)
         if (rebuilt && abi.is(c.nr(), "mprotect")) {
             protect(args[0], args[1], args[2]);
         } else {
-            for (int p : c.unmapped()) unmap(p);
-            for (PageMapping m : c.mapped()) map(m);
+            for (int p : c.unmapped()) if (!rebuilt || !owned.contains(p)) unmap(p);
+            for (PageMapping m : c.mapped()) {
+                if (rebuilt && owned.contains(m.page())) pagedIn.add(m.page());
+                else map(m);
+            }
         }
         for (CallWrite w : c.writes()) {
             long at = Integer.toUnsignedLong(w.address(args));
             if (at + w.bytes().length > 0x1_0000_0000L) throw new UserModeException("the log's write at " + w.where() + " runs past 4 GiB");
-            machine.write(new MemoryWrite((int) at, w.bytes()));
+            if (w.arg() == CallWrite.ABSOLUTE && !pagedIn.isEmpty()) writeExcept(new MemoryWrite((int) at, w.bytes()), pagedIn);
+            else machine.write(new MemoryWrite((int) at, w.bytes()));
         }
         UserRegisters regs = c.registers() != null ? c.registers() : withEax(trap.registers, c.result());
-        machine.enterUser(regs, trap.userIcount);
+        for (Descriptor d : c.descriptors()) machine.setDescriptor(rebuilt && abi.is(c.nr(), "set_thread_area") ? rebased(d, args[0]) : d);
+        machine.enterUser(regs, c.segments() != null ? c.segments() : trap.segments, trap.userIcount);
         return null;
     }
 
     /** Null when the actual call matches logged call {@code c}; else the actual call, strace-style, with what differs. */
     private String differs(SyscallCall c, UserExit.Syscall s) {
         SyscallCall actual = actualCall(s);
-        String shown = abi.line(actual).replaceFirst(" = \\?$", "");
+        String shown = shown(actual);
         if (s.vector() != c.vector()) return shown + " by int 0x" + Integer.toHexString(s.vector());
         if (s.nr() != c.nr()) return shown;
         for (int i = 0; i < abi.argCount(); i++) {
@@ -172,6 +192,7 @@ public final class SyscallReplayer {
             if (!abi.isPassedIn(c.nr(), i)) continue;
             CallInput want = c.input(i), got = actual.input(i);
             if (want == null) continue;
+            if (got == null && !rebuilt) got = pagedInInput(c, s.nr(), i); // the kernel brought the page in during the call
             if (got == null) return shown + " (argument " + i + " points to unmapped memory)";
             int n = Math.min(want.bytes().length, got.bytes().length);
             boolean same = java.util.Arrays.equals(want.bytes(), 0, n, got.bytes(), 0, n)
@@ -179,6 +200,21 @@ public final class SyscallReplayer {
             if (!same) return shown + " (the bytes of argument " + i + " differ)";
         }
         return null;
+    }
+
+    /** Argument {@code i}'s input read as the recorded kernel did: with the pages the call itself mapped, filled as logged. */
+    private CallInput pagedInInput(SyscallCall c, int nr, int i) {
+        List<MemoryWrite> writes = new java.util.ArrayList<>();
+        for (CallWrite w : c.writes()) writes.add(new MemoryWrite(w.address(trap.args), w.bytes()));
+        for (CallInput in : CallArguments.inputs(abi, UserMemory.withPagedIn(machine.cpu(), c.mapped(), writes), nr, trap.args)) {
+            if (in.arg() == i) return in;
+        }
+        return null;
+    }
+
+    /** A call the program made, strace-style without a result (it has none yet). */
+    private String shown(SyscallCall actual) {
+        return abi.line(actual).replaceFirst(" (= \\?|<unfinished \\.\\.\\.>)$", "");
     }
 
     /** The call the program made, as a log entry without a result (for reports). */
@@ -203,6 +239,20 @@ public final class SyscallReplayer {
         for (long p = start; p < end && p < (1 << 20); p++) {
             if (mapped.contains((int) p)) map(new PageMapping((int) p, (prot & 2) != 0));
         }
+    }
+
+    /**
+     * set_thread_area for a rebuilt program: the descriptor the kernel installed, with the base its
+     * own {@code struct user_desc} asks for (its thread-local storage lies where its start-up code
+     * put it), read from its memory at the call.
+     */
+    private Descriptor rebased(Descriptor d, int userDesc) {
+        byte[] b = UserMemory.read(machine.cpu(), userDesc + 4, 4);
+        if (b == null) return d;
+        int base = (b[0] & 0xFF) | (b[1] & 0xFF) << 8 | (b[2] & 0xFF) << 16 | (b[3] & 0xFF) << 24;
+        int low = (d.low() & 0xFFFF) | (base & 0xFFFF) << 16;
+        int high = (d.high() & 0x00FFFF00) | (base >>> 16) & 0xFF | base & 0xFF000000;
+        return new Descriptor(d.index(), low, high);
     }
 
     private void map(PageMapping m) {
@@ -240,18 +290,21 @@ public final class SyscallReplayer {
     private SyscallMismatch applyAsync(int k) {
         while (nextAsync < log.async().size() && log.async().get(nextAsync).beforeCall() == k) {
             AsyncEffect a = log.async().get(nextAsync++);
-            if (rebuilt && isStackGrowth(a)) continue; // emulated where the rebuilt program faults
-            if (rebuilt && a.registers() == null && isDemandPaging(a)) {
+            boolean memoryOnly = a.registers() == null && a.segments() == null && a.descriptors().isEmpty();
+            if (rebuilt && memoryOnly && isStackGrowth(a)) continue; // emulated where the rebuilt program faults
+            if (rebuilt && memoryOnly && isDemandPaging(a)) {
                 pageIn(a);
                 continue;
             }
-            if (a.registers() != null || rebuilt) {
+            boolean regs = a.registers() != null || a.segments() != null;
+            if (regs || rebuilt) {
                 return new SyscallMismatch(k, "async", "an asynchronous effect before syscall " + k + " (after " + a.cause() + ")",
-                        "not replayable at the syscall level" + (a.registers() != null ? ": it changed registers (a signal)" : " against a rebuilt binary"));
+                        "not replayable at the syscall level" + (regs ? ": it changed registers (a signal)" : " against a rebuilt binary"));
             }
             for (int p : a.unmapped()) unmap(p);
             for (PageMapping m : a.mapped()) map(m);
             for (MemoryWrite w : a.writes()) machine.write(w);
+            for (Descriptor d : a.descriptors()) machine.setDescriptor(d);
         }
         return null;
     }
@@ -275,15 +328,18 @@ public final class SyscallReplayer {
      */
     private void pageIn(AsyncEffect a) {
         for (PageMapping m : a.mapped()) if (!owned.contains(m.page())) map(m);
-        for (MemoryWrite w : a.writes()) {
-            long start = Integer.toUnsignedLong(w.address()), end = start + w.bytes().length;
-            for (long at = start; at < end; ) {
-                long pageEnd = Math.min(end, ((at >>> 12) + 1) << 12);
-                if (!owned.contains((int) (at >>> 12))) {
-                    machine.write(new MemoryWrite((int) at, java.util.Arrays.copyOfRange(w.bytes(), (int) (at - start), (int) (pageEnd - start))));
-                }
-                at = pageEnd;
+        for (MemoryWrite w : a.writes()) writeExcept(w, owned);
+    }
+
+    /** Writes the parts of {@code w} that do not lie on the pages {@code skip}. */
+    private void writeExcept(MemoryWrite w, java.util.Set<Integer> skip) {
+        long start = Integer.toUnsignedLong(w.address()), end = start + w.bytes().length;
+        for (long at = start; at < end; ) {
+            long pageEnd = Math.min(end, ((at >>> 12) + 1) << 12);
+            if (!skip.contains((int) (at >>> 12))) {
+                machine.write(new MemoryWrite((int) at, java.util.Arrays.copyOfRange(w.bytes(), (int) (at - start), (int) (pageEnd - start))));
             }
+            at = pageEnd;
         }
     }
 
@@ -308,7 +364,7 @@ public final class SyscallReplayer {
             return result(n, got, same ? null : new SyscallMismatch(n, "end", want.describe(), got.describe()));
         }
         String actual = x == null ? why[0] : x instanceof UserExit.Syscall s
-                ? "one more call: " + abi.line(actualCall(s)) : x.describe();
+                ? "one more call: " + shown(actualCall(s)) : x.describe();
         return result(n, null, new SyscallMismatch(n, "end", want.describe(), actual));
     }
 }

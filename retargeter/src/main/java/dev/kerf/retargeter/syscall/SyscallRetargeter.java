@@ -75,18 +75,19 @@ public final class SyscallRetargeter {
         System.arraycopy(back.registers().bytes(), 4 * Cpu.EAX, expected, 4 * Cpu.EAX, 4);
         UserRegisters regs = Arrays.equals(expected, back.registers().bytes()) ? null : back.registers();
         return new SyscallCall(s.vector(), s.nr(), entry.args(), entry.inputs(), true, result, back.mapped(), back.unmapped(),
-                entry.writes(), regs);
+                entry.writes(), regs, back.descriptors(), back.segments());
     }
 
     /** A return from an interrupt or fault changed the process (the registers came back other than they left, or memory or mappings changed). */
     private static boolean changes(Transition t) {
         KernelReturn b = t.back();
-        return !b.mapped().isEmpty() || !b.unmapped().isEmpty() || !b.writes().isEmpty() || b.registers().digest() != t.registerDigest();
+        return !b.mapped().isEmpty() || !b.unmapped().isEmpty() || !b.writes().isEmpty() || b.registers().digest() != t.registerDigest()
+                || b.changesSegments();
     }
 
     private static AsyncEffect asyncOf(int before, Transition t) {
         KernelReturn b = t.back();
         UserRegisters regs = b.registers().digest() == t.registerDigest() ? null : b.registers();
-        return new AsyncEffect(before, t.exit().describe(), b.mapped(), b.unmapped(), b.writes(), regs);
+        return new AsyncEffect(before, t.exit().describe(), b.mapped(), b.unmapped(), b.writes(), regs, b.descriptors(), b.segments());
     }
 }

@@ -17,6 +17,8 @@ final class SyscallTrap implements InterruptHook {
     long userIcount;
     UserRegisters registers;
     java.util.List<CallInput> inputs;
+    /** The segment registers user code left at the exit (a TLS selector it loaded stays loaded). */
+    int[] segments;
     /** The call's argument registers (the ABI's count) when {@link #exit} is a system call. */
     int[] args;
     private final SyscallAbi abi;
@@ -35,6 +37,7 @@ final class SyscallTrap implements InterruptHook {
         exit = UserExits.of(cpu, vector, source, errorCode);
         userIcount = UserExits.retiredAt(cpu.icount, source);
         registers = UserRegisters.of(cpu);
+        segments = dev.kerf.emulator.usermode.ProcessImage.segmentsOf(cpu);
         args = abi.arguments(cpu);
         inputs = exit instanceof UserExit.Syscall s ? CallArguments.inputs(abi, cpu, s.nr(), args) : java.util.List.of();
         cpu.requestStop();
