@@ -1,5 +1,6 @@
 package dev.kerf.retargeter.syscall;
 
+import dev.kerf.emulator.usermode.Descriptor;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.PageMapping;
 import dev.kerf.emulator.usermode.ProcessImage;
@@ -92,6 +93,35 @@ class LinuxSyscallAbiTest {
                 .isInstanceOf(FormatException.class).hasMessageContaining("l.ksys").hasMessageContaining("plan9");
         assertThatThrownBy(() -> new SyscallLog(SyscallAbi.KERF, linuxLog().image(), linuxLog().calls(), List.of(), ProcessEnd.of(ProcessEnd.Kind.END)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6 arguments");
+    }
+
+    @Test
+    void theTlsDescriptorAndLoadedSegmentsTravelInTheirOwnSectionCheckedLikeTheRest() throws Exception {
+        SyscallLog base = linuxLog();
+        int[] segments = base.image().segments();
+        segments[4 * 5] = (12 << 3) | 3; // GS: the TLS entry set_thread_area chose
+        SyscallCall tls = new SyscallCall(0x80, 243, new int[] {0xbf9cc660, 0, 0, 0, 0, 0}, List.of(), true, 0, List.of(), List.of(),
+                List.of(new CallWrite(0, 0, le(12))), null, List.of(new Descriptor(12, 0x0000ffff, 0x08cff308)), segments);
+        AsyncEffect switched = new AsyncEffect(1, "interrupt 32", List.of(), List.of(), List.of(), null,
+                List.of(new Descriptor(12, 0x0000ffff, 0x08cff309), new Descriptor(13, 0, 0)), null);
+        SyscallLog log = new SyscallLog(LINUX, base.image(), List.of(tls, base.calls().get(0)), List.of(switched), ProcessEnd.of(ProcessEnd.Kind.END));
+        byte[] bytes = file(log, Map.of("guest", "linux"));
+        dev.kerf.formats.slice.Slice read = SliceReader.read(bytes, Path.of("t.ksys"));
+        assertThat(read.all(dev.kerf.formats.slice.SectionType.SYSCALL_SEGMENTS)).hasSize(1);
+        SyscallLog back = SyscallLogCodec.read(read);
+        assertThat(back.calls().get(0).descriptors()).containsExactly(new Descriptor(12, 0x0000ffff, 0x08cff308));
+        assertThat(back.calls().get(0).segments()).containsExactly(segments);
+        assertThat(back.calls().get(1).changesSegments()).isFalse();
+        assertThat(back.async().get(0).descriptors()).hasSize(2);
+        assertThat(file(back, Map.of("guest", "linux"))).isEqualTo(bytes);
+        // the example OS's logs never need the section: their bytes stay as before
+        assertThat(SliceReader.read(SyscallLogCodecTest.file(SyscallLogCodecTest.sample()), Path.of("k.ksys"))
+                .all(dev.kerf.formats.slice.SectionType.SYSCALL_SEGMENTS)).isEmpty();
+        for (int cut = 0; cut < bytes.length; cut += 7) {
+            byte[] b = java.util.Arrays.copyOf(bytes, cut);
+            assertThatThrownBy(() -> SyscallLogCodec.read(SliceReader.read(b, Path.of("t.ksys")))).as("cut at " + cut)
+                    .isInstanceOf(FormatException.class).hasMessageContaining("t.ksys");
+        }
     }
 
     private static byte[] le(int... words) {
