@@ -434,7 +434,8 @@ class LinuxSnapshotTest {
      * recorded program, against buggy rebuilt at -O0 and with -fstack-protector-all (every call,
      * then the same fault address at another eip); against buggy-fixed (the length check) the
      * replay stops where the fixed program first behaves differently: it writes its error message
-     * where the recorded one faulted.
+     * where the recorded one faulted. buggy-printf (a debugging printf added) differs at its first
+     * printf, and with --extra-output replays every call with its debug lines printed.
      */
     @Test
     void buggysSyscallLogReplaysAgainstRebuiltBinaries() throws Exception {
@@ -473,6 +474,18 @@ class LinuxSnapshotTest {
             assertThat(v.out()).as(variant).startsWith("identical: " + calls + " syscalls, ended by a page fault like the recording")
                     .containsPattern("replayed page fault \\(vector 14, error 0x4\\) at eip 0x[0-9a-f]{8}, cr2 " + String.format("0x%08x", Long.decode(cr2)));
         }
+        // a printf added: its own writes are a mismatch, unless the developer lets them through (they are printed)
+        Path printf = variants.resolve("buggy-printf");
+        Cli.Outcome strict = Cli.run("", "replay-syscalls", log.toString(), "--binary", printf.toString());
+        assertThat(strict.exitCode()).as(strict.err()).isEqualTo(ExitCode.DIVERGED.code());
+        assertThat(strict.err()).contains("got write(1, \"debug: order 1: ");
+        Cli.Outcome debug = Cli.run("", "replay-syscalls", log.toString(), "--binary", printf.toString(), "--extra-output");
+        assertThat(debug.exitCode()).as(debug.err()).isZero();
+        assertThat(debug.out()).startsWith("debug: order 1: item=turbine;customer=Hooli;qty=2\ndebug: order 2: item=turbine;customer=ACME Corporation International;qty=3\n")
+                .contains("identical: " + calls + " syscalls (and 2 writes of the rebuilt program's own, 125 bytes, above)");
+        Cli.Outcome usage = Cli.run("", "replay-syscalls", log.toString(), "--extra-output");
+        assertThat(usage.exitCode()).isEqualTo(ExitCode.USAGE.code());
+
         Cli.Outcome fixed = Cli.run("", "replay-syscalls", log.toString(), "--binary", variants.resolve("buggy-fixed").toString());
         assertThat(fixed.exitCode()).as(fixed.err()).isEqualTo(ExitCode.DIVERGED.code());
         assertThat(fixed.out()).isEmpty();

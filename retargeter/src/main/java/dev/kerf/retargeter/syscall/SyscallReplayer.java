@@ -24,9 +24,12 @@ import java.util.TreeSet;
  * buffers are elsewhere), buffers it writes out are compared by content, the kernel's writes go to
  * its own pointer arguments plus the logged offset, and a fault ending need only have the same
  * vector. brk and stack growth are emulated as the guest's kernel does them for the rebuilt
- * program's own layout ({@link RebuiltLayout}). What cannot be replayed there stops the replay
- * with a reason: a call that changed registers other than EAX (exec, a signal frame), an
- * asynchronous effect other than stack growth.
+ * program's own layout ({@link RebuiltLayout}); so are, for a Linux log, mprotect on its own
+ * pages and set_thread_area's base; a page brought in on demand (by a fault or inside a call) that
+ * the rebuilt program has of its own is left alone, any other (the vDSO) is mapped as logged. What
+ * cannot be replayed there stops the replay with a reason: a call that changed registers other
+ * than EAX (exec, a signal frame), an asynchronous effect other than stack growth or demand paging.
+ * The segment registers user code loaded (Linux's GS for its TLS) stay loaded across calls.
  */
 public final class SyscallReplayer {
     /** User instructions allowed between two calls before the replay gives up (a program that loops). */
@@ -46,6 +49,8 @@ public final class SyscallReplayer {
     private final TreeSet<Integer> owned = new TreeSet<>();
     private int nextAsync;
     private int current;
+    private boolean extraOutput;
+    private final List<SyscallReplayResult.ExtraWrite> extras = new java.util.ArrayList<>();
 
     /** {@code image}: the log's own (same binary) or a rebuilt program's ({@code rebuilt} true). */
     public SyscallReplayer(SyscallLog log, ProcessImage image, boolean rebuilt, long budget) {
@@ -86,6 +91,18 @@ public final class SyscallReplayer {
         if (segments != null) for (int i = 0; i < 6; i++) used.add(segments[4 * i] >>> 3);
     }
 
+    /**
+     * Lets a rebuilt program write to stdout and stderr (fd 1 and 2) where the log has another
+     * call or its ending: a printf added for debugging. Such a write is answered as fully written,
+     * kept in the result, and the log's call is then expected next. A write the log has (same fd,
+     * same bytes) is matched as usual. Only against a rebuilt binary.
+     */
+    public SyscallReplayer allowExtraOutput() {
+        if (!rebuilt) throw new IllegalStateException("extra output is allowed only against a rebuilt binary");
+        extraOutput = true;
+        return this;
+    }
+
     /** Replays against the log's own image. */
     public static SyscallReplayResult replay(SyscallLog log) {
         return new SyscallReplayer(log, log.image(), false, DEFAULT_BUDGET).run();
@@ -116,7 +133,7 @@ public final class SyscallReplayer {
     }
 
     private SyscallReplayResult result(int matched, ProcessEnd actualEnd, SyscallMismatch m) {
-        return new SyscallReplayResult(Math.max(matched, 0), log.end(), actualEnd, machine.cpu().icount, m);
+        return new SyscallReplayResult(Math.max(matched, 0), log.end(), actualEnd, machine.cpu().icount, m, extras);
     }
 
     /**
@@ -140,9 +157,27 @@ public final class SyscallReplayer {
         }
     }
 
+    /**
+     * The next exit, past the rebuilt program's own writes to stdout or stderr when they are allowed
+     * ({@code expected}: the logged call due, null at the ending): each is kept and answered.
+     */
+    private UserExit nextExit(String[] why, SyscallCall expected) {
+        while (true) {
+            UserExit x = runToExit(why);
+            if (!extraOutput || !(x instanceof UserExit.Syscall s) || !abi.is(s.nr(), "write") || trap.args[0] != 1 && trap.args[0] != 2
+                    || expected != null && differs(expected, s) == null) {
+                return x;
+            }
+            CallInput in = actualCall(s).input(1);
+            if (in == null) return x; // its buffer is not readable: the mismatch says so
+            extras.add(new SyscallReplayResult.ExtraWrite(current, trap.args[0], in.bytes()));
+            machine.enterUser(withEax(trap.registers, trap.args[2]), trap.segments, trap.userIcount);
+        }
+    }
+
     private SyscallMismatch call(int k, SyscallCall c) {
         String[] why = new String[1];
-        UserExit x = runToExit(why);
+        UserExit x = nextExit(why, c);
         String actual = x == null ? why[0] : !(x instanceof UserExit.Syscall s) ? x.describe() : differs(c, s);
         String name = abi.name(c.nr());
         if (actual != null) return new SyscallMismatch(k, name, abi.line(c), actual);
@@ -357,7 +392,7 @@ public final class SyscallReplayer {
             return result(n, want, null);
         }
         String[] why = new String[1];
-        UserExit x = runToExit(why);
+        UserExit x = nextExit(why, null);
         if (x instanceof UserExit.Fault f) {
             ProcessEnd got = new ProcessEnd(ProcessEnd.Kind.FAULT, f.vector(), f.errorCode(), f.eip(), f.cr2());
             boolean same = rebuilt ? f.vector() == want.vector() : got.equals(want);

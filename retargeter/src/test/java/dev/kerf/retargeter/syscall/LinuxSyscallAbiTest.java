@@ -124,6 +124,24 @@ class LinuxSyscallAbiTest {
         }
     }
 
+    @Test
+    void aRebuiltProgramsOwnWritesToStdoutPassWhenAllowedAndOnlyThen() {
+        // the log has only the read: the hand program's write(1, "hello", 5) is the rebuilt program's debug output
+        SyscallCall read = call(3, new int[] {0, 0x08049010, 4, 0, 0, 0}, List.of(), 4, List.of(new CallWrite(1, 0, "ABCD".getBytes())));
+        SyscallLog log = new SyscallLog(LINUX, SyscallReplayerTest.program(0x08049000), List.of(read), List.of(),
+                new ProcessEnd(ProcessEnd.Kind.FAULT, 14, 4, SyscallReplayerTest.FAULTING_EIP, 0x44434241));
+        SyscallReplayResult strict = new SyscallReplayer(log, SyscallReplayerTest.program(0x0804A000), true, 1000).run();
+        assertThat(strict.mismatch().message()).contains("syscall 0 (read) differs").contains("got write(1, \"hello\", 5)");
+        SyscallReplayResult open = new SyscallReplayer(log, SyscallReplayerTest.program(0x0804A000), true, 1000).allowExtraOutput().run();
+        assertThat(open.mismatch()).isNull();
+        assertThat(open.extraWrites()).singleElement().satisfies(w -> {
+            assertThat(w.beforeCall()).isZero();
+            assertThat(w.fd()).isEqualTo(1);
+            assertThat(new String(w.bytes(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+        });
+        assertThatThrownBy(() -> new SyscallReplayer(log, log.image(), false, 1000).allowExtraOutput()).isInstanceOf(IllegalStateException.class);
+    }
+
     private static byte[] le(int... words) {
         ByteBuffer b = ByteBuffer.allocate(4 * words.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int w : words) b.putInt(w);
