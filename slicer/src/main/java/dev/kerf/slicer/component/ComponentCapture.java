@@ -183,29 +183,39 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         if (o.syscall) return;
         ElfSymbols.Function f = elf.at(eip);
         if (f != null) {
-            if (o.functions.putIfAbsent(f.start(), f) == null && checked.add(f.start())) checkText(cpu, f.start(), f.end(), f.name());
+            o.functions.putIfAbsent(f.start(), f);
+            if (!checked.contains(f.start()) && checkText(cpu, f.start(), f.end(), f.name())) checked.add(f.start());
         } else {
             o.loose.add(eip);
-            if (checked.add(eip)) checkText(cpu, eip, Math.min(eip + 16, 0x1_0000_0000L), null);
+            if (!checked.contains(eip) && checkText(cpu, eip, Math.min(eip + 16, 0x1_0000_0000L), null)) checked.add(eip);
         }
     }
 
-    /** Compares the program file's bytes [lo, hi) with the process's memory where its pages are present. */
-    private void checkText(Cpu cpu, long lo, long hi, String function) {
-        if (mismatch != null) return;
+    /**
+     * Compares the program file's bytes [lo, hi) with the process's memory; true once every page of
+     * it was present (the first run of code is often the fault that pages it in: it is compared
+     * again when it runs after).
+     */
+    private boolean checkText(Cpu cpu, long lo, long hi, String function) {
+        if (mismatch != null) return true;
         byte[] file = elf.bytesAt(lo, (int) (hi - lo));
+        boolean complete = true;
         for (long page = lo & ~0xFFFL; page < hi; page += 4096) {
             long a = Math.max(lo, page), b = Math.min(hi, page + 4096);
             byte[] mem = guest.virtualBytes(cpu.cr3, (int) a, (int) (b - a));
-            if (mem == null || mem.length < b - a) continue; // not paged in yet
+            if (mem == null || mem.length < b - a) { // not paged in yet
+                complete = false;
+                continue;
+            }
             for (int i = 0; i < mem.length; i++) {
                 if (mem[i] != file[(int) (a - lo) + i]) {
                     mismatch = String.format("the program file's text differs from the code process %d ran at 0x%08x%s (file 0x%02x, memory 0x%02x)",
                             current, a + i, function == null ? "" : " in " + function, file[(int) (a - lo) + i] & 0xFF, mem[i] & 0xFF);
-                    return;
+                    return true;
                 }
             }
         }
+        return complete;
     }
 
     /** The first difference between the program file's text and the code the process ran, or null. */
