@@ -43,6 +43,11 @@ public enum SectionType {
     /** Kernel component slice: each activation's port accesses in order (IN values served on replay, OUT values checked). */
     COMPONENT_PORTS(22, 1 << 30),
     /**
+     * Component slice, only when an activation ran with other segment registers than the first
+     * (processes of one program with their own TLS base on Linux): each activation's own. Added in minor 2.
+     */
+    COMPONENT_SEGMENTS(24, 1 << 30),
+    /**
      * Any kind but a time slice: salted fingerprints of the secrets the file must not hold, carried
      * to every file derived from it ({@link FingerprintSection}); may repeat (one per salt).
      */

@@ -73,6 +73,7 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     /** The user-loadable GDT entries as the slice has them so far (index to the raw 8 bytes). */
     private final TreeMap<Integer, Long> descriptors = new TreeMap<>();
     private int[] exitSegments;
+    private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
 
     /**
      * @param from   the slice starts at the process's first return to user mode at or after this icount
@@ -88,6 +89,19 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
         this.selector = selector;
         this.memory = memory;
         this.guest = new GuestMemory(memory);
+    }
+
+    /**
+     * What the process received from the rest of the system since its slice started, in order: at
+     * each return, the bytes of the call's output buffers ({@link GuestProfile#outputBuffers}) and
+     * the bytes changed in pages it had before the exit. The contents of a page that appeared (or
+     * changed permissions) at the return are left out unless a call's output buffer covers them:
+     * such a page is the program's own image paged in (demand paging, the kernel's fault-around
+     * during a call), zeros or a copy-on-write copy of what the process had. Its own program is
+     * not what it received: the same library code is in every program.
+     */
+    byte[] received() {
+        return received.toByteArray();
     }
 
     /** The pid chosen (-1: the process never returned to user mode). */
@@ -122,6 +136,7 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private void start(Cpu cpu, int upid) {
         pid = upid;
         transitions.clear();
+        received.reset();
         shadow.clear();
         shadowWritable.clear();
         userCount = 0;
@@ -238,7 +253,8 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
             byte[] before = was == null ? MemoryDiff.ZERO_PAGE : shadow.get(e.getKey());
             MemoryDiff.diff(e.getKey(), before, memory.array(), e.getValue().physical(), writes);
         }
-        keepOutputs(cpu, now, writes);
+        List<GuestProfile.OutputBuffer> outputs = keepOutputs(cpu, now, writes);
+        noteReceived(writes, mapped, outputs);
         checkNoLdt(cpu);
         int[] segments = ProcessImage.segmentsOf(cpu);
         for (int i = 0; i < 6; i++) {
@@ -262,9 +278,33 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
      * output is what privacy scans look for and what a syscall log hands a rebuilt binary, so it is
      * kept whole and in order. Replay applies the same bytes either way.
      */
-    private void keepOutputs(Cpu cpu, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
-        if (!(exit instanceof UserExit.Syscall s)) return;
-        for (GuestProfile.OutputBuffer b : profile.outputBuffers(s.nr(), s.args(), cpu.reg[Cpu.EAX])) keep(b.address(), b.length(), pages, writes);
+    private List<GuestProfile.OutputBuffer> keepOutputs(Cpu cpu, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
+        if (!(exit instanceof UserExit.Syscall s)) return List.of();
+        List<GuestProfile.OutputBuffer> outputs = profile.outputBuffers(s.nr(), s.args(), cpu.reg[Cpu.EAX]);
+        for (GuestProfile.OutputBuffer b : outputs) keep(b.address(), b.length(), pages, writes);
+        return outputs;
+    }
+
+    /** Appends this return's received bytes (see {@link #received()}) in address order. */
+    private void noteReceived(List<MemoryWrite> writes, List<PageMapping> mapped, List<GuestProfile.OutputBuffer> outputs) {
+        java.util.Set<Integer> fresh = new java.util.HashSet<>();
+        for (PageMapping m : mapped) fresh.add(m.page());
+        for (MemoryWrite w : writes) {
+            byte[] b = w.bytes();
+            for (int i = 0; i < b.length; i++) {
+                int va = w.address() + i;
+                if (!fresh.contains(va >>> 12) || inOutput(va, outputs)) received.write(b[i]);
+            }
+        }
+    }
+
+    private static boolean inOutput(int va, List<GuestProfile.OutputBuffer> outputs) {
+        long a = Integer.toUnsignedLong(va);
+        for (GuestProfile.OutputBuffer o : outputs) {
+            long lo = Integer.toUnsignedLong(o.address());
+            if (a >= lo && a < lo + o.length()) return true;
+        }
+        return false;
     }
 
     private void keep(int buf, int n, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {

@@ -130,7 +130,7 @@ public final class ProcessSlicer {
     }
 
     /** What one replay with the capture attached gave: the slice (null: the process never ran in user mode), how it ended, the pid. */
-    private record Captured(ProcessSlice slice, ReplayResult result, int pid, String guest) {}
+    private record Captured(ProcessSlice slice, ReplayResult result, int pid, byte[] received, String guest) {}
 
     private static Captured capture(String source, Replayer replayer, Supplier<ReplayResult> run, ProfileSource profiles,
                                     ProcessSelector selector, long from, Names names) {
@@ -151,7 +151,7 @@ public final class ProcessSlicer {
             throw new ProcessSliceException(source + ": it does not replay (" + r.divergence().message() + "); no slice is made");
         }
         tracker.finish(replayer.cpu());
-        return new Captured(capture.finish(replayer.cpu()), r, capture.pid(), profile.guest());
+        return new Captured(capture.finish(replayer.cpu()), r, capture.pid(), capture.received(), profile.guest());
     }
 
     private static ProcessSliceResult finish(String sourceName, Captured c, SliceHeader source, ProcessSelector selector, long from,
@@ -193,7 +193,7 @@ public final class ProcessSlicer {
             bytes = encode(slice, params, source, redactor.diverged(point), redactor);
         }
         return new ProcessSliceResult(slice, note(selector, c.pid(), names.seen), v, r.icount(),
-                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
+                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes, c.received());
     }
 
     private static byte[] encode(ProcessSlice slice, Map<String, Object> params, SliceHeader source, Map<String, Object> privacy,
