@@ -74,14 +74,21 @@ public final class RebuiltImage {
                 contents.add(new MemoryWrite((int) s.vaddr(), Arrays.copyOfRange(elf, (int) s.fileOffset(), (int) (s.fileOffset() + s.fileSize()))));
             }
         }
-        if (abi.hasAuxv()) patchAuxv(elf, esp, hi, contents);
+        if (abi.hasAuxv()) {
+            Integer vdso = patchAuxv(elf, esp, hi, contents);
+            // the vDSO stays where the kernel put it, if the process had it at the start (else a fault brings it in)
+            for (int p = vdso == null ? -1 : vdso >>> 12; p >= 0 && pages.containsKey(p) && !out.containsKey(p); p++) {
+                out.put(p, pages.get(p));
+                for (MemoryWrite w : recorded.contents()) clip(w, p, p, contents);
+            }
+        }
         byte[] regs = recorded.registers().bytes().clone();
         ByteBuffer.wrap(regs).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * UserRegisters.EIP, (int) image.entry());
         return new ProcessImage(recorded.pid(), recorded.name(), recorded.cr0(), recorded.cr4(), recorded.segments(), recorded.userGates(),
                 recorded.supervisor(), new UserRegisters(regs), new ArrayList<>(out.values()), contents, recorded.descriptors());
     }
 
-    private static final int AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_ENTRY = 9, PT_PHDR = 6;
+    private static final int AT_NULL = 0, AT_SYSINFO_EHDR = 33, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_ENTRY = 9, PT_PHDR = 6;
     /** Most auxiliary-vector entries looked at (Linux passes about 20). */
     private static final int MAX_AUXV = 256;
 
@@ -93,8 +100,10 @@ public final class RebuiltImage {
      * way), so those four values are replaced by the rebuilt program's; the rest stays (AT_RANDOM,
      * AT_SYSINFO: the vDSO, AT_EXECFN...). The new values are appended to {@code contents} (later
      * writes win).
+     *
+     * @return AT_SYSINFO_EHDR, the vDSO's address, or null when the vector has none
      */
-    static void patchAuxv(byte[] elf, int esp, int stackTopPage, List<MemoryWrite> contents) {
+    static Integer patchAuxv(byte[] elf, int esp, int stackTopPage, List<MemoryWrite> contents) {
         long top = (long) (stackTopPage + 1) << 12;
         long p = Integer.toUnsignedLong(esp);
         long argc = Integer.toUnsignedLong(u32(contents, p));
@@ -113,13 +122,15 @@ public final class RebuiltImage {
                 phdr = vaddr + (phoff - off);
             }
         }
+        Integer vdso = null;
         for (int n = 0; ; n++, p += 8) {
             if (p + 8 > top || n == MAX_AUXV) {
                 throw new SyscallReplayException(String.format("the log's initial stack at ESP 0x%08x holds no auxiliary vector ending in AT_NULL"
                         + " (a rebuilt program needs the one its kernel's exec left: the log must start at the program's first instruction)", esp));
             }
             int type = u32(contents, p);
-            if (type == AT_NULL) return;
+            if (type == AT_NULL) return vdso;
+            if (type == AT_SYSINFO_EHDR) vdso = u32(contents, p + 4);
             Integer value = switch (type) {
                 case AT_PHDR -> phdr;
                 case AT_PHENT -> phentsize;

@@ -163,13 +163,13 @@ class LinuxSyscallAbiTest {
     @Test
     void theRebuiltProgramsStartSeesItsOwnHeadersAndEntryInTheAuxv() {
         int esp = 0xbffff000;
-        // argc 1, argv[0], NULL, one env, NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RANDOM, AT_ENTRY, AT_NULL
+        // argc 1, argv[0], NULL, one env, NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RANDOM, AT_ENTRY, AT_SYSINFO_EHDR, AT_NULL
         List<MemoryWrite> stack = new ArrayList<>(List.of(new MemoryWrite(esp, le(1, 0xbffff800, 0, 0xbffff810, 0,
-                3, 0x08048034, 4, 32, 5, 9, 25, 0xbffff900, 9, 0x08049999, 0, 0))));
-        RebuiltImage.patchAuxv(elf(0x08048123), esp, 0xbffff, stack);
+                3, 0x08048034, 4, 32, 5, 9, 25, 0xbffff900, 9, 0x08049999, 33, 0xb7f12000, 0, 0))));
+        assertThat(RebuiltImage.patchAuxv(elf(0x08048123), esp, 0xbffff, stack)).isEqualTo(0xb7f12000);
         ProcessImage img = new ProcessImage(1, "p", 0, 0, new int[24], new int[0], List.of(), SyscallLogCodecTest.sample().image().registers(),
                 List.of(), stack);
-        assertThat(auxv(img, esp + 20)).containsExactly(3, 0x08048034, 4, 32, 5, 2, 25, 0xbffff900, 9, 0x08048123, 0, 0);
+        assertThat(auxv(img, esp + 20)).containsExactly(3, 0x08048034, 4, 32, 5, 2, 25, 0xbffff900, 9, 0x08048123, 33, 0xb7f12000);
         // an environment that runs to the top of the stack: no auxv after it
         List<MemoryWrite> noAuxv = new ArrayList<>(List.of(new MemoryWrite(esp, le(1, 0xbffff800, 0, 0xbffff810)),
                 new MemoryWrite(esp + 16, filled(4080))));
