@@ -2,6 +2,7 @@ package dev.kerf.cli;
 
 import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.formats.InputFile;
+import dev.kerf.retargeter.syscall.ExtraWrite;
 import dev.kerf.retargeter.syscall.ProcessEnd;
 import dev.kerf.retargeter.syscall.RebuiltImage;
 import dev.kerf.retargeter.syscall.SyscallLog;
@@ -67,7 +68,7 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long extraBytes = 0;
-        for (SyscallReplayResult.ExtraWrite w : r.extraWrites()) {
+        for (ExtraWrite w : r.extraWrites()) {
             io.out().write(w.bytes());
             extraBytes += w.bytes().length;
         }

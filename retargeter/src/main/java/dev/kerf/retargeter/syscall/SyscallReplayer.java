@@ -50,7 +50,7 @@ public final class SyscallReplayer {
     private int nextAsync;
     private int current;
     private boolean extraOutput;
-    private final List<SyscallReplayResult.ExtraWrite> extras = new java.util.ArrayList<>();
+    private final List<ExtraWrite> extras = new java.util.ArrayList<>();
 
     /** {@code image}: the log's own (same binary) or a rebuilt program's ({@code rebuilt} true). */
     public SyscallReplayer(SyscallLog log, ProcessImage image, boolean rebuilt, long budget) {
@@ -170,7 +170,7 @@ public final class SyscallReplayer {
             }
             CallInput in = actualCall(s).input(1);
             if (in == null) return x; // its buffer is not readable: the mismatch says so
-            extras.add(new SyscallReplayResult.ExtraWrite(current, trap.args[0], in.bytes()));
+            extras.add(new ExtraWrite(current, trap.args[0], in.bytes()));
             machine.enterUser(withEax(trap.registers, trap.args[2]), trap.segments, trap.userIcount);
         }
     }
