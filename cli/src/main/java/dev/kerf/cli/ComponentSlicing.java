@@ -1,5 +1,6 @@
 package dev.kerf.cli;
 
+import dev.kerf.emulator.introspect.ProfileSource;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.formats.slice.SliceReader;
@@ -25,7 +26,8 @@ import java.nio.file.Path;
 final class ComponentSlicing {
     private ComponentSlicing() {}
 
-    static int run(Path recording, String component, String out, SecretOptions options, HostIo io) throws IOException {
+    static int run(Path recording, String component, Path program, String out, SecretOptions options, ProfileOption profile, HostIo io)
+            throws IOException {
         ComponentSpec spec;
         try {
             spec = ComponentSpec.parse(component);
@@ -45,7 +47,7 @@ final class ComponentSlicing {
         long started = System.nanoTime();
         ComponentSliceResult r;
         try {
-            r = ComponentSlicer.slice(recording, spec, secrets);
+            r = ComponentSlicer.slice(recording, spec.kernel() ? ProfileSource.KERF_EXPORT : profile.source(recording), spec, secrets, program);
         } catch (ComponentSliceException e) {
             throw new KerfException(e.diverged() ? ExitCode.DIVERGED : ExitCode.USAGE, e.getMessage());
         }

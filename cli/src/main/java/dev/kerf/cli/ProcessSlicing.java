@@ -1,7 +1,6 @@
 package dev.kerf.cli;
 
 import dev.kerf.emulator.introspect.ProfileSource;
-import dev.kerf.emulator.usermode.SliceRegion;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.slicer.privacy.CleanFile;
 import dev.kerf.slicer.privacy.FinalScan;
@@ -81,8 +80,9 @@ final class ProcessSlicing {
 
     /**
      * --exclude-process NAME: what NAME received from the rest of the system (file contents,
-     * console input: the bytes the kernel wrote into it) becomes secret, each printable run of 4 or
-     * more bytes. Its own code and constant data are not: the same library code is in every program.
+     * console input: the bytes the kernel wrote into it, {@link ProcessSliceResult#received}) becomes
+     * secret, each printable run of 4 or more bytes. Its own code and constant data are not (nor the
+     * pages that bring them in on Linux): the same library code is in every program.
      */
     private static void excludeProcesses(SecretSet secrets, Path recording, ProfileSource profile, Slice sourceSlice, long from, long to,
                                          HostIo io)
@@ -96,11 +96,7 @@ final class ProcessSlicing {
             } catch (ProcessSliceException | IllegalArgumentException e) {
                 throw new KerfException(ExitCode.USAGE, "--exclude-process " + name + ": " + e.getMessage());
             }
-            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream(); // in order: one stream
-            for (SliceRegion region : held.slice().regions()) {
-                if (region.kind() == SliceRegion.Kind.RETURN_MEMORY) received.writeBytes(region.bytes());
-            }
-            secrets.addProcessBytes(name, received.toByteArray());
+            secrets.addProcessBytes(name, held.received());
         }
         for (String name : secrets.exclusionsWithoutBytes()) {
             io.err().println("kerf: warning: --exclude-process " + Printable.escape(name) + ": it received no data of 4 or more printable bytes");

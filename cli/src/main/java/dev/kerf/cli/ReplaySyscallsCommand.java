@@ -2,6 +2,7 @@ package dev.kerf.cli;
 
 import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.formats.InputFile;
+import dev.kerf.retargeter.syscall.ExtraWrite;
 import dev.kerf.retargeter.syscall.ProcessEnd;
 import dev.kerf.retargeter.syscall.RebuiltImage;
 import dev.kerf.retargeter.syscall.SyscallLog;
@@ -41,25 +42,41 @@ public final class ReplaySyscallsCommand implements Callable<Integer> {
     @Option(names = "--binary", paramLabel = "ELF", description = "Replay this rebuilt program instead of the recorded one.")
     Path binary;
 
+    @Option(names = "--extra-output", description = "With --binary: let the rebuilt program write to stdout and stderr where the log has"
+            + " no such write (a printf added for debugging): its bytes go to stdout as it writes them and the call is answered"
+            + " as fully written; the log's calls must still come, in order.")
+    boolean extraOutput;
+
     public ReplaySyscallsCommand(HostIo io) {
         this.io = io;
     }
 
     @Override
     public Integer call() throws IOException {
+        if (extraOutput && binary == null) throw new KerfException(ExitCode.USAGE, "--extra-output needs --binary (the recorded program's writes are all in the log)");
         SyscallLog l = StraceCommand.read(log, io, GlobalOptions.of(spec).stdinLimit());
         long started = System.nanoTime();
         SyscallReplayResult r;
         try {
-            ProcessImage image = binary == null ? l.image() : RebuiltImage.of(l.image(), readBinary(), binary.toString());
-            r = new SyscallReplayer(l, image, binary != null, SyscallReplayer.DEFAULT_BUDGET).run();
+            ProcessImage image = binary == null ? l.image() : RebuiltImage.of(l.image(), readBinary(), binary.toString(), l.abi());
+            SyscallReplayer replayer = new SyscallReplayer(l, image, binary != null, SyscallReplayer.DEFAULT_BUDGET);
+            if (extraOutput) replayer.allowExtraOutput();
+            r = replayer.run();
         } catch (SyscallReplayException e) { // the log's image (or the rebuilt binary) cannot be set up: name the file
             String file = binary != null ? binary.toString() : SliceFiles.STDIO.equals(log) ? "<stdin>" : log;
             throw new KerfException(ExitCode.BAD_INPUT, file + ": " + e.getMessage());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        long extraBytes = 0;
+        for (ExtraWrite w : r.extraWrites()) {
+            io.out().write(w.bytes());
+            extraBytes += w.bytes().length;
+        }
+        io.out().flush();
         if (!r.identical()) throw new KerfException(ExitCode.DIVERGED, r.mismatch().message());
-        String line = String.format("identical: %d syscalls, ended by %s like the recording", r.callsMatched(), kind(r.expectedEnd()));
+        String line = String.format("identical: %d syscalls%s, ended by %s like the recording", r.callsMatched(),
+                r.extraWrites().isEmpty() ? "" : String.format(" (and %d writes of the rebuilt program's own, %d bytes, above)",
+                        r.extraWrites().size(), extraBytes), kind(r.expectedEnd()));
         ProcessEnd got = r.actualEnd();
         if (r.expectedEnd().kind() == ProcessEnd.Kind.FAULT && got != null) {
             line += String.format(" (recorded %s; replayed %s)", r.expectedEnd().describe(), got.describe());

@@ -7,6 +7,7 @@ import dev.kerf.formats.slice.SliceHeader;
 import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.formats.slice.SliceWriter;
+import dev.kerf.retargeter.syscall.SyscallAbi;
 import dev.kerf.retargeter.syscall.SyscallLog;
 import dev.kerf.retargeter.syscall.SyscallLogCodec;
 import dev.kerf.retargeter.syscall.SyscallReplayResult;
@@ -93,10 +94,15 @@ public final class RetargetCommand implements Callable<Integer> {
                     + " slice; --to syscalls needs a process slice (kerf slice --process)");
         }
         ProcessSlice ps = ProcessSliceCodec.read(source);
+        Object guest = source.header().parameters().get(SyscallLogCodec.GUEST);
+        SyscallAbi abi = guest == null || guest instanceof String ? SyscallAbi.of((String) guest) : null;
+        if (abi == null) {
+            throw new KerfException(ExitCode.BAD_INPUT, source.file() + ": the slice's guest is " + guest + "; --to syscalls knows kerf and linux");
+        }
         DerivedPrivacy privacy = DerivedPrivacy.of(source, secretSet(secrets));
         SyscallLog log;
         try {
-            log = SyscallRetargeter.retarget(ps);
+            log = SyscallRetargeter.retarget(ps, abi);
         } catch (SyscallRetargetException e) {
             throw new KerfException(ExitCode.DIVERGED, source.file() + ": " + e.getMessage());
         }
@@ -143,6 +149,7 @@ public final class RetargetCommand implements Callable<Integer> {
         params.put("asyncEffects", (long) log.async().size());
         params.put("end", log.end().kind().name().toLowerCase(java.util.Locale.ROOT));
         params.put("userInstructions", userInstructions);
+        if (log.abi() != SyscallAbi.KERF) params.put(SyscallLogCodec.GUEST, log.abi().guest()); // absent: the example OS
         SliceHeader h = new SliceHeader(SliceKind.SYSCALLS, params, from.sourceId(), privacy.clean(from.sourceName()), from.ramBytes(),
                 from.stateHashEvery(), from.stickyPorts(), privacy.manifest());
         SliceWriter w = new SliceWriter(h);

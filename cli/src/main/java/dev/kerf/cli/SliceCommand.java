@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
                 + " Nothing of the kernel or of other processes. Replayed on a user-mode CPU before it is written."
                 + " With --time, from the process's first return to user mode in the window to the window's end.", "",
                 "--component PROG:GLOB|PROG:0xLO-0xHI: the calls of functions of program PROG (symbols of /bin/PROG in the"
-                + " recording; PROG kernel: the recording's kernel, kernel:ne2k_*, with the port values each call read): each call's entry registers and"
+                + " recording, or of the ELF file given with --program FILE; PROG kernel: the recording's kernel, kernel:ne2k_*, with the port values each call read): each call's entry registers and"
                 + " the bytes it read that were written outside it, nothing else. Every call is replayed before it is written.", ""})
 public final class SliceCommand implements Callable<Integer> {
     private final HostIo io;
@@ -57,6 +57,11 @@ public final class SliceCommand implements Callable<Integer> {
             description = "Component slice: calls of PROG's functions matching GLOB (buggy:str*), or PROG:0xLO-0xHI.")
     String component;
 
+    @Option(names = "--program", paramLabel = "FILE",
+            description = "With --component: the program's ELF file (its symbols and code), for a recording without it in an initrd"
+                    + " (a Linux recording from a snapshot); its text must match the code the process ran.")
+    Path program;
+
     @CommandLine.Mixin
     SecretOptions secretOptions = new SecretOptions();
 
@@ -76,10 +81,11 @@ public final class SliceCommand implements Callable<Integer> {
         if (time == null && process == null && component == null) {
             throw usage("nothing to slice: give --time FROM..TO, --process NAME|PID or --component PROG:GLOB");
         }
+        if (program != null && component == null) throw usage("--program gives the program of a component slice: use it with --component");
         checkOutput();
         if (component != null) {
             if (time != null || process != null) throw usage("--component is sliced from a whole recording: not with --time or --process");
-            return ComponentSlicing.run(source, component, output, secretOptions, io);
+            return ComponentSlicing.run(source, component, program, output, secretOptions, profile, io);
         }
         if (process != null) {
             if (time != null && time.to() <= time.from()) throw usage("the window " + time.from() + ".." + time.to() + " is empty or reversed");

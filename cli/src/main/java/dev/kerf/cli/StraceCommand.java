@@ -1,12 +1,11 @@
 package dev.kerf.cli;
 
-import dev.kerf.emulator.introspect.SyscallFormat;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceKind;
 import dev.kerf.retargeter.syscall.AsyncEffect;
 import dev.kerf.retargeter.syscall.CallWrite;
 import dev.kerf.retargeter.syscall.ProcessEnd;
-import dev.kerf.retargeter.syscall.StraceFormat;
+import dev.kerf.retargeter.syscall.SyscallAbi;
 import dev.kerf.retargeter.syscall.SyscallCall;
 import dev.kerf.retargeter.syscall.SyscallLog;
 import dev.kerf.retargeter.syscall.SyscallLogCodec;
@@ -72,7 +71,7 @@ public final class StraceCommand implements Callable<Integer> {
                 AsyncEffect a = l.async().get(nextAsync++);
                 out.println(json ? asyncJson(a) : "--- after " + Printable.escape(a.cause()) + ": " + effects(a) + " ---");
             }
-            if (k < l.calls().size()) out.println(json ? callJson(k, l.calls().get(k)) : StraceFormat.line(l.calls().get(k)));
+            if (k < l.calls().size()) out.println(json ? callJson(l.abi(), k, l.calls().get(k)) : l.abi().line(l.calls().get(k)));
         }
         out.println(json ? endJson(l.end()) : "+++ ended by " + Printable.escape(l.end().describe()) + " +++");
         out.flush();
@@ -114,10 +113,10 @@ public final class StraceCommand implements Callable<Integer> {
                 + (a.registers() != null ? ", registers changed" : "");
     }
 
-    static String callJson(int k, SyscallCall c) {
+    static String callJson(SyscallAbi abi, int k, SyscallCall c) {
         StringBuilder args = new StringBuilder("["), strings = new StringBuilder("["), writes = new StringBuilder("[");
-        String[] s = StraceFormat.strings(c);
-        for (int i = 0; i < 5; i++) {
+        String[] s = abi.strings(c);
+        for (int i = 0; i < c.args().length; i++) {
             if (i > 0) { args.append(','); strings.append(','); }
             args.append(Integer.toUnsignedLong(c.arg(i)));
             strings.append(JsonText.str(s[i]));
@@ -127,9 +126,9 @@ public final class StraceCommand implements Callable<Integer> {
             writes.append("{\"where\":").append(JsonText.str(w.where())).append(",\"bytes\":").append(w.bytes().length).append('}');
         }
         return String.format("{\"index\":%d,\"type\":\"syscall\",\"nr\":%d,\"call\":%s,\"args\":%s],\"strings\":%s],\"returned\":%b,"
-                        + "\"result\":%s,\"writes\":%s],\"mapped\":%d,\"unmapped\":%d,\"text\":%s}", k, c.nr(), JsonText.str(SyscallFormat.name(c.nr())),
+                        + "\"result\":%s,\"writes\":%s],\"mapped\":%d,\"unmapped\":%d,\"text\":%s}", k, c.nr(), JsonText.str(abi.name(c.nr())),
                 args, strings, c.returned(), c.returned() ? Integer.toString(c.result()) : "null", writes, c.mapped().size(),
-                c.unmapped().size(), JsonText.str(StraceFormat.line(c)));
+                c.unmapped().size(), JsonText.str(abi.line(c)));
     }
 
     private static String asyncJson(AsyncEffect a) {

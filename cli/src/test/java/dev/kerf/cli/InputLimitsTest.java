@@ -231,7 +231,7 @@ class InputLimitsTest {
         ProcessImage image = new ProcessImage(10, "prog", 0x80010011, 0, flatUser(), new int[] {0x80}, List.of(new PageRun(0, 16)),
                 regs(0xBFFFF000), List.of(new PageMapping(0xBFFFF, true)), List.of());
         SliceWriter w = new SliceWriter(header(SliceKind.SYSCALLS));
-        SyscallLogCodec.write(new SyscallLog(image, List.of(), List.of(), new ProcessEnd(ProcessEnd.Kind.END, 0, -1, 0, 0)), w);
+        SyscallLogCodec.write(new SyscallLog(dev.kerf.retargeter.syscall.SyscallAbi.KERF, image, List.of(), List.of(), new ProcessEnd(ProcessEnd.Kind.END, 0, -1, 0, 0)), w);
         return Files.write(tmp.resolve("prog.ksys"), w.finish());
     }
 

@@ -33,6 +33,13 @@ public interface GuestProfile {
      */
     int interruptedCallResult(GuestMemory memory, GuestProcess process);
 
+    /**
+     * Which guest this profile reads: {@code kerf} (the example OS) or {@code linux}. A process
+     * slice's header says it (parameter {@code guest}, docs/formats.md §9.6), so tools that read
+     * the slice later (the syscall retargeter) know the call table and ABI without the recording.
+     */
+    String guest();
+
     /** The interrupt vector of a system call from user mode. */
     int syscallVector();
 

@@ -138,6 +138,9 @@ public record KerfGuestProfile(int procTable, int procSize, int procCount, int c
     }
 
 
+    @Override
+    public String guest() { return "kerf"; }
+
     /** The example OS passes five arguments (no EBP). */
     @Override
     public int[] syscallArgumentRegisters() { return ARGS.clone(); }

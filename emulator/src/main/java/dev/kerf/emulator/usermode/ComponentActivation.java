@@ -17,9 +17,17 @@ import java.util.List;
  * @param eax          EAX at the return (RETURNED)
  * @param fault        the fault that ended it (FAULTED), else null
  * @param writes       the final value of every byte it wrote
+ * @param segments     its segment registers at entry (24 ints, see {@link ProcessImage#segments()}) when they differ from
+ *                     the slice's image's (another process of the program: on Linux each has its own TLS base in GS), else null
  */
 public record ComponentActivation(int pid, UserRegisters entry, int returnAddress, List<MemoryWrite> loads, End end, long instructions,
-                                  int eax, UserExit.Fault fault, List<MemoryWrite> writes) {
+                                  int eax, UserExit.Fault fault, List<MemoryWrite> writes, int[] segments) {
+    /** An activation that ran with the image's segment registers. */
+    public ComponentActivation(int pid, UserRegisters entry, int returnAddress, List<MemoryWrite> loads, End end, long instructions,
+                               int eax, UserExit.Fault fault, List<MemoryWrite> writes) {
+        this(pid, entry, returnAddress, loads, end, instructions, eax, fault, writes, null);
+    }
+
     /** How an activation ended; only RETURNED and FAULTED ones are replayed. */
     public enum End {
         RETURNED, FAULTED,
@@ -42,7 +50,11 @@ public record ComponentActivation(int pid, UserRegisters entry, int returnAddres
         loads = List.copyOf(loads);
         writes = List.copyOf(writes);
         if ((end == End.FAULTED) != (fault != null)) throw new IllegalArgumentException("a fault is given exactly when the end is FAULTED");
+        if (segments != null && segments.length != 24) throw new IllegalArgumentException("segments must hold 24 ints");
+        segments = segments == null ? null : segments.clone();
     }
+
+    @Override public int[] segments() { return segments == null ? null : segments.clone(); }
 
     /** Bytes of first loads. */
     public long loadedBytes() {

@@ -35,7 +35,8 @@ public final class ComponentReplayer {
         }
         List<PageMapping> mappings = new ArrayList<>();
         for (int p : pages) mappings.add(new PageMapping(p, true));
-        ProcessImage process = new ProcessImage(activation.pid(), "component", image.cr0(), image.cr4(), image.segments(), new int[0],
+        int[] segments = activation.segments() != null ? activation.segments() : image.segments();
+        ProcessImage process = new ProcessImage(activation.pid(), "component", image.cr0(), image.cr4(), segments, new int[0],
                 List.of(), activation.entry(), mappings, contents);
         UserModeMachine machine = new UserModeMachine(new ProcessSlice(process, List.of()));
         for (PageMapping m : mappings) machine.map(m);

@@ -11,6 +11,8 @@ final class ExitObserver implements InterruptHook {
     UserExit exit;
     long userIcount;
     int digest;
+    /** The segment registers user code left at the exit (see {@link ProcessImage#segmentsOf}). */
+    int[] segments;
 
     void reset() {
         exit = null;
@@ -22,6 +24,7 @@ final class ExitObserver implements InterruptHook {
         exit = UserExits.of(cpu, vector, source, errorCode);
         userIcount = UserExits.retiredAt(cpu.icount, source);
         digest = UserRegisters.of(cpu).digest();
+        segments = ProcessImage.segmentsOf(cpu);
         cpu.requestStop();
     }
 }

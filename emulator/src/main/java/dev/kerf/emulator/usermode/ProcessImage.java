@@ -17,9 +17,11 @@ import java.util.List;
  * @param registers   registers at its first user instruction of the slice
  * @param pages       its user pages
  * @param contents    their non-zero bytes (a page not written here is zeros)
+ * @param descriptors the GDT entries user code may load ({@link Descriptor}) that no segment
+ *                    register held at the start (those come from {@code segments}), ascending index
  */
 public record ProcessImage(int pid, String name, int cr0, int cr4, int[] segments, int[] userGates, List<PageRun> supervisor,
-                           UserRegisters registers, List<PageMapping> pages, List<MemoryWrite> contents) {
+                           UserRegisters registers, List<PageMapping> pages, List<MemoryWrite> contents, List<Descriptor> descriptors) {
     public ProcessImage {
         if (segments.length != 24) throw new IllegalArgumentException("segments must hold 24 ints");
         segments = segments.clone();
@@ -27,6 +29,23 @@ public record ProcessImage(int pid, String name, int cr0, int cr4, int[] segment
         supervisor = List.copyOf(supervisor);
         pages = List.copyOf(pages);
         contents = List.copyOf(contents);
+        descriptors = List.copyOf(descriptors);
+    }
+
+    /** An image whose process can load no descriptor beyond its segment registers' (the example OS's). */
+    public ProcessImage(int pid, String name, int cr0, int cr4, int[] segments, int[] userGates, List<PageRun> supervisor,
+                        UserRegisters registers, List<PageMapping> pages, List<MemoryWrite> contents) {
+        this(pid, name, cr0, cr4, segments, userGates, supervisor, registers, pages, contents, List.of());
+    }
+
+    /** The same image with {@code list} as its loadable descriptors. */
+    public ProcessImage withDescriptors(List<Descriptor> list) {
+        return new ProcessImage(pid, name, cr0, cr4, segments, userGates, supervisor, registers, pages, contents, list);
+    }
+
+    /** The same image under another name (a redacted one). */
+    public ProcessImage withName(String newName) {
+        return new ProcessImage(pid, newName, cr0, cr4, segments, userGates, supervisor, registers, pages, contents, descriptors);
     }
 
     @Override public int[] segments() { return segments.clone(); }

@@ -12,8 +12,9 @@ import java.util.TreeSet;
  * A machine that holds one process and nothing else: physical memory with a frame for each linear
  * page the slice ever maps, page tables that map them with the recorded permissions (plus the
  * recorded supervisor-only pages onto one zero frame), and a minimal ring 0 in a 4 MiB slot the
- * process never uses: a GDT with the process's own segment descriptors plus kernel code, data and
- * a TSS, an IDT whose 256 interrupt gates all lead to one ring-0 stub (DPL 3 where the recorded
+ * process never uses: a GDT with the process's own segment descriptors (those of its segment
+ * registers and every {@link Descriptor} it may load, updated as the slice says) plus kernel
+ * code, data and a TSS in the highest entries the process never names, an IDT whose 256 interrupt gates all lead to one ring-0 stub (DPL 3 where the recorded
  * kernel allowed INT n), and a ring-0 stack. Any interrupt or exception from user code is
  * therefore a real delivery to ring 0 that {@code InterruptHook} observes; the stub itself never
  * runs (the replayer stops the CPU at the delivery).
@@ -23,7 +24,9 @@ import java.util.TreeSet;
  */
 public final class UserModeMachine {
     private static final int P = 1, W = 2, U = 4;
-    private static final int SYS_FRAMES = 7, GDT_ENTRIES = 16, TSS_OFFSET = 0x100;
+    /** Entries of the replayer's GDT (2 KiB, the TSS after it in the same frame): a slice may name selectors up to 0x7FF. */
+    public static final int GDT_ENTRIES = 256;
+    private static final int SYS_FRAMES = 7, TSS_OFFSET = GDT_ENTRIES * 8;
     private static final int GDT = 2, IDT = 3, STUB = 4, STACK = 5, ZERO = 6;
     private final ProcessImage image;
     private final PhysicalMemory memory;
@@ -34,7 +37,19 @@ public final class UserModeMachine {
     private int kernelCs, kernelSs, tssSel;
 
     UserModeMachine(ProcessSlice slice) {
-        this(slice.start(), laterPages(slice));
+        this(slice.start(), laterPages(slice), laterSelectors(slice));
+    }
+
+    /** GDT indexes the slice's returns name (descriptors set, selectors loaded): the replayer's ring 0 must avoid them. */
+    private static java.util.Set<Integer> laterSelectors(ProcessSlice slice) {
+        TreeSet<Integer> used = new TreeSet<>();
+        for (Transition t : slice.transitions()) {
+            if (t.back() == null) continue;
+            for (Descriptor d : t.back().descriptors()) used.add(d.index());
+            int[] segs = t.back().segments();
+            if (segs != null) for (int i = 0; i < 6; i++) used.add(segs[4 * i] >>> 3);
+        }
+        return used;
     }
 
     private static java.util.Set<Integer> laterPages(ProcessSlice slice) {
@@ -50,6 +65,14 @@ public final class UserModeMachine {
      * allocated up front). Public for replayers of other logs of a process (the syscall log).
      */
     public UserModeMachine(ProcessImage image, java.util.Collection<Integer> laterPages) {
+        this(image, laterPages, java.util.Set.of());
+    }
+
+    /**
+     * As above, leaving the GDT entries {@code laterIndexes} (descriptors the process gets later,
+     * selectors it is given later) to the process.
+     */
+    public UserModeMachine(ProcessImage image, java.util.Collection<Integer> laterPages, java.util.Collection<Integer> laterIndexes) {
         this.image = image;
         TreeSet<Integer> pages = new TreeSet<>(laterPages);
         for (PageMapping m : image.pages()) pages.add(m.page());
@@ -69,7 +92,7 @@ public final class UserModeMachine {
         memory = new PhysicalMemory(next << 12);
         cpu = new Cpu(memory, new UserBus());
         buildPaging();
-        buildSystemTables();
+        buildSystemTables(laterIndexes);
     }
 
     public Cpu cpu() {
@@ -77,8 +100,8 @@ public final class UserModeMachine {
     }
 
     /**
-     * True for a segment selector this machine can give a process: null, or one of the first
-     * GDT entries (a file holding any other is damaged: a decoder checks it with this).
+     * True for a segment selector this machine can give a process: null, or a GDT selector below
+     * {@link #GDT_ENTRIES} (a file holding any other is damaged: a decoder checks it with this).
      */
     public static boolean supportsSelector(int sel) {
         return (sel & 0xFFFC) == 0 && (sel >>> 16) == 0 || (sel >>> 16) == 0 && (sel & 4) == 0 && (sel >>> 3) < GDT_ENTRIES;
@@ -95,8 +118,8 @@ public final class UserModeMachine {
         }
     }
 
-    private void buildSystemTables() {
-        TreeSet<Integer> used = new TreeSet<>();
+    private void buildSystemTables(java.util.Collection<Integer> laterIndexes) {
+        TreeSet<Integer> used = new TreeSet<>(laterIndexes);
         for (int i = 0; i < 6; i++) {
             int sel = image.segments()[4 * i];
             if ((sel & 0xFFFC) == 0) continue;
@@ -106,8 +129,14 @@ public final class UserModeMachine {
             used.add(sel >>> 3);
             putDescriptor(sel >>> 3, image.segments()[4 * i + 1], image.segments()[4 * i + 2], image.segments()[4 * i + 3]);
         }
+        for (Descriptor d : image.descriptors()) {
+            used.add(d.index());
+            setDescriptor(d);
+        }
         int[] free = new int[3];
-        for (int i = 1, n = 0; n < 3; i++) if (!used.contains(i)) free[n++] = i;
+        int n = 0;
+        for (int i = GDT_ENTRIES - 1; i >= 1 && n < 3; i--) if (!used.contains(i)) free[n++] = i;
+        if (n < 3) throw new UserModeException("the process names every GDT entry; no room for the replayer's ring 0");
         kernelCs = free[0] << 3;
         kernelSs = free[1] << 3;
         tssSel = free[2] << 3;
@@ -129,6 +158,12 @@ public final class UserModeMachine {
             memory.write32((IDT << 12) + v * 8, (kernelCs << 16) | (stub & 0xFFFF));
             memory.write32((IDT << 12) + v * 8 + 4, (stub & 0xFFFF0000) | 0x8E00 | (dpl << 13));
         }
+    }
+
+    /** Writes a descriptor the process may load into the GDT (raw, as the recorded kernel wrote it). */
+    public void setDescriptor(Descriptor d) {
+        memory.write32((GDT << 12) + d.index() * 8, d.low());
+        memory.write32((GDT << 12) + d.index() * 8 + 4, d.high());
     }
 
     /** A GDT entry from a descriptor cache's base, effective limit and access bits (see {@code SegmentCache}). */
@@ -196,8 +231,16 @@ public final class UserModeMachine {
 
     /** Puts the CPU in user mode with {@code regs} at user icount {@code icount} (flushing every translation). */
     public void enterUser(UserRegisters regs, long icount) {
+        enterUser(regs, image.segments(), icount);
+    }
+
+    /**
+     * As above with the segment registers {@code userSegments} (24 ints as {@link ProcessImage#segments()}):
+     * their selectors must be ones this machine supports ({@link #supportsSelector}).
+     */
+    public void enterUser(UserRegisters regs, int[] userSegments, long icount) {
         int[] segments = new int[CpuState.SEGMENT_INTS];
-        System.arraycopy(image.segments(), 0, segments, 0, 24);
+        System.arraycopy(userSegments, 0, segments, 0, 24);
         segments[28] = tssSel;
         segments[29] = linear(GDT) + TSS_OFFSET;
         segments[30] = 103;

@@ -12,13 +12,16 @@ import java.util.List;
  * it took is compared with the recorded one (kind, syscall number and arguments, fault vector,
  * error code, eip and CR2, or an interrupt point reached exactly with no exit before it; the user
  * icount; a digest of the registers), and then the recorded effects are applied (mappings,
- * unmappings, bytes, registers as IRET restores them) and the process resumes. The first mismatch
+ * unmappings, bytes, descriptors, segment registers — as user code left them unless the return
+ * changed them — and registers as IRET restores them) and the process resumes. The first mismatch
  * ends the replay with a {@link UserDivergence}.
  */
 public final class UserModeReplayer {
     private final ProcessSlice slice;
     private final UserModeMachine machine;
     private final ExitObserver observer = new ExitObserver();
+    /** The segment registers at the last exit (user code may load its own). */
+    private int[] exitSegments;
 
     public UserModeReplayer(ProcessSlice slice) {
         this.slice = slice;
@@ -62,6 +65,7 @@ public final class UserModeReplayer {
         } catch (UserModeException e) {
             return e.getMessage() + " at user instruction " + cpu.icount;
         }
+        exitSegments = observer.exit != null ? observer.segments : ProcessImage.segmentsOf(cpu);
         if (observer.exit != null) {
             String actual = observer.exit.describe() + " at user instruction " + observer.userIcount
                     + " (registers " + Integer.toHexString(observer.digest) + ")";
@@ -85,6 +89,8 @@ public final class UserModeReplayer {
         for (int page : back.unmapped()) machine.unmap(page);
         for (PageMapping m : back.mapped()) machine.map(m);
         for (MemoryWrite w : back.writes()) machine.write(w);
-        machine.enterUser(back.registers(), t.userIcount());
+        for (Descriptor d : back.descriptors()) machine.setDescriptor(d);
+        int[] segments = back.segments() != null ? back.segments() : exitSegments;
+        machine.enterUser(back.registers(), segments, t.userIcount());
     }
 }

@@ -28,6 +28,12 @@ public enum SectionType {
     PROCESS_EXITS(17, 1 << 30),
     /** Process slice: for each exit the process returned from, the effects (mappings, bytes, registers). */
     PROCESS_EFFECTS(18, 1 << 30),
+    /**
+     * Process slice, only when the process can load descriptors beyond its segment registers' or a
+     * return changed them (Linux's TLS entries): the descriptors at the start and, for each return,
+     * the descriptors and segment registers it changed. Added in minor 2.
+     */
+    PROCESS_SEGMENTS(23, 1 << 30),
     /** Component slice: the machine settings its code ran with and the code bytes it executed. */
     COMPONENT_CODE(19, 1 << 30),
     /** Component slice: each activation's pid, entry registers, return address and first loads. */
@@ -37,6 +43,11 @@ public enum SectionType {
     /** Kernel component slice: each activation's port accesses in order (IN values served on replay, OUT values checked). */
     COMPONENT_PORTS(22, 1 << 30),
     /**
+     * Component slice, only when an activation ran with other segment registers than the first
+     * (processes of one program with their own TLS base on Linux): each activation's own. Added in minor 2.
+     */
+    COMPONENT_SEGMENTS(24, 1 << 30),
+    /**
      * Any kind but a time slice: salted fingerprints of the secrets the file must not hold, carried
      * to every file derived from it ({@link FingerprintSection}); may repeat (one per salt).
      */
@@ -45,6 +56,12 @@ public enum SectionType {
     SYSCALL_IMAGE(48, 1 << 30),
     /** Syscall log: every syscall in order (number, arguments, result, bytes the kernel wrote) and how the process ended. */
     SYSCALL_LOG(49, 1 << 30),
+    /**
+     * Syscall log, only when the process can load descriptors beyond its segment registers' or a
+     * call or asynchronous effect changed them (Linux's TLS entries): as PROCESS_SEGMENTS, per call
+     * that returned and per asynchronous effect. Added in minor 2.
+     */
+    SYSCALL_SEGMENTS(50, 1 << 30),
     /** JVM log: the class files the program ran, by name. */
     JVM_CLASSES(64, 1 << 30),
     /** JVM log: every native call in order, with its bytecode position and result. */

@@ -9,7 +9,7 @@ import java.util.zip.CRC32C;
  * offset size field
  * 0      8    Magic   "KERFSLCE"
  * 8      2    Major   1: another major is refused
- * 10     2    Minor   1 (1 added FINGERPRINTS): a higher minor of major 1 is read (it may only add header keys)
+ * 10     2    Minor   2 (1 added FINGERPRINTS, 2 PROCESS_SEGMENTS, COMPONENT_SEGMENTS and SYSCALL_SEGMENTS): a higher minor of major 1 is read (it may only add header keys)
  * 12     ...  Section HEADER, then the kind's sections, then Section END; the file ends exactly there
  * Section => Type (u8, a {@link SectionType} code) Length (u32, at most the type's bound and the
  *            bytes left in the file) Data (Length bytes) Crc (u32 CRC-32C of Type, Length and Data)
@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
 public final class SliceFile {
     static final byte[] MAGIC = {'K', 'E', 'R', 'F', 'S', 'L', 'C', 'E'};
     public static final int MAJOR = 1;
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     static final int PREAMBLE = 12;
     static final int SECTION_OVERHEAD = 9;
     /** The suffix slice files conventionally carry. */

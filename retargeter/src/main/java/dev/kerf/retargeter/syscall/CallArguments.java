@@ -1,18 +1,15 @@
 package dev.kerf.retargeter.syscall;
 
 import dev.kerf.emulator.cpu.Cpu;
-import dev.kerf.emulator.introspect.SyscallFormat;
 import dev.kerf.emulator.usermode.MemoryWrite;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the arguments of a call mean, from the guest's one syscall table ({@link SyscallFormat#kinds}:
- * {@code d} number, {@code x} pointer, {@code s} string or buffer): which are pointers, how far
- * the buffer each names reaches, and the bytes a call passes in (write's buffer, paths). The same
- * rules as {@code kerf trace}'s decoder: read's buffer is output, write's is {@code count} bytes,
- * any other {@code s} argument is a NUL-terminated path.
+ * What the arguments of a call mean, from the guest's syscall table ({@link SyscallAbi}): the
+ * bytes a call passes in (write's buffer, paths), and where the kernel's writes belong (relative
+ * to the pointer argument whose buffer holds them). The same rules as {@code kerf trace}'s decoder.
  */
 public final class CallArguments {
     /** Most bytes of one input kept in the log (a longer write keeps its first MAX_INPUT bytes, marked cut). */
@@ -24,67 +21,45 @@ public final class CallArguments {
 
     private CallArguments() {}
 
-    /** Argument {@code i} of call {@code nr} is a pointer (kind {@code s} or {@code x}). */
-    public static boolean isPointer(int nr, int i) {
-        String k = SyscallFormat.kinds(nr);
-        return k != null && i < k.length() && (k.charAt(i) == 's' || k.charAt(i) == 'x');
-    }
-
-    /**
-     * Call {@code nr} uses argument register {@code i}. The table is the guest kernel's whole call
-     * table, so a number it does not know is one the kernel answers with ENOSYS without reading any
-     * argument: none is used (a rebuilt binary leaves other values in those registers).
-     */
-    public static boolean isUsed(int nr, int i) {
-        String k = SyscallFormat.kinds(nr);
-        return k != null && i < k.length();
-    }
-
-    /** Argument {@code i} is a buffer the process writes out: compared by content against a rebuilt binary. */
-    public static boolean isOutputBuffer(int nr, int i) {
-        return isString(nr, i) && !isRead(nr);
-    }
-
-    static boolean isString(int nr, int i) {
-        String k = SyscallFormat.kinds(nr);
-        return k != null && i < k.length() && k.charAt(i) == 's';
-    }
-
-    static boolean isRead(int nr) {
-        return SyscallFormat.name(nr).equals("read");
-    }
-
-    static boolean isWrite(int nr) {
-        return SyscallFormat.name(nr).equals("write");
-    }
-
-    /** The call never returns when it succeeds. */
-    public static boolean isExit(int nr) {
-        String n = SyscallFormat.name(nr);
-        return n.equals("exit") || n.equals("exit_group");
-    }
-
     /** The bytes passed in through pointer arguments, read from the process's memory at the call's entry. */
-    static List<CallInput> inputs(Cpu cpu, int nr, int[] args) {
+    static List<CallInput> inputs(SyscallAbi abi, Cpu cpu, int nr, int[] args) {
+        return inputs(abi, (va, n) -> UserMemory.read(cpu, va, n), nr, args);
+    }
+
+    /** As above, reading through {@code memory} ({@code n} bytes at {@code va}, or null when any is unmapped). */
+    static List<CallInput> inputs(SyscallAbi abi, UserMemory.Reader memory, int nr, int[] args) {
         List<CallInput> out = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            if (!isOutputBuffer(nr, i)) continue;
-            CallInput in = isWrite(nr) ? buffer(cpu, i, args[i], args[i + 1]) : path(cpu, i, args[i]);
+        for (int i = 0; i < args.length; i++) {
+            if (!abi.isPassedIn(nr, i)) continue;
+            CallInput in = abi.isCounted(nr, i) ? buffer(memory, i, args[i], i + 1 < args.length ? args[i + 1] : 0) : path(memory, i, args[i]);
             if (in != null) out.add(in);
         }
         return out;
     }
 
-    private static CallInput buffer(Cpu cpu, int arg, int va, int count) {
+    private static CallInput buffer(UserMemory.Reader memory, int arg, int va, int count) {
         if (count < 0) return null;
         int n = Math.min(count, MAX_INPUT);
-        byte[] b = UserMemory.read(cpu, va, n);
+        byte[] b = memory.read(va, n);
         return b == null ? null : new CallInput(arg, b, n < count);
     }
 
-    private static CallInput path(Cpu cpu, int arg, int va) {
-        byte[] b = UserMemory.cString(cpu, va, MAX_PATH);
-        return b == null ? null : new CallInput(arg, b, b.length == MAX_PATH && !UserMemory.nulAt(cpu, va + MAX_PATH));
+    private static CallInput path(UserMemory.Reader memory, int arg, int va) {
+        java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < MAX_PATH; i++) {
+            byte[] c = memory.read(va + i, 1);
+            if (c == null) return null;
+            if (c[0] == 0) return new CallInput(arg, s.toByteArray(), false);
+            s.write(c[0]);
+        }
+        byte[] nul = memory.read(va + MAX_PATH, 1);
+        return new CallInput(arg, s.toByteArray(), nul == null || nul[0] != 0);
+    }
+
+    /** How far past argument {@code i}'s value a kernel write still belongs to its buffer. */
+    private static long reach(SyscallAbi abi, int nr, int[] args, int i) {
+        boolean counted = abi.isFilled(nr, i) || abi.isCounted(nr, i);
+        return counted && i + 1 < args.length ? Integer.toUnsignedLong(args[i + 1]) : STRUCT_REACH;
     }
 
     /**
@@ -92,16 +67,16 @@ public final class CallArguments {
      * it whole (the closest one below it), else at its address. A buffer reaches {@code count} bytes
      * for read/write, {@link #STRUCT_REACH} for other pointers.
      */
-    static List<CallWrite> relativize(int nr, int[] args, List<MemoryWrite> writes) {
+    static List<CallWrite> relativize(SyscallAbi abi, int nr, int[] args, List<MemoryWrite> writes) {
         List<CallWrite> out = new ArrayList<>();
         for (MemoryWrite w : writes) {
             int best = -1;
             long bestBase = -1;
             long start = Integer.toUnsignedLong(w.address()), end = start + w.bytes().length;
-            for (int i = 0; i < 5; i++) {
-                if (!isPointer(nr, i)) continue;
+            for (int i = 0; i < args.length; i++) {
+                if (!abi.isPointer(nr, i)) continue;
                 long base = Integer.toUnsignedLong(args[i]);
-                long reach = (isRead(nr) || isWrite(nr)) && i + 1 < 5 ? Integer.toUnsignedLong(args[i + 1]) : STRUCT_REACH;
+                long reach = reach(abi, nr, args, i);
                 if (base != 0 && start >= base && end <= base + reach && base > bestBase) {
                     best = i;
                     bestBase = base;
@@ -116,17 +91,17 @@ public final class CallArguments {
     /**
      * A process slice holds only the bytes a call changed, so a struct the kernel filled (pipe's two
      * fds, waitpid's status) may be stored in pieces, its unchanged bytes missing; a rebuilt program
-     * whose buffer held other bytes there would read a wrong value. For each {@code x} pointer the
-     * kernel wrote into, the log therefore keeps one run from the pointer to the end of the last
-     * 4-byte word changed, its unchanged bytes as they were at the call's entry ({@code cpu} stands
-     * there). Buffers of kind {@code s} (read's) are exact already.
+     * whose buffer held other bytes there would read a wrong value. For each pointer the kernel
+     * wrote into that is not a filled buffer (read's is exact already), the log therefore keeps one
+     * run from the pointer to the end of the last 4-byte word changed, its unchanged bytes as they
+     * were at the call's entry ({@code cpu} stands there).
      */
-    static List<CallWrite> wholeStructs(Cpu cpu, int nr, int[] args, List<CallWrite> writes) {
+    static List<CallWrite> wholeStructs(SyscallAbi abi, Cpu cpu, int nr, int[] args, List<CallWrite> writes) {
         List<CallWrite> out = new ArrayList<>();
-        boolean[] done = new boolean[5];
+        boolean[] done = new boolean[args.length];
         for (CallWrite w : writes) {
             int i = w.arg();
-            if (i == CallWrite.ABSOLUTE || isString(nr, i)) {
+            if (i == CallWrite.ABSOLUTE || abi.isFilled(nr, i) || abi.isPassedIn(nr, i)) {
                 out.add(w);
                 continue;
             }

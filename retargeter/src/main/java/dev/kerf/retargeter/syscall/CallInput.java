@@ -7,6 +7,6 @@ package dev.kerf.retargeter.syscall;
  */
 public record CallInput(int arg, byte[] bytes, boolean cut) {
     public CallInput {
-        if (arg < 0 || arg > 4) throw new IllegalArgumentException("argument index " + arg);
+        if (arg < 0 || arg > 5) throw new IllegalArgumentException("argument index " + arg);
     }
 }

@@ -2,7 +2,7 @@ package dev.kerf.retargeter.syscall;
 
 /**
  * Bytes the kernel wrote into the process's memory during one system call. When they lie inside a
- * buffer a pointer argument names, they are stored relative to it ({@code arg} 0..4, {@code offset}
+ * buffer a pointer argument names, they are stored relative to it ({@code arg} 0..5, {@code offset}
  * from that argument's value), so they can be applied to a rebuilt binary whose buffers are
  * elsewhere; otherwise {@code arg} is {@link #ABSOLUTE} and {@code offset} is the linear address.
  * {@code bytes} is live (a redactor may rewrite it in place).
@@ -12,7 +12,7 @@ public record CallWrite(int arg, int offset, byte[] bytes) {
     public static final int ABSOLUTE = 0xFF;
 
     public CallWrite {
-        if (arg != ABSOLUTE && (arg < 0 || arg > 4)) throw new IllegalArgumentException("argument index " + arg);
+        if (arg != ABSOLUTE && (arg < 0 || arg > 5)) throw new IllegalArgumentException("argument index " + arg);
         if (bytes.length == 0) throw new IllegalArgumentException("empty write");
     }
 

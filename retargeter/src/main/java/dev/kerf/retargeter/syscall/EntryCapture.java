@@ -3,7 +3,6 @@ package dev.kerf.retargeter.syscall;
 import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.hook.InterruptHook;
 import dev.kerf.emulator.usermode.KernelReturn;
-import dev.kerf.emulator.usermode.UserExit;
 import dev.kerf.emulator.usermode.UserExits;
 import dev.kerf.emulator.usermode.UserRegisters;
 
@@ -19,13 +18,15 @@ import java.util.TreeMap;
  */
 final class EntryCapture implements InterruptHook {
     /** What one call looked like at its entry, and its kernel writes ready for the log (null when it never returned). */
-    record Entry(UserRegisters registers, List<CallInput> inputs, List<CallWrite> writes) {}
+    record Entry(UserRegisters registers, int[] args, List<CallInput> inputs, List<CallWrite> writes) {}
 
     private final Map<Long, Entry> entries = new TreeMap<>();
     private final Map<Long, KernelReturn> returns;
+    private final SyscallAbi abi;
 
     /** {@code returns}: what came back from each call, by the user icount after its INT (as the slice says). */
-    EntryCapture(Map<Long, KernelReturn> returns) {
+    EntryCapture(SyscallAbi abi, Map<Long, KernelReturn> returns) {
+        this.abi = abi;
         this.returns = returns;
     }
 
@@ -34,11 +35,15 @@ final class EntryCapture implements InterruptHook {
         if (cpu.cpl != 3 || source != Source.SOFTWARE) return;
         long at = UserExits.retiredAt(cpu.icount, source);
         if (entries.containsKey(at)) return;
-        UserExit.Syscall s = (UserExit.Syscall) UserExits.of(cpu, vector, source, errorCode);
+        int nr = cpu.reg[Cpu.EAX];
+        int[] args = abi.arguments(cpu);
         KernelReturn back = returns.get(at);
         List<CallWrite> writes = back == null ? List.of()
-                : CallArguments.wholeStructs(cpu, s.nr(), s.args(), CallArguments.relativize(s.nr(), s.args(), back.writes()));
-        entries.put(at, new Entry(UserRegisters.of(cpu), CallArguments.inputs(cpu, s.nr(), s.args()), writes));
+                : CallArguments.wholeStructs(abi, cpu, nr, args, CallArguments.relativize(abi, nr, args, back.writes()));
+        // a path on a page the process never touched is brought in by the call itself: read it as the kernel did
+        List<CallInput> inputs = back == null ? CallArguments.inputs(abi, cpu, nr, args)
+                : CallArguments.inputs(abi, UserMemory.withPagedIn(cpu, back.mapped(), back.writes()), nr, args);
+        entries.put(at, new Entry(UserRegisters.of(cpu), args, inputs, writes));
     }
 
     /** The call whose INT retired at user icount {@code at}, or null. */

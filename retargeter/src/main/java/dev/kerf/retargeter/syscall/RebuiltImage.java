@@ -38,6 +38,14 @@ public final class RebuiltImage {
      *         message does not repeat {@code name}: the caller names the file it read)
      */
     public static ProcessImage of(ProcessImage recorded, byte[] elf, String name) {
+        return of(recorded, elf, name, SyscallAbi.KERF);
+    }
+
+    /**
+     * As above for a guest whose calls follow {@code abi}; on Linux the initial stack's auxiliary
+     * vector is made to describe the rebuilt program ({@link #patchAuxv}).
+     */
+    public static ProcessImage of(ProcessImage recorded, byte[] elf, String name, SyscallAbi abi) {
         ElfImage image = ElfImage.parse(name, elf);
         checkSpan(image);
         int[] flags = loadFlags(elf);
@@ -66,10 +74,87 @@ public final class RebuiltImage {
                 contents.add(new MemoryWrite((int) s.vaddr(), Arrays.copyOfRange(elf, (int) s.fileOffset(), (int) (s.fileOffset() + s.fileSize()))));
             }
         }
+        if (abi.hasAuxv()) {
+            Integer vdso = patchAuxv(elf, esp, hi, contents);
+            // the vDSO stays where the kernel put it, if the process had it at the start (else a fault brings it in)
+            for (int p = vdso == null ? -1 : vdso >>> 12; p >= 0 && pages.containsKey(p) && !out.containsKey(p); p++) {
+                out.put(p, pages.get(p));
+                for (MemoryWrite w : recorded.contents()) clip(w, p, p, contents);
+            }
+        }
         byte[] regs = recorded.registers().bytes().clone();
         ByteBuffer.wrap(regs).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * UserRegisters.EIP, (int) image.entry());
         return new ProcessImage(recorded.pid(), recorded.name(), recorded.cr0(), recorded.cr4(), recorded.segments(), recorded.userGates(),
-                recorded.supervisor(), new UserRegisters(regs), new ArrayList<>(out.values()), contents);
+                recorded.supervisor(), new UserRegisters(regs), new ArrayList<>(out.values()), contents, recorded.descriptors());
+    }
+
+    private static final int AT_NULL = 0, AT_SYSINFO_EHDR = 33, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_ENTRY = 9, PT_PHDR = 6;
+    /** Most auxiliary-vector entries looked at (Linux passes about 20). */
+    private static final int MAX_AUXV = 256;
+
+    /**
+     * The Linux initial stack (argc, argv, NULL, envp, NULL, then the auxiliary vector of type/value
+     * pairs up to AT_NULL) as the kernel left it at ESP describes the recorded program: its program
+     * headers' address, size and count, and its entry (AT_PHDR, AT_PHENT, AT_PHNUM, AT_ENTRY). A
+     * static program's start-up code reads its headers from there (glibc finds its TLS segment that
+     * way), so those four values are replaced by the rebuilt program's; the rest stays (AT_RANDOM,
+     * AT_SYSINFO: the vDSO, AT_EXECFN...). The new values are appended to {@code contents} (later
+     * writes win).
+     *
+     * @return AT_SYSINFO_EHDR, the vDSO's address, or null when the vector has none
+     */
+    static Integer patchAuxv(byte[] elf, int esp, int stackTopPage, List<MemoryWrite> contents) {
+        long top = (long) (stackTopPage + 1) << 12;
+        long p = Integer.toUnsignedLong(esp);
+        long argc = Integer.toUnsignedLong(u32(contents, p));
+        p += 4 * (argc + 2); // argc, argv[argc], NULL
+        while (p + 4 <= top && u32(contents, p) != 0) p += 4; // envp
+        p += 4;
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        int phoff = b.getInt(28), phentsize = b.getShort(42) & 0xFFFF, phnum = b.getShort(44) & 0xFFFF;
+        Integer phdr = null;
+        for (int i = 0; i < phnum; i++) {
+            int at = phoff + i * phentsize;
+            int type = b.getInt(at), off = b.getInt(at + 4), vaddr = b.getInt(at + 8), filesz = b.getInt(at + 16);
+            if (type == PT_PHDR) phdr = vaddr;
+            if (type == PT_LOAD && phdr == null && Integer.compareUnsigned(off, phoff) <= 0
+                    && Integer.toUnsignedLong(phoff) + (long) phnum * phentsize <= Integer.toUnsignedLong(off) + Integer.toUnsignedLong(filesz)) {
+                phdr = vaddr + (phoff - off);
+            }
+        }
+        Integer vdso = null;
+        for (int n = 0; ; n++, p += 8) {
+            if (p + 8 > top || n == MAX_AUXV) {
+                throw new SyscallReplayException(String.format("the log's initial stack at ESP 0x%08x holds no auxiliary vector ending in AT_NULL"
+                        + " (a rebuilt program needs the one its kernel's exec left: the log must start at the program's first instruction)", esp));
+            }
+            int type = u32(contents, p);
+            if (type == AT_NULL) return vdso;
+            if (type == AT_SYSINFO_EHDR) vdso = u32(contents, p + 4);
+            Integer value = switch (type) {
+                case AT_PHDR -> phdr;
+                case AT_PHENT -> phentsize;
+                case AT_PHNUM -> phnum;
+                case AT_ENTRY -> b.getInt(24);
+                default -> null;
+            };
+            if (value != null) contents.add(new MemoryWrite((int) (p + 4), ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array()));
+        }
+    }
+
+    /** The u32 at {@code va} in the image's contents (bytes no write covers are zero; later writes win). */
+    private static int u32(List<MemoryWrite> contents, long va) {
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            long at = va + k;
+            int byteValue = 0;
+            for (MemoryWrite w : contents) {
+                long start = Integer.toUnsignedLong(w.address());
+                if (at >= start && at < start + w.bytes().length) byteValue = w.bytes()[(int) (at - start)] & 0xFF;
+            }
+            v |= byteValue << (8 * k);
+        }
+        return v;
     }
 
     /** Refuses segments whose pages add up to more than {@link #MAX_LOADED_BYTES}, before any page is listed. */

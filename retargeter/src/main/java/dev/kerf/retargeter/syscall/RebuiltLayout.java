@@ -10,7 +10,9 @@ import java.util.TreeSet;
  * carry over to another binary and the replayer therefore emulates, as the kerf guest's kernel
  * does them (kernel/syscall.c sys_brk, exec.c, the page-fault handler; docs/guest.md):
  * <ul>
- *   <li>brk: the break starts at the page after the program's highest page ({@code heapStart});
+ *   <li>brk: the break starts at the page after the program's highest page ({@code heapStart}) — on
+ *       Linux, which randomizes it, where the recorded process's first {@code brk(0)} found it when
+ *       that lies past the rebuilt program;
  *       growing it maps zeroed writable pages, shrinking unmaps them; a request below heapStart or
  *       above {@code stackFloor} returns the current break;</li>
  *   <li>stack growth: a not-present fault in {@code [stackFloor, stackTop)} maps a zeroed page and
@@ -39,9 +41,33 @@ public record RebuiltLayout(int heapStart, int stackLow, int stackTop, int heapP
         while (pages.contains(hi + 1)) hi++;
         Integer below = pages.lower(lo);
         int heapStart = below == null ? 0 : (below + 1) << 12;
+        long stackFloor = Math.max(0, ((long) (hi + 1) << 12) - STACK_MAX);
+        if (log.abi().randomizesBrk()) {
+            Long recorded = recordedStart(log);
+            if (recorded != null && recorded >= Integer.toUnsignedLong(heapStart) && recorded < stackFloor) heapStart = (int) (long) recorded;
+        }
         int brkPages = 0;
-        for (SyscallCall c : log.calls()) if (c.name().equals("brk")) brkPages += c.mapped().size();
-        return new RebuiltLayout(heapStart, lo << 12, (hi + 1) << 12, brkPages + HEAP_SLACK);
+        long top = Integer.toUnsignedLong(heapStart);
+        for (SyscallCall c : log.calls()) {
+            if (!log.abi().isBrk(c.nr()) || !c.returned()) continue;
+            brkPages += c.mapped().size();
+            top = Math.max(top, Integer.toUnsignedLong(c.result()));
+        }
+        int span = (int) Math.min(1 << 20, ((top + 4095) >>> 12) - (Integer.toUnsignedLong(heapStart) >>> 12));
+        return new RebuiltLayout(heapStart, lo << 12, (hi + 1) << 12, Math.max(brkPages, span) + HEAP_SLACK);
+    }
+
+    /**
+     * The recorded process's initial break, page aligned: the result of its first {@code brk(0)}
+     * (Linux places it at a random distance past the program: it cannot be derived from the ELF).
+     */
+    private static Long recordedStart(SyscallLog log) {
+        for (SyscallCall c : log.calls()) {
+            if (!log.abi().isBrk(c.nr()) || !c.returned()) continue;
+            if (c.arg(0) != 0 || (c.result() & 0xFFF) != 0) return null;
+            return Integer.toUnsignedLong(c.result());
+        }
+        return null;
     }
 
     /** Lowest address the stack may grow down to. */

@@ -27,12 +27,18 @@ import java.util.TreeMap;
 public final class SyscallRetargeter {
     private SyscallRetargeter() {}
 
+    /** The example OS's slice (its ABI). */
     public static SyscallLog retarget(ProcessSlice slice) {
+        return retarget(slice, SyscallAbi.KERF);
+    }
+
+    /** A slice of a guest whose calls follow {@code abi}. */
+    public static SyscallLog retarget(ProcessSlice slice, SyscallAbi abi) {
         Map<Long, KernelReturn> returns = new TreeMap<>();
         for (Transition t : slice.transitions()) {
             if (t.exit() instanceof UserExit.Syscall && t.back() != null) returns.put(t.userIcount(), t.back());
         }
-        EntryCapture capture = new EntryCapture(returns);
+        EntryCapture capture = new EntryCapture(abi, returns);
         UserReplayResult r;
         try {
             UserModeReplayer replayer = new UserModeReplayer(slice);
@@ -52,35 +58,36 @@ public final class SyscallRetargeter {
                 EntryCapture.Entry entry = capture.at(t.userIcount());
                 if (entry == null) throw new IllegalStateException("no entry seen for the call at user instruction " + t.userIcount());
                 calls.add(call(s, entry, t.back()));
-                if (t.back() == null) end = ProcessEnd.of(CallArguments.isExit(s.nr()) ? ProcessEnd.Kind.EXIT : ProcessEnd.Kind.IN_CALL);
+                if (t.back() == null) end = ProcessEnd.of(abi.isExit(s.nr()) ? ProcessEnd.Kind.EXIT : ProcessEnd.Kind.IN_CALL);
             } else if (t.back() != null) {
                 if (changes(t)) async.add(asyncOf(calls.size(), t));
             } else if (e instanceof UserExit.Fault f) {
                 end = new ProcessEnd(ProcessEnd.Kind.FAULT, f.vector(), f.errorCode(), f.eip(), f.cr2());
             }
         }
-        return new SyscallLog(slice.start(), calls, async, end);
+        return new SyscallLog(abi, slice.start(), calls, async, end);
     }
 
     private static SyscallCall call(UserExit.Syscall s, EntryCapture.Entry entry, KernelReturn back) {
-        if (back == null) return new SyscallCall(s.vector(), s.nr(), s.args(), entry.inputs(), false, 0, List.of(), List.of(), List.of(), null);
+        if (back == null) return new SyscallCall(s.vector(), s.nr(), entry.args(), entry.inputs(), false, 0, List.of(), List.of(), List.of(), null);
         int result = back.registers().get(Cpu.EAX);
         byte[] expected = entry.registers().bytes().clone();
         System.arraycopy(back.registers().bytes(), 4 * Cpu.EAX, expected, 4 * Cpu.EAX, 4);
         UserRegisters regs = Arrays.equals(expected, back.registers().bytes()) ? null : back.registers();
-        return new SyscallCall(s.vector(), s.nr(), s.args(), entry.inputs(), true, result, back.mapped(), back.unmapped(),
-                entry.writes(), regs);
+        return new SyscallCall(s.vector(), s.nr(), entry.args(), entry.inputs(), true, result, back.mapped(), back.unmapped(),
+                entry.writes(), regs, back.descriptors(), back.segments());
     }
 
     /** A return from an interrupt or fault changed the process (the registers came back other than they left, or memory or mappings changed). */
     private static boolean changes(Transition t) {
         KernelReturn b = t.back();
-        return !b.mapped().isEmpty() || !b.unmapped().isEmpty() || !b.writes().isEmpty() || b.registers().digest() != t.registerDigest();
+        return !b.mapped().isEmpty() || !b.unmapped().isEmpty() || !b.writes().isEmpty() || b.registers().digest() != t.registerDigest()
+                || b.changesSegments();
     }
 
     private static AsyncEffect asyncOf(int before, Transition t) {
         KernelReturn b = t.back();
         UserRegisters regs = b.registers().digest() == t.registerDigest() ? null : b.registers();
-        return new AsyncEffect(before, t.exit().describe(), b.mapped(), b.unmapped(), b.writes(), regs);
+        return new AsyncEffect(before, t.exit().describe(), b.mapped(), b.unmapped(), b.writes(), regs, b.descriptors(), b.segments());
     }
 }

@@ -17,6 +17,15 @@ final class SyscallTrap implements InterruptHook {
     long userIcount;
     UserRegisters registers;
     java.util.List<CallInput> inputs;
+    /** The segment registers user code left at the exit (a TLS selector it loaded stays loaded). */
+    int[] segments;
+    /** The call's argument registers (the ABI's count) when {@link #exit} is a system call. */
+    int[] args;
+    private final SyscallAbi abi;
+
+    SyscallTrap(SyscallAbi abi) {
+        this.abi = abi;
+    }
 
     void reset() {
         exit = null;
@@ -28,7 +37,9 @@ final class SyscallTrap implements InterruptHook {
         exit = UserExits.of(cpu, vector, source, errorCode);
         userIcount = UserExits.retiredAt(cpu.icount, source);
         registers = UserRegisters.of(cpu);
-        inputs = exit instanceof UserExit.Syscall s ? CallArguments.inputs(cpu, s.nr(), s.args()) : java.util.List.of();
+        segments = dev.kerf.emulator.usermode.ProcessImage.segmentsOf(cpu);
+        args = abi.arguments(cpu);
+        inputs = exit instanceof UserExit.Syscall s ? CallArguments.inputs(abi, cpu, s.nr(), args) : java.util.List.of();
         cpu.requestStop();
     }
 }

@@ -9,6 +9,43 @@ final class UserMemory {
     private UserMemory() {}
 
     /** {@code n} bytes at {@code va}, or null when any of them is unmapped. */
+    @FunctionalInterface
+    interface Reader {
+        byte[] read(int va, int n);
+    }
+
+    /**
+     * The process's memory as a system call's kernel side sees it: what {@code cpu} has mapped,
+     * and the pages the call itself brought in ({@code pagedIn}: demand paging inside the call,
+     * as when the kernel reads a path from a page the process never touched), with their bytes
+     * from {@code writes} (zero where none).
+     */
+    static Reader withPagedIn(Cpu cpu, java.util.Collection<dev.kerf.emulator.usermode.PageMapping> pagedIn,
+                              java.util.List<dev.kerf.emulator.usermode.MemoryWrite> writes) {
+        java.util.Set<Integer> in = new java.util.TreeSet<>();
+        for (dev.kerf.emulator.usermode.PageMapping m : pagedIn) in.add(m.page());
+        return (va, n) -> {
+            byte[] whole = read(cpu, va, n);
+            if (whole != null) return whole;
+            byte[] out = new byte[n];
+            for (int i = 0; i < n; i++) {
+                int at = va + i;
+                byte[] b = read(cpu, at, 1);
+                if (b != null) {
+                    out[i] = b[0];
+                    continue;
+                }
+                if (!in.contains(at >>> 12)) return null;
+                for (dev.kerf.emulator.usermode.MemoryWrite w : writes) {
+                    long start = Integer.toUnsignedLong(w.address()), a = Integer.toUnsignedLong(at);
+                    if (a >= start && a < start + w.bytes().length) out[i] = w.bytes()[(int) (a - start)];
+                }
+            }
+            return out;
+        };
+    }
+
+    /** {@code n} bytes at {@code va}, or null when any of them is unmapped. */
     static byte[] read(Cpu cpu, int va, int n) {
         byte[] out = new byte[n];
         int done = 0;

@@ -49,7 +49,7 @@ class SyscallLogCodecTest {
                 true, 5, List.of(), List.of(), List.of(), null);
         AsyncEffect signal = new AsyncEffect(2, "interrupt 32", List.of(new PageMapping(0x0804D, false)), List.of(),
                 List.of(new MemoryWrite(0xBFFFF000, new byte[] {1, 2})), regs(9));
-        return new SyscallLog(image, List.of(open, read, write), List.of(signal), new ProcessEnd(ProcessEnd.Kind.FAULT, 14, 4, 0x080495ef, 0x746e4920));
+        return new SyscallLog(SyscallAbi.KERF, image, List.of(open, read, write), List.of(signal), new ProcessEnd(ProcessEnd.Kind.FAULT, 14, 4, 0x080495ef, 0x746e4920));
     }
 
     static byte[] file(SyscallLog log) {
@@ -72,19 +72,19 @@ class SyscallLogCodecTest {
         assertThat(back.calls().get(2).input(1).cut()).isTrue();
         assertThat(back.async().get(0).cause()).isEqualTo("interrupt 32");
         assertThat(back.end()).isEqualTo(new ProcessEnd(ProcessEnd.Kind.FAULT, 14, 4, 0x080495ef, 0x746e4920));
-        assertThat(StraceFormat.line(back.calls().get(0))).isEqualTo("open(\"/home/customer/big-order.txt\", 0x0, 0x1a4) = 3");
-        assertThat(StraceFormat.line(back.calls().get(1))).isEqualTo("read(3, \"get alice\\n\", 128) = 10");
-        assertThat(StraceFormat.line(back.calls().get(2))).isEqualTo("write(1, \"hello\", 5) = 5");
+        assertThat(SyscallAbi.KERF.line(back.calls().get(0))).isEqualTo("open(\"/home/customer/big-order.txt\", 0x0, 0x1a4) = 3");
+        assertThat(SyscallAbi.KERF.line(back.calls().get(1))).isEqualTo("read(3, \"get alice\\n\", 128) = 10");
+        assertThat(SyscallAbi.KERF.line(back.calls().get(2))).isEqualTo("write(1, \"hello\", 5) = 5");
     }
 
     @Test
     void anExitEndingRoundTrips() throws IOException {
         SyscallLog s = sample();
         SyscallCall exit = new SyscallCall(0x80, 1, new int[] {0, 0, 0, 0, 0}, List.of(), false, 0, List.of(), List.of(), List.of(), null);
-        SyscallLog log = new SyscallLog(s.image(), List.of(s.calls().get(0), exit), List.of(), ProcessEnd.of(ProcessEnd.Kind.EXIT));
+        SyscallLog log = new SyscallLog(SyscallAbi.KERF, s.image(), List.of(s.calls().get(0), exit), List.of(), ProcessEnd.of(ProcessEnd.Kind.EXIT));
         SyscallLog back = SyscallLogCodec.read(SliceReader.read(file(log), NAME));
         assertThat(back.end().kind()).isEqualTo(ProcessEnd.Kind.EXIT);
-        assertThat(StraceFormat.line(back.calls().get(1))).isEqualTo("exit(0) = ?");
+        assertThat(SyscallAbi.KERF.line(back.calls().get(1))).isEqualTo("exit(0) = ?");
     }
 
     @Test

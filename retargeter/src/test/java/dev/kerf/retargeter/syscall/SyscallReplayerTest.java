@@ -47,7 +47,7 @@ class SyscallReplayerTest {
                 List.of(new CallInput(1, written.getBytes(StandardCharsets.US_ASCII), false)), true, 5, List.of(), List.of(), List.of(), null);
         SyscallCall readCall = new SyscallCall(0x80, 3, new int[] {0, 0x08049010, 4, 0, 0}, List.of(), true, 4, List.of(), List.of(),
                 List.of(new CallWrite(1, 0, read.getBytes(StandardCharsets.US_ASCII))), null);
-        return new SyscallLog(program(0x08049000), List.of(write, readCall), List.of(), new ProcessEnd(ProcessEnd.Kind.FAULT, 14, 4, FAULTING_EIP, cr2));
+        return new SyscallLog(SyscallAbi.KERF, program(0x08049000), List.of(write, readCall), List.of(), new ProcessEnd(ProcessEnd.Kind.FAULT, 14, 4, FAULTING_EIP, cr2));
     }
 
     @Test
@@ -87,7 +87,7 @@ class SyscallReplayerTest {
     @Test
     void aFaultWhereTheLogHasAnotherCallIsTheMismatch() {
         SyscallLog log = log("hello", "ABCD", 0x44434241);
-        SyscallLog more = new SyscallLog(log.image(), List.of(log.calls().get(0), log.calls().get(1), log.calls().get(1)), List.of(), log.end());
+        SyscallLog more = new SyscallLog(SyscallAbi.KERF, log.image(), List.of(log.calls().get(0), log.calls().get(1), log.calls().get(1)), List.of(), log.end());
         SyscallReplayResult r = new SyscallReplayer(more, more.image(), false, 1000).run();
         assertThat(r.mismatch().index()).isEqualTo(2);
         assertThat(r.mismatch().actual()).isEqualTo("fault 14 (error 0x4) at eip 0x08048031, cr2 0x44434241");
@@ -103,7 +103,7 @@ class SyscallReplayerTest {
         ProcessImage image = new ProcessImage(7, "prog", base.cr0(), base.cr4(), base.segments(), base.userGates(), List.of(), base.registers(),
                 base.pages(), List.of(new MemoryWrite(CODE, c.array())));
         SyscallCall exit = new SyscallCall(0x80, 1, new int[] {0, 0, 0, 0, 0}, List.of(), false, 0, List.of(), List.of(), List.of(), null);
-        SyscallLog log = new SyscallLog(image, List.of(exit), List.of(), ProcessEnd.of(ProcessEnd.Kind.EXIT));
+        SyscallLog log = new SyscallLog(SyscallAbi.KERF, image, List.of(exit), List.of(), ProcessEnd.of(ProcessEnd.Kind.EXIT));
         assertThat(new SyscallReplayer(log, image, true, 1000).run().mismatch()).isNull();
         SyscallReplayResult same = SyscallReplayer.replay(log);
         assertThat(same.mismatch().actual()).startsWith("fault 14 (error 0x6) at eip 0x08048005, cr2 0xbfffe0fc");

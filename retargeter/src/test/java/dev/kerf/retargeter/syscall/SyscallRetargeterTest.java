@@ -55,7 +55,7 @@ class SyscallRetargeterTest {
     @Test
     void callsAreKeptByIndexPreemptionsDroppedChangesKeptAsAsynchronousEffects() {
         SyscallLog log = SyscallRetargeter.retarget(slice(7));
-        assertThat(log.calls()).extracting(StraceFormat::line).containsExactly("write(1, \"hello\", 5) = 5", "read(0, \"ABCD\", 4) = 4");
+        assertThat(log.calls()).extracting(SyscallAbi.KERF::line).containsExactly("write(1, \"hello\", 5) = 5", "read(0, \"ABCD\", 4) = 4");
         assertThat(log.calls().get(1).writes()).singleElement().extracting(CallWrite::where).isEqualTo("arg1+0");
         assertThat(log.calls().get(0).registers()).isNull();
         assertThat(log.async()).singleElement().satisfies(a -> {

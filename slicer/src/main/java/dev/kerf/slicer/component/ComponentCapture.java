@@ -9,6 +9,7 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.usermode.ActivationMemory;
 import dev.kerf.emulator.usermode.ComponentActivation;
+import dev.kerf.emulator.usermode.ProcessImage;
 import dev.kerf.emulator.usermode.UserExit;
 import dev.kerf.emulator.usermode.UserExits;
 import dev.kerf.emulator.usermode.UserRegisters;
@@ -32,8 +33,16 @@ import java.util.TreeSet;
  *     not written nor read before in the activation is a first load; writes keep their last value.</li>
  * <li>End: the instruction at the return address with ESP above the entry's (RETURNED, EAX); an
  *     exception (FAULTED); a system call makes it SYSCALL (not replayable, its data dropped); an
- *     external interrupt suspends it until the process returns to user mode.</li>
+ *     external interrupt suspends it until the process returns to user mode. A page fault the
+ *     kernel resolves (the process comes back to the faulting instruction: demand paging,
+ *     copy-on-write, stack growth on Linux) suspends it too: the replay maps every page the call
+ *     touches, so it never takes that fault. One after which the process comes back elsewhere (a
+ *     signal handler) or never (killed) ends it FAULTED.</li>
  * </ul>
+ * The program file's text of every function (and loose address) the program executes is compared
+ * with the process's memory the first time it runs (the bytes whose pages are present): a program
+ * file other than the one the process ran is reported ({@link #mismatch()}), since the slice
+ * carries the file's code, not memory.
  */
 final class ComponentCapture implements PrivilegeHook, InterruptHook, InstructionHook, MemoryHook {
     private static final class Open {
@@ -49,6 +58,10 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         final TreeSet<Long> loose = new TreeSet<>();
         long count;
         boolean suspended, syscall;
+        /** Its segment registers when they differ from the first entry's (see {@link ComponentActivation#segments()}). */
+        int[] segments;
+        /** A page fault taken inside it, waiting to see whether the process comes back to the faulting instruction. */
+        UserExit.Fault pendingFault;
 
         Open(int pid, UserRegisters entry, int returnAddress, boolean midFunction) {
             this.pid = pid;
@@ -78,6 +91,9 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
     private final ExecutedCode code = new ExecutedCode();
     private int current = -1;
     private boolean hooked, programRan;
+    /** Function starts and loose addresses whose file text was compared with memory. */
+    private final TreeSet<Long> checked = new TreeSet<>();
+    private String mismatch;
 
     /** @param ranges the component: sorted, disjoint [start, end) pairs */
     ComponentCapture(ProcessTracker tracker, GuestMemory guest, String program, int pid, ElfSymbols elf, long[][] ranges) {
@@ -102,6 +118,15 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
                 programRan = true;
                 current = upid;
                 Open o = open.get(upid);
+                if (o != null && o.pendingFault != null) {
+                    if (cpu.eip == o.pendingFault.eip()) {
+                        o.pendingFault = null; // resolved (paged in): the faulting instruction runs again and counts then
+                        o.count--;
+                    } else {
+                        close(o, ComponentActivation.End.FAULTED, 0, o.pendingFault);
+                        o = null;
+                    }
+                }
                 if (o != null) o.suspended = false;
                 hook(cpu, true);
                 return;
@@ -131,8 +156,10 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         o.suspended = true;
         switch (source) {
             case EXCEPTION -> {
+                UserExit.Fault f = (UserExit.Fault) UserExits.of(cpu, vector, source, errorCode);
                 if (o.syscall) close(o, ComponentActivation.End.SYSCALL, 0, null); // its loads were not kept: not replayable
-                else close(o, ComponentActivation.End.FAULTED, 0, (UserExit.Fault) UserExits.of(cpu, vector, source, errorCode));
+                else if (vector == 14) o.pendingFault = f; // decided when the process comes back (see the class comment)
+                else close(o, ComponentActivation.End.FAULTED, 0, f);
             }
             case SOFTWARE -> o.syscall = true;
             default -> { } // an external interrupt: the activation resumes when the process does
@@ -155,8 +182,45 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         o.count++;
         if (o.syscall) return;
         ElfSymbols.Function f = elf.at(eip);
-        if (f != null) o.functions.putIfAbsent(f.start(), f);
-        else o.loose.add(eip);
+        if (f != null) {
+            o.functions.putIfAbsent(f.start(), f);
+            if (!checked.contains(f.start()) && checkText(cpu, f.start(), f.end(), f.name())) checked.add(f.start());
+        } else {
+            o.loose.add(eip);
+            if (!checked.contains(eip) && checkText(cpu, eip, Math.min(eip + 16, 0x1_0000_0000L), null)) checked.add(eip);
+        }
+    }
+
+    /**
+     * Compares the program file's bytes [lo, hi) with the process's memory; true once every page of
+     * it was present (the first run of code is often the fault that pages it in: it is compared
+     * again when it runs after).
+     */
+    private boolean checkText(Cpu cpu, long lo, long hi, String function) {
+        if (mismatch != null) return true;
+        byte[] file = elf.bytesAt(lo, (int) (hi - lo));
+        boolean complete = true;
+        for (long page = lo & ~0xFFFL; page < hi; page += 4096) {
+            long a = Math.max(lo, page), b = Math.min(hi, page + 4096);
+            byte[] mem = guest.virtualBytes(cpu.cr3, (int) a, (int) (b - a));
+            if (mem == null || mem.length < b - a) { // not paged in yet
+                complete = false;
+                continue;
+            }
+            for (int i = 0; i < mem.length; i++) {
+                if (mem[i] != file[(int) (a - lo) + i]) {
+                    mismatch = String.format("the program file's text differs from the code process %d ran at 0x%08x%s (file 0x%02x, memory 0x%02x)",
+                            current, a + i, function == null ? "" : " in " + function, file[(int) (a - lo) + i] & 0xFF, mem[i] & 0xFF);
+                    return true;
+                }
+            }
+        }
+        return complete;
+    }
+
+    /** The first difference between the program file's text and the code the process ran, or null. */
+    String mismatch() {
+        return mismatch;
     }
 
     private Open enter(Cpu cpu) {
@@ -164,6 +228,8 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         int returnAddress = guest.virtualU32(cpu.cr3, cpu.reg[Cpu.ESP]);
         ElfSymbols.Function f = elf.at(Integer.toUnsignedLong(cpu.eip));
         Open o = new Open(current, UserRegisters.of(cpu), returnAddress, f == null || f.start() != Integer.toUnsignedLong(cpu.eip));
+        int[] segs = ProcessImage.segmentsOf(cpu);
+        if (!java.util.Arrays.equals(segs, code.segments())) o.segments = segs;
         open.put(current, o);
         slot.put(o, closed.size());
         closed.add(null);
@@ -175,7 +241,7 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
         boolean keep = end.replayable();
         if (keep) code.add(o.functions, o.loose);
         ComponentActivation a = new ComponentActivation(o.pid, o.entry, o.returnAddress, keep ? o.memory.loads() : List.of(), end,
-                o.count, eax, fault, keep ? o.memory.writes() : List.of());
+                o.count, eax, fault, keep ? o.memory.writes() : List.of(), o.segments);
         closed.set(slot.remove(o), a);
     }
 
@@ -199,7 +265,10 @@ final class ComponentCapture implements PrivilegeHook, InterruptHook, Instructio
 
     /** Closes what is still open (UNFINISHED) and returns every activation in entry order. */
     List<ComponentActivation> finish() {
-        for (Open o : new ArrayList<>(open.values())) close(o, ComponentActivation.End.UNFINISHED, 0, null);
+        for (Open o : new ArrayList<>(open.values())) {
+            if (o.pendingFault != null) close(o, ComponentActivation.End.FAULTED, 0, o.pendingFault); // it never came back
+            else close(o, ComponentActivation.End.UNFINISHED, 0, null);
+        }
         return List.copyOf(closed);
     }
 

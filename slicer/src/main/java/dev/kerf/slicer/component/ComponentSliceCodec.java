@@ -23,6 +23,8 @@ import java.util.List;
  * COMPONENT_RESULTS u32 n, n x { u8 end, u64 instructions, u32 eax, [FAULTED: u32 vector, error, eip, cr2], runs (writes) }
  * COMPONENT_PORTS   (kernel components only) u32 n, n x { u32 accesses, accesses x { u8 kind (0 in, 1 out), u8 size, u16 port },
  *                   u32 input bytes, the IN values, u32 output bytes, the OUT values }
+ * COMPONENT_SEGMENTS (only when an activation ran with other segment registers than COMPONENT_CODE's, minor 2)
+ *                   n x { u8 flag (0: COMPONENT_CODE's, 1: its own), flag 1: 24 x u32 segments }
  * runs: u32 count, count x { u32 address, u32 length, length bytes }
  * </pre>
  * A slice is a kernel component's exactly when it has a COMPONENT_PORTS section.
@@ -48,6 +50,15 @@ final class ComponentSliceCodec {
         writer.add(SectionType.COMPONENT_ENTRIES, entries.toByteArray());
         writer.add(SectionType.COMPONENT_RESULTS, results.toByteArray());
         if (s.kernel()) writer.add(SectionType.COMPONENT_PORTS, ports(s.ports()));
+        if (s.activations().stream().anyMatch(a -> a.segments() != null)) {
+            SectionOutput segs = new SectionOutput();
+            for (ComponentActivation a : s.activations()) {
+                int[] v = a.segments();
+                segs.u8(v == null ? 0 : 1);
+                if (v != null) for (int x : v) segs.u32(x);
+            }
+            writer.add(SectionType.COMPONENT_SEGMENTS, segs.toByteArray());
+        }
     }
 
     private static byte[] ports(List<PortLog> logs) {
@@ -124,6 +135,20 @@ final class ComponentSliceCodec {
         }
         entries.end();
         results.end();
+        if (!slice.all(SectionType.COMPONENT_SEGMENTS).isEmpty()) {
+            SectionInput segs = new SectionInput(slice, slice.only(SectionType.COMPONENT_SEGMENTS));
+            for (int i = 0; i < n; i++) {
+                int flag = segs.u8();
+                if (flag > 1) throw segs.fail("activation " + i + ": segments flag " + flag);
+                if (flag == 0) continue;
+                int[] v = new int[24];
+                for (int k = 0; k < 24; k++) v[k] = segs.u32();
+                ComponentActivation a = out.get(i);
+                out.set(i, new ComponentActivation(a.pid(), a.entry(), a.returnAddress(), a.loads(), a.end(), a.instructions(), a.eax(),
+                        a.fault(), a.writes(), v));
+            }
+            segs.end();
+        }
         boolean kernel = "kernel".equals(slice.header().parameters().get("program"));
         if (kernel == slice.all(SectionType.COMPONENT_PORTS).isEmpty()) {
             throw slice.fail(slice.only(SectionType.COMPONENT_CODE), 0, kernel ? "a kernel component slice without its COMPONENT_PORTS section"

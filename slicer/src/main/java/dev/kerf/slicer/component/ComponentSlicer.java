@@ -2,7 +2,8 @@ package dev.kerf.slicer.component;
 
 import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.IntrospectionException;
-import dev.kerf.emulator.introspect.KerfGuestProfile;
+import dev.kerf.emulator.introspect.GuestProfile;
+import dev.kerf.emulator.introspect.ProfileSource;
 import dev.kerf.emulator.introspect.ProcessListener;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.hook.InterruptHook;
@@ -50,10 +51,26 @@ public final class ComponentSlicer {
 
     private ComponentSlicer() {}
 
+    /** A recording of the example OS, the program taken from its initrd. */
     public static ComponentSliceResult slice(Path recording, ComponentSpec asked, SecretSet secrets) throws IOException {
-        if (asked.kernel()) return KernelComponentSlicer.slice(recording, asked, secrets);
+        return slice(recording, ProfileSource.KERF_EXPORT, asked, secrets, null);
+    }
+
+    /**
+     * The guest introspected through {@code profiles}; the program's ELF read from
+     * {@code programFile} when given (a Linux recording made from a snapshot holds no initrd:
+     * the developer gives the file they have; its text must match the code the process ran),
+     * else from the recording's initrd ({@code /bin/PROG}).
+     */
+    public static ComponentSliceResult slice(Path recording, ProfileSource profiles, ComponentSpec asked, SecretSet secrets, Path programFile)
+            throws IOException {
+        if (asked.kernel()) {
+            if (programFile != null) throw new ComponentSliceException("--program names a user program; kernel components use the recording's kernel");
+            return KernelComponentSlicer.slice(recording, asked, secrets);
+        }
         String name = String.valueOf(recording.getFileName());
-        ComponentSpec spec = asked.pid() < 0 ? asked : asked.inProgram(programOf(recording, name, asked.pid()));
+        byte[] programBytes = programFile == null ? null : readProgram(programFile);
+        ComponentSpec spec = asked.pid() < 0 ? asked : asked.inProgram(programOf(recording, profiles, name, asked.pid()));
         ComponentCapture capture;
         ReplayResult r;
         List<String> matched;
@@ -64,11 +81,13 @@ public final class ComponentSlicer {
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             source = header(recording, opened);
             ReplayBoot boot = ReplayBoot.of(opened);
-            elf = ElfSymbols.parse(name + ": /bin/" + spec.program(), program(name, boot, spec.program()));
+            String where = programFile != null ? programFile.toString() : "/bin/" + spec.program();
+            elf = ElfSymbols.parse(programFile != null ? programFile.toString() : name + ": /bin/" + spec.program(),
+                    programBytes != null ? programBytes : program(name, boot, spec.program()));
             matched = new ArrayList<>();
-            long[][] ranges = ranges(name, spec, elf, matched, "function of /bin/" + spec.program());
+            long[][] ranges = ranges(name, spec, elf, matched, "function of " + where);
             Replayer replayer = new Replayer(boot, EventSource.of(journal), null);
-            KerfGuestProfile profile = profile(name, replayer);
+            GuestProfile profile = profile(name, profiles, replayer);
             ProcessListener names = new ProcessListener() {
                 @Override public void created(long icount, int pid, int ppid, String n) { seen.add(n); }
                 @Override public void execed(long icount, int pid, String oldName, String newName) { seen.add(newName); }
@@ -84,6 +103,10 @@ public final class ComponentSlicer {
                 throw new ComponentSliceException(name + ": it does not replay (" + r.divergence().message() + "); no slice is made", true);
             }
             tracker.finish(replayer.cpu());
+        }
+        if (capture.mismatch() != null) {
+            throw new ComponentSliceException((programFile != null ? programFile.toString() : name + ": /bin/" + spec.program()) + ": "
+                    + capture.mismatch() + "; give the program file the recording ran");
         }
         List<ComponentActivation> activations = capture.finish();
         if (!capture.programRan() && asked.pid() >= 0) {
@@ -101,22 +124,33 @@ public final class ComponentSlicer {
         return finish(name, asked, spec.program(), slice, matched, source, r.icount(), secrets);
     }
 
-    /** The guest's introspection export, read from the replay's memory at boot. */
-    private static KerfGuestProfile profile(String name, Replayer replayer) {
+    /** The guest's profile (the example OS's export, Linux's task layout...), opened on the replay's memory at its start. */
+    private static GuestProfile profile(String name, ProfileSource profiles, Replayer replayer) {
         try {
-            return KerfGuestProfile.read(replayer.cpu().memory);
+            return profiles.open(replayer.cpu().memory);
         } catch (IntrospectionException e) {
             throw new ComponentSliceException(name + ": " + e.getMessage());
         }
     }
 
+    /** The program file given with {@code --program}: a missing or unreadable file is one line naming it. */
+    private static byte[] readProgram(Path file) {
+        try {
+            if (!java.nio.file.Files.isRegularFile(file)) throw new ComponentSliceException(file + ": no such program file");
+            if (java.nio.file.Files.size(file) > (256L << 20)) throw new ComponentSliceException(file + ": larger than 256 MiB; not a program");
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ComponentSliceException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
     /** The program process {@code pid} last exec'd (a first replay, with the process tracker only). */
-    private static String programOf(Path recording, String name, int pid) throws IOException {
+    private static String programOf(Path recording, ProfileSource profiles, String name, int pid) throws IOException {
         Map<Integer, String> last = new TreeMap<>();
         try (Recording opened = Recording.open(recording);
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
-            KerfGuestProfile profile = profile(name, replayer);
+            GuestProfile profile = profile(name, profiles, replayer);
             ProcessListener names = new ProcessListener() {
                 @Override public void created(long icount, int p, int ppid, String n) { last.put(p, n); }
                 @Override public void execed(long icount, int p, String oldName, String newName) { last.put(p, newName); }
@@ -216,7 +250,7 @@ public final class ComponentSlicer {
             programs.addAll(Ustar.list(m.data(), "bin/"));
         }
         throw new ComponentSliceException(name + ": no program " + program + " in the recording's initrd (/bin/" + program
-                + "); programs: " + (programs.isEmpty() ? "none" : String.join(", ", programs)));
+                + "); programs: " + (programs.isEmpty() ? "none" : String.join(", ", programs)) + "; give the program's ELF file with --program FILE");
     }
 
     /** The spec's address ranges, sorted and merged; {@code what} names a symbol in the no-match error ("kernel symbol"). */
@@ -227,6 +261,10 @@ public final class ComponentSlicer {
             if (!spec.matches(f.name())) continue;
             matched.add(f.name());
             ranges.merge(f.start(), f.end(), Math::max);
+        }
+        if (elf.functions().isEmpty()) {
+            throw new ComponentSliceException(name + ": no " + what + " matches " + spec.glob() + ": the program has no function"
+                    + " symbols (stripped?); give its unstripped build, or an address range PROG:0xLO-0xHI");
         }
         if (matched.isEmpty()) {
             List<String> some = new ArrayList<>();

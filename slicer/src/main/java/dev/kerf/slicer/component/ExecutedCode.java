@@ -30,6 +30,11 @@ final class ExecutedCode {
         segments = ProcessImage.segmentsOf(cpu);
     }
 
+    /** The segment registers of the first entry (null before it). */
+    int[] segments() {
+        return segments == null ? null : segments.clone();
+    }
+
     /** The functions and loose addresses of an activation that is replayable (the others' code stays out). */
     void add(Map<Long, ElfSymbols.Function> ran, Set<Long> looseEips) {
         functions.putAll(ran);

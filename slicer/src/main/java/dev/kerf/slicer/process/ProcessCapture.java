@@ -7,6 +7,7 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.GuestProfile;
 import dev.kerf.emulator.introspect.ProcessTracker;
 import dev.kerf.emulator.mmu.PhysicalMemory;
+import dev.kerf.emulator.usermode.Descriptor;
 import dev.kerf.emulator.usermode.KernelReturn;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.PageMapping;
@@ -15,6 +16,7 @@ import dev.kerf.emulator.usermode.ProcessSlice;
 import dev.kerf.emulator.usermode.Transition;
 import dev.kerf.emulator.usermode.UserExit;
 import dev.kerf.emulator.usermode.UserExits;
+import dev.kerf.emulator.usermode.UserModeMachine;
 import dev.kerf.emulator.usermode.UserRegisters;
 
 import java.util.ArrayList;
@@ -39,8 +41,13 @@ import java.util.function.IntPredicate;
  *     kernel its user pages are copied (the shadow): from here to its next return only the rest
  *     of the system can change them.</li>
  * <li>Return: its pages compared with the shadow give mappings added or re-permissioned, pages
- *     removed, bytes changed (a new page compared with zeros); plus its registers after IRET.</li>
+ *     removed, bytes changed (a new page compared with zeros); the GDT entries user code may load
+ *     compared with the last ones carried give the descriptors changed ({@code set_thread_area},
+ *     Linux's per-task TLS entries); the segment registers after IRET, when they differ from
+ *     those at the exit; plus its registers after IRET.</li>
  * </ul>
+ * A process with a local descriptor table ({@code modify_ldt}) is refused: a slice carries GDT
+ * descriptors only.
  */
 final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private final ProcessTracker tracker;
@@ -63,6 +70,10 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private boolean awaitingReturn;
     private final TreeMap<Integer, byte[]> shadow = new TreeMap<>();
     private final TreeMap<Integer, Boolean> shadowWritable = new TreeMap<>();
+    /** The user-loadable GDT entries as the slice has them so far (index to the raw 8 bytes). */
+    private final TreeMap<Integer, Long> descriptors = new TreeMap<>();
+    private int[] exitSegments;
+    private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
 
     /**
      * @param from   the slice starts at the process's first return to user mode at or after this icount
@@ -80,6 +91,19 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
         this.guest = new GuestMemory(memory);
     }
 
+    /**
+     * What the process received from the rest of the system since its slice started, in order: at
+     * each return, the bytes of the call's output buffers ({@link GuestProfile#outputBuffers}) and
+     * the bytes changed in pages it had before the exit. The contents of a page that appeared (or
+     * changed permissions) at the return are left out unless a call's output buffer covers them:
+     * such a page is the program's own image paged in (demand paging, the kernel's fault-around
+     * during a call), zeros or a copy-on-write copy of what the process had. Its own program is
+     * not what it received: the same library code is in every program.
+     */
+    byte[] received() {
+        return received.toByteArray();
+    }
+
     /** The pid chosen (-1: the process never returned to user mode). */
     int pid() {
         return pid;
@@ -91,6 +115,7 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
         exit = UserExits.of(cpu, vector, source, errorCode);
         exitCount = UserExits.retiredAt(userCount + cpu.icount - stretchStart, source);
         exitDigest = UserRegisters.of(cpu).digest();
+        exitSegments = ProcessImage.segmentsOf(cpu);
     }
 
     @Override
@@ -111,12 +136,22 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
     private void start(Cpu cpu, int upid) {
         pid = upid;
         transitions.clear();
+        received.reset();
         shadow.clear();
         shadowWritable.clear();
         userCount = 0;
         awaitingReturn = false;
         name = tracker.nameOf(upid);
+        checkNoLdt(cpu);
         int[] segments = ProcessImage.segmentsOf(cpu);
+        descriptors.clear();
+        descriptors.putAll(userDescriptors(cpu));
+        List<Descriptor> initial = new ArrayList<>();
+        for (Map.Entry<Integer, Long> e : descriptors.entrySet()) {
+            boolean held = false;
+            for (int i = 0; i < 6; i++) held |= (segments[4 * i] & 0xFFFC) != 0 && segments[4 * i] >>> 3 == e.getKey();
+            if (!held) initial.add(descriptor(e.getKey(), e.getValue()));
+        }
         List<PageMapping> pages = new ArrayList<>();
         List<MemoryWrite> contents = new ArrayList<>();
         for (Map.Entry<Integer, UserPageWalk.Frame> e : UserPageWalk.userPages(memory, cpu.cr3).entrySet()) {
@@ -124,8 +159,49 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
             MemoryDiff.diff(e.getKey(), MemoryDiff.ZERO_PAGE, memory.array(), e.getValue().physical(), contents);
         }
         image = new ProcessImage(pid, name, cpu.cr0, cpu.cr4, segments, userGates(cpu),
-                UserPageWalk.supervisorRuns(memory, cpu.cr3), UserRegisters.of(cpu), pages, contents);
+                UserPageWalk.supervisorRuns(memory, cpu.cr3), UserRegisters.of(cpu), pages, contents, initial);
         enterUser(cpu);
+    }
+
+    private static Descriptor descriptor(int index, long raw) {
+        return new Descriptor(index, (int) raw, (int) (raw >>> 32));
+    }
+
+    /**
+     * The GDT entries user code may load now ({@link Descriptor#userLoadable}), read through the
+     * process's page directory: index to the raw 8 bytes. Entry 0 (null) and entries past the
+     * replayer's GDT are not carried (a selector naming them is refused when it is loaded).
+     */
+    private TreeMap<Integer, Long> userDescriptors(Cpu cpu) {
+        TreeMap<Integer, Long> out = new TreeMap<>();
+        for (int i = 1; i < UserModeMachine.GDT_ENTRIES && i * 8 + 7 <= cpu.gdtLimit; i++) {
+            long lo = guest.translate(cpu.cr3, cpu.gdtBase + i * 8), hi = guest.translate(cpu.cr3, cpu.gdtBase + i * 8 + 4);
+            if (lo < 0 || hi < 0) continue;
+            int high = memory.read32((int) hi);
+            if (Descriptor.userLoadable(high)) out.put(i, Integer.toUnsignedLong(memory.read32((int) lo)) | (long) high << 32);
+        }
+        return out;
+    }
+
+    /** Descriptors changed since the slice last carried them (a vanished one as all zeros), and records the new state. */
+    private List<Descriptor> descriptorChanges(Cpu cpu) {
+        TreeMap<Integer, Long> now = userDescriptors(cpu);
+        List<Descriptor> changed = new ArrayList<>();
+        for (int i : descriptors.keySet()) if (!now.containsKey(i)) changed.add(new Descriptor(i, 0, 0));
+        for (Map.Entry<Integer, Long> e : now.entrySet()) {
+            if (!e.getValue().equals(descriptors.get(e.getKey()))) changed.add(descriptor(e.getKey(), e.getValue()));
+        }
+        changed.sort(java.util.Comparator.comparingInt(Descriptor::index));
+        descriptors.clear();
+        descriptors.putAll(now);
+        return changed;
+    }
+
+    private void checkNoLdt(Cpu cpu) {
+        if ((cpu.ldtr.selector & 0xFFFC) != 0 && cpu.ldtr.limit != 0) {
+            throw new ProcessSliceException("process " + pid + " (" + name + ") has a local descriptor table (modify_ldt) at icount "
+                    + cpu.icount + ": a process slice carries GDT descriptors only");
+        }
     }
 
     /** Vectors whose IDT gate is present with DPL 3 (INT n from user code reaches the handler). */
@@ -177,8 +253,19 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
             byte[] before = was == null ? MemoryDiff.ZERO_PAGE : shadow.get(e.getKey());
             MemoryDiff.diff(e.getKey(), before, memory.array(), e.getValue().physical(), writes);
         }
-        keepOutputs(cpu, now, writes);
-        transitions.add(new Transition(exitCount, exit, exitDigest, new KernelReturn(mapped, unmapped, writes, UserRegisters.of(cpu))));
+        List<GuestProfile.OutputBuffer> outputs = keepOutputs(cpu, now, writes);
+        noteReceived(writes, mapped, outputs);
+        checkNoLdt(cpu);
+        int[] segments = ProcessImage.segmentsOf(cpu);
+        for (int i = 0; i < 6; i++) {
+            if (!UserModeMachine.supportsSelector(segments[4 * i])) {
+                throw new ProcessSliceException("process " + pid + " (" + name + ") returned to user mode with selector 0x"
+                        + Integer.toHexString(segments[4 * i]) + " at icount " + cpu.icount + ": a process slice holds GDT selectors below "
+                        + UserModeMachine.GDT_ENTRIES + " only");
+            }
+        }
+        transitions.add(new Transition(exitCount, exit, exitDigest, new KernelReturn(mapped, unmapped, writes, UserRegisters.of(cpu),
+                descriptorChanges(cpu), java.util.Arrays.equals(segments, exitSegments) ? null : segments)));
         awaitingReturn = false;
         enterUser(cpu);
     }
@@ -191,9 +278,33 @@ final class ProcessCapture implements InterruptHook, PrivilegeHook {
      * output is what privacy scans look for and what a syscall log hands a rebuilt binary, so it is
      * kept whole and in order. Replay applies the same bytes either way.
      */
-    private void keepOutputs(Cpu cpu, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
-        if (!(exit instanceof UserExit.Syscall s)) return;
-        for (GuestProfile.OutputBuffer b : profile.outputBuffers(s.nr(), s.args(), cpu.reg[Cpu.EAX])) keep(b.address(), b.length(), pages, writes);
+    private List<GuestProfile.OutputBuffer> keepOutputs(Cpu cpu, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {
+        if (!(exit instanceof UserExit.Syscall s)) return List.of();
+        List<GuestProfile.OutputBuffer> outputs = profile.outputBuffers(s.nr(), s.args(), cpu.reg[Cpu.EAX]);
+        for (GuestProfile.OutputBuffer b : outputs) keep(b.address(), b.length(), pages, writes);
+        return outputs;
+    }
+
+    /** Appends this return's received bytes (see {@link #received()}) in address order. */
+    private void noteReceived(List<MemoryWrite> writes, List<PageMapping> mapped, List<GuestProfile.OutputBuffer> outputs) {
+        java.util.Set<Integer> fresh = new java.util.HashSet<>();
+        for (PageMapping m : mapped) fresh.add(m.page());
+        for (MemoryWrite w : writes) {
+            byte[] b = w.bytes();
+            for (int i = 0; i < b.length; i++) {
+                int va = w.address() + i;
+                if (!fresh.contains(va >>> 12) || inOutput(va, outputs)) received.write(b[i]);
+            }
+        }
+    }
+
+    private static boolean inOutput(int va, List<GuestProfile.OutputBuffer> outputs) {
+        long a = Integer.toUnsignedLong(va);
+        for (GuestProfile.OutputBuffer o : outputs) {
+            long lo = Integer.toUnsignedLong(o.address());
+            if (a >= lo && a < lo + o.length()) return true;
+        }
+        return false;
     }
 
     private void keep(int buf, int n, TreeMap<Integer, UserPageWalk.Frame> pages, List<MemoryWrite> writes) {

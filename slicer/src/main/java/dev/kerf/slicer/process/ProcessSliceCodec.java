@@ -2,6 +2,7 @@ package dev.kerf.slicer.process;
 
 import dev.kerf.slicer.SectionOutput;
 import dev.kerf.slicer.SectionInput;
+import dev.kerf.emulator.usermode.Descriptor;
 import dev.kerf.emulator.usermode.KernelReturn;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.PageMapping;
@@ -21,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The only code that knows the bytes of a process slice's three sections (docs/formats.md §9,
+ * The only code that knows the bytes of a process slice's sections (docs/formats.md §9.6,
  * "Process slice"). All integers little-endian.
  *
  * <pre>
@@ -35,6 +36,11 @@ import java.util.List;
  *                 u32 eip, u32 cr2;  3 interrupt: u8 vector;  4 end: nothing
  * PROCESS_EFFECTS for each exit with returned = 1, in order: u32 m + m x (u32 page, u8 flags) mapped,
  *                 u32 u + u x u32 page unmapped, u32 w + w x write, 40 bytes registers
+ * PROCESS_SEGMENTS (only when the slice has a descriptor or a changed segment register; absent: none)
+ *                 u32 d + d x descriptor                  (GDT entries user code may load, beyond its segment registers')
+ *                 then for each exit with returned = 1, in order: u32 c + c x descriptor (changed; all zero: cleared),
+ *                 u8 s (0|1), s = 1: 24 x u32 segments as IRET left them (as PROCESS_IMAGE's)
+ * descriptor      u16 GDT index (1..255), u32 bytes 0..3, u32 bytes 4..7
  * write           u32 linear address, u32 length n (1..2^24), n bytes
  * </pre>
  * Only the last exit may have returned = 0.
@@ -56,6 +62,53 @@ public final class ProcessSliceCodec {
         }
         writer.add(SectionType.PROCESS_EXITS, exits.toByteArray());
         writer.add(SectionType.PROCESS_EFFECTS, effects.toByteArray());
+        boolean segmentsNeeded = !slice.start().descriptors().isEmpty();
+        for (Transition t : slice.transitions()) segmentsNeeded |= t.back() != null && t.back().changesSegments();
+        if (!segmentsNeeded) return; // the example OS's slices: the file is as minor 1 wrote it
+        SectionOutput seg = new SectionOutput();
+        descriptors(seg, slice.start().descriptors());
+        for (Transition t : slice.transitions()) {
+            if (t.back() == null) continue;
+            descriptors(seg, t.back().descriptors());
+            int[] s = t.back().segments();
+            seg.u8(s == null ? 0 : 1);
+            if (s != null) for (int v : s) seg.u32(v);
+        }
+        writer.add(SectionType.PROCESS_SEGMENTS, seg.toByteArray());
+    }
+
+    private static void descriptors(SectionOutput o, List<Descriptor> ds) {
+        o.u32(ds.size());
+        for (Descriptor d : ds) o.u16(d.index()).u32(d.low()).u32(d.high());
+    }
+
+    private static List<Descriptor> descriptors(SectionInput in) {
+        int n = in.count(10);
+        List<Descriptor> out = new ArrayList<>(n);
+        int last = 0;
+        for (int i = 0; i < n; i++) {
+            int at = in.position();
+            int index = in.u16(), low = in.u32(), high = in.u32();
+            if (index < 1 || index >= UserModeMachine.GDT_ENTRIES || index <= last) {
+                throw in.failAt(at, "descriptor index " + index + " (1.." + (UserModeMachine.GDT_ENTRIES - 1) + ", ascending)");
+            }
+            last = index;
+            out.add(new Descriptor(index, low, high));
+        }
+        return out;
+    }
+
+    private static int[] segments(SectionInput in) {
+        int[] segments = new int[24];
+        for (int i = 0; i < 24; i++) {
+            int at = in.position();
+            segments[i] = in.u32();
+            if (i % 4 == 0 && !UserModeMachine.supportsSelector(segments[i])) {
+                throw in.failAt(at, SEGMENT_NAMES[i / 4] + " selector 0x" + Integer.toHexString(segments[i])
+                        + ": not a selector a process slice can hold (null, or a GDT entry below " + UserModeMachine.GDT_ENTRIES + ")");
+            }
+        }
+        return segments;
     }
 
     /** PROCESS_IMAGE's bytes (the syscall log's SYSCALL_IMAGE holds the same). */
@@ -112,6 +165,9 @@ public final class ProcessSliceCodec {
         SectionInput im = new SectionInput(file, file.only(SectionType.PROCESS_IMAGE));
         ProcessImage image = image(im);
         im.end();
+        SectionInput sg = file.all(SectionType.PROCESS_SEGMENTS).isEmpty() ? null
+                : new SectionInput(file, file.only(SectionType.PROCESS_SEGMENTS));
+        if (sg != null) image = image.withDescriptors(descriptors(sg));
         SectionInput ex = new SectionInput(file, file.only(SectionType.PROCESS_EXITS));
         SectionInput ef = new SectionInput(file, file.only(SectionType.PROCESS_EFFECTS));
         int n = ex.count(14);
@@ -125,10 +181,18 @@ public final class ProcessSliceCodec {
             if (returned == 0 && i != n - 1) throw ex.fail("exit " + i + " never returns but is not the last");
             if (icount < 0 || !ts.isEmpty() && icount < ts.get(ts.size() - 1).userIcount()) throw ex.fail("user icount goes back");
             UserExit exit = exitOf(ex, kind);
-            ts.add(new Transition(icount, exit, digest, returned == 1 ? back(ef) : null));
+            KernelReturn back = returned == 1 ? back(ef) : null;
+            if (back != null && sg != null) {
+                List<Descriptor> ds = descriptors(sg);
+                int flag = sg.u8();
+                if (flag > 1) throw sg.fail("segments flag " + flag);
+                back = new KernelReturn(back.mapped(), back.unmapped(), back.writes(), back.registers(), ds, flag == 1 ? segments(sg) : null);
+            }
+            ts.add(new Transition(icount, exit, digest, back));
         }
         ex.end();
         ef.end();
+        if (sg != null) sg.end();
         return new ProcessSlice(image, ts);
     }
 
@@ -139,15 +203,7 @@ public final class ProcessSliceCodec {
         int pid = in.u32();
         String name = new String(in.bytes(in.u16()), StandardCharsets.UTF_8);
         int cr0 = in.u32(), cr4 = in.u32();
-        int[] segments = new int[24];
-        for (int i = 0; i < 24; i++) {
-            int at = in.position();
-            segments[i] = in.u32();
-            if (i % 4 == 0 && !UserModeMachine.supportsSelector(segments[i])) {
-                throw in.failAt(at, SEGMENT_NAMES[i / 4] + " selector 0x" + Integer.toHexString(segments[i])
-                        + ": not a selector a process slice can hold (null, or one of the first 16 GDT entries)");
-            }
-        }
+        int[] segments = segments(in);
         int[] gates = new int[in.u16()];
         for (int i = 0; i < gates.length; i++) gates[i] = in.u8();
         int nr = in.count(8);

@@ -130,7 +130,7 @@ public final class ProcessSlicer {
     }
 
     /** What one replay with the capture attached gave: the slice (null: the process never ran in user mode), how it ended, the pid. */
-    private record Captured(ProcessSlice slice, ReplayResult result, int pid) {}
+    private record Captured(ProcessSlice slice, ReplayResult result, int pid, byte[] received, String guest) {}
 
     private static Captured capture(String source, Replayer replayer, Supplier<ReplayResult> run, ProfileSource profiles,
                                     ProcessSelector selector, long from, Names names) {
@@ -151,7 +151,7 @@ public final class ProcessSlicer {
             throw new ProcessSliceException(source + ": it does not replay (" + r.divergence().message() + "); no slice is made");
         }
         tracker.finish(replayer.cpu());
-        return new Captured(capture.finish(replayer.cpu()), r, capture.pid());
+        return new Captured(capture.finish(replayer.cpu()), r, capture.pid(), capture.received(), profile.guest());
     }
 
     private static ProcessSliceResult finish(String sourceName, Captured c, SliceHeader source, ProcessSelector selector, long from,
@@ -162,8 +162,7 @@ public final class ProcessSlicer {
         Map<String, Object> privacy = redactor.redact(slice);
         // a secret in a name costs the name, not the slice: the image's name, the parameter and the source's name
         ProcessImage im = slice.start();
-        slice = new ProcessSlice(new ProcessImage(im.pid(), redactor.clean(im.name()), im.cr0(), im.cr4(), im.segments(), im.userGates(),
-                im.supervisor(), im.registers(), im.pages(), im.contents()), slice.transitions());
+        slice = new ProcessSlice(im.withName(redactor.clean(im.name())), slice.transitions());
         source = source.withSourceName(redactor.clean(source.sourceName()));
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
@@ -171,6 +170,7 @@ public final class ProcessSlicer {
         params.put("userInstructions", slice.userInstructions());
         params.put("exits", (long) slice.transitions().size());
         params.put("recordingInstructions", r.icount());
+        if (!c.guest().equals("kerf")) params.put("guest", c.guest()); // absent: the example OS (slices before the parameter)
         if (from != 0 || to != Long.MAX_VALUE) {
             params.put("from", from);
             params.put("to", r.icount());
@@ -193,7 +193,7 @@ public final class ProcessSlicer {
             bytes = encode(slice, params, source, redactor.diverged(point), redactor);
         }
         return new ProcessSliceResult(slice, note(selector, c.pid(), names.seen), v, r.icount(),
-                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes);
+                r.outcome() != ReplayResult.Outcome.CUT_SHORT, bytes, c.received());
     }
 
     private static byte[] encode(ProcessSlice slice, Map<String, Object> params, SliceHeader source, Map<String, Object> privacy,

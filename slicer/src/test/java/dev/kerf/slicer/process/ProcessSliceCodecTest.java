@@ -1,5 +1,6 @@
 package dev.kerf.slicer.process;
 
+import dev.kerf.emulator.usermode.Descriptor;
 import dev.kerf.emulator.usermode.KernelReturn;
 import dev.kerf.emulator.usermode.MemoryWrite;
 import dev.kerf.emulator.usermode.PageMapping;
@@ -74,6 +75,55 @@ class ProcessSliceCodecTest {
         assertThat(back.start().registers().bytes()).isEqualTo(regs(1).bytes());
         assertThat(back.transitions().get(0).back().unmapped()).containsExactly(0xBFFFF);
         assertThat(back.transitions().get(2).back()).isNull();
+    }
+
+    /** A Linux process: a TLS descriptor at the start, one changed at a return with the segment registers IRET left. */
+    static ProcessSlice withSegments() {
+        ProcessSlice s = sample();
+        int[] segs = s.start().segments();
+        segs[20] = 0x33; // GS: the TLS entry
+        segs[21] = 0x099c0380;
+        ProcessImage image = s.start().withDescriptors(List.of(new Descriptor(6, 0x0380ffff, 0x09cff39c)));
+        KernelReturn b = s.transitions().get(0).back();
+        KernelReturn back = new KernelReturn(b.mapped(), b.unmapped(), b.writes(), b.registers(),
+                List.of(new Descriptor(6, 0x0400ffff, 0x09cff39c), new Descriptor(7, 0, 0)), segs);
+        return new ProcessSlice(image, List.of(new Transition(5, s.transitions().get(0).exit(), 0x1234, back), s.transitions().get(1),
+                s.transitions().get(2)));
+    }
+
+    @Test
+    void descriptorsAndSegmentRegistersSurviveTheRoundTripInTheirOwnSection() throws IOException {
+        assertThat(SliceReader.read(file(sample()), NAME).all(SectionType.PROCESS_SEGMENTS)).as("none needed: none written").isEmpty();
+        ProcessSlice s = withSegments();
+        byte[] bytes = file(s);
+        Slice read = SliceReader.read(bytes, NAME);
+        assertThat(read.all(SectionType.PROCESS_SEGMENTS)).hasSize(1);
+        ProcessSlice back = ProcessSliceCodec.read(read);
+        assertThat(file(back)).isEqualTo(bytes);
+        assertThat(back.start().descriptors()).containsExactly(new Descriptor(6, 0x0380ffff, 0x09cff39c));
+        assertThat(back.transitions().get(0).back().descriptors()).containsExactly(new Descriptor(6, 0x0400ffff, 0x09cff39c),
+                new Descriptor(7, 0, 0));
+        assertThat(back.transitions().get(0).back().segments()).isEqualTo(s.transitions().get(0).back().segments());
+        assertThat(back.transitions().get(1).back().segments()).isNull();
+
+        Section seg = read.only(SectionType.PROCESS_SEGMENTS);
+        for (int cut = 0; cut < seg.data().length; cut++) {
+            byte[] cutBytes = rewrite(s, SectionType.PROCESS_SEGMENTS, Arrays.copyOf(seg.data(), cut));
+            assertThatThrownBy(() -> ProcessSliceCodec.read(SliceReader.read(cutBytes, NAME))).isInstanceOf(FormatException.class)
+                    .hasMessageContaining("p.kslice");
+        }
+        byte[] badIndex = seg.data().clone();
+        badIndex[4] = 0; // the first descriptor's index: 0 is the null entry
+        assertThatThrownBy(() -> ProcessSliceCodec.read(SliceReader.read(rewrite(s, SectionType.PROCESS_SEGMENTS, badIndex), NAME)))
+                .isInstanceOf(FormatException.class).hasMessageContaining("descriptor index 0");
+    }
+
+    /** The file of {@code s} with section {@code type}'s data replaced. */
+    private static byte[] rewrite(ProcessSlice s, SectionType type, byte[] data) throws IOException {
+        Slice read = SliceReader.read(file(s), NAME);
+        SliceWriter w = new SliceWriter(header());
+        for (Section x : read.sections()) w.add(x.type(), x.type() == type ? data : x.data());
+        return w.finish();
     }
 
     @Test

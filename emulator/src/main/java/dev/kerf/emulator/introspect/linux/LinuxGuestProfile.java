@@ -19,9 +19,49 @@ public final class LinuxGuestProfile implements I386LinuxAbi {
     /** More tasks than any 32-bit kernel can have (PID_MAX_LIMIT is 32768 on 32-bit). */
     static final int MAX_TASKS = 32768;
     private final LinuxTaskLayout layout;
+    private final LinuxSyscalls table = LinuxSyscalls.i386();
 
     public LinuxGuestProfile(LinuxTaskLayout layout) {
         this.layout = layout;
+    }
+
+    /** i386 sizes of the structures calls fill: struct stat (old), stat64, new_utsname, timespec. */
+    private static final int STAT = 64, STAT64 = 96, UTSNAME = 6 * 65, TIMESPEC = 8;
+
+    /**
+     * The buffers a successful call filled, from the system-call table's argument kinds: a buffer
+     * whose length is the result (read, pread64, readlink, getcwd: {@code B}), a wait status
+     * ({@code w}), a struct stat or stat64 ({@code S}), plus the pointer arguments the table does
+     * not type as output: getdents64's records (the result's length), pipe and pipe2's two
+     * descriptors, uname's new_utsname, time's seconds, clock_gettime's timespec.
+     */
+    @Override
+    public List<OutputBuffer> outputBuffers(int nr, int[] args, int result) {
+        LinuxSyscalls.Call c = table.get(nr);
+        if (c == null || result < 0) return List.of();
+        List<OutputBuffer> out = new ArrayList<>();
+        switch (c.name()) {
+            case "getdents64", "getdents" -> add(out, args[1], result);
+            case "pipe", "pipe2" -> add(out, args[0], 8);
+            case "uname" -> add(out, args[0], UTSNAME);
+            case "time" -> add(out, args[0], 4);
+            case "clock_gettime" -> add(out, args[1], TIMESPEC);
+            default -> {
+                for (int i = 0; i < Math.min(c.argCount(), args.length); i++) {
+                    switch (c.kind(i)) {
+                        case 'B' -> add(out, args[i], result);
+                        case 'w' -> { if (result > 0) add(out, args[i], 4); }
+                        case 'S' -> add(out, args[i], c.name().endsWith("64") ? STAT64 : STAT);
+                        default -> { }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<OutputBuffer> out, int address, int length) {
+        if (address != 0 && length > 0) out.add(new OutputBuffer(address, length));
     }
 
     public LinuxTaskLayout layout() {
@@ -55,6 +95,9 @@ public final class LinuxGuestProfile implements I386LinuxAbi {
         }
         return l;
     }
+
+    @Override
+    public String guest() { return "linux"; }
 
     @Override
     public List<GuestProcess> processes(GuestMemory memory) {
