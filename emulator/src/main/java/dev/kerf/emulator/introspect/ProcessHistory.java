@@ -30,6 +30,11 @@ public final class ProcessHistory implements ProcessListener {
         this.profile = profile;
     }
 
+    /** The profile the tracker read the guest with (a {@code LinuxGuestProfile} for a Linux recording). */
+    public GuestProfile profile() {
+        return profile;
+    }
+
     @Override
     public void created(long icount, int pid, int ppid, String name) {
         Row r = new Row();

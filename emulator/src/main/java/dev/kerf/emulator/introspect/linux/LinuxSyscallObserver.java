@@ -586,6 +586,11 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
 
     /** Ends the observation: the calls still in the kernel are recorded as UNFINISHED. */
     public void finish(Cpu cpu) {
+        finish();
+    }
+
+    /** As {@link #finish(Cpu)}: it needs nothing from the CPU (the calls in the kernel are known). */
+    public void finish() {
         for (Pending p : pending.values()) {
             if (p.syscall) record(p, -1, LinuxCall.Outcome.UNFINISHED, 0);
         }
