@@ -70,6 +70,11 @@ public final class ProcessHistory implements ProcessListener {
     }
 
     @Override
+    public void renamed(long icount, int pid, String oldName, String newName) {
+        row(pid, icount).name = newName;
+    }
+
+    @Override
     public void userFault(long icount, UserFault fault) {
         Row r = row(fault.pid(), icount);
         timeline.add(new ProcessEvent(icount, fault.pid(), r.name, ProcessEvent.Kind.FAULT, fault.describe()));
