@@ -267,46 +267,7 @@ class LinuxSnapshotTest {
             assertThat(byPid.values().stream().filter(f -> f[2].equals("vault") && f[1].equals(login[0]))).hasSize(1);
         }
 
-        // Must show 1: every process the guest's own ps printed at the end of the run (kernel threads,
-        // init, the scenario's shell, ps itself) is in kerf ps with the same pid, parent and name
-        String console = fromMarker(r.out());
-        List<String> guestPs = LinuxConsole.block(console, "ps");
-        assertThat(guestPs.get(0)).matches("PID +PPID +COMMAND");
-        assertThat(guestPs).hasSizeGreaterThan(10);
-        List<String[]> renamedLater = new ArrayList<>();
-        for (String line : guestPs.subList(1, guestPs.size())) {
-            String[] g = line.trim().split("\\s+", 3);
-            assertThat(byPid).as("guest ps line '%s' in kerf ps:\n%s", line, ps.out()).containsKey(g[0]);
-            String[] k = byPid.get(g[0]);
-            assertThat(k[1]).as("parent of pid %s", g[0]).isEqualTo(g[1]);
-            // /proc shows a workqueue worker's comm with "-" and its workqueue appended (15 characters in all)
-            if (!g[2].equals(k[2]) && !g[2].startsWith(k[2] + "-")) renamedLater.add(g);
-        }
-        // kerf ps names a process after its last execve: one that exec'd after the guest's ps ran (init,
-        // which execs kerf-exit to end the run) must show the guest's name in kerf trace up to that execve
-        for (String[] g : renamedLater) {
-            Cli.Outcome t = Cli.run("", "trace", "--syscalls", "--pid", g[0], rec.toString());
-            assertThat(t.exitCode()).as(t.err()).isZero();
-            List<String> lines = t.out().lines().toList();
-            int lastAsGuest = -1, exec = -1;
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).matches("\\[\\d+\\] " + g[0] + " " + Pattern.quote(g[2]) + " .*")) lastAsGuest = i;
-                if (lines.get(i).matches("\\[\\d+\\] " + g[0] + " \\S+ execve\\(.*\\) = 0")) exec = i;
-            }
-            assertThat(lastAsGuest).as("pid %s: named %s (guest ps) in kerf trace, %s in kerf ps", g[0], g[2], byPid.get(g[0])[2])
-                    .isGreaterThanOrEqualTo(0).isLessThan(exec);
-        }
-        assertThat(renamedLater).as("names that differ").hasSizeLessThanOrEqualTo(1);
-        assertThat(guestPs).anyMatch(l -> l.matches(" *1 +0 init")).anyMatch(l -> l.matches(" *2 +0 kthreadd"))
-                .anyMatch(l -> l.endsWith(" ps"));
-        // and buggy's SIGSEGV at the address and instruction the kernel logged ("buggy[PID]: segfault at ADDR ip EIP ...")
-        List<String> log = LinuxConsole.block(console, "kernel log");
-        assertThat(log).hasSize(1);
-        Matcher segv = Pattern.compile("\\] (\\S+)\\[(\\d+)\\]: segfault at ([0-9a-f]+) ip ([0-9a-f]+) ").matcher(log.get(0));
-        assertThat(segv.find()).as(log.get(0)).isTrue();
-        assertThat(byPid.get(segv.group(2))[2]).isEqualTo(segv.group(1)).isEqualTo("buggy");
-        assertThat(byPid.get(segv.group(2))[7]).isEqualTo(String.format("killed by signal 11 (page fault at 0x%08x, eip 0x%08x)",
-                Long.parseLong(segv.group(3), 16), Long.parseLong(segv.group(4), 16)));
+        psAgreesWithTheGuestsOwn(rec, r.out(), ps.out(), byPid);
     }
 
     /**
@@ -362,6 +323,83 @@ class LinuxSnapshotTest {
         assertThat(json.out().lines().count()).isEqualTo(trace.out().lines().count());
         assertThat(json.out()).contains("\"call\":\"execve\"", "\"strings\":[\"/bin/buggy\"",
                 "\"type\":\"exit\"", "\"text\":\"+++ killed by SIGSEGV +++\"");
+    }
+
+
+    /**
+     * Must show 1 on a bugreport recording: every process the guest's own ps printed at the end of
+     * the run (kernel threads, init, the scenario's shell, ps itself) is in kerf ps with the same
+     * pid, parent and name, and kerf ps shows buggy's SIGSEGV at the address and instruction of the
+     * kernel's own log line of the crash.
+     */
+    static void psAgreesWithTheGuestsOwn(Path rec, String out, String psOut, java.util.Map<String, String[]> byPid) {
+        String console = fromMarker(out);
+        List<String> guestPs = LinuxConsole.block(console, "ps");
+        assertThat(guestPs.get(0)).matches("PID +PPID +COMMAND");
+        assertThat(guestPs).hasSizeGreaterThan(10);
+        List<String[]> renamedLater = new ArrayList<>();
+        for (String line : guestPs.subList(1, guestPs.size())) {
+            String[] g = line.trim().split("\\s+", 3);
+            assertThat(byPid).as("guest ps line '%s' in kerf ps:\n%s", line, psOut).containsKey(g[0]);
+            String[] k = byPid.get(g[0]);
+            assertThat(k[1]).as("parent of pid %s", g[0]).isEqualTo(g[1]);
+            // /proc shows a workqueue worker's comm with "-" and its workqueue appended (15 characters in all)
+            if (!g[2].equals(k[2]) && !g[2].startsWith(k[2] + "-")) renamedLater.add(g);
+        }
+        // kerf ps names a process after its last execve: one that exec'd after the guest's ps ran (init,
+        // which execs kerf-exit to end the run) must show the guest's name in kerf trace up to that execve
+        for (String[] g : renamedLater) {
+            Cli.Outcome t = Cli.run("", "trace", "--syscalls", "--pid", g[0], rec.toString());
+            assertThat(t.exitCode()).as(t.err()).isZero();
+            List<String> lines = t.out().lines().toList();
+            int lastAsGuest = -1, exec = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).matches("\\[\\d+\\] " + g[0] + " " + Pattern.quote(g[2]) + " .*")) lastAsGuest = i;
+                if (lines.get(i).matches("\\[\\d+\\] " + g[0] + " \\S+ execve\\(.*\\) = 0")) exec = i;
+            }
+            assertThat(lastAsGuest).as("pid %s: named %s (guest ps) in kerf trace, %s in kerf ps", g[0], g[2], byPid.get(g[0])[2])
+                    .isGreaterThanOrEqualTo(0).isLessThan(exec);
+        }
+        assertThat(renamedLater).as("names that differ").hasSizeLessThanOrEqualTo(1);
+        assertThat(guestPs).anyMatch(l -> l.matches(" *1 +0 init")).anyMatch(l -> l.matches(" *2 +0 kthreadd"))
+                .anyMatch(l -> l.endsWith(" ps"));
+        // and buggy's SIGSEGV at the address and instruction the kernel logged ("buggy[PID]: segfault at ADDR ip EIP ...")
+        List<String> log = LinuxConsole.block(console, "kernel log");
+        assertThat(log).hasSize(1);
+        Matcher segv = Pattern.compile("\\] (\\S+)\\[(\\d+)\\]: segfault at ([0-9a-f]+) ip ([0-9a-f]+) ").matcher(log.get(0));
+        assertThat(segv.find()).as(log.get(0)).isTrue();
+        assertThat(byPid.get(segv.group(2))[2]).isEqualTo(segv.group(1)).isEqualTo("buggy");
+        assertThat(byPid.get(segv.group(2))[7]).isEqualTo(String.format("killed by signal 11 (page fault at 0x%08x, eip 0x%08x)",
+                Long.parseLong(segv.group(3), 16), Long.parseLong(segv.group(4), 16)));
+    }
+
+    /**
+     * Must show 1 with KASLR off: the one extra boot of this class (Debian's default is KASLR on,
+     * as in the shared snapshot), with {@code nokaslr} appended; the profile finds no slide, and
+     * kerf ps on the bug report agrees with the guest's own ps and the kernel's segfault line.
+     */
+    @Test
+    void psAgreesWithTheGuestsPsWithKaslrOff() throws IOException {
+        Path snap = tmp.resolve("nokaslr.ksnap");
+        Cli.Outcome boot = Cli.run("", "run", linuxDir().resolve("cache/vmlinuz").toString(), "--initrd",
+                linuxDir().resolve("build/initramfs.cpio.gz").toString(), "--mem", "128M", "--append", APPEND + " nokaslr",
+                "--clock", "virtual", "--snapshot-on", PROMPT, "-o", snap.toString());
+        assertThat(boot.exitCode()).as(boot.err()).isZero();
+        Path rec = tmp.resolve("nokaslr-bug.kerf");
+        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snap.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(LinuxConsole.withoutVaryingBlocks(fromMarker(r.out()))).isEqualTo(expected("bugreport"));
+        Cli.Outcome profile = Cli.run("", "profile", rec.toString());
+        assertThat(profile.exitCode()).as(profile.err()).isZero();
+        assertThat(profile.out()).containsPattern("(?m)^kaslr slide: +0x0 \\(_text at c1000000");
+        Cli.Outcome ps = Cli.run("", "ps", rec.toString());
+        assertThat(ps.exitCode()).as(ps.err()).isZero();
+        java.util.Map<String, String[]> byPid = new java.util.TreeMap<>();
+        for (String line : ps.out().split("\n")) {
+            String[] f = line.trim().split("\\s+", 8);
+            if (f.length >= 7 && f[0].matches("\\d+")) byPid.put(f[0], f);
+        }
+        psAgreesWithTheGuestsOwn(rec, r.out(), ps.out(), byPid);
     }
 
     /** Must show 6: a snapshot from another kerf version, or a damaged one, is one line naming the file; nothing is left behind. */
