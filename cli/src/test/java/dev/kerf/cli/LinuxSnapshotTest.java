@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14 on the real guest: Debian's unmodified i386 kernel (KASLR on, no mds=off) boots the
  * examples/linux initramfs on kerf ONCE, to /init's scenario prompt, where {@code kerf run
  * --snapshot-on} saves the machine; every scenario is then run, recorded and replayed from that
- * snapshot. The scenario's console (from /init's marker line on) must equal examples/linux/expected/,
+ * snapshot (one test boots a second time, with {@code nokaslr}: issue 15's must show 1 with KASLR off). The scenario's console (from /init's marker line on) must equal examples/linux/expected/,
  * which is what QEMU prints on the same files (LinuxGuestScenarioTest holds QEMU to it), so kerf's
  * output equals QEMU's. Needs the kernel and busybox that {@code make -C examples/linux fetch}
  * downloads (.ci/run does); skipped without them unless CI=true.
