@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 + " returned (exit when it is made): [ICOUNT] PID NAME call(args) = result. Paths and up to 32"
                 + " bytes of read/write buffers are decoded from the process's memory. Lines starting with ---"
                 + " or +++ mark process creation, exec, user faults and the end of a process. --insns traces user"
-                + " instructions instead (or as well, with --syscalls).", "",
+                + " instructions instead (or as well, with --syscalls). On a Linux recording the calls are"
+                + " those of the i386 Linux table in strace's spelling (docs/linux.md).", "",
                 "Replays the recording (it must verify: exit 16 on a divergence, 18 after the trace for a"
                 + " cut-short recording). A pid or name that never existed, or a window outside the recording,"
                 + " is exit 2.", ""})
@@ -74,9 +75,19 @@ public final class TraceCommand implements Callable<Integer> {
         if (lo > hi) throw usage("the window is empty: --from " + lo + " is after --to " + hi);
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         if (insns) return streamed(out, lo, hi);
-        IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io, null, null);
+        LinuxTrace linux = new LinuxTrace();
+        IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io, linux::attachIfLinux, null);
         checkWindow(replay, lo);
         Set<Integer> pids = selected(replay);
+        if (linux.attached()) { // a Linux recording: strace's spelling (docs/linux.md)
+            for (LinuxTrace.Line l : linux.lines(replay.history())) {
+                if (l.icount() < lo || l.icount() > hi || (pids != null && !pids.contains(l.pid()))) continue;
+                out.println(json ? l.json() : LinuxTrace.text(l));
+            }
+            out.flush();
+            replay.endWith(recording);
+            return ExitCode.OK.code();
+        }
         for (HistoryEntry e : replay.history().timeline()) {
             long at = icount(e);
             if (at < lo || at > hi || (pids != null && !pids.contains(e.pid()))) continue;

@@ -30,6 +30,11 @@ public final class ProcessHistory implements ProcessListener {
         this.profile = profile;
     }
 
+    /** The profile the tracker read the guest with (a {@code LinuxGuestProfile} for a Linux recording). */
+    public GuestProfile profile() {
+        return profile;
+    }
+
     @Override
     public void created(long icount, int pid, int ppid, String name) {
         Row r = new Row();
@@ -62,6 +67,11 @@ public final class ProcessHistory implements ProcessListener {
     public void execed(long icount, int pid, String oldName, String newName) {
         row(pid, icount).name = newName;
         timeline.add(new ProcessEvent(icount, pid, newName, ProcessEvent.Kind.EXEC, oldName));
+    }
+
+    @Override
+    public void renamed(long icount, int pid, String oldName, String newName) {
+        row(pid, icount).name = newName;
     }
 
     @Override

@@ -31,6 +31,13 @@ public interface ProcessListener {
     /** A successful execve replaced the image; {@code newName} is the process's name from now on. */
     default void execed(long icount, int pid, String oldName, String newName) {}
 
+    /**
+     * The process changed its own name without an execve (Linux: prctl(PR_SET_NAME) or a write to
+     * /proc/self/comm, as busybox does for an applet it re-executes through /proc/self/exe);
+     * seen when one of its calls returns.
+     */
+    default void renamed(long icount, int pid, String oldName, String newName) {}
+
     /** User-mode code raised an exception; the kernel may resolve it (stack growth) or kill the process. */
     default void userFault(long icount, UserFault fault) {}
 

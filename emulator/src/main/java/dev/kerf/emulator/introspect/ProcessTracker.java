@@ -153,6 +153,13 @@ public final class ProcessTracker implements InterruptHook, PrivilegeHook, Cr3Ho
                 t.name = now;
                 listener.execed(icount, call.pid(), old, now);
             }
+            return;
+        }
+        GuestProcess cur = profile.current(memory); // the caller, back in user mode: did the call rename it?
+        if (cur != null && cur.pid() == call.pid() && !cur.name().equals(t.name)) {
+            String old = t.name;
+            t.name = cur.name();
+            listener.renamed(icount, call.pid(), old, cur.name());
         }
     }
 

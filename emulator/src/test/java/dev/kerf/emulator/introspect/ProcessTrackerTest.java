@@ -44,6 +44,7 @@ class ProcessTrackerTest {
             @Override public void syscallEntered(long icount, SyscallRecord c) { log(icount, "enter %d %d", c.pid(), c.nr()); }
             @Override public void syscallReturned(long icount, SyscallRecord c) { log(icount, "return %d %s", c.pid(), c); }
             @Override public void userFault(long icount, UserFault f) { log(icount, "fault %d %s", f.pid(), f.describe()); }
+            @Override public void renamed(long icount, int pid, String was, String now) { log(icount, "renamed %d %s %s", pid, was, now); }
             @Override public void exited(long icount, int pid, int status, UserFault f) {
                 log(icount, "exit %d %d %s", pid, status, f == null ? "-" : f.describe());
             }
@@ -151,5 +152,22 @@ class ProcessTrackerTest {
         tracker.finish(cpu);
         assertThat(events).containsExactly("10 created 1 0 init", "10 created 2 1 sh", "10 switch 1 init",
                 "20 enter 1 1", "20 exit 1 768 -");
+    }
+
+    /** A call that changes the caller's name without an execve (Linux's prctl(PR_SET_NAME)) is seen at its return; others are not renames. */
+    @Test
+    void aProcessThatRenamesItselfIsRenamedAtTheCallsReturn() {
+        run(1, 10);
+        toUser(11, 0);
+        syscall(20, 172, 15, 0x0804a000);            // prctl(PR_SET_NAME, "ps"): the kernel writes the name
+        byte[] n = "ps\0".getBytes(StandardCharsets.US_ASCII);
+        cpu.memory.load(TABLE + SIZE + 12, n, 0, n.length);
+        toUser(30, 0);
+        syscall(40, 20);                             // getpid: no change
+        toUser(50, 2);
+        assertThat(events).containsExactly("10 created 1 0 init", "10 created 2 1 sh", "10 switch 2 sh",
+                "20 enter 2 172", "30 return 2 syscall_172(0xf, 0x804a000, 0x0, 0x0, 0x0) = 0", "30 renamed 2 sh ps",
+                "40 enter 2 20", "50 return 2 getpid() = 2");
+        assertThat(tracker.nameOf(2)).isEqualTo("ps");
     }
 }

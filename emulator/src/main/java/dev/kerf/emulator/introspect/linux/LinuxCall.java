@@ -21,7 +21,9 @@ import java.util.List;
  * @param data        per argument index, the bytes read for it (null: not read or not readable);
  *                    for kinds {@code s b B} the string or buffer (at most the observer's capture
  *                    limit), {@code v} nothing (see {@code argv}), {@code e} the count of entries,
- *                    {@code t} the 8 bytes of the timespec, {@code w} the 4 bytes of the status
+ *                    {@code t} the 8 bytes of the timespec, {@code w} the 4 bytes of the status,
+ *                    {@code L} the 8 bytes of the rlimit, {@code T} the 16 of the timespec64,
+ *                    {@code U} the 16 bytes of the user_desc at entry and 4 more (the entry number) at a successful return
  * @param argv        for execve/execveat: the argument strings (null otherwise or when unreadable)
  */
 public record LinuxCall(LinuxTask task, int cr3, int eip, int esp, int nr, int[] args, long entryIcount,

@@ -51,6 +51,8 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
     static final int CLONE_VM = 0x100, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000;
     private static final int AT_EXECFN = 31;
     private static final int MAX_PATH = 4096, MAX_ARGV = 1024;
+    /** sizeof(struct user_desc): entry_number, base_addr, limit, the flag bits */
+    static final int USER_DESC = 16;
 
     private final LinuxSyscalls table;
     private final GuestMemory memory;
@@ -487,6 +489,7 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
                 case 't' -> p.data[i] = a == 0 ? null : exact(cr3, a, 8);
                 case 'v' -> p.argv = stringArray(cr3, a);
                 case 'e' -> p.data[i] = a == 0 ? null : le(countArray(cr3, a));
+                case 'U' -> p.data[i] = a == 0 ? null : exact(cr3, a, USER_DESC);
                 default -> { }
             }
         }
@@ -502,6 +505,12 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
                 case 'B' -> p.data[i] = result >= 0 ? buffer(cr3, a, result) : null;
                 case 'w' -> p.data[i] = a != 0 && result > 0 ? exact(cr3, a, 4) : null;
                 case 's' -> { if (p.data[i] == null) p.data[i] = cString(cr3, a, MAX_PATH); } // a page faulted in by the call
+                case 'L' -> p.data[i] = a != 0 && result == 0 ? exact(cr3, a, 8) : null;
+                case 'T' -> p.data[i] = a != 0 && result == 0 ? exact(cr3, a, 16) : null;
+                case 'U' -> { // the entry number the kernel chose, after the 16 bytes read at entry
+                    byte[] now = p.data[i] != null && result == 0 ? exact(cr3, a, 4) : null;
+                    if (now != null) p.data[i] = concat(p.data[i], now);
+                }
                 default -> { }
             }
         }
@@ -558,6 +567,12 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }
 
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
     private static byte[] le(int v) {
         return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
     }
@@ -571,6 +586,11 @@ public final class LinuxSyscallObserver implements InterruptHook, PrivilegeHook 
 
     /** Ends the observation: the calls still in the kernel are recorded as UNFINISHED. */
     public void finish(Cpu cpu) {
+        finish();
+    }
+
+    /** As {@link #finish(Cpu)}: it needs nothing from the CPU (the calls in the kernel are known). */
+    public void finish() {
         for (Pending p : pending.values()) {
             if (p.syscall) record(p, -1, LinuxCall.Outcome.UNFINISHED, 0);
         }

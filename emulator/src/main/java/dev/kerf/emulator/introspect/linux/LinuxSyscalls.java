@@ -78,7 +78,7 @@ public final class LinuxSyscalls {
             if (nr <= last) throw new IllegalStateException(RESOURCE + ":" + lineNo + ": number " + nr + " is not above " + last);
             last = nr;
             String kinds = f[2].equals("-") ? "" : f[2];
-            if (kinds.length() > MAX_ARGS || !kinds.matches("[duxpfasbBomvekwtcSPMCKWhi?]*")) {
+            if (kinds.length() > MAX_ARGS || !kinds.matches("[duxpfasbBomvekwtcSPMCKWhigrLTU?]*")) {
                 throw new IllegalStateException(RESOURCE + ":" + lineNo + ": bad argument kinds " + f[2]);
             }
             String flags = f.length == 4 ? f[3] : "";

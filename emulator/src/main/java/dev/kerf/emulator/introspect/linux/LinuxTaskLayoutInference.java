@@ -528,7 +528,10 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
             boolean leaving = returning != 0 && returning != e.task;
             if (returning == 0) for (int d : atCr3Write.keySet()) leaving |= atCr3Write.get(d) != e.task;
             if (!leaving || u32(e.task + offMm) != 0) continue; // still running, or not past exit_mm
-            if (u32(e.task + core.offStack) == 0) continue;
+            // task->stack may already be 0: the kernel frees a dead task's stack at the switch after its
+            // last schedule (finish_task_switch), long before the parent reaps it; when another task (a
+            // kworker) runs in between, the first CR3 write after the exit comes after that. The zombie's
+            // words stay valid while it is on the tasks list (checked above).
             TreeSet<Long> found = new TreeSet<>();
             for (int x = 0; x + 8 <= TASK_SPAN; x += 4) {
                 int now = u32(e.task + x);

@@ -63,6 +63,10 @@ public final class StraceText {
             Map.entry(0x5403, "TCSETSW"), Map.entry(0x5404, "TCSETSF"), Map.entry(0x540F, "TIOCGPGRP"),
             Map.entry(0x5410, "TIOCSPGRP"), Map.entry(0x5413, "TIOCGWINSZ"), Map.entry(0x5414, "TIOCSWINSZ"),
             Map.entry(0x541B, "FIONREAD"), Map.entry(0x5421, "FIONBIO"));
+    private static final Map<Integer, String> GRND = Map.of(1, "GRND_NONBLOCK", 2, "GRND_RANDOM", 4, "GRND_INSECURE");
+    private static final String[] RLIMITS = {"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE",
+            "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+            "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
 
     private final LinuxSyscalls table;
     private final Map<Integer, String[]> errnos;
@@ -104,13 +108,38 @@ public final class StraceText {
             case UNFINISHED -> b.append(" <unfinished ...>").toString();
             case RESTARTED -> b.append(" = ? (interrupted by a signal, restarted)").toString();
             case EXECED -> b.append(" = 0").toString();
-            default -> b.append(" = ").append(result(call, c)).toString();
+            default -> b.append(" = ").append(result(call, c)).append(resultNote(call, c)).toString();
         };
     }
 
     /** {@code --- SIGCHLD ---} as strace marks a signal delivery (without its siginfo). */
     public String signalLine(LinuxSignal s) {
         return "--- " + signal(s.signal()) + " ---";
+    }
+
+    /**
+     * strace's line for a signal raised by a user exception: {@code --- SIGSEGV {si_signo=SIGSEGV,
+     * si_code=SEGV_MAPERR, si_addr=0x746e4920} ---}. The si_code comes from the exception as the
+     * kernel's handlers choose it: a page fault on a page that is not present is SEGV_MAPERR (no
+     * mapping there), one on a present page SEGV_ACCERR; #GP is SI_KERNEL with no address; a divide
+     * error FPE_INTDIV and an invalid opcode ILL_ILLOPN at the instruction. Others: the name alone.
+     */
+    public static String faultSignalLine(int sig, int vector, int errorCode, int eip, int cr2) {
+        String info = switch (vector) {
+            case 14 -> sig == 11 ? "si_code=" + ((errorCode & 1) == 0 ? "SEGV_MAPERR" : "SEGV_ACCERR") + ", si_addr=" + pointer(cr2) : null;
+            case 13 -> sig == 11 ? "si_code=SI_KERNEL, si_addr=NULL" : null;
+            case 0 -> sig == 8 ? "si_code=FPE_INTDIV, si_addr=" + pointer(eip) : null;
+            case 6 -> sig == 4 ? "si_code=ILL_ILLOPN, si_addr=" + pointer(eip) : null;
+            default -> null;
+        };
+        return "--- " + signal(sig) + (info == null ? "" : " {si_signo=" + signal(sig) + ", " + info + "}") + " ---";
+    }
+
+    /** strace's last line for a process: {@code +++ exited with 0 +++} or {@code +++ killed by SIGSEGV +++}, from its wait status. */
+    public static String endLine(int waitStatus) {
+        int sig = waitStatus & 0x7F;
+        if (sig == 0) return "+++ exited with " + ((waitStatus >> 8) & 0xFF) + " +++";
+        return "+++ killed by " + signal(sig) + ((waitStatus & 0x80) != 0 ? " (core dumped)" : "") + " +++";
     }
 
     private String result(LinuxCall call, LinuxSyscalls.Call c) {
@@ -121,6 +150,18 @@ public final class StraceText {
         }
         if (c != null && c.hex()) return hex(r);
         return Integer.toString(r);
+    }
+
+    /** What strace adds after a result: set_thread_area's chosen entry ({@code = 0 (entry_number=6)}). */
+    private static String resultNote(LinuxCall call, LinuxSyscalls.Call c) {
+        if (c == null || call.failed()) return "";
+        for (int i = 0; i < c.argCount(); i++) {
+            byte[] d = call.bytes(i);
+            if (c.kind(i) == 'U' && d != null && d.length == 20 && LinuxSyscallObserver.le32(d, 0) == -1) {
+                return " (entry_number=" + LinuxSyscallObserver.le32(d, 16) + ")";
+            }
+        }
+        return "";
     }
 
     private String arguments(LinuxCall call, LinuxSyscalls.Call c) {
@@ -169,8 +210,38 @@ public final class StraceText {
             case 'W' -> a == 0 ? "0" : bits(a, WAIT);
             case 'h' -> named(a, HOW);
             case 'i' -> named(a, IOCTL);
+            case 'g' -> a == 0 ? "0" : bits(a, GRND);
+            case 'r' -> a >= 0 && a < RLIMITS.length ? RLIMITS[a] : Integer.toString(a);
+            case 'L' -> d == null || d.length < 8 ? pointer(a)
+                    : "{rlim_cur=" + rlim(LinuxSyscallObserver.le32(d, 0)) + ", rlim_max=" + rlim(LinuxSyscallObserver.le32(d, 4)) + "}";
+            case 'T' -> d == null || d.length < 16 ? pointer(a)
+                    : "{tv_sec=" + le64(d, 0) + ", tv_nsec=" + le64(d, 8) + "}";
+            case 'U' -> d == null || d.length < 16 ? pointer(a) : userDesc(d);
             default -> a == 0 ? "0" : hex(a); // strace prints empty flags as 0
         };
+    }
+
+    /** strace's 32-bit rlimit value: {@code RLIM_INFINITY}, {@code 8192*1024}, or the number. */
+    static String rlim(int v) {
+        if (v == -1) return "RLIM_INFINITY";
+        long u = Integer.toUnsignedLong(v);
+        return u > 1024 && u % 1024 == 0 ? (u / 1024) + "*1024" : Long.toString(u);
+    }
+
+    private static long le64(byte[] d, int at) {
+        return Integer.toUnsignedLong(LinuxSyscallObserver.le32(d, at)) | (long) LinuxSyscallObserver.le32(d, at + 4) << 32;
+    }
+
+    /** struct user_desc as strace prints it at entry ({@code limit} with C's {@code %#08x}). */
+    static String userDesc(byte[] d) {
+        int flags = LinuxSyscallObserver.le32(d, 12);
+        String limit = Integer.toHexString(LinuxSyscallObserver.le32(d, 8));
+        while (limit.length() < 6) limit = "0" + limit;
+        int base = LinuxSyscallObserver.le32(d, 4);
+        return "{entry_number=" + LinuxSyscallObserver.le32(d, 0) + ", base_addr=" + (base == 0 ? "0" : hex(base))
+                + ", limit=0x" + limit + ", seg_32bit=" + (flags & 1) + ", contents=" + ((flags >> 1) & 3)
+                + ", read_exec_only=" + ((flags >> 3) & 1) + ", limit_in_pages=" + ((flags >> 4) & 1)
+                + ", seg_not_present=" + ((flags >> 5) & 1) + ", useable=" + ((flags >> 6) & 1) + "}";
     }
 
     private String cloneArguments(LinuxCall call) {

@@ -111,4 +111,48 @@ class StraceTextTest {
         assertThat(text.errnoName(512)).isEqualTo("ERESTARTSYS");
         assertThat(text.errnoName(4000)).isEqualTo("E4000");
     }
+
+    private static byte[] le(int... words) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * words.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int w : words) b.putInt(w);
+        return b.array();
+    }
+
+    /** The lines Debian's strace 6.1 printed for a static glibc program's start on the Linux guest (examples/linux, scenario strace). */
+    @Test
+    void aStaticGlibcProgramsStartAsStracePrintsIt() {
+        // set_thread_area: the user_desc at entry; the entry number the kernel chose after the result
+        byte[] desc = le(-1, 0x9177380, 0xfffff, 0x51, 6);
+        assertThat(text.line(call(243, new int[] {0xbf8e4000}, LinuxCall.Outcome.RETURNED, 0, new byte[][] {desc}, null)))
+                .isEqualTo("set_thread_area({entry_number=-1, base_addr=0x9177380, limit=0x0fffff, seg_32bit=1, contents=0,"
+                        + " read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1}) = 0 (entry_number=6)");
+        assertThat(text.line(call(191, new int[] {3, 0xbf8e4000}, LinuxCall.Outcome.RETURNED, 0, new byte[][] {null, le(8 << 20, -1)}, null)))
+                .isEqualTo("ugetrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}) = 0");
+        assertThat(text.line(call(403, new int[] {1, 0xbf8e4000}, LinuxCall.Outcome.RETURNED, 0, new byte[][] {null, le(4, 0, 308860301, 0)}, null)))
+                .isEqualTo("clock_gettime64(CLOCK_MONOTONIC, {tv_sec=4, tv_nsec=308860301}) = 0");
+        assertThat(text.line(call(355, new int[] {0x80efaa8, 4, 1}, LinuxCall.Outcome.RETURNED, -11, new byte[][] {}, null)))
+                .isEqualTo("getrandom(0x80efaa8, 4, GRND_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)");
+        assertThat(text.line(call(386, new int[] {0x9177820, 0x20, 0, 0x53053053}, LinuxCall.Outcome.RETURNED, 0, new byte[][] {}, null)))
+                .isEqualTo("rseq(0x9177820, 0x20, 0, 0x53053053) = 0");
+        // structures the observer could not read are their addresses
+        assertThat(text.line(call(191, new int[] {7, 0xbf8e4000}, LinuxCall.Outcome.RETURNED, -14, new byte[][] {}, null)))
+                .isEqualTo("ugetrlimit(RLIMIT_NOFILE, 0xbf8e4000) = -1 EFAULT (Bad address)");
+        assertThat(StraceText.rlim(1024)).isEqualTo("1024");
+        assertThat(StraceText.rlim(4096)).isEqualTo("4*1024");
+    }
+
+    @Test
+    void faultsAndEndsAsStracePrintsThem() {
+        assertThat(StraceText.faultSignalLine(11, 14, 4, 0x80496c6, 0x746e4920))
+                .isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x746e4920} ---");
+        assertThat(StraceText.faultSignalLine(11, 14, 7, 0x80496c6, 0x8048000))
+                .isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_ACCERR, si_addr=0x8048000} ---");
+        assertThat(StraceText.faultSignalLine(11, 13, 0, 0x80496c6, 0)).isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SI_KERNEL, si_addr=NULL} ---");
+        assertThat(StraceText.faultSignalLine(8, 0, -1, 0x80496c6, 0)).isEqualTo("--- SIGFPE {si_signo=SIGFPE, si_code=FPE_INTDIV, si_addr=0x80496c6} ---");
+        assertThat(StraceText.faultSignalLine(6, 14, 4, 0x80496c6, 0)).isEqualTo("--- SIGABRT ---");
+        assertThat(StraceText.endLine(0)).isEqualTo("+++ exited with 0 +++");
+        assertThat(StraceText.endLine(3 << 8)).isEqualTo("+++ exited with 3 +++");
+        assertThat(StraceText.endLine(11)).isEqualTo("+++ killed by SIGSEGV +++");
+        assertThat(StraceText.endLine(0x80 | 6)).isEqualTo("+++ killed by SIGABRT (core dumped) +++");
+    }
 }
