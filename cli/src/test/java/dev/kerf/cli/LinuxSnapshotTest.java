@@ -7,6 +7,7 @@ import dev.kerf.testkit.LinuxConsole;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -448,6 +449,32 @@ class LinuxSnapshotTest {
         assertThat(damaged.err()).startsWith("kerf: " + foreign + " at offset 0x").hasLineCount(1);
         Cli.Outcome snapSave = Cli.run("", "profile", snapshot.toString(), "--save", tmp.resolve("x.kprofile").toString());
         assertThat(snapSave.exitCode()).isEqualTo(ExitCode.USAGE.code());
+    }
+
+    /** {@code kerf demo --linux} tells the bug-report story on the Linux guest from the booted snapshot, every step verified. */
+    @Test
+    void theLinuxDemoRunsFromTheSnapshot() throws Exception {
+        Process make = new ProcessBuilder("make", "-s", "-C", linuxDir().toString(), "variants").inheritIO().start();
+        assertThat(make.waitFor(5, TimeUnit.MINUTES) && make.exitValue() == 0).as("make -C examples/linux variants").isTrue();
+        Path dir = tmp.resolve("demo");
+        Cli.Outcome r = Cli.run("", "demo", "--linux", "--snapshot", snapshot.toString(), "--dir", dir.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("[9/9]").doesNotContain("[10/")
+                .containsPattern("killed by signal 11 \\(page fault at 0x[0-9a-f]+")
+                .containsPattern("--- SIGSEGV \\{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x[0-9a-f]+\\} ---")
+                .contains("the vault's passwords in it: 0")
+                .containsPattern("process slice of buggy \\(pid \\d+\\) verified: \\d+ user instructions")
+                .containsPattern("identical: \\d+ syscalls, ended by a page fault like the recording")
+                .contains("got one more call: write(2, \"buggy: customer name too long");
+        for (String f : List.of("bugreport.kerf", "buggy.kslice", "buggy.ksys")) assertThat(dir.resolve(f)).exists();
+        byte[] slice = Files.readAllBytes(dir.resolve("buggy.kslice"));
+        for (String secret : DemoCommand.VAULT_SECRETS) {
+            assertThat(DemoCommand.count(slice, secret.getBytes(StandardCharsets.UTF_8))).isZero();
+            assertThat(DemoCommand.count(slice, secret.getBytes(StandardCharsets.UTF_16LE))).isZero();
+        }
+        Cli.Outcome usage = Cli.run("", "demo", "--snapshot", snapshot.toString(), "--dir", tmp.resolve("d2").toString());
+        assertThat(usage.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(usage.err()).contains("--snapshot goes with --linux");
     }
 
     /** Must show 6: a snapshot from another kerf version, or a damaged one, is one line naming the file; nothing is left behind. */
