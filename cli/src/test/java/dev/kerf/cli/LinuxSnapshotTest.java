@@ -875,6 +875,13 @@ class LinuxSnapshotTest {
         assertThat(stripped.exitCode()).isEqualTo(2);
         assertThat(stripped.err()).contains("no function symbols").hasLineCount(1);
 
+        // kernel code: the symbols from the kernel's own kallsyms, the text from memory (no kernel image in the recording)
+        Path kernel = tmp.resolve("getpid.kslice");
+        Cli.Outcome k = Cli.run("", "slice", rec.toString(), "--component", "kernel:__ia32_sys_getpid", "-o", kernel.toString());
+        assertThat(k.exitCode()).as(k.err()).isZero();
+        assertThat(Integer.parseInt(find(k.err(), "\\((\\d+) verified by replay"))).isPositive();
+        assertThat(Cli.run("", "replay", kernel.toString()).exitCode()).isZero();
+
         // the same build with one byte of its entry code changed: refused, naming where it differs
         byte[] elf = Files.readAllBytes(program);
         ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);

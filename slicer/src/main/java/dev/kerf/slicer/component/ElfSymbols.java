@@ -37,6 +37,21 @@ final class ElfSymbols {
         return new ElfSymbols(name, file);
     }
 
+    /**
+     * Symbols and code without an ELF file: {@code functions} (sorted by start) and the bytes
+     * {@code code} loaded at {@code base} (a running kernel's text, read from its memory).
+     */
+    static ElfSymbols of(String name, List<Function> functions, long base, byte[] code) {
+        return new ElfSymbols(name, functions, base, code);
+    }
+
+    private ElfSymbols(String name, List<Function> functions, long base, byte[] code) {
+        this.name = name;
+        this.file = code;
+        this.functions = List.copyOf(functions);
+        loads.add(new long[] {base, 0, code.length});
+    }
+
     List<Function> functions() {
         return functions;
     }

@@ -1,6 +1,9 @@
 package dev.kerf.slicer.component;
 
 import dev.kerf.emulator.introspect.GuestMemory;
+import dev.kerf.emulator.introspect.linux.Kallsyms;
+import dev.kerf.emulator.introspect.linux.KallsymsException;
+import dev.kerf.emulator.introspect.linux.LinuxSymbols;
 import dev.kerf.emulator.replay.EventSource;
 import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
@@ -37,12 +40,9 @@ final class KernelComponentSlicer {
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             source = ComponentSlicer.header(recording, opened);
             ReplayBoot boot = ReplayBoot.of(opened);
-            if (boot.start() != null)
-                throw new ComponentSliceException(name + ": the recording starts from a booted snapshot, which holds no kernel"
-                        + " image to take the kernel's symbols from; no slice is made", false);
-            elf = ElfSymbols.parse(name + ": kernel " + boot.kernelName(), boot.kernel());
-            long[][] ranges = ComponentSlicer.ranges(name, spec, elf, matched, "kernel symbol");
             Replayer replayer = new Replayer(boot, EventSource.of(journal), null);
+            elf = boot.start() != null ? fromMemory(name, replayer) : ElfSymbols.parse(name + ": kernel " + boot.kernelName(), boot.kernel());
+            long[][] ranges = ComponentSlicer.ranges(name, spec, elf, matched, "kernel symbol");
             capture = new KernelComponentCapture(new GuestMemory(replayer.cpu().memory), elf, ranges);
             capture.attach(replayer.cpu());
             r = replayer.run();
@@ -57,5 +57,42 @@ final class KernelComponentSlicer {
         }
         ComponentSlice slice = new ComponentSlice(true, capture.code().image(elf), activations, capture.ports());
         return ComponentSlicer.finish(name, spec, "kernel", slice, matched, source, r.icount(), secrets);
+    }
+
+    /**
+     * A recording from a booted snapshot holds no kernel image: a Linux kernel's own symbol table
+     * (kallsyms, found in RAM at the recording's start) names its functions, each running to the
+     * next symbol's address (kallsyms has no sizes), and its text is read from memory there.
+     */
+    private static ElfSymbols fromMemory(String name, Replayer replayer) {
+        LinuxSymbols syms;
+        try {
+            syms = Kallsyms.decode(replayer.cpu().memory.array());
+        } catch (KallsymsException e) {
+            throw new ComponentSliceException(name + ": the recording starts from a booted snapshot, which holds no kernel image,"
+                    + " and no kernel symbol table was found in its memory (" + e.getMessage() + "); no slice is made", false);
+        }
+        LinuxSymbols.Range text = syms.textRanges().get(0);
+        byte[] code = new GuestMemory(replayer.cpu().memory).virtualBytes(replayer.cpu().cr3, (int) text.start(), (int) (text.end() - text.start()));
+        if (code == null || code.length != text.end() - text.start()) {
+            throw new ComponentSliceException(name + String.format(": the kernel's text 0x%08x-0x%08x is not all mapped at the recording's start",
+                    text.start(), text.end()), false);
+        }
+        List<LinuxSymbols.Symbol> all = syms.symbols();
+        List<ElfSymbols.Function> functions = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            LinuxSymbols.Symbol s = all.get(i);
+            if (Character.toLowerCase(s.type()) != 't' || !text.contains(s.address())) continue;
+            long end = text.end();
+            for (int k = i + 1; k < all.size(); k++) {
+                if (all.get(k).address() > s.address()) {
+                    end = Math.min(end, all.get(k).address());
+                    break;
+                }
+            }
+            functions.add(new ElfSymbols.Function(s.name(), s.address(), end));
+        }
+        functions.sort(java.util.Comparator.comparingLong(ElfSymbols.Function::start).thenComparing(ElfSymbols.Function::name));
+        return ElfSymbols.of(name + ": the kernel's text in memory", functions, text.start(), code);
     }
 }
