@@ -92,5 +92,5 @@ for g in lx os; do
   row "$g" "\`replay-syscalls\` of that log" - "$kerf" replay-syscalls "$work/$g.ksys"
 done
 echo
-echo "lx: the bug report recorded from a booted snapshot of $(head -n 1 "$dir/cache/packages.txt" 2>/dev/null || echo 'the Debian kernel') ($("$kerf" info "$work/lx.kerf" 2>/dev/null | awk '/^instructions:/ {print $2; exit}') instructions); os: the example OS's bug report ($("$kerf" info "$work/os.kerf" 2>/dev/null | awk '/^instructions:/ {print $2; exit}') instructions)."
+echo "lx: the bug report recorded from a booted snapshot of $(grep -m 1 "^linux-image" "$dir/cache/packages.txt" 2>/dev/null || echo "the Debian kernel") ($("$kerf" info "$work/lx.kerf" 2>/dev/null | awk '/^instructions:/ {print $2; exit}') instructions); os: the example OS's bug report ($("$kerf" info "$work/os.kerf" 2>/dev/null | awk '/^instructions:/ {print $2; exit}') instructions)."
 echo "$(nproc) CPUs; $(java -version 2>&1 | head -n 1); --reps $reps."

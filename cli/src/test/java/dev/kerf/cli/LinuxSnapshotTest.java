@@ -64,6 +64,27 @@ class LinuxSnapshotTest {
                 "--clock", "virtual", "--snapshot-on", PROMPT, "-o", snapshot.toString());
     }
 
+    /** The bug report recorded once from the shared snapshot, for every test that only reads it (JUnit runs a class's methods one at a time). */
+    private static Path bugReport;
+    private static Cli.Outcome bugReportRun;
+
+    static Path bugReport() {
+        if (bugReport == null) {
+            Path rec = shared.resolve("bugreport.kerf");
+            Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+            bugReportRun = r;
+            bugReport = rec;
+        }
+        return bugReport;
+    }
+
+    /** What recording the shared bug report printed (its console on stdout, kerf's summary on stderr). */
+    static Cli.Outcome bugReportRun() {
+        bugReport();
+        return bugReportRun;
+    }
+
     /** The console from /init's marker line on, carriage returns dropped (the tty's ONLCR), as check.sh compares it. */
     static String fromMarker(String console) {
         String c = console.replace("\r", "");
@@ -137,9 +158,8 @@ class LinuxSnapshotTest {
     /** The bug report from the same snapshot: buggy crashes, the vault's secrets stay inside, the replay agrees. */
     @Test
     void bugreportRecordedFromTheSnapshotReplaysVerified() throws IOException {
-        Path rec = tmp.resolve("bug.kerf");
-        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        Path rec = bugReport();
+        Cli.Outcome r = bugReportRun();
         String console = fromMarker(r.out());
         assertThat(LinuxConsole.withoutVaryingBlocks(console)).isEqualTo(expected("bugreport"));
         assertThat(console).contains("Segmentation fault");
@@ -214,9 +234,7 @@ class LinuxSnapshotTest {
      */
     @Test
     void linuxTaskLayoutFromTheBugReportSeesBuggysSegfault() throws IOException {
-        Path rec = tmp.resolve("bug-layout.kerf");
-        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        Path rec = bugReport();
         LinuxTaskReplay.Inferred inferred = LinuxTaskReplay.infer(rec);
         Path other = tmp.resolve("exit.kerf");
         Cli.Outcome s = Cli.run("shell\nsh -c 'exit 5'\nls /\nexit 3\n", "record", "-o", other.toString(), "--from", snapshot.toString());
@@ -243,9 +261,8 @@ class LinuxSnapshotTest {
      */
     @Test
     void psListsALinuxRecordingsProcessesFromTheKernelsOwnTasks() throws IOException {
-        Path rec = tmp.resolve("bug-ps.kerf");
-        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        Path rec = bugReport();
+        Cli.Outcome r = bugReportRun();
         Cli.Outcome ps = Cli.run("", "ps", rec.toString());
         assertThat(ps.exitCode()).as(ps.err()).isZero();
         java.util.Map<String, String[]> byPid = new java.util.TreeMap<>();
@@ -524,9 +541,8 @@ class LinuxSnapshotTest {
     /** The bug report: logins, vault, buggy's crash by SIGSEGV (no exit_group, status 139 for the shell). */
     @Test
     void bugreportSystemCallsSeenFromTheAbi() throws IOException {
-        Path rec = tmp.resolve("bug-abi.kerf");
-        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        Path rec = bugReport();
+        Cli.Outcome r = bugReportRun();
         checkBugreportSyscalls(dev.kerf.emulator.introspect.linux.LinuxStrace.of(rec, 1 << 16), r.out());
     }
 
@@ -660,9 +676,7 @@ class LinuxSnapshotTest {
         Process make = new ProcessBuilder("make", "-s", "-C", linuxDir().toString(), "variants").inheritIO().start();
         assertThat(make.waitFor(5, TimeUnit.MINUTES) && make.exitValue() == 0).as("make -C examples/linux variants").isTrue();
         Path variants = linuxDir().resolve("build/variants");
-        Path rec = tmp.resolve("bug-retarget.kerf");
-        Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        Path rec = bugReport();
         Cli.Outcome ps = Cli.run("", "ps", rec.toString());
         assertThat(ps.exitCode()).as(ps.err()).isZero();
         Matcher crashed = Pattern.compile("(?m)^\\s*(\\d+)\\s+\\d+ buggy .*killed by signal 11 \\(page fault at (0x[0-9a-f]+)").matcher(ps.out());
@@ -713,17 +727,8 @@ class LinuxSnapshotTest {
 
     // ---- Issue 15, must-show 3: process and component slices of a Linux recording (one bug report for this block) ----
 
-    /** The bug report recorded once for the slicing tests below (JUnit runs a class's methods one at a time). */
-    private static Path sliceRecording;
-
     private static Path sliceRecording() {
-        if (sliceRecording == null) {
-            Path rec = shared.resolve("slicing.kerf");
-            Cli.Outcome r = Cli.run("bugreport\n", "record", "-o", rec.toString(), "--from", snapshot.toString());
-            assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
-            sliceRecording = rec;
-        }
-        return sliceRecording;
+        return bugReport();
     }
 
     /** {@code kerf ps}'s rows by pid: PID PPID NAME FIRST LAST USER-INSNS SYSCALLS END. */
