@@ -49,6 +49,7 @@ section "Time slices" "Slicing / Time slices" bench/slice.sh --reps "$reps"
 section "Process and component slices, retargeted logs" "Slicing / Process slices" bench/pipeline.sh --reps "$reps"
 if [ -s "$root/examples/linux/cache/vmlinuz" ]; then  # one repetition: a Linux boot on kerf is minutes
   section "Linux guest: boot, record, replay, booted snapshot" "Linux guest" bench/linux.sh --reps 1
+  section "Slicing Linux recordings" "Slicing Linux recordings" bench/linux-slice.sh --reps "$reps"
 else
   echo "bench/all.sh: Linux guest skipped (no examples/linux/cache: make -C examples/linux fetch)" >&2
 fi
