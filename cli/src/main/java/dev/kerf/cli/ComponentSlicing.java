@@ -53,7 +53,7 @@ final class ComponentSlicing {
         }
         long nanos = System.nanoTime() - started;
         CleanFile clean = finalScan(r.file(), secrets);
-        SliceFiles.publish(clean.bytes(), out, io.out());
+        SliceFiles.publish(clean, out, io.out());
         ComponentSlice s = r.slice();
         io.err().printf("kerf: component slice of %s: %d activations (%d verified by replay, %d not replayable), %d bytes loaded,"
                         + " %d bytes written, %d code bytes; %,d bytes; sliced in %.1f s%n",

@@ -36,7 +36,7 @@ final class JvmRetarget {
         } catch (JvmRetargetException e) {
             throw new KerfException(e.diverged() ? ExitCode.DIVERGED : ExitCode.BAD_INPUT, e.getMessage());
         }
-        SliceFiles.publish(r.bytes(), output, io.out());
+        SliceFiles.publish(r.file(), output, io.out());
         var log = r.log();
         io.err().printf("kerf retarget: JVM log of %s (%d classes, %d bytes of class files; %d native calls; %s): %d bytes from a"
                         + " %d-byte process slice (%d user instructions replayed) in %.2f s%n",

@@ -59,7 +59,7 @@ final class ProcessSlicing {
         long nanos = System.nanoTime() - started;
         if (r.note() != null) io.err().println("kerf: note: " + Printable.escape(r.note()));
         CleanFile clean = finalScan(r.file(), secrets, inherited);
-        SliceFiles.publish(clean.bytes(), out, io.out());
+        SliceFiles.publish(clean, out, io.out());
         io.err().printf("kerf: process slice of %s (pid %d): %d user instructions, %d exits, %s%s; %,d bytes"
                         + " (%s%,d instructions); sliced in %.1f s%n",
                 Printable.escape(r.slice().start().name()), r.slice().start().pid(), r.slice().userInstructions(), r.slice().transitions().size(),

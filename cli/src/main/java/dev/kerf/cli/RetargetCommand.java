@@ -112,7 +112,7 @@ public final class RetargetCommand implements Callable<Integer> {
             throw new KerfException(ExitCode.INTERNAL, "the syscall log does not replay, so it is not written: " + check.mismatch().message());
         }
         CleanFile clean = finalScan(bytes, privacy, out);
-        SliceFiles.publish(clean.bytes(), out, io.out());
+        SliceFiles.publish(clean, out, io.out());
         io.err().printf("kerf: syscall log of %s (pid %d): %d calls, %d asynchronous effects, ended by %s; verified by replay;"
                         + " %,d bytes (process slice %,d bytes); retargeted in %.2f s%n", Printable.escape(privacy.clean(ps.start().name())), ps.start().pid(),
                 log.calls().size(), log.async().size(), Printable.escape(log.end().describe()), bytes.length, source.size(), (System.nanoTime() - started) / 1e9);

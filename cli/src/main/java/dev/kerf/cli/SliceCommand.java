@@ -5,6 +5,9 @@ import dev.kerf.formats.recording.Recording;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.AtomicFile;
 import dev.kerf.slicer.SliceFiles;
+import dev.kerf.slicer.privacy.CleanFile;
+import dev.kerf.slicer.privacy.FinalScan;
+import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.SliceRequestException;
 import dev.kerf.slicer.SliceVerifyException;
 import dev.kerf.slicer.time.TimeSlicer;
@@ -107,7 +110,13 @@ public final class SliceCommand implements Callable<Integer> {
             throw new KerfException(ExitCode.DIVERGED, e.getMessage());
         }
         long verified = System.nanoTime();
-        SliceFiles.publish(bytes, output, io.out());
+        CleanFile clean;
+        try {
+            clean = FinalScan.check(bytes, slice, secrets); // no secret may be named for a time slice (above): the scan is the gate all the same
+        } catch (SecretLeakException e) {
+            throw new KerfException(ExitCode.INTERNAL, e.getMessage());
+        }
+        SliceFiles.publish(clean, output, io.out());
         io.err().printf("kerf slice: %s of %s: %d bytes, verified by replaying it; sliced in %.2f s, replayed in %.2f s%n",
                 SliceInfo.describe(slice.header()), Printable.escape(String.valueOf(source)), bytes.length, (sliced - started) / 1e9,
                 (verified - sliced) / 1e9);

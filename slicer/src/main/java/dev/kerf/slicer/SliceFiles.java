@@ -4,6 +4,8 @@ import dev.kerf.emulator.replay.ReplayResult;
 import dev.kerf.formats.slice.Slice;
 import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.formats.slice.SliceWriter;
+import dev.kerf.slicer.privacy.CleanFile;
+import dev.kerf.slicer.privacy.FinalScan;
 import dev.kerf.slicer.time.TimeSliceReplay;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,11 +64,12 @@ public final class SliceFiles {
     }
 
     /**
-     * Publishes verified bytes: to {@code out} atomically (temporary sibling, renamed), or to
-     * {@code stdout} when {@code out} is {@code -}.
+     * Publishes a file that passed the final scan ({@link FinalScan}: the only way to get a
+     * {@link CleanFile}, so nothing unscanned can be published): to {@code out} atomically
+     * (temporary sibling, renamed), or to {@code stdout} when {@code out} is {@code -}.
      */
-    public static void publish(byte[] verified, String out, OutputStream stdout) throws IOException {
-        if (STDIO.equals(out)) SliceWriter.writeTo(stdout, verified);
-        else SliceWriter.writeFile(Path.of(out), verified);
+    public static void publish(CleanFile clean, String out, OutputStream stdout) throws IOException {
+        if (STDIO.equals(out)) SliceWriter.writeTo(stdout, clean.bytes());
+        else SliceWriter.writeFile(Path.of(out), clean.bytes());
     }
 }

@@ -1,12 +1,19 @@
 package dev.kerf.retargeter.jvm;
 
+import dev.kerf.slicer.privacy.CleanFile;
+
 /**
- * A made JVM log: the file's bytes (already read back and scanned), the log they hold, and what
- * it took.
+ * A made JVM log: the file (already read back and through the final scan), the log it holds, and
+ * what it took.
  *
- * @param bytes             the .kjvm file, ready to publish
+ * @param file              the .kjvm file as the final scan passed it, ready to publish
  * @param log               its contents
  * @param userInstructions  user instructions the process slice replayed
  * @param sourceBytes       size of the process slice it was made from
  */
-public record JvmRetargetResult(byte[] bytes, JvmLog log, long userInstructions, long sourceBytes) {}
+public record JvmRetargetResult(CleanFile file, JvmLog log, long userInstructions, long sourceBytes) {
+    /** The file's bytes. */
+    public byte[] bytes() {
+        return file.bytes();
+    }
+}

@@ -11,6 +11,7 @@ import dev.kerf.formats.slice.SliceReader;
 import dev.kerf.formats.slice.SliceWriter;
 import dev.kerf.formats.slice.SectionType;
 import dev.kerf.slicer.privacy.DerivedPrivacy;
+import dev.kerf.slicer.privacy.CleanFile;
 import dev.kerf.slicer.privacy.SecretLeakException;
 import dev.kerf.slicer.privacy.SecretSet;
 import dev.kerf.slicer.process.ProcessSliceCodec;
@@ -69,11 +70,11 @@ public final class JvmRetargeter {
         long[] digest = JvmLog.outputDigest(capture.natives, capture.uncaught);
         JvmLog log = new JvmLog(inv.mainClass(), inv.args(), capture.classes, capture.natives,
                 new JvmOutcome(capture.exitStatus, capture.uncaught, digest[0], (int) digest[1]));
-        byte[] bytes = encode(log, source, slice, privacy);
-        return new JvmRetargetResult(bytes, log, r.userInstructions(), source.size());
+        CleanFile file = encode(log, source, slice, privacy);
+        return new JvmRetargetResult(file, log, r.userInstructions(), source.size());
     }
 
-    private static byte[] encode(JvmLog log, Slice source, ProcessSlice slice, DerivedPrivacy privacy) throws IOException {
+    private static CleanFile encode(JvmLog log, Slice source, ProcessSlice slice, DerivedPrivacy privacy) throws IOException {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("pid", slice.start().pid());
         params.put("name", privacy.clean(slice.start().name()));
@@ -93,11 +94,10 @@ public final class JvmRetargeter {
         Slice back = SliceReader.read(bytes, name);
         JvmLogCodec.read(back);
         try {
-            privacy.check(bytes, back);
+            return privacy.check(bytes, back);
         } catch (SecretLeakException e) {
             throw new JvmRetargetException("the JVM log is not written: " + e.getMessage());
         }
-        return bytes;
     }
 
     /** For tests and tools: a JVM log file for {@code log}, with a manifest of what it contains and nothing carried over. */
