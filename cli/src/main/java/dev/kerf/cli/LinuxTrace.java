@@ -43,6 +43,17 @@ final class LinuxTrace {
     private final Map<LinuxTask, Integer> pids = new IdentityHashMap<>(); // looked up only, never iterated
     private LinuxSyscallObserver observer;
     private StraceText text;
+    /** Fills secrets in a call's captured bytes before they are spelled (the timeline's --secret); a no-op for trace. */
+    private final java.util.function.Consumer<byte[]> redact;
+
+    LinuxTrace() {
+        this(bytes -> { });
+    }
+
+    /** @param redact fills every secret in the bytes it is given, in place: applied to each captured path and buffer, whole, before strace's truncation */
+    LinuxTrace(java.util.function.Consumer<byte[]> redact) {
+        this.redact = redact;
+    }
 
     /** The extension for {@link IntrospectedReplay}: attaches the observer when the profile is Linux's. */
     void attachIfLinux(Cpu cpu, GuestMemory memory, ProcessTracker tracker, ProcessHistory history) {
@@ -60,6 +71,10 @@ final class LinuxTrace {
                     default -> call.exitIcount();
                 };
                 String name = java.util.Objects.requireNonNullElse(tracker.nameOf(pid), "?");
+                for (int i = 0; i < LinuxSyscalls.MAX_ARGS; i++) {
+                    byte[] d = call.bytes(i);
+                    if (d != null) redact.accept(d);
+                }
                 String line = text.line(call);
                 calls.add(new Line(order, shown, pid, name, line, callJson(shown, pid, name, call, table, line)));
             }
@@ -90,6 +105,14 @@ final class LinuxTrace {
         }
         Integer known = pids.get(task);
         return known != null ? known : task.pid();
+    }
+
+    /** The calls alone, in the order they returned, after the replay (the timeline marks ends and faults itself). */
+    List<Line> callLines() {
+        observer.finish();
+        List<Line> out = new ArrayList<>(calls);
+        out.sort(Comparator.comparingLong(Line::order));
+        return out;
     }
 
     /** Every line after the replay: the calls, and per ended process its fatal fault's signal and its end. */

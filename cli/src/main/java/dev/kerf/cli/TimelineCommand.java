@@ -62,10 +62,18 @@ public final class TimelineCommand implements Callable<Integer> {
                     "timeline takes --secret, --secret-file, --secret-regex and --secret-forms only");
         }
         Redactor redactor = secrets.isEmpty() ? null : new Redactor(secrets);
-        TimelineCollector collector = new TimelineCollector(
-                bytes -> { if (redactor != null) redactor.redact(List.of(new Region("timeline", -1, bytes))); });
+        java.util.function.Consumer<byte[]> redact = bytes -> { if (redactor != null) redactor.redact(List.of(new Region("timeline", -1, bytes))); };
+        TimelineCollector collector = new TimelineCollector(redact);
+        LinuxTrace linux = new LinuxTrace(redact); // a Linux recording's calls in strace's spelling, as kerf trace shows them
         IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io,
-                (cpu, memory, tracker, history) -> collector.attach(cpu), collector);
+                (cpu, memory, tracker, history) -> {
+                    collector.attach(cpu);
+                    linux.attachIfLinux(cpu, memory, tracker, history);
+                    if (linux.attached()) collector.callsFromElsewhere();
+                }, collector);
+        if (linux.attached()) {
+            for (LinuxTrace.Line l : linux.callLines()) collector.syscall(l.pid(), l.icount(), l.text());
+        }
         collector.finish(replay.result().icount());
         String title = "kerf timeline · " + (secrets.isEmpty() ? String.valueOf(recording.getFileName())
                 : secrets.redactText(String.valueOf(recording.getFileName())));

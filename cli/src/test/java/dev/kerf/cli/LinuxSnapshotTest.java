@@ -468,6 +468,27 @@ class LinuxSnapshotTest {
         assertThat(snapSave.exitCode()).isEqualTo(ExitCode.USAGE.code());
     }
 
+    /**
+     * {@code kerf timeline} of the Linux bug report: every call named in strace's spelling (no bare {@code syscall_N}), the crashed
+     * buggy's end marked with its fault, and a secret given with --secret nowhere in the picture.
+     */
+    @Test
+    void timelineOfALinuxRecordingSpellsItsCallsAndHidesSecrets() throws IOException {
+        Path rec = bugReport();
+        Matcher crashed = Pattern.compile("(?m)^\\s*(\\d+)\\s+\\d+\\s+buggy\\s.*killed by signal 11 \\((page fault at 0x[0-9a-f]+, eip 0x[0-9a-f]+)\\)")
+                .matcher(Cli.run("", "ps", rec.toString()).out());
+        assertThat(crashed.find()).isTrue();
+        Path svg = tmp.resolve("t.svg");
+        String secret = DemoCommand.VAULT_SECRETS.get(0);
+        Cli.Outcome r = Cli.run("", "timeline", rec.toString(), "-o", svg.toString(), "--secret", secret);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String text = Files.readString(svg);
+        assertThat(text).doesNotContain("syscall_").contains("openat(AT_FDCWD, &quot;/home/customer/")
+                .contains("<title>buggy[" + crashed.group(1) + "] killed: " + crashed.group(2) + "</title>");
+        assertThat(text).doesNotContain(secret);
+        assertThat(DemoCommand.count(Files.readAllBytes(svg), secret.getBytes(StandardCharsets.UTF_16LE))).isZero();
+    }
+
     /** {@code kerf demo --linux} tells the bug-report story on the Linux guest from the booted snapshot, every step verified. */
     @Test
     void theLinuxDemoRunsFromTheSnapshot() throws Exception {

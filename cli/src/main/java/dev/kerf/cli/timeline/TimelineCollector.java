@@ -41,6 +41,8 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
     private int current = -1;
     /** When the current process entered the kernel (-1: it is in user mode or not known). */
     private long kernelFrom = -1;
+    /** The tracker's call records are not shown: the guest's own spelling comes through {@link #syscall} instead (Linux). */
+    private boolean callsFromElsewhere;
 
     /** A collector that keeps the guest's texts as they are. */
     public TimelineCollector() {
@@ -122,8 +124,19 @@ public final class TimelineCollector implements ProcessListener, InterruptHook, 
         kernelFrom = -1;
     }
 
+    /** From now on calls are given by {@link #syscall} (already spelled and redacted), not taken from the tracker's records. */
+    public void callsFromElsewhere() {
+        callsFromElsewhere = true;
+    }
+
+    /** A system call of {@code pid} made at {@code icount}, as the guest's own tracer spells it (its captured bytes already redacted). */
+    public void syscall(int pid, long icount, String text) {
+        timeline.mark(pid, name(pid), icount, Timeline.MarkKind.SYSCALL, clean(text));
+    }
+
     @Override
     public void syscallReturned(long icount, SyscallRecord call) {
+        if (callsFromElsewhere) return;
         String[] strings = call.strings();
         for (int i = 0; i < strings.length; i++) strings[i] = cleanQuoted(strings[i]);
         SyscallRecord shown = new SyscallRecord(call.pid(), clean(call.name()), call.nr(), call.args(), call.entryIcount(),
