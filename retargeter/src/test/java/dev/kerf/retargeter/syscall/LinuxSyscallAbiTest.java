@@ -40,7 +40,7 @@ class LinuxSyscallAbiTest {
         SyscallCall brk = call(45, new int[] {0, 0, 0, 0, 0, 0}, List.of(), 0x08f30000, List.of());
         assertThat(LINUX.line(brk)).isEqualTo("brk(NULL) = 0x8f30000");
         SyscallCall failed = call(355, new int[] {0x80efaa8, 4, 1, 0, 0, 0}, List.of(), -11, List.of());
-        assertThat(LINUX.line(failed)).isEqualTo("getrandom(0x80efaa8, 4, 0x1) = -1 EAGAIN (Resource temporarily unavailable)");
+        assertThat(LINUX.line(failed)).isEqualTo("getrandom(0x80efaa8, 4, GRND_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)");
         SyscallCall exit = new SyscallCall(0x80, 252, new int[] {1, 0, 0, 0, 0, 0}, List.of(), false, 0, List.of(), List.of(), List.of(), null);
         assertThat(LINUX.line(exit)).isEqualTo("exit_group(1) = ?");
         assertThat(LINUX.isExit(252)).isTrue();
