@@ -91,7 +91,8 @@ public final class ProfileCommand implements Callable<Integer> {
         out.print(json ? json(m, syms, banner, tasks, tasksProblem) : text(m, syms, banner, tasks, tasksProblem));
         out.flush();
         if (save != null) {
-            new LinuxProfileFile(banner.orElse(null), tasks.layout()).write(save);
+            OptionalLong text = syms.address("_text");
+            new LinuxProfileFile(banner.orElse(null), text.isPresent() ? text.getAsLong() : null, tasks.layout()).write(save);
             io.err().println("kerf profile: task layout saved to " + save);
         }
         return ExitCode.OK.code();
@@ -179,7 +180,7 @@ public final class ProfileCommand implements Callable<Integer> {
         OptionalLong slide = s.kaslrSlide();
         b.append(",\"kaslrSlide\":").append(slide.isPresent() ? Long.toString(slide.getAsLong()) : "null");
         if (tasks != null) {
-            String layout = new String(new LinuxProfileFile(banner.orElse(null), tasks.layout()).encode(), StandardCharsets.UTF_8);
+            String layout = new String(new LinuxProfileFile(banner.orElse(null), null, tasks.layout()).encode(), StandardCharsets.UTF_8);
             b.append(",\"tasks\":{\"how\":").append(JsonText.str(tasks.how())).append(",\"layout\":")
                     .append(layout.substring(layout.indexOf("\"layout\": ") + 10, layout.lastIndexOf('}')).trim().replaceAll("\\s+", ""))
                     .append(",\"inferenceInstructions\":").append(tasks.inferenceInstructions()).append('}');

@@ -4,7 +4,11 @@ import dev.kerf.emulator.introspect.GuestMemory;
 import dev.kerf.emulator.introspect.IntrospectionException;
 import dev.kerf.emulator.introspect.KerfGuestProfile;
 import dev.kerf.emulator.introspect.ProfileSource;
+import dev.kerf.emulator.cpu.Cpu;
+import dev.kerf.emulator.introspect.linux.Kallsyms;
+import dev.kerf.emulator.introspect.linux.KallsymsException;
 import dev.kerf.emulator.introspect.linux.KernelBanner;
+import dev.kerf.emulator.mmu.PhysicalMemory;
 import dev.kerf.emulator.introspect.linux.LinuxGuestProfile;
 import dev.kerf.emulator.introspect.linux.LinuxProfileFile;
 import dev.kerf.emulator.introspect.linux.LinuxTaskLayout;
@@ -19,6 +23,7 @@ import dev.kerf.formats.recording.Recording;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Decides, in one place, how a recording's guest is introspected (docs/linux.md, "Choosing the
@@ -89,15 +94,17 @@ public final class GuestProfiles {
             }
             if (choice instanceof Choice.Saved saved) {
                 LinuxProfileFile file = LinuxProfileFile.read(saved.file());
-                LinuxGuestProfile profile = new LinuxGuestProfile(file.layout());
-                if (opened.manifest().start() != null) {
+                boolean started = opened.manifest().start() != null;
+                Placed placed = started ? place(file, replayer.cpu().memory, replayer.cpu()) : new Placed(file.layout(), "");
+                LinuxGuestProfile profile = new LinuxGuestProfile(placed.layout());
+                if (started) {
                     String misfit = profile.misfit(memory);
                     if (misfit != null) {
                         throw new IntrospectionException(recording + ": the profile " + saved.file() + " does not fit this recording's kernel: "
-                                + misfit + kernelNote(file.kernel(), replayer));
+                                + misfit + placed.note() + kernelNote(file.kernel(), replayer));
                     }
                 }
-                return new Resolved(ProfileSource.of(profile), "the saved profile " + saved.file(), file.layout(), 0);
+                return new Resolved(ProfileSource.of(profile), "the saved profile " + saved.file() + placed.note(), placed.layout(), 0);
             }
             LinuxTaskLayoutInference inference = new LinuxTaskLayoutInference(replayer.cpu().memory);
             inference.attach(replayer.cpu().hooks);
@@ -140,15 +147,50 @@ public final class GuestProfiles {
         return w.length >= 3 ? w[0] + " " + w[1] + " " + w[2] : banner;
     }
 
-    /** A saved profile as a source, checked against each machine it is opened on (a time slice's RAM at its start). */
+    /** A saved profile as a source, placed on and checked against each machine it is opened on (a time slice's RAM at its start). */
     public static ProfileSource saved(Path file) throws IOException {
         LinuxProfileFile saved = LinuxProfileFile.read(file);
-        LinuxGuestProfile profile = new LinuxGuestProfile(saved.layout());
         return memory -> {
+            Placed placed = place(saved, memory, null);
+            LinuxGuestProfile profile = new LinuxGuestProfile(placed.layout());
             String misfit = profile.misfit(new GuestMemory(memory));
-            if (misfit != null) throw new IntrospectionException("the profile " + file + " does not fit this kernel: " + misfit);
+            if (misfit != null) throw new IntrospectionException("the profile " + file + " does not fit this kernel: " + misfit + placed.note());
             return profile;
         };
+    }
+
+    /** A saved layout as it applies to one machine, and a note saying how it was moved (or ""). */
+    record Placed(LinuxTaskLayout layout, String note) {}
+
+    /**
+     * The saved layout on this machine's kernel: when both know where {@code _text} is (kallsyms)
+     * and it moved (another KASLR slide), the image addresses move by the difference, and the
+     * per-cpu base is read from the machine's GDT entry {@value LinuxTaskLayout#PERCPU_GDT_ENTRY}
+     * (with {@code cpu}), else moved the other way (the per-cpu area stays where it was allocated).
+     */
+    static Placed place(LinuxProfileFile file, PhysicalMemory ram, Cpu cpu) {
+        if (file.text() == null) return new Placed(file.layout(), "");
+        long here;
+        try {
+            OptionalLong t = Kallsyms.decode(ram.array()).address("_text");
+            if (t.isEmpty()) return new Placed(file.layout(), "");
+            here = t.getAsLong();
+        } catch (KallsymsException e) {
+            return new Placed(file.layout(), "");
+        }
+        int delta = (int) (here - file.text());
+        if (delta == 0) return new Placed(file.layout(), "");
+        int percpu = file.layout().percpuBase() - delta;
+        if (cpu != null) {
+            long gdt = new GuestMemory(ram).translate(cpu.cr3, cpu.gdtBase + LinuxTaskLayout.PERCPU_GDT_ENTRY * 8);
+            if (gdt >= 0) {
+                int lo = ram.read32((int) gdt), hi = ram.read32((int) gdt + 4);
+                percpu = (lo >>> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF00_0000);
+            }
+        }
+        return new Placed(file.layout().rebased(delta, percpu),
+                String.format(" (moved by %s%x to this kernel's KASLR slide: _text at %08x, saved at %08x)",
+                        delta < 0 ? "-0x" : "+0x", Math.abs((long) delta), here, file.text()));
     }
 
     private static String kernelNote(String savedKernel, Replayer replayer) {

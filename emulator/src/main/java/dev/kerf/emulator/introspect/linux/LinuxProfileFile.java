@@ -17,15 +17,17 @@ import java.util.Map;
  * (docs/formats.md §13):
  * <pre>
  * {"format": "kerf-guest-profile", "version": 1, "kind": "linux-i386",
- *  "kernel": "Linux version 6.1.0-... (banner, or null)",
+ *  "kernel": "Linux version 6.1.0-... (banner, or null)", "text": 3305111552,
  *  "layout": {"pageOffset": 3221225472, "percpuBase": ..., ...}}
  * </pre>
  * Every layout member is required, an unsigned 32-bit integer; unknown members are refused (a
  * profile from a newer kerf says so rather than being half-understood).
  *
  * @param kernel the kernel's version banner where it was found, or null
+ * @param text   the run-time address of {@code _text} (kallsyms) in the recording the layout was found in, or null:
+ *               a recording whose kernel sits elsewhere (another KASLR slide) gets the layout rebased
  */
-public record LinuxProfileFile(String kernel, LinuxTaskLayout layout) {
+public record LinuxProfileFile(String kernel, Long text, LinuxTaskLayout layout) {
     public static final String FORMAT = "kerf-guest-profile", KIND = "linux-i386";
     public static final int VERSION = 1;
     /** Larger than any profile (a few hundred bytes): a bigger file is not one. */
@@ -40,7 +42,8 @@ public record LinuxProfileFile(String kernel, LinuxTaskLayout layout) {
                 l.offComm(), l.offMm(), l.offPgd(), l.offRealParent(), l.offTasks(), l.offExitState(), l.zombieState(), l.initTask()};
         StringBuilder s = new StringBuilder();
         s.append("{\"format\": \"").append(FORMAT).append("\", \"version\": ").append(VERSION).append(", \"kind\": \"").append(KIND)
-                .append("\",\n \"kernel\": ").append(kernel == null ? "null" : Json.quote(kernel)).append(",\n \"layout\": {");
+                .append("\",\n \"kernel\": ").append(kernel == null ? "null" : Json.quote(kernel))
+                .append(",\n \"text\": ").append(text == null ? "null" : Long.toString(text)).append(",\n \"layout\": {");
         for (int i = 0; i < FIELDS.length; i++) {
             s.append(i == 0 ? "\n  " : ",\n  ").append(Json.quote(FIELDS[i])).append(": ").append(v[i] & 0xFFFF_FFFFL);
         }
@@ -84,12 +87,21 @@ public record LinuxProfileFile(String kernel, LinuxTaskLayout layout) {
                         + "\": this kerf knows only \"" + KIND + "\"");
             }
             for (String k : o.keySet()) {
-                if (!k.equals("format") && !k.equals("version") && !k.equals("kind") && !k.equals("kernel") && !k.equals("layout")) {
+                if (!k.equals("format") && !k.equals("version") && !k.equals("kind") && !k.equals("kernel") && !k.equals("text")
+                        && !k.equals("layout")) {
                     throw new FormatException(file, o.get(k).offset(), "unknown member \"" + k + "\" in a guest profile");
                 }
             }
             Json.Value kv = Json.require(o, root, "kernel");
             if (kv.value() != null && !(kv.value() instanceof String)) throw new FormatException(file, kv.offset(), "\"kernel\" must be a string or null");
+            Json.Value tv = o.get("text");
+            Long text = null;
+            if (tv != null && tv.value() != null) {
+                if (!(tv.value() instanceof Long t) || t < 0 || t > 0xFFFF_FFFFL) {
+                    throw new FormatException(file, tv.offset(), "\"text\" must be an unsigned 32-bit address or null");
+                }
+                text = t;
+            }
             Json.Value lv = Json.require(o, root, "layout");
             Map<String, Json.Value> lo = Json.object(lv, "\"layout\"");
             int[] v = new int[FIELDS.length];
@@ -105,7 +117,7 @@ public record LinuxProfileFile(String kernel, LinuxTaskLayout layout) {
                     if (!java.util.Arrays.asList(FIELDS).contains(k)) throw new FormatException(file, lo.get(k).offset(), "unknown member \"" + k + "\" in \"layout\"");
                 }
             }
-            return new LinuxProfileFile((String) kv.value(), new LinuxTaskLayout(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+            return new LinuxProfileFile((String) kv.value(), text, new LinuxTaskLayout(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
                     v[9], v[10], v[11], v[12], v[13], v[14]));
         } catch (Json.JsonException e) {
             throw new FormatException(file, e.offset(), e.getMessage());

@@ -35,6 +35,17 @@ public record LinuxTaskLayout(int pageOffset, int percpuBase, int currentOffset,
     /** {@code pt_regs.ip} and {@code pt_regs.sp} on i386. */
     public static final int REGS_IP = 48, REGS_SP = 60;
 
+    /**
+     * This layout for the same kernel loaded {@code delta} bytes further (another KASLR slide):
+     * {@code init_task} and the current-task displacement (kernel image addresses) move with it;
+     * {@code percpuBase}, the per-cpu area's distance from the image's per-cpu section, is given
+     * (read from the machine's GDT) since the area itself does not move with the image.
+     */
+    public LinuxTaskLayout rebased(int delta, int percpuBase) {
+        return new LinuxTaskLayout(pageOffset, percpuBase, currentOffset + delta, offStack, stackTop, regsOffset, offPid, offComm,
+                offMm, offPgd, offRealParent, offTasks, offExitState, zombieState, initTask + delta);
+    }
+
     /** The task's thread-group id (the pid user space sees). */
     public int offTgid() { return offPid + 4; }
 

@@ -23,18 +23,20 @@ class LinuxProfileFileTest {
     @Test
     void aSavedProfileReadsBackAsTheSameLayout() throws IOException {
         Path f = tmp.resolve("k.kprofile");
-        new LinuxProfileFile("Linux version 6.1.0-57-686 (debian)", LAYOUT).write(f);
+        new LinuxProfileFile("Linux version 6.1.0-57-686 (debian)", 0xC5000000L, LAYOUT).write(f);
         LinuxProfileFile back = LinuxProfileFile.read(f);
         assertThat(back.layout()).isEqualTo(LAYOUT);
         assertThat(back.kernel()).isEqualTo("Linux version 6.1.0-57-686 (debian)");
+        assertThat(back.text()).isEqualTo(0xC5000000L);
         assertThat(Files.readString(f)).contains("\"pageOffset\": 3221225472").endsWith("}\n");
-        new LinuxProfileFile(null, LAYOUT).write(f);
+        new LinuxProfileFile(null, null, LAYOUT).write(f);
         assertThat(LinuxProfileFile.read(f).kernel()).isNull();
+        assertThat(LinuxProfileFile.read(f).text()).isNull();
     }
 
     @Test
     void everyTruncationIsOneLineNamingTheFileAndAnOffset() {
-        byte[] good = new LinuxProfileFile("k", LAYOUT).encode();
+        byte[] good = new LinuxProfileFile("k", 0xC5000000L, LAYOUT).encode();
         Path name = Path.of("t.kprofile");
         for (int n = 0; n < good.length - 1; n++) {
             byte[] cut = Arrays.copyOf(good, n);
@@ -46,7 +48,7 @@ class LinuxProfileFileTest {
 
     @Test
     void wrongVersionsKindsMembersAndValuesAreRefusedWhereTheyAre() {
-        String good = new String(new LinuxProfileFile("k", LAYOUT).encode(), StandardCharsets.UTF_8);
+        String good = new String(new LinuxProfileFile("k", 0xC5000000L, LAYOUT).encode(), StandardCharsets.UTF_8);
         refused(good.replace("\"version\": 1", "\"version\": 2"), "version 2, this kerf reads 1: use a newer kerf");
         refused(good.replace("linux-i386", "linux-x86_64"), "kind \"linux-x86_64\"");
         refused(good.replace("kerf-guest-profile", "something-else"), "not a kerf guest profile");
@@ -58,6 +60,7 @@ class LinuxProfileFileTest {
         refused(good.replace("\"kernel\": \"k\",", "\"kernel\": \"k\", \"extra\": 1,"), "unknown member \"extra\"");
         refused(good.replace("\"offPid\": 800,", "\"offPid\": 800, \"offPid\": 800,"), "duplicate key");
         refused("[]", "must be a JSON object");
+        refused(good.replace("\"text\": 3305111552", "\"text\": -5"), "\"text\" must be an unsigned 32-bit address or null");
     }
 
     private static void refused(String text, String message) {
