@@ -418,6 +418,15 @@ class LinuxSnapshotTest {
             if (f.length >= 7 && f[0].matches("\\d+")) byPid.put(f[0], f);
         }
         psAgreesWithTheGuestsOwn(rec, r.out(), ps.out(), byPid);
+
+        // a profile saved from a recording of the KASLR boot moves to this kernel's slide: the same listing as inferred here
+        Path saved = tmp.resolve("kaslr.kprofile");
+        Cli.Outcome save = Cli.run("", "profile", bugReport().toString(), "--save", saved.toString());
+        assertThat(save.exitCode()).as(save.err()).isZero();
+        assertThat(Files.readString(saved)).containsPattern("\"text\": \\d+,");
+        Cli.Outcome given = Cli.run("", "ps", rec.toString(), "--profile", saved.toString());
+        assertThat(given.exitCode()).as(given.err()).isZero();
+        assertThat(given.out()).isEqualTo(ps.out());
     }
 
     /**
