@@ -50,6 +50,19 @@ final class LinuxTrace {
         this(bytes -> { });
     }
 
+    /** Told each call and signal line as it happens (kerf trace --insns streams them between instructions), or null. */
+    private java.util.function.Consumer<Line> live;
+
+    /** Each line is also given to {@code live} as soon as it is known (the call's return, the signal's delivery). */
+    void live(java.util.function.Consumer<Line> live) {
+        this.live = live;
+    }
+
+    private void add(Line l) {
+        calls.add(l);
+        if (live != null) live.accept(l);
+    }
+
     /** @param redact fills every secret in the bytes it is given, in place: applied to each captured path and buffer, whole, before strace's truncation */
     LinuxTrace(java.util.function.Consumer<byte[]> redact) {
         this.redact = redact;
@@ -76,7 +89,7 @@ final class LinuxTrace {
                     if (d != null) redact.accept(d);
                 }
                 String line = text.line(call);
-                calls.add(new Line(order, shown, pid, name, line, callJson(shown, pid, name, call, table, line)));
+                add(new Line(order, shown, pid, name, line, callJson(shown, pid, name, call, table, line)));
             }
 
             @Override
@@ -84,7 +97,7 @@ final class LinuxTrace {
                 int pid = pidOf(s.task(), true, profile, memory);
                 String name = java.util.Objects.requireNonNullElse(tracker.nameOf(pid), "?");
                 String line = text.signalLine(s);
-                calls.add(new Line(s.icount(), s.icount(), pid, name, line, eventJson(s.icount(), "signal", pid, name, line, line)));
+                add(new Line(s.icount(), s.icount(), pid, name, line, eventJson(s.icount(), "signal", pid, name, line, line)));
             }
         });
         observer.attach(cpu.hooks);

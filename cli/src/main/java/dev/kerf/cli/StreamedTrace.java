@@ -21,6 +21,8 @@ final class StreamedTrace {
     private final String name;
     private final boolean syscalls, json;
     private ProcessHistory history;
+    /** The calls come from {@link #linuxLine} (a Linux recording: strace's spelling), not from the history's records. */
+    private boolean linuxCalls;
     private int drained;
     private long instructions;
 
@@ -36,6 +38,17 @@ final class StreamedTrace {
 
     void follow(ProcessHistory history) {
         this.history = history;
+    }
+
+    /** From now on calls are printed by {@link #linuxLine} as they return; the history gives process events only. */
+    void callsFromLinux() {
+        linuxCalls = true;
+    }
+
+    /** A Linux call or signal line, printed where it happened in the instruction stream. */
+    void linuxLine(LinuxTrace.Line l) {
+        drain();
+        if (syscalls && accepts(l.icount(), l.pid(), l.name())) out.println(json ? l.json() : LinuxTrace.text(l));
     }
 
     boolean accepts(long icount, int pid, String name) {
@@ -59,6 +72,7 @@ final class StreamedTrace {
         List<HistoryEntry> timeline = history.timeline();
         for (; drained < timeline.size(); drained++) {
             HistoryEntry e = timeline.get(drained);
+            if (linuxCalls && e instanceof SyscallRecord) continue;
             String who = e instanceof SyscallRecord s ? s.name() : ((ProcessEvent) e).name();
             long at = e instanceof SyscallRecord s ? s.entryIcount() : ((ProcessEvent) e).icount();
             if (syscalls && accepts(at, e.pid(), who)) out.println(json ? TraceCommand.json(e) : TraceCommand.text(e));

@@ -108,14 +108,21 @@ public final class TraceCommand implements Callable<Integer> {
     /** --insns: instructions streamed as the replay runs (see {@link StreamedTrace}); the checks come after. */
     private int streamed(PrintStream out, long lo, long hi) throws IOException {
         StreamedTrace trace = new StreamedTrace(out, lo, hi, pid, name, syscalls, json);
+        LinuxTrace linux = new LinuxTrace();
+        linux.live(trace::linuxLine);
         Disassembler[] disassembler = new Disassembler[1];
         try {
             IntrospectedReplay replay = IntrospectedReplay.of(recording, profile.choice(), io, (cpu, memory, tracker, history) -> {
                 disassembler[0] = Disassembler.open();
                 if (disassembler[0].unavailable() != null) io.err().println("kerf: warning: " + disassembler[0].unavailable());
                 trace.follow(history);
+                if (syscalls) {
+                    linux.attachIfLinux(cpu, memory, tracker, history);
+                    if (linux.attached()) trace.callsFromLinux();
+                }
                 cpu.hooks.add(new InstructionTracer(tracker, disassembler[0], trace::accepts, trace::instruction));
             }, null);
+            if (linux.attached()) linux.callLines(); // calls still open at the end: told to live now
             trace.drain();
             out.flush();
             checkWindow(replay, lo);

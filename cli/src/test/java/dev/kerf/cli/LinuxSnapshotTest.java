@@ -498,6 +498,26 @@ class LinuxSnapshotTest {
         assertThat(DemoCommand.count(Files.readAllBytes(svg), secret.getBytes(StandardCharsets.UTF_16LE))).isZero();
     }
 
+    /** {@code kerf trace --insns --syscalls} on Linux: the calls in strace's spelling between the instructions, where they returned. */
+    @Test
+    void instructionTraceOfALinuxProcessInterleavesStraceLines() throws IOException {
+        Path rec = bugReport();
+        Matcher crashed = Pattern.compile("(?m)^\\s*(\\d+)\\s+\\d+\\s+buggy\\s.*killed by signal 11").matcher(Cli.run("", "ps", rec.toString()).out());
+        assertThat(crashed.find()).isTrue();
+        Cli.Outcome r = Cli.run("", "trace", rec.toString(), "--pid", crashed.group(1), "--insns", "--syscalls");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = List.of(r.out().split("\n"));
+        assertThat(lines).noneMatch(l -> l.contains("syscall_"));
+        int open = -1, insnAfter = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (open < 0 && lines.get(i).contains(" buggy openat(AT_FDCWD, \"/home/customer/")) open = i;
+            else if (open >= 0 && lines.get(i).matches("\\[\\d+\\] \\d+ buggy 0x[0-9a-f]{8}: .*")) { insnAfter = i; break; }
+        }
+        assertThat(open).as("buggy's openat among its instructions").isPositive();
+        assertThat(insnAfter).as("instructions after it").isGreaterThan(open);
+        assertThat(lines.get(lines.size() - 1)).contains("+++ killed by signal 11 +++");
+    }
+
     /** {@code kerf demo --linux} tells the bug-report story on the Linux guest from the booted snapshot, every step verified. */
     @Test
     void theLinuxDemoRunsFromTheSnapshot() throws Exception {
