@@ -180,9 +180,8 @@ public final class ProfileCommand implements Callable<Integer> {
         OptionalLong slide = s.kaslrSlide();
         b.append(",\"kaslrSlide\":").append(slide.isPresent() ? Long.toString(slide.getAsLong()) : "null");
         if (tasks != null) {
-            String layout = new String(new LinuxProfileFile(banner.orElse(null), null, tasks.layout()).encode(), StandardCharsets.UTF_8);
             b.append(",\"tasks\":{\"how\":").append(JsonText.str(tasks.how())).append(",\"layout\":")
-                    .append(layout.substring(layout.indexOf("\"layout\": ") + 10, layout.lastIndexOf('}')).trim().replaceAll("\\s+", ""))
+                    .append(LinuxProfileFile.layoutJson(tasks.layout()))
                     .append(",\"inferenceInstructions\":").append(tasks.inferenceInstructions()).append('}');
         }
         if (tasksProblem != null) b.append(",\"tasks\":{\"problem\":").append(JsonText.str(tasksProblem)).append('}');

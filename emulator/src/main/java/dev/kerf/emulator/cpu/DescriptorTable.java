@@ -8,7 +8,7 @@ package dev.kerf.emulator.cpu;
  * limit bits 19..16 masked out, i.e. type(4) S DPL(2) P in bits 0..7 and AVL L D/B G in 12..15.
  * All table accesses are implicit supervisor accesses and may fault with #PF.
  */
-final class DescriptorTable {
+public final class DescriptorTable {
     static final int ACCESSED = 0x1, CODE = 0x8, CONFORMING = 0x4, READABLE = 0x2,
             EXPAND_DOWN = 0x4, WRITABLE = 0x2, S = 0x10, PRESENT = 0x80;
     /** System descriptor types (S = 0). */
@@ -49,7 +49,8 @@ final class DescriptorTable {
         return ((long) hi << 32) | (lo & 0xFFFFFFFFL);
     }
 
-    static int base(long d) {
+    /** The 32-bit base of segment descriptor {@code d} (low dword in the low half). */
+    public static int base(long d) {
         int lo = (int) d;
         int hi = (int) (d >>> 32);
         return (lo >>> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000);

@@ -80,7 +80,6 @@ public final class GuestProfiles {
         try (Recording opened = Recording.open(recording);
              JournalReader journal = JournalReader.open(opened.journalDir())) {
             Replayer replayer = new Replayer(ReplayBoot.of(opened), EventSource.of(journal), null);
-            GuestMemory memory = new GuestMemory(replayer.cpu().memory);
             boolean notKerf = false;
             if (choice instanceof Choice.Auto || choice instanceof Choice.Kerf) {
                 try {
@@ -94,17 +93,18 @@ public final class GuestProfiles {
             }
             if (choice instanceof Choice.Saved saved) {
                 LinuxProfileFile file = LinuxProfileFile.read(saved.file());
-                boolean started = opened.manifest().start() != null;
-                Placed placed = started ? place(file, replayer.cpu().memory, replayer.cpu()) : new Placed(file.layout(), "");
-                LinuxGuestProfile profile = new LinuxGuestProfile(placed.layout());
-                if (started) {
-                    String misfit = profile.misfit(memory);
-                    if (misfit != null) {
-                        throw new IntrospectionException(recording + ": the profile " + saved.file() + " does not fit this recording's kernel: "
-                                + misfit + placed.note() + kernelNote(file.kernel(), replayer));
-                    }
+                if (opened.manifest().start() == null) { // the kernel is not booted yet: nothing to place it on or check against
+                    return new Resolved(ProfileSource.of(new LinuxGuestProfile(file.layout())), "the saved profile " + saved.file(),
+                            file.layout(), 0);
                 }
-                return new Resolved(ProfileSource.of(profile), "the saved profile " + saved.file() + placed.note(), placed.layout(), 0);
+                Placed placed;
+                try {
+                    placed = placeAndCheck(file, saved.file(), replayer.cpu().memory, replayer.cpu());
+                } catch (IntrospectionException e) {
+                    throw new IntrospectionException(recording + ": " + e.getMessage() + kernelNote(file.kernel(), replayer));
+                }
+                return new Resolved(ProfileSource.of(new LinuxGuestProfile(placed.layout())), "the saved profile " + saved.file() + placed.note(),
+                        placed.layout(), 0);
             }
             LinuxTaskLayoutInference inference = new LinuxTaskLayoutInference(replayer.cpu().memory);
             inference.attach(replayer.cpu().hooks);
@@ -150,13 +150,15 @@ public final class GuestProfiles {
     /** A saved profile as a source, placed on and checked against each machine it is opened on (a time slice's RAM at its start). */
     public static ProfileSource saved(Path file) throws IOException {
         LinuxProfileFile saved = LinuxProfileFile.read(file);
-        return memory -> {
-            Placed placed = place(saved, memory, null);
-            LinuxGuestProfile profile = new LinuxGuestProfile(placed.layout());
-            String misfit = profile.misfit(new GuestMemory(memory));
-            if (misfit != null) throw new IntrospectionException("the profile " + file + " does not fit this kernel: " + misfit + placed.note());
-            return profile;
-        };
+        return memory -> new LinuxGuestProfile(placeAndCheck(saved, file, memory, null).layout());
+    }
+
+    /** {@link #place}, then the layout checked against the kernel in {@code ram} ({@link LinuxGuestProfile#misfit}). */
+    private static Placed placeAndCheck(LinuxProfileFile file, Path name, PhysicalMemory ram, Cpu cpu) {
+        Placed placed = place(file, ram, cpu);
+        String misfit = new LinuxGuestProfile(placed.layout()).misfit(new GuestMemory(ram));
+        if (misfit != null) throw new IntrospectionException("the profile " + name + " does not fit this recording's kernel: " + misfit + placed.note());
+        return placed;
     }
 
     /** A saved layout as it applies to one machine, and a note saying how it was moved (or ""). */
@@ -181,13 +183,8 @@ public final class GuestProfiles {
         int delta = (int) (here - file.text());
         if (delta == 0) return new Placed(file.layout(), "");
         int percpu = file.layout().percpuBase() - delta;
-        if (cpu != null) {
-            long gdt = new GuestMemory(ram).translate(cpu.cr3, cpu.gdtBase + LinuxTaskLayout.PERCPU_GDT_ENTRY * 8);
-            if (gdt >= 0) {
-                int lo = ram.read32((int) gdt), hi = ram.read32((int) gdt + 4);
-                percpu = (lo >>> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF00_0000);
-            }
-        }
+        long fromGdt = cpu == null ? -1 : LinuxTaskLayout.percpuBase(new GuestMemory(ram), cpu.cr3, cpu.gdtBase);
+        if (fromGdt >= 0) percpu = (int) fromGdt;
         return new Placed(file.layout().rebased(delta, percpu),
                 String.format(" (moved by %s%x to this kernel's KASLR slide: _text at %08x, saved at %08x)",
                         delta < 0 ? "-0x" : "+0x", Math.abs((long) delta), here, file.text()));

@@ -37,17 +37,25 @@ public record LinuxProfileFile(String kernel, Long text, LinuxTaskLayout layout)
 
     /** The file's bytes: UTF-8 JSON, one member per line, ending in a newline. */
     public byte[] encode() {
-        LinuxTaskLayout l = layout;
+        return ("{\"format\": \"" + FORMAT + "\", \"version\": " + VERSION + ", \"kind\": \"" + KIND + "\",\n \"kernel\": "
+                + (kernel == null ? "null" : Json.quote(kernel)) + ",\n \"text\": " + (text == null ? "null" : Long.toString(text))
+                + ",\n \"layout\": " + layoutJson(layout, "\n  ", "\n ", ": ") + "\n}\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The layout as a compact JSON object (the file's {@code layout} member without its spacing), e.g. for {@code kerf profile --json}. */
+    public static String layoutJson(LinuxTaskLayout layout) {
+        return layoutJson(layout, "", "", ":");
+    }
+
+    /** Every member, unsigned, in the file's order; {@code indent} before each, {@code close} before the brace. */
+    private static String layoutJson(LinuxTaskLayout l, String indent, String close, String colon) {
         long[] v = {l.pageOffset(), l.percpuBase(), l.currentOffset(), l.offStack(), l.stackTop(), l.regsOffset(), l.offPid(),
                 l.offComm(), l.offMm(), l.offPgd(), l.offRealParent(), l.offTasks(), l.offExitState(), l.zombieState(), l.initTask()};
-        StringBuilder s = new StringBuilder();
-        s.append("{\"format\": \"").append(FORMAT).append("\", \"version\": ").append(VERSION).append(", \"kind\": \"").append(KIND)
-                .append("\",\n \"kernel\": ").append(kernel == null ? "null" : Json.quote(kernel))
-                .append(",\n \"text\": ").append(text == null ? "null" : Long.toString(text)).append(",\n \"layout\": {");
+        StringBuilder s = new StringBuilder("{");
         for (int i = 0; i < FIELDS.length; i++) {
-            s.append(i == 0 ? "\n  " : ",\n  ").append(Json.quote(FIELDS[i])).append(": ").append(v[i] & 0xFFFF_FFFFL);
+            s.append(i == 0 ? "" : ",").append(indent).append(Json.quote(FIELDS[i])).append(colon).append(v[i] & 0xFFFF_FFFFL);
         }
-        return s.append("\n }\n}\n").toString().getBytes(StandardCharsets.UTF_8);
+        return s.append(close).append('}').toString();
     }
 
     /** Writes the file whole or not at all. */

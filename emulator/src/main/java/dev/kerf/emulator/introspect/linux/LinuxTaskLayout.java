@@ -1,5 +1,8 @@
 package dev.kerf.emulator.introspect.linux;
 
+import dev.kerf.emulator.cpu.DescriptorTable;
+import dev.kerf.emulator.introspect.GuestMemory;
+
 /**
  * Where an i386 Linux kernel keeps its tasks, as {@link LinuxTaskLayoutInference} found it by
  * observing system calls (docs/linux.md, "Processes without debug info"). Offsets are bytes from
@@ -44,6 +47,17 @@ public record LinuxTaskLayout(int pageOffset, int percpuBase, int currentOffset,
     public LinuxTaskLayout rebased(int delta, int percpuBase) {
         return new LinuxTaskLayout(pageOffset, percpuBase, currentOffset + delta, offStack, stackTop, regsOffset, offPid, offComm,
                 offMm, offPgd, offRealParent, offTasks, offExitState, zombieState, initTask + delta);
+    }
+
+    /**
+     * The base of the per-cpu segment ({@link #PERCPU_GDT_ENTRY}) of the GDT at linear
+     * {@code gdtBase} under page directory {@code cr3}, or -1 when that GDT entry is not mapped.
+     */
+    public static long percpuBase(GuestMemory memory, int cr3, int gdtBase) {
+        long pa = memory.translate(cr3, gdtBase + PERCPU_GDT_ENTRY * 8);
+        if (pa < 0) return -1;
+        long d = (memory.u32((int) pa) & 0xFFFF_FFFFL) | ((long) memory.u32((int) pa + 4) << 32);
+        return Integer.toUnsignedLong(DescriptorTable.base(d));
     }
 
     /** The task's thread-group id (the pid user space sees). */

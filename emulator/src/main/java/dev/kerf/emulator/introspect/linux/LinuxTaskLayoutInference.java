@@ -254,10 +254,9 @@ public final class LinuxTaskLayoutInference implements InterruptHook, PrivilegeH
         long stackPa = memory.translate(cpu.cr3, top);
         if (stackPa < 0) return;
         int po = top - (int) stackPa;
-        long gdtPa = memory.translate(cpu.cr3, cpu.gdtBase + LinuxTaskLayout.PERCPU_GDT_ENTRY * 8);
-        if (gdtPa < 0) return;
-        int lo = ram.read32((int) gdtPa), hi = ram.read32((int) gdtPa + 4);
-        int base = (lo >>> 16) | (hi & 0xFF) << 16 | (hi & 0xFF000000);
+        long percpu = LinuxTaskLayout.percpuBase(memory, cpu.cr3, cpu.gdtBase);
+        if (percpu < 0) return;
+        int base = (int) percpu;
         if (pageOffset == null) {
             pageOffset = po;
             percpuBase = base;
