@@ -47,6 +47,32 @@ class LinuxProfileFileTest {
     }
 
     @Test
+    void everyFlippedBitIsRefusedInOneLineOrReadsAsAProfile() {
+        byte[] good = new LinuxProfileFile("k", 0xC5000000L, LAYOUT).encode();
+        Path name = Path.of("f.kprofile");
+        int refused = 0;
+        for (int at = 0; at < good.length; at++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = good.clone();
+                bad[at] ^= (byte) (1 << bit);
+                try {
+                    LinuxProfileFile p = LinuxProfileFile.decode(bad, name);
+                    assertThat(LinuxProfileFile.decode(p.encode(), name)).isEqualTo(p); // a value changed: still a whole profile
+                } catch (FormatException e) {
+                    assertThat(e.getMessage()).contains("f.kprofile").contains("offset").doesNotContain("\n");
+                    refused++;
+                }
+            }
+        }
+        assertThat(refused).isGreaterThan(good.length * 4);
+    }
+
+    @Test
+    void aDirectoryIsNotAProfile() {
+        assertThatThrownBy(() -> LinuxProfileFile.read(tmp)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void wrongVersionsKindsMembersAndValuesAreRefusedWhereTheyAre() {
         String good = new String(new LinuxProfileFile("k", 0xC5000000L, LAYOUT).encode(), StandardCharsets.UTF_8);
         refused(good.replace("\"version\": 1", "\"version\": 2"), "version 2, this kerf reads 1: use a newer kerf");
