@@ -91,6 +91,25 @@ public final class Cpu {
         this.exec = new Executor(this);
     }
 
+    /**
+     * How instructions are executed. Both engines give identical results (registers, flags,
+     * memory, icount, exceptions); {@link #INTERPRETER} is the reference, one instruction at a
+     * time through the table-driven decoder, and {@link #TRANSLATOR} the default.
+     */
+    public enum Engine { INTERPRETER, TRANSLATOR }
+
+    private Engine engine = Engine.TRANSLATOR;
+
+    /** Picks the execution engine (default {@link Engine#TRANSLATOR}); takes effect at the next instruction. */
+    public void setEngine(Engine engine) {
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        exec.setFastPaths(engine == Engine.TRANSLATOR);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
     /** EFLAGS with the lazy arithmetic flags materialised. */
     public int getEflags() {
         Flags.materialize(this);
