@@ -62,6 +62,9 @@ public final class Cpu {
     int lazyMask;
     int fKind, fOp1, fOp2, fRes, fMask = -1;
 
+    /** A store hit a page blocks were translated from: the running block stops after this instruction (see Translator). */
+    boolean codeWritten;
+
     // ---- run-loop state ----
     /** Most instructions one FastLoop.run may execute before the run loop looks at its flags again. */
     private static final int FAST_BUDGET = 1024;
@@ -83,12 +86,16 @@ public final class Cpu {
     private final MemoryHookCalls memoryHookCalls = new MemoryHookCalls(this);
     /** Package-private so tests can single-step and see a CpuFault directly. */
     final Executor exec;
+    final Translator translator;
+    /** Blocks run on the fast path: the engine is TRANSLATOR and no instruction or memory hook is registered. */
+    private boolean translate = true;
 
     public Cpu(PhysicalMemory memory, CpuBus bus) {
         this.memory = memory;
         this.bus = bus;
         this.mmu = new Mmu(memory);
         this.exec = new Executor(this);
+        this.translator = new Translator(this, exec);
     }
 
     /**
@@ -103,7 +110,7 @@ public final class Cpu {
     /** Picks the execution engine (default {@link Engine#TRANSLATOR}); takes effect at the next instruction. */
     public void setEngine(Engine engine) {
         this.engine = java.util.Objects.requireNonNull(engine, "engine");
-        exec.setFastPaths(engine == Engine.TRANSLATOR);
+        hookVersion = -1; // re-pick the path
     }
 
     public Engine engine() {
@@ -169,6 +176,7 @@ public final class Cpu {
         hookVersion = hooks.version();
         observedPath = hooks.instruction.length != 0;
         boolean memory = hooks.memory.length != 0;
+        translate = engine == Engine.TRANSLATOR && !observedPath && !memory;
         exec.setObserved(observedPath, memory);
         mmu.observe(memory ? memoryHookCalls : null);
     }
@@ -193,10 +201,13 @@ public final class Cpu {
             if (halted) return CpuStop.HALTED;
             shadow = false;
             try {
-                // Straight-line code in bulk; the budget bounds how late a requestStop() is seen.
-                if (!pollIrq) {
-                    if (!x.fastReady()) x.prepare();
-                    if (x.fastReady() && FastLoop.run(x, this, Math.min(icountLimit, icount + FAST_BUDGET)) > 0) continue;
+                // Translated blocks, each run whole only if it ends by the limit (design §3).
+                if (translate && !pollIrq) {
+                    Block b = translator.lookup();
+                    if (b != null && icount + b.length <= icountLimit) {
+                        translator.run(b);
+                        continue;
+                    }
                 }
                 x.step();
                 icount++;

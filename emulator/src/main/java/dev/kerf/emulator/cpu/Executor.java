@@ -1,5 +1,6 @@
 package dev.kerf.emulator.cpu;
 
+import dev.kerf.emulator.cpu.decode.Decoded;
 import dev.kerf.emulator.cpu.decode.OpcodeTable;
 import dev.kerf.emulator.mmu.Mmu;
 import java.lang.invoke.MethodHandles;
@@ -37,6 +38,7 @@ final class Executor {
     /** cpu.seg[CS]: the SegmentCache objects are never replaced, only rewritten. */
     private final SegmentCache cs;
     private final byte[] ram;
+    private final dev.kerf.emulator.mmu.PhysicalMemory memory;
     /** Stands in for a fetch page outside RAM: an open bus reads all-ones. */
     private final byte[] openBus = new byte[4096];
 
@@ -113,6 +115,7 @@ final class Executor {
         this.mmu = cpu.mmu;
         this.cs = cpu.seg[Cpu.CS];
         this.ram = cpu.memory.array();
+        this.memory = cpu.memory;
         Arrays.fill(openBus, (byte) 0xFF);
         Arrays.fill(readTag, 1);
         Arrays.fill(writeTag, 1);
@@ -156,6 +159,7 @@ final class Executor {
      * saved flags): for {@link CpuState#restore}, after which nothing cached may survive.
      */
     void resetCaches() {
+        cpu.translator.flush();
         fastReady = false;
         fetchLen = 0;
         fetchCpl = -1;
@@ -219,6 +223,53 @@ final class Executor {
         c.eip = ip;
         if (op < 0x100) Dispatch.oneByte(this, op);
         else Dispatch.twoByte(this, op & 0xFF);
+    }
+
+    /**
+     * Leaves the decoded fields as {@link #decodeAndRun} leaves them for the instruction
+     * {@code d}, its memory operand computed from the registers now (may raise #GP/#SS for a
+     * segment limit): the block translator's way into the instruction families, which then run
+     * exactly as after the table-driven decoder. {@link #start}, {@link #startEsp} and
+     * {@code cpu.eip} are the caller's.
+     */
+    void decoded(Decoded d) {
+        fastReady = false;
+        prefixed = true; // the interpreter's next instruction resets the prefix state
+        o32 = d.o32();
+        a32 = d.a32();
+        lock = d.lock();
+        segOvr = d.segOvr();
+        rep = d.rep();
+        entry = d.entry();
+        modrm = d.modrm();
+        regf = d.regf();
+        rm = d.rm();
+        imm = d.imm();
+        imm2 = d.imm2();
+        if (d.memory()) {
+            int off = d.disp();
+            if (d.base() >= 0) off += reg[d.base()];
+            if (d.index() >= 0) off += reg[d.index()] << d.scale();
+            eaBase = d.a32() ? d.base() : -1;
+            setEa(d.sreg(), d.a32() ? off : off & 0xFFFF);
+        }
+    }
+
+    /**
+     * Drops the data micro-TLB and fetch page if the MMU generation, CPL or CS base changed since
+     * they were filled: what {@link #prepare()} checks before an interpreted instruction, for a
+     * translated block to call once at its start (nothing inside a block changes any of them).
+     */
+    void checkCaches() {
+        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || cpu.cpl != fetchCpl) dropFetchPage(cs.base);
+    }
+
+    /**
+     * Drops every write entry of the data micro-TLB: called when a page becomes a code page, so
+     * that stores to it go through {@link dev.kerf.emulator.mmu.PhysicalMemory}, which reports them.
+     */
+    void dropWriteCache() {
+        Arrays.fill(writeTag, 1);
     }
 
     /** Prefix state is reset only after an instruction that had prefixes (saves stores per instruction). */
@@ -351,10 +402,15 @@ final class Executor {
 
     /** {@link #setEa} for an operand that is accessed (always limit-checked on a non-flat segment). */
     void setEaChecked(int sreg, int off) {
+        eaOff = off;
+        ea = linear(sreg, off);
+    }
+
+    /** Linear address of an accessed operand at {@code off} in segment {@code sreg}, limit-checked as {@link #setEaChecked} does. */
+    int linear(int sreg, int off) {
         SegmentCache s = seg[sreg];
         if (s.limit != -1) checkLimit(s, sreg, off);
-        eaOff = off;
-        ea = s.base + off;
+        return s.base + off;
     }
 
     private static void checkLimit(SegmentCache s, int sreg, int off) {
@@ -521,7 +577,7 @@ final class Executor {
     private boolean fillWrite(int lin) {
         if (observeMemory) return false;
         int phys = mmu.translate(lin, true) & 0xFFFFF000;
-        if (phys < 0 || phys > ram.length - 4096) return false;
+        if (phys < 0 || phys > ram.length - 4096 || memory.isCode(phys)) return false; // code pages: stores must be seen
         int s = dslot(lin);
         writeTag[s] = lin & 0xFFFFF000;
         writeDelta[s] = phys - (lin & 0xFFFFF000);

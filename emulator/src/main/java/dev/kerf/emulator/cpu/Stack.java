@@ -37,13 +37,22 @@ final class Stack {
 
     /** Value on top of the stack with the current operand size, without popping. */
     static int peek(Executor x) {
+        return peekSized(x, x.o32);
+    }
+
+    static int peekSized(Executor x, boolean size32) {
         int lin = linear(x, x.reg[Cpu.ESP]);
-        return x.o32 ? x.read32(lin) : x.read16(lin);
+        return size32 ? x.read32(lin) : x.read16(lin);
     }
 
     static int pop(Executor x) {
-        int v = peek(x);
-        x.reg[Cpu.ESP] = spPlus(x, x.o32 ? 4 : 2);
+        return popSized(x, x.o32);
+    }
+
+    /** Pops a value of 4 ({@code size32}) or 2 bytes; ESP moves only after the read succeeded. */
+    static int popSized(Executor x, boolean size32) {
+        int v = peekSized(x, size32);
+        x.reg[Cpu.ESP] = spPlus(x, size32 ? 4 : 2);
         return v;
     }
 

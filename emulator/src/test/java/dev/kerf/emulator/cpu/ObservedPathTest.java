@@ -34,10 +34,10 @@ class ObservedPathTest {
     void randomProgramsGiveTheSameStateWithAndWithoutInstructionAndMemoryHooks() {
         SplittableRandom rnd = new SplittableRandom(5_2026);
         for (int program = 0; program < 200; program++) {
-            byte[] code = FastLoopTest.randomProgram(rnd, 60);
+            byte[] code = TranslatorTest.randomProgram(rnd, 60);
             long seed = rnd.nextLong();
-            CpuRig plain = FastLoopTest.rig(code, seed, true);
-            CpuRig hooked = FastLoopTest.rig(code, seed, true);
+            CpuRig plain = TranslatorTest.rig(code, seed, TranslatorTest.Mode.COMPILED);
+            CpuRig hooked = TranslatorTest.rig(code, seed, TranslatorTest.Mode.COMPILED);
             long[] counts = new long[3];
             hooked.cpu.hooks.add((InstructionHook) c -> counts[0]++);
             hooked.cpu.hooks.add(new MemoryHook() {
@@ -72,10 +72,10 @@ class ObservedPathTest {
     void aMemoryHookAloneKeepsFastLoopAndSeesTheSameAccessesAtTheSamePlaces() {
         SplittableRandom rnd = new SplittableRandom(52);
         for (int program = 0; program < 150; program++) {
-            byte[] code = FastLoopTest.randomProgram(rnd, 60);
+            byte[] code = TranslatorTest.randomProgram(rnd, 60);
             long seed = rnd.nextLong();
-            CpuRig fast = FastLoopTest.rig(code, seed, true);
-            CpuRig stepped = FastLoopTest.rig(code, seed, true);
+            CpuRig fast = TranslatorTest.rig(code, seed, TranslatorTest.Mode.COMPILED);
+            CpuRig stepped = TranslatorTest.rig(code, seed, TranslatorTest.Mode.COMPILED);
             PlacedAccessLog fastLog = new PlacedAccessLog(), steppedLog = new PlacedAccessLog();
             fast.cpu.hooks.add(fastLog);
             stepped.cpu.hooks.add(steppedLog);

@@ -9,42 +9,55 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast path ({@link FastLoop}) against the generic decoder: random
- * programs made of the instructions they handle must leave the same registers, EFLAGS, memory,
- * EIP and icount either way, and a fault in the middle of a fast run is rewound and delivered
- * exactly as on the generic path.
+ * The block translator against the interpreter: random programs made of the instructions blocks
+ * specialise (and others they hand to the families) must leave the same registers, EFLAGS,
+ * memory, EIP and icount whether blocks are compiled at once, run by the translator's
+ * interpreting runner, or not used at all; and a fault in the middle of a block is rewound and
+ * delivered exactly as by the interpreter.
  */
-class FastLoopTest {
+class TranslatorTest {
+    /** How a rig executes: the interpreter alone, blocks never compiled, blocks compiled on first use. */
+    enum Mode { INTERPRETER, BLOCKS, COMPILED }
+
     private static final int BASE = CpuRig.DATA, CODE = 0x20000;
 
     @Test
-    void randomProgramsGiveTheSameStateWithAndWithoutTheFastPaths() {
+    void randomProgramsGiveTheSameStateTranslatedAndInterpreted() {
         SplittableRandom rnd = new SplittableRandom(20261122);
         for (int program = 0; program < 300; program++) {
             byte[] code = randomProgram(rnd, 60);
             long seed = rnd.nextLong();
-            CpuRig fast = rig(code, seed, true);
-            CpuRig slow = rig(code, seed, false);
-            assertThat(fast.run(10_000)).isEqualTo(CpuStop.HALTED);
-            assertThat(slow.run(10_000)).isEqualTo(CpuStop.HALTED);
-            String what = "program " + HexFormat.of().formatHex(code);
-            assertThat(fast.r).as(what).containsExactly(slow.r);
-            assertThat(fast.flags()).as(what).isEqualTo(slow.flags());
-            assertThat(fast.cpu.eip).as(what).isEqualTo(slow.cpu.eip);
-            assertThat(fast.cpu.icount).as(what).isEqualTo(slow.cpu.icount);
-            for (int a = BASE - 0x100; a < BASE + 0x200; a += 4) {
-                assertThat(fast.read32(a)).as(what + " memory at %x", a).isEqualTo(slow.read32(a));
+            CpuRig ref = rig(code, seed, Mode.INTERPRETER);
+            assertThat(ref.run(10_000)).isEqualTo(CpuStop.HALTED);
+            for (Mode mode : new Mode[] {Mode.BLOCKS, Mode.COMPILED}) {
+                CpuRig t = rig(code, seed, mode);
+                assertThat(t.run(10_000)).isEqualTo(CpuStop.HALTED);
+                String what = mode + " program " + HexFormat.of().formatHex(code);
+                assertThat(t.r).as(what).containsExactly(ref.r);
+                assertThat(t.flags()).as(what).isEqualTo(ref.flags());
+                assertThat(t.cpu.eip).as(what).isEqualTo(ref.cpu.eip);
+                assertThat(t.cpu.icount).as(what).isEqualTo(ref.cpu.icount);
+                for (int a = BASE - 0x100; a < BASE + 0x200; a += 4) {
+                    assertThat(t.read32(a)).as(what + " memory at %x", a).isEqualTo(ref.read32(a));
+                }
+                if (mode == Mode.COMPILED) assertThat(t.cpu.translator.compiled).as(what).isPositive();
             }
         }
     }
 
+    /** Compiles every block on its first run. */
+    static void compileAtOnce(Cpu cpu) {
+        cpu.translator.compileAfter = 1;
+    }
+
     @Test
-    void aPageFaultInsideAFastRunIsRewoundToTheFaultingInstruction() {
+    void aPageFaultInsideABlockIsRewoundToTheFaultingInstruction() {
         PmodeFixture f = new PmodeFixture().defaultGates().paging();
         f.put(handler(Vectors.PF), 0xF4);                               // HLT
         // inc eax; inc eax; mov ebx, [0x500000] (not mapped); inc eax
         f.put(CODE, 0x40, 0x40, 0x8B, 0x1D, 0x00, 0x00, 0x50, 0x00, 0x40);
         Cpu cpu = f.cpu;
+        compileAtOnce(cpu);
         cpu.eip = CODE;
         cpu.reg[Cpu.EAX] = 0;
         assertThat(cpu.run(1000)).isEqualTo(CpuStop.HALTED);
@@ -63,6 +76,7 @@ class FastLoopTest {
         // inc eax; inc eax; mov ebx, [0x10000] (past the DS limit); inc eax
         f.put(CODE, 0x40, 0x40, 0x8B, 0x1D, 0x00, 0x00, 0x01, 0x00, 0x40);
         Cpu cpu = f.cpu;
+        compileAtOnce(cpu);
         cpu.eip = CODE;
         cpu.reg[Cpu.EAX] = 0;
         assertThat(cpu.run(1000)).isEqualTo(CpuStop.HALTED);
@@ -72,13 +86,14 @@ class FastLoopTest {
     }
 
     @Test
-    void aPushThatFaultsInsideAFastRunLeavesEspAsItWas() {
+    void aPushThatFaultsInsideABlockLeavesEspAsItWas() {
         PmodeFixture f = new PmodeFixture().defaultGates().paging();
         f.put(handler(Vectors.PF), 0xF4);
         // ring 3: mov esp, 0x8010 (a supervisor page); nop; push eax
         f.put(USER_CODE, 0xBC, 0x10, 0x80, 0x00, 0x00, 0x90, 0x50);
         f.ring3(USER_CODE, USER_STACK_TOP);
         Cpu cpu = f.cpu;
+        compileAtOnce(cpu);
         assertThat(cpu.run(1000)).isEqualTo(CpuStop.HALTED);
         assertThat(cpu.cr2).isEqualTo(0x800C);
         assertThat(f.stack32(4)).as("EIP pushed by #PF: the PUSH").isEqualTo(USER_CODE + 6);
@@ -86,7 +101,7 @@ class FastLoopTest {
         assertThat(cpu.icount).isEqualTo(3);
     }
 
-    static CpuRig rig(byte[] code, long seed, boolean fastPaths) {
+    static CpuRig rig(byte[] code, long seed, Mode mode) {
         CpuRig rig = new CpuRig();
         rig.ram.load(CpuRig.CODE, code, 0, code.length);
         SplittableRandom values = new SplittableRandom(seed);
@@ -95,7 +110,8 @@ class FastLoopTest {
         rig.r[Cpu.ESP] = CpuRig.STACK;
         for (int a = BASE - 0x100; a < BASE + 0x200; a += 4) rig.ram.write32(a, values.nextInt());
         rig.cpu.setEflags(values.nextInt() & (Flags.ARITH));
-        rig.cpu.exec.setFastPaths(fastPaths);
+        rig.cpu.setEngine(mode == Mode.INTERPRETER ? Cpu.Engine.INTERPRETER : Cpu.Engine.TRANSLATOR);
+        rig.cpu.translator.compileAfter = mode == Mode.COMPILED ? 1 : Integer.MAX_VALUE;
         return rig;
     }
 

@@ -1,0 +1,39 @@
+package dev.kerf.emulator.cpu;
+
+import dev.kerf.emulator.cpu.decode.Decoded;
+
+/**
+ * A translated guest basic block: straight-line instructions from one entry EIP within one
+ * physical page (see {@link Translator}). A block with no instructions is a marker: "the
+ * instruction here is left to the interpreter", so the decoder is not asked again.
+ */
+final class Block {
+    /** Entry as a CS offset, CS base and CS.D it was translated for, and the physical address of its first byte. */
+    final int eip, csBase, phys;
+    final boolean big;
+    final Decoded[] insns;
+    /** Instructions in the block (0 for a marker). */
+    final int length;
+    /** Cleared when its page is written or the cache is flushed; a cleared block is never run again. */
+    boolean valid = true;
+    /** The MMU generation and CPL at which EIP last translated to {@link #phys} (the jump cache's check). */
+    int gen, cpl;
+    /** The compiled form, or null: run by the translator's interpreting runner. */
+    BlockCode code;
+    /** Times entered (decides when to compile). */
+    int runs;
+
+    Block(int eip, int csBase, int phys, boolean big, Decoded[] insns) {
+        this.eip = eip;
+        this.csBase = csBase;
+        this.phys = phys;
+        this.big = big;
+        this.insns = insns;
+        this.length = insns.length;
+    }
+
+    /** Physical page number of the block (all its bytes are in it). */
+    int page() {
+        return phys >>> 12;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.kerf.emulator.cpu;
+
+import dev.kerf.emulator.cpu.decode.Decoded;
+import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Compiles a {@link Block} to a hidden class implementing {@link BlockCode}, whose
+ * {@code run} method HotSpot then compiles to machine code (docs/block-translator.md §4).
+ *
+ * <p>Each instruction becomes either a specialised sequence of bytecode ({@link Emitter}: the
+ * commonest integer instructions, operating on the CPU's registers and flags through the same
+ * helpers the instruction families use) or a call of {@link Translator#step} with the decoded
+ * instruction as a constant (every other instruction: the families themselves, minus the decode).
+ * The decoded instructions are the hidden class's class data, loaded as dynamic constants, so
+ * HotSpot sees them as constants.
+ */
+final class BlockCompiler {
+    static final String CPU = Type.getInternalName(Cpu.class);
+    static final String EXEC = Type.getInternalName(Executor.class);
+    static final String DECODED = Type.getDescriptor(Decoded.class);
+    static final String TRANSLATOR = Type.getInternalName(Translator.class);
+    private static final String NAME = "dev/kerf/emulator/cpu/CompiledBlock";
+    private static final Handle CLASS_DATA_AT = new Handle(Opcodes.H_INVOKESTATIC,
+            "java/lang/invoke/MethodHandles", "classDataAt",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;", false);
+
+    /** Locals of the run method. */
+    static final int THIS = 0, C = 1, X = 2, ICOUNT = 3, REG = 5;
+
+    private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+
+    BlockCode compile(Block b) {
+        byte[] bytes = generate(b);
+        try {
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, Arrays.asList(b.insns), true);
+            return (BlockCode) hidden.findConstructor(hidden.lookupClass(),
+                    java.lang.invoke.MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            throw new IllegalStateException("block at eip " + Integer.toHexString(b.eip) + " did not compile", e);
+        }
+    }
+
+    byte[] generate(Block b) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b2) {
+                return "java/lang/Object"; // no class loading while computing frames
+            }
+        };
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, "java/lang/Object",
+                new String[] {Type.getInternalName(BlockCode.class)});
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CPU + ";L" + EXEC + ";)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "icount", "J");
+        mv.visitVarInsn(Opcodes.LSTORE, ICOUNT);
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "reg", "[I");
+        mv.visitVarInsn(Opcodes.ASTORE, REG);
+        Emitter e = new Emitter(mv);
+        Decoded[] insns = b.insns;
+        for (int k = 0; k < insns.length; k++) {
+            Decoded d = insns[k];
+            boolean last = k == insns.length - 1;
+            if (!e.specialised(d, k, last)) generic(mv, d, k);
+            if (!last) exitIfCodeWritten(mv, k, d.next());
+        }
+        setIcount(mv, insns.length);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** {@code Translator.step(c, x, <insn k>, icount0 + k)}. */
+    static void generic(MethodVisitor mv, Decoded d, int k) {
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitVarInsn(Opcodes.ALOAD, X);
+        mv.visitLdcInsn(new ConstantDynamic("_", DECODED, CLASS_DATA_AT, k));
+        icountPlus(mv, k);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, TRANSLATOR, "step", "(L" + CPU + ";L" + EXEC + ";" + DECODED + "J)V", false);
+    }
+
+    /** After instruction k: if it stored into a code page, retire it and leave. */
+    private static void exitIfCodeWritten(MethodVisitor mv, int k, int next) {
+        Label go = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "codeWritten", "Z");
+        mv.visitJumpInsn(Opcodes.IFEQ, go);
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "codeWritten", "Z");
+        setIcount(mv, k + 1);
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitLdcInsn(next);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(go);
+    }
+
+    /** {@code c.icount = icount0 + n}. */
+    static void setIcount(MethodVisitor mv, int n) {
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        icountPlus(mv, n);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "icount", "J");
+    }
+
+    static void icountPlus(MethodVisitor mv, int n) {
+        mv.visitVarInsn(Opcodes.LLOAD, ICOUNT);
+        if (n != 0) {
+            mv.visitLdcInsn((long) n);
+            mv.visitInsn(Opcodes.LADD);
+        }
+    }
+}

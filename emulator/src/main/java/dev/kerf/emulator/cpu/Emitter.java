@@ -1,0 +1,400 @@
+package dev.kerf.emulator.cpu;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.kerf.emulator.cpu.decode.Decoded;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+
+/**
+ * The specialised forms of {@link BlockCompiler}: for the commonest 32-bit integer instructions,
+ * bytecode that moves the operands (registers, memory through the executor's micro-TLB
+ * accessors, immediates and displacements as constants) and calls the instruction families'
+ * own operations for the semantics ({@link Arith#alu}, {@link Arith#inc}, {@link Shift#shift},
+ * {@link Stack#pushSized}, {@link Flags#cond}...). Nothing here computes a result or a flag by
+ * itself, so the interpreter and the translator share one source of semantics; what the
+ * translator removes is the decode and the dispatch. Anything not handled here is compiled as a
+ * call of the whole family ({@link BlockCompiler#generic}).
+ *
+ * <p>Exactness: before anything that can fault (a memory operand's limit check or access, a
+ * push or pop) the instruction's icount, start address and ESP are stored as the interpreter's
+ * step leaves them, and results are written before flags, so a fault leaves the state of the
+ * instruction's start (the run loop then rewinds EIP/ESP and delivers it).
+ */
+final class Emitter {
+    private static final String CPU = BlockCompiler.CPU, EXEC = BlockCompiler.EXEC;
+    private static final String CPU_T = "L" + CPU + ";", EXEC_T = "L" + EXEC + ";";
+    private static final String FLAGS = Type.getInternalName(Flags.class);
+    private static final String ARITH = Type.getInternalName(Arith.class);
+    private static final String SHIFT = Type.getInternalName(Shift.class);
+    private static final String STACK = Type.getInternalName(Stack.class);
+    private static final int C = BlockCompiler.C, X = BlockCompiler.X, REG = BlockCompiler.REG;
+    /** Scratch locals: first and second operand, result, linear address of the memory operand. */
+    private static final int A = 6, B = 7, R = 8, L = 9;
+
+    private final MethodVisitor mv;
+
+    Emitter(MethodVisitor mv) {
+        this.mv = mv;
+    }
+
+    /**
+     * Emits instruction {@code d} (number {@code k} in its block) if it has a specialised form;
+     * when it is the block's {@code last}, the emitted code also leaves {@code c.eip} at the
+     * next instruction (or the branch target).
+     */
+    boolean specialised(Decoded d, int k, boolean last) {
+        if (!d.o32() || d.rep() != 0 || (d.memory() && !d.a32())) return false;
+        int op = d.op();
+        boolean done = body(d, k, op);
+        if (done && last && !isControl(op)) setEip(d.next());
+        return done;
+    }
+
+    private static boolean isControl(int op) {
+        return (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE8 || op == 0xE9 || op == 0xEB || op == 0xC3;
+    }
+
+    private boolean body(Decoded d, int k, int op) {
+        switch (op) {
+            case 0x01: case 0x09: case 0x11: case 0x19: case 0x21: case 0x29: case 0x31: case 0x39:
+                // ALU r/m32, r32
+                readRm(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                loadReg(d.regf());
+                mv.visitVarInsn(ISTORE, B);
+                alu(d, op >> 3, true);
+                return true;
+            case 0x03: case 0x0B: case 0x13: case 0x1B: case 0x23: case 0x2B: case 0x33: case 0x3B:
+                // ALU r32, r/m32
+                readRm(d, k);
+                mv.visitVarInsn(ISTORE, B);
+                loadReg(d.regf());
+                mv.visitVarInsn(ISTORE, A);
+                alu(d, op >> 3, false);
+                return true;
+            case 0x05: case 0x0D: case 0x15: case 0x1D: case 0x25: case 0x2D: case 0x35: case 0x3D:
+                // ALU EAX, imm32
+                loadReg(Cpu.EAX);
+                mv.visitVarInsn(ISTORE, A);
+                push(d.imm());
+                mv.visitVarInsn(ISTORE, B);
+                aluInto(op >> 3, Cpu.EAX);
+                return true;
+            case 0x81: case 0x83:
+                readRm(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                push(d.imm());
+                mv.visitVarInsn(ISTORE, B);
+                alu(d, d.regf(), true);
+                return true;
+            case 0x85:
+                // TEST r/m32, r32: an AND whose result is dropped
+                readRm(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                loadReg(d.regf());
+                mv.visitVarInsn(ISTORE, B);
+                callAlu(Arith.AND);
+                mv.visitInsn(POP);
+                return true;
+            case 0x89:
+                loadReg(d.regf());
+                mv.visitVarInsn(ISTORE, R);
+                writeRm(d, k);
+                return true;
+            case 0x8B:
+                mv.visitVarInsn(ALOAD, REG);
+                push(d.regf());
+                readRm(d, k);
+                mv.visitInsn(IASTORE);
+                return true;
+            case 0xC7:
+                push(d.imm());
+                mv.visitVarInsn(ISTORE, R);
+                writeRm(d, k);
+                return true;
+            case 0xB8: case 0xB9: case 0xBA: case 0xBB: case 0xBC: case 0xBD: case 0xBE: case 0xBF:
+                mv.visitVarInsn(ALOAD, REG);
+                push(op & 7);
+                push(d.imm());
+                mv.visitInsn(IASTORE);
+                return true;
+            case 0x8D:
+                if (!d.memory()) return false;
+                mv.visitVarInsn(ALOAD, REG);
+                push(d.regf());
+                offset(d);
+                mv.visitInsn(IASTORE);
+                return true;
+            case 0x40: case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46: case 0x47:
+            case 0x48: case 0x49: case 0x4A: case 0x4B: case 0x4C: case 0x4D: case 0x4E: case 0x4F:
+                mv.visitVarInsn(ALOAD, REG);
+                push(op & 7);
+                mv.visitVarInsn(ALOAD, C);
+                loadReg(op & 7);
+                push(-1);
+                mv.visitMethodInsn(INVOKESTATIC, ARITH, op < 0x48 ? "inc" : "dec", "(" + CPU_T + "II)I", false);
+                mv.visitInsn(IASTORE);
+                return true;
+            case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57:
+                prologue(d, k);
+                loadReg(op & 7);
+                mv.visitVarInsn(ISTORE, R);
+                pushValue();
+                return true;
+            case 0x68: case 0x6A:
+                prologue(d, k);
+                push(d.imm());
+                mv.visitVarInsn(ISTORE, R);
+                pushValue();
+                return true;
+            case 0x58: case 0x59: case 0x5A: case 0x5B: case 0x5C: case 0x5D: case 0x5E: case 0x5F:
+                // POP r32: the popped value wins over the ESP increment (POP ESP)
+                prologue(d, k);
+                popValue();
+                mv.visitVarInsn(ISTORE, R);
+                mv.visitVarInsn(ALOAD, REG);
+                push(op & 7);
+                mv.visitVarInsn(ILOAD, R);
+                mv.visitInsn(IASTORE);
+                return true;
+            case 0xC1: case 0xD1:
+                if (d.memory()) return false;
+                return shift(d, op == 0xD1 ? 1 : d.imm() & 0x1F);
+            case 0x1B6: case 0x1B7: case 0x1BE: case 0x1BF:
+                return extend(d, k, op);
+            case 0x90:
+                return d.length() == 1;
+            case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
+            case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
+            case 0x180: case 0x181: case 0x182: case 0x183: case 0x184: case 0x185: case 0x186: case 0x187:
+            case 0x188: case 0x189: case 0x18A: case 0x18B: case 0x18C: case 0x18D: case 0x18E: case 0x18F: {
+                Label notTaken = new Label(), end = new Label();
+                mv.visitVarInsn(ALOAD, C);
+                push(op & 15);
+                mv.visitMethodInsn(INVOKESTATIC, FLAGS, "cond", "(" + CPU_T + "I)Z", false);
+                mv.visitJumpInsn(IFEQ, notTaken);
+                setEip(d.next() + d.imm());
+                mv.visitJumpInsn(GOTO, end);
+                mv.visitLabel(notTaken);
+                setEip(d.next());
+                mv.visitLabel(end);
+                return true;
+            }
+            case 0xE9: case 0xEB:
+                setEip(d.next() + d.imm());
+                return true;
+            case 0xE8:
+                prologue(d, k);
+                push(d.next());
+                mv.visitVarInsn(ISTORE, R);
+                pushValue();
+                setEip(d.next() + d.imm());
+                return true;
+            case 0xC3:
+                prologue(d, k);
+                mv.visitVarInsn(ALOAD, C);
+                popValue();
+                mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** ALU op {@code alu} on A and B; the result goes to the r/m operand ({@code toRm}) or to ModRM.reg, except for CMP. */
+    private void alu(Decoded d, int alu, boolean toRm) {
+        if (toRm && d.memory() && alu != Arith.CMP) {
+            // the flags are set before the store, which may fault: as Dispatch does, keep them to rewind
+            mv.visitVarInsn(ALOAD, X);
+            mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "saveFlags", "()V", false);
+        }
+        callAlu(alu);
+        if (alu == Arith.CMP) {
+            mv.visitInsn(POP);
+            return;
+        }
+        mv.visitVarInsn(ISTORE, R);
+        if (toRm) {
+            writeBack(d);
+        } else {
+            storeReg(d.regf());
+        }
+    }
+
+    private void aluInto(int alu, int reg) {
+        callAlu(alu);
+        if (alu == Arith.CMP) {
+            mv.visitInsn(POP);
+        } else {
+            mv.visitVarInsn(ISTORE, R);
+            storeReg(reg);
+        }
+    }
+
+    /** Pushes {@code Arith.alu(c, alu, A, B, -1)}. */
+    private void callAlu(int alu) {
+        mv.visitVarInsn(ALOAD, C);
+        push(alu);
+        mv.visitVarInsn(ILOAD, A);
+        mv.visitVarInsn(ILOAD, B);
+        push(-1);
+        mv.visitMethodInsn(INVOKESTATIC, ARITH, "alu", "(" + CPU_T + "IIII)I", false);
+    }
+
+    /** Shift group 2 on a register by a constant count (0: nothing, not even flags). */
+    private boolean shift(Decoded d, int count) {
+        if (count == 0) return true;
+        mv.visitVarInsn(ALOAD, REG);
+        push(d.rm());
+        mv.visitVarInsn(ALOAD, C);
+        push(d.regf());
+        loadReg(d.rm());
+        push(count);
+        push(-1);
+        mv.visitMethodInsn(INVOKESTATIC, SHIFT, "shift", "(" + CPU_T + "IIII)I", false);
+        mv.visitInsn(IASTORE);
+        return true;
+    }
+
+    /** MOVZX/MOVSX r32, r/m8 or r/m16. */
+    private boolean extend(Decoded d, int k, int op) {
+        boolean word = (op & 1) != 0, signed = op >= 0x1BE;
+        mv.visitVarInsn(ALOAD, REG);
+        push(d.regf());
+        if (d.memory()) {
+            prologue(d, k);
+            linear(d);
+            mv.visitVarInsn(ALOAD, X);
+            mv.visitVarInsn(ILOAD, L);
+            mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, word ? "read16" : "read8", "(I)I", false);
+        } else if (word) {
+            loadReg(d.rm());
+            push(0xFFFF);
+            mv.visitInsn(IAND);
+        } else {
+            mv.visitVarInsn(ALOAD, X);
+            push(d.rm());
+            mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "reg8", "(I)I", false);
+        }
+        if (signed) mv.visitInsn(word ? I2S : I2B);
+        mv.visitInsn(IASTORE);
+        return true;
+    }
+
+    // ---- operands ----
+
+    /** Pushes the 32-bit r/m operand (for memory: icount/start/ESP stored first, L holds the address). */
+    private void readRm(Decoded d, int k) {
+        if (!d.memory()) {
+            loadReg(d.rm());
+            return;
+        }
+        prologue(d, k);
+        linear(d);
+        mv.visitVarInsn(ALOAD, X);
+        mv.visitVarInsn(ILOAD, L);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "read32", "(I)I", false);
+    }
+
+    /** Writes R to the r/m operand (memory: address computed here). */
+    private void writeRm(Decoded d, int k) {
+        if (d.memory()) {
+            prologue(d, k);
+            linear(d);
+        }
+        writeBack(d);
+    }
+
+    /** Writes R to the r/m operand whose address, for memory, is already in L. */
+    private void writeBack(Decoded d) {
+        if (!d.memory()) {
+            storeReg(d.rm());
+            return;
+        }
+        mv.visitVarInsn(ALOAD, X);
+        mv.visitVarInsn(ILOAD, L);
+        mv.visitVarInsn(ILOAD, R);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "write32", "(II)V", false);
+    }
+
+    /** L = the memory operand's linear address (limit-checked: may fault). */
+    private void linear(Decoded d) {
+        mv.visitVarInsn(ALOAD, X);
+        push(d.sreg());
+        offset(d);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "linear", "(II)I", false);
+        mv.visitVarInsn(ISTORE, L);
+    }
+
+    /** Pushes the memory operand's offset: disp + base + (index << scale). */
+    private void offset(Decoded d) {
+        push(d.disp());
+        if (d.base() >= 0) {
+            loadReg(d.base());
+            mv.visitInsn(IADD);
+        }
+        if (d.index() >= 0) {
+            loadReg(d.index());
+            if (d.scale() != 0) {
+                push(d.scale());
+                mv.visitInsn(ISHL);
+            }
+            mv.visitInsn(IADD);
+        }
+    }
+
+    /** Stack.pushSized(x, true, R). */
+    private void pushValue() {
+        mv.visitVarInsn(ALOAD, X);
+        push(1);
+        mv.visitVarInsn(ILOAD, R);
+        mv.visitMethodInsn(INVOKESTATIC, STACK, "pushSized", "(" + EXEC_T + "ZI)V", false);
+    }
+
+    /** Pushes Stack.popSized(x, true). */
+    private void popValue() {
+        mv.visitVarInsn(ALOAD, X);
+        push(1);
+        mv.visitMethodInsn(INVOKESTATIC, STACK, "popSized", "(" + EXEC_T + "Z)I", false);
+    }
+
+    /** What the interpreter's step sets before anything can fault: icount, start and ESP of instruction k. */
+    private void prologue(Decoded d, int k) {
+        BlockCompiler.setIcount(mv, k);
+        mv.visitVarInsn(ALOAD, X);
+        push(d.eip());
+        mv.visitFieldInsn(PUTFIELD, EXEC, "start", "I");
+        mv.visitVarInsn(ALOAD, X);
+        loadReg(Cpu.ESP);
+        mv.visitFieldInsn(PUTFIELD, EXEC, "startEsp", "I");
+    }
+
+    private void setEip(int eip) {
+        mv.visitVarInsn(ALOAD, C);
+        push(eip);
+        mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+    }
+
+    private void loadReg(int r) {
+        mv.visitVarInsn(ALOAD, REG);
+        push(r);
+        mv.visitInsn(IALOAD);
+    }
+
+    /** reg[r] = R. */
+    private void storeReg(int r) {
+        mv.visitVarInsn(ALOAD, REG);
+        push(r);
+        mv.visitVarInsn(ILOAD, R);
+        mv.visitInsn(IASTORE);
+    }
+
+    private void push(int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+}

@@ -1,0 +1,270 @@
+package dev.kerf.emulator.cpu;
+
+import dev.kerf.emulator.cpu.decode.Decoded;
+import dev.kerf.emulator.mmu.PhysicalMemory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The block translator's cache and its way of running blocks (docs/block-translator.md): guest
+ * code is cut into blocks of straight-line instructions within one physical page, each decoded
+ * once ({@link Decoded}) and, once it has run often enough, compiled to JVM bytecode
+ * ({@link BlockCompiler}). One instance per {@link Cpu}; nothing static.
+ *
+ * <p><b>One source of semantics.</b> A block does not re-implement x86: what it does not
+ * specialise it executes by handing the decoded fields to {@link Executor#decoded} and calling
+ * the same instruction families ({@link Dispatch}) the interpreter calls after decoding. So
+ * every instruction the interpreter executes is executed by the same code here, minus the decode.
+ *
+ * <p><b>What a block may hold.</b> Instructions that cannot change how the next instruction is
+ * fetched, whether an interrupt may arrive, or what a device sees: see {@link #role}. A near
+ * jump, call, return or loop ends a block; a far transfer, an interrupt instruction, a segment
+ * load of SS/DS/ES/FS/GS, a control/system-register write, port I/O, HLT, STI/CLI/POPF/IRET,
+ * RDTSC and REP string instructions are never in one: the interpreter runs them alone, exactly
+ * as before (it also handles REP's one-iteration-per-icount rule and the STI/MOV SS shadow).
+ *
+ * <p><b>Exactness.</b> Before each instruction a block sets {@code c.icount}, the instruction's
+ * start and ESP as the interpreter's step does, so a fault in the middle of a block is rewound
+ * and delivered by the run loop exactly as in the interpreter. The run loop runs a block only
+ * when all of it fits below the icount limit (the next device deadline or recorded event), and
+ * only when no interrupt poll is pending, so interrupts land at the same icount.
+ *
+ * <p><b>Cache.</b> A direct-mapped jump cache by EIP, checked against CS base, CS.D, CPL and the
+ * MMU generation; behind it a table keyed by (physical address, EIP). Blocks are keyed
+ * physically, so a CR3 switch keeps them; only the jump cache re-checks the mapping.
+ *
+ * <p><b>Self-modifying code.</b> A page that blocks were made from is marked in
+ * {@link PhysicalMemory}; the executor's write micro-TLB never caches it, so every store to it
+ * goes through {@code PhysicalMemory}, which reports it: the page's blocks are dropped and the
+ * running block stops after the storing instruction, so the next instruction is fetched anew.
+ */
+final class Translator implements PhysicalMemory.CodeWatch {
+    /** Longest block, in instructions. */
+    static final int MAX_INSNS = 64;
+    /** Runs of a block before it is compiled to bytecode (tests set 1 to compile every block at once, or a huge number for never). */
+    int compileAfter = 50;
+
+    private static final int STOP = 0, MIDDLE = 1, LAST = 2;
+    private static final int JUMP_SIZE = 4096;
+
+    private final Cpu c;
+    private final Executor x;
+    private final PhysicalMemory memory;
+    private final byte[] ram;
+    private final Block[] jump = new Block[JUMP_SIZE];
+    /** (physical address << 32 | EIP) -> block. Looked up, never iterated. */
+    private final HashMap<Long, Block> blocks = new HashMap<>();
+    /** Physical page -> the blocks made from it, in translation order. */
+    private final HashMap<Integer, List<Block>> byPage = new HashMap<>();
+    private final BlockCompiler compiler;
+    /** Blocks translated and compiled, and blocks dropped by stores: for benchmarks and tests. */
+    long translated, compiled, invalidated;
+
+    Translator(Cpu c, Executor x) {
+        this.c = c;
+        this.x = x;
+        this.memory = c.memory;
+        this.ram = c.memory.array();
+        this.compiler = new BlockCompiler();
+        memory.watchCode(this);
+    }
+
+    /**
+     * The block to run at CS:EIP now, or null when the interpreter must take this instruction
+     * (16-bit code, the page is not RAM, the fetch would fault, or the instruction may not be in a
+     * block). Never faults.
+     */
+    Block lookup() {
+        Cpu c = this.c;
+        int eip = c.eip;
+        SegmentCache cs = c.seg[Cpu.CS];
+        int slot = (eip ^ (eip >>> 12)) & (JUMP_SIZE - 1);
+        Block b = jump[slot];
+        int gen = c.mmu.generation();
+        if (b != null && b.eip == eip && b.gen == gen && b.csBase == cs.base && b.cpl == c.cpl && b.valid
+                && b.big == ((cs.access & 0x4000) != 0)) {
+            return b.length == 0 ? null : b;
+        }
+        b = find(eip, cs, gen);
+        if (b == null) return null;
+        jump[slot] = b;
+        return b.length == 0 ? null : b;
+    }
+
+    private Block find(int eip, SegmentCache cs, int gen) {
+        boolean big = (cs.access & 0x4000) != 0;
+        if (!big) return null;
+        int lin = cs.base + eip;
+        int phys;
+        try {
+            phys = c.mmu.translateFetch(lin);
+        } catch (CpuFault f) {
+            return null; // the interpreter fetches, faults and delivers
+        }
+        if (phys < 0 || (phys & 0xFFFFF000) > ram.length - 4096) return null; // not RAM: the interpreter reads the open bus
+        long key = (long) phys << 32 | (eip & 0xFFFFFFFFL);
+        Block b = blocks.get(key);
+        if (b == null || !b.valid || b.csBase != cs.base || b.big != big) {
+            b = translate(eip, cs.base, phys, big);
+            blocks.put(key, b);
+        }
+        b.gen = gen;
+        b.cpl = c.cpl;
+        return b;
+    }
+
+    private Block translate(int eip, int csBase, int phys, boolean big) {
+        int pageEnd = (phys & 0xFFFFF000) + 4096;
+        List<Decoded> insns = new ArrayList<>();
+        int at = phys, ip = eip;
+        while (insns.size() < MAX_INSNS) {
+            Decoded d = Decoded.decode(ram, at, pageEnd, big, ip);
+            if (d == null) break;
+            int role = role(d);
+            if (role == STOP) break;
+            insns.add(d);
+            at += d.length();
+            ip = d.next();
+            if (role == LAST) break;
+        }
+        Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]));
+        if (b.length > 0) {
+            if (!memory.isCode(phys)) {
+                memory.markCode(phys);
+                x.dropWriteCache(); // stores into this page must now be seen
+            }
+            byPage.computeIfAbsent(b.page(), k -> new ArrayList<>()).add(b);
+            translated++;
+        }
+        return b;
+    }
+
+    /** Runs {@code b} (all of it fits below the icount limit; no interrupt is pending). */
+    void run(Block b) {
+        x.checkCaches();
+        BlockCode code = b.code;
+        if (code == null && ++b.runs >= compileAfter) {
+            code = b.code = compiler.compile(b);
+            compiled++;
+        }
+        if (code != null) {
+            code.run(c, x);
+        } else {
+            interpret(b);
+        }
+    }
+
+    /** Runs a block that is not compiled (yet): each instruction through {@link #step}. */
+    private void interpret(Block b) {
+        Cpu c = this.c;
+        Executor x = this.x;
+        long icount = c.icount;
+        Decoded[] insns = b.insns;
+        for (int k = 0; k < insns.length; k++) {
+            step(c, x, insns[k], icount + k);
+            if (c.codeWritten) {
+                c.codeWritten = false;
+                c.icount = icount + k + 1;
+                return;
+            }
+        }
+        c.icount = icount + insns.length;
+    }
+
+    /**
+     * Executes decoded instruction {@code d} as the interpreter's step does after decoding it,
+     * with {@code icount} the instruction's own count (it has not retired yet): the generic path
+     * of both the interpreting runner and compiled blocks.
+     */
+    static void step(Cpu c, Executor x, Decoded d, long icount) {
+        c.icount = icount;
+        x.start = d.eip();
+        x.startEsp = c.reg[Cpu.ESP];
+        x.decoded(d);
+        c.eip = d.next();
+        int op = d.op();
+        if (op < 0x100) Dispatch.oneByte(x, op);
+        else Dispatch.twoByte(x, op & 0xFF);
+    }
+
+    /** A store hit code page {@code page}: drops its blocks; the running block stops after this instruction. */
+    @Override
+    public void codeWritten(int page) {
+        List<Block> list = byPage.remove(page);
+        if (list != null) {
+            for (Block b : list) {
+                b.valid = false;
+                long key = (long) b.phys << 32 | (b.eip & 0xFFFFFFFFL);
+                if (blocks.get(key) == b) blocks.remove(key);
+                invalidated++;
+            }
+        }
+        memory.clearCode(page);
+        c.codeWritten = true;
+    }
+
+    /** Forgets every block (state restored from a snapshot, RAM replaced). */
+    void flush() {
+        for (List<Block> list : byPage.values()) {
+            for (Block b : list) b.valid = false;
+        }
+        byPage.clear();
+        blocks.clear();
+        Arrays.fill(jump, null);
+        memory.clearAllCode();
+        c.codeWritten = false;
+    }
+
+    /**
+     * Whether decoded instruction {@code d} may be in a block: {@link #MIDDLE} anywhere,
+     * {@link #LAST} only as its last instruction (near transfers of control), {@link #STOP}
+     * never (the interpreter runs it alone). See the class comment for why.
+     */
+    static int role(Decoded d) {
+        int op = d.op();
+        if (op >= 0x100) {
+            switch (op & 0xFF) {
+                case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: case 0x86: case 0x87:
+                case 0x88: case 0x89: case 0x8A: case 0x8B: case 0x8C: case 0x8D: case 0x8E: case 0x8F:
+                    return LAST;                                  // Jcc rel16/32
+                case 0x00: case 0x01: case 0x02: case 0x03:       // system groups, LAR, LSL
+                case 0x06: case 0x08: case 0x09:                  // CLTS, INVD, WBINVD
+                case 0x20: case 0x21: case 0x22: case 0x23:       // MOV CRn/DRn
+                case 0x30: case 0x31: case 0x32:                  // WRMSR, RDTSC, RDMSR
+                case 0xA1: case 0xA9:                             // POP FS/GS
+                case 0xB2: case 0xB4: case 0xB5:                  // LSS, LFS, LGS
+                    return STOP;
+                default:
+                    return MIDDLE;
+            }
+        }
+        switch (op) {
+            case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
+            case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
+            case 0xC2: case 0xC3:                                 // RET near
+            case 0xE0: case 0xE1: case 0xE2: case 0xE3:           // LOOPcc, JECXZ
+            case 0xE8: case 0xE9: case 0xEB:                      // CALL, JMP rel
+                return LAST;
+            case 0xFF:
+                if (d.regf() == 2 || d.regf() == 4) return LAST;  // CALL/JMP near r/m
+                return d.regf() == 3 || d.regf() == 5 ? STOP : MIDDLE;
+            case 0x07: case 0x17: case 0x1F:                      // POP ES/SS/DS
+            case 0x6C: case 0x6D: case 0x6E: case 0x6F:           // INS, OUTS
+            case 0x8E:                                            // MOV Sreg
+            case 0x9A: case 0xEA:                                 // far CALL/JMP
+            case 0x9D:                                            // POPF
+            case 0xC4: case 0xC5:                                 // LES, LDS
+            case 0xCA: case 0xCB: case 0xCC: case 0xCD: case 0xCE: case 0xCF: // RETF, INT3, INT, INTO, IRET
+            case 0xE4: case 0xE5: case 0xE6: case 0xE7: case 0xEC: case 0xED: case 0xEE: case 0xEF: // IN, OUT
+            case 0xF4:                                            // HLT
+            case 0xFA: case 0xFB:                                 // CLI, STI
+                return STOP;
+            case 0xA4: case 0xA5: case 0xA6: case 0xA7: case 0xAA: case 0xAB: case 0xAC: case 0xAD: case 0xAE: case 0xAF:
+                return d.rep() != 0 ? STOP : MIDDLE;              // REP: one iteration per icount, in the interpreter
+            default:
+                return MIDDLE;
+        }
+    }
+}
