@@ -33,7 +33,12 @@ final class BlockCompiler {
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;", false);
 
     /** Locals of the run method. */
-    static final int THIS = 0, C = 1, X = 2, ICOUNT = 3, REG = 5;
+    static final int THIS = 0, C = 1, X = 2, ICOUNT = 3, REG = 5, END = 10;
+    /**
+     * Most instructions a block that loops on itself runs per call: bounds how late the run loop
+     * sees {@link Cpu#requestStop()}.
+     */
+    static final int LOOP_BUDGET = 1024;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
 
@@ -73,8 +78,34 @@ final class BlockCompiler {
         mv.visitVarInsn(Opcodes.ALOAD, C);
         mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "reg", "[I");
         mv.visitVarInsn(Opcodes.ASTORE, REG);
-        Emitter e = new Emitter(mv);
         Decoded[] insns = b.insns;
+        Label top = new Label();
+        Runnable backEdge = null;
+        if (jumpsToItsStart(b)) {
+            // A loop inside the method (docs/block-translator.md §8): end = min(limit, icount + budget).
+            mv.visitVarInsn(Opcodes.ALOAD, X);
+            mv.visitFieldInsn(Opcodes.GETFIELD, EXEC, "limit", "J");
+            icountPlus(mv, LOOP_BUDGET);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "min", "(JJ)J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, END);
+            mv.visitLabel(top);
+            int n = insns.length;
+            backEdge = () -> {
+                // The block retired; run it again if all of it fits before the end.
+                icountPlus(mv, n);
+                mv.visitVarInsn(Opcodes.LSTORE, ICOUNT);
+                icountPlus(mv, n);
+                mv.visitVarInsn(Opcodes.LLOAD, END);
+                mv.visitInsn(Opcodes.LCMP);
+                mv.visitJumpInsn(Opcodes.IFLE, top);
+                setIcount(mv, 0);
+                mv.visitVarInsn(Opcodes.ALOAD, C);
+                mv.visitLdcInsn(b.eip);
+                mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+                mv.visitInsn(Opcodes.RETURN);
+            };
+        }
+        Emitter e = new Emitter(mv, b.eip, backEdge);
         for (int k = 0; k < insns.length; k++) {
             Decoded d = insns[k];
             boolean last = k == insns.length - 1;
@@ -87,6 +118,14 @@ final class BlockCompiler {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** The block ends with a near JMP or Jcc (32-bit, specialised by {@link Emitter}) back to its first instruction. */
+    private static boolean jumpsToItsStart(Block b) {
+        Decoded d = b.insns[b.length - 1];
+        int op = d.op();
+        boolean jump = (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE9 || op == 0xEB;
+        return jump && d.o32() && d.rep() == 0 && d.next() + d.imm() == b.eip;
     }
 
     /** {@code Translator.step(c, x, <insn k>, icount0 + k)}. */

@@ -66,8 +66,6 @@ public final class Cpu {
     boolean codeWritten;
 
     // ---- run-loop state ----
-    /** Most instructions one FastLoop.run may execute before the run loop looks at its flags again. */
-    private static final int FAST_BUDGET = 1024;
     /** INTR must be looked at before the next instruction (see run()). */
     boolean pollIrq = true;
     /** The next instruction runs with interrupts held off (after STI, MOV SS, POP SS). */
@@ -105,7 +103,12 @@ public final class Cpu {
      */
     public enum Engine { INTERPRETER, TRANSLATOR }
 
-    private Engine engine = Engine.TRANSLATOR;
+    /**
+     * The engine a new CPU starts with: {@link Engine#TRANSLATOR}, or the interpreter when the
+     * system property {@code kerf.cpu} is {@code interpreter} (to compare the two on a whole
+     * guest: both give the same results, so this changes speed only).
+     */
+    private Engine engine = "interpreter".equals(System.getProperty("kerf.cpu")) ? Engine.INTERPRETER : Engine.TRANSLATOR;
 
     /** Picks the execution engine (default {@link Engine#TRANSLATOR}); takes effect at the next instruction. */
     public void setEngine(Engine engine) {
@@ -155,7 +158,6 @@ public final class Cpu {
             Executor x = exec;
             x.limit = icountLimit;
             pickPath();
-            x.invalidateFastState(); // state may have been changed from outside since the last run()
             pollIrq = true;
             CpuStop stop = observedPath ? runObserved(icountLimit) : runFast(icountLimit);
             if (stop != null) return stop;
@@ -165,10 +167,10 @@ public final class Cpu {
     /**
      * Chooses the path from the registered hooks ({@link dev.kerf.emulator.hook.Hooks#observesEveryInstruction()}
      * true means one of the two below applies). With an instruction hook the CPU runs
-     * {@link #runObserved} (no FastLoop, one REP iteration per step). With a memory hook every
-     * data access is routed through the MMU's reporting slow path (the executor's data micro-TLB
-     * stays empty); FastLoop may keep running then, because its data accesses go through the
-     * same executor accessors. Without either, nothing on the fast path looks at hooks at all.
+     * {@link #runObserved} (no translated blocks, one REP iteration per step). With a memory hook
+     * every data access is routed through the MMU's reporting slow path (the executor's data
+     * micro-TLB stays empty) and blocks are not used either, so a hook sees each access with
+     * {@link #instructionAddress()} exact. Without either, nothing on the fast path looks at hooks.
      */
     private void pickPath() {
         hooksChanged = false;
@@ -224,7 +226,7 @@ public final class Cpu {
 
     /**
      * {@link #runFast} for instruction hooks: one instruction per step through the generic decoder
-     * (FastLoop off), instruction hooks called before each. Same semantics, same results; returns
+     * (no translated blocks), instruction hooks called before each. Same semantics, same results; returns
      * null when a hook changed the registrations.
      */
     private CpuStop runObserved(long icountLimit) {
@@ -269,7 +271,6 @@ public final class Cpu {
 
     private boolean takeInterrupt() {
         int vector = bus.acknowledgeInterrupt();
-        exec.invalidateFastState();
         halted = false;
         pollIrq = true;
         boolean delivered = InterruptDelivery.deliver(this, vector, InterruptDelivery.EXTERNAL, false, 0);
@@ -287,7 +288,6 @@ public final class Cpu {
         eip = x.start;
         reg[ESP] = x.startEsp;
         x.restoreFlags();
-        x.invalidateFastState();
         shadow = false;
         pollIrq = true;
         boolean delivered = InterruptDelivery.deliverFault(this, f); // sets CR2 for #PF
@@ -306,8 +306,7 @@ public final class Cpu {
 
     /**
      * Address (CS offset) of the instruction being executed, for hooks called in the middle of
-     * one (memory hooks): {@link #eip} may already point past it, or, inside FastLoop, lag
-     * behind. During an interrupt or exception delivery it is the last instruction started.
+     * one (memory hooks): {@link #eip} may already point past it. During an interrupt or exception delivery it is the last instruction started.
      */
     public int instructionAddress() {
         return exec.start;
@@ -343,7 +342,7 @@ public final class Cpu {
     /**
      * Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction (or
      * the next run() return it at once, if none is running). Safe to call from another thread;
-     * a request from another thread is seen within {@value #FAST_BUDGET} instructions.
+     * a request from another thread is seen within {@value BlockCompiler#LOOP_BUDGET} instructions.
      */
     public void requestStop() {
         stopRequested = true;

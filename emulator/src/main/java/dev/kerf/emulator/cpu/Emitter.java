@@ -34,9 +34,18 @@ final class Emitter {
     private static final int A = 6, B = 7, R = 8, L = 9;
 
     private final MethodVisitor mv;
+    /** EIP of the block's first instruction. */
+    private final int blockEip;
+    /**
+     * Emits the back edge of a block whose last instruction jumps to its own start (null: none):
+     * the jump is then compiled as a loop inside the method (see {@link BlockCompiler}).
+     */
+    private final Runnable selfLoop;
 
-    Emitter(MethodVisitor mv) {
+    Emitter(MethodVisitor mv, int blockEip, Runnable selfLoop) {
         this.mv = mv;
+        this.blockEip = blockEip;
+        this.selfLoop = selfLoop;
     }
 
     /**
@@ -170,20 +179,28 @@ final class Emitter {
             case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
             case 0x180: case 0x181: case 0x182: case 0x183: case 0x184: case 0x185: case 0x186: case 0x187:
             case 0x188: case 0x189: case 0x18A: case 0x18B: case 0x18C: case 0x18D: case 0x18E: case 0x18F: {
+                int cc = op & 15, target = d.next() + d.imm();
                 Label notTaken = new Label(), end = new Label();
                 mv.visitVarInsn(ALOAD, C);
-                push(op & 15);
-                mv.visitMethodInsn(INVOKESTATIC, FLAGS, "cond", "(" + CPU_T + "I)Z", false);
-                mv.visitJumpInsn(IFEQ, notTaken);
-                setEip(d.next() + d.imm());
-                mv.visitJumpInsn(GOTO, end);
+                mv.visitMethodInsn(INVOKESTATIC, FLAGS, Flags.condMethod(cc), "(" + CPU_T + ")Z", false);
+                mv.visitJumpInsn((cc & 1) == 0 ? IFEQ : IFNE, notTaken);
+                if (selfLoop != null && target == blockEip) {
+                    selfLoop.run();
+                } else {
+                    setEip(target);
+                    mv.visitJumpInsn(GOTO, end);
+                }
                 mv.visitLabel(notTaken);
                 setEip(d.next());
                 mv.visitLabel(end);
                 return true;
             }
             case 0xE9: case 0xEB:
-                setEip(d.next() + d.imm());
+                if (selfLoop != null && d.next() + d.imm() == blockEip) {
+                    selfLoop.run();
+                } else {
+                    setEip(d.next() + d.imm());
+                }
                 return true;
             case 0xE8:
                 prologue(d, k);

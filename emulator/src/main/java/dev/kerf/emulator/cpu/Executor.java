@@ -19,10 +19,8 @@ import java.util.Arrays;
  * page crossing (the tag is the linear page, so CS base changes are covered). No decoded
  * instructions are cached, so self-modifying code needs no special care.
  *
- * <p>Fast path: the run loop hands straight-line 32-bit code to {@link FastLoop}, and only what
- * it does not handle comes here. FastLoop's instructions cannot change CS, CPL or the MMU, so
- * between them the fetch-cache and prefix checks are skipped ({@link #fastReady}); the generic
- * decoder, faults, interrupts and run() entry turn the checks back on.
+ * <p>Translated blocks ({@link Translator}) decode once and call the same instruction families
+ * through {@link #decoded}; what they do not hold is stepped here.
  *
  * <p>EIP protocol: {@code cpu.eip} is set to the next instruction after decoding and before
  * execution, so relative branches and CALL see it; the run loop restores {@link #start} on a
@@ -45,7 +43,6 @@ final class Executor {
     // Fetch page cache, in terms of the CS offset: bytes at offsets [fetchLo, fetchLo + fetchLen)
     // are fetchArr[offset + fetchDelta]. fetchLen is 0 when nothing is cached. Kept this way so
     // that fetching a byte is one compare and one array load off the EIP (the critical path).
-    // Package-private for FastLoop, which reads instruction bytes from the same page.
     byte[] fetchArr;
     int fetchLo, fetchLen, fetchDelta;
     private int fetchCsBase, fetchGen;
@@ -67,13 +64,6 @@ final class Executor {
 
     boolean o32, a32, lock;
     /**
-     * The fetch cache matches CS base, MMU generation and CPL, CS is 32-bit and the prefix state is
-     * clean (see {@link #prepare()}); the generic decoder turns it off.
-     */
-    private boolean fastReady;
-    /** See {@link #setFastPaths(boolean)}. */
-    private boolean fastPaths = true;
-    /**
      * An instruction hook is registered: the run loop steps one instruction at a time and REP
      * string instructions run one iteration per step (see {@link #setObserved}).
      */
@@ -93,8 +83,6 @@ final class Executor {
     int modrm, eaSegment;
     /** Memory operand: linear address, offset in its segment, base register (-1 none). */
     int ea, eaOff, eaBase;
-    /** Default segment of the memory operand as {@link FastLoop} decodes it. */
-    int eaSreg;
     int imm, imm2;
     /** Opcode table entry of the current instruction. */
     private long entry;
@@ -127,31 +115,19 @@ final class Executor {
         start = eip;
         ip = eip;
         startEsp = reg[Cpu.ESP];
-        if (!fastReady) prepare();
+        prepare();
         decodeAndRun(fetch8(), lastBig);
     }
 
     /**
-     * Re-checks the fetch cache against CS base, MMU generation and CPL, resets the prefix state,
-     * and turns {@link #fastReady} on if CS is 32-bit (and the fast paths are enabled). Nothing
-     * on the fast paths changes any of these, so the checks are needed again only after the
-     * generic decoder ran, a fault or interrupt was delivered, or run() was entered.
+     * Re-checks the fetch cache against CS base, MMU generation and CPL and resets the prefix
+     * state left by an instruction that had prefixes (or a change of CS.D).
      */
     void prepare() {
         SegmentCache cs = this.cs;
         if (cs.base != fetchCsBase || mmu.generation() != fetchGen || cpu.cpl != fetchCpl) dropFetchPage(cs.base);
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
-        fastReady = big && fastPaths;
-    }
-
-    /**
-     * Forgets that the fetch cache and prefix state were known good: the next instruction re-checks
-     * them. Called by the run loop on entry and around interrupt and exception delivery; the
-     * generic decoder calls it for itself (any instruction it runs may change CS, CPL or the MMU).
-     */
-    void invalidateFastState() {
-        fastReady = false;
     }
 
     /**
@@ -160,21 +136,11 @@ final class Executor {
      */
     void resetCaches() {
         cpu.translator.flush();
-        fastReady = false;
         fetchLen = 0;
         fetchCpl = -1;
         Arrays.fill(readTag, 1);
         Arrays.fill(writeTag, 1);
         savedAt = -1;
-    }
-
-    /**
-     * Turns the fast path ({@link FastLoop}) on or off; off, every instruction
-     * goes through the generic decoder. On by default; tests turn it off to compare the two.
-     */
-    void setFastPaths(boolean on) {
-        fastPaths = on;
-        fastReady = false;
     }
 
     /**
@@ -187,12 +153,6 @@ final class Executor {
         observeMemory = memory;
         Arrays.fill(readTag, 1);
         Arrays.fill(writeTag, 1);
-        fastReady = false;
-    }
-
-    /** True when {@link FastLoop} may run (see {@link #fastReady}). */
-    boolean fastReady() {
-        return fastReady;
     }
 
     /**
@@ -201,7 +161,6 @@ final class Executor {
      * run loop.
      */
     private void decodeAndRun(int op, boolean big) {
-        fastReady = false;
         Cpu c = cpu;
         long e = OpcodeTable.one(op);
         while ((e & OpcodeTable.PREFIX) != 0) {
@@ -233,7 +192,6 @@ final class Executor {
      * {@code cpu.eip} are the caller's.
      */
     void decoded(Decoded d) {
-        fastReady = false;
         prefixed = true; // the interpreter's next instruction resets the prefix state
         o32 = d.o32();
         a32 = d.a32();

@@ -101,19 +101,50 @@ final class Flags {
         boolean r;
         switch (cc >> 1) {
             case 0: r = of(c); break;
-            case 1: r = cf(c) != 0; break;
+            case 1: r = carry(c); break;
             case 2: r = zf(c); break;
-            case 3: r = cf(c) != 0 || zf(c); break;
+            case 3: r = belowOrEqual(c); break;
             case 4: r = sf(c); break;
             case 5: r = pf(c); break;
             case 6: r = lessSigned(c); break;
-            default: r = zf(c) || lessSigned(c); break;
+            default: r = lessOrEqual(c); break;
         }
         return r ^ ((cc & 1) != 0);
     }
 
+    /**
+     * The name of the method computing the even condition {@code cc & ~1} (the odd one is its
+     * negation): what compiled blocks call instead of {@link #cond}, which is too big to inline.
+     */
+    static String condMethod(int cc) {
+        switch (cc >> 1) {
+            case 0: return "of";
+            case 1: return "carry";
+            case 2: return "zf";
+            case 3: return "belowOrEqual";
+            case 4: return "sf";
+            case 5: return "pf";
+            case 6: return "lessSigned";
+            default: return "lessOrEqual";
+        }
+    }
+
+    static boolean carry(Cpu c) {
+        return cf(c) != 0;
+    }
+
+    /** CF or ZF. */
+    static boolean belowOrEqual(Cpu c) {
+        return cf(c) != 0 || zf(c);
+    }
+
+    /** ZF or SF != OF. */
+    static boolean lessOrEqual(Cpu c) {
+        return zf(c) || lessSigned(c);
+    }
+
     /** SF != OF; for a lazy CMP/SUB it is simply a signed compare of the operands. */
-    private static boolean lessSigned(Cpu c) {
+    static boolean lessSigned(Cpu c) {
         if (c.lazyMask == ARITH && c.fKind == K_SUB) {
             int sh = Integer.numberOfLeadingZeros(c.fMask);
             return (c.fOp1 << sh) < (c.fOp2 << sh);

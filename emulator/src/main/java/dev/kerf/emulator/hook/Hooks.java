@@ -22,7 +22,7 @@ public final class Hooks {
 
     /**
      * True when an instruction or memory hook is present: the CPU must leave its fast path
-     * (instruction hooks: no FastLoop; memory hooks: every data access through the MMU's slow path).
+     * (instruction hooks: one instruction at a time through the interpreter; memory hooks: every data access through the MMU's slow path, no translated blocks).
      */
     public boolean observesEveryInstruction() {
         return instruction.length != 0 || memory.length != 0;

@@ -44,7 +44,6 @@ final class CpuRig {
     /** Executes one instruction directly, letting a CpuFault escape to the test. */
     void step() {
         cpu.exec.limit = cpu.icount + 1;
-        cpu.exec.invalidateFastState(); // the test may have changed CPU state since the last step
         cpu.exec.step();
         cpu.icount++;
     }

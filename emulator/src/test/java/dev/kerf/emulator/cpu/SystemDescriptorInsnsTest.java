@@ -29,7 +29,6 @@ class SystemDescriptorInsnsTest {
 
     private void step() {
         cpu.exec.limit = cpu.icount + 1;
-        cpu.exec.invalidateFastState();
         cpu.exec.step();
         cpu.icount++;
     }

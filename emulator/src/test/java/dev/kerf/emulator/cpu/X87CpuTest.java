@@ -344,14 +344,14 @@ class X87CpuTest {
     }
 
     @Test
-    void fastLoopAndGenericPathAgree() {
+    void translatedAndInterpretedAgree() {
         String prog = "b9 10 00 00 00"                                 // mov ecx, 16
                 + " d9 e8 d9 ee"                                      // fld1; fldz
                 + " 89 0d " + a(M) + " da 05 " + a(M)                 // L: mov [M], ecx; fiadd [M]
                 + " d8 c9 d9 c9 49 75 ef"                             // fmul st, st(1); fxch; dec ecx; jnz L
                 + " dd 1d " + a(M + 8) + " dd 1d " + a(M + 16) + " f4";
         CpuRig other = new CpuRig();
-        other.cpu.exec.setFastPaths(false);
+        other.cpu.setEngine(Cpu.Engine.INTERPRETER);
         rig.code(prog);
         other.code(prog);
         rig.run(200);

@@ -31,7 +31,7 @@ class QemuDifferentialTest {
     void benchmarkGuestsPrintTheSame(String name) throws Exception {
         QemuGuest.requireQemu();
         // pit prints whether any tick arrived: enough rounds that QEMU (real time) surely sees one
-        compare(QemuGuest.buildExample("bench", name + ".elf"), name.equals("pit") ? "n=3000000" : "n=300000");
+        compare(QemuGuest.buildExample("bench", name + ".elf"), name.equals("pit") ? "n=10000000" : "n=300000");
     }
 
     private static void compare(Path kernel, String cmdline) throws Exception {
