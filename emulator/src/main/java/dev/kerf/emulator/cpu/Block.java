@@ -20,6 +20,8 @@ final class Block {
     int gen, cpl;
     /** The compiled form, or null: run by the translator's interpreting runner. */
     BlockCode code;
+    /** The compiled observed form (hooks registered), or null. */
+    BlockCode observedCode;
     /** Times entered (decides when to compile). */
     int runs;
 

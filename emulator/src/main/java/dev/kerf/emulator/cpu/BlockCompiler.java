@@ -42,8 +42,9 @@ final class BlockCompiler {
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
 
-    BlockCode compile(Block b) {
-        byte[] bytes = generate(b);
+    /** Compiles {@code b}: its plain form, or with {@code observed} the form that runs under hooks. */
+    BlockCode compile(Block b, boolean observed) {
+        byte[] bytes = generate(b, observed);
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, Arrays.asList(b.insns), true);
             return (BlockCode) hidden.findConstructor(hidden.lookupClass(),
@@ -53,7 +54,7 @@ final class BlockCompiler {
         }
     }
 
-    byte[] generate(Block b) {
+    byte[] generate(Block b, boolean observed) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b2) {
@@ -102,6 +103,7 @@ final class BlockCompiler {
                 mv.visitVarInsn(Opcodes.ALOAD, C);
                 mv.visitLdcInsn(b.eip);
                 mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+                setStart(mv, insns[n - 1].eip());
                 mv.visitInsn(Opcodes.RETURN);
             };
         }
@@ -109,10 +111,12 @@ final class BlockCompiler {
         for (int k = 0; k < insns.length; k++) {
             Decoded d = insns[k];
             boolean last = k == insns.length - 1;
+            if (observed) beforeInstruction(mv, d, k);
             if (!e.specialised(d, k, last)) generic(mv, d, k);
-            if (!last) exitIfCodeWritten(mv, k, d.next());
+            if (!last && (observed || mayStore(d))) exitIfAsked(mv, k, d, observed);
         }
         setIcount(mv, insns.length);
+        setStart(mv, insns[insns.length - 1].eip());
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -137,21 +141,62 @@ final class BlockCompiler {
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, TRANSLATOR, "step", "(L" + CPU + ";L" + EXEC + ";" + DECODED + "J)V", false);
     }
 
-    /** After instruction k: if it stored into a code page, retire it and leave. */
-    private static void exitIfCodeWritten(MethodVisitor mv, int k, int next) {
-        Label go = new Label();
+    /**
+     * After instruction k: if it stored into a code page or a hook changed the registrations
+     * (or, {@code observed}, a hook asked for a stop), retire it and leave.
+     */
+    private static void exitIfAsked(MethodVisitor mv, int k, Decoded d, boolean observed) {
+        Label leave = new Label(), go = new Label();
         mv.visitVarInsn(Opcodes.ALOAD, C);
-        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "codeWritten", "Z");
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "leaveBlock", "Z");
+        if (observed) {
+            mv.visitJumpInsn(Opcodes.IFNE, leave);
+            mv.visitVarInsn(Opcodes.ALOAD, C);
+            mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "stopRequested", "Z");
+        }
         mv.visitJumpInsn(Opcodes.IFEQ, go);
+        mv.visitLabel(leave);
         mv.visitVarInsn(Opcodes.ALOAD, C);
         mv.visitInsn(Opcodes.ICONST_0);
-        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "codeWritten", "Z");
+        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "leaveBlock", "Z");
         setIcount(mv, k + 1);
         mv.visitVarInsn(Opcodes.ALOAD, C);
-        mv.visitLdcInsn(next);
+        mv.visitLdcInsn(d.next());
         mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+        setStart(mv, d.eip());
         mv.visitInsn(Opcodes.RETURN);
         mv.visitLabel(go);
+    }
+
+    /** Observed blocks: {@code c.eip}, {@code c.icount} of instruction k, then the instruction hooks. */
+    private static void beforeInstruction(MethodVisitor mv, Decoded d, int k) {
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitLdcInsn(d.eip());
+        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+        setIcount(mv, k);
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "beforeInstruction", "()V", false);
+    }
+
+    /**
+     * Whether instruction {@code d} may store to memory, so a store into a code page must end the
+     * block after it. Errs towards yes: a memory operand, FF (CALL/PUSH through r/m), or an
+     * opcode without ModRM that is not known to touch registers only (PUSH, CALL, ENTER, STOS...).
+     */
+    static boolean mayStore(Decoded d) {
+        if (d.memory()) return true;
+        int op = d.op();
+        if ((d.entry() & dev.kerf.emulator.cpu.decode.OpcodeTable.MODRM) != 0) return op == 0xFF;
+        return !((op >= 0x40 && op <= 0x4F) || (op >= 0x58 && op <= 0x5F) || (op >= 0x70 && op <= 0x7F)
+                || (op >= 0x90 && op <= 0x99) || (op >= 0xB0 && op <= 0xBF) || (op >= 0x180 && op <= 0x18F)
+                || (op < 0x40 && ((op & 7) == 4 || (op & 7) == 5)) || op == 0xA8 || op == 0xA9);
+    }
+
+    /** {@code x.start = eip}: the last instruction started, as the interpreter leaves it. */
+    static void setStart(MethodVisitor mv, int eip) {
+        mv.visitVarInsn(Opcodes.ALOAD, X);
+        mv.visitLdcInsn(eip);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, EXEC, "start", "I");
     }
 
     /** {@code c.icount = icount0 + n}. */

@@ -62,8 +62,11 @@ public final class Cpu {
     int lazyMask;
     int fKind, fOp1, fOp2, fRes, fMask = -1;
 
-    /** A store hit a page blocks were translated from: the running block stops after this instruction (see Translator). */
-    boolean codeWritten;
+    /**
+     * The running translated block must stop after the current instruction: a store hit a page
+     * blocks were made from (see {@link Translator}), or a hook changed the registrations.
+     */
+    boolean leaveBlock;
 
     // ---- run-loop state ----
     /** INTR must be looked at before the next instruction (see run()). */
@@ -74,7 +77,8 @@ public final class Cpu {
     boolean tripleFault;
     /** The exception whose delivery ended in the last triple fault (null: none yet, or an interrupt's). */
     private CpuFault tripleFaultCause;
-    private volatile boolean stopRequested;
+    /** Package-private: observed blocks stop after the instruction during which a hook asked for it. */
+    volatile boolean stopRequested;
     /** The {@link #hooks} version the run loop picked its path for (see {@link #pickPath()}). */
     private int hookVersion = -1;
     /** A hook changed the registrations: the run loop re-picks its path at its next poll. */
@@ -85,8 +89,10 @@ public final class Cpu {
     /** Package-private so tests can single-step and see a CpuFault directly. */
     final Executor exec;
     final Translator translator;
-    /** Blocks run on the fast path: the engine is TRANSLATOR and no instruction or memory hook is registered. */
+    /** Blocks are used: the engine is TRANSLATOR. */
     private boolean translate = true;
+    /** An instruction or memory hook is registered: blocks run their observed form (see Translator#run). */
+    private boolean observedBlocks;
 
     public Cpu(PhysicalMemory memory, CpuBus bus) {
         this.memory = memory;
@@ -167,10 +173,12 @@ public final class Cpu {
     /**
      * Chooses the path from the registered hooks ({@link dev.kerf.emulator.hook.Hooks#observesEveryInstruction()}
      * true means one of the two below applies). With an instruction hook the CPU runs
-     * {@link #runObserved} (no translated blocks, one REP iteration per step). With a memory hook
-     * every data access is routed through the MMU's reporting slow path (the executor's data
-     * micro-TLB stays empty) and blocks are not used either, so a hook sees each access with
-     * {@link #instructionAddress()} exact. Without either, nothing on the fast path looks at hooks.
+     * {@link #runObserved} (one REP iteration per step). With a memory hook every data access is
+     * routed through the MMU's reporting slow path (the executor's data micro-TLB stays empty).
+     * With either, translated blocks run their observed form: instruction hooks called before
+     * each instruction, and the block left after any instruction during which a hook changed the
+     * registrations or asked for a stop, exactly where the interpreter's loop would notice.
+     * Without either, nothing on the fast path looks at hooks.
      */
     private void pickPath() {
         hooksChanged = false;
@@ -178,7 +186,8 @@ public final class Cpu {
         hookVersion = hooks.version();
         observedPath = hooks.instruction.length != 0;
         boolean memory = hooks.memory.length != 0;
-        translate = engine == Engine.TRANSLATOR && !observedPath && !memory;
+        translate = engine == Engine.TRANSLATOR;
+        observedBlocks = observedPath || memory;
         exec.setObserved(observedPath, memory);
         mmu.observe(memory ? memoryHookCalls : null);
     }
@@ -207,7 +216,7 @@ public final class Cpu {
                 if (translate && !pollIrq) {
                     Block b = translator.lookup();
                     if (b != null && icount + b.length <= icountLimit) {
-                        translator.run(b);
+                        translator.run(b, observedBlocks);
                         continue;
                     }
                 }
@@ -225,8 +234,8 @@ public final class Cpu {
     }
 
     /**
-     * {@link #runFast} for instruction hooks: one instruction per step through the generic decoder
-     * (no translated blocks), instruction hooks called before each. Same semantics, same results; returns
+     * {@link #runFast} for instruction hooks: instruction hooks called before each instruction,
+     * interpreted or in an observed block. Same semantics, same results; returns
      * null when a hook changed the registrations.
      */
     private CpuStop runObserved(long icountLimit) {
@@ -248,6 +257,13 @@ public final class Cpu {
             if (halted) return CpuStop.HALTED;
             shadow = false;
             try {
+                if (translate && !pollIrq) {
+                    Block b = translator.lookup();
+                    if (b != null && icount + b.length <= icountLimit) {
+                        translator.run(b, true);
+                        continue;
+                    }
+                }
                 beforeInstruction();
                 x.step();
                 icount++;
@@ -262,7 +278,8 @@ public final class Cpu {
         }
     }
 
-    private void beforeInstruction() {
+    /** Calls the instruction hooks (the interpreter's observed loop and observed blocks). */
+    void beforeInstruction() {
         InstructionHook[] hs = hooks.instruction;
         if (hs.length == 0) return;
         for (InstructionHook h : hs) h.beforeInstruction(this);
@@ -336,6 +353,7 @@ public final class Cpu {
         if (hooks.version() != hookVersion) {
             hooksChanged = true;
             pollIrq = true;
+            leaveBlock = true;
         }
     }
 

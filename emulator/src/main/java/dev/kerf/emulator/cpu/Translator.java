@@ -141,31 +141,44 @@ final class Translator implements PhysicalMemory.CodeWatch {
         return b;
     }
 
-    /** Runs {@code b} (all of it fits below the icount limit; no interrupt is pending). */
-    void run(Block b) {
+    /**
+     * Runs {@code b} (all of it fits below the icount limit; no interrupt is pending). With
+     * {@code observed} (an instruction or memory hook is registered) the instruction hooks are
+     * called before each instruction and the block is left after any instruction during which a
+     * hook changed the registrations or asked for a stop.
+     */
+    void run(Block b, boolean observed) {
         x.checkCaches();
-        BlockCode code = b.code;
+        BlockCode code = observed ? b.observedCode : b.code;
         if (code == null && ++b.runs >= compileAfter) {
-            code = b.code = compiler.compile(b);
+            code = compiler.compile(b, observed);
+            if (observed) b.observedCode = code;
+            else b.code = code;
             compiled++;
         }
         if (code != null) {
             code.run(c, x);
         } else {
-            interpret(b);
+            interpret(b, observed);
         }
     }
 
     /** Runs a block that is not compiled (yet): each instruction through {@link #step}. */
-    private void interpret(Block b) {
+    private void interpret(Block b, boolean observed) {
         Cpu c = this.c;
         Executor x = this.x;
         long icount = c.icount;
         Decoded[] insns = b.insns;
         for (int k = 0; k < insns.length; k++) {
-            step(c, x, insns[k], icount + k);
-            if (c.codeWritten) {
-                c.codeWritten = false;
+            Decoded d = insns[k];
+            if (observed) {
+                c.eip = d.eip();
+                c.icount = icount + k;
+                c.beforeInstruction();
+            }
+            step(c, x, d, icount + k);
+            if (c.leaveBlock || observed && c.stopRequested) {
+                c.leaveBlock = false;
                 c.icount = icount + k + 1;
                 return;
             }
@@ -202,7 +215,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
             }
         }
         memory.clearCode(page);
-        c.codeWritten = true;
+        c.leaveBlock = true;
     }
 
     /** Forgets every block (state restored from a snapshot, RAM replaced). */
@@ -214,7 +227,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
         blocks.clear();
         Arrays.fill(jump, null);
         memory.clearAllCode();
-        c.codeWritten = false;
+        c.leaveBlock = false;
     }
 
     /**
