@@ -1,5 +1,6 @@
 package dev.kerf.recorder;
 
+import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.machine.RunResult;
 import dev.kerf.emulator.replay.ReplayBoot;
 import dev.kerf.emulator.replay.ReplayResult;
@@ -33,6 +34,30 @@ class RecordReplayTest {
         RoundTrip.Recorded rec = record("scenario=selftest", "");
         assertThat(rec.console()).containsPattern("selftest: (\\d+)/\\1 checks passed");
         assertReplaysExactly(rec, EndReason.GUEST_EXIT);
+    }
+
+    /**
+     * The two execution engines are interchangeable on a recording (issue 16): the guest
+     * selftest recorded with the block translator replays on the interpreter with every state hash
+     * equal, and recorded on the interpreter replays translated.
+     */
+    @Test
+    void aRecordingMadeTranslatedReplaysInterpretedAndTheOtherWayRound() throws Exception {
+        for (Cpu.Engine recordWith : Cpu.Engine.values()) {
+            Cpu.Engine replayWith = recordWith == Cpu.Engine.TRANSLATOR ? Cpu.Engine.INTERPRETER : Cpu.Engine.TRANSLATOR;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            RoundTrip.Recorded rec = RoundTrip.record(RoundTrip.guest("scenario=selftest", "", false, MAX_INSNS, out), out,
+                    SHORT_HASH_EVERY, recordWith);
+            assertThat(rec.console()).containsPattern("selftest: (\\d+)/\\1 checks passed");
+            RoundTrip.Replayed replayed = RoundTrip.replay(RoundTrip.boot(rec.config(), SHORT_HASH_EVERY), rec.events(), replayWith);
+            String what = "recorded with " + recordWith + ", replayed with " + replayWith;
+            assertThat(replayed.result().divergence()).as(what).isNull();
+            assertThat(replayed.result().outcome()).as(what).isEqualTo(ReplayResult.Outcome.COMPLETE);
+            assertThat(replayed.console()).as(what).isEqualTo(rec.console());
+            assertThat(replayed.result().icount()).as(what).isEqualTo(rec.result().icount());
+            long hashes = rec.events().stream().filter(e -> e instanceof Event.StateHash).count();
+            assertThat(replayed.result().stateHashes()).as(what).isEqualTo(hashes).isGreaterThan(20);
+        }
     }
 
     @Test

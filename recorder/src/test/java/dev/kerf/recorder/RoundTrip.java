@@ -48,10 +48,17 @@ final class RoundTrip {
     }
 
     static Recorded record(MachineConfig config, ByteArrayOutputStream out, long hashEvery) throws IOException {
+        return record(config, out, hashEvery, dev.kerf.emulator.cpu.Cpu.Engine.TRANSLATOR);
+    }
+
+    /** Records with the CPU executing through {@code engine}. */
+    static Recorded record(MachineConfig config, ByteArrayOutputStream out, long hashEvery, dev.kerf.emulator.cpu.Cpu.Engine engine)
+            throws IOException {
         List<Event> events = new ArrayList<>();
         RecordingTap tap = new RecordingTap(EventSink.of(events), hashEvery);
         RunResult result;
         try (Machine machine = Machine.boot(config, tap)) {
+            machine.cpu().setEngine(engine);
             result = machine.run();
             tap.finish(result);
         }
@@ -87,8 +94,15 @@ final class RoundTrip {
     }
 
     static Replayed replay(ReplayBoot boot, List<Event> events) {
+        return replay(boot, events, dev.kerf.emulator.cpu.Cpu.Engine.TRANSLATOR);
+    }
+
+    /** Replays with the CPU executing through {@code engine}. */
+    static Replayed replay(ReplayBoot boot, List<Event> events, dev.kerf.emulator.cpu.Cpu.Engine engine) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ReplayResult r = new Replayer(boot, EventSource.of(events), out).run();
+        Replayer replayer = new Replayer(boot, EventSource.of(events), out);
+        replayer.cpu().setEngine(engine);
+        ReplayResult r = replayer.run();
         return new Replayed(r, out.toString(StandardCharsets.ISO_8859_1));
     }
 }

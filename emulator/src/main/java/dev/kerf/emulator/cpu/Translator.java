@@ -149,6 +149,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
      */
     void run(Block b, boolean observed) {
         x.checkCaches();
+        c.leaveBlock = false; // left over from writes outside any block
         BlockCode code = observed ? b.observedCode : b.code;
         if (code == null && ++b.runs >= compileAfter) {
             code = compiler.compile(b, observed);

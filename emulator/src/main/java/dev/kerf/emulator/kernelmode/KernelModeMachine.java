@@ -104,6 +104,7 @@ final class KernelModeMachine {
             if (frame == null) throw new KernelModeException("the slice writes to 0x" + Integer.toHexString(va) + ", which is not mapped");
             int n = Math.min(b.length - done, 4096 - (va & 0xFFF));
             System.arraycopy(b, done, memory.array(), (frame << 12) + (va & 0xFFF), n);
+            memory.written((frame << 12) + (va & 0xFFF), n); // code translated from these bytes is dropped
             done += n;
         }
     }

@@ -210,6 +210,7 @@ public final class UserModeMachine {
         }
         memory.write32(pte(page), 0);
         java.util.Arrays.fill(memory.array(), frame << 12, (frame + 1) << 12, (byte) 0);
+        memory.written(frame << 12, 4096);
     }
 
     /** Writes bytes into the process's mapped user pages (not through the CPU: no fault, no A/D bits). */
@@ -225,6 +226,7 @@ public final class UserModeMachine {
             }
             int n = Math.min(b.length - done, 4096 - (va & 0xFFF));
             System.arraycopy(b, done, memory.array(), (frame << 12) + (va & 0xFFF), n);
+            memory.written((frame << 12) + (va & 0xFFF), n); // code translated from these bytes is dropped
             done += n;
         }
     }
