@@ -28,9 +28,15 @@ final class KerfRun {
     private KerfRun() {}
 
     static Sample run(Path kernel, String cmdline) throws IOException {
+        return run(kernel, cmdline, dev.kerf.emulator.cpu.Cpu.Engine.TRANSLATOR);
+    }
+
+    /** As {@link #run(Path, String)} with the CPU executing through {@code engine}. */
+    static Sample run(Path kernel, String cmdline, dev.kerf.emulator.cpu.Cpu.Engine engine) throws IOException {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         MachineConfig config = new MachineConfig(kernel, cmdline, List.of(), RAM, true, null, null, null, 0, null, console);
         try (Machine machine = Machine.boot(config)) {
+            machine.cpu().setEngine(engine);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();

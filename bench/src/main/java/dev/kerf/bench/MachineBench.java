@@ -18,6 +18,10 @@ import java.util.Locale;
  * instructions per tick for (c). Before timing, kerf and QEMU run the same n and must print the
  * same line.
  *
+ * <p>kerf runs with its default engine (the block translator) and, for comparison, with the
+ * interpreter alone ({@code Cpu.Engine.INTERPRETER}, an eighth of the rounds, one warm-up, median of
+ * {@code --reps}): the last two columns.
+ *
  * <p>Each figure is also given per CPU-second (kerf: the running thread's CPU time; QEMU: the
  * process's user+system time from /usr/bin/time, net of start-up), which is steadier than wall
  * time on a shared machine.
@@ -57,8 +61,8 @@ public final class MachineBench {
         System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), reps);
         System.out.println("| workload | kerf insns | kerf MIPS | kerf MIPS/CPU-s | QEMU insns | QEMU MIPS | QEMU MIPS/CPU-s"
-                + " | kerf/QEMU (wall) | kerf/QEMU (CPU) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | kerf/QEMU (wall) | kerf/QEMU (CPU) | interpreter MIPS/CPU-s | translator/interpreter (CPU) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
     }
 
@@ -77,6 +81,16 @@ public final class MachineBench {
             kerfCpu[i] = s.cpuNanos();
             icount = s.icount();
         }
+        long interpRounds = Math.max(1, w.kerfRounds() / 8); // the interpreter is several times slower
+        KerfRun.run(w.kernel(), w.cmdline(interpRounds), dev.kerf.emulator.cpu.Cpu.Engine.INTERPRETER); // warm-up
+        long[] interpCpu = new long[reps];
+        long interpIcount = 0;
+        for (int i = 0; i < reps; i++) {
+            KerfRun.Sample s = KerfRun.run(w.kernel(), w.cmdline(interpRounds), dev.kerf.emulator.cpu.Cpu.Engine.INTERPRETER);
+            interpCpu[i] = s.cpuNanos();
+            interpIcount = s.icount();
+        }
+        double interpCpuMips = interpIcount * 1000.0 / median(interpCpu);
         double perRound = (double) (icount - base.icount()) / w.kerfRounds();
         long[] q0 = new long[reps], qn = new long[reps], q0cpu = new long[reps], qncpu = new long[reps];
         for (int i = 0; i < reps; i++) {
@@ -93,10 +107,11 @@ public final class MachineBench {
         double qemuMips = qemuInsns * 1000.0 / Math.max(1, median(qn) - median(q0));
         boolean qemuCpuKnown = q0cpu[0] >= 0;
         double qemuCpuMips = qemuCpuKnown ? qemuInsns * 1000.0 / Math.max(1, median(qncpu) - median(q0cpu)) : Double.NaN;
-        System.err.printf(Locale.ROOT, "%s: kerf %.1f MIPS (%.1f per CPU-s), QEMU %.1f MIPS (%.1f per CPU-s)%n",
-                w.name(), kerfMips, kerfCpuMips, qemuMips, qemuCpuMips);
-        return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %,.0f | %.1f | %.1f | %.3f | %.3f |", w.name(), icount,
-                kerfMips, kerfCpuMips, qemuInsns, qemuMips, qemuCpuMips, kerfMips / qemuMips, kerfCpuMips / qemuCpuMips);
+        System.err.printf(Locale.ROOT, "%s: kerf %.1f MIPS (%.1f per CPU-s; interpreter %.1f), QEMU %.1f MIPS (%.1f per CPU-s)%n",
+                w.name(), kerfMips, kerfCpuMips, interpCpuMips, qemuMips, qemuCpuMips);
+        return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %,.0f | %.1f | %.1f | %.3f | %.3f | %.1f | %.1f |", w.name(), icount,
+                kerfMips, kerfCpuMips, qemuInsns, qemuMips, qemuCpuMips, kerfMips / qemuMips, kerfCpuMips / qemuCpuMips,
+                interpCpuMips, kerfCpuMips / interpCpuMips);
     }
 
     private static long median(long[] xs) {

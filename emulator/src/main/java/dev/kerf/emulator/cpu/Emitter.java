@@ -266,11 +266,10 @@ final class Emitter {
         mv.visitVarInsn(ALOAD, REG);
         push(d.rm());
         mv.visitVarInsn(ALOAD, C);
-        push(d.regf());
         loadReg(d.rm());
         push(count);
         push(-1);
-        mv.visitMethodInsn(INVOKESTATIC, SHIFT, "shift", "(" + CPU_T + "IIII)I", false);
+        mv.visitMethodInsn(INVOKESTATIC, SHIFT, Shift.method(d.regf()), "(" + CPU_T + "III)I", false);
         mv.visitInsn(IASTORE);
         return true;
     }

@@ -27,45 +27,86 @@ final class Shift {
 
     /** Applies shift/rotate {@code op} with a masked count 1..31; sets flags; returns the result. */
     static int shift(Cpu c, int op, int a, int count, int mask) {
-        int bits = 32 - Integer.numberOfLeadingZeros(mask);
-        int r;
         switch (op) {
-            case ROL: {
-                int n = count & (bits - 1);
-                r = n == 0 ? a : ((a << n) | (a >>> (bits - n))) & mask;
-                int cf = r & 1;
-                rotateFlags(c, cf, ((r >>> (bits - 1)) ^ cf) & 1);
-                return r;
-            }
-            case ROR: {
-                int n = count & (bits - 1);
-                r = n == 0 ? a : ((a >>> n) | (a << (bits - n))) & mask;
-                rotateFlags(c, (r >>> (bits - 1)) & 1, ((r >>> (bits - 1)) ^ (r >>> (bits - 2))) & 1);
-                return r;
-            }
-            case RCL:
-            case RCR:
-                return rotateThroughCarry(c, op == RCL, a, count, bits, mask);
+            case ROL: return rol(c, a, count, mask);
+            case ROR: return ror(c, a, count, mask);
+            case RCL: return rcl(c, a, count, mask);
+            case RCR: return rcr(c, a, count, mask);
             case SHL:
-            case SAL: {
-                r = (a << count) & mask;
-                int cf = (int) ((((long) a & 0xFFFFFFFFL) << count) >>> bits) & 1;
-                Flags.szpWith(c, r, mask, cf | ((((r >>> (bits - 1)) & 1) ^ cf) != 0 ? Flags.OF : 0));
-                return r;
-            }
-            case SHR: {
-                r = a >>> count;
-                int cf = (a >>> (count - 1)) & 1;
-                Flags.szpWith(c, r, mask, cf | (((a >>> (bits - 1)) & 1) != 0 ? Flags.OF : 0));
-                return r;
-            }
-            default: { // SAR
-                int sa = (a << (32 - bits)) >> (32 - bits);
-                r = (sa >> count) & mask;
-                Flags.szpWith(c, r, mask, (sa >> (count - 1)) & 1);
-                return r;
-            }
+            case SAL: return shl(c, a, count, mask);
+            case SHR: return shr(c, a, count, mask);
+            default: return sar(c, a, count, mask);
         }
+    }
+
+    /**
+     * The name of the method {@link #shift} calls for {@code op}: compiled blocks call it directly
+     * (the whole switch is too big for the JIT to inline).
+     */
+    static String method(int op) {
+        switch (op) {
+            case ROL: return "rol";
+            case ROR: return "ror";
+            case RCL: return "rcl";
+            case RCR: return "rcr";
+            case SHL:
+            case SAL: return "shl";
+            case SHR: return "shr";
+            default: return "sar";
+        }
+    }
+
+    private static int bits(int mask) {
+        return 32 - Integer.numberOfLeadingZeros(mask);
+    }
+
+    static int rol(Cpu c, int a, int count, int mask) {
+        int bits = bits(mask);
+        int n = count & (bits - 1);
+        int r = n == 0 ? a : ((a << n) | (a >>> (bits - n))) & mask;
+        int cf = r & 1;
+        rotateFlags(c, cf, ((r >>> (bits - 1)) ^ cf) & 1);
+        return r;
+    }
+
+    static int ror(Cpu c, int a, int count, int mask) {
+        int bits = bits(mask);
+        int n = count & (bits - 1);
+        int r = n == 0 ? a : ((a >>> n) | (a << (bits - n))) & mask;
+        rotateFlags(c, (r >>> (bits - 1)) & 1, ((r >>> (bits - 1)) ^ (r >>> (bits - 2))) & 1);
+        return r;
+    }
+
+    static int rcl(Cpu c, int a, int count, int mask) {
+        return rotateThroughCarry(c, true, a, count, bits(mask), mask);
+    }
+
+    static int rcr(Cpu c, int a, int count, int mask) {
+        return rotateThroughCarry(c, false, a, count, bits(mask), mask);
+    }
+
+    static int shl(Cpu c, int a, int count, int mask) {
+        int bits = bits(mask);
+        int r = (a << count) & mask;
+        int cf = (int) ((((long) a & 0xFFFFFFFFL) << count) >>> bits) & 1;
+        Flags.szpWith(c, r, mask, cf | ((((r >>> (bits - 1)) & 1) ^ cf) != 0 ? Flags.OF : 0));
+        return r;
+    }
+
+    static int shr(Cpu c, int a, int count, int mask) {
+        int bits = bits(mask);
+        int r = a >>> count;
+        int cf = (a >>> (count - 1)) & 1;
+        Flags.szpWith(c, r, mask, cf | (((a >>> (bits - 1)) & 1) != 0 ? Flags.OF : 0));
+        return r;
+    }
+
+    static int sar(Cpu c, int a, int count, int mask) {
+        int bits = bits(mask);
+        int sa = (a << (32 - bits)) >> (32 - bits);
+        int r = (sa >> count) & mask;
+        Flags.szpWith(c, r, mask, (sa >> (count - 1)) & 1);
+        return r;
     }
 
     private static int rotateThroughCarry(Cpu c, boolean left, int a, int count, int bits, int mask) {
