@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  *   0x05000 kernel stack      0x06000-0x08FFF code (user)        0x09000-0x0AFFF data (user)
  *   0x0B000 read-only user    0x0C000 supervisor                 0x0D000 not present
  *   0x0E000 user stack        0x0F000 loop counters (user)       0x10000 instruction lengths
- *   0x13000-0x1FFFF RAM no page table entry maps; 0x20000 and up: no RAM
+ *   0x13000-0x13FFF RAM no page table entry maps; 0x14000 and up: no RAM
  * </pre>
  *
  * GDT: 0x08 kernel code, 0x10 kernel data, 0x1B user code, 0x23 user data (all flat), 0x28 TSS,
@@ -37,7 +37,9 @@ final class EquivalenceMachine {
     static final int IDT = 0x0, GDT = 0x800, TSS = 0x900, LDT = 0x980, PAGE_DIR = 0x1000, STUBS = 0x3000,
             SKIP = 0x4000, END_POINTER = 0x4FF0, LENGTHS = 0x10000, KERNEL_STACK_TOP = 0x6000;
     /** Most instructions a program may retire (REP iterations count one each). */
-    static final long ICOUNT_CAP = 6000;
+    static final long ICOUNT_CAP = 4000;
+    private static final java.lang.invoke.VarHandle I64 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** One delivery seen by the interrupt hook. */
     record Event(int vector, InterruptHook.Source source, int errorCode, long icount, int eip, int cpl, int faults) {
@@ -141,10 +143,7 @@ final class EquivalenceMachine {
         PhysicalMemory m = new PhysicalMemory(RAM_SIZE);
         byte[] ram = m.array();
         SplittableRandom r = new SplittableRandom(p.seed() * 31 + 7);
-        for (int a = 0x5000; a < RAM_SIZE; a += 8) {
-            long v = r.nextLong();
-            for (int i = 0; i < 8; i++) ram[a + i] = (byte) (v >>> (8 * i));
-        }
+        for (int a = 0x5000; a < RAM_SIZE; a += 8) I64.set(ram, a, r.nextLong());
         Arrays.fill(ram, LENGTHS, LENGTHS + CODE_AREA_SIZE, (byte) 0);
         Arrays.fill(ram, COUNTERS, COUNTERS + 0x1000, (byte) 0);
         // GDT

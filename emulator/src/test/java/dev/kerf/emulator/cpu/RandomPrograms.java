@@ -33,7 +33,7 @@ final class RandomPrograms {
     static final int COUNTERS = 0xF000;
     /** RAM that no page table entry maps (present without paging). */
     static final int UNMAPPED = 0x13000;
-    static final int RAM_SIZE = 0x20000;
+    static final int RAM_SIZE = 0x14000;
     static final int KERNEL_STACK = 0x5C00, USER_STACK = 0xE800;
     static final int PAGE_TABLE = 0x2000;
     /** Longest program (bytes), so that the program and its end fit the code area. */
@@ -159,15 +159,23 @@ final class RandomPrograms {
     private static final int REL8 = 0, REL32 = 1, ABS32 = 2, REL16 = 3, ABS16 = 4;
 
     private void begin() {
+        starts.add(len);
+    }
+
+    /**
+     * The start of an item: forward labels are bound only here, so a branch never lands between
+     * an instruction and the MOVs that set up its operands. A label with a rel8 reference is bound
+     * early enough for the next item (at most ~40 bytes) to stay in reach.
+     */
+    private void itemBoundary() {
         int pos = len;
         for (int i = pending.size() - 1; i >= 0; i--) {
             Label l = pending.get(i);
-            if (l.countdown > 0 && --l.countdown == 0 || l.hasRel8 && pos - l.firstRef > 100) {
+            if (l.countdown > 0 && --l.countdown == 0 || l.hasRel8 && pos - l.firstRef > 70) {
                 pending.remove(i);
                 bind(l);
             }
         }
-        starts.add(pos);
     }
 
     private void b(int... bytes) {
@@ -193,7 +201,7 @@ final class RandomPrograms {
         return new Label();
     }
 
-    /** A label bound before the {@code k}-th instruction from now (k ≥ 1). */
+    /** A label bound before the {@code k}-th item from now (k ≥ 1). */
     private Label ahead(int k) {
         Label l = new Label();
         l.countdown = k;
@@ -513,6 +521,7 @@ final class RandomPrograms {
 
     /** One random item: an instruction with its set-up, or a small construct. */
     private void item() {
+        itemBoundary();
         int k = n(100);
         if (k < 14) alu();
         else if (k < 20) group1();
@@ -841,12 +850,12 @@ final class RandomPrograms {
         Ins i = ins();
         i.rep = n(3) == 0 ? 0 : one(3) ? 0xF2 : 0xF3;
         int size = (op & 1) == 0 ? 1 : i.o16 ? 2 : 4;
-        int count = one(8) ? 100 + n(2000) : n(9);
+        int count = one(8) ? 20 + n(300) : n(9);
         boolean down = one(4);
         movImm(Cpu.ESI, stringTarget(size, count, down));
         movImm(Cpu.EDI, stringTarget(size, count, down));
         if (one(8)) movImm(Cpu.EAX, one(2) ? 0 : rnd.nextInt());
-        movImm(Cpu.ECX, one(10) ? rnd.nextInt() & 0xFFFF00FF : count);
+        movImm(Cpu.ECX, i.a16 ? (rnd.nextInt() & 0xFFFF0000) | count : count); // with a16, CX counts
         if (down) {
             begin();
             b(0xFD);
@@ -907,7 +916,7 @@ final class RandomPrograms {
             if (one(2)) {
                 int r = dst();
                 begin();
-                l = ahead(skip + 1);
+                l = ahead(skip);
                 b(0xB8 + r);
                 ref(l, ABS32, 4);
                 begin();
@@ -915,7 +924,7 @@ final class RandomPrograms {
             } else {
                 int t = DATA + n(DATA_SIZE - 4);
                 begin();
-                l = ahead(skip + 1);
+                l = ahead(skip);
                 b(0xC7, 0x05);
                 d32(t);
                 ref(l, ABS32, 4);
@@ -1468,15 +1477,15 @@ final class RandomPrograms {
         loopDepth++;
         int counter = COUNTERS + 4 * n(64);
         begin();
-        b(0x36, 0xC7, 0x05); // mov dword ss:[counter], n
+        b(0x36, 0xC6, 0x05); // mov byte ss:[counter], n (a byte: a store into the code bounds the loop still)
         d32(counter);
-        d32(1 + n(4));
+        b(1 + n(4));
         int top = len;
         int body = 1 + n(4);
         for (int j = 0; j < body; j++) item();
         barrier();
         begin();
-        b(0x36, 0xFF, 0x0D); // dec dword ss:[counter]
+        b(0x36, 0xFE, 0x0D); // dec byte ss:[counter]
         d32(counter);
         begin();
         int k = n(3);
