@@ -113,30 +113,32 @@ class EngineEquivalenceTest {
         EquivalenceMachine a = new EquivalenceMachine(p, image, Cpu.Engine.INTERPRETER);
         EquivalenceMachine b = new EquivalenceMachine(p, image, Cpu.Engine.TRANSLATOR);
         long[] irqAt = p.irqAt();
-        int next = 0, wakes = 0, segment = 0;
-        while (a.cpu.icount < EquivalenceMachine.ICOUNT_CAP && segment < 100_000) {
-            long limit = a.cpu.icount + 1;
-            if (next < irqAt.length && irqAt[next] < limit) limit = irqAt[next];
-            a.lastStop = a.cpu.run(limit);
-            b.lastStop = b.cpu.run(limit);
-            if (perturb != null) perturb.accept(segment, b);
-            segment++;
-            String d = EquivalenceMachine.firstDifference(a, b);
-            if (d != null) return "stepping one instruction at a time, first difference at icount " + a.cpu.icount + ": " + d;
-            while (next < irqAt.length && irqAt[next] <= a.cpu.icount) {
+        int next = 0, wakes = 0, step = 0;
+        for (;;) {
+            long target = next < irqAt.length ? irqAt[next] : EquivalenceMachine.ICOUNT_CAP;
+            do { // as compare() runs to target, one instruction per run
+                long limit = Math.min(target, a.cpu.icount + 1);
+                a.lastStop = a.cpu.run(limit);
+                b.lastStop = b.cpu.run(limit);
+                if (perturb != null) perturb.accept(step, b);
+                step++;
+                String d = EquivalenceMachine.firstDifference(a, b);
+                if (d != null) {
+                    return "stepping one instruction at a time, first difference at icount " + a.cpu.icount + ": " + d;
+                }
+            } while (a.lastStop == CpuStop.LIMIT && a.cpu.icount < target);
+            if (next < irqAt.length) {
                 next++;
                 a.bus.irq = b.bus.irq = true;
+                continue;
             }
-            if (a.lastStop == CpuStop.HALTED || a.lastStop == CpuStop.TRIPLE_FAULT) {
-                if (a.lastStop == CpuStop.HALTED && (a.cpu.getEflags() & Flags.IF) != 0 && wakes < 3 && !a.bus.irq) {
-                    wakes++;
-                    a.bus.irq = b.bus.irq = true;
-                } else if (next >= irqAt.length && !(a.bus.irq && (a.cpu.getEflags() & Flags.IF) != 0)) {
-                    return null;
-                }
+            if (a.lastStop == CpuStop.HALTED && (a.cpu.getEflags() & Flags.IF) != 0 && wakes < 3 && !a.bus.irq) {
+                wakes++;
+                a.bus.irq = b.bus.irq = true;
+                continue;
             }
+            return null;
         }
-        return null;
     }
 
     /** The failure message: seed, configuration, bytes, first difference, stepped icount, shortest differing prefix. */
@@ -156,7 +158,8 @@ class EngineEquivalenceTest {
             if (d != null) {
                 sb.append("  shortest differing prefix: the first ").append(k).append(" instructions (then NOPs and the end): ")
                         .append(d).append('\n');
-                sb.append("  prefix bytes: ").append(HexFormat.of().formatHex(q.code(), 0, q.end())).append('\n');
+                sb.append("  prefix bytes: ").append(HexFormat.of().formatHex(q.code(), 0, k < n ? p.starts()[k] : p.end()))
+                        .append('\n');
                 break;
             }
         }

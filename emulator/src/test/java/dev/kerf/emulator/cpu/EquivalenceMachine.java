@@ -247,10 +247,26 @@ final class EquivalenceMachine {
 
     // ------------------------------------------------------------------ comparison
 
-    /** What differs first between two machines after the same run, in a fixed order; null when nothing does. */
+    /**
+     * What differs first between two machines after the same run, in a fixed order (CpuStop,
+     * interrupt history, port traffic, icount, EIP, registers, EFLAGS, system state, x87, RAM);
+     * null when nothing does.
+     */
     static String firstDifference(EquivalenceMachine a, EquivalenceMachine b) {
         Cpu x = a.cpu, y = b.cpu;
         if (a.lastStop != b.lastStop) return "CpuStop " + a.lastStop + " vs " + b.lastStop;
+        // the history first: its entries carry the icount and EIP where the paths parted
+        int n = Math.min(a.history.size(), b.history.size());
+        for (int i = 0; i < n; i++) {
+            if (!a.history.get(i).equals(b.history.get(i))) {
+                return "interrupt history #" + i + ": " + a.history.get(i) + " vs " + b.history.get(i);
+            }
+        }
+        if (a.history.size() != b.history.size()) {
+            return "interrupt history length " + a.history.size() + " vs " + b.history.size() + " (next: "
+                    + (a.history.size() > n ? a.history.get(n) : b.history.get(n)) + ")";
+        }
+        if (!a.bus.log.toString().equals(b.bus.log.toString())) return "port traffic " + a.bus.log + " vs " + b.bus.log;
         if (x.icount != y.icount) return "icount " + x.icount + " vs " + y.icount;
         if (x.eip != y.eip) return String.format("EIP %08x vs %08x", x.eip, y.eip);
         String[] names = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
@@ -282,17 +298,6 @@ final class EquivalenceMachine {
         if (x.faultsSinceRetire() != y.faultsSinceRetire()) {
             return "faults since retire " + x.faultsSinceRetire() + " vs " + y.faultsSinceRetire();
         }
-        int n = Math.min(a.history.size(), b.history.size());
-        for (int i = 0; i < n; i++) {
-            if (!a.history.get(i).equals(b.history.get(i))) {
-                return "interrupt history #" + i + ": " + a.history.get(i) + " vs " + b.history.get(i);
-            }
-        }
-        if (a.history.size() != b.history.size()) {
-            return "interrupt history length " + a.history.size() + " vs " + b.history.size() + " (next: "
-                    + (a.history.size() > n ? a.history.get(n) : b.history.get(n)) + ")";
-        }
-        if (!a.bus.log.toString().equals(b.bus.log.toString())) return "port traffic " + a.bus.log + " vs " + b.bus.log;
         byte[] mx = a.memory.array(), my = b.memory.array();
         int m = Arrays.mismatch(mx, my);
         if (m >= 0) return String.format("memory at 0x%05x: %02x vs %02x", m, mx[m] & 0xFF, my[m] & 0xFF);
