@@ -1613,6 +1613,10 @@ final class RandomPrograms {
 
     /** Page-table edits (ring 0) followed by INVLPG or a CR3 reload, so the TLB is never stale. */
     private void paging() {
+        if (one(3)) {
+            codeAlias();
+            return;
+        }
         int page = new int[] {DATA, DATA + 0x1000, READ_ONLY, SUPERVISOR}[n(4)];
         int user = cfg.ring3() ? 4 : n(2) * 4;
         int pte = page | new int[] {3 | user, 1 | user, 0, 3, 1 | 4, 3 | 4}[n(6)];
@@ -1629,6 +1633,30 @@ final class RandomPrograms {
             begin();
             b(0x0F, 0x01, 0x3D); // invlpg [page]
             d32(page + n(0x1000));
+        }
+    }
+
+    /**
+     * Maps the second data page onto the physical page of the code just ahead (ring 0 with paging)
+     * and stores into the code through that alias: a store whose linear address is not the code's
+     * must still be seen by the next fetches. Without paging the store lands in the data page.
+     */
+    private void codeAlias() {
+        int code = origin + len + 30 + n(60);
+        int alias = DATA + 0x1000;
+        begin();
+        b(0xC7, 0x05); // mov dword [pte of the alias page], code page | user, writable, present
+        d32(PAGE_TABLE + (alias >>> 12) * 4);
+        d32((code & 0xFFFFF000) | 7);
+        begin();
+        b(0x0F, 0x01, 0x3D); // invlpg [alias]
+        d32(alias);
+        int stores = 1 + n(2);
+        for (int i = 0; i < stores; i++) {
+            begin();
+            b(0xC6, 0x05); // mov byte [alias + offset of the code ahead], imm8
+            d32(alias + ((code + i * 3) & 0xFFF));
+            b(new int[] {0x90, 0x40, 0x48, 0xF8, 0xF9, 0xCC, n(256)}[n(7)]);
         }
     }
 
