@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
  *   0x05000 kernel stack      0x06000-0x08FFF code (user)        0x09000-0x0AFFF data (user)
  *   0x0B000 read-only user    0x0C000 supervisor                 0x0D000 not present
  *   0x0E000 user stack        0x0F000 loop counters (user)       0x10000 instruction lengths
+ *   0x12FF0 page-end trampoline (its last instruction runs into 0x13000)
  *   0x13000-0x13FFF RAM no page table entry maps; 0x14000 and up: no RAM
  * </pre>
  *
@@ -29,13 +30,14 @@ import java.util.SplittableRandom;
  * 0x63 read-only data, 0x6B readable user code, 0x73 execute-only code, 0x78 conforming code.
  *
  * <p>Handlers: faults (with or without error code) go to SKIP, which moves the saved EIP past the
- * faulting instruction using the program's length table (or to the program's end if the EIP is not
- * an instruction of the program) and IRETs; traps, INT n and external interrupts IRET at once;
+ * faulting instruction using the program's length table (or, if the EIP is not an instruction of
+ * the program, to the resume pointer a program set before calling the page-end trampoline, once,
+ * else to the program's end) and IRETs; traps, INT n and external interrupts IRET at once;
  * INT 0x7F halts at ring 0 with IF clear (the end of ring-3 programs).
  */
 final class EquivalenceMachine {
     static final int IDT = 0x0, GDT = 0x800, TSS = 0x900, LDT = 0x980, PAGE_DIR = 0x1000, STUBS = 0x3000,
-            SKIP = 0x4000, END_POINTER = 0x4FF0, LENGTHS = 0x10000, KERNEL_STACK_TOP = 0x6000;
+            SKIP = 0x4000, END_POINTER = 0x4FF0, RESUME_POINTER = 0x4FF4, LENGTHS = 0x10000, KERNEL_STACK_TOP = 0x6000;
     /** Most instructions a program may retire (REP iterations count one each). */
     static final long ICOUNT_CAP = 4000;
     private static final java.lang.invoke.VarHandle I64 =
@@ -211,10 +213,21 @@ final class EquivalenceMachine {
                 0x74, 7,                                       // jz toEnd
                 0x01, 0x5C, 0x24, 0x08,                        // add [esp+8], ebx
                 0x5B, 0x58, 0xCF,                              // pop ebx; pop eax; iretd
-                0x2E, 0xA1, 0xF0, 0x4F, 0x00, 0x00,            // toEnd: mov eax, cs:[END_POINTER]
+                0x2E, 0xA1, 0xF4, 0x4F, 0x00, 0x00,            // toEnd: mov eax, cs:[RESUME_POINTER]
                 0x89, 0x44, 0x24, 0x08,                        // mov [esp+8], eax
+                0x2E, 0xA1, 0xF0, 0x4F, 0x00, 0x00,            // mov eax, cs:[END_POINTER]
+                0x36, 0xA3, 0xF4, 0x4F, 0x00, 0x00,            // mov ss:[RESUME_POINTER], eax (used once)
                 0x5B, 0x58, 0xCF);                             // pop ebx; pop eax; iretd
         m.write32(END_POINTER, p.origin() + p.end());
+        m.write32(RESUME_POINTER, p.origin() + p.end());
+        // the page-end trampoline: NOPs, then an instruction that runs into the unmapped page
+        // (a fetch #PF with paging on; it completes without), then RET
+        byte[] straddle = STRADDLERS[(int) Math.floorMod(p.seed(), (long) STRADDLERS.length)];
+        int split = 1 + (int) Math.floorMod(p.seed() >>> 8, (long) (straddle.length - 1));
+        int at = UNMAPPED - split;
+        Arrays.fill(ram, TRAMPOLINE, at, (byte) 0x90);
+        System.arraycopy(straddle, 0, ram, at, straddle.length);
+        ram[at + straddle.length] = (byte) 0xC3;
         // the program and its instruction lengths
         System.arraycopy(p.code(), 0, ram, p.origin(), p.code().length);
         int[] s = p.starts();
@@ -224,6 +237,17 @@ final class EquivalenceMachine {
         }
         return ram;
     }
+
+    /** Where programs call the page-end trampoline (the last 16 bytes of the last mapped page). */
+    static final int TRAMPOLINE = UNMAPPED - 16;
+    /** Instructions the trampoline splits across the page end (at a random byte). */
+    private static final byte[][] STRADDLERS = {
+            {0x05, 0x11, 0x22, 0x33, 0x44},                          // add eax, imm32
+            {0x0F, (byte) 0xA2},                                       // cpuid
+            {(byte) 0x8B, (byte) 0x84, 0x24, 0x00, 0x00, 0x00, 0x00},  // mov eax, [esp+0]
+            {0x66, 0x0F, (byte) 0xB6, (byte) 0xC3},                    // movzx ax, bl
+            {(byte) 0xF3, (byte) 0xA5},                                // rep movsd (ECX 0 or small)
+    };
 
     private static void put(byte[] ram, int at, int... bytes) {
         for (int i = 0; i < bytes.length; i++) ram[at + i] = (byte) bytes[i];

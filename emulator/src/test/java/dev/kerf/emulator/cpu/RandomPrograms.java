@@ -19,7 +19,10 @@ import java.util.SplittableRandom;
  * store rewrites it; the run loop's icount limit bounds that case too. Memory operands get their
  * base and index registers set by MOV instructions just before them, pointing into the data area
  * mostly, sometimes into a read-only, supervisor, not-present or unmapped page, past the end of
- * RAM, onto the stack, or into the program's own code (ahead of, on, or behind the store).
+ * RAM, onto the stack, or into the program's own code (ahead of, on, or behind the store). At
+ * ring 0 programs also edit page table entries (then INVLPG or reload CR3), write the code ahead
+ * through a data page mapped onto it, toggle CR0 bits (PG included) and call a trampoline whose
+ * last instruction runs into an unmapped page (a fetch #PF in the middle of an instruction).
  *
  * <p>{@link Program#starts()} lists every instruction's offset; the machine stores the length of
  * each in a table its exception handlers use to resume after a faulting instruction.
@@ -86,6 +89,8 @@ final class RandomPrograms {
     private final List<Integer> starts = new ArrayList<>();
     private final List<Label> pending = new ArrayList<>();
     private int loopDepth;
+    /** The end sequence (bound last). */
+    private final Label endLabel = new Label();
 
     private RandomPrograms(SplittableRandom rnd, Config cfg, int origin) {
         this.rnd = rnd;
@@ -101,6 +106,7 @@ final class RandomPrograms {
         for (int i = 0; i < items && g.len < MAX_BYTES - 0x100; i++) g.item();
         int end = g.len;
         g.bindAll(end);
+        g.bindAt(g.endLabel, end);
         // the end, and copies of it that a store into the end still reaches
         for (int i = 0; i < 64; i++) {
             g.begin();
@@ -545,7 +551,7 @@ final class RandomPrograms {
         else if (k < 83) invalid();
         else if (k < 86) { if (loopDepth == 0) loop(); else alu(); }
         else if (k < 88) farTransfers();
-        else if (k < 90) paging();
+        else if (k < 90) { if (cfg.ring3() || one(3)) paging(); else pageEnd(); }
         else if (k < 93) selfModifying();
         else if (k < 96) mulDiv();
         else bcdAndConvert();
@@ -1658,6 +1664,33 @@ final class RandomPrograms {
             d32(alias + ((code + i * 3) & 0xFFF));
             b(new int[] {0x90, 0x40, 0x48, 0xF8, 0xF9, 0xCC, n(256)}[n(7)]);
         }
+    }
+
+    /**
+     * Ring 0: calls the trampoline at the end of the last mapped page, whose last instruction
+     * runs into the unmapped one: with paging on its fetch faults and the handler resumes here;
+     * without paging it completes and returns here. Either way the resume pointer is put back to
+     * the program's end afterwards.
+     */
+    private void pageEnd() {
+        barrier();
+        Label resume = label();
+        begin();
+        b(0x36, 0xC7, 0x05); // mov dword ss:[RESUME_POINTER], resume
+        d32(EquivalenceMachine.RESUME_POINTER);
+        ref(resume, ABS32, 4);
+        movImm(Cpu.ECX, n(3)); // for the REP MOVSD the trampoline may hold
+        movImm(Cpu.ESI, DATA + n(0x800));
+        movImm(Cpu.EDI, DATA + 0x1000 + n(0x800));
+        begin();
+        b(0xE8); // call trampoline + k
+        int target = EquivalenceMachine.TRAMPOLINE + n(8);
+        d32(target - (origin + len + 4));
+        bind(resume);
+        begin();
+        b(0x36, 0xC7, 0x05); // mov dword ss:[RESUME_POINTER], end
+        d32(EquivalenceMachine.RESUME_POINTER);
+        ref(endLabel, ABS32, 4);
     }
 
     /** Stores into the code just ahead: the next instructions must be fetched anew. */
