@@ -60,9 +60,13 @@ class EngineEquivalenceTest {
 
     /** The programs of one configuration: their seeds follow from {@code seed}. */
     static List<RandomPrograms.Program> programs(long seed, boolean paging, boolean ring3) {
+        return programs(seed, paging, ring3, PROGRAMS);
+    }
+
+    static List<RandomPrograms.Program> programs(long seed, boolean paging, boolean ring3, int count) {
         SplittableRandom seeds = new SplittableRandom(seed);
-        List<RandomPrograms.Program> out = new ArrayList<>(PROGRAMS);
-        for (int i = 0; i < PROGRAMS; i++) {
+        List<RandomPrograms.Program> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
             long s = seeds.nextLong();
             out.add(RandomPrograms.generate(s, RandomPrograms.config(s, paging, ring3), ITEMS));
         }
@@ -88,7 +92,9 @@ class EngineEquivalenceTest {
             b.lastStop = b.cpu.run(limit);
             if (perturb != null) perturb.accept(segment, b);
             String d = EquivalenceMachine.firstDifference(a, b);
-            if (d != null) return "after segment " + segment + " (run to icount " + limit + "): " + d;
+            if (d != null) {
+                return "after segment " + segment + " (run to icount " + limit + ", stopped at " + a.cpu.icount + "): " + d;
+            }
             if (next < irqAt.length) {
                 next++;
                 a.bus.irq = b.bus.irq = true;
@@ -163,7 +169,9 @@ class EngineEquivalenceTest {
                 break;
             }
         }
-        sb.append("  program bytes: ").append(HexFormat.of().formatHex(p.code(), 0, p.end()));
+        sb.append("  program bytes: ").append(HexFormat.of().formatHex(p.code(), 0, p.end())).append('\n');
+        sb.append(String.format("  to rerun: EngineEquivalenceTest.compare(RandomPrograms.generate(%dL, RandomPrograms.config(%dL, %b, %b), %d), null)",
+                p.seed(), p.seed(), p.config().paging(), p.config().ring3(), ITEMS));
         return sb.toString();
     }
 
@@ -180,7 +188,9 @@ class EngineEquivalenceTest {
         assertThat(d).startsWith("after segment 0").contains("EBX");
         String report = report(p, d, flipEbx);
         assertThat(report).contains("seed 42 ", HexFormat.of().formatHex(p.code(), 0, 16), "EBX",
-                "shortest differing prefix: the first 0 instructions");
+                "stepping one instruction at a time, first difference at icount 1: EBX",
+                "shortest differing prefix: the first 0 instructions",
+                "to rerun: EngineEquivalenceTest.compare(RandomPrograms.generate(42L, RandomPrograms.config(42L, true, false), 40), null)");
     }
 
     @Test
@@ -206,8 +216,7 @@ class EngineEquivalenceTest {
         java.util.Set<String> seen = new java.util.TreeSet<>();
         for (boolean ring3 : new boolean[] {false, true}) {
             for (boolean paging : new boolean[] {false, true}) {
-                List<RandomPrograms.Program> ps = programs(0x77 + (ring3 ? 2 : 0) + (paging ? 1 : 0), paging, ring3);
-                for (RandomPrograms.Program p : ps.subList(0, 300)) {
+                for (RandomPrograms.Program p : programs(0x77 + (ring3 ? 2 : 0) + (paging ? 1 : 0), paging, ring3, 300)) {
                     byte[] image = EquivalenceMachine.image(p);
                     EquivalenceMachine m = new EquivalenceMachine(p, image, Cpu.Engine.INTERPRETER);
                     for (long at : p.irqAt()) {
