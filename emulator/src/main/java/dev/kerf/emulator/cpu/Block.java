@@ -16,8 +16,6 @@ final class Block {
     final int length;
     /** Cleared when its page is written or the cache is flushed; a cleared block is never run again. */
     boolean valid = true;
-    /** The MMU generation and CPL at which EIP last translated to {@link #phys} (the jump cache's check). */
-    int gen, cpl;
     /** The compiled form, or null: run by the translator's interpreting runner. */
     BlockCode code;
     /** The compiled observed form (hooks registered), or null. */

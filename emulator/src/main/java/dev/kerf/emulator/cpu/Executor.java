@@ -412,6 +412,19 @@ final class Executor {
         fetchLen = 4096;
     }
 
+    /**
+     * The physical address the interpreter would fetch CS offset {@code off} from now: through the
+     * current fetch page, loading it (an MMU fetch translation, as the interpreter's next fetch
+     * would do) when {@code off} is outside it; -1 when the page is not RAM. May throw #PF. The
+     * translator finds blocks through this, so both engines see a code page through the same
+     * translation at the same moments, even when the guest rewrote a page table entry without
+     * INVLPG (the TLB's stale entries are the interpreter's; the translator uses exactly those).
+     */
+    int fetchPhys(int off) {
+        if (Integer.compareUnsigned(off - fetchLo, fetchLen) >= 0) loadFetchPage(off);
+        return fetchArr == ram ? off + fetchDelta : -1;
+    }
+
     int fetch8() {
         int i = ip;
         if (Integer.compareUnsigned(i - fetchLo, fetchLen) >= 0) loadFetchPage(i);

@@ -31,9 +31,10 @@ import java.util.List;
  * when all of it fits below the icount limit (the next device deadline or recorded event), and
  * only when no interrupt poll is pending, so interrupts land at the same icount.
  *
- * <p><b>Cache.</b> A direct-mapped jump cache by EIP, checked against CS base, CS.D, CPL and the
- * MMU generation; behind it a table keyed by (physical address, EIP). Blocks are keyed
- * physically, so a CR3 switch keeps them; only the jump cache re-checks the mapping.
+ * <p><b>Cache.</b> EIP is translated exactly as the interpreter's next fetch would translate it
+ * (through the executor's fetch page, {@link Executor#fetchPhys}); a direct-mapped jump cache by
+ * EIP, checked against that physical address, CS base and CS.D, and behind it a table keyed by
+ * (physical address, EIP). Blocks are keyed physically, so a CR3 switch keeps them.
  *
  * <p><b>Self-modifying code.</b> A page that blocks were made from is marked in
  * {@link PhysicalMemory}; the executor's write micro-TLB never caches it, so every store to it
@@ -78,41 +79,31 @@ final class Translator implements PhysicalMemory.CodeWatch {
      */
     Block lookup() {
         Cpu c = this.c;
+        Executor x = this.x;
+        x.checkCaches(); // as the interpreter's prepare() before an instruction
         int eip = c.eip;
         SegmentCache cs = c.seg[Cpu.CS];
-        int slot = (eip ^ (eip >>> 12)) & (JUMP_SIZE - 1);
-        Block b = jump[slot];
-        int gen = c.mmu.generation();
-        if (b != null && b.eip == eip && b.gen == gen && b.csBase == cs.base && b.cpl == c.cpl && b.valid
-                && b.big == ((cs.access & 0x4000) != 0)) {
-            return b.length == 0 ? null : b;
-        }
-        b = find(eip, cs, gen);
-        if (b == null) return null;
-        jump[slot] = b;
-        return b.length == 0 ? null : b;
-    }
-
-    private Block find(int eip, SegmentCache cs, int gen) {
         boolean big = (cs.access & 0x4000) != 0;
         if (!big) return null;
-        int lin = cs.base + eip;
         int phys;
         try {
-            phys = c.mmu.translateFetch(lin);
+            phys = x.fetchPhys(eip);
         } catch (CpuFault f) {
             return null; // the interpreter fetches, faults and delivers
         }
-        if (phys < 0 || (phys & 0xFFFFF000) > ram.length - 4096) return null; // not RAM: the interpreter reads the open bus
-        long key = (long) phys << 32 | (eip & 0xFFFFFFFFL);
-        Block b = blocks.get(key);
-        if (b == null || !b.valid || b.csBase != cs.base || b.big != big) {
-            b = translate(eip, cs.base, phys, big);
-            blocks.put(key, b);
+        if (phys == -1 || (phys & 0xFFFFF000) > ram.length - 4096) return null; // open bus: the interpreter reads it
+        int slot = (eip ^ (eip >>> 12)) & (JUMP_SIZE - 1);
+        Block b = jump[slot];
+        if (b == null || b.eip != eip || b.phys != phys || b.csBase != cs.base || b.big != big || !b.valid) {
+            long key = (long) phys << 32 | (eip & 0xFFFFFFFFL);
+            b = blocks.get(key);
+            if (b == null || !b.valid || b.csBase != cs.base || b.big != big) {
+                b = translate(eip, cs.base, phys, big);
+                blocks.put(key, b);
+            }
+            jump[slot] = b;
         }
-        b.gen = gen;
-        b.cpl = c.cpl;
-        return b;
+        return b.length == 0 ? null : b;
     }
 
     private Block translate(int eip, int csBase, int phys, boolean big) {
@@ -148,7 +139,6 @@ final class Translator implements PhysicalMemory.CodeWatch {
      * hook changed the registrations or asked for a stop.
      */
     void run(Block b, boolean observed) {
-        x.checkCaches();
         c.leaveBlock = false; // left over from writes outside any block
         BlockCode code = observed ? b.observedCode : b.code;
         if (code == null && ++b.runs >= compileAfter) {
