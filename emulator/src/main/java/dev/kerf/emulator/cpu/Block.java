@@ -16,11 +16,11 @@ final class Block {
     final int length;
     /** Cleared when its page is written or the cache is flushed; a cleared block is never run again. */
     boolean valid = true;
-    /** The compiled form, or null: run by the translator's interpreting runner. */
+    /** The compiled form, or null until the block first runs without hooks. */
     BlockCode code;
     /** The compiled observed form (hooks registered), or null. */
     BlockCode observedCode;
-    /** Times entered (decides when to compile). */
+    /** Runs before it was compiled (decides when to compile). */
     int runs;
 
     Block(int eip, int csBase, int phys, boolean big, Decoded[] insns) {

@@ -212,11 +212,11 @@ public final class Cpu {
             if (halted) return CpuStop.HALTED;
             shadow = false;
             try {
-                // Translated blocks, each run whole only if it ends by the limit (design §3).
+                // Translated blocks: compiled code only when the whole block ends by the limit (design §3).
                 if (translate && !pollIrq) {
                     Block b = translator.lookup();
-                    if (b != null && icount + b.length <= icountLimit) {
-                        translator.run(b, observedBlocks);
+                    if (b != null) {
+                        translator.run(b, observedBlocks, icountLimit);
                         continue;
                     }
                 }
@@ -259,8 +259,8 @@ public final class Cpu {
             try {
                 if (translate && !pollIrq) {
                     Block b = translator.lookup();
-                    if (b != null && icount + b.length <= icountLimit) {
-                        translator.run(b, true);
+                    if (b != null) {
+                        translator.run(b, true, icountLimit);
                         continue;
                     }
                 }

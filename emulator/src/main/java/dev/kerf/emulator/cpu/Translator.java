@@ -44,8 +44,12 @@ import java.util.List;
 final class Translator implements PhysicalMemory.CodeWatch {
     /** Longest block, in instructions. */
     static final int MAX_INSNS = 64;
-    /** Runs of a block before it is compiled to bytecode (tests set 1 to compile every block at once, or a huge number for never). */
-    int compileAfter = 50;
+    /**
+     * Runs of a block before it is compiled: until then the interpreter steps its instructions.
+     * Code that runs a few times (boot, initialisation) is not worth a class definition and
+     * HotSpot's compilation of it. Tests set 1 (every block compiled at its first run).
+     */
+    int compileAfter = Integer.getInteger("kerf.compileAfter", 50);
 
     private static final int STOP = 0, MIDDLE = 1, LAST = 2;
     private static final int JUMP_SIZE = 4096;
@@ -55,8 +59,8 @@ final class Translator implements PhysicalMemory.CodeWatch {
     private final PhysicalMemory memory;
     private final byte[] ram;
     private final Block[] jump = new Block[JUMP_SIZE];
-    /** (physical address << 32 | EIP) -> block. Looked up, never iterated. */
-    private final HashMap<Long, Block> blocks = new HashMap<>();
+    /** (physical address, EIP) -> block. */
+    private final BlockTable blocks = new BlockTable();
     /** Physical page -> the blocks made from it, in translation order. */
     private final HashMap<Integer, List<Block>> byPage = new HashMap<>();
     private final BlockCompiler compiler;
@@ -95,7 +99,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
         int slot = (eip ^ (eip >>> 12)) & (JUMP_SIZE - 1);
         Block b = jump[slot];
         if (b == null || b.eip != eip || b.phys != phys || b.csBase != cs.base || b.big != big || !b.valid) {
-            long key = (long) phys << 32 | (eip & 0xFFFFFFFFL);
+            long key = BlockTable.key(phys, eip);
             b = blocks.get(key);
             if (b == null || !b.valid || b.csBase != cs.base || b.big != big) {
                 b = translate(eip, cs.base, phys, big);
@@ -133,48 +137,51 @@ final class Translator implements PhysicalMemory.CodeWatch {
     }
 
     /**
-     * Runs {@code b} (all of it fits below the icount limit; no interrupt is pending). With
+     * Runs {@code b}, or as much of it as fits below the icount {@code limit} (no interrupt is
+     * pending). With
      * {@code observed} (an instruction or memory hook is registered) the instruction hooks are
      * called before each instruction and the block is left after any instruction during which a
      * hook changed the registrations or asked for a stop.
      */
-    void run(Block b, boolean observed) {
+    void run(Block b, boolean observed, long limit) {
         c.leaveBlock = false; // left over from writes outside any block
+        long room = limit - c.icount;
+        if (room < b.length) {
+            // The limit falls inside: the interpreter runs the instructions before it, so the
+            // next lookup is at a block boundary (or at the limit), not in the middle of this one.
+            interpret(b, observed, (int) room);
+            return;
+        }
         BlockCode code = observed ? b.observedCode : b.code;
-        if (code == null && ++b.runs >= compileAfter) {
+        if (code == null) {
+            if (++b.runs < compileAfter) {
+                interpret(b, observed, b.length);
+                return;
+            }
             code = compiler.compile(b, observed);
             if (observed) b.observedCode = code;
             else b.code = code;
             compiled++;
         }
-        if (code != null) {
-            code.run(c, x);
-        } else {
-            interpret(b, observed);
-        }
+        code.run(c, x);
     }
 
-    /** Runs a block that is not compiled (yet): each instruction through {@link #step}. */
-    private void interpret(Block b, boolean observed) {
+    /**
+     * Runs the first {@code n} instructions of a block through the interpreter, one
+     * {@link Executor#step()} each (the same bytes: a store into them would have ended the block).
+     */
+    private void interpret(Block b, boolean observed, int n) {
         Cpu c = this.c;
         Executor x = this.x;
-        long icount = c.icount;
-        Decoded[] insns = b.insns;
-        for (int k = 0; k < insns.length; k++) {
-            Decoded d = insns[k];
-            if (observed) {
-                c.eip = d.eip();
-                c.icount = icount + k;
-                c.beforeInstruction();
-            }
-            step(c, x, d, icount + k);
+        for (int k = 0; k < n; k++) {
+            if (observed) c.beforeInstruction();
+            x.step();
+            c.icount++;
             if (c.leaveBlock || observed && c.stopRequested) {
                 c.leaveBlock = false;
-                c.icount = icount + k + 1;
                 return;
             }
         }
-        c.icount = icount + insns.length;
     }
 
     /**
@@ -200,8 +207,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
         if (list != null) {
             for (Block b : list) {
                 b.valid = false;
-                long key = (long) b.phys << 32 | (b.eip & 0xFFFFFFFFL);
-                if (blocks.get(key) == b) blocks.remove(key);
+                blocks.remove(BlockTable.key(b.phys, b.eip), b);
                 invalidated++;
             }
         }

@@ -106,9 +106,9 @@ final class EquivalenceMachine {
         bus = new Bus(p.config().irqVector());
         cpu = new Cpu(memory, bus);
         cpu.setEngine(engine);
-        // Blocks are compiled at their first run in one program of eight, and after 8 runs (loops)
-        // in the others, which run a block through the translator's interpreting runner first: both
-        // forms meet every kind of program, and the class stays fast (a compilation defines a class).
+        // Blocks are made at the first visit of their start in one program of eight, and after 8
+        // visits (loops) in the others, which the interpreter runs until then: both meet every kind
+        // of program, and the class stays fast (a compilation defines a class).
         cpu.translator.compileAfter = (p.seed() & 7) == 0 ? 1 : 8;
         System.arraycopy(image, 0, memory.array(), 0, image.length);
         setUp(p);
