@@ -44,7 +44,8 @@ kernel="$dir/cache/vmlinuz" initrd="$dir/build/initramfs.cpio.gz"
 append="console=ttyS0 noapic nolapic quiet panic=-1 scenario=selftest"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# timed NAME CMD...: runs CMD once under /usr/bin/time; $work/NAME.{out,err,time}; prints "wall cpu" in s
+commas() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+# timed NAME CMD...: runs CMD once under /usr/bin/time; $work/NAME.{out,err,time}; "wall cpu" (s) in $work/NAME.result
 timed() {
   local name="$1"; shift
   echo "bench/record.sh: $name..." >&2
@@ -57,14 +58,15 @@ timed() {
     tail -n 5 "$work/$name.out" "$work/$name.err" >&2
     exit 1
   fi
-  awk -v a="$t0" -v b="$t1" '{ printf "%.2f %.2f\n", b - a, $(NF - 1) + $NF }' "$work/$name.time"
+  tail -n 1 "$work/$name.time" | awk -v a="$t0" -v b="$t1" '{ printf "%.2f %.2f\n", b - a, $(NF - 1) + $NF }' >"$work/$name.result"
 }
-read -r qwall qcpu < <(timed qemu qemu-system-i386 -M isapc -cpu pentium,+cmov,-vme,-de,-pse,-msr,-mce,-tsc,family=6 \
+timed qemu qemu-system-i386 -M isapc -cpu pentium,+cmov,-vme,-de,-pse,-msr,-mce,-tsc,family=6 \
   -m 128 -nographic -nodefaults -serial stdio -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append" \
-  -device isa-debug-exit,iobase=0xf4,iosize=0x04 -icount shift=auto,rr=record,rrfile="$work/qemu.rr")
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04 -icount shift=auto,rr=record,rrfile="$work/qemu.rr"
+read -r qwall qcpu <"$work/qemu.result"
 qbytes=$(stat -c %s "$work/qemu.rr")
-read -r kwall kcpu < <(timed kerf "$root/kerf" record -o "$work/rec.kerf" "$kernel" --initrd "$initrd" --mem 128M \
-  --append "$append" --clock virtual)
+timed kerf "$root/kerf" record -o "$work/rec.kerf" "$kernel" --initrd "$initrd" --mem 128M --append "$append" --clock virtual
+read -r kwall kcpu <"$work/kerf.result"
 summary=$(grep -o 'kerf record: [0-9]* instructions, [0-9]* events, [0-9]* journal bytes' "$work/kerf.err")
 kinsns=$(echo "$summary" | awk '{ print $3 }') kbytes=$(echo "$summary" | awk '{ print $7 }')
 recbytes=$(du -sb --apparent-size "$work/rec.kerf" | awk '{ print $1 }')
@@ -75,10 +77,10 @@ echo
 echo "| recorder | wall s | CPU s | instructions | MIPS (wall) | log bytes |"
 echo "|---|---:|---:|---:|---:|---:|"
 printf '| kerf record --clock virtual | %s | %s | %s | %s | %s (journal) |\n' "$kwall" "$kcpu" \
-  "$(printf "%'d" "$kinsns")" "$(awk -v n="$kinsns" -v s="$kwall" 'BEGIN { printf "%.1f", n / s / 1e6 }')" "$(printf "%'d" "$kbytes")"
-printf '| qemu-system-i386 -icount shift=auto,rr=record | %s | %s | — | — | %s (rr log) |\n' "$qwall" "$qcpu" "$(printf "%'d" "$qbytes")"
+  "$(commas "$kinsns")" "$(awk -v n="$kinsns" -v s="$kwall" 'BEGIN { printf "%.1f", n / s / 1e6 }')" "$(commas "$kbytes")"
+printf '| qemu-system-i386 -icount shift=auto,rr=record | %s | %s | — | — | %s (rr log) |\n' "$qwall" "$qcpu" "$(commas "$qbytes")"
 echo
 awk -v k="$kwall" -v q="$qwall" -v kc="$kcpu" -v qc="$qcpu" \
   'BEGIN { printf "kerf / QEMU: %.1fx the wall time, %.1fx the CPU time\n", k / q, kc / qc }'
-echo "kerf's recording directory: $(printf "%'d" "$recbytes") bytes (manifest, kernel and initramfs images, journal)."
+echo "kerf's recording directory: $(commas "$recbytes") bytes (manifest, kernel and initramfs images, journal)."
 echo "$(java -version 2>&1 | head -n 1); $(qemu-system-i386 --version | head -n 1)."

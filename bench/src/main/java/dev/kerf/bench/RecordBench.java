@@ -52,11 +52,13 @@ public final class RecordBench {
         Path scratch = Files.createTempDirectory("kerf-recbench");
         try {
             List<Row> rows = new ArrayList<>();
-            for (RecWorkload w : workloads(root, scratch, scale)) if (w.name().startsWith(only)) rows.add(measure(w, reps, qemu, root, scratch));
+            boolean fixedOnly = !only.isEmpty() && FIXED.startsWith(only); // needs only the kerf jar and loop.elf
+            if (!fixedOnly)
+                for (RecWorkload w : workloads(root, scratch, scale)) if (w.name().startsWith(only)) rows.add(measure(w, reps, qemu, root, scratch));
             FixedCost.Result fixed = null;
             if (FIXED.startsWith(only)) {
                 System.err.println("== " + FIXED);
-                fixed = FixedCost.measure(root, scratch, Math.max(9, 2 * reps));
+                fixed = FixedCost.measure(root, scratch, Math.max(3, 2 * reps)); // 10 pairs at the default --reps 5
             }
             System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d, scale=%s, load average %s%n",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), reps, scale,
