@@ -69,7 +69,7 @@ timed kerf "$root/kerf" record -o "$work/rec.kerf" "$kernel" --initrd "$initrd" 
 read -r kwall kcpu <"$work/kerf.result"
 summary=$(grep -o 'kerf record: [0-9]* instructions, [0-9]* events, [0-9]* journal bytes' "$work/kerf.err")
 kinsns=$(echo "$summary" | awk '{ print $3 }') kbytes=$(echo "$summary" | awk '{ print $7 }')
-recbytes=$(du -sb --apparent-size "$work/rec.kerf" | awk '{ print $1 }')
+recbytes=$(du -s --block-size=1 "$work/rec.kerf" | awk '{ print $1 }')
 echo
 echo "(f) the Linux guest's boot + selftest recorded: kerf record vs QEMU rr record (one run each, whole processes, s)"
 echo "    $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -82,5 +82,5 @@ printf '| qemu-system-i386 -icount shift=auto,rr=record | %s | %s | — | — | 
 echo
 awk -v k="$kwall" -v q="$qwall" -v kc="$kcpu" -v qc="$qcpu" \
   'BEGIN { printf "kerf / QEMU: %.1fx the wall time, %.1fx the CPU time\n", k / q, kc / qc }'
-echo "kerf's recording directory: $(commas "$recbytes") bytes (manifest, kernel and initramfs images, journal)."
+echo "kerf's recording directory: $(commas "$recbytes") bytes on disk (manifest, kernel and initramfs images, journal; the queue file is sparse)."
 echo "$(java -version 2>&1 | head -n 1); $(qemu-system-i386 --version | head -n 1)."
