@@ -31,9 +31,10 @@ public final class JournalWriter implements AutoCloseable {
                     java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), ".kerf-no-build-directory").toString());
         }
         // Chronicle's Jvm class, on first use, loads its POSIX binding (jnr-ffi, which generates and
-        // loads ~300 classes: 0.1-0.15 s on a cold JVM). The journal needs none of it: msync runs
-        // only with a SyncMode other than the default NONE, and the queue's clock is ours. The
-        // no-op binding is Chronicle's documented switch; set before Jvm's first use, it is the one used.
+        // loads ~300 classes: 0.1-0.15 s on a cold JVM). Chronicle calls it only for msync: in the
+        // default sync mode (ASYNC) that is msync(MS_ASYNC), which Linux treats as a no-op, and the
+        // no-op binding answers it with success. A killed recorder's journal survives through the
+        // page cache either way (KilledWriterTest). Set before Jvm's first use, it is the binding used.
         net.openhft.posix.PosixAPI.useNoOpPosixApi();
     }
 
