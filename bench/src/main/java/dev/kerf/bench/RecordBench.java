@@ -23,6 +23,9 @@ import java.util.Locale;
 public final class RecordBench {
     private RecordBench() {}
 
+    /** The name {@code --only} selects the fixed-cost table by (whole processes, see {@link FixedCost}). */
+    static final String FIXED = "fixed cost";
+
     /** Medians of one workload's rounds and its last recording's analysis. */
     record Row(RecWorkload w, int rounds, long icount, long lastRecNs, long runNs, long runCpu, long recNs, long recCpu, long repNs, long repCpu, long endHashCpu, long runCpuMin, long recCpuMin,
                long consoleBytes, LogAnalysis.Result log, QemuRr.Sample qemuRec, QemuRr.Sample qemuRep, long qemuLog) {}
@@ -49,11 +52,19 @@ public final class RecordBench {
         Path scratch = Files.createTempDirectory("kerf-recbench");
         try {
             List<Row> rows = new ArrayList<>();
-            for (RecWorkload w : workloads(root, scratch, scale)) if (w.name().startsWith(only)) rows.add(measure(w, reps, qemu, root, scratch));
+            boolean fixedOnly = !only.isEmpty() && FIXED.startsWith(only); // needs only the kerf jar and loop.elf
+            if (!fixedOnly)
+                for (RecWorkload w : workloads(root, scratch, scale)) if (w.name().startsWith(only)) rows.add(measure(w, reps, qemu, root, scratch));
+            FixedCost.Result fixed = null;
+            if (FIXED.startsWith(only)) {
+                System.err.println("== " + FIXED);
+                fixed = FixedCost.measure(root, scratch, Math.max(3, 2 * reps)); // 10 pairs at the default --reps 5
+            }
             System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d, scale=%s, load average %s%n",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), reps, scale,
                     Files.readString(Path.of("/proc/loadavg")).trim());
-            RecordReport.print(rows, qemu);
+            if (!rows.isEmpty()) RecordReport.print(rows, qemu);
+            if (fixed != null) FixedCost.print(fixed);
         } finally {
             LogAnalysis.delete(scratch);
         }

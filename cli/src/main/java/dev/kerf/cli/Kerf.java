@@ -84,6 +84,13 @@ public final class Kerf implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (command(args).equals("record")) dev.kerf.recorder.Recorder.prepare(); // the journal's cold start, overlapped with parsing and boot
         System.exit(commandLine(HostIo.system()).execute(args));
+    }
+
+    /** The subcommand's name as far as it can be told before parsing: the first argument that is not an option. */
+    static String command(String[] args) {
+        for (String a : args) if (!a.startsWith("-")) return a;
+        return "";
     }
 }

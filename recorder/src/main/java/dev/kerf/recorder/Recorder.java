@@ -110,23 +110,60 @@ public final class Recorder implements AutoCloseable {
                                  MachineFactory factory) throws IOException {
         boolean existed = Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         boolean ours = !existed || !Files.isSymbolicLink(out) && isEmptyDir(out); // what we may clean up again
-        Recording recording;
-        JournalWriter journal = null;
+        // The recording directory and its journal are created on a thread of their own while this
+        // one boots the machine: the journal's first opening in a JVM (Chronicle Queue's class
+        // loading and initialisation) and the forced writes of the images and the manifest would
+        // otherwise come before the boot. The guest starts only once both are in place, so an
+        // output that cannot be created still fails before the guest runs.
+        JournalOpening opening = new JournalOpening(() -> {
+            Recording recording = Recording.create(out, manifest, images);
+            return new JournalOpening.Opened(recording, JournalWriter.create(recording.journalDir()));
+        });
+        RecordingTap tap = new RecordingTap(opening, hashEvery, manifest.stickyPorts());
+        Machine machine;
         try {
-            recording = Recording.create(out, manifest, images);
-            journal = JournalWriter.create(recording.journalDir());
-        } catch (IOException e) {
-            if (ours) removeUnused(out, existed);
-            throw new RecordingOutputException(out, e);
-        }
-        try {
-            RecordingTap tap = new RecordingTap(EventSink.of(journal), hashEvery, manifest.stickyPorts());
-            return new Recorder(recording, journal, tap, factory.build(tap));
+            machine = factory.build(tap);
         } catch (IOException | RuntimeException e) {
-            if (journal != null) journal.close();
-            removeUnused(out, existed); // a kernel that does not boot leaves no recording behind
+            try {
+                opening.await().journal().close();
+                removeUnused(out, existed); // a kernel that does not boot leaves no recording behind
+            } catch (IOException | RuntimeException notCreated) {
+                if (ours) removeUnused(out, existed);
+            }
             throw e;
         }
+        JournalOpening.Opened opened;
+        try {
+            opened = opening.await();
+        } catch (IOException | RuntimeException e) {
+            try {
+                machine.close();
+            } catch (IOException ignored) {
+                // the output's failure is what the caller reports
+            }
+            if (ours) removeUnused(out, existed);
+            if (e instanceof IOException io) throw new RecordingOutputException(out, io);
+            throw e;
+        }
+        return new Recorder(opened.recording(), opened.journal(), tap, machine);
+    }
+
+    /**
+     * Starts, on a daemon thread, what makes the first recording in this JVM start sooner: the
+     * journal's libraries are loaded and initialised in memory ({@link JournalWriter#prepare()}),
+     * nothing is written. For a caller that knows early that it will record ({@code kerf record}
+     * calls it before parsing its command line); optional, and without effect on what is recorded.
+     */
+    public static void prepare() {
+        Thread t = new Thread(() -> {
+            try {
+                JournalWriter.prepare();
+            } catch (RuntimeException | LinkageError e) {
+                // only a head start: the journal's real opening reports any problem
+            }
+        }, "kerf-journal-prepare");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static boolean isEmptyDir(Path dir) {

@@ -9,6 +9,9 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
+import net.openhft.chronicle.wire.WireType;
 
 /**
  * Appends events to a recording's journal: batched into excerpts ({@link ExcerptFormat}), each
@@ -27,6 +30,12 @@ public final class JournalWriter implements AutoCloseable {
             System.setProperty("project.build.directory",
                     java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), ".kerf-no-build-directory").toString());
         }
+        // Chronicle's Jvm class, on first use, loads its POSIX binding (jnr-ffi, which generates and
+        // loads ~300 classes: 0.1-0.15 s on a cold JVM). Chronicle calls it only for msync: in the
+        // default sync mode (ASYNC) that is msync(MS_ASYNC), which Linux treats as a no-op, and the
+        // no-op binding answers it with success. A killed recorder's journal survives through the
+        // page cache either way (KilledWriterTest). Set before Jvm's first use, it is the binding used.
+        net.openhft.posix.PosixAPI.useNoOpPosixApi();
     }
 
     private final SingleChronicleQueue queue;
@@ -49,6 +58,27 @@ public final class JournalWriter implements AutoCloseable {
                 .rollCycle(LargeRollCycles.HUGE_DAILY)
                 .timeProvider(() -> 0L)
                 .build();
+    }
+
+    /**
+     * Loads and initialises most of what the first {@link #create} in this JVM needs — Chronicle's
+     * core, bytes and wire classes, by writing two documents to a wire in memory — without touching
+     * the file system. A JVM that will record calls it on a spare thread early, so the cold start of
+     * Chronicle (about a third of a second) overlaps other work. Optional and idempotent: {@link
+     * #create} works the same without it, and nothing written depends on it.
+     */
+    public static void prepare() {
+        SingleChronicleQueueBuilder.binary(Path.of(QueueFile.FILE_NAME)).rollCycle(LargeRollCycles.HUGE_DAILY)
+                .timeProvider(() -> 0L); // configured only: build() would create the directory
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
+        Wire wire = WireType.BINARY.apply(bytes);
+        try (DocumentContext dc = wire.writingDocument(true)) {
+            dc.wire().write("header").text("prepare");
+        }
+        try (DocumentContext dc = wire.writingDocument(false)) {
+            dc.wire().bytes().write(new byte[ExcerptFormat.OVERHEAD]);
+        }
+        bytes.releaseLast();
     }
 
     /** Creates a new, empty journal in {@code dir} (which must not hold one). */

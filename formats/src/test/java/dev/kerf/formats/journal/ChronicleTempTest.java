@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary directory. Chronicle Queue's first use used to create {@code $TMPDIR/target} when no
  * build directory was above the working directory. A fresh child JVM, working directory and
  * temporary directory of its own: after it wrote and closed a journal, its temporary directory is empty.
+ * The child first calls {@link JournalWriter#prepare()}, which must touch no file either (the
+ * working directory stays empty too).
  */
 class ChronicleTempTest {
     @TempDir Path dir;
@@ -71,9 +73,10 @@ class ChronicleTempTest {
         }
     }
 
-    /** Child: writes and closes one small journal. */
+    /** Child: prepares the journal's libraries as kerf record does (in memory only), then writes and closes one small journal. */
     public static final class OneJournalMain {
         public static void main(String[] args) throws Exception {
+            JournalWriter.prepare();
             try (JournalWriter w = JournalWriter.create(Path.of(args[0]))) {
                 for (int i = 0; i < 100; i++) w.append(KilledWriterMain.event(i));
             }
