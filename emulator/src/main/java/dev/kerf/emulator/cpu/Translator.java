@@ -49,10 +49,10 @@ final class Translator implements PhysicalMemory.CodeWatch {
      * Code that runs a few times (boot, initialisation) is not worth a class definition and
      * HotSpot's compilation of it. Tests set 1 (every block compiled at its first run).
      */
-    int compileAfter = Integer.getInteger("kerf.compileAfter", 50);
+    int compileAfter = Integer.getInteger("kerf.compileAfter", 1000);
 
     private static final int STOP = 0, MIDDLE = 1, LAST = 2;
-    private static final int JUMP_SIZE = 4096;
+    private static final int JUMP_SIZE = 1 << 15;
 
     private final Cpu c;
     private final Executor x;
@@ -96,7 +96,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
             return null; // the interpreter fetches, faults and delivers
         }
         if (phys == -1 || (phys & 0xFFFFF000) > ram.length - 4096) return null; // open bus: the interpreter reads it
-        int slot = (eip ^ (eip >>> 12)) & (JUMP_SIZE - 1);
+        int slot = (eip ^ (eip >>> 15)) & (JUMP_SIZE - 1);
         Block b = jump[slot];
         if (b == null || b.eip != eip || b.phys != phys || b.csBase != cs.base || b.big != big || !b.valid) {
             long key = BlockTable.key(phys, eip);

@@ -122,7 +122,16 @@ public final class Mmu {
 
     public void invlpg(int linear) {
         if (largePageCached) {
-            flush();
+            // A 4 MiB page is cached as 4 KiB pieces: drop every piece of the 4 MiB region (a
+            // superset of what INVLPG must drop, which the TLB may always do), not the whole TLB.
+            int region = linear & 0xFFC00000;
+            for (int s = 0; s < TLB_SIZE; s++) {
+                int page = supRead[s];
+                if (page != INVALID && (page & 0xFFC00000) == region) {
+                    supRead[s] = supWrite[s] = userRead[s] = userWrite[s] = INVALID;
+                }
+            }
+            generation++;
             return;
         }
         int s = slot(linear);
