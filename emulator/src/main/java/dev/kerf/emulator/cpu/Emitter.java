@@ -53,7 +53,15 @@ final class Emitter {
      * when it is the block's {@code last}, the emitted code also leaves {@code c.eip} at the
      * next instruction (or the branch target).
      */
+    /** The instruction being emitted is its block's last. */
+    private boolean lastInBlock;
+
     boolean specialised(Decoded d, int k, boolean last) {
+        lastInBlock = last;
+        if (d.op() == 0x90 && d.rep() == 0xF3 && d.o32() && d.segOvr() < 0 && !d.lock() && d.length() == 2) {
+            if (last) setEip(d.next());
+            return true; // PAUSE
+        }
         if (!d.o32() || d.rep() != 0 || (d.memory() && !d.a32())) return false;
         int op = d.op();
         boolean done = body(d, k, op);
@@ -62,7 +70,8 @@ final class Emitter {
     }
 
     private static boolean isControl(int op) {
-        return (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE8 || op == 0xE9 || op == 0xEB || op == 0xC3;
+        return (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE8 || op == 0xE9 || op == 0xEB || op == 0xC3
+                || op == 0xFF;
     }
 
     private boolean body(Decoded d, int k, int op) {
@@ -175,6 +184,156 @@ final class Emitter {
                 return extend(d, k, op);
             case 0x90:
                 return d.length() == 1;
+            case 0x1AF:
+                // IMUL r32, r/m32
+                readRm(d, k);
+                mv.visitVarInsn(ISTORE, B);
+                loadReg(d.regf());
+                mv.visitVarInsn(ISTORE, A);
+                imul(d);
+                return true;
+            case 0x69: case 0x6B:
+                // IMUL r32, r/m32, imm
+                readRm(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                push(d.imm());
+                mv.visitVarInsn(ISTORE, B);
+                imul(d);
+                return true;
+            case 0x190: case 0x191: case 0x192: case 0x193: case 0x194: case 0x195: case 0x196: case 0x197:
+            case 0x198: case 0x199: case 0x19A: case 0x19B: case 0x19C: case 0x19D: case 0x19E: case 0x19F:
+                // SETcc r/m8
+                if (d.memory()) {
+                    prologue(d, k);
+                    linear(d);
+                }
+                condition(op & 15);
+                mv.visitVarInsn(ISTORE, R);
+                writeBack8(d, d.rm());
+                return true;
+            case 0x140: case 0x141: case 0x142: case 0x143: case 0x144: case 0x145: case 0x146: case 0x147:
+            case 0x148: case 0x149: case 0x14A: case 0x14B: case 0x14C: case 0x14D: case 0x14E: case 0x14F: {
+                // CMOVcc r32, r/m32: the source is read (and may fault) whatever the condition
+                readRm(d, k);
+                mv.visitVarInsn(ISTORE, R);
+                Label skip = new Label();
+                condition(op & 15);
+                mv.visitJumpInsn(IFEQ, skip);
+                storeReg(d.regf());
+                mv.visitLabel(skip);
+                return true;
+            }
+            case 0x88:
+                // MOV r/m8, r8
+                if (d.memory()) {
+                    prologue(d, k);
+                    linear(d);
+                }
+                reg8(d.regf());
+                mv.visitVarInsn(ISTORE, R);
+                writeBack8(d, d.rm());
+                return true;
+            case 0x8A:
+                // MOV r8, r/m8
+                readRm8(d, k);
+                mv.visitVarInsn(ISTORE, R);
+                setReg8(d.regf());
+                return true;
+            case 0xC6:
+                if (d.memory()) {
+                    prologue(d, k);
+                    linear(d);
+                }
+                push(d.imm() & 0xFF);
+                mv.visitVarInsn(ISTORE, R);
+                writeBack8(d, d.rm());
+                return true;
+            case 0xB0: case 0xB1: case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: case 0xB7:
+                push(d.imm() & 0xFF);
+                mv.visitVarInsn(ISTORE, R);
+                setReg8(op & 7);
+                return true;
+            case 0x00: case 0x08: case 0x10: case 0x18: case 0x20: case 0x28: case 0x30: case 0x38:
+                // ALU r/m8, r8
+                readRm8(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                reg8(d.regf());
+                mv.visitVarInsn(ISTORE, B);
+                alu8(d, op >> 3, true, d.rm());
+                return true;
+            case 0x02: case 0x0A: case 0x12: case 0x1A: case 0x22: case 0x2A: case 0x32: case 0x3A:
+                // ALU r8, r/m8
+                readRm8(d, k);
+                mv.visitVarInsn(ISTORE, B);
+                reg8(d.regf());
+                mv.visitVarInsn(ISTORE, A);
+                alu8(d, op >> 3, false, d.regf());
+                return true;
+            case 0x04: case 0x0C: case 0x14: case 0x1C: case 0x24: case 0x2C: case 0x34: case 0x3C:
+                // ALU AL, imm8
+                reg8(Cpu.EAX);
+                mv.visitVarInsn(ISTORE, A);
+                push(d.imm() & 0xFF);
+                mv.visitVarInsn(ISTORE, B);
+                alu8(d, op >> 3, false, Cpu.EAX);
+                return true;
+            case 0x80: case 0x82:
+                readRm8(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                push(d.imm() & 0xFF);
+                mv.visitVarInsn(ISTORE, B);
+                alu8(d, d.regf(), true, d.rm());
+                return true;
+            case 0x84:
+                // TEST r/m8, r8
+                readRm8(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                reg8(d.regf());
+                mv.visitVarInsn(ISTORE, B);
+                callAlu(Arith.AND, 0xFF);
+                mv.visitInsn(POP);
+                return true;
+            case 0xA8:
+                reg8(Cpu.EAX);
+                mv.visitVarInsn(ISTORE, A);
+                push(d.imm() & 0xFF);
+                mv.visitVarInsn(ISTORE, B);
+                callAlu(Arith.AND, 0xFF);
+                mv.visitInsn(POP);
+                return true;
+            case 0xF6:
+                if (d.regf() > 1) return false;
+                // TEST r/m8, imm8
+                readRm8(d, k);
+                mv.visitVarInsn(ISTORE, A);
+                push(d.imm() & 0xFF);
+                mv.visitVarInsn(ISTORE, B);
+                callAlu(Arith.AND, 0xFF);
+                mv.visitInsn(POP);
+                return true;
+            case 0xD3: {
+                // shift group 2 r32 by CL (a zero count changes nothing, not even flags)
+                if (d.memory()) return false;
+                Label skip = new Label();
+                loadReg(Cpu.ECX);
+                push(0x1F);
+                mv.visitInsn(IAND);
+                mv.visitVarInsn(ISTORE, B);
+                mv.visitVarInsn(ILOAD, B);
+                mv.visitJumpInsn(IFEQ, skip);
+                mv.visitVarInsn(ALOAD, REG);
+                push(d.rm());
+                mv.visitVarInsn(ALOAD, C);
+                loadReg(d.rm());
+                mv.visitVarInsn(ILOAD, B);
+                push(-1);
+                mv.visitMethodInsn(INVOKESTATIC, SHIFT, Shift.method(d.regf()), "(" + CPU_T + "III)I", false);
+                mv.visitInsn(IASTORE);
+                mv.visitLabel(skip);
+                return true;
+            }
+            case 0xFF:
+                return groupFive(d, k);
             case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
             case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
             case 0x180: case 0x181: case 0x182: case 0x183: case 0x184: case 0x185: case 0x186: case 0x187:
@@ -220,6 +379,135 @@ final class Emitter {
         }
     }
 
+    /** IMUL of A and B into ModRM.reg. */
+    private void imul(Decoded d) {
+        mv.visitVarInsn(ALOAD, C);
+        mv.visitVarInsn(ILOAD, A);
+        mv.visitVarInsn(ILOAD, B);
+        mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(MulDiv.class), "imul32", "(" + CPU_T + "II)I", false);
+        mv.visitVarInsn(ISTORE, R);
+        storeReg(d.regf());
+    }
+
+    /** Pushes condition {@code cc} (0 or 1) through the one Flags predicate it needs. */
+    private void condition(int cc) {
+        mv.visitVarInsn(ALOAD, C);
+        mv.visitMethodInsn(INVOKESTATIC, FLAGS, Flags.condMethod(cc), "(" + CPU_T + ")Z", false);
+        if ((cc & 1) != 0) {
+            push(1);
+            mv.visitInsn(IXOR);
+        }
+    }
+
+    /**
+     * FF: INC/DEC/PUSH r/m32 and, as the block's last instruction, CALL/JMP near through r/m32
+     * (the far forms are never in a block).
+     */
+    private boolean groupFive(Decoded d, int k) {
+        int r = d.regf();
+        if (r == 3 || r == 5 || r == 7) return false;
+        if (!d.memory() && (r == 2 || r == 6)) prologue(d, k); // the push may fault
+        readRm(d, k);
+        mv.visitVarInsn(ISTORE, A);
+        switch (r) {
+            case 0: case 1:
+                if (d.memory()) {
+                    mv.visitVarInsn(ALOAD, X);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "saveFlags", "()V", false);
+                }
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(ILOAD, A);
+                push(-1);
+                mv.visitMethodInsn(INVOKESTATIC, ARITH, r == 0 ? "inc" : "dec", "(" + CPU_T + "II)I", false);
+                mv.visitVarInsn(ISTORE, R);
+                writeBack(d);
+                setEipIfLast(d);
+                return true;
+            case 2:
+                // CALL r/m32: the return address is pushed after the target was read
+                push(d.next());
+                mv.visitVarInsn(ISTORE, R);
+                pushValue();
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(ILOAD, A);
+                mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+                return true;
+            case 4:
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(ILOAD, A);
+                mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+                return true;
+            default:
+                // PUSH r/m32
+                mv.visitVarInsn(ILOAD, A);
+                mv.visitVarInsn(ISTORE, R);
+                pushValue();
+                setEipIfLast(d);
+                return true;
+        }
+    }
+
+    /** For the FF forms that do not transfer control: as {@link #specialised} does for the others. */
+    private void setEipIfLast(Decoded d) {
+        if (lastInBlock) setEip(d.next());
+    }
+
+    /** ALU op on the 8-bit A and B; the result goes to byte register {@code reg} or, {@code toRm} with memory, to L. */
+    private void alu8(Decoded d, int alu, boolean toRm, int reg) {
+        if (toRm && d.memory() && alu != Arith.CMP) {
+            mv.visitVarInsn(ALOAD, X);
+            mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "saveFlags", "()V", false);
+        }
+        callAlu(alu, 0xFF);
+        if (alu == Arith.CMP) {
+            mv.visitInsn(POP);
+            return;
+        }
+        mv.visitVarInsn(ISTORE, R);
+        if (toRm) writeBack8(d, reg);
+        else setReg8(reg);
+    }
+
+    /** Pushes the 8-bit r/m operand (for memory: icount/start/ESP stored first, L holds the address). */
+    private void readRm8(Decoded d, int k) {
+        if (!d.memory()) {
+            reg8(d.rm());
+            return;
+        }
+        prologue(d, k);
+        linear(d);
+        mv.visitVarInsn(ALOAD, X);
+        mv.visitVarInsn(ILOAD, L);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "read8", "(I)I", false);
+    }
+
+    /** Writes the low byte of R to byte register {@code reg} (no memory operand) or to L. */
+    private void writeBack8(Decoded d, int reg) {
+        if (!d.memory()) {
+            setReg8(reg);
+            return;
+        }
+        mv.visitVarInsn(ALOAD, X);
+        mv.visitVarInsn(ILOAD, L);
+        mv.visitVarInsn(ILOAD, R);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "write8", "(II)V", false);
+    }
+
+    /** Pushes byte register {@code i} (AL CL DL BL AH CH DH BH). */
+    private void reg8(int i) {
+        mv.visitVarInsn(ALOAD, X);
+        push(i);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "reg8", "(I)I", false);
+    }
+
+    /** Byte register {@code i} = R. */
+    private void setReg8(int i) {
+        mv.visitVarInsn(ALOAD, X);
+        push(i);
+        mv.visitVarInsn(ILOAD, R);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "setReg8", "(II)V", false);
+    }
+
     /** ALU op {@code alu} on A and B; the result goes to the r/m operand ({@code toRm}) or to ModRM.reg, except for CMP. */
     private void alu(Decoded d, int alu, boolean toRm) {
         if (toRm && d.memory() && alu != Arith.CMP) {
@@ -252,11 +540,16 @@ final class Emitter {
 
     /** Pushes {@code Arith.alu(c, alu, A, B, -1)}. */
     private void callAlu(int alu) {
+        callAlu(alu, -1);
+    }
+
+    /** Pushes {@code Arith.alu(c, alu, A, B, mask)}. */
+    private void callAlu(int alu, int mask) {
         mv.visitVarInsn(ALOAD, C);
         push(alu);
         mv.visitVarInsn(ILOAD, A);
         mv.visitVarInsn(ILOAD, B);
-        push(-1);
+        push(mask);
         mv.visitMethodInsn(INVOKESTATIC, ARITH, "alu", "(" + CPU_T + "IIII)I", false);
     }
 

@@ -61,20 +61,24 @@ final class MulDiv {
         }
     }
 
+    /** The 32-bit two- and three-operand IMUL: the low half, flags set (CF=OF when it does not fit). */
+    static int imul32(Cpu c, int a, int b) {
+        long p = (long) a * (long) b;
+        int r = (int) p;
+        mulFlags(c, r, -1, p != r);
+        return r;
+    }
+
     /** 0F AF (r, r/m) and 69/6B (r, r/m, imm): truncated signed multiply. */
     static void imulTruncated(Executor x, int a, int b) {
         int mask = x.opMask();
-        int r;
-        boolean overflow;
         if (mask == -1) {
-            long p = (long) a * (long) b;
-            r = (int) p;
-            overflow = p != r;
-        } else {
-            int p = (short) a * (short) b;
-            r = p & 0xFFFF;
-            overflow = p != (short) p;
+            x.setRegv(mask, x.regf, imul32(x.cpu, a, b));
+            return;
         }
+        int p = (short) a * (short) b;
+        int r = p & 0xFFFF;
+        boolean overflow = p != (short) p;
         x.setRegv(mask, x.regf, r);
         mulFlags(x.cpu, r, mask, overflow);
     }
