@@ -98,7 +98,7 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, A);
                 push(d.imm());
                 mv.visitVarInsn(ISTORE, B);
-                aluInto(op >> 3, Cpu.EAX);
+                alu(d, op >> 3, false, 4, Cpu.EAX);
                 return true;
             case 0x81: case 0x83:
                 readRm(d, k);
@@ -209,7 +209,7 @@ final class Emitter {
                 }
                 condition(op & 15);
                 mv.visitVarInsn(ISTORE, R);
-                writeBack8(d, d.rm());
+                writeBack(d, 1, d.rm());
                 return true;
             case 0x140: case 0x141: case 0x142: case 0x143: case 0x144: case 0x145: case 0x146: case 0x147:
             case 0x148: case 0x149: case 0x14A: case 0x14B: case 0x14C: case 0x14D: case 0x14E: case 0x14F: {
@@ -231,11 +231,11 @@ final class Emitter {
                 }
                 reg8(d.regf());
                 mv.visitVarInsn(ISTORE, R);
-                writeBack8(d, d.rm());
+                writeBack(d, 1, d.rm());
                 return true;
             case 0x8A:
                 // MOV r8, r/m8
-                readRm8(d, k);
+                readRm(d, k, 1);
                 mv.visitVarInsn(ISTORE, R);
                 setReg8(d.regf());
                 return true;
@@ -246,7 +246,7 @@ final class Emitter {
                 }
                 push(d.imm() & 0xFF);
                 mv.visitVarInsn(ISTORE, R);
-                writeBack8(d, d.rm());
+                writeBack(d, 1, d.rm());
                 return true;
             case 0xB0: case 0xB1: case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: case 0xB7:
                 push(d.imm() & 0xFF);
@@ -255,19 +255,19 @@ final class Emitter {
                 return true;
             case 0x00: case 0x08: case 0x10: case 0x18: case 0x20: case 0x28: case 0x30: case 0x38:
                 // ALU r/m8, r8
-                readRm8(d, k);
+                readRm(d, k, 1);
                 mv.visitVarInsn(ISTORE, A);
                 reg8(d.regf());
                 mv.visitVarInsn(ISTORE, B);
-                alu8(d, op >> 3, true, d.rm());
+                alu(d, op >> 3, true, 1, d.rm());
                 return true;
             case 0x02: case 0x0A: case 0x12: case 0x1A: case 0x22: case 0x2A: case 0x32: case 0x3A:
                 // ALU r8, r/m8
-                readRm8(d, k);
+                readRm(d, k, 1);
                 mv.visitVarInsn(ISTORE, B);
                 reg8(d.regf());
                 mv.visitVarInsn(ISTORE, A);
-                alu8(d, op >> 3, false, d.regf());
+                alu(d, op >> 3, false, 1, d.regf());
                 return true;
             case 0x04: case 0x0C: case 0x14: case 0x1C: case 0x24: case 0x2C: case 0x34: case 0x3C:
                 // ALU AL, imm8
@@ -275,18 +275,18 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, A);
                 push(d.imm() & 0xFF);
                 mv.visitVarInsn(ISTORE, B);
-                alu8(d, op >> 3, false, Cpu.EAX);
+                alu(d, op >> 3, false, 1, Cpu.EAX);
                 return true;
             case 0x80: case 0x82:
-                readRm8(d, k);
+                readRm(d, k, 1);
                 mv.visitVarInsn(ISTORE, A);
                 push(d.imm() & 0xFF);
                 mv.visitVarInsn(ISTORE, B);
-                alu8(d, d.regf(), true, d.rm());
+                alu(d, d.regf(), true, 1, d.rm());
                 return true;
             case 0x84:
                 // TEST r/m8, r8
-                readRm8(d, k);
+                readRm(d, k, 1);
                 mv.visitVarInsn(ISTORE, A);
                 reg8(d.regf());
                 mv.visitVarInsn(ISTORE, B);
@@ -304,7 +304,7 @@ final class Emitter {
             case 0xF6:
                 if (d.regf() > 1) return false;
                 // TEST r/m8, imm8
-                readRm8(d, k);
+                readRm(d, k, 1);
                 mv.visitVarInsn(ISTORE, A);
                 push(d.imm() & 0xFF);
                 mv.visitVarInsn(ISTORE, B);
@@ -452,47 +452,6 @@ final class Emitter {
         if (lastInBlock) setEip(d.next());
     }
 
-    /** ALU op on the 8-bit A and B; the result goes to byte register {@code reg} or, {@code toRm} with memory, to L. */
-    private void alu8(Decoded d, int alu, boolean toRm, int reg) {
-        if (toRm && d.memory() && alu != Arith.CMP) {
-            mv.visitVarInsn(ALOAD, X);
-            mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "saveFlags", "()V", false);
-        }
-        callAlu(alu, 0xFF);
-        if (alu == Arith.CMP) {
-            mv.visitInsn(POP);
-            return;
-        }
-        mv.visitVarInsn(ISTORE, R);
-        if (toRm) writeBack8(d, reg);
-        else setReg8(reg);
-    }
-
-    /** Pushes the 8-bit r/m operand (for memory: icount/start/ESP stored first, L holds the address). */
-    private void readRm8(Decoded d, int k) {
-        if (!d.memory()) {
-            reg8(d.rm());
-            return;
-        }
-        prologue(d, k);
-        linear(d);
-        mv.visitVarInsn(ALOAD, X);
-        mv.visitVarInsn(ILOAD, L);
-        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "read8", "(I)I", false);
-    }
-
-    /** Writes the low byte of R to byte register {@code reg} (no memory operand) or to L. */
-    private void writeBack8(Decoded d, int reg) {
-        if (!d.memory()) {
-            setReg8(reg);
-            return;
-        }
-        mv.visitVarInsn(ALOAD, X);
-        mv.visitVarInsn(ILOAD, L);
-        mv.visitVarInsn(ILOAD, R);
-        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "write8", "(II)V", false);
-    }
-
     /** Pushes byte register {@code i} (AL CL DL BL AH CH DH BH). */
     private void reg8(int i) {
         mv.visitVarInsn(ALOAD, X);
@@ -508,34 +467,29 @@ final class Emitter {
         mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "setReg8", "(II)V", false);
     }
 
-    /** ALU op {@code alu} on A and B; the result goes to the r/m operand ({@code toRm}) or to ModRM.reg, except for CMP. */
+    /** ALU op {@code alu} on the 32-bit A and B; the result goes to the r/m operand ({@code toRm}) or to ModRM.reg, except for CMP. */
     private void alu(Decoded d, int alu, boolean toRm) {
+        alu(d, alu, toRm, 4, toRm ? d.rm() : d.regf());
+    }
+
+    /**
+     * ALU op {@code alu} on A and B of {@code size} bytes (4 or 1); except for CMP the result goes
+     * to the r/m operand ({@code toRm}: register {@code reg}, or memory at L) or to register {@code reg}.
+     */
+    private void alu(Decoded d, int alu, boolean toRm, int size, int reg) {
         if (toRm && d.memory() && alu != Arith.CMP) {
             // the flags are set before the store, which may fault: as Dispatch does, keep them to rewind
             mv.visitVarInsn(ALOAD, X);
             mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "saveFlags", "()V", false);
         }
-        callAlu(alu);
+        callAlu(alu, size == 4 ? -1 : 0xFF);
         if (alu == Arith.CMP) {
             mv.visitInsn(POP);
             return;
         }
         mv.visitVarInsn(ISTORE, R);
-        if (toRm) {
-            writeBack(d);
-        } else {
-            storeReg(d.regf());
-        }
-    }
-
-    private void aluInto(int alu, int reg) {
-        callAlu(alu);
-        if (alu == Arith.CMP) {
-            mv.visitInsn(POP);
-        } else {
-            mv.visitVarInsn(ISTORE, R);
-            storeReg(reg);
-        }
+        if (toRm) writeBack(d, size, reg);
+        else setReg(size, reg);
     }
 
     /** Pushes {@code Arith.alu(c, alu, A, B, -1)}. */
@@ -572,21 +526,7 @@ final class Emitter {
         boolean word = (op & 1) != 0, signed = op >= 0x1BE;
         mv.visitVarInsn(ALOAD, REG);
         push(d.regf());
-        if (d.memory()) {
-            prologue(d, k);
-            linear(d);
-            mv.visitVarInsn(ALOAD, X);
-            mv.visitVarInsn(ILOAD, L);
-            mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, word ? "read16" : "read8", "(I)I", false);
-        } else if (word) {
-            loadReg(d.rm());
-            push(0xFFFF);
-            mv.visitInsn(IAND);
-        } else {
-            mv.visitVarInsn(ALOAD, X);
-            push(d.rm());
-            mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "reg8", "(I)I", false);
-        }
+        readRm(d, k, word ? 2 : 1);
         if (signed) mv.visitInsn(word ? I2S : I2B);
         mv.visitInsn(IASTORE);
         return true;
@@ -596,18 +536,31 @@ final class Emitter {
 
     /** Pushes the 32-bit r/m operand (for memory: icount/start/ESP stored first, L holds the address). */
     private void readRm(Decoded d, int k) {
+        readRm(d, k, 4);
+    }
+
+    /** Pushes the r/m operand of {@code size} bytes (4, 2 or 1), zero-extended. */
+    private void readRm(Decoded d, int k, int size) {
         if (!d.memory()) {
-            loadReg(d.rm());
+            if (size == 1) {
+                reg8(d.rm());
+            } else {
+                loadReg(d.rm());
+                if (size == 2) {
+                    push(0xFFFF);
+                    mv.visitInsn(IAND);
+                }
+            }
             return;
         }
         prologue(d, k);
         linear(d);
         mv.visitVarInsn(ALOAD, X);
         mv.visitVarInsn(ILOAD, L);
-        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "read32", "(I)I", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, size == 4 ? "read32" : size == 2 ? "read16" : "read8", "(I)I", false);
     }
 
-    /** Writes R to the r/m operand (memory: address computed here). */
+    /** Writes R to the 32-bit r/m operand (memory: address computed here). */
     private void writeRm(Decoded d, int k) {
         if (d.memory()) {
             prologue(d, k);
@@ -616,16 +569,27 @@ final class Emitter {
         writeBack(d);
     }
 
-    /** Writes R to the r/m operand whose address, for memory, is already in L. */
+    /** Writes R to the 32-bit r/m operand whose address, for memory, is already in L. */
     private void writeBack(Decoded d) {
+        writeBack(d, 4, d.rm());
+    }
+
+    /** Writes R ({@code size} 4 or 1 bytes) to register {@code reg} (no memory operand) or to memory at L. */
+    private void writeBack(Decoded d, int size, int reg) {
         if (!d.memory()) {
-            storeReg(d.rm());
+            setReg(size, reg);
             return;
         }
         mv.visitVarInsn(ALOAD, X);
         mv.visitVarInsn(ILOAD, L);
         mv.visitVarInsn(ILOAD, R);
-        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, "write32", "(II)V", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, EXEC, size == 4 ? "write32" : "write8", "(II)V", false);
+    }
+
+    /** Register {@code reg} of {@code size} bytes (4 or 1) = R. */
+    private void setReg(int size, int reg) {
+        if (size == 4) storeReg(reg);
+        else setReg8(reg);
     }
 
     /** L = the memory operand's linear address (limit-checked: may fault). */
