@@ -22,6 +22,8 @@ final class Block {
     BlockCode observedCode;
     /** Runs before it was compiled (decides when to compile). */
     int runs;
+    /** Blocks seen to follow this one (chaining guesses, checked at each use; see Translator#run). */
+    Block next0, next1;
 
     Block(int eip, int csBase, int phys, boolean big, Decoded[] insns) {
         this.eip = eip;

@@ -64,6 +64,10 @@ final class Translator implements PhysicalMemory.CodeWatch {
     /** Physical page -> the blocks made from it, in translation order. */
     private final HashMap<Integer, List<Block>> byPage = new HashMap<>();
     private final BlockCompiler compiler;
+    /** The block whose compiled code ran last (its successor links are set from the next lookup). */
+    private Block last;
+    /** Most blocks one {@link #run} chains before it returns to the run loop. */
+    private static final int CHAIN = 64;
     /** Blocks translated and compiled, and blocks dropped by stores: for benchmarks and tests. */
     long translated, compiled, invalidated;
 
@@ -107,7 +111,9 @@ final class Translator implements PhysicalMemory.CodeWatch {
             }
             jump[slot] = b;
         }
-        return b.length == 0 ? null : b;
+        if (b.length == 0) return null;
+        link(b);
+        return b;
     }
 
     private Block translate(int eip, int csBase, int phys, boolean big) {
@@ -164,6 +170,38 @@ final class Translator implements PhysicalMemory.CodeWatch {
             compiled++;
         }
         code.run(c, x);
+        // Chaining (docs §8): go on with a compiled successor on the same page while the
+        // interpreter would fetch it through the same page translation and all of it fits, up
+        // to CHAIN blocks; anything else goes back to the run loop (interrupt polls, stops, a
+        // lookup). A successor link is only a guess: it is checked each time it is used.
+        Executor x = this.x;
+        for (int n = 0; n < CHAIN && !c.leaveBlock && !c.pollIrq && !c.stopRequested; n++) {
+            int eip = c.eip;
+            Block next = b.next0;
+            if (next == null || next.eip != eip) next = b.next1;
+            if (next == null || next.eip != eip || !next.valid || next.csBase != b.csBase
+                    || Integer.compareUnsigned(eip - x.fetchLo, x.fetchLen) >= 0 || eip + x.fetchDelta != next.phys
+                    || x.fetchArr != ram || c.icount + next.length > limit) {
+                last = b;
+                return;
+            }
+            BlockCode nextCode = observed ? next.observedCode : next.code;
+            if (nextCode == null) {
+                last = b;
+                return;
+            }
+            nextCode.run(c, x);
+            b = next;
+        }
+        last = b;
+    }
+
+    /** Remembers {@code found} as a successor of the block run last (the next chaining guess). */
+    private void link(Block found) {
+        Block prev = last;
+        if (prev == null || prev.next0 == found || prev.next1 == found) return;
+        if (prev.next0 == null) prev.next0 = found;
+        else prev.next1 = found; // the newest guess replaces the older second one
     }
 
     /**
@@ -223,6 +261,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
         byPage.clear();
         blocks.clear();
         Arrays.fill(jump, null);
+        last = null;
         memory.clearAllCode();
         c.leaveBlock = false;
     }
