@@ -27,9 +27,11 @@ import java.util.List;
  *
  * <p><b>Exactness.</b> Before each instruction a block sets {@code c.icount}, the instruction's
  * start and ESP as the interpreter's step does, so a fault in the middle of a block is rewound
- * and delivered by the run loop exactly as in the interpreter. The run loop runs a block only
- * when all of it fits below the icount limit (the next device deadline or recorded event), and
- * only when no interrupt poll is pending, so interrupts land at the same icount.
+ * and delivered by the run loop exactly as in the interpreter. Compiled code runs only when all
+ * of the block fits below the icount limit (the next device deadline or recorded event; else the
+ * interpreter steps the instructions before it) and only when no interrupt poll is pending, so
+ * interrupts land at the same icount. After a compiled block, {@link #run} goes on with its
+ * compiled successor under the same conditions (chaining).
  *
  * <p><b>Cache.</b> EIP is translated exactly as the interpreter's next fetch would translate it
  * (through the executor's fetch page, {@link Executor#fetchPhys}); a direct-mapped jump cache by

@@ -211,4 +211,47 @@ class ObservedPathTest {
         assertThat(log.seen).containsExactly("W 20000 20000 4 7");
         assertThat(rig.ram.read32(BASE)).isEqualTo(9);
     }
+
+    /**
+     * A hook that asks for a stop (what a watchpoint or "run to icount N" does) stops the CPU at
+     * the same instruction whether blocks are compiled at once or the interpreter runs alone:
+     * an instruction hook at a random icount, a memory hook at a random write.
+     */
+    @Test
+    void aStopAskedByAHookLandsAtTheSameInstructionTranslatedAndInterpreted() {
+        SplittableRandom rnd = new SplittableRandom(7_2026);
+        int stopsByInstruction = 0, stopsByWrite = 0;
+        for (int program = 0; program < 150; program++) {
+            byte[] code = TranslatorTest.randomProgram(rnd, 60);
+            long seed = rnd.nextLong();
+            long stopAt = 1 + rnd.nextInt(60);
+            int writeNumber = 1 + rnd.nextInt(4);
+            String what = "program " + HexFormat.of().formatHex(code) + " stop at " + stopAt + ", write " + writeNumber;
+            CpuRig[] rigs = {TranslatorTest.rig(code, seed, TranslatorTest.Mode.INTERPRETER),
+                    TranslatorTest.rig(code, seed, TranslatorTest.Mode.COMPILED)};
+            String[] where = new String[2];
+            for (int i = 0; i < 2; i++) {
+                CpuRig r = rigs[i];
+                r.cpu.hooks.add((InstructionHook) c -> {
+                    if (c.icount == stopAt) c.requestStop();
+                });
+                CpuStop first = r.run(10_000);
+                int[] writes = {0};
+                r.cpu.hooks.add(new MemoryHook() {
+                    @Override public void read(Cpu c, int linear, int physical, int size, int value) { }
+                    @Override public void written(Cpu c, int linear, int physical, int size, int value) {
+                        if (++writes[0] == writeNumber) c.requestStop();
+                    }
+                });
+                CpuStop second = r.run(10_000);
+                if (i == 1 && first == CpuStop.STOP_REQUESTED) stopsByInstruction++;
+                if (i == 1 && second == CpuStop.STOP_REQUESTED) stopsByWrite++;
+                where[i] = first + " " + second + " icount " + r.cpu.icount + " eip " + Integer.toHexString(r.cpu.eip)
+                        + " regs " + java.util.Arrays.toString(r.r) + " flags " + Integer.toHexString(r.flags());
+            }
+            assertThat(where[1]).as(what).isEqualTo(where[0]);
+        }
+        assertThat(stopsByInstruction).as("programs stopped by the instruction hook").isGreaterThan(100);
+        assertThat(stopsByWrite).as("programs stopped by the memory hook").isGreaterThan(100);
+    }
 }
