@@ -51,7 +51,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
      * Code that runs a few times (boot, initialisation) is not worth a class definition and
      * HotSpot's compilation of it. Tests set 1 (every block compiled at its first run).
      */
-    int compileAfter = Integer.getInteger("kerf.compileAfter", 1000);
+    int compileAfter = Integer.getInteger("kerf.compileAfter", 5000);
 
     private static final int STOP = 0, MIDDLE = 1, LAST = 2;
     private static final int JUMP_SIZE = 1 << 15;
