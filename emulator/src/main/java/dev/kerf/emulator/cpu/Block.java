@@ -34,6 +34,11 @@ final class Block {
         this.length = insns.length;
     }
 
+    /** The compiled form for running with hooks ({@code observed}) or without, or null. */
+    BlockCode code(boolean observed) {
+        return observed ? observedCode : code;
+    }
+
     /** Physical page number of the block (all its bytes are in it). */
     int page() {
         return phys >>> 12;

@@ -100,9 +100,7 @@ final class BlockCompiler {
                 mv.visitInsn(Opcodes.LCMP);
                 mv.visitJumpInsn(Opcodes.IFLE, top);
                 setIcount(mv, 0);
-                mv.visitVarInsn(Opcodes.ALOAD, C);
-                mv.visitLdcInsn(b.eip);
-                mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+                setEip(mv, b.eip);
                 setStart(mv, insns[n - 1].eip());
                 mv.visitInsn(Opcodes.RETURN);
             };
@@ -127,9 +125,7 @@ final class BlockCompiler {
     /** The block ends with a near JMP or Jcc (32-bit, specialised by {@link Emitter}) back to its first instruction. */
     private static boolean jumpsToItsStart(Block b) {
         Decoded d = b.insns[b.length - 1];
-        int op = d.op();
-        boolean jump = (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE9 || op == 0xEB;
-        return jump && d.o32() && d.rep() == 0 && d.next() + d.imm() == b.eip;
+        return Emitter.isDirectJump(d.op()) && d.o32() && d.rep() == 0 && d.next() + d.imm() == b.eip;
     }
 
     /** {@code Translator.step(c, x, <insn k>, icount0 + k)}. */
@@ -160,9 +156,7 @@ final class BlockCompiler {
         mv.visitInsn(Opcodes.ICONST_0);
         mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "leaveBlock", "Z");
         setIcount(mv, k + 1);
-        mv.visitVarInsn(Opcodes.ALOAD, C);
-        mv.visitLdcInsn(d.next());
-        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+        setEip(mv, d.next());
         setStart(mv, d.eip());
         mv.visitInsn(Opcodes.RETURN);
         mv.visitLabel(go);
@@ -170,9 +164,7 @@ final class BlockCompiler {
 
     /** Observed blocks: {@code c.eip}, {@code c.icount} of instruction k, then the instruction hooks. */
     private static void beforeInstruction(MethodVisitor mv, Decoded d, int k) {
-        mv.visitVarInsn(Opcodes.ALOAD, C);
-        mv.visitLdcInsn(d.eip());
-        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+        setEip(mv, d.eip());
         setIcount(mv, k);
         mv.visitVarInsn(Opcodes.ALOAD, C);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "beforeInstruction", "()V", false);
@@ -190,6 +182,13 @@ final class BlockCompiler {
         return !((op >= 0x40 && op <= 0x4F) || (op >= 0x58 && op <= 0x5F) || (op >= 0x70 && op <= 0x7F)
                 || (op >= 0x90 && op <= 0x99) || (op >= 0xB0 && op <= 0xBF) || (op >= 0x180 && op <= 0x18F)
                 || (op < 0x40 && ((op & 7) == 4 || (op & 7) == 5)) || op == 0xA8 || op == 0xA9);
+    }
+
+    /** {@code c.eip = eip}. */
+    static void setEip(MethodVisitor mv, int eip) {
+        mv.visitVarInsn(Opcodes.ALOAD, C);
+        mv.visitLdcInsn(eip);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
     }
 
     /** {@code x.start = eip}: the last instruction started, as the interpreter leaves it. */

@@ -89,8 +89,6 @@ public final class Cpu {
     /** Package-private so tests can single-step and see a CpuFault directly. */
     final Executor exec;
     final Translator translator;
-    /** Blocks are used: the engine is TRANSLATOR. */
-    private boolean translate = true;
     /** An instruction or memory hook is registered: blocks run their observed form (see Translator#run). */
     private boolean observedBlocks;
 
@@ -119,7 +117,6 @@ public final class Cpu {
     /** Picks the execution engine (default {@link Engine#TRANSLATOR}); takes effect at the next instruction. */
     public void setEngine(Engine engine) {
         this.engine = java.util.Objects.requireNonNull(engine, "engine");
-        hookVersion = -1; // re-pick the path
     }
 
     public Engine engine() {
@@ -186,7 +183,6 @@ public final class Cpu {
         hookVersion = hooks.version();
         observedPath = hooks.instruction.length != 0;
         boolean memory = hooks.memory.length != 0;
-        translate = engine == Engine.TRANSLATOR;
         observedBlocks = observedPath || memory;
         exec.setObserved(observedPath, memory);
         mmu.observe(memory ? memoryHookCalls : null);
@@ -212,14 +208,7 @@ public final class Cpu {
             if (halted) return CpuStop.HALTED;
             shadow = false;
             try {
-                // Translated blocks: compiled code only when the whole block ends by the limit (design §3).
-                if (translate && !pollIrq) {
-                    Block b = translator.lookup();
-                    if (b != null) {
-                        translator.run(b, observedBlocks, icountLimit);
-                        continue;
-                    }
-                }
+                if (ranBlock(icountLimit)) continue;
                 x.step();
                 icount++;
             } catch (CpuFault f) {
@@ -257,13 +246,7 @@ public final class Cpu {
             if (halted) return CpuStop.HALTED;
             shadow = false;
             try {
-                if (translate && !pollIrq) {
-                    Block b = translator.lookup();
-                    if (b != null) {
-                        translator.run(b, true, icountLimit);
-                        continue;
-                    }
-                }
+                if (ranBlock(icountLimit)) continue;
                 beforeInstruction();
                 x.step();
                 icount++;
@@ -276,6 +259,19 @@ public final class Cpu {
                 return CpuStop.TRIPLE_FAULT;
             }
         }
+    }
+
+    /**
+     * Runs the translated block at EIP, if the engine is the translator, no interrupt poll is
+     * pending and there is one (its compiled code only when all of it ends by the limit, design
+     * §3); false when the interpreter must take the next instruction.
+     */
+    private boolean ranBlock(long icountLimit) {
+        if (engine != Engine.TRANSLATOR || pollIrq) return false;
+        Block b = translator.lookup();
+        if (b == null) return false;
+        translator.run(b, observedBlocks, icountLimit);
+        return true;
     }
 
     /** Calls the instruction hooks (the interpreter's observed loop and observed blocks). */
@@ -323,7 +319,8 @@ public final class Cpu {
 
     /**
      * Address (CS offset) of the instruction being executed, for hooks called in the middle of
-     * one (memory hooks): {@link #eip} may already point past it. During an interrupt or exception delivery it is the last instruction started.
+     * one (memory hooks): {@link #eip} may already point past it. During an interrupt or exception
+     * delivery it is the last instruction started.
      */
     public int instructionAddress() {
         return exec.start;

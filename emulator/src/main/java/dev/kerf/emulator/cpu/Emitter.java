@@ -53,25 +53,23 @@ final class Emitter {
      * when it is the block's {@code last}, the emitted code also leaves {@code c.eip} at the
      * next instruction (or the branch target).
      */
-    /** The instruction being emitted is its block's last. */
-    private boolean lastInBlock;
-
     boolean specialised(Decoded d, int k, boolean last) {
-        lastInBlock = last;
-        if (d.op() == 0x90 && d.rep() == 0xF3 && d.o32() && d.segOvr() < 0 && !d.lock() && d.length() == 2) {
-            if (last) setEip(d.next());
-            return true; // PAUSE
-        }
-        if (!d.o32() || d.rep() != 0 || (d.memory() && !d.a32())) return false;
-        int op = d.op();
-        boolean done = body(d, k, op);
-        if (done && last && !isControl(op)) setEip(d.next());
+        boolean pause = d.op() == 0x90 && d.rep() == 0xF3 && d.o32() && d.segOvr() < 0 && !d.lock() && d.length() == 2;
+        if (!pause && (!d.o32() || d.rep() != 0 || (d.memory() && !d.a32()))) return false;
+        boolean done = pause || body(d, k, d.op());
+        if (done && last && !transfersControl(d)) BlockCompiler.setEip(mv, d.next());
         return done;
     }
 
-    private static boolean isControl(int op) {
-        return (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE8 || op == 0xE9 || op == 0xEB || op == 0xC3
-                || op == 0xFF;
+    /** Near JMP or Jcc with a relative target: the forms a block that loops on itself ends with. */
+    static boolean isDirectJump(int op) {
+        return (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE9 || op == 0xEB;
+    }
+
+    /** The specialised forms that set {@code c.eip} themselves: jumps, CALL, RET, CALL/JMP through FF. */
+    private static boolean transfersControl(Decoded d) {
+        int op = d.op();
+        return isDirectJump(op) || op == 0xE8 || op == 0xC3 || op == 0xFF && (d.regf() == 2 || d.regf() == 4);
     }
 
     private boolean body(Decoded d, int k, int op) {
@@ -113,8 +111,7 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, A);
                 loadReg(d.regf());
                 mv.visitVarInsn(ISTORE, B);
-                callAlu(Arith.AND);
-                mv.visitInsn(POP);
+                test(-1);
                 return true;
             case 0x89:
                 loadReg(d.regf());
@@ -203,13 +200,9 @@ final class Emitter {
             case 0x190: case 0x191: case 0x192: case 0x193: case 0x194: case 0x195: case 0x196: case 0x197:
             case 0x198: case 0x199: case 0x19A: case 0x19B: case 0x19C: case 0x19D: case 0x19E: case 0x19F:
                 // SETcc r/m8
-                if (d.memory()) {
-                    prologue(d, k);
-                    linear(d);
-                }
                 condition(op & 15);
                 mv.visitVarInsn(ISTORE, R);
-                writeBack(d, 1, d.rm());
+                writeRm(d, k, 1);
                 return true;
             case 0x140: case 0x141: case 0x142: case 0x143: case 0x144: case 0x145: case 0x146: case 0x147:
             case 0x148: case 0x149: case 0x14A: case 0x14B: case 0x14C: case 0x14D: case 0x14E: case 0x14F: {
@@ -217,21 +210,16 @@ final class Emitter {
                 readRm(d, k);
                 mv.visitVarInsn(ISTORE, R);
                 Label skip = new Label();
-                condition(op & 15);
-                mv.visitJumpInsn(IFEQ, skip);
+                jumpUnless(op & 15, skip);
                 storeReg(d.regf());
                 mv.visitLabel(skip);
                 return true;
             }
             case 0x88:
                 // MOV r/m8, r8
-                if (d.memory()) {
-                    prologue(d, k);
-                    linear(d);
-                }
                 reg8(d.regf());
                 mv.visitVarInsn(ISTORE, R);
-                writeBack(d, 1, d.rm());
+                writeRm(d, k, 1);
                 return true;
             case 0x8A:
                 // MOV r8, r/m8
@@ -240,13 +228,9 @@ final class Emitter {
                 setReg8(d.regf());
                 return true;
             case 0xC6:
-                if (d.memory()) {
-                    prologue(d, k);
-                    linear(d);
-                }
                 push(d.imm() & 0xFF);
                 mv.visitVarInsn(ISTORE, R);
-                writeBack(d, 1, d.rm());
+                writeRm(d, k, 1);
                 return true;
             case 0xB0: case 0xB1: case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: case 0xB7:
                 push(d.imm() & 0xFF);
@@ -290,16 +274,14 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, A);
                 reg8(d.regf());
                 mv.visitVarInsn(ISTORE, B);
-                callAlu(Arith.AND, 0xFF);
-                mv.visitInsn(POP);
+                test(0xFF);
                 return true;
             case 0xA8:
                 reg8(Cpu.EAX);
                 mv.visitVarInsn(ISTORE, A);
                 push(d.imm() & 0xFF);
                 mv.visitVarInsn(ISTORE, B);
-                callAlu(Arith.AND, 0xFF);
-                mv.visitInsn(POP);
+                test(0xFF);
                 return true;
             case 0xF6:
                 if (d.regf() > 1) return false;
@@ -308,8 +290,7 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, A);
                 push(d.imm() & 0xFF);
                 mv.visitVarInsn(ISTORE, B);
-                callAlu(Arith.AND, 0xFF);
-                mv.visitInsn(POP);
+                test(0xFF);
                 return true;
             case 0xD3: {
                 // shift group 2 r32 by CL (a zero count changes nothing, not even flags)
@@ -338,11 +319,9 @@ final class Emitter {
             case 0x78: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D: case 0x7E: case 0x7F:
             case 0x180: case 0x181: case 0x182: case 0x183: case 0x184: case 0x185: case 0x186: case 0x187:
             case 0x188: case 0x189: case 0x18A: case 0x18B: case 0x18C: case 0x18D: case 0x18E: case 0x18F: {
-                int cc = op & 15, target = d.next() + d.imm();
+                int target = d.next() + d.imm();
                 Label notTaken = new Label(), end = new Label();
-                mv.visitVarInsn(ALOAD, C);
-                mv.visitMethodInsn(INVOKESTATIC, FLAGS, Flags.condMethod(cc), "(" + CPU_T + ")Z", false);
-                mv.visitJumpInsn((cc & 1) == 0 ? IFEQ : IFNE, notTaken);
+                jumpUnless(op & 15, notTaken);
                 if (selfLoop != null && target == blockEip) {
                     selfLoop.run();
                 } else {
@@ -389,14 +368,25 @@ final class Emitter {
         storeReg(d.regf());
     }
 
-    /** Pushes condition {@code cc} (0 or 1) through the one Flags predicate it needs. */
-    private void condition(int cc) {
+    /** Pushes the even condition {@code cc & ~1} through the one Flags predicate it needs. */
+    private void evenCondition(int cc) {
         mv.visitVarInsn(ALOAD, C);
         mv.visitMethodInsn(INVOKESTATIC, FLAGS, Flags.condMethod(cc), "(" + CPU_T + ")Z", false);
+    }
+
+    /** Pushes condition {@code cc} (0 or 1). */
+    private void condition(int cc) {
+        evenCondition(cc);
         if ((cc & 1) != 0) {
             push(1);
             mv.visitInsn(IXOR);
         }
+    }
+
+    /** Jumps to {@code label} unless condition {@code cc} holds. */
+    private void jumpUnless(int cc, Label label) {
+        evenCondition(cc);
+        mv.visitJumpInsn((cc & 1) == 0 ? IFEQ : IFNE, label);
     }
 
     /**
@@ -421,7 +411,6 @@ final class Emitter {
                 mv.visitMethodInsn(INVOKESTATIC, ARITH, r == 0 ? "inc" : "dec", "(" + CPU_T + "II)I", false);
                 mv.visitVarInsn(ISTORE, R);
                 writeBack(d);
-                setEipIfLast(d);
                 return true;
             case 2:
                 // CALL r/m32: the return address is pushed after the target was read
@@ -442,14 +431,8 @@ final class Emitter {
                 mv.visitVarInsn(ILOAD, A);
                 mv.visitVarInsn(ISTORE, R);
                 pushValue();
-                setEipIfLast(d);
                 return true;
         }
-    }
-
-    /** For the FF forms that do not transfer control: as {@link #specialised} does for the others. */
-    private void setEipIfLast(Decoded d) {
-        if (lastInBlock) setEip(d.next());
     }
 
     /** Pushes byte register {@code i} (AL CL DL BL AH CH DH BH). */
@@ -490,6 +473,12 @@ final class Emitter {
         mv.visitVarInsn(ISTORE, R);
         if (toRm) writeBack(d, size, reg);
         else setReg(size, reg);
+    }
+
+    /** TEST: the flags of A AND B ({@code mask} -1 or 0xFF), the result dropped. */
+    private void test(int mask) {
+        callAlu(Arith.AND, mask);
+        mv.visitInsn(POP);
     }
 
     /** Pushes {@code Arith.alu(c, alu, A, B, -1)}. */
@@ -562,11 +551,16 @@ final class Emitter {
 
     /** Writes R to the 32-bit r/m operand (memory: address computed here). */
     private void writeRm(Decoded d, int k) {
+        writeRm(d, k, 4);
+    }
+
+    /** Writes R ({@code size} 4 or 1 bytes) to the r/m operand (memory: icount/start/ESP stored first, address computed here). */
+    private void writeRm(Decoded d, int k, int size) {
         if (d.memory()) {
             prologue(d, k);
             linear(d);
         }
-        writeBack(d);
+        writeBack(d, size, d.rm());
     }
 
     /** Writes R to the 32-bit r/m operand whose address, for memory, is already in L. */
@@ -645,9 +639,7 @@ final class Emitter {
     }
 
     private void setEip(int eip) {
-        mv.visitVarInsn(ALOAD, C);
-        push(eip);
-        mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+        BlockCompiler.setEip(mv, eip);
     }
 
     private void loadReg(int r) {

@@ -124,8 +124,7 @@ final class Executor {
      * state left by an instruction that had prefixes (or a change of CS.D).
      */
     void prepare() {
-        SegmentCache cs = this.cs;
-        if (cs.base != fetchCsBase || mmu.generation() != fetchGen || cpu.cpl != fetchCpl) dropFetchPage(cs.base);
+        checkCaches();
         boolean big = (cs.access & 0x4000) != 0;
         if (prefixed || big != lastBig) resetPrefixes(big);
     }
@@ -215,8 +214,8 @@ final class Executor {
 
     /**
      * Drops the data micro-TLB and fetch page if the MMU generation, CPL or CS base changed since
-     * they were filled: what {@link #prepare()} checks before an interpreted instruction, for a
-     * translated block to call once at its start (nothing inside a block changes any of them).
+     * they were filled: before every interpreted instruction ({@link #prepare()}) and before a
+     * translated block is looked up (nothing inside a block changes any of them).
      */
     void checkCaches() {
         if (cs.base != fetchCsBase || mmu.generation() != fetchGen || cpu.cpl != fetchCpl) dropFetchPage(cs.base);
@@ -423,6 +422,11 @@ final class Executor {
     int fetchPhys(int off) {
         if (Integer.compareUnsigned(off - fetchLo, fetchLen) >= 0) loadFetchPage(off);
         return fetchArr == ram ? off + fetchDelta : -1;
+    }
+
+    /** {@link #fetchPhys} when {@code off} is in the current fetch page, without loading one: -1 otherwise. */
+    int fetchPhysCached(int off) {
+        return Integer.compareUnsigned(off - fetchLo, fetchLen) < 0 && fetchArr == ram ? off + fetchDelta : -1;
     }
 
     int fetch8() {

@@ -70,8 +70,8 @@ final class Translator implements PhysicalMemory.CodeWatch {
     private Block last;
     /** Most blocks one {@link #run} chains before it returns to the run loop. */
     private static final int CHAIN = 64;
-    /** Blocks translated and compiled, and blocks dropped by stores: for benchmarks and tests. */
-    long translated, compiled, invalidated;
+    /** Blocks compiled so far (tests check that compiled code ran). */
+    long compiled;
 
     Translator(Cpu c, Executor x) {
         this.c = c;
@@ -139,17 +139,15 @@ final class Translator implements PhysicalMemory.CodeWatch {
                 x.dropWriteCache(); // stores into this page must now be seen
             }
             byPage.computeIfAbsent(b.page(), k -> new ArrayList<>()).add(b);
-            translated++;
         }
         return b;
     }
 
     /**
      * Runs {@code b}, or as much of it as fits below the icount {@code limit} (no interrupt is
-     * pending). With
-     * {@code observed} (an instruction or memory hook is registered) the instruction hooks are
-     * called before each instruction and the block is left after any instruction during which a
-     * hook changed the registrations or asked for a stop.
+     * pending). With {@code observed} (an instruction or memory hook is registered) the
+     * instruction hooks are called before each instruction and the block is left after any
+     * instruction during which a hook changed the registrations or asked for a stop.
      */
     void run(Block b, boolean observed, long limit) {
         c.leaveBlock = false; // left over from writes outside any block
@@ -160,7 +158,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
             interpret(b, observed, (int) room);
             return;
         }
-        BlockCode code = observed ? b.observedCode : b.code;
+        BlockCode code = b.code(observed);
         if (code == null) {
             if (++b.runs < compileAfter) {
                 interpret(b, observed, b.length);
@@ -176,21 +174,14 @@ final class Translator implements PhysicalMemory.CodeWatch {
         // interpreter would fetch it through the same page translation and all of it fits, up
         // to CHAIN blocks; anything else goes back to the run loop (interrupt polls, stops, a
         // lookup). A successor link is only a guess: it is checked each time it is used.
-        Executor x = this.x;
         for (int n = 0; n < CHAIN && !c.leaveBlock && !c.pollIrq && !c.stopRequested; n++) {
             int eip = c.eip;
             Block next = b.next0;
             if (next == null || next.eip != eip) next = b.next1;
-            if (next == null || next.eip != eip || !next.valid || next.csBase != b.csBase
-                    || Integer.compareUnsigned(eip - x.fetchLo, x.fetchLen) >= 0 || eip + x.fetchDelta != next.phys
-                    || x.fetchArr != ram || c.icount + next.length > limit) {
-                last = b;
-                return;
-            }
-            BlockCode nextCode = observed ? next.observedCode : next.code;
-            if (nextCode == null) {
-                last = b;
-                return;
+            BlockCode nextCode = next == null ? null : next.code(observed);
+            if (nextCode == null || next.eip != eip || !next.valid || next.csBase != b.csBase
+                    || x.fetchPhysCached(eip) != next.phys || c.icount + next.length > limit) {
+                break;
             }
             nextCode.run(c, x);
             b = next;
@@ -226,8 +217,8 @@ final class Translator implements PhysicalMemory.CodeWatch {
 
     /**
      * Executes decoded instruction {@code d} as the interpreter's step does after decoding it,
-     * with {@code icount} the instruction's own count (it has not retired yet): the generic path
-     * of both the interpreting runner and compiled blocks.
+     * with {@code icount} the instruction's own count (it has not retired yet): what compiled
+     * blocks call for every instruction the {@link Emitter} does not specialise.
      */
     static void step(Cpu c, Executor x, Decoded d, long icount) {
         c.icount = icount;
@@ -248,7 +239,6 @@ final class Translator implements PhysicalMemory.CodeWatch {
             for (Block b : list) {
                 b.valid = false;
                 blocks.remove(BlockTable.key(b.phys, b.eip), b);
-                invalidated++;
             }
         }
         memory.clearCode(page);

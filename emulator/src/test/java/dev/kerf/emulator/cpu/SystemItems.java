@@ -337,6 +337,25 @@ abstract class SystemItems extends ProgramAssembler {
         loopDepth--;
     }
 
+    /**
+     * Stores the far pointer cs:target (m16:32, the selector sometimes another one) in the data
+     * area and emits FF with {@code modrm} (0x1D CALL FAR, 0x2D JMP FAR) through it.
+     */
+    private void throughFarPointer(Label target, int cs, int modrm) {
+        int t = DATA + n(DATA_SIZE - 6);
+        begin();
+        b(0xC7, 0x05);
+        d32(t);
+        ref(target, ABS32, 4);
+        begin();
+        b(0x66, 0xC7, 0x05);
+        d32(t + 4);
+        d16(one(12) ? ANY_SELECTORS[n(ANY_SELECTORS.length)] : cs);
+        begin();
+        b(0xFF, modrm);
+        d32(t);
+    }
+
     /** Far JMP/CALL (direct and through memory) to the current code segment, RETF [imm16], IRET. */
     void farTransfers() {
         barrier();
@@ -367,18 +386,7 @@ abstract class SystemItems extends ProgramAssembler {
                 ref(target, ABS32, 4);
                 d16(one(12) ? ANY_SELECTORS[n(ANY_SELECTORS.length)] : cs);
             } else {
-                int t = DATA + n(DATA_SIZE - 6);
-                begin();
-                b(0xC7, 0x05);
-                d32(t);
-                ref(target, ABS32, 4);
-                begin();
-                b(0x66, 0xC7, 0x05);
-                d32(t + 4);
-                d16(one(12) ? ANY_SELECTORS[n(ANY_SELECTORS.length)] : cs);
-                begin();
-                b(0xFF, 0x1D);
-                d32(t);
+                throughFarPointer(target, cs, 0x1D);
             }
             begin();
             b(0xEB);
@@ -395,18 +403,7 @@ abstract class SystemItems extends ProgramAssembler {
             }
             bind(after);
         } else if (k == 3) { // jmp far [m16:32]
-            int t = DATA + n(DATA_SIZE - 6);
-            begin();
-            b(0xC7, 0x05);
-            d32(t);
-            ref(target, ABS32, 4);
-            begin();
-            b(0x66, 0xC7, 0x05);
-            d32(t + 4);
-            d16(one(12) ? ANY_SELECTORS[n(ANY_SELECTORS.length)] : cs);
-            begin();
-            b(0xFF, 0x2D);
-            d32(t);
+            throughFarPointer(target, cs, 0x2D);
             if (one(2)) alu();
             bind(target);
         } else if (k == 4) { // push cs; push target; retf
