@@ -35,7 +35,7 @@ final class Executor {
     final Mmu mmu;
     /** cpu.seg[CS]: the SegmentCache objects are never replaced, only rewritten. */
     private final SegmentCache cs;
-    private final byte[] ram;
+    final byte[] ram;
     private final dev.kerf.emulator.mmu.PhysicalMemory memory;
     /** Stands in for a fetch page outside RAM: an open bus reads all-ones. */
     private final byte[] openBus = new byte[4096];
@@ -52,9 +52,10 @@ final class Executor {
     // answers for 64 pages, reads and writes apart, as index deltas into the RAM array. Filled
     // only through Mmu.translate (so permission checks, A/D bits and #PF stay the MMU's) and
     // dropped whenever Mmu.generation() or CPL changes. Skips the MMU's second bounds check.
-    private static final int DTLB_SIZE = 64;
-    private final int[] readTag = new int[DTLB_SIZE], readDelta = new int[DTLB_SIZE];
-    private final int[] writeTag = new int[DTLB_SIZE], writeDelta = new int[DTLB_SIZE];
+    // Compiled blocks test these entries inline and call read32... only when they miss (Emitter).
+    static final int DTLB_SIZE = 64;
+    final int[] readTag = new int[DTLB_SIZE], readDelta = new int[DTLB_SIZE];
+    final int[] writeTag = new int[DTLB_SIZE], writeDelta = new int[DTLB_SIZE];
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Address of the instruction being executed, and ESP when it started. */
@@ -493,6 +494,19 @@ final class Executor {
 
     private static int dslot(int lin) {
         return (lin >>> 12) & (DTLB_SIZE - 1);
+    }
+
+    /** The little-endian 32-bit value at {@code ram[i]}: a micro-TLB hit of a compiled block. */
+    static int ram32(byte[] ram, int i) {
+        return (int) I32.get(ram, i);
+    }
+
+    static int ram16(byte[] ram, int i) {
+        return (short) I16.get(ram, i) & 0xFFFF;
+    }
+
+    static void setRam32(byte[] ram, int i, int v) {
+        I32.set(ram, i, v);
     }
 
     int read32(int lin) {

@@ -128,9 +128,15 @@ final class Translator implements PhysicalMemory.CodeWatch {
             int role = role(d);
             if (role == STOP) break;
             insns.add(d);
-            at += d.length();
-            ip = d.next();
-            if (role == LAST) break;
+            if (role == LAST && !Emitter.isCompiledJump(d)) break;
+            // A trace (docs/block-translator.md §8): past a Jcc the block goes on with its
+            // fall-through (the taken branch leaves it), past a JMP with its target, while that
+            // is on the same page and not already in the block (a jump to the block's start
+            // loops inside it; anywhere else back ends it).
+            int go = d.op() == 0xE9 || d.op() == 0xEB ? d.next() + d.imm() : d.next();
+            if (((go ^ eip) & 0xFFFFF000) != 0 || role == LAST && inBlock(insns, go)) break;
+            at = (phys & 0xFFFFF000) | (go & 0xFFF);
+            ip = go;
         }
         Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]));
         if (b.length > 0) {
@@ -141,6 +147,13 @@ final class Translator implements PhysicalMemory.CodeWatch {
             byPage.computeIfAbsent(b.page(), k -> new ArrayList<>()).add(b);
         }
         return b;
+    }
+
+    private static boolean inBlock(List<Decoded> insns, int eip) {
+        for (Decoded d : insns) {
+            if (d.eip() == eip) return true;
+        }
+        return false;
     }
 
     /**
@@ -212,6 +225,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
                 c.leaveBlock = false;
                 return;
             }
+            if (k + 1 < n && c.eip != b.insns[k + 1].eip()) return; // a branch left the block
         }
     }
 
