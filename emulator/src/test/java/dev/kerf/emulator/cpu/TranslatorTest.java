@@ -101,6 +101,71 @@ class TranslatorTest {
         assertThat(cpu.icount).isEqualTo(3);
     }
 
+    @Test
+    void aBlockGoesOnPastAJccAndAJmpOnItsPageAndLoopsBackToItsStartFromTheMiddle() {
+        // 0 top: add [ebx+8], eax; 3: inc eax; 4: cmp eax, 3000; 9: jae out (taken once, at the end);
+        // 11: jmp over; 13: int3 (never runs); 14 over: dec ecx; 15: jnz top (a loop from the middle);
+        // 17: inc esi; 18: cmp esi, 2; 21: jb top (a loop from the end); 23 out: hlt
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        emit(out, 0x01, 0x43, 0x08, 0x40, 0x3D);
+        imm32(out, 3000);
+        emit(out, 0x73, 23 - 11, 0xEB, 0x01, 0xCC, 0x49, 0x75, -17 & 0xFF, 0x46, 0x83, 0xFE, 0x02, 0x72, -23 & 0xFF, 0xF4);
+        byte[] code = out.toByteArray();
+        CpuRig ref = rig(code, 7, Mode.INTERPRETER);
+        ref.r[Cpu.EAX] = 0;
+        ref.r[Cpu.ECX] = 1000;
+        ref.r[Cpu.ESI] = 0;
+        assertThat(ref.run(100_000)).isEqualTo(CpuStop.HALTED);
+        CpuRig t = rig(code, 7, Mode.COMPILED);
+        t.r[Cpu.EAX] = 0;
+        t.r[Cpu.ECX] = 1000;
+        t.r[Cpu.ESI] = 0;
+        Block first = t.cpu.translator.lookup();
+        assertThat(first.length).as("add, inc, cmp, jae, jmp, dec, jnz, inc, cmp, jb: one block").isEqualTo(10);
+        assertThat(t.run(100_000)).isEqualTo(CpuStop.HALTED);
+        assertThat(t.r).containsExactly(ref.r);
+        assertThat(t.flags()).isEqualTo(ref.flags());
+        assertThat(t.cpu.icount).isEqualTo(ref.cpu.icount).isGreaterThan(2 * Emitter.LOOP_BUDGET);
+        assertThat(t.read32(BASE + 8)).isEqualTo(ref.read32(BASE + 8));
+        // the same stopped at every icount limit: side exits and loop rounds retire what the interpreter does
+        for (long limit = 1; limit < 60; limit += 7) {
+            CpuRig a = rig(code, 7, Mode.INTERPRETER), b = rig(code, 7, Mode.COMPILED);
+            for (CpuRig x : new CpuRig[] {a, b}) {
+                x.r[Cpu.EAX] = 2990;
+                x.r[Cpu.ECX] = 1000;
+                x.r[Cpu.ESI] = 0;
+            }
+            a.run(limit);
+            b.run(limit);
+            assertThat(b.cpu.icount).as("limit %d", limit).isEqualTo(a.cpu.icount);
+            assertThat(b.cpu.eip).as("limit %d", limit).isEqualTo(a.cpu.eip);
+            assertThat(b.r).as("limit %d", limit).containsExactly(a.r);
+        }
+    }
+
+    @Test
+    void aBlockTooBigForOneJvmMethodIsCompiledInPartsWithTheSameResult() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SplittableRandom rnd = new SplittableRandom(5);
+        // 63 read-modify-writes of memory (each with its slow paths: far more bytecode than 8,000 bytes), then HLT
+        for (int i = 0; i < Translator.MAX_INSNS - 1; i++) {
+            emit(out, new int[] {0x01, 0x29, 0x31, 0x11}[rnd.nextInt(4)], 0x83 | rnd.nextInt(8) << 3);
+            imm32(out, rnd.nextInt(128) * 4);
+        }
+        emit(out, 0xF4);
+        byte[] code = out.toByteArray();
+        CpuRig ref = rig(code, 11, Mode.INTERPRETER);
+        assertThat(ref.run(1000)).isEqualTo(CpuStop.HALTED);
+        CpuRig t = rig(code, 11, Mode.COMPILED);
+        assertThat(t.cpu.translator.lookup().length).isEqualTo(Translator.MAX_INSNS - 1);
+        assertThat(t.run(1000)).isEqualTo(CpuStop.HALTED);
+        assertThat(t.cpu.translator.compiled).as("the first part, then the rest as its own block").isGreaterThanOrEqualTo(2);
+        assertThat(t.r).containsExactly(ref.r);
+        assertThat(t.flags()).isEqualTo(ref.flags());
+        assertThat(t.cpu.icount).isEqualTo(ref.cpu.icount);
+        for (int a = BASE; a < BASE + 0x200; a += 4) assertThat(t.read32(a)).as("at %x", a).isEqualTo(ref.read32(a));
+    }
+
     static CpuRig rig(byte[] code, long seed, Mode mode) {
         CpuRig rig = new CpuRig();
         rig.ram.load(CpuRig.CODE, code, 0, code.length);
