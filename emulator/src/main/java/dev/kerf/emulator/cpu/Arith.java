@@ -16,7 +16,7 @@ final class Arith {
         int r;
         switch (op) {
             case ADD:
-                r = (a + b) & mask;
+                r = value(ADD, a, b, mask);
                 Flags.set(c, Flags.K_ADD, a, b, r, mask);
                 return r;
             case ADC: {
@@ -33,11 +33,29 @@ final class Arith {
             }
             case SUB:
             case CMP:
-                r = (a - b) & mask;
+                r = value(SUB, a, b, mask);
                 Flags.set(c, Flags.K_SUB, a, b, r, mask);
                 return r;
             default:
                 return Logic.op(c, op, a, b, mask);
+        }
+    }
+
+    /**
+     * The result of ALU operation {@code op} other than ADC and SBB (CMP: the difference, TEST:
+     * AND) on operands masked to {@code mask}, without touching the flags: what {@link #alu} and
+     * {@link Logic#op} return, and what a compiled block uses when the flags are overwritten
+     * before anything can see them (docs/block-translator.md §4).
+     */
+    static int value(int op, int a, int b, int mask) {
+        b &= mask;
+        switch (op) {
+            case ADD: return (a + b) & mask;
+            case SUB: case CMP: return (a - b) & mask;
+            case OR: return (a | b) & mask;
+            case XOR: return (a ^ b) & mask;
+            case AND: return a & b & mask;
+            default: throw new IllegalArgumentException("ALU operation " + op + " reads the carry");
         }
     }
 

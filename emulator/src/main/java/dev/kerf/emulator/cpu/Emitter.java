@@ -77,11 +77,14 @@ final class Emitter {
     private final boolean[] dirty = new boolean[8];
     /** Start of the loop of a block that jumps to its own start; null otherwise. */
     private Label top;
+    /** Per instruction: its flags are overwritten before anything can observe them ({@link #deadFlags}). */
+    private final boolean[] dead;
 
     private Emitter(MethodVisitor mv, Block block, boolean observed) {
         this.mv = mv;
         this.block = block;
         this.observed = observed;
+        this.dead = deadFlags(block.insns, observed);
     }
 
     /** Emits the whole {@code run} method of {@code b} (its observed form with {@code observed}). */
@@ -117,9 +120,10 @@ final class Emitter {
             top = new Label();
             mv.visitLabel(top);
         }
+        boolean pending = false; // an instruction's flags were left out and the one overwriting them is still to come
         for (int k = 0; k < insns.length; k++) {
             Decoded d = insns[k];
-            if (k > 0 && offset() > CODE_BUDGET) {
+            if (k > 0 && !pending && offset() > CODE_BUDGET) {
                 // HotSpot does not compile a method of more than 8,000 bytes of bytecode: the
                 // compiled form ends here, and the rest of the block is found as another block.
                 exit(k, d.eip(), insns[k - 1].eip());
@@ -129,10 +133,99 @@ final class Emitter {
             boolean last = k == insns.length - 1;
             if (observed) beforeInstruction(d, k);
             if (!specialised(d, k, last)) generic(d, k);
+            if (dead[k]) pending = true;
+            else if (flagEffect(d) == KILL) pending = false;
             if (!last && (observed || mayStore(d))) exitIfAsked(k, d);
         }
         exit(insns.length, -1, insns[insns.length - 1].eip());
         mv.visitMaxs(0, 0);
+    }
+
+    private static final int NONE = 0, KILL = 1, OTHER = 2;
+
+    /**
+     * Flag liveness (docs/block-translator.md §4): instruction k's flags are dead when the next
+     * instruction that touches flags overwrites all six without reading any, and nothing between
+     * can observe them: no instruction that may fault or reach a slow path (a fault pushes
+     * EFLAGS), no exit (a side exit reads them anyway; the block's end, a store that may leave
+     * the block, and the observed form's hooks count as readers), no family call. Only ALU, TEST
+     * and IMUL forms are left without flags (shifts overwrite all six but keep theirs).
+     */
+    static boolean[] deadFlags(Decoded[] insns, boolean observed) {
+        int n = insns.length;
+        boolean[] dead = new boolean[n];
+        if (observed) return dead;
+        boolean live = true; // after the last instruction: the block's exit
+        for (int k = n - 1; k >= 0; k--) {
+            Decoded d = insns[k];
+            if (k < n - 1 && mayStore(d)) live = true; // the block may be left after it
+            int effect = flagEffect(d);
+            boolean faults = mayFault(d);
+            if (effect == KILL) {
+                int op = d.op();
+                dead[k] = !live && op != 0xC1 && op != 0xD1;
+                live = faults;
+            } else if (effect == OTHER) {
+                live = true;
+            } else {
+                live |= faults;
+            }
+        }
+        return dead;
+    }
+
+    /** Whether {@link #specialised} compiles {@code d} itself (its precondition and the forms {@link #body} takes). */
+    private static boolean specialisable(Decoded d) {
+        return d.o32() && d.rep() == 0 && (!d.memory() || d.a32());
+    }
+
+    /**
+     * How instruction {@code d} as compiled here touches the arithmetic flags: NONE, KILL (writes
+     * all six, reads none) or OTHER (reads some, writes some, or is a family call).
+     */
+    static int flagEffect(Decoded d) {
+        if (!specialisable(d)) return OTHER;
+        int op = d.op();
+        if (op < 0x40 && (op & 7) <= 5) return carryIn(op >> 3) ? OTHER : KILL;
+        switch (op) {
+            case 0x80: case 0x81: case 0x82: case 0x83:
+                return carryIn(d.regf()) ? OTHER : KILL;
+            case 0x84: case 0x85: case 0xA8: case 0x1AF: case 0x69: case 0x6B:
+                return KILL;
+            case 0xF6:
+                return d.regf() <= 1 ? KILL : OTHER;
+            case 0xC1: case 0xD1: {
+                // SHL/SHR/SAL/SAR by a constant: all six (AF cleared); a zero count: none
+                int count = op == 0xD1 ? 1 : d.imm() & 0x1F;
+                if (d.memory()) return OTHER;
+                if (count == 0) return NONE;
+                return d.regf() >= 4 ? KILL : OTHER;
+            }
+            case 0x8D:
+                return d.memory() ? NONE : OTHER;
+            case 0x90:
+                return d.length() == 1 ? NONE : OTHER;
+            case 0x88: case 0x89: case 0x8A: case 0x8B: case 0xC6: case 0xC7:
+            case 0xB0: case 0xB1: case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: case 0xB7:
+            case 0xB8: case 0xB9: case 0xBA: case 0xBB: case 0xBC: case 0xBD: case 0xBE: case 0xBF:
+            case 0x1B6: case 0x1B7: case 0x1BE: case 0x1BF:
+            case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57:
+            case 0x58: case 0x59: case 0x5A: case 0x5B: case 0x5C: case 0x5D: case 0x5E: case 0x5F:
+            case 0x68: case 0x6A: case 0xE8: case 0xC3: case 0xE9: case 0xEB:
+                return NONE;
+            default:
+                return OTHER;
+        }
+    }
+
+    private static boolean carryIn(int alu) {
+        return alu == Arith.ADC || alu == Arith.SBB;
+    }
+
+    /** Whether {@code d} may fault or take a slow path: a memory access, a push or pop. */
+    private static boolean mayFault(Decoded d) {
+        int op = d.op();
+        return d.memory() && op != 0x8D || (op >= 0x50 && op <= 0x5F) || op == 0x68 || op == 0x6A || op == 0xE8 || op == 0xC3;
     }
 
     /** The size of the bytecode emitted so far. */
@@ -240,8 +333,8 @@ final class Emitter {
      * opcode without ModRM that is not known to touch registers only (PUSH, CALL, ENTER, STOS...).
      */
     static boolean mayStore(Decoded d) {
-        if (d.memory()) return true;
         int op = d.op();
+        if (d.memory()) return op != 0x8D; // LEA computes an address, it does not access it
         if ((d.entry() & dev.kerf.emulator.cpu.decode.OpcodeTable.MODRM) != 0) return op == 0xFF;
         return !((op >= 0x40 && op <= 0x4F) || (op >= 0x58 && op <= 0x5F) || (op >= 0x70 && op <= 0x7F)
                 || (op >= 0x90 && op <= 0x99) || (op >= 0xB0 && op <= 0xBF) || (op >= 0x180 && op <= 0x18F) || op == 0xE9 || op == 0xEB
@@ -319,7 +412,7 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, A);
                 loadReg(d.regf());
                 mv.visitVarInsn(ISTORE, B);
-                test(-1);
+                test(k, -1);
                 return true;
             case 0x89:
                 loadReg(d.regf());
@@ -385,14 +478,14 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, B);
                 loadReg(d.regf());
                 mv.visitVarInsn(ISTORE, A);
-                imul(d);
+                imul(d, k);
                 return true;
             case 0x69: case 0x6B:
                 // IMUL r32, r/m32, imm
                 readRm(d, k, 4);
                 mv.visitVarInsn(ISTORE, A);
                 constant(d.imm(), B);
-                imul(d);
+                imul(d, k);
                 return true;
             case 0x190: case 0x191: case 0x192: case 0x193: case 0x194: case 0x195: case 0x196: case 0x197:
             case 0x198: case 0x199: case 0x19A: case 0x19B: case 0x19C: case 0x19D: case 0x19E: case 0x19F:
@@ -468,13 +561,13 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, A);
                 reg8(d.regf());
                 mv.visitVarInsn(ISTORE, B);
-                test(0xFF);
+                test(k, 0xFF);
                 return true;
             case 0xA8:
                 reg8(Cpu.EAX);
                 mv.visitVarInsn(ISTORE, A);
                 constant(d.imm() & 0xFF, B);
-                test(0xFF);
+                test(k, 0xFF);
                 return true;
             case 0xF6:
                 if (d.regf() > 1) return false;
@@ -482,7 +575,7 @@ final class Emitter {
                 readRm(d, k, 1);
                 mv.visitVarInsn(ISTORE, A);
                 constant(d.imm() & 0xFF, B);
-                test(0xFF);
+                test(k, 0xFF);
                 return true;
             case 0xD3: {
                 // shift group 2 r32 by CL (a zero count changes nothing, not even flags)
@@ -540,11 +633,18 @@ final class Emitter {
     }
 
     /** IMUL of A and B into ModRM.reg. */
-    private void imul(Decoded d) {
-        mv.visitVarInsn(ALOAD, C);
-        mv.visitVarInsn(ILOAD, A);
-        mv.visitVarInsn(ILOAD, B);
-        mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(MulDiv.class), "imul32", "(" + CPU_T + "II)I", false);
+    private void imul(Decoded d, int k) {
+        String muldiv = Type.getInternalName(MulDiv.class);
+        if (dead[k]) {
+            mv.visitVarInsn(ILOAD, A);
+            mv.visitVarInsn(ILOAD, B);
+            mv.visitMethodInsn(INVOKESTATIC, muldiv, "product32", "(II)I", false);
+        } else {
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(ILOAD, A);
+            mv.visitVarInsn(ILOAD, B);
+            mv.visitMethodInsn(INVOKESTATIC, muldiv, "imul32", "(" + CPU_T + "II)I", false);
+        }
         storeReg(d.regf());
     }
 
@@ -620,12 +720,23 @@ final class Emitter {
      * to the r/m operand ({@code toRm}: register {@code reg}, or memory at L) or to register {@code reg}.
      */
     private void alu(Decoded d, int k, int alu, boolean toRm, int size, int reg) {
-        boolean store = toRm && d.memory() && alu != Arith.CMP;
-        if (store) prepareStore(d, k, size);
-        callAlu(alu, size == 4 ? -1 : 0xFF);
-        if (alu == Arith.CMP) {
-            mv.visitInsn(POP);
-            return;
+        int mask = size == 4 ? -1 : 0xFF;
+        if (dead[k]) {
+            // the flags are overwritten before anything can see them: the result alone
+            if (alu == Arith.CMP) return;
+            push(alu);
+            mv.visitVarInsn(ILOAD, A);
+            mv.visitVarInsn(ILOAD, B);
+            push(mask);
+            mv.visitMethodInsn(INVOKESTATIC, ARITH, "value", "(IIII)I", false);
+        } else {
+            boolean store = toRm && d.memory() && alu != Arith.CMP;
+            if (store) prepareStore(d, k, size);
+            callAlu(alu, mask);
+            if (alu == Arith.CMP) {
+                mv.visitInsn(POP);
+                return;
+            }
         }
         mv.visitVarInsn(ISTORE, R);
         if (toRm) writeBack(d, k, size, reg);
@@ -633,7 +744,8 @@ final class Emitter {
     }
 
     /** TEST: the flags of A AND B ({@code mask} -1 or 0xFF), the result dropped. */
-    private void test(int mask) {
+    private void test(int k, int mask) {
+        if (dead[k]) return;
         callAlu(Arith.AND, mask);
         mv.visitInsn(POP);
     }

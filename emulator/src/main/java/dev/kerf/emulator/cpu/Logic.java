@@ -6,11 +6,7 @@ final class Logic {
 
     /** {@code op} is an {@link Arith} ALU index: OR, AND, XOR (anything else is AND, as TEST). */
     static int op(Cpu c, int op, int a, int b, int mask) {
-        int r;
-        if (op == Arith.OR) r = a | b;
-        else if (op == Arith.XOR) r = a ^ b;
-        else r = a & b;
-        r &= mask;
+        int r = Arith.value(op, a, b, mask);
         Flags.logic(c, r, mask);
         return r;
     }

@@ -63,10 +63,14 @@ final class MulDiv {
 
     /** The 32-bit two- and three-operand IMUL: the low half, flags set (CF=OF when it does not fit). */
     static int imul32(Cpu c, int a, int b) {
-        long p = (long) a * (long) b;
-        int r = (int) p;
-        mulFlags(c, r, -1, p != r);
+        int r = product32(a, b);
+        mulFlags(c, r, -1, (long) a * (long) b != r);
         return r;
+    }
+
+    /** The low 32 bits of a 32 x 32 multiply, without flags (IMUL's result; see {@link Arith#value}). */
+    static int product32(int a, int b) {
+        return a * b;
     }
 
     /** 0F AF (r, r/m) and 69/6B (r, r/m, imm): truncated signed multiply. */

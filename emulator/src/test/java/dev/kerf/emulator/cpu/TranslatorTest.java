@@ -166,6 +166,34 @@ class TranslatorTest {
         for (int a = BASE; a < BASE + 0x200; a += 4) assertThat(t.read32(a)).as("at %x", a).isEqualTo(ref.read32(a));
     }
 
+    @Test
+    void flagsAreLeftOutOnlyWhenTheNextFlagWriterComesBeforeAnythingThatCanSeeThem() {
+        // add eax, ebx; imul ecx, edx; shr esi, 3; cmp eax, ecx; jne: add and imul are overwritten
+        // at once (the shift keeps its flags, the compare's are read)
+        assertThat(dead("01 d8 0f af ca c1 ee 03 39 c8 75 00", false)).containsExactly(true, true, false, false, false);
+        // a memory read between may fault, and a fault pushes EFLAGS: the add's flags stay
+        assertThat(dead("01 d8 8b 0b 39 c8 75 00", false)).containsExactly(false, false, false, false);
+        // register moves and LEA (no access) see no flags
+        assertThat(dead("01 d8 89 c1 8d 14 49 39 c8 75 00", false)).containsExactly(true, false, false, false, false);
+        // ADC reads the carry
+        assertThat(dead("01 d8 11 ca 39 c8 75 00", false)).containsExactly(false, false, false, false);
+        // the last writer of a block leaves them for whoever comes next
+        assertThat(dead("01 d8 29 c8", false)).containsExactly(true, false);
+        // under hooks every instruction's flags are kept
+        assertThat(dead("01 d8 0f af ca c1 ee 03 39 c8 75 00", true)).containsOnly(false);
+    }
+
+    private static boolean[] dead(String hex, boolean observed) {
+        byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
+        java.util.List<dev.kerf.emulator.cpu.decode.Decoded> insns = new java.util.ArrayList<>();
+        for (int at = 0; at < code.length; ) {
+            dev.kerf.emulator.cpu.decode.Decoded d = dev.kerf.emulator.cpu.decode.Decoded.decode(code, at, code.length, true, CODE + at);
+            insns.add(d);
+            at += d.length();
+        }
+        return Emitter.deadFlags(insns.toArray(new dev.kerf.emulator.cpu.decode.Decoded[0]), observed);
+    }
+
     static CpuRig rig(byte[] code, long seed, Mode mode) {
         CpuRig rig = new CpuRig();
         rig.ram.load(CpuRig.CODE, code, 0, code.length);
