@@ -25,8 +25,11 @@ final class Block {
     BlockCode code;
     /** The compiled observed form (hooks registered), or null. */
     BlockCode observedCode;
-    /** Runs before it was compiled (decides when to compile). */
-    int runs;
+    /**
+     * Its content's entry in the translator's {@link CodeCache} (null for a marker): the forms
+     * compiled from the same bytes by any CPU of the process, and the runs that decide when to compile.
+     */
+    CodeCache.Entry shared;
     /** Blocks seen to follow this one (chaining guesses, checked at each use; see Translator#run). */
     Block next0, next1;
 

@@ -78,7 +78,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
     CodeCache cache = CodeCache.PROCESS;
     /** Blocks compiled so far (tests check that compiled code ran). */
     long compiled;
-    /** Forms of blocks taken from {@link #cache} instead of compiled (tests check sharing happened). */
+    /** Forms of blocks found compiled in {@link #cache} rather than compiled here (tests check sharing happened). */
     long shared;
 
     Translator(Cpu c, Executor x) {
@@ -148,6 +148,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
         Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]), bytes);
         if (b.length > 0) {
             // Code some CPU of the process compiled from the same bytes runs at once.
+            b.shared = cache.entry(eip, big, bytes);
             b.code = fromCache(b, false);
             b.observedCode = fromCache(b, true);
             if (!memory.isCode(phys)) {
@@ -176,13 +177,15 @@ final class Translator implements PhysicalMemory.CodeWatch {
         }
         BlockCode code = b.code(observed);
         if (code == null) {
-            if (++b.runs < compileAfter) {
-                interpret(b, observed, b.length);
-                return;
-            }
             code = fromCache(b, observed); // published by another CPU since this block was made
             if (code == null) {
-                code = cache.publish(b, observed, compiler.compile(b, observed));
+                // counted over every CPU that ran these bytes: replays too short to compile a
+                // block compile it together (an undercount when threads race only delays it)
+                if (++b.shared.runs < compileAfter) {
+                    interpret(b, observed, b.length);
+                    return;
+                }
+                code = b.shared.publish(observed, compiler.compile(b, observed));
                 compiled++;
             }
             if (observed) b.observedCode = code;
@@ -209,7 +212,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
     }
 
     private BlockCode fromCache(Block b, boolean observed) {
-        BlockCode code = cache.get(b, observed);
+        BlockCode code = b.shared.code(observed);
         if (code != null) shared++;
         return code;
     }

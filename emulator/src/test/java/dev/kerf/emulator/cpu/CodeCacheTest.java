@@ -2,7 +2,6 @@ package dev.kerf.emulator.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kerf.emulator.cpu.decode.Decoded;
 import dev.kerf.emulator.hook.InstructionHook;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Compiled block code shared between CPUs by content ({@link CodeCache}): a second CPU running
- * the same bytes compiles nothing and gets the same results; other bytes, another EIP or the other
- * form (observed / plain) are other entries; code rewritten by its own program is rebuilt from the
+ * the same bytes compiles nothing and gets the same results; runs are counted over the CPUs; other
+ * bytes, another EIP or the other form (observed / plain) are other code; code rewritten by its own program is rebuilt from the
  * new bytes; the bound holds; two threads sharing one cache get what each would get alone.
  */
 class CodeCacheTest {
@@ -181,41 +180,66 @@ class CodeCacheTest {
         assertThat(hooked.get(0).cpu.translator.compiled).as("observed forms, not found among the plain ones")
                 .isEqualTo(plainForms);
         assertThat(hooked.get(1).cpu.translator.compiled).as("observed forms found").isZero();
-        assertThat(cache.size()).isEqualTo(2 * (int) plainForms);
+        assertThat(cache.size()).as("one entry per content, both forms in it").isEqualTo((int) plainForms);
         CpuRig again = program(code, seed, cache);
         assertThat(again.run(10_000)).isEqualTo(CpuStop.HALTED);
         assertThat(again.cpu.translator.compiled).isZero();
         assertThat(state(again)).isEqualTo(state(plain));
     }
 
-    /** A one-instruction block at {@code eip}: ADD EAX, n. */
-    private static Block block(int eip, int n) {
-        byte[] bytes = {(byte) 0x05, (byte) n, (byte) (n >>> 8), 0, 0}; // add eax, n
-        Decoded d = Decoded.decode(bytes, 0, bytes.length, true, eip);
-        return new Block(eip, 0, 0x1000, true, new Decoded[] {d}, bytes);
+    @Test
+    void runsAreCountedOverTheCpusSharingTheCacheSoShortRunsCompileTogether() {
+        CodeCache cache = new CodeCache(CodeCache.DEFAULT_ENTRIES);
+        long[] compiled = new long[3];
+        for (int i = 0; i < 3; i++) {
+            CpuRig r = new CpuRig().code("40 49 75 fc f4"); // L: inc eax; dec ecx; jnz L; hlt
+            if (i < 2) r.cpu.useCodeCache(cache); // the third has its own
+            r.cpu.translator.compileAfter = 10;
+            r.r[Cpu.ECX] = 6;                      // block L runs 6 times per CPU
+            assertThat(r.run(100)).isEqualTo(CpuStop.HALTED);
+            assertThat(r.r[Cpu.EAX]).isEqualTo(6);
+            assertThat(r.cpu.icount).isEqualTo(19);
+            compiled[i] = r.cpu.translator.compiled;
+        }
+        assertThat(compiled).as("6 runs each: the second CPU's 4th run is the 10th of the bytes").containsExactly(0, 1, 0);
+    }
+
+    /** The bytes of ADD EAX, n. */
+    private static byte[] add(int n) {
+        return new byte[] {(byte) 0x05, (byte) n, (byte) (n >>> 8), 0, 0};
     }
 
     @Test
     void theBoundHoldsAndTheEldestEntriesGoFirst() {
         CodeCache cache = new CodeCache(3);
-        BlockCode[] codes = new BlockCode[10];
+        CodeCache.Entry[] entries = new CodeCache.Entry[10];
         for (int n = 0; n < 10; n++) {
-            BlockCode code = (c, x) -> { };
-            codes[n] = code;
-            assertThat(cache.publish(block(0x1000, n), false, code)).isSameAs(code);
+            entries[n] = cache.entry(0x1000, true, add(n));
             assertThat(cache.size()).isLessThanOrEqualTo(3);
         }
         assertThat(cache.size()).isEqualTo(3);
         assertThat(cache.evicted()).isEqualTo(7);
-        for (int n = 0; n < 10; n++) {
-            assertThat(cache.get(block(0x1000, n), false)).as("entry %d", n).isSameAs(n < 7 ? null : codes[n]);
+        for (int n = 7; n < 10; n++) {
+            assertThat(cache.entry(0x1000, true, add(n))).as("entry %d, by content", n).isSameAs(entries[n]);
         }
-        // a second offer for a key keeps the first code; EIP, CS.D and the form are part of the key
-        assertThat(cache.publish(block(0x1000, 9), false, (c, x) -> { })).isSameAs(codes[9]);
-        assertThat(cache.get(block(0x1001, 9), false)).isNull();
-        assertThat(cache.get(block(0x1000, 9), true)).isNull();
-        Block small = new Block(0x1000, 0, 0x1000, false, block(0x1000, 9).insns, block(0x1000, 9).bytes);
-        assertThat(cache.get(small, false)).isNull();
+        assertThat(cache.entry(0x1000, true, add(6))).as("evicted: made anew").isNotSameAs(entries[6]);
+        assertThat(cache.size()).isEqualTo(3);
+        assertThat(cache.evicted()).isEqualTo(8);
+        // EIP and CS.D are part of the key
+        assertThat(cache.entry(0x1001, true, add(9))).isNotSameAs(entries[9]);
+        assertThat(cache.entry(0x1000, false, add(9))).isNotSameAs(entries[9]);
+    }
+
+    @Test
+    void anEntryKeepsThePlainAndTheObservedFormApartAndTheFirstOfferOfEach() {
+        CodeCache.Entry e = new CodeCache(4).entry(0x1000, true, add(1));
+        BlockCode a = (c, x) -> { }, b = (c, x) -> { }, c2 = (c, x) -> { };
+        assertThat(e.publish(false, a)).isSameAs(a);
+        assertThat(e.code(true)).as("the plain form is not the observed one").isNull();
+        assertThat(e.publish(true, b)).isSameAs(b);
+        assertThat(e.publish(false, c2)).as("a second offer keeps the first code").isSameAs(a);
+        assertThat(e.code(false)).isSameAs(a);
+        assertThat(e.code(true)).isSameAs(b);
     }
 
     @Test
