@@ -29,7 +29,10 @@ import java.util.Map;
  * it goes on counting and compiling as before, only sharing it is lost).
  */
 final class CodeCache {
-    /** Entries kept by {@link #PROCESS}: more than the blocks the example guest's replays and the Linux boot make. */
+    /**
+     * Entries kept by {@link #PROCESS}: block contents, compiled or not (a replay of the example's
+     * selftest makes 1,590; the Linux boot compiles 1,662 forms).
+     */
     static final int DEFAULT_ENTRIES = 65_536;
 
     /**
