@@ -101,6 +101,15 @@ public final class Cpu {
     }
 
     /**
+     * Makes the translator share compiled blocks through {@code cache} instead of the process's
+     * ({@link CodeCache#PROCESS}); for tests that count compilations or need a cold translator.
+     * Call it before the first run: blocks already made keep the code they found.
+     */
+    void useCodeCache(CodeCache cache) {
+        translator.cache = java.util.Objects.requireNonNull(cache, "cache");
+    }
+
+    /**
      * How instructions are executed. Both engines give identical results (registers, flags,
      * memory, icount, exceptions); {@link #INTERPRETER} is the reference, one instruction at a
      * time through the table-driven decoder, and {@link #TRANSLATOR} the default.

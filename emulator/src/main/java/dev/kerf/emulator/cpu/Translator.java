@@ -11,7 +11,8 @@ import java.util.List;
  * The block translator's cache and its way of running blocks (docs/block-translator.md): guest
  * code is cut into blocks of straight-line instructions within one physical page, each decoded
  * once ({@link Decoded}) and, once it has run often enough, compiled to JVM bytecode
- * ({@link BlockCompiler}). One instance per {@link Cpu}; nothing static.
+ * ({@link BlockCompiler}). One instance per {@link Cpu}; what it shares with other CPUs is
+ * compiled code, by content ({@link CodeCache}).
  *
  * <p><b>One source of semantics.</b> A block does not re-implement x86: what it does not
  * specialise it executes by handing the decoded fields to {@link Executor#decoded} and calling
@@ -36,7 +37,10 @@ import java.util.List;
  * <p><b>Cache.</b> EIP is translated exactly as the interpreter's next fetch would translate it
  * (through the executor's fetch page, {@link Executor#fetchPhys}); a direct-mapped jump cache by
  * EIP, checked against that physical address, CS base and CS.D, and behind it a table keyed by
- * (physical address, EIP). Blocks are keyed physically, so a CR3 switch keeps them.
+ * (physical address, EIP). Blocks are keyed physically, so a CR3 switch keeps them. Compiled
+ * code is shared by content through a {@link CodeCache} (the process's, unless the CPU was given
+ * another): a block made from bytes some CPU of the process already compiled runs that code at
+ * once, and what this translator compiles it publishes there.
  *
  * <p><b>Self-modifying code.</b> A page that blocks were made from is marked in
  * {@link PhysicalMemory}; the executor's write micro-TLB never caches it, so every store to it
@@ -70,8 +74,12 @@ final class Translator implements PhysicalMemory.CodeWatch {
     private Block last;
     /** Most blocks one {@link #run} chains before it returns to the run loop. */
     private static final int CHAIN = 64;
+    /** Where compiled code is shared by content ({@link Cpu#useCodeCache}). */
+    CodeCache cache = CodeCache.PROCESS;
     /** Blocks compiled so far (tests check that compiled code ran). */
     long compiled;
+    /** Forms of blocks found compiled in {@link #cache} rather than compiled here (tests check sharing happened). */
+    long shared;
 
     Translator(Cpu c, Executor x) {
         this.c = c;
@@ -138,8 +146,17 @@ final class Translator implements PhysicalMemory.CodeWatch {
             at = (phys & 0xFFFFF000) | (go & 0xFFF);
             ip = go;
         }
-        Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]));
+        byte[] bytes = null;
+        if (!insns.isEmpty()) {
+            Decoded end = insns.get(insns.size() - 1);
+            bytes = Arrays.copyOfRange(ram, phys, phys + end.next() - eip);
+        }
+        Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]), bytes);
         if (b.length > 0) {
+            // Code some CPU of the process compiled from the same bytes runs at once.
+            b.shared = cache.entry(eip, big, bytes);
+            b.code = fromCache(b, false);
+            b.observedCode = fromCache(b, true);
             if (!memory.isCode(phys)) {
                 memory.markCode(phys);
                 x.dropWriteCache(); // stores into this page must now be seen
@@ -173,14 +190,19 @@ final class Translator implements PhysicalMemory.CodeWatch {
         }
         BlockCode code = b.code(observed);
         if (code == null) {
-            if (++b.runs < compileAfter) {
-                interpret(b, observed, b.length);
-                return;
+            code = fromCache(b, observed); // published by another CPU since this block was made
+            if (code == null) {
+                // counted over every CPU that ran these bytes: replays too short to compile a
+                // block compile it together (an undercount when threads race only delays it)
+                if (++b.shared.runs < compileAfter) {
+                    interpret(b, observed, b.length);
+                    return;
+                }
+                code = b.shared.publish(observed, compiler.compile(b, observed));
+                compiled++;
             }
-            code = compiler.compile(b, observed);
             if (observed) b.observedCode = code;
             else b.code = code;
-            compiled++;
         }
         code.run(c, x);
         // Chaining (docs §8): go on with a compiled successor on the same page while the
@@ -200,6 +222,12 @@ final class Translator implements PhysicalMemory.CodeWatch {
             b = next;
         }
         last = b;
+    }
+
+    private BlockCode fromCache(Block b, boolean observed) {
+        BlockCode code = b.shared.code(observed);
+        if (code != null) shared++;
+        return code;
     }
 
     /** Remembers {@code found} as a successor of the block run last (the next chaining guess). */

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Test rig: 1 MiB of RAM, flat 32-bit segments (CS access 0x4C9B, data 0x4C93), code at
- * {@link #CODE}, stack at {@link #STACK}, CPL 0, a fake bus that records port traffic.
+ * {@link #CODE}, stack at {@link #STACK}, CPL 0, a fake bus that records port traffic, and a
+ * private {@link CodeCache} (replace it to share compiled code between rigs).
  */
 final class CpuRig {
     static final int CODE = 0x1000, STACK = 0x80000, DATA = 0x20000;
@@ -23,6 +24,7 @@ final class CpuRig {
         cpu.eip = CODE;
         r[Cpu.ESP] = STACK;
         cpu.cr0 = 1;
+        cpu.useCodeCache(new CodeCache(CodeCache.DEFAULT_ENTRIES)); // a cold translator: compiles what it runs
     }
 
     /** Places hex bytes ("01 d8 ...") at CODE. */

@@ -51,11 +51,35 @@ class EngineEquivalenceTest {
         check(0x16_0004L, true, true);
     }
 
+    /**
+     * Every program of the configuration against a cold translator (its own {@link CodeCache}:
+     * blocks interpreted, then compiled at their threshold); one program in four then again on a
+     * second TRANSLATOR machine that never compiles but shares the first one's cache, so the
+     * blocks the first compiled run their code from their first visit, made by another CPU.
+     */
     private static void check(long seed, boolean paging, boolean ring3) {
+        long shared = 0, sharedRuns = 0;
         for (RandomPrograms.Program p : programs(seed, paging, ring3)) {
-            String d = compare(p, null);
+            byte[] image = EquivalenceMachine.image(p);
+            CodeCache cache = new CodeCache(CodeCache.DEFAULT_ENTRIES);
+            String d = compare(p, null, new EquivalenceMachine(p, image, Cpu.Engine.TRANSLATOR, cache));
             if (d != null) fail(report(p, d, null));
+            if ((p.seed() >>> 3 & 3) != 0) continue;
+            EquivalenceMachine warm = new EquivalenceMachine(p, image, Cpu.Engine.TRANSLATOR, cache);
+            warm.cpu.translator.compileAfter = Integer.MAX_VALUE;
+            d = compare(p, null, warm);
+            if (d != null) {
+                fail(String.format("INTERPRETER and TRANSLATOR running code compiled by another CPU differ on program seed %d"
+                        + " (0x%x), %s: %s%n  program bytes: %s%n  cold, the same program %s", p.seed(), p.seed(),
+                        p.config(), d, HexFormat.of().formatHex(p.code(), 0, p.end()),
+                        compare(p, null) == null ? "agrees" : "differs too"));
+            }
+            assertThat(warm.cpu.translator.compiled).as("the second machine compiles nothing").isZero();
+            shared += warm.cpu.translator.shared;
+            sharedRuns++;
         }
+        assertThat(sharedRuns).as("programs run again on shared code").isGreaterThan(PROGRAMS / 8);
+        assertThat(shared).as("blocks that ran code compiled by another CPU").isGreaterThan(sharedRuns);
     }
 
     /** The programs of one configuration: their seeds follow from {@code seed}. */
@@ -81,9 +105,12 @@ class EngineEquivalenceTest {
      * TRANSLATOR machine after each segment with the segment's index: for the self-check.
      */
     static String compare(RandomPrograms.Program p, BiConsumer<Integer, EquivalenceMachine> perturb) {
-        byte[] image = EquivalenceMachine.image(p);
-        EquivalenceMachine a = new EquivalenceMachine(p, image, Cpu.Engine.INTERPRETER);
-        EquivalenceMachine b = new EquivalenceMachine(p, image, Cpu.Engine.TRANSLATOR);
+        return compare(p, perturb, new EquivalenceMachine(p, EquivalenceMachine.image(p), Cpu.Engine.TRANSLATOR));
+    }
+
+    /** {@link #compare} with {@code b} the TRANSLATOR machine, made by the caller (its code cache, its threshold). */
+    static String compare(RandomPrograms.Program p, BiConsumer<Integer, EquivalenceMachine> perturb, EquivalenceMachine b) {
+        EquivalenceMachine a = new EquivalenceMachine(p, EquivalenceMachine.image(p), Cpu.Engine.INTERPRETER);
         long[] irqAt = p.irqAt();
         int next = 0, wakes = 0;
         for (int segment = 0; ; segment++) {

@@ -102,9 +102,15 @@ final class EquivalenceMachine {
     CpuStop lastStop;
 
     EquivalenceMachine(RandomPrograms.Program p, byte[] image, Cpu.Engine engine) {
+        this(p, image, engine, new CodeCache(CodeCache.DEFAULT_ENTRIES));
+    }
+
+    /** With compiled code shared through {@code cache} (a private one: the translator starts cold). */
+    EquivalenceMachine(RandomPrograms.Program p, byte[] image, Cpu.Engine engine, CodeCache cache) {
         program = p;
         bus = new Bus(p.config().irqVector());
         cpu = new Cpu(memory, bus);
+        cpu.useCodeCache(cache);
         cpu.setEngine(engine);
         // Blocks are made at the first visit of their start in one program of eight, and after 8
         // visits (loops) in the others, which the interpreter runs until then: both meet every kind

@@ -34,6 +34,7 @@ final class PmodeFixture {
 
     PmodeFixture(CpuBus bus) {
         cpu = new Cpu(memory, bus);
+        cpu.useCodeCache(new CodeCache(CodeCache.DEFAULT_ENTRIES)); // a cold translator: compiles what it runs
         ResetState.enterFlatProtectedMode(cpu);
         descriptor(GDT, KCODE, 0, 0xFFFFF, 0xC09B);
         descriptor(GDT, KDATA, 0, 0xFFFFF, 0xC093);
