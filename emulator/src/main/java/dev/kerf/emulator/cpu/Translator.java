@@ -148,8 +148,16 @@ final class Translator implements PhysicalMemory.CodeWatch {
         }
         byte[] bytes = null;
         if (!insns.isEmpty()) {
-            Decoded end = insns.get(insns.size() - 1);
-            bytes = Arrays.copyOfRange(ram, phys, phys + end.next() - eip);
+            // the instructions' bytes in block order (a trace's follow a jump): with the entry EIP
+            // they determine every instruction, its EIP and where the block ends
+            int total = 0;
+            for (Decoded d : insns) total += d.length();
+            bytes = new byte[total];
+            int pos = 0, page = phys & 0xFFFFF000;
+            for (Decoded d : insns) {
+                System.arraycopy(ram, page | (d.eip() & 0xFFF), bytes, pos, d.length());
+                pos += d.length();
+            }
         }
         Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]), bytes);
         if (b.length > 0) {

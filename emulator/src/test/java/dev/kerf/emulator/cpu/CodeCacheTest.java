@@ -64,6 +64,33 @@ class CodeCacheTest {
         }
     }
 
+    @Test
+    void aTraceIsKeyedByTheBytesItRunsNotTheBytesBetween() {
+        // CODE: jmp CODE+0x40; CODE+0x40: inc eax; jmp CODE+0x20 (back); CODE+0x20: add eax, eax;
+        // add eax, ecx; hlt — one trace of five instructions. The second CPU differs only at the
+        // last jump's target, the third only in bytes the trace jumps over (so it shares).
+        String jump = "eb 3e", entry = "40 eb dd", target = "01 c0 01 c8 f4";
+        CodeCache cache = new CodeCache(CodeCache.DEFAULT_ENTRIES);
+        CpuRig first = rig(cache).code(jump).bytes(CpuRig.CODE + 0x40, entry).bytes(CpuRig.CODE + 0x20, target);
+        CpuRig second = rig(cache).code(jump).bytes(CpuRig.CODE + 0x40, entry).bytes(CpuRig.CODE + 0x20, "01 c0 29 c8 f4");
+        CpuRig third = rig(cache).code(jump).bytes(CpuRig.CODE + 0x40, entry).bytes(CpuRig.CODE + 0x20, target)
+                .bytes(CpuRig.CODE + 0x30, "cc cc cc").bytes(CpuRig.CODE + 0x48, "cc");
+        CpuRig ref = new CpuRig().code(jump).bytes(CpuRig.CODE + 0x40, entry).bytes(CpuRig.CODE + 0x20, target);
+        ref.cpu.setEngine(Cpu.Engine.INTERPRETER);
+        for (CpuRig r : new CpuRig[] {first, second, third, ref}) {
+            r.r[Cpu.EAX] = 5;
+            r.r[Cpu.ECX] = 3;
+            assertThat(r.run(100)).isEqualTo(CpuStop.HALTED);
+        }
+        assertThat(first.cpu.translator.compiled).as("jmp, inc, jmp, add, add: one trace").isEqualTo(1);
+        assertThat(first.r[Cpu.EAX]).isEqualTo(15).isEqualTo(ref.r[Cpu.EAX]);
+        assertThat(first.cpu.icount).isEqualTo(ref.cpu.icount);
+        assertThat(second.r[Cpu.EAX]).as("its own code, not the first CPU's").isEqualTo(9);
+        assertThat(second.cpu.translator.compiled).isEqualTo(1);
+        assertThat(third.r[Cpu.EAX]).isEqualTo(15);
+        assertThat(third.cpu.translator.compiled).as("the same trace: shared").isZero();
+    }
+
     /**
      * mov ecx, CODE+0x20; call ecx; hlt — at CODE+0x20: pop edx; inc eax; push edx; ret. Its
      * code holds EIPs (the CALL's return address, the RET's target) but no physical address.
@@ -146,11 +173,11 @@ class CodeCacheTest {
             int expected = imm + (rounds - 1) * rounds / 2;
             assertThat(ref.r[Cpu.EBX]).isEqualTo(expected);
             assertThat(state(t)).as("first immediate %x", imm).isEqualTo(state(ref));
-            assertThat(t.cpu.translator.shared + t.cpu.translator.compiled).as("blocks with code").isGreaterThan(rounds);
-            // the first run compiles each version of block L (and the store's blocks, which it
-            // then finds again after each store); the second finds them all; the third compiles
-            // only the first version of L, whose immediate is new, and finds the later ones
-            if (run == 0) assertThat(t.cpu.translator.compiled).isGreaterThan(rounds);
+            assertThat(t.cpu.translator.shared + t.cpu.translator.compiled).as("blocks with code").isGreaterThanOrEqualTo(rounds);
+            // the first run compiles each version of block L (a trace through the store and the
+            // jump back); the second finds them all; the third compiles only the first version
+            // of L, whose immediate is new, and finds the later ones
+            if (run == 0) assertThat(t.cpu.translator.compiled).isGreaterThanOrEqualTo(rounds);
             if (run == 1) assertThat(t.cpu.translator.compiled).isZero();
             if (run == 2) assertThat(t.cpu.translator.compiled).isEqualTo(1);
         }
@@ -160,7 +187,9 @@ class CodeCacheTest {
     void theObservedAndThePlainFormsAreSeparateEntries() {
         CodeCache cache = new CodeCache(CodeCache.DEFAULT_ENTRIES);
         SplittableRandom rnd = new SplittableRandom(77);
-        byte[] code = TranslatorTest.randomProgram(rnd, 60);
+        // short enough that no block's observed form passes the method size budget (a block cut
+        // for size leaves its rest as another block: see Emitter.CODE_BUDGET)
+        byte[] code = TranslatorTest.randomProgram(rnd, 20);
         long seed = rnd.nextLong();
         CpuRig plain = program(code, seed, cache);
         assertThat(plain.run(10_000)).isEqualTo(CpuStop.HALTED);
