@@ -3,7 +3,7 @@
 # million instructions / guest minute / timer interrupt / console byte, replay vs record speed,
 # and the same workloads under qemu-system-i386 -icount rr=record/replay, measured in one run;
 # then the recorder's fixed cost (issue 16): whole `kerf run` and `kerf record` processes of a
-# guest that exits at once.
+# guest that exits at once, started through the ./kerf launcher with and without its class archive.
 # Usage: bench/record.sh [--reps N] [--scale F] [--no-qemu] [--only NAME-PREFIX] [--linux]
 #   --only P   only the workloads whose name starts with P ("fixed" = the fixed-cost table alone,
 #              "linux" = nothing but the --linux table)
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 "$root/bench/build.sh"
-"$root/kerf" --version >/dev/null # the kerf jar the fixed-cost table starts (built outside any timing)
+"$root/kerf" --version >/dev/null # the kerf jar and its class archive, which the fixed-cost table starts (made outside any timing)
 read -r -a flags < "$root/bench/target/kerf-bench.jvmflags"
 if [ "$only" != linux ]; then
   java -Xss8m "${flags[@]}" -cp "$root/bench/target/kerf-bench.jar" dev.kerf.bench.RecordBench --root "$root" "${args[@]}"

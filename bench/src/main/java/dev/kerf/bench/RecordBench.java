@@ -55,10 +55,10 @@ public final class RecordBench {
             boolean fixedOnly = !only.isEmpty() && FIXED.startsWith(only); // needs only the kerf jar and loop.elf
             if (!fixedOnly)
                 for (RecWorkload w : workloads(root, scratch, scale)) if (w.name().startsWith(only)) rows.add(measure(w, reps, qemu, root, scratch));
-            FixedCost.Result fixed = null;
+            List<FixedCost.Result> fixed = null;
             if (FIXED.startsWith(only)) {
                 System.err.println("== " + FIXED);
-                fixed = FixedCost.measure(root, scratch, Math.max(3, 2 * reps)); // 10 pairs at the default --reps 5
+                fixed = FixedCost.measure(root, scratch, Math.max(3, 2 * reps)); // 10 pairs per launcher setting at the default --reps 5
             }
             System.out.printf(Locale.ROOT, "java %s, %d cpus, reps=%d, scale=%s, load average %s%n",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), reps, scale,
