@@ -30,6 +30,25 @@ final class Block {
      * compiled from the same bytes by any CPU of the process, and the runs that decide when to compile.
      */
     CodeCache.Entry shared;
+    /** Runs of the whole block by the interpreter before it was compiled, and per instruction how often it left the block there (a Jcc taken). */
+    int stepped;
+    int[] exits;
+
+    /**
+     * How many of its instructions to compile: all, unless the interpreted runs left it at a
+     * side exit more often than they went past it; then up to and including that jump (the
+     * rest of the trace would be code that rarely runs, compiled for nothing, docs §2).
+     */
+    int compiledLength() {
+        if (exits == null) return length;
+        int reached = stepped;
+        for (int k = 0; k < length - 1; k++) {
+            if (exits[k] * 2L > reached) return k + 1;
+            reached -= exits[k];
+        }
+        return length;
+    }
+
     /** Blocks seen to follow this one (chaining guesses, checked at each use; see Translator#run). */
     Block next0, next1;
 

@@ -80,11 +80,15 @@ final class Emitter {
     /** Per instruction: its flags are overwritten before anything can observe them ({@link #deadFlags}). */
     private final boolean[] dead;
 
+    /** The instructions compiled: the block's, up to where its profile says it is usually left ({@link Block#compiledLength}). */
+    private final Decoded[] insns;
+
     private Emitter(MethodVisitor mv, Block block, boolean observed) {
         this.mv = mv;
         this.block = block;
         this.observed = observed;
-        this.dead = deadFlags(block.insns, observed);
+        this.insns = java.util.Arrays.copyOf(block.insns, block.compiledLength());
+        this.dead = deadFlags(insns, observed);
     }
 
     /** Emits the whole {@code run} method of {@code b} (its observed form with {@code observed}). */
@@ -93,7 +97,6 @@ final class Emitter {
     }
 
     private void method() {
-        Decoded[] insns = block.insns;
         mv.visitVarInsn(ALOAD, C);
         mv.visitFieldInsn(GETFIELD, CPU, "icount", "J");
         mv.visitVarInsn(LSTORE, ICOUNT);
@@ -237,7 +240,6 @@ final class Emitter {
 
     /** Whether a jump of the block (a Jcc either way, a JMP) goes back to its first instruction. */
     private boolean loops() {
-        Decoded[] insns = block.insns;
         for (int k = 0; k < insns.length; k++) {
             Decoded d = insns[k];
             if (!isCompiledJump(d)) continue;
@@ -255,7 +257,7 @@ final class Emitter {
     private void jumpTo(Decoded d, int k, int target) {
         if (top != null && target == block.eip) {
             loopAgain(k + 1, d.eip());
-        } else if (k == block.length - 1) {
+        } else if (k == insns.length - 1) {
             setEip(target);
         } else {
             exit(k + 1, target, d.eip());
@@ -266,7 +268,7 @@ final class Emitter {
     private void loopAgain(int n, int start) {
         icountPlus(n);
         mv.visitVarInsn(LSTORE, ICOUNT);
-        icountPlus(block.length);
+        icountPlus(insns.length);
         mv.visitVarInsn(LLOAD, END);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFLE, top);
@@ -608,13 +610,13 @@ final class Emitter {
                 jumpTo(d, k, d.next() + d.imm());
                 mv.visitJumpInsn(GOTO, end);
                 mv.visitLabel(notTaken);
-                if (k == block.length - 1) jumpTo(d, k, d.next());
+                if (k == insns.length - 1) jumpTo(d, k, d.next());
                 mv.visitLabel(end);
                 return true;
             }
             case 0xE9: case 0xEB:
                 // in the middle of a block, the next instruction is the target
-                if (k == block.length - 1) jumpTo(d, k, d.next() + d.imm());
+                if (k == insns.length - 1) jumpTo(d, k, d.next() + d.imm());
                 return true;
             case 0xE8:
                 constant(d.next(), R);

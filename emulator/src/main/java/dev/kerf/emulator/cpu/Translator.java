@@ -203,6 +203,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
                 // counted over every CPU that ran these bytes: replays too short to compile a
                 // block compile it together (an undercount when threads race only delays it)
                 if (++b.shared.runs < compileAfter) {
+                    b.stepped++;
                     interpret(b, observed, b.length);
                     return;
                 }
@@ -261,7 +262,12 @@ final class Translator implements PhysicalMemory.CodeWatch {
                 c.leaveBlock = false;
                 return;
             }
-            if (k + 1 < n && c.eip != b.insns[k + 1].eip()) return; // a branch left the block
+            if (k + 1 < n && c.eip != b.insns[k + 1].eip()) {
+                // a branch left the block (a trace's side exit): counted for compiledLength()
+                if (b.exits == null) b.exits = new int[b.length];
+                b.exits[k]++;
+                return;
+            }
         }
     }
 

@@ -183,7 +183,24 @@ class TranslatorTest {
         assertThat(dead("01 d8 0f af ca c1 ee 03 39 c8 75 00", true)).containsOnly(false);
     }
 
-    private static boolean[] dead(String hex, boolean observed) {
+    @Test
+    void aTraceIsCompiledOnlyUpToASideExitItsInterpretedRunsMostlyTook() {
+        // inc eax; jz +0; inc ebx; jnz +0; inc ecx: two side exits
+        String hex = "40 74 00 43 75 00 41";
+        dev.kerf.emulator.cpu.decode.Decoded[] insns = decode(hex);
+        Block b = new Block(CODE, 0, CODE, true, insns, HexFormat.of().parseHex(hex.replace(" ", "")));
+        assertThat(b.compiledLength()).as("no profile: all of it").isEqualTo(5);
+        b.stepped = 10;
+        b.exits = new int[5];
+        b.exits[1] = 4; // 4 of 10 left at the jz: go on
+        assertThat(b.compiledLength()).isEqualTo(5);
+        b.exits[3] = 4; // 4 of the 6 that went on left at the jnz: the compiled form ends there
+        assertThat(b.compiledLength()).isEqualTo(4);
+        b.exits[1] = 6; // most left at the jz
+        assertThat(b.compiledLength()).isEqualTo(2);
+    }
+
+    private static dev.kerf.emulator.cpu.decode.Decoded[] decode(String hex) {
         byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
         java.util.List<dev.kerf.emulator.cpu.decode.Decoded> insns = new java.util.ArrayList<>();
         for (int at = 0; at < code.length; ) {
@@ -191,7 +208,11 @@ class TranslatorTest {
             insns.add(d);
             at += d.length();
         }
-        return Emitter.deadFlags(insns.toArray(new dev.kerf.emulator.cpu.decode.Decoded[0]), observed);
+        return insns.toArray(new dev.kerf.emulator.cpu.decode.Decoded[0]);
+    }
+
+    private static boolean[] dead(String hex, boolean observed) {
+        return Emitter.deadFlags(decode(hex), observed);
     }
 
     static CpuRig rig(byte[] code, long seed, Mode mode) {
