@@ -792,27 +792,14 @@ final class Emitter {
         }
         Label slow = new Label(), done = new Label();
         linear(d, slow);
-        tlbHit("readTag", size, slow);
-        ramIndex("readDelta");
-        if (size == 4) {
-            mv.visitMethodInsn(INVOKESTATIC, EXEC, "ram32", "([BI)I", false);
-        } else if (size == 2) {
-            mv.visitMethodInsn(INVOKESTATIC, EXEC, "ram16", "([BI)I", false);
-        } else {
-            mv.visitInsn(BALOAD);
-            push(0xFF);
-            mv.visitInsn(IAND);
-        }
+        fastLoad(size, slow);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);
-        spill();
-        mv.visitVarInsn(ALOAD, C);
-        mv.visitVarInsn(ALOAD, X);
-        push(size);
-        push(d.sreg());
-        mv.visitVarInsn(ILOAD, OFF);
-        at(d, k);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "read", "(" + CPU_T + EXEC_T + "IIIJI)I", false);
+        callRuntime(d, k, "read", "IIIJI)I", () -> {
+            push(size);
+            push(d.sreg());
+            mv.visitVarInsn(ILOAD, OFF);
+        });
         // the access passed the limit check: the address, for a store that follows
         baseOf(d.sreg());
         mv.visitVarInsn(ILOAD, OFF);
@@ -844,25 +831,15 @@ final class Emitter {
 
     /** Stores R at L on a micro-TLB hit, else (and from {@code slow}) through {@link BlockRuntime#write}; ends at {@code done}. */
     private void storeAt(Decoded d, int k, int size, Label slow, Label done) {
-        tlbHit("writeTag", size, slow);
-        ramIndex("writeDelta");
-        mv.visitVarInsn(ILOAD, R);
-        if (size == 4) {
-            mv.visitMethodInsn(INVOKESTATIC, EXEC, "setRam32", "([BII)V", false);
-        } else {
-            mv.visitInsn(BASTORE);
-        }
+        fastStore(size, slow);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);
-        spill();
-        mv.visitVarInsn(ALOAD, C);
-        mv.visitVarInsn(ALOAD, X);
-        push(size);
-        push(d.sreg());
-        mv.visitVarInsn(ILOAD, OFF);
-        mv.visitVarInsn(ILOAD, R);
-        at(d, k);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "write", "(" + CPU_T + EXEC_T + "IIIIJI)V", false);
+        callRuntime(d, k, "write", "IIIIJI)V", () -> {
+            push(size);
+            push(d.sreg());
+            mv.visitVarInsn(ILOAD, OFF);
+            mv.visitVarInsn(ILOAD, R);
+        });
         mv.visitLabel(done);
     }
 
@@ -876,11 +853,7 @@ final class Emitter {
         tlbHit("writeTag", size, miss);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(miss);
-        spill();
-        mv.visitVarInsn(ALOAD, C);
-        mv.visitVarInsn(ALOAD, X);
-        at(d, k);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "saveFlags", "(" + CPU_T + EXEC_T + "JI)V", false);
+        callRuntime(d, k, "saveFlags", "JI)V", () -> { });
         mv.visitLabel(done);
     }
 
@@ -986,20 +959,12 @@ final class Emitter {
         mv.visitVarInsn(ILOAD, SP);
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, L);
-        tlbHit("writeTag", 4, slow);
-        ramIndex("writeDelta");
-        mv.visitVarInsn(ILOAD, R);
-        mv.visitMethodInsn(INVOKESTATIC, EXEC, "setRam32", "([BII)V", false);
+        fastStore(4, slow);
         mv.visitVarInsn(ILOAD, SP);
         mv.visitVarInsn(ISTORE, R0 + Cpu.ESP);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);
-        spill();
-        mv.visitVarInsn(ALOAD, C);
-        mv.visitVarInsn(ALOAD, X);
-        mv.visitVarInsn(ILOAD, R);
-        at(d, k);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "push32", "(" + CPU_T + EXEC_T + "IJI)V", false);
+        callRuntime(d, k, "push32", "IJI)V", () -> mv.visitVarInsn(ILOAD, R));
         reloadReg(Cpu.ESP);
         mv.visitLabel(done);
         dirty[Cpu.ESP] = true;
@@ -1013,9 +978,7 @@ final class Emitter {
         loadReg(Cpu.ESP);
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, L);
-        tlbHit("readTag", 4, slow);
-        ramIndex("readDelta");
-        mv.visitMethodInsn(INVOKESTATIC, EXEC, "ram32", "([BI)I", false);
+        fastLoad(4, slow);
         mv.visitVarInsn(ISTORE, R);
         loadReg(Cpu.ESP);
         push(4);
@@ -1023,11 +986,7 @@ final class Emitter {
         mv.visitVarInsn(ISTORE, R0 + Cpu.ESP);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);
-        spill();
-        mv.visitVarInsn(ALOAD, C);
-        mv.visitVarInsn(ALOAD, X);
-        at(d, k);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "pop32", "(" + CPU_T + EXEC_T + "JI)I", false);
+        callRuntime(d, k, "pop32", "JI)I", () -> { });
         mv.visitVarInsn(ISTORE, R);
         reloadReg(Cpu.ESP);
         mv.visitLabel(done);
@@ -1043,10 +1002,45 @@ final class Emitter {
         mv.visitJumpInsn(IFEQ, slow);
     }
 
-    /** Pushes the icount and the start address of instruction k (a slow path's last two arguments). */
-    private void at(Decoded d, int k) {
+    /** Pushes the {@code size}-byte value at L from the RAM array on a micro-TLB hit; else jumps to {@code miss}. */
+    private void fastLoad(int size, Label miss) {
+        tlbHit("readTag", size, miss);
+        ramIndex("readDelta");
+        if (size == 4) {
+            mv.visitMethodInsn(INVOKESTATIC, EXEC, "ram32", "([BI)I", false);
+        } else if (size == 2) {
+            mv.visitMethodInsn(INVOKESTATIC, EXEC, "ram16", "([BI)I", false);
+        } else {
+            mv.visitInsn(BALOAD);
+            push(0xFF);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    /** Stores R ({@code size} 4 or 1 bytes) at L into the RAM array on a micro-TLB hit; else jumps to {@code miss}. */
+    private void fastStore(int size, Label miss) {
+        tlbHit("writeTag", size, miss);
+        ramIndex("writeDelta");
+        mv.visitVarInsn(ILOAD, R);
+        if (size == 4) {
+            mv.visitMethodInsn(INVOKESTATIC, EXEC, "setRam32", "([BII)V", false);
+        } else {
+            mv.visitInsn(BASTORE);
+        }
+    }
+
+    /**
+     * A slow path: the dirty registers stored, then {@code BlockRuntime.name(c, x, <args>, icount
+     * of instruction k, its start address)}; {@code tail} is the descriptor after the CPU and executor.
+     */
+    private void callRuntime(Decoded d, int k, String name, String tail, Runnable args) {
+        spill();
+        mv.visitVarInsn(ALOAD, C);
+        mv.visitVarInsn(ALOAD, X);
+        args.run();
         icountPlus(k);
         push(d.eip());
+        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, name, "(" + CPU_T + EXEC_T + tail, false);
     }
 
     // ---- registers ----
