@@ -23,8 +23,9 @@ import org.objectweb.asm.Type;
  * <li><b>Registers live in JVM locals</b> (loaded at entry; HotSpot keeps them in host registers).
  * The emitter knows at each point which locals differ from {@code Cpu.reg} ("dirty") and stores
  * exactly those wherever code outside the method may look: before a generic instruction (then
- * reloads them all), a hook, a slow memory access (which may fault or reach a device), and at
- * every exit.
+ * reloads them all), a slow memory access (which may fault or reach a device), and at every
+ * exit. The observed form (hooks registered) keeps them in {@code Cpu.reg}, where the hooks called
+ * before every instruction see them.
  * <li><b>The micro-TLB hit is inline</b>: a memory operand tests the {@link Executor}'s entry for
  * its page and reads or writes the RAM array directly; only a miss (a page walk, a device, a
  * fault, a code page, a hook) calls the executor's accessor, after storing what the interpreter's
@@ -56,8 +57,8 @@ final class Emitter {
     private static final int A = 8, B = 9, R = 10, L = 11, S = 12, SP = 13, OFF = 14;
     /** The six segment caches (never replaced, and not reloaded inside a block) in SEG0..SEG0+5. */
     private static final int SEG0 = 15;
-    /** EAX..EDI live in locals R0..R0+7. */
-    private static final int R0 = 21;
+    /** EAX..EDI live in locals R0..R0+7 (in the plain form); T is scratch for a register store in the observed form. */
+    private static final int R0 = 21, T = R0 + 8;
     /**
      * Most instructions a block that loops on itself runs per call: bounds how late the run loop
      * sees {@link Cpu#requestStop()}.
@@ -961,7 +962,7 @@ final class Emitter {
         mv.visitVarInsn(ISTORE, L);
         fastStore(4, slow);
         mv.visitVarInsn(ILOAD, SP);
-        mv.visitVarInsn(ISTORE, R0 + Cpu.ESP);
+        storeReg(Cpu.ESP);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);
         callRuntime(d, k, "push32", "IJI)V", () -> mv.visitVarInsn(ILOAD, R));
@@ -983,7 +984,7 @@ final class Emitter {
         loadReg(Cpu.ESP);
         push(4);
         mv.visitInsn(IADD);
-        mv.visitVarInsn(ISTORE, R0 + Cpu.ESP);
+        storeReg(Cpu.ESP);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);
         callRuntime(d, k, "pop32", "JI)I", () -> { });
@@ -1046,11 +1047,25 @@ final class Emitter {
     // ---- registers ----
 
     private void loadReg(int r) {
-        mv.visitVarInsn(ILOAD, R0 + r);
+        if (observed) {
+            mv.visitVarInsn(ALOAD, REG);
+            push(r);
+            mv.visitInsn(IALOAD);
+        } else {
+            mv.visitVarInsn(ILOAD, R0 + r);
+        }
     }
 
     /** Register r = the int on the stack. */
     private void storeReg(int r) {
+        if (observed) {
+            mv.visitVarInsn(ISTORE, T);
+            mv.visitVarInsn(ALOAD, REG);
+            push(r);
+            mv.visitVarInsn(ILOAD, T);
+            mv.visitInsn(IASTORE);
+            return;
+        }
         mv.visitVarInsn(ISTORE, R0 + r);
         dirty[r] = true;
     }
@@ -1085,6 +1100,7 @@ final class Emitter {
 
     /** Stores the dirty register locals into {@code Cpu.reg} (they stay dirty: this may be a side path). */
     private void spill() {
+        if (observed) return; // the observed form keeps registers in Cpu.reg: hooks see and may change them between instructions
         for (int r = 0; r < 8; r++) {
             if (!dirty[r]) continue;
             mv.visitVarInsn(ALOAD, REG);
@@ -1101,6 +1117,7 @@ final class Emitter {
     }
 
     private void reloadReg(int r) {
+        if (observed) return;
         mv.visitVarInsn(ALOAD, REG);
         push(r);
         mv.visitInsn(IALOAD);
