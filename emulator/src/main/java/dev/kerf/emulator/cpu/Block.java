@@ -12,11 +12,6 @@ final class Block {
     final int eip, csBase, phys;
     final boolean big;
     final Decoded[] insns;
-    /**
-     * The bytes of its instructions, as they were when it was made (null for a marker): with
-     * {@link #eip} and {@link #big} what its compiled code is a function of ({@link CodeCache}).
-     */
-    final byte[] bytes;
     /** Instructions in the block (0 for a marker). */
     final int length;
     /** Cleared when its page is written or the cache is flushed; a cleared block is never run again. */
@@ -52,14 +47,12 @@ final class Block {
     /** Blocks seen to follow this one (chaining guesses, checked at each use; see Translator#run). */
     Block next0, next1;
 
-    Block(int eip, int csBase, int phys, boolean big, Decoded[] insns, byte[] bytes) {
-        if ((bytes == null) != (insns.length == 0)) throw new IllegalArgumentException("a block has bytes iff it has instructions");
+    Block(int eip, int csBase, int phys, boolean big, Decoded[] insns) {
         this.eip = eip;
         this.csBase = csBase;
         this.phys = phys;
         this.big = big;
         this.insns = insns;
-        this.bytes = bytes;
         this.length = insns.length;
     }
 

@@ -366,7 +366,7 @@ public final class Cpu {
     /**
      * Makes the current {@link #run(long)} return STOP_REQUESTED after the current instruction (or
      * the next run() return it at once, if none is running). Safe to call from another thread;
-     * a request from another thread is seen within {@value BlockCompiler#LOOP_BUDGET} instructions.
+     * a request from another thread is seen within {@value Emitter#LOOP_BUDGET} instructions.
      */
     public void requestStop() {
         stopRequested = true;

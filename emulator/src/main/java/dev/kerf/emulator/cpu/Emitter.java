@@ -113,7 +113,7 @@ final class Emitter {
         }
         reload();
         if (loops()) {
-            // A loop inside the method (docs/block-translator.md §8): end = min(limit, icount + budget).
+            // A loop inside the method (docs/block-translator.md §4): end = min(limit, icount + budget).
             mv.visitVarInsn(ALOAD, X);
             mv.visitFieldInsn(GETFIELD, EXEC, "limit", "J");
             icountPlus(LOOP_BUDGET);
@@ -178,7 +178,7 @@ final class Emitter {
         return dead;
     }
 
-    /** Whether {@link #specialised} compiles {@code d} itself (its precondition and the forms {@link #body} takes). */
+    /** {@link #specialised}'s precondition (besides PAUSE): 32-bit operands, no REP, 32-bit addressing. */
     private static boolean specialisable(Decoded d) {
         return d.o32() && d.rep() == 0 && (!d.memory() || d.a32());
     }
@@ -244,15 +244,14 @@ final class Emitter {
         for (int k = 0; k < insns.length; k++) {
             Decoded d = insns[k];
             if (!isCompiledJump(d)) continue;
-            boolean jcc = d.op() != 0xE9 && d.op() != 0xEB;
-            if (d.next() + d.imm() == block.eip || jcc && k == insns.length - 1 && d.next() == block.eip) return true;
+            if (d.next() + d.imm() == block.eip || !isJmp(d.op()) && k == insns.length - 1 && d.next() == block.eip) return true;
         }
         return false;
     }
 
     /**
      * The jump {@code d} (number k) goes to {@code target}: a loop round when that is the block's
-     * start (docs/block-translator.md §8), else {@code c.eip = target} and, unless it is the last
+     * start (docs/block-translator.md §4), else {@code c.eip = target} and, unless it is the last
      * instruction (whose exit follows), the block is left with k + 1 instructions retired.
      */
     private void jumpTo(Decoded d, int k, int target) {
@@ -320,14 +319,12 @@ final class Emitter {
         mv.visitLabel(go);
     }
 
-    /** Observed blocks: {@code c.eip}, {@code c.icount} of instruction k, the registers, then the instruction hooks. */
+    /** Observed blocks (registers in {@code Cpu.reg}): {@code c.eip}, {@code c.icount} of instruction k, then the instruction hooks. */
     private void beforeInstruction(Decoded d, int k) {
-        spill();
         setEip(d.eip());
         setIcount(k);
         mv.visitVarInsn(ALOAD, C);
         mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "beforeInstruction", "()V", false);
-        reload();
     }
 
     /**
@@ -353,7 +350,7 @@ final class Emitter {
      */
     private boolean specialised(Decoded d, int k, boolean last) {
         boolean pause = d.op() == 0x90 && d.rep() == 0xF3 && d.o32() && d.segOvr() < 0 && !d.lock() && d.length() == 2;
-        if (!pause && (!d.o32() || d.rep() != 0 || (d.memory() && !d.a32()))) return false;
+        if (!pause && !specialisable(d)) return false;
         boolean done = pause || body(d, k, d.op());
         if (done && last && !transfersControl(d)) setEip(d.next());
         return done;
@@ -361,7 +358,12 @@ final class Emitter {
 
     /** Near JMP or Jcc with a relative target. */
     static boolean isDirectJump(int op) {
-        return (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || op == 0xE9 || op == 0xEB;
+        return (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F) || isJmp(op);
+    }
+
+    /** Near JMP rel8/rel32 (no condition). */
+    static boolean isJmp(int op) {
+        return op == 0xE9 || op == 0xEB;
     }
 
     /**

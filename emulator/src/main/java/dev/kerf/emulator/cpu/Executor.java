@@ -496,7 +496,7 @@ final class Executor {
         return (lin >>> 12) & (DTLB_SIZE - 1);
     }
 
-    /** The little-endian 32-bit value at {@code ram[i]}: a micro-TLB hit of a compiled block. */
+    /** The little-endian 32-bit value at {@code ram[i]}: a micro-TLB hit, here and in compiled blocks. */
     static int ram32(byte[] ram, int i) {
         return (int) I32.get(ram, i);
     }
@@ -511,14 +511,14 @@ final class Executor {
 
     int read32(int lin) {
         int s = dslot(lin);
-        if (readTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) return (int) I32.get(ram, lin + readDelta[s]);
-        return (lin & 0xFFF) <= 0xFFC && fillRead(lin) ? (int) I32.get(ram, lin + readDelta[s]) : mmu.read32(lin);
+        if (readTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) return ram32(ram, lin + readDelta[s]);
+        return (lin & 0xFFF) <= 0xFFC && fillRead(lin) ? ram32(ram, lin + readDelta[s]) : mmu.read32(lin);
     }
 
     int read16(int lin) {
         int s = dslot(lin);
-        if (readTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) return (short) I16.get(ram, lin + readDelta[s]) & 0xFFFF;
-        return (lin & 0xFFF) <= 0xFFE && fillRead(lin) ? (short) I16.get(ram, lin + readDelta[s]) & 0xFFFF : mmu.read16(lin);
+        if (readTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) return ram16(ram, lin + readDelta[s]);
+        return (lin & 0xFFF) <= 0xFFE && fillRead(lin) ? ram16(ram, lin + readDelta[s]) : mmu.read16(lin);
     }
 
     int read8(int lin) {
@@ -530,7 +530,7 @@ final class Executor {
     void write32(int lin, int v) {
         int s = dslot(lin);
         if (writeTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC || (lin & 0xFFF) <= 0xFFC && fillWrite(lin)) {
-            I32.set(ram, lin + writeDelta[s], v);
+            setRam32(ram, lin + writeDelta[s], v);
         } else {
             mmu.write32(lin, v);
         }

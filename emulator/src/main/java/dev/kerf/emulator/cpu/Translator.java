@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The block translator's cache and its way of running blocks (docs/block-translator.md): guest
- * code is cut into blocks of straight-line instructions within one physical page, each decoded
+ * code is cut into blocks (traces through jumps) within one physical page, each decoded
  * once ({@link Decoded}) and, once it has run often enough, compiled to JVM bytecode
  * ({@link BlockCompiler}). One instance per {@link Cpu}; what it shares with other CPUs is
  * compiled code, by content ({@link CodeCache}).
@@ -26,9 +26,10 @@ import java.util.List;
  * RDTSC and REP string instructions are never in one: the interpreter runs them alone, exactly
  * as before (it also handles REP's one-iteration-per-icount rule and the STI/MOV SS shadow).
  *
- * <p><b>Exactness.</b> Before each instruction a block sets {@code c.icount}, the instruction's
- * start and ESP as the interpreter's step does, so a fault in the middle of a block is rewound
- * and delivered by the run loop exactly as in the interpreter. Compiled code runs only when all
+ * <p><b>Exactness.</b> Wherever an instruction of a block may fault or reach a device (a slow
+ * path, a family call) the block first stores {@code c.icount}, the instruction's start and ESP
+ * as the interpreter's step does, so a fault in the middle of a block is rewound and delivered by
+ * the run loop exactly as in the interpreter. Compiled code runs only when all
  * of the block fits below the icount limit (the next device deadline or recorded event; else the
  * interpreter steps the instructions before it) and only when no interrupt poll is pending, so
  * interrupts land at the same icount. After a compiled block, {@link #run} goes on with its
@@ -137,32 +138,19 @@ final class Translator implements PhysicalMemory.CodeWatch {
             if (role == STOP) break;
             insns.add(d);
             if (role == LAST && !Emitter.isCompiledJump(d)) break;
-            // A trace (docs/block-translator.md §8): past a Jcc the block goes on with its
+            // A trace (docs/block-translator.md §2): past a Jcc the block goes on with its
             // fall-through (the taken branch leaves it), past a JMP with its target, while that
             // is on the same page and not already in the block (a jump to the block's start
             // loops inside it; anywhere else back ends it).
-            int go = d.op() == 0xE9 || d.op() == 0xEB ? d.next() + d.imm() : d.next();
+            int go = Emitter.isJmp(d.op()) ? d.next() + d.imm() : d.next();
             if (((go ^ eip) & 0xFFFFF000) != 0 || role == LAST && inBlock(insns, go)) break;
             at = (phys & 0xFFFFF000) | (go & 0xFFF);
             ip = go;
         }
-        byte[] bytes = null;
-        if (!insns.isEmpty()) {
-            // the instructions' bytes in block order (a trace's follow a jump): with the entry EIP
-            // they determine every instruction, its EIP and where the block ends
-            int total = 0;
-            for (Decoded d : insns) total += d.length();
-            bytes = new byte[total];
-            int pos = 0, page = phys & 0xFFFFF000;
-            for (Decoded d : insns) {
-                System.arraycopy(ram, page | (d.eip() & 0xFFF), bytes, pos, d.length());
-                pos += d.length();
-            }
-        }
-        Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]), bytes);
+        Block b = new Block(eip, csBase, phys, big, insns.toArray(new Decoded[0]));
         if (b.length > 0) {
             // Code some CPU of the process compiled from the same bytes runs at once.
-            b.shared = cache.entry(eip, big, bytes);
+            b.shared = cache.entry(eip, big, content(insns, phys));
             b.code = fromCache(b, false);
             b.observedCode = fromCache(b, true);
             if (!memory.isCode(phys)) {
@@ -172,6 +160,22 @@ final class Translator implements PhysicalMemory.CodeWatch {
             byPage.computeIfAbsent(b.page(), k -> new ArrayList<>()).add(b);
         }
         return b;
+    }
+
+    /**
+     * The instructions' bytes in block order (a trace's follow its jumps): with the entry EIP and
+     * CS.D they determine every instruction, its EIP and where the block ends (the code cache's key).
+     */
+    private byte[] content(List<Decoded> insns, int phys) {
+        int total = 0;
+        for (Decoded d : insns) total += d.length();
+        byte[] bytes = new byte[total];
+        int pos = 0, page = phys & 0xFFFFF000;
+        for (Decoded d : insns) {
+            System.arraycopy(ram, page | (d.eip() & 0xFFF), bytes, pos, d.length());
+            pos += d.length();
+        }
+        return bytes;
     }
 
     private static boolean inBlock(List<Decoded> insns, int eip) {
@@ -214,7 +218,7 @@ final class Translator implements PhysicalMemory.CodeWatch {
             else b.code = code;
         }
         code.run(c, x);
-        // Chaining (docs §8): go on with a compiled successor on the same page while the
+        // Chaining (docs/block-translator.md §4): go on with a compiled successor on the same page while the
         // interpreter would fetch it through the same page translation and all of it fits, up
         // to CHAIN blocks; anything else goes back to the run loop (interrupt polls, stops, a
         // lookup). A successor link is only a guess: it is checked each time it is used.

@@ -21,7 +21,7 @@ class BlockTableTest {
             long key = BlockTable.key(phys, phys + 0xC0000000);
             int op = rnd.nextInt(3);
             if (op < 2) {
-                Block b = new Block(phys + 0xC0000000, 0, phys, true, new Decoded[0], null);
+                Block b = new Block(phys + 0xC0000000, 0, phys, true, new Decoded[0]);
                 t.put(key, b);
                 ref.put(key, b);
             } else {
@@ -30,7 +30,7 @@ class BlockTableTest {
                     t.remove(key, b);
                     ref.remove(key);
                 } else {
-                    t.remove(key, new Block(0, 0, 0, true, new Decoded[0], null)); // another block: nothing removed
+                    t.remove(key, new Block(0, 0, 0, true, new Decoded[0])); // another block: nothing removed
                 }
             }
             if (i % 1000 == 0) {

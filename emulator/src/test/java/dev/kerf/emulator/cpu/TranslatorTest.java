@@ -188,7 +188,7 @@ class TranslatorTest {
         // inc eax; jz +0; inc ebx; jnz +0; inc ecx: two side exits
         String hex = "40 74 00 43 75 00 41";
         dev.kerf.emulator.cpu.decode.Decoded[] insns = decode(hex);
-        Block b = new Block(CODE, 0, CODE, true, insns, HexFormat.of().parseHex(hex.replace(" ", "")));
+        Block b = new Block(CODE, 0, CODE, true, insns);
         assertThat(b.compiledLength()).as("no profile: all of it").isEqualTo(5);
         b.stepped = 10;
         b.exits = new int[5];
