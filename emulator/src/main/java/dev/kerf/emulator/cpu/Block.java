@@ -18,7 +18,7 @@ final class Block {
     boolean valid = true;
     /** The compiled form, or null until it is compiled or found in the {@link CodeCache}. */
     BlockCode code;
-    /** The compiled observed form (hooks registered), or null. */
+    /** The compiled observed form (instruction hooks registered), or null. */
     BlockCode observedCode;
     /**
      * Its content's entry in the translator's {@link CodeCache} (null for a marker): the forms

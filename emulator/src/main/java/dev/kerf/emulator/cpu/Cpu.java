@@ -89,8 +89,6 @@ public final class Cpu {
     /** Package-private so tests can single-step and see a CpuFault directly. */
     final Executor exec;
     final Translator translator;
-    /** An instruction or memory hook is registered: blocks run their observed form (see Translator#run). */
-    private boolean observedBlocks;
 
     public Cpu(PhysicalMemory memory, CpuBus bus) {
         this.memory = memory;
@@ -179,11 +177,14 @@ public final class Cpu {
     /**
      * Chooses the path from the registered hooks ({@link dev.kerf.emulator.hook.Hooks#observesEveryInstruction()}
      * true means one of the two below applies). With an instruction hook the CPU runs
-     * {@link #runObserved} (one REP iteration per step). With a memory hook every data access is
-     * routed through the MMU's reporting slow path (the executor's data micro-TLB stays empty).
-     * With either, translated blocks run their observed form: instruction hooks called before
-     * each instruction, and the block left after any instruction during which a hook changed the
-     * registrations or asked for a stop, exactly where the interpreter's loop would notice.
+     * {@link #runObserved} (one REP iteration per step). With a memory hook every data access of
+     * the kinds it observes (reads, writes: {@link dev.kerf.emulator.hook.Hooks#memoryReaders}) is
+     * routed through the MMU's reporting slow path (that side of the executor's data micro-TLB stays empty).
+     * With an instruction hook translated blocks run their observed form (instruction hooks called
+     * before each instruction), with memory hooks alone their plain form, whose observed accesses
+     * take the slow path; either leaves the block after any instruction during which a hook
+     * changed the registrations or asked for a stop, exactly where the interpreter's loop would
+     * notice ({@link #hooksMayHaveChanged()}).
      * Without either, nothing on the fast path looks at hooks.
      */
     private void pickPath() {
@@ -191,10 +192,9 @@ public final class Cpu {
         if (hooks.version() == hookVersion) return; // unchanged: keep the caches warm
         hookVersion = hooks.version();
         observedPath = hooks.instruction.length != 0;
-        boolean memory = hooks.memory.length != 0;
-        observedBlocks = observedPath || memory;
-        exec.setObserved(observedPath, memory);
-        mmu.observe(memory ? memoryHookCalls : null);
+        boolean reads = hooks.memoryReaders.length != 0, writes = hooks.memoryWriters.length != 0;
+        exec.setObserved(observedPath, reads, writes);
+        mmu.observe(reads || writes ? memoryHookCalls : null, reads, writes);
     }
 
     /** The run loop without instruction hooks; returns null when a hook changed the registrations. */
@@ -279,7 +279,7 @@ public final class Cpu {
         if (engine != Engine.TRANSLATOR || pollIrq) return false;
         Block b = translator.lookup();
         if (b == null) return false;
-        translator.run(b, observedBlocks, icountLimit);
+        translator.run(b, observedPath, icountLimit);
         return true;
     }
 
@@ -353,7 +353,9 @@ public final class Cpu {
 
     /**
      * Called after a hook ran: if it registered or removed hooks, the run loop re-picks its path
-     * (observed or fast) before the next instruction.
+     * (observed or fast) before the next instruction; if it asked for a stop, a block running
+     * leaves after the current instruction (the plain form looks only at {@link #leaveBlock},
+     * after every instruction that may access memory, where a memory hook may have been called).
      */
     void hooksMayHaveChanged() {
         if (hooks.version() != hookVersion) {
@@ -361,6 +363,7 @@ public final class Cpu {
             pollIrq = true;
             leaveBlock = true;
         }
+        if (stopRequested) leaveBlock = true;
     }
 
     /**

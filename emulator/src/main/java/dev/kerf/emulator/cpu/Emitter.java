@@ -24,7 +24,7 @@ import org.objectweb.asm.Type;
  * The emitter knows at each point which locals differ from {@code Cpu.reg} ("dirty") and stores
  * exactly those wherever code outside the method may look: before a generic instruction (then
  * reloads them all), a slow memory access (which may fault or reach a device), and at every
- * exit. The observed form (hooks registered) keeps them in {@code Cpu.reg}, where the hooks called
+ * exit. The observed form (instruction hooks registered) keeps them in {@code Cpu.reg}, where the hooks called
  * before every instruction see them.
  * <li><b>The micro-TLB hit is inline</b>: a memory operand tests the {@link Executor}'s entry for
  * its page and reads or writes the RAM array directly; only a miss (a page walk, a device, a
@@ -139,7 +139,7 @@ final class Emitter {
             if (!specialised(d, k, last)) generic(d, k);
             if (dead[k]) pending = true;
             else if (flagEffect(d) == KILL) pending = false;
-            if (!last && (observed || mayStore(d))) exitIfAsked(k, d);
+            if (!last && (observed || mayAccess(d))) exitIfAsked(k, d);
         }
         exit(insns.length, -1, insns[insns.length - 1].eip());
         mv.visitMaxs(0, 0);
@@ -298,8 +298,9 @@ final class Emitter {
     }
 
     /**
-     * After instruction k: if it stored into a code page or a hook changed the registrations
-     * (or, observed, a hook asked for a stop), retire it and leave.
+     * After instruction k: if it stored into a code page, or a hook called during it (a memory
+     * hook: only where k may access memory) changed the registrations or asked for a stop
+     * ({@code Cpu.hooksMayHaveChanged} sets {@code leaveBlock} then), retire it and leave.
      */
     private void exitIfAsked(int k, Decoded d) {
         Label leave = new Label(), go = new Label();
@@ -332,6 +333,12 @@ final class Emitter {
      * block after it. Errs towards yes: a memory operand, FF (CALL/PUSH through r/m), or an
      * opcode without ModRM that is not known to touch registers only (PUSH, CALL, ENTER, STOS...).
      */
+    /** Whether {@code d} may read or write memory (where a memory hook may be called): {@link #mayStore}, or a POP. */
+    static boolean mayAccess(Decoded d) {
+        int op = d.op();
+        return mayStore(d) || op >= 0x58 && op <= 0x5F || op == 0x8F;
+    }
+
     static boolean mayStore(Decoded d) {
         int op = d.op();
         if (d.memory()) return op != 0x8D; // LEA computes an address, it does not access it

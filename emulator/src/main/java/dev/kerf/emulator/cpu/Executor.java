@@ -69,8 +69,11 @@ final class Executor {
      * string instructions run one iteration per step (see {@link #setObserved}).
      */
     boolean observed;
-    /** A memory hook is registered: the data micro-TLB stays empty, so every access goes through the MMU, which reports it. */
-    private boolean observeMemory;
+    /**
+     * A memory hook observes reads / writes: that side of the data micro-TLB stays empty, so every
+     * such access goes through the MMU, which reports it.
+     */
+    private boolean observeReads, observeWrites;
     /** The current instruction had prefixes / CS.D of the previous instruction. */
     private boolean prefixed = true, lastBig;
     /** Segment override (0..5) or -1. */
@@ -146,11 +149,13 @@ final class Executor {
     /**
      * Switches the observed path on or off (the run loop calls this when it picks its path): with
      * {@code everyInstruction}, REP string instructions run one iteration per step; with
-     * {@code memory}, the data micro-TLB is emptied and no longer filled.
+     * {@code reads} / {@code writes} (memory hooks), the data micro-TLB's read / write side is
+     * emptied and no longer filled.
      */
-    void setObserved(boolean everyInstruction, boolean memory) {
+    void setObserved(boolean everyInstruction, boolean reads, boolean writes) {
         observed = everyInstruction;
-        observeMemory = memory;
+        observeReads = reads;
+        observeWrites = writes;
         Arrays.fill(readTag, 1);
         Arrays.fill(writeTag, 1);
     }
@@ -553,7 +558,7 @@ final class Executor {
 
     /** Translates {@code lin} for reading (may #PF) and caches its page if it is RAM. */
     private boolean fillRead(int lin) {
-        if (observeMemory) return false;
+        if (observeReads) return false;
         int phys = mmu.translate(lin, false) & 0xFFFFF000;
         if (phys < 0 || phys > ram.length - 4096) return false;
         int s = dslot(lin);
@@ -564,7 +569,7 @@ final class Executor {
 
     /** Translates {@code lin} for writing (may #PF; sets the dirty bit) and caches its page if it is RAM. */
     private boolean fillWrite(int lin) {
-        if (observeMemory) return false;
+        if (observeWrites) return false;
         int phys = mmu.translate(lin, true) & 0xFFFFF000;
         if (phys < 0 || phys > ram.length - 4096 || memory.isCode(phys)) return false; // code pages: stores must be seen
         int s = dslot(lin);

@@ -5,7 +5,7 @@ import dev.kerf.emulator.mmu.AccessObserver;
 
 /**
  * Installed on the MMU while memory hooks are registered: passes each data access the MMU
- * reports to the CPU's {@link MemoryHook}s, in registration order.
+ * reports to the CPU's {@link MemoryHook}s that observe its kind (reads, writes), in registration order.
  */
 final class MemoryHookCalls implements AccessObserver {
     private final Cpu cpu;
@@ -16,13 +16,13 @@ final class MemoryHookCalls implements AccessObserver {
 
     @Override
     public void read(int linear, int physical, int size, int value) {
-        for (MemoryHook h : cpu.hooks.memory) h.read(cpu, linear, physical, size, value);
+        for (MemoryHook h : cpu.hooks.memoryReaders) h.read(cpu, linear, physical, size, value);
         cpu.hooksMayHaveChanged();
     }
 
     @Override
     public void written(int linear, int physical, int size, int value) {
-        for (MemoryHook h : cpu.hooks.memory) h.written(cpu, linear, physical, size, value);
+        for (MemoryHook h : cpu.hooks.memoryWriters) h.written(cpu, linear, physical, size, value);
         cpu.hooksMayHaveChanged();
     }
 }

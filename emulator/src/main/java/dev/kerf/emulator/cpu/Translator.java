@@ -187,9 +187,9 @@ final class Translator implements PhysicalMemory.CodeWatch {
 
     /**
      * Runs {@code b}, or as much of it as fits below the icount {@code limit} (no interrupt is
-     * pending). With {@code observed} (an instruction or memory hook is registered) the
-     * instruction hooks are called before each instruction and the block is left after any
-     * instruction during which a hook changed the registrations or asked for a stop.
+     * pending). With {@code observed} (an instruction hook is registered) the instruction hooks
+     * are called before each instruction. Either form is left after any instruction during which
+     * a hook changed the registrations or asked for a stop (memory hooks alone run the plain form).
      */
     void run(Block b, boolean observed, long limit) {
         c.leaveBlock = false; // left over from writes outside any block

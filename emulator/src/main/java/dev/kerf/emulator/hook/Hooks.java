@@ -1,5 +1,7 @@
 package dev.kerf.emulator.hook;
 
+import dev.kerf.emulator.cpu.Cpu;
+
 import java.util.Arrays;
 
 /**
@@ -12,6 +14,13 @@ import java.util.Arrays;
 public final class Hooks {
     public InstructionHook[] instruction = new InstructionHook[0];
     public MemoryHook[] memory = new MemoryHook[0];
+    /**
+     * The memory hooks that override {@link MemoryHook#read} / {@link MemoryHook#written}, in
+     * registration order: only those are called for that kind of access. The other method's
+     * default does nothing, so leaving it out changes nothing a hook can see, and the CPU keeps
+     * the unobserved kind of access on its fast path (a write-counting hook does not slow reads).
+     */
+    public MemoryHook[] memoryReaders = new MemoryHook[0], memoryWriters = new MemoryHook[0];
     public InterruptHook[] interrupt = new InterruptHook[0];
     public PortHook[] port = new PortHook[0];
     public PrivilegeHook[] privilege = new PrivilegeHook[0];
@@ -29,18 +38,39 @@ public final class Hooks {
     }
 
     public void add(InstructionHook h) { instruction = plus(instruction, h); version++; }
-    public void add(MemoryHook h) { memory = plus(memory, h); version++; }
+    public void add(MemoryHook h) {
+        memory = plus(memory, h);
+        if (overrides(h, "read")) memoryReaders = plus(memoryReaders, h);
+        if (overrides(h, "written")) memoryWriters = plus(memoryWriters, h);
+        version++;
+    }
     public void add(InterruptHook h) { interrupt = plus(interrupt, h); version++; }
     public void add(PortHook h) { port = plus(port, h); version++; }
     public void add(PrivilegeHook h) { privilege = plus(privilege, h); version++; }
     public void add(Cr3Hook h) { cr3 = plus(cr3, h); version++; }
 
     public void remove(InstructionHook h) { instruction = minus(instruction, h); version++; }
-    public void remove(MemoryHook h) { memory = minus(memory, h); version++; }
+    public void remove(MemoryHook h) {
+        memory = minus(memory, h);
+        memoryReaders = minus(memoryReaders, h);
+        memoryWriters = minus(memoryWriters, h);
+        version++;
+    }
     public void remove(InterruptHook h) { interrupt = minus(interrupt, h); version++; }
     public void remove(PortHook h) { port = minus(port, h); version++; }
     public void remove(PrivilegeHook h) { privilege = minus(privilege, h); version++; }
     public void remove(Cr3Hook h) { cr3 = minus(cr3, h); version++; }
+
+    /** Whether {@code h}'s class replaces the interface's do-nothing {@code name} method. */
+    private static boolean overrides(MemoryHook h, String name) {
+        if (h == null) throw new IllegalArgumentException("hook is null");
+        try {
+            return h.getClass().getMethod(name, Cpu.class, int.class, int.class, int.class, int.class)
+                    .getDeclaringClass() != MemoryHook.class;
+        } catch (NoSuchMethodException e) {
+            return true; // cannot happen for an implementation of the interface; call it to be safe
+        }
+    }
 
     private static <T> T[] plus(T[] hooks, T h) {
         if (h == null) throw new IllegalArgumentException("hook is null");

@@ -60,8 +60,9 @@ public final class Mmu {
     private int[] writeTags = supWrite;
     /** All INVALID: the hot-path tags while an observer is installed, so every access takes the slow path. */
     private final int[] never = new int[TLB_SIZE];
-    /** Sees every data access (see {@link #observe}); null on the fast path. */
+    /** Sees the data accesses of the observed kinds (see {@link #observe}); null on the fast path. */
     private AccessObserver observer;
+    private boolean observeReads, observeWrites;
 
     private boolean user;
     private boolean paging;
@@ -80,21 +81,24 @@ public final class Mmu {
     }
 
     /**
-     * Installs (or, with null, removes) the observer of data accesses. While one is installed the
-     * hot-path compare always misses, so every access goes through the slow path, which reports
-     * it; with none, the hot path is exactly as without this feature. Translations and the TLB
-     * contents are the same either way (the slow path fills the same slots). Bumps
-     * {@link #generation()} so callers that cache translations drop them.
+     * Installs (or, with null, removes) the observer of data accesses, for reads, writes or both.
+     * While one observes a kind of access, that kind's hot-path compare always misses, so every
+     * such access goes through the slow path, which reports it; the other kind and, with none, all
+     * accesses take the hot path exactly as without this feature. Translations and the TLB contents
+     * are the same either way (the slow path fills the same slots). Bumps {@link #generation()} so
+     * callers that cache translations drop them.
      */
-    public void observe(AccessObserver observer) {
+    public void observe(AccessObserver observer, boolean reads, boolean writes) {
         this.observer = observer;
+        this.observeReads = observer != null && reads;
+        this.observeWrites = observer != null && writes;
         selectTags();
         generation++;
     }
 
     private void selectTags() {
-        readTags = observer != null ? never : user ? userRead : supRead;
-        writeTags = observer != null ? never : user ? userWrite : supWrite;
+        readTags = observeReads ? never : user ? userRead : supRead;
+        writeTags = observeWrites ? never : user ? userWrite : supWrite;
     }
 
     public PhysicalMemory memory() { return memory; }
@@ -264,7 +268,7 @@ public final class Mmu {
         int first = translate(linear, false, asUser);
         int offset = linear & 0xFFF;
         int value = offset + size <= 0x1000 ? readPhysical(first, size) : readCrossing(linear, size, asUser, first);
-        if (observer != null) observer.read(linear, first, size, value);
+        if (observeReads) observer.read(linear, first, size, value);
         return value;
     }
 
@@ -292,7 +296,7 @@ public final class Mmu {
                 memory.write8(at < 0x1000 ? first + k : second + (at - 0x1000), value >>> (8 * k));
             }
         }
-        if (observer != null) observer.written(linear, first, size, size == 4 ? value : value & ((1 << (8 * size)) - 1));
+        if (observeWrites) observer.written(linear, first, size, size == 4 ? value : value & ((1 << (8 * size)) - 1));
     }
 
     private int readPhysical(int pa, int size) {

@@ -215,43 +215,116 @@ class ObservedPathTest {
     /**
      * A hook that asks for a stop (what a watchpoint or "run to icount N" does) stops the CPU at
      * the same instruction whether blocks are compiled at once or the interpreter runs alone:
-     * an instruction hook at a random icount, a memory hook at a random write.
+     * an instruction hook at a random icount, a memory hook at a random write (with the
+     * instruction hook, then alone), a hook for reads at a random read.
      */
     @Test
     void aStopAskedByAHookLandsAtTheSameInstructionTranslatedAndInterpreted() {
         SplittableRandom rnd = new SplittableRandom(7_2026);
-        int stopsByInstruction = 0, stopsByWrite = 0;
+        int stopsByInstruction = 0, stopsByWrite = 0, stopsByWatchedWrite = 0, stopsByRead = 0;
         for (int program = 0; program < 150; program++) {
             byte[] code = TranslatorTest.randomProgram(rnd, 60);
             long seed = rnd.nextLong();
             long stopAt = 1 + rnd.nextInt(60);
             int writeNumber = 1 + rnd.nextInt(4);
+            int readNumber = 1 + rnd.nextInt(3);
             String what = "program " + HexFormat.of().formatHex(code) + " stop at " + stopAt + ", write " + writeNumber;
             CpuRig[] rigs = {TranslatorTest.rig(code, seed, TranslatorTest.Mode.INTERPRETER),
                     TranslatorTest.rig(code, seed, TranslatorTest.Mode.COMPILED)};
             String[] where = new String[2];
             for (int i = 0; i < 2; i++) {
                 CpuRig r = rigs[i];
-                r.cpu.hooks.add((InstructionHook) c -> {
+                InstructionHook byIcount = c -> {
                     if (c.icount == stopAt) c.requestStop();
-                });
+                };
+                r.cpu.hooks.add(byIcount);
                 CpuStop first = r.run(10_000);
                 int[] writes = {0};
-                r.cpu.hooks.add(new MemoryHook() {
+                MemoryHook byWrite = new MemoryHook() {
                     @Override public void read(Cpu c, int linear, int physical, int size, int value) { }
                     @Override public void written(Cpu c, int linear, int physical, int size, int value) {
-                        if (++writes[0] == writeNumber) c.requestStop();
+                        if (++writes[0] == writeNumber || writes[0] == 2 * writeNumber) c.requestStop();
+                    }
+                };
+                r.cpu.hooks.add(byWrite);
+                CpuStop second = r.run(10_000);
+                // the memory hook alone (blocks in their plain form): stopped at its next stop
+                r.cpu.hooks.remove(byIcount);
+                CpuStop third = r.run(10_000);
+                // a hook for reads alone (POP included), stopping at a random read
+                r.cpu.hooks.remove(byWrite);
+                int[] reads = {0};
+                r.cpu.hooks.add(new MemoryHook() {
+                    @Override public void read(Cpu c, int linear, int physical, int size, int value) {
+                        if (++reads[0] == readNumber) c.requestStop();
                     }
                 });
-                CpuStop second = r.run(10_000);
+                CpuStop fourth = r.run(10_000);
                 if (i == 1 && first == CpuStop.STOP_REQUESTED) stopsByInstruction++;
                 if (i == 1 && second == CpuStop.STOP_REQUESTED) stopsByWrite++;
-                where[i] = first + " " + second + " icount " + r.cpu.icount + " eip " + Integer.toHexString(r.cpu.eip)
+                if (i == 1 && third == CpuStop.STOP_REQUESTED) stopsByWatchedWrite++;
+                if (i == 1 && fourth == CpuStop.STOP_REQUESTED) stopsByRead++;
+                where[i] = first + " " + second + " " + third + " " + fourth + " icount " + r.cpu.icount + " eip " + Integer.toHexString(r.cpu.eip)
                         + " regs " + java.util.Arrays.toString(r.r) + " flags " + Integer.toHexString(r.flags());
             }
             assertThat(where[1]).as(what).isEqualTo(where[0]);
         }
         assertThat(stopsByInstruction).as("programs stopped by the instruction hook").isGreaterThan(100);
         assertThat(stopsByWrite).as("programs stopped by the memory hook").isGreaterThan(100);
+        assertThat(stopsByWatchedWrite).as("programs stopped by the memory hook alone").isGreaterThan(50);
+        assertThat(stopsByRead).as("programs stopped by the read hook").isGreaterThan(50);
+    }
+    /** Only writes, as "icount@address W linear size value". */
+    private static final class WriteLog implements MemoryHook {
+        final List<String> seen = new ArrayList<>();
+        @Override public void written(Cpu c, int linear, int physical, int size, int value) {
+            seen.add(String.format("%d@%x W %x %d %x", c.icount, c.instructionAddress(), linear, size, value));
+        }
+    }
+
+    /**
+     * A hook that overrides only {@code written} is called for every write, at the same places as
+     * one that observes both kinds, translated or interpreted; reads stay on the fast path (the
+     * executor's read micro-TLB fills, its write side stays empty) and a hook that overrides only
+     * {@code read} registered next to it is called for reads only.
+     */
+    @Test
+    void aHookForWritesOnlyLeavesReadsOnTheFastPathAndSeesEveryWrite() {
+        SplittableRandom rnd = new SplittableRandom(9_2026);
+        int readsCached = 0;
+        for (int program = 0; program < 150; program++) {
+            byte[] code = TranslatorTest.randomProgram(rnd, 60);
+            long seed = rnd.nextLong();
+            String what = "program " + HexFormat.of().formatHex(code);
+            CpuRig both = TranslatorTest.rig(code, seed, TranslatorTest.Mode.INTERPRETER);
+            PlacedAccessLog all = new PlacedAccessLog();
+            both.cpu.hooks.add(all);
+            assertThat(both.run(10_000)).isEqualTo(CpuStop.HALTED);
+            List<String> writes = all.seen.stream().filter(a -> a.contains(" W ")).toList();
+            for (TranslatorTest.Mode mode : new TranslatorTest.Mode[] {TranslatorTest.Mode.INTERPRETER, TranslatorTest.Mode.COMPILED}) {
+                CpuRig rig = TranslatorTest.rig(code, seed, mode);
+                WriteLog log = new WriteLog();
+                rig.cpu.hooks.add(log);
+                assertThat(rig.run(10_000)).isEqualTo(CpuStop.HALTED);
+                assertThat(log.seen).as(what + " " + mode).isNotEmpty().containsExactlyElementsOf(writes);
+                assertThat(rig.r).as(what).containsExactly(both.r);
+                assertThat(rig.ram.array()).as(what).isEqualTo(both.ram.array());
+                assertThat(rig.cpu.exec.writeTag).as("no write is cached while writes are observed").containsOnly(1);
+                if (java.util.Arrays.stream(rig.cpu.exec.readTag).anyMatch(t -> t != 1)) readsCached++;
+            }
+            CpuRig split = TranslatorTest.rig(code, seed, TranslatorTest.Mode.COMPILED);
+            List<String> reads = new ArrayList<>();
+            WriteLog writeLog = new WriteLog();
+            split.cpu.hooks.add(new MemoryHook() {
+                @Override public void read(Cpu c, int linear, int physical, int size, int value) {
+                    reads.add(String.format("%d@%x R %x %d %x", c.icount, c.instructionAddress(), linear, size, value));
+                }
+            });
+            split.cpu.hooks.add(writeLog);
+            assertThat(split.run(10_000)).isEqualTo(CpuStop.HALTED);
+            assertThat(reads).as(what).containsExactlyElementsOf(all.seen.stream().filter(a -> a.contains(" R ")).toList());
+            assertThat(writeLog.seen).as(what).containsExactlyElementsOf(writes);
+        }
+        assertThat(readsCached).as("runs whose reads went through the micro-TLB").isGreaterThan(150);
     }
 }
