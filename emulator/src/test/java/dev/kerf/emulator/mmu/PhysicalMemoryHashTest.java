@@ -30,6 +30,12 @@ class PhysicalMemoryHashTest {
     }
 
     @Test
+    void theValuesDocsFormatsMdGives() {
+        assertThat(PhysicalMemory.ZERO_PAGE_HASH).isEqualTo(0xAC869B6F32D8BBDBL);
+        assertThat(new PhysicalMemory(8 * 4096).ramHash()).isEqualTo(0xCBC169B74DC44BC4L);
+    }
+
+    @Test
     void everyWriteMethodMarksWhatItWroteAndTheHashFollows() {
         java.util.List<Consumer<PhysicalMemory>> writes = java.util.List.of(
                 m -> m.write8(0x3007, 0x5A),
