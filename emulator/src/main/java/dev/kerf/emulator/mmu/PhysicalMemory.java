@@ -106,7 +106,7 @@ public final class PhysicalMemory {
     }
 
     /**
-     * The hash of all of RAM (recording format 3, docs/formats.md §5.1): XXH64 (seed 0) of the
+     * The hash of all of RAM (recording format 3, docs/formats.md §5): XXH64 (seed 0) of the
      * concatenated little-endian 8-byte XXH64s (seed 0) of each 4 KiB page in order of address.
      * Only pages written since the previous call are hashed again; the others' hashes are kept.
      */

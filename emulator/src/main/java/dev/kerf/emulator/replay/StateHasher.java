@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  *
  * <p>The full hash, the last StateHash right before End, folds a hash of all of RAM into the
  * register hash: {@code avalanche(round(registers, ramHash))}. Two definitions of {@code ramHash}
- * exist (docs/formats.md §5.1):
+ * exist (docs/formats.md §5):
  * <ul>
  *   <li>{@link #full(Cpu)}, recording format 3: <em>paged</em>. Each 4 KiB page in order of
  *   address is hashed with XXH64 (seed 0) of its 4096 bytes; {@code ramHash} is XXH64 (seed 0)

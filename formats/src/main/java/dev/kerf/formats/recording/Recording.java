@@ -26,7 +26,7 @@ import java.util.Map;
 public final class Recording implements AutoCloseable {
     /**
      * Recording format version, written as "major.minor" in the manifest. 3: the final StateHash's
-     * RAM part is the paged hash (docs/formats.md §5.1). A major outside
+     * RAM part is the paged hash (docs/formats.md §5). A major outside
      * {@link #OLDEST_MAJOR}..{@code FORMAT_MAJOR} is refused.
      */
     public static final int FORMAT_MAJOR = 3;
