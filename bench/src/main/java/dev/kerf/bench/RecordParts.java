@@ -27,10 +27,13 @@ import java.util.Map;
  * {@link RecordBench} (docs/benchmarks.md, "(a) again, with the block translator"): in one JVM,
  * after 3 warm-up rounds, N rounds of the plain run, the run with the recording tap writing to a
  * list, the run with the tap writing a real journal, then the tap's finish (flush, registers +
- * RAM hash, End), the RAM hash alone and the journal's close, and {@link Recorder#run()} whole;
- * medians and minima of the guest thread's CPU time. Not a test; the figures depend on the load.
+ * paged RAM hash of the pages written since the boot, End) and the journal's close, the pages
+ * written, for comparison format 2's flat hash, the paged hash of every page without its cache
+ * and with every page marked written, and {@link Recorder#run()} whole; medians and minima of the
+ * guest thread's CPU time. Not a test; the figures depend on the load.
  * Usage: {@code java -Xss8m $(cat bench/target/kerf-bench.jvmflags) -cp bench/target/kerf-bench.jar
- * dev.kerf.bench.RecordParts [--root DIR] [--rounds N]} after bench/build.sh.
+ * dev.kerf.bench.RecordParts [--root DIR] [--rounds N] [--only NAME-PREFIX]} after bench/build.sh
+ * (default: the compute workload; {@code --only guest} the guest selftest, and so on).
  */
 public final class RecordParts {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -40,19 +43,23 @@ public final class RecordParts {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(".");
         int rounds = 30;
+        String only = "compute";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> {
-                    System.err.println("usage: RecordParts [--root DIR] [--rounds N]");
+                    System.err.println("usage: RecordParts [--root DIR] [--rounds N] [--only NAME-PREFIX]");
                     System.exit(2);
                 }
             }
         }
         Path scratch = Files.createTempDirectory("kerf-recparts");
         try {
-            RecWorkload w = RecordBench.workloads(root, scratch, 1.0).get(0);
+            String prefix = only;
+            RecWorkload w = RecordBench.workloads(root, scratch, 1.0).stream().filter(x -> x.name().startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no workload named " + prefix + "..."));
             Map<String, long[]> parts = new LinkedHashMap<>();
             for (int i = -3; i < rounds; i++) round(w, scratch, i, rounds, parts);
             System.out.printf(Locale.ROOT, "%s, %d rounds, guest-thread CPU, ms, load average %s%n%n", w.name(), rounds,
@@ -88,16 +95,26 @@ public final class RecordParts {
                 RunResult r = m.run();
                 long c1 = cpu();
                 check(r);
-                StateHasher.full(m.cpu());
+                int written = m.cpu().memory.pagesWritten();
+                tap.finish(r); // its paged hash rehashes the pages written since the boot
                 long c2 = cpu();
-                tap.finish(r);
-                long c3 = cpu();
                 journal.close();
+                long c3 = cpu();
+                StateHasher.fullFlat(m.cpu());
                 long c4 = cpu();
+                m.cpu().memory.recomputedRamHash();
+                long c5 = cpu();
+                m.cpu().memory.written(0, m.cpu().memory.size());
+                long c6 = cpu();
+                StateHasher.full(m.cpu());
+                long c7 = cpu();
                 put(parts, "run with the tap writing the journal", i, rounds, c1 - c0);
-                put(parts, "the tap's finish: flush, registers + RAM hash, End", i, rounds, c3 - c2);
-                put(parts, "the registers + RAM hash alone", i, rounds, c2 - c1);
-                put(parts, "the journal's close", i, rounds, c4 - c3);
+                put(parts, "the tap's finish: flush, registers + paged RAM hash (format 3), End", i, rounds, c2 - c1);
+                put(parts, "the journal's close", i, rounds, c3 - c2);
+                put(parts, "pages written since the boot (count, not ms: x 1e6)", i, rounds, written * 1_000_000L);
+                put(parts, "for comparison: registers + flat RAM hash (format 2) alone", i, rounds, c4 - c3);
+                put(parts, "for comparison: paged RAM hash of every page, uncached", i, rounds, c5 - c4);
+                put(parts, "for comparison: registers + paged hash with every page marked written", i, rounds, c7 - c6);
             }
         }
         LogAnalysis.delete(dir);

@@ -121,7 +121,7 @@ public final class SliceBench {
             p.stopAt(to);
             if (p.run().outcome() != ReplayResult.Outcome.STOPPED) throw new IllegalStateException("replay did not reach " + to);
             long h0 = System.nanoTime();
-            hashAtTo[0] = StateHasher.full(p.cpu());
+            hashAtTo[0] = StateHasher.fullFlat(p.cpu()); // what a time slice's FINAL_HASH holds
             long hashing = System.nanoTime() - h0;
             p.stopAt(Long.MAX_VALUE);
             ReplayResult res = p.run();

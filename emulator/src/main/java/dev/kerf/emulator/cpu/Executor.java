@@ -111,6 +111,7 @@ final class Executor {
         Arrays.fill(openBus, (byte) 0xFF);
         Arrays.fill(readTag, 1);
         Arrays.fill(writeTag, 1);
+        memory.watchWriteEntries(this::dropWriteCache); // a RAM hash forgets which pages were written
     }
 
     /** Decodes and executes the instruction at CS:EIP. Throws CpuFault with state rewindable. */
@@ -229,7 +230,9 @@ final class Executor {
 
     /**
      * Drops every write entry of the data micro-TLB: called when a page becomes a code page, so
-     * that stores to it go through {@link dev.kerf.emulator.mmu.PhysicalMemory}, which reports them.
+     * that stores to it go through {@link dev.kerf.emulator.mmu.PhysicalMemory}, which reports them,
+     * and after a RAM hash ({@code PhysicalMemory.ramHash}), so that the next store to a page marks it
+     * as written again ({@link #fillWrite}).
      */
     void dropWriteCache() {
         Arrays.fill(writeTag, 1);
@@ -572,6 +575,7 @@ final class Executor {
         if (observeWrites) return false;
         int phys = mmu.translate(lin, true) & 0xFFFFF000;
         if (phys < 0 || phys > ram.length - 4096 || memory.isCode(phys)) return false; // code pages: stores must be seen
+        memory.touch(phys); // stores through this entry are not seen: the page counts as written now (until the next RAM hash drops the entry)
         int s = dslot(lin);
         writeTag[s] = lin & 0xFFFFF000;
         writeDelta[s] = phys - (lin & 0xFFFFF000);

@@ -92,6 +92,6 @@ public record KernelImage(long entry, long end) {
     }
 
     private static void zero(PhysicalMemory memory, long pa, long size) {
-        java.util.Arrays.fill(memory.array(), (int) pa, (int) (pa + size), (byte) 0);
+        memory.fill((int) pa, (int) size, (byte) 0);
     }
 }

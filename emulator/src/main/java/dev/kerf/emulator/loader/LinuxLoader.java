@@ -91,13 +91,13 @@ public final class LinuxLoader {
         }
 
         // every check passed: now write
-        Arrays.fill(memory.array(), (int) load, (int) (load + img.kernelSize()), (byte) 0);
+        memory.fill((int) load, (int) img.kernelSize(), (byte) 0);
         memory.load((int) load, file, img.kernelOffset(), (int) img.kernelSize());
         if (initrdSize > 0) memory.load((int) initrd, modules.get(0).data(), 0, (int) initrdSize);
         memory.load(CMDLINE, line, 0, line.length);
         memory.write8(CMDLINE + line.length, 0);
 
-        Arrays.fill(memory.array(), ZERO_PAGE, ZERO_PAGE + MultibootLayout.PAGE, (byte) 0);
+        memory.fill(ZERO_PAGE, MultibootLayout.PAGE, (byte) 0);
         int hdrLength = img.headerEnd() - BzImage.SETUP_HEADER;
         memory.load(ZERO_PAGE + BzImage.SETUP_HEADER, file, BzImage.SETUP_HEADER, hdrLength);
         memory.write8(ZERO_PAGE + BzImage.TYPE_OF_LOADER, TYPE_OF_LOADER_UNDEFINED);

@@ -108,7 +108,7 @@ public final class MultibootInfoWriter {
 
     private void writeInfo(int cmdline, int modsCount, int modsAddr, int mmapLength, int name) {
         int at = MultibootLayout.INFO_ADDR;
-        java.util.Arrays.fill(memory.array(), at, at + INFO_SIZE, (byte) 0);
+        memory.fill(at, INFO_SIZE, (byte) 0);
         memory.write32(at, INFO_MEMORY | INFO_BOOT_DEVICE | INFO_CMDLINE | INFO_MODS | INFO_MMAP
                 | INFO_BOOT_LOADER_NAME);
         memory.write32(at + 4, MultibootLayout.LOW_RAM_END / 1024);

@@ -72,7 +72,7 @@ public final class Machine implements AutoCloseable {
             MultibootLoader.boot(config, cpu);
             start = 0;
         } else {
-            System.arraycopy(snapshot.ram(), 0, memory.array(), 0, snapshot.ram().length);
+            memory.restore(snapshot.ram());
             atIcountZero(snapshot.cpu()).restore(cpu);
             start = snapshot.clockNanos();
         }

@@ -31,17 +31,28 @@ import java.util.List;
  * @param stickyPorts    ports the journal logs only when their value changes (the manifest's stickyPorts)
  * @param start          the booted snapshot's CPU and RAM a recording taken with {@code --from} starts from (the
  *                       kernel and modules are then unused), or null: the replay boots the kernel as the recorder did
+ * @param recordingMajor the recording's format major version: it picks the final hash's definition
+ *                       ({@link StateHasher#full(dev.kerf.emulator.cpu.Cpu, int)})
  */
 public record ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String cmdline, List<BootModule> modules,
-                         long stateHashEvery, List<Integer> stickyPorts, ReplayStart start) {
+                         long stateHashEvery, List<Integer> stickyPorts, ReplayStart start, int recordingMajor) {
     public ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String cmdline, List<BootModule> modules,
                       long stateHashEvery, List<Integer> stickyPorts) {
         this(ramBytes, kernelName, kernel, cmdline, modules, stateHashEvery, stickyPorts, null);
     }
 
+    /** A replay of a recording of this kerf's format ({@link Recording#FORMAT_MAJOR}). */
+    public ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String cmdline, List<BootModule> modules,
+                      long stateHashEvery, List<Integer> stickyPorts, ReplayStart start) {
+        this(ramBytes, kernelName, kernel, cmdline, modules, stateHashEvery, stickyPorts, start, Recording.FORMAT_MAJOR);
+    }
+
     public ReplayBoot {
         if (stateHashEvery <= 0) {
             throw new IllegalArgumentException("stateHashEvery must be positive, not " + stateHashEvery);
+        }
+        if (recordingMajor < Recording.OLDEST_MAJOR || recordingMajor > Recording.FORMAT_MAJOR) {
+            throw new IllegalArgumentException("recording format " + recordingMajor + " is not one this kerf replays");
         }
         modules = List.copyOf(modules);
         stickyPorts = List.copyOf(stickyPorts);
@@ -76,13 +87,13 @@ public record ReplayBoot(int ramBytes, String kernelName, byte[] kernel, String 
             CpuState cpu = new CpuStateCodec().decode(d.cpu(), file, SnapshotFile.cpuDataOffset(d));
             return new ReplayBoot(m.ramBytes(), "", new byte[0], m.cmdline(), List.of(), m.stateHashEvery(), m.stickyPorts(),
                     new ReplayStart(cpu, d.ram(), (d.lineFlags() & SnapshotData.LINE_DLAB) != 0,
-                            (d.lineFlags() & SnapshotData.LINE_LOOPBACK) != 0));
+                            (d.lineFlags() & SnapshotData.LINE_LOOPBACK) != 0), m.formatVersion());
         }
         List<BootModule> modules = new ArrayList<>();
         for (Manifest.ImageRef ref : m.modules()) {
             modules.add(MultibootLoader.module(ref.name(), recording.image(ref.sha256()), ref.cmdline()));
         }
         return new ReplayBoot(m.ramBytes(), m.kernel().name(), recording.image(m.kernel().sha256()), m.cmdline(),
-                modules, m.stateHashEvery(), m.stickyPorts());
+                modules, m.stateHashEvery(), m.stickyPorts(), null, m.formatVersion());
     }
 }

@@ -17,10 +17,9 @@ import dev.kerf.emulator.cpu.CpuState;
 public record ReplayStart(CpuState cpu, byte[] ram, boolean dlab, boolean loopback) {
     /** Puts the start state into a fresh replay's CPU and RAM, at icount 0. */
     void restore(Cpu target, ReplayOutputs outputs) {
-        byte[] mem = target.memory.array();
-        if (mem.length != ram.length)
-            throw new IllegalArgumentException("start state of " + ram.length + " bytes of RAM, machine has " + mem.length);
-        System.arraycopy(ram, 0, mem, 0, ram.length);
+        if (target.memory.size() != ram.length)
+            throw new IllegalArgumentException("start state of " + ram.length + " bytes of RAM, machine has " + target.memory.size());
+        target.memory.restore(ram);
         cpu.restore(target);
         target.icount = 0;
         outputs.restore(dlab, loopback, 0, false, 0);

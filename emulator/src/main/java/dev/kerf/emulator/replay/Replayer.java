@@ -32,6 +32,8 @@ public final class Replayer {
     private final ReplayBus bus;
     private final ReplayOutputs outputs;
     private final long hashEvery;
+    /** The recording's format major version: picks the final hash's definition (StateHasher.full(Cpu, int)). */
+    private final int recordingMajor;
     private long hashesMatched;
     private boolean tripleFaulted;
     /** {@link #stopAt}: run() returns STOPPED once the CPU has retired this many instructions. */
@@ -65,6 +67,7 @@ public final class Replayer {
         this.bus = new ReplayBus(events, outputs, boot.stickyPorts());
         this.cpu = new Cpu(new PhysicalMemory(boot.ramBytes()), bus);
         this.hashEvery = boot.stateHashEvery();
+        this.recordingMajor = boot.recordingMajor();
         bus.attach(cpu);
     }
 
@@ -236,9 +239,9 @@ public final class Replayer {
 
     private void checkHash(Event.StateHash s) {
         boolean last = events.afterHead() instanceof Event.End;
-        long actual = last ? StateHasher.full(cpu) : StateHasher.registers(cpu);
+        long actual = last ? StateHasher.full(cpu, recordingMajor) : StateHasher.registers(cpu);
         if (actual != s.hash() && events.afterHead() == null) {
-            actual = StateHasher.full(cpu); // a cut-short journal may end on the final hash (End lost)
+            actual = StateHasher.full(cpu, recordingMajor); // a cut-short journal may end on the final hash (End lost)
             last = true;
         }
         if (actual != s.hash()) {

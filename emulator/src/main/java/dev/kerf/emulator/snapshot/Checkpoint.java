@@ -57,6 +57,7 @@ public final class Checkpoint {
         if (memory.size() != header.ramBytes())
             throw new IllegalArgumentException("checkpoint of " + header.ramBytes() + " bytes of RAM, machine has " + memory.size());
         PageStore.place(map, pages, memory.array());
+        memory.written(0, memory.size()); // every page was set (zeroed or copied)
         this.cpu.restore(cpu);
     }
 

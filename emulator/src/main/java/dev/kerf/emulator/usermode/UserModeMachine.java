@@ -209,8 +209,7 @@ public final class UserModeMachine {
             throw new UserModeException("the slice unmaps page 0x" + Integer.toHexString(page << 12) + ", which is not mapped");
         }
         memory.write32(pte(page), 0);
-        java.util.Arrays.fill(memory.array(), frame << 12, (frame + 1) << 12, (byte) 0);
-        memory.written(frame << 12, 4096);
+        memory.fill(frame << 12, 4096, (byte) 0);
     }
 
     /** Writes bytes into the process's mapped user pages (not through the CPU: no fault, no A/D bits). */

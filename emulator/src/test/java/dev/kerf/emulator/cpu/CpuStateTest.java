@@ -42,7 +42,7 @@ class CpuStateTest {
         long expected = StateHasher.full(a.cpu);
 
         PmodeFixture b = new PmodeFixture(); // a different state: no paging, other EIP, nothing in RAM
-        System.arraycopy(ram, 0, b.memory.array(), 0, ram.length);
+        b.memory.load(0, ram, 0, ram.length);
         at.restore(b.cpu);
         assertThat(CpuState.capture(b.cpu)).isEqualTo(at);
         b.cpu.run(5000);
@@ -87,7 +87,7 @@ class CpuStateTest {
         byte[] ram = ram(c);
         c.cpu.run(4000);
 
-        System.arraycopy(ram, 0, a.memory.array(), 0, ram.length);
+        a.memory.load(0, ram, 0, ram.length);
         at.restore(a.cpu);
         a.cpu.run(4000);
         assertThat(a.cpu.reg[Cpu.EAX]).isEqualTo(0x12345);

@@ -224,7 +224,7 @@ class EngineEquivalenceTest {
     void aPerturbedMemoryByteFlagOrHistoryIsReported() {
         RandomPrograms.Program p = RandomPrograms.generate(7, RandomPrograms.config(7, false, true), ITEMS);
         assertThat(compare(p, (s, m) -> {
-            if (s == 0) m.memory.array()[RandomPrograms.DATA + 5] ^= 1;
+            if (s == 0) m.memory.write8(RandomPrograms.DATA + 5, m.memory.read8(RandomPrograms.DATA + 5) ^ 1);
         })).contains(String.format("memory at 0x%05x", RandomPrograms.DATA + 5));
         assertThat(compare(p, (s, m) -> {
             if (s == 0) m.cpu.setEflags(m.cpu.getEflags() ^ Flags.CF);

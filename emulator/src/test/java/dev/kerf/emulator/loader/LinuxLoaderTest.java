@@ -20,7 +20,7 @@ class LinuxLoaderTest {
 
     private static Cpu cpu() {
         Cpu cpu = new Cpu(new PhysicalMemory(RAM), null);
-        Arrays.fill(cpu.memory.array(), (byte) 0x55); // the zero page must be zeroed, not "still zero"
+        cpu.memory.fill(0, cpu.memory.size(), (byte) 0x55); // the zero page must be zeroed, not "still zero"
         return cpu;
     }
 

@@ -29,7 +29,7 @@ class MultibootLoaderTest {
     private Cpu boot(byte[] kernel, String cmdline, List<MachineConfig.Module> modules) throws IOException {
         Path k = write("k.elf", kernel);
         Cpu cpu = new Cpu(new PhysicalMemory(RAM), null);
-        Arrays.fill(cpu.memory.array(), (byte) 0x55); // bss must be zeroed, not just "still zero"
+        cpu.memory.fill(0, cpu.memory.size(), (byte) 0x55); // bss must be zeroed, not just "still zero"
         MachineConfig config = new MachineConfig(k, cmdline, modules, RAM, true, null, null, null, 0, null, null);
         MultibootLoader.boot(config, cpu);
         return cpu;

@@ -77,7 +77,7 @@ class SelftestCheckpointTest {
     /** Overwrites every piece of state a checkpoint must restore with garbage. */
     private static void wreck(Cpu cpu) {
         Random r = new Random(1);
-        Arrays.fill(cpu.memory.array(), (byte) 0xA5);
+        cpu.memory.fill(0, cpu.memory.size(), (byte) 0xA5);
         for (int i = 0; i < 8; i++) cpu.reg[i] = r.nextInt();
         cpu.eip = r.nextInt();
         cpu.setEflags(r.nextInt());

@@ -103,9 +103,9 @@ final class ManifestJson {
         long at = o.get("formatVersion").offset();
         if (!v.matches("[0-9]{1,4}\\.[0-9]{1,4}")) throw new JsonException(at, "formatVersion \"" + v + "\" is not major.minor");
         int major = Integer.parseInt(v.substring(0, v.indexOf('.')));
-        if (major != Recording.FORMAT_MAJOR)
-            throw new JsonException(at, "recording format " + v + ", this kerf reads " + Recording.FORMAT_MAJOR + ".x: "
-                    + (major > Recording.FORMAT_MAJOR ? "use a newer kerf" : "use an older kerf or record again"));
+        if (major < Recording.OLDEST_MAJOR || major > Recording.FORMAT_MAJOR)
+            throw new JsonException(at, "recording format " + v + ", this kerf reads " + Recording.OLDEST_MAJOR + ".x to "
+                    + Recording.FORMAT_MAJOR + ".x: " + (major > Recording.FORMAT_MAJOR ? "use a newer kerf" : "use an older kerf or record again"));
         return major;
     }
 

@@ -24,10 +24,16 @@ import java.util.Map;
  * ({@link #pack}) opens too. Byte layouts in docs/formats.md.
  */
 public final class Recording implements AutoCloseable {
-    /** Recording format version, written as "major.minor" in the manifest. A major mismatch is refused. */
-    public static final int FORMAT_MAJOR = 2;
-    /** 2.1: a recording may start from a booted snapshot ({@code start}, {@code kernel} null). */
-    public static final int FORMAT_MINOR = 1;
+    /**
+     * Recording format version, written as "major.minor" in the manifest. 3: the final StateHash's
+     * RAM part is the paged hash (docs/formats.md §5). A major outside
+     * {@link #OLDEST_MAJOR}..{@code FORMAT_MAJOR} is refused.
+     */
+    public static final int FORMAT_MAJOR = 3;
+    /** 3.0 (2.1 added {@code start}: a recording may start from a booted snapshot, {@code kernel} null). */
+    public static final int FORMAT_MINOR = 0;
+    /** The oldest major still read: 2 differs from 3 only in the final StateHash's definition, which the replay picks by it. */
+    public static final int OLDEST_MAJOR = 2;
     public static final String MANIFEST = "manifest.json";
     public static final String IMAGES = "images";
     public static final String JOURNAL = "journal";

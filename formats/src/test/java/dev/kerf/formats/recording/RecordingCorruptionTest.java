@@ -88,10 +88,10 @@ class RecordingCorruptionTest {
     @Test
     void namedManifestDamage() throws IOException {
         String g = goodText();
-        // format 2 (the x87 state joined the state hashes): 1.x and 3.x are refused
-        assertThat(manifestFails(g.replace("\"2.1\"", "\"3.0\"")).getMessage()).contains("recording format 3.0, this kerf reads 2.x: use a newer kerf");
-        assertThat(manifestFails(g.replace("\"2.1\"", "\"1.1\"")).getMessage()).contains("use an older kerf or record again");
-        assertThat(manifestFails(g.replace("\"2.1\"", "\"one\"")).getMessage()).contains("is not major.minor");
+        // format 3 (the paged RAM hash); 2 (the x87 state joined the state hashes) is still read; 1.x and 4.x are refused
+        assertThat(manifestFails(g.replace("\"3.0\"", "\"4.0\"")).getMessage()).contains("recording format 4.0, this kerf reads 2.x to 3.x: use a newer kerf");
+        assertThat(manifestFails(g.replace("\"3.0\"", "\"1.1\"")).getMessage()).contains("recording format 1.1, this kerf reads 2.x to 3.x: use an older kerf or record again");
+        assertThat(manifestFails(g.replace("\"3.0\"", "\"one\"")).getMessage()).contains("is not major.minor");
         assertThat(manifestFails(g.replace("kerf-recording", "other")).getMessage()).contains("not a kerf recording manifest");
         assertThat(manifestFails(g.replace("[1021]", "[1021, 1021]")).getMessage()).contains("ascending and distinct");
         assertThat(manifestFails(g.replace("[1021]", "[65536]")).getMessage()).contains("integer 0..65535");

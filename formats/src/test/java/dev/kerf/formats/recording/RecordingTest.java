@@ -37,7 +37,7 @@ class RecordingTest {
         assertThat(events(r)).isEqualTo(Recordings.events());
         assertThat(r.eventCount()).isEqualTo(Recordings.events().size());
         assertThat(r.cutShort()).isFalse();
-        assertThat(Files.readString(dir.resolve("manifest.json"))).contains("\"formatVersion\": \"2.1\"").contains("\"stickyPorts\": [1021]");
+        assertThat(Files.readString(dir.resolve("manifest.json"))).contains("\"formatVersion\": \"3.0\"").contains("\"stickyPorts\": [1021]");
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("manifest.json", "images", "journal");
         }

@@ -69,6 +69,7 @@ public final class TimeSliceReplay {
         ReplayBoot boot = new ReplayBoot(h.ramBytes(), "slice", new byte[0], "", List.of(), h.stateHashEvery(), h.stickyPorts());
         Replayer r = new Replayer(boot, new SliceEventSource(events.events(), events.firstEvent(), slice.file()), events.inBlock(), console);
         RamSection.place(slice, slice.only(SectionType.RAM), r.cpu().memory.array());
+        r.cpu().memory.written(0, r.cpu().memory.size()); // the RAM hash must see the placed pages
         Section cpu = slice.only(SectionType.CPU);
         CpuState state = new CpuStateCodec().decode(cpu.data(), slice.file(), cpu.dataOffset());
         if (state.icount() != from) throw slice.fail(cpu, 0, "CPU state at icount " + state.icount() + ", the window starts at " + from);
@@ -102,7 +103,7 @@ public final class TimeSliceReplay {
         Cpu cpu = replayer.cpu();
         switch (r.outcome()) {
             case STOPPED -> {
-                long actual = StateHasher.full(cpu);
+                long actual = StateHasher.fullFlat(cpu); // slice format 1: the flat hash (formats.md §9.5)
                 if (cpu.icount == to && actual == end.hash()) return r;
                 return diverged(r, String.format("the final (registers and RAM) hash 0x%016x at icount %d", end.hash(), to),
                         String.format("0x%016x at icount %d", actual, cpu.icount));

@@ -76,7 +76,7 @@ public final class TimeSlicer {
                     if (replay.fallBack(res)) continue;
                     check(res, to, sourceName);
                     Position stop = r.position();
-                    FinalHash end = new FinalHash(to, StateHasher.full(r.cpu()));
+                    FinalHash end = new FinalHash(to, StateHasher.fullFlat(r.cpu())); // slice format 1: the flat hash (formats.md §9.5)
                     EventsSection events = new EventsSection(start.event(), start.inBlock(), events(rec.journalDir(), start, stop));
                     return new SliceWriter(header(rec, sourceName, from, to)).add(SectionType.CPU, cpu)
                             .add(SectionType.REPLAY_STATE, replayState).add(SectionType.RAM, ram)
