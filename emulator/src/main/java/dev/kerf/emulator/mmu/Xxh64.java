@@ -72,7 +72,8 @@ public final class Xxh64 {
         return avalanche(h);
     }
 
-    private static long round(long acc, long input) {
+    /** XXH64's round: also the mix of the register and flat RAM state hashes ({@code StateHasher}). */
+    public static long round(long acc, long input) {
         return Long.rotateLeft(acc + input * P2, 31) * P1;
     }
 
@@ -89,7 +90,8 @@ public final class Xxh64 {
         return Long.rotateLeft(h, 27) * P1 + P4;
     }
 
-    private static long avalanche(long h) {
+    /** XXH64's final avalanche: also the state hashes' ({@code StateHasher}). */
+    public static long avalanche(long h) {
         h ^= h >>> 33;
         h *= P2;
         h ^= h >>> 29;

@@ -2,6 +2,7 @@ package dev.kerf.emulator.replay;
 
 import dev.kerf.emulator.cpu.Cpu;
 import dev.kerf.emulator.cpu.SegmentCache;
+import dev.kerf.emulator.mmu.Xxh64;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -38,8 +39,7 @@ import java.nio.ByteOrder;
  * ({@link #full(Cpu, int)}).
  */
 public final class StateHasher {
-    private static final long P1 = 0x9E3779B185EBCA87L;
-    private static final long P2 = 0xC2B2AE3D27D4EB4FL;
+    /** The seed of the register and flat RAM chains: XXH64's third prime. */
     private static final long P3 = 0x165667B19E3779F9L;
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -89,14 +89,10 @@ public final class StateHasher {
     }
 
     private static long round(long h, long v) {
-        return Long.rotateLeft(h + v * P2, 31) * P1;
+        return Xxh64.round(h, v);
     }
 
     private static long avalanche(long h) {
-        h ^= h >>> 33;
-        h *= P2;
-        h ^= h >>> 29;
-        h *= P3;
-        return h ^ (h >>> 32);
+        return Xxh64.avalanche(h);
     }
 }
