@@ -101,8 +101,9 @@ final class QueueFileWriter implements AutoCloseable {
     private final int writePositionAt;
     private final int lastIndexAt;
     private final long index2IndexAt;
-    /** The current index array (its capacity word), its number. */
+    /** The current index array: its capacity word's file offset, the chunk its document starts in, its number. */
     private long indexAt;
+    private long indexChunk;
     private long indexNumber;
     private long nextToIndex;
     /** Where the next document starts; the next excerpt's sequence number. */
@@ -149,6 +150,7 @@ final class QueueFileWriter implements AutoCloseable {
         LONG.setRelease(head, (int) i2i, index2Index);
         long first = next;
         indexAt = writeIndexDocument("index");
+        indexChunk = first / blockSize;
         indexNumber = 0;
         setIndexEntry(head, index2IndexAt, 0, first);
         INT.setRelease(head, 0, QueueFile.META_DATA | (int) (headerEnd - 4));
@@ -190,10 +192,14 @@ final class QueueFileWriter implements AutoCloseable {
         if (number != indexNumber) {
             long at = next;
             indexAt = writeIndexDocument("index");
+            indexChunk = at / blockSize;
             indexNumber = number;
             setIndexEntry(chunks.get(0), index2IndexAt, (int) number, at);
         }
-        setIndexEntry(chunk(indexAt / blockSize), indexAt - indexAt / blockSize * blockSize,
+        // through the mapping of the chunk the array's document starts in, which holds all of it
+        // (a document is never longer than the overlap): its capacity word may lie in the next
+        // chunk, which Chronicle does not map (nor grow the file for) on its account
+        setIndexEntry(chunk(indexChunk), indexAt - indexChunk * blockSize,
                 (int) ((seq >>> spacingBits) & (shape.indexCount() - 1)), pos);
         nextToIndex = seq + shape.indexSpacing();
         LONG.setRelease(chunks.get(0), lastIndexAt, nextToIndex);
@@ -259,14 +265,13 @@ final class QueueFileWriter implements AutoCloseable {
 
     /** Drops the mappings before the one before {@code c}, except the header's and the current index array's. */
     private void release(long c) {
-        long keepIndex = indexAt / blockSize;
-        for (long k = 1; k < c - 1; k++) if (k != keepIndex) chunks.set((int) k, null);
+        for (long k = 1; k < c - 1; k++) if (k != indexChunk) chunks.set((int) k, null);
     }
 
     private static long align4(long n) { return (n + 3) & ~3L; }
 
-    /** Excerpts appended. */
-    long excerpts() { return sequence; }
+    /** Where the next document will start (for the tests that place documents at chosen offsets). */
+    long nextOffset() { return next; }
 
     /** Closes the file (the mappings go with the garbage collector; nothing is forced to disk, as with Chronicle). */
     @Override

@@ -94,6 +94,73 @@ class QueueFileWriterTest {
         compare(shape, xs, true);
     }
 
+    /**
+     * An index array whose document starts at every 4-byte offset from 64 bytes before a chunk's
+     * end to the end, with the journal's proportions (overlap a quarter of the block): its capacity
+     * word and entries may lie in the next chunk. (With an overlap as large as the block — blocks
+     * under 256 KiB, never the journal's — Chronicle maps one chunk more after such an array, its
+     * mapped bytes then reaching past its write limit; the writer does not reproduce that: the file
+     * would be one block shorter, its bytes the same.)
+     */
+    @Test
+    void indexArraysStartingJustBeforeAChunksEnd() throws IOException {
+        QueueFileWriter.Shape shape = new QueueFileWriter.Shape(8, 16, 1 << 20);
+        int perArray = shape.indexCount() * shape.indexSpacing(); // excerpt 128 needs the second index array, written after it
+        for (int before = 0; before <= 64; before += 4) {
+            List<byte[]> xs = new ArrayList<>();
+            for (int i = 0; i < perArray - 1; i++) xs.add(bytes(i, 8000));
+            long next;
+            Path probe = Files.createDirectory(tmp.resolve("probe" + before));
+            try (QueueFileWriter w = QueueFileWriter.create(probe, shape)) {
+                for (byte[] x : xs) w.append(x);
+                next = w.nextOffset();
+            }
+            // excerpt 127 sized so that excerpt 128 (20 bytes) ends, and the array starts, `before` bytes before 1 MiB
+            xs.add(bytes(perArray - 1, (int) (shape.blockSize() - before - next - 4 - 24)));
+            xs.add(bytes(perArray, 20));
+            for (int i = 0; i < 40; i++) xs.add(bytes(xs.size(), 30));
+            Path dir = Files.createDirectory(tmp.resolve("at" + before));
+            try {
+                compareIn(dir, shape, xs, false);
+            } catch (AssertionError e) {
+                throw new AssertionError("index array's document " + before + " bytes before the chunk's end: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Excerpts starting at every 4-byte offset from 64 bytes before a chunk's end to 64 bytes after
+     * it, with the journal's proportions (the overlap a quarter of the block).
+     */
+    @Test
+    void excerptsStartingAroundAChunksEndWithAQuarterOverlap() throws IOException {
+        QueueFileWriter.Shape shape = new QueueFileWriter.Shape(1024, 1024, 1 << 20);
+        for (int before = -64; before <= 64; before += 4) {
+            List<byte[]> xs = new ArrayList<>();
+            xs.add(bytes(0, 100));
+            long next;
+            Path probe = Files.createDirectory(tmp.resolve("probe" + before));
+            try (QueueFileWriter w = QueueFileWriter.create(probe, shape)) {
+                w.append(xs.get(0));
+                next = w.nextOffset();
+            }
+            // excerpt 1 fills the chunk up to `before` bytes before its end (in four parts, each
+            // within the overlap), then a few small ones
+            long fill = shape.blockSize() - before - next;
+            for (int k = 0; k < 4; k++) {
+                long part = k < 3 ? fill / 4 / 4 * 4 : fill - 3 * (fill / 4 / 4 * 4);
+                xs.add(bytes(xs.size(), (int) part - 4));
+            }
+            for (int i = 0; i < 5; i++) xs.add(bytes(xs.size(), 10 + i));
+            Path dir = Files.createDirectory(tmp.resolve("at" + before));
+            try {
+                compareIn(dir, shape, xs, true);
+            } catch (AssertionError e) {
+                throw new AssertionError("excerpt " + before + " bytes before the chunk's end: " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Test
     void spacingAndCountOfOtherWidths() throws IOException {
         // other field encodings in the header (a 16-bit spacing, a larger count) and so other paddings
@@ -164,6 +231,10 @@ class QueueFileWriterTest {
      * both files compared after each append when {@code everyStep}, and whole at the end.
      */
     private void compare(QueueFileWriter.Shape shape, List<byte[]> excerpts, boolean everyStep) throws IOException {
+        compareIn(tmp, shape, excerpts, everyStep);
+    }
+
+    private static void compareIn(Path tmp, QueueFileWriter.Shape shape, List<byte[]> excerpts, boolean everyStep) throws IOException {
         Path theirs = Files.createDirectory(tmp.resolve("chronicle")), ours = Files.createDirectory(tmp.resolve("ours"));
         Path theirFile = theirs.resolve(QueueFile.FILE_NAME), ourFile = ours.resolve(QueueFile.FILE_NAME);
         try (ChronicleQueues.Writer c = new ChronicleQueues.Writer(shape == JOURNAL ? ChronicleQueues.open(theirs)
