@@ -21,8 +21,9 @@ import java.util.List;
  * documents appended in the same order — at every step, not only once closed
  * ({@code QueueFileWriterTest} compares the bytes with Chronicle's after each append). Chronicle
  * itself can therefore open, read and tail what this writes, while it is being written too.
- * docs/formats.md §7 describes the layout; the reasons for not using Chronicle are in
- * docs/architecture.md and docs/benchmarks.md ("The recorder's fixed cost", third step).
+ * docs/formats.md §3.1 describes the layout and §7 why kerf does not run Chronicle (its cold
+ * start was most of {@code kerf record}'s fixed cost: docs/benchmarks.md, "The recorder's fixed
+ * cost", third step).
  *
  * <pre>
  * queue file => header document: META_DATA, binary wire "header: !SCQStore { writePosition: [last
