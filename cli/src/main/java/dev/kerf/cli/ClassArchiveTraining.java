@@ -37,7 +37,6 @@ public final class ClassArchiveTraining {
 
     /** Runs the commands in {@code dir}; true when each ended as it should. */
     static boolean train(Path dir) throws IOException {
-        dev.kerf.recorder.Recorder.prepare(); // what Kerf.main does for record
         Path kernel = Files.write(dir.resolve("guest.elf"), guest());
         Path rec = dir.resolve("guest.kerf");
         String k = kernel.toString();

@@ -84,7 +84,6 @@ public final class Kerf implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (command(args).equals("record")) dev.kerf.recorder.Recorder.prepare(); // the journal's cold start, overlapped with parsing and boot
         System.exit(commandLine(HostIo.system()).execute(args));
     }
 

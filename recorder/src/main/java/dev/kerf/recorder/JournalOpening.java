@@ -11,9 +11,8 @@ import java.util.concurrent.FutureTask;
 
 /**
  * A recording's directory and journal being created on a thread of their own, so that their cost
- * (the journal's first opening in a JVM: Chronicle Queue's class loading and initialisation, a
- * third of a second on a cold JVM; the forced writes of images and manifest) overlaps the
- * machine's boot instead of adding to it. The recorder's thread appends the events, in order, as
+ * (mostly the forced writes of images and manifest: waiting for the disk) overlaps the machine's
+ * boot instead of adding to it. The recorder's thread appends the events, in order, as
  * before, once {@link #await()} returned: only the creation moves, nothing the recording contains
  * depends on when it finished.
  */

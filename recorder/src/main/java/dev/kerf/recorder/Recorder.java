@@ -111,10 +111,9 @@ public final class Recorder implements AutoCloseable {
         boolean existed = Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         boolean ours = !existed || !Files.isSymbolicLink(out) && isEmptyDir(out); // what we may clean up again
         // The recording directory and its journal are created on a thread of their own while this
-        // one boots the machine: the journal's first opening in a JVM (Chronicle Queue's class
-        // loading and initialisation) and the forced writes of the images and the manifest would
-        // otherwise come before the boot. The guest starts only once both are in place, so an
-        // output that cannot be created still fails before the guest runs.
+        // one boots the machine: the forced writes of the images and the manifest (waiting for the
+        // disk) would otherwise come before the boot. The guest starts only once both are in place,
+        // so an output that cannot be created still fails before the guest runs.
         JournalOpening opening = new JournalOpening(() -> {
             Recording recording = Recording.create(out, manifest, images);
             return new JournalOpening.Opened(recording, JournalWriter.create(recording.journalDir()));
@@ -146,24 +145,6 @@ public final class Recorder implements AutoCloseable {
             throw e;
         }
         return new Recorder(opened.recording(), opened.journal(), tap, machine);
-    }
-
-    /**
-     * Starts, on a daemon thread, what makes the first recording in this JVM start sooner: the
-     * journal's libraries are loaded and initialised in memory ({@link JournalWriter#prepare()}),
-     * nothing is written. For a caller that knows early that it will record ({@code kerf record}
-     * calls it before parsing its command line); optional, and without effect on what is recorded.
-     */
-    public static void prepare() {
-        Thread t = new Thread(() -> {
-            try {
-                JournalWriter.prepare();
-            } catch (RuntimeException | LinkageError e) {
-                // only a head start: the journal's real opening reports any problem
-            }
-        }, "kerf-journal-prepare");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static boolean isEmptyDir(Path dir) {

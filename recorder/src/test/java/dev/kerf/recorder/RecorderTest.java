@@ -47,7 +47,6 @@ class RecorderTest {
             plainHash = StateHasher.full(m.cpu());
         }
 
-        Recorder.prepare(); // as kerf record does: it must change nothing in what is recorded
         ByteArrayOutputStream recOut = new ByteArrayOutputStream();
         Path dir = tmp.resolve("selftest.kerf");
         Recorder.Outcome o;

@@ -1,100 +1,40 @@
 package dev.kerf.formats.journal;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
-import net.openhft.chronicle.wire.DocumentContext;
-import net.openhft.chronicle.wire.Wire;
-import net.openhft.chronicle.wire.WireType;
 
 /**
  * Appends events to a recording's journal: batched into excerpts ({@link ExcerptFormat}), each
  * with a sequence number and a CRC-32C, so a recorder killed mid-batch leaves every complete
  * batch readable. The journal is a Chronicle Queue with a fixed roll cycle and a clock stuck at
- * the epoch, so it is always one file, {@code 19700101H.cq4}, whatever the host time.
+ * the epoch, so it is always one file, {@code 19700101H.cq4}, whatever the host time; it is
+ * written without Chronicle, byte for byte as Chronicle writes it ({@link QueueFileWriter}).
  * Not thread-safe: one recorder thread appends.
  */
 public final class JournalWriter implements AutoCloseable {
-    static {
-        // Chronicle's OS class, on first use, looks for a build directory above the working
-        // directory and otherwise creates $TMPDIR/target (and a tmp/ in whatever it finds), which
-        // then stay behind. Named but absent, the directory is neither created nor used, so kerf
-        // leaves nothing in the temporary directory (the fuzz campaign checks it).
-        if (System.getProperty("project.build.directory") == null) {
-            System.setProperty("project.build.directory",
-                    java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), ".kerf-no-build-directory").toString());
-        }
-        // Chronicle's Jvm class, on first use, loads its POSIX binding (jnr-ffi, which generates and
-        // loads ~300 classes: 0.1-0.15 s on a cold JVM). Chronicle calls it only for msync: in the
-        // default sync mode (ASYNC) that is msync(MS_ASYNC), which Linux treats as a no-op, and the
-        // no-op binding answers it with success. A killed recorder's journal survives through the
-        // page cache either way (KilledWriterTest). Set before Jvm's first use, it is the binding used.
-        net.openhft.posix.PosixAPI.useNoOpPosixApi();
-    }
-
-    private final SingleChronicleQueue queue;
-    private final ExcerptAppender appender;
+    private final QueueFileWriter queue;
     private final EventEncoder encoder = new EventEncoder();
     private long sequence;
     private long bytesWritten;
     private boolean ended;
     private boolean closed;
 
-    private JournalWriter(Path dir) {
-        queue = open(dir);
-        // The queue file (its header and index, the first 512 KiB) is created now rather than by
-        // the first write, which would otherwise pay for it: 3-5 ms of creating and faulting in
-        // the mapped pages, inside the recorded run. The file's bytes are the same either way
-        // (the header holds no host time: the queue's clock is stuck at the epoch).
-        queue.closeStore(queue.storeForCycle(queue.cycle(), queue.epoch(), true, null));
-        appender = queue.createAppender();
+    private JournalWriter(QueueFileWriter queue) {
+        this.queue = queue;
         encoder.reset(0);
-    }
-
-    /** The Chronicle Queue the journal lives in: one file, no host time in its name. */
-    static SingleChronicleQueue open(Path dir) {
-        return SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(LargeRollCycles.HUGE_DAILY)
-                .timeProvider(() -> 0L)
-                .build();
-    }
-
-    /**
-     * Loads and initialises most of what the first {@link #create} in this JVM needs — Chronicle's
-     * core, bytes and wire classes, by writing two documents to a wire in memory — without touching
-     * the file system. A JVM that will record calls it on a spare thread early, so the cold start of
-     * Chronicle (about a third of a second) overlaps other work. Optional and idempotent: {@link
-     * #create} works the same without it, and nothing written depends on it.
-     */
-    public static void prepare() {
-        SingleChronicleQueueBuilder.binary(Path.of(QueueFile.FILE_NAME)).rollCycle(LargeRollCycles.HUGE_DAILY)
-                .timeProvider(() -> 0L); // configured only: build() would create the directory
-        Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
-        Wire wire = WireType.BINARY.apply(bytes);
-        try (DocumentContext dc = wire.writingDocument(true)) {
-            dc.wire().write("header").text("prepare");
-        }
-        try (DocumentContext dc = wire.writingDocument(false)) {
-            dc.wire().bytes().write(new byte[ExcerptFormat.OVERHEAD]);
-        }
-        bytes.releaseLast();
     }
 
     /** Creates a new, empty journal in {@code dir} (which must not hold one). */
     public static JournalWriter create(Path dir) throws IOException {
         Files.createDirectories(dir);
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.cq4")) {
-            if (s.iterator().hasNext()) throw new IOException(dir + ": already holds a journal");
+        try (var s = Files.newDirectoryStream(dir, "*.cq4")) {
+            if (s.iterator().hasNext() || Files.exists(dir.resolve(QueueFile.TABLE_STORE)))
+                throw new IOException(dir + ": already holds a journal");
         }
         try {
-            return new JournalWriter(dir);
-        } catch (RuntimeException e) {
+            return new JournalWriter(QueueFileWriter.create(dir, QueueFileWriter.Shape.JOURNAL));
+        } catch (RuntimeException | InternalError e) {
             throw new IOException(dir + ": cannot create the journal: " + e.getMessage(), e);
         }
     }
@@ -152,7 +92,7 @@ public final class JournalWriter implements AutoCloseable {
 
     private void write(byte[] excerpt) throws IOException {
         try {
-            appender.writeBytes(Bytes.wrapForRead(excerpt));
+            queue.append(excerpt);
         } catch (RuntimeException | InternalError e) {
             // InternalError: the JVM's report of a fault on a memory-mapped page (SIGBUS), e.g. the disk filled up
             throw new IOException("journal write failed (disk full or unwritable?): " + e.getMessage(), e);
@@ -167,7 +107,7 @@ public final class JournalWriter implements AutoCloseable {
     /** Excerpts written so far. */
     public long excerptsWritten() { return sequence; }
 
-    /** Flushes the last batch and closes the queue. */
+    /** Flushes the last batch and closes the queue file. */
     @Override
     public void close() throws IOException {
         if (closed) return;
@@ -175,7 +115,6 @@ public final class JournalWriter implements AutoCloseable {
             flush();
         } finally {
             closed = true;
-            appender.close();
             queue.close();
         }
     }

@@ -170,7 +170,7 @@ class JournalRoundTripTest {
         try (JournalReader r = JournalReader.open(tmp)) {
             for (byte[] x; (x = r.nextExcerpt()) != null; ) excerpts.add(x);
         }
-        try (var q = JournalWriter.open(tmp); var tailer = q.createTailer()) {
+        try (var q = ChronicleQueues.open(tmp); var tailer = q.createTailer()) {
             for (byte[] expected : excerpts) {
                 net.openhft.chronicle.bytes.Bytes<?> b = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap();
                 assertThat(tailer.readBytes(b)).isTrue();
