@@ -25,11 +25,11 @@ final class BlockRuntime {
         return x.readMem(size == 4 ? -1 : size == 2 ? 0xFFFF : 0xFF, lin);
     }
 
-    /** Writes the low {@code size} (4 or 1) bytes of {@code v} at {@code sreg:off}. */
+    /** Writes the low {@code size} (4, 2 or 1) bytes of {@code v} at {@code sreg:off}. */
     static void write(Cpu c, Executor x, int size, int sreg, int off, int v, long icount, int eip) {
         enter(c, x, icount, eip);
         int lin = x.linear(sreg, off);
-        x.writeMem(size == 4 ? -1 : 0xFF, lin, v);
+        x.writeMem(size == 4 ? -1 : size == 2 ? 0xFFFF : 0xFF, lin, v);
     }
 
     /** Before the flags of a read-modify-write whose store may fault: saved to be put back, as the interpreter does. */

@@ -184,7 +184,7 @@ public final class Cpu {
      * before each instruction), with memory hooks alone their plain form, whose observed accesses
      * take the slow path; either leaves the block after any instruction during which a hook
      * changed the registrations or asked for a stop, exactly where the interpreter's loop would
-     * notice ({@link #hooksMayHaveChanged()}).
+     * notice ({@link #memoryHooksRan()}).
      * Without either, nothing on the fast path looks at hooks.
      */
     private void pickPath() {
@@ -353,9 +353,7 @@ public final class Cpu {
 
     /**
      * Called after a hook ran: if it registered or removed hooks, the run loop re-picks its path
-     * (observed or fast) before the next instruction; if it asked for a stop, a block running
-     * leaves after the current instruction (the plain form looks only at {@link #leaveBlock},
-     * after every instruction that may access memory, where a memory hook may have been called).
+     * (observed or fast) before the next instruction.
      */
     void hooksMayHaveChanged() {
         if (hooks.version() != hookVersion) {
@@ -363,6 +361,15 @@ public final class Cpu {
             pollIrq = true;
             leaveBlock = true;
         }
+    }
+
+    /**
+     * Called after memory hooks ran: as {@link #hooksMayHaveChanged()}, and if one asked for a stop,
+     * a block running leaves after the current instruction (the plain form, which memory hooks alone
+     * run, looks only at {@link #leaveBlock}, after every instruction that may access memory).
+     */
+    void memoryHooksRan() {
+        hooksMayHaveChanged();
         if (stopRequested) leaveBlock = true;
     }
 

@@ -300,7 +300,7 @@ final class Emitter {
     /**
      * After instruction k: if it stored into a code page, or a hook called during it (a memory
      * hook: only where k may access memory) changed the registrations or asked for a stop
-     * ({@code Cpu.hooksMayHaveChanged} sets {@code leaveBlock} then), retire it and leave.
+     * ({@code Cpu.memoryHooksRan} sets {@code leaveBlock} then), retire it and leave.
      */
     private void exitIfAsked(int k, Decoded d) {
         Label leave = new Label(), go = new Label();
@@ -357,10 +357,56 @@ final class Emitter {
      */
     private boolean specialised(Decoded d, int k, boolean last) {
         boolean pause = d.op() == 0x90 && d.rep() == 0xF3 && d.o32() && d.segOvr() < 0 && !d.lock() && d.length() == 2;
-        if (!pause && !specialisable(d)) return false;
-        boolean done = pause || body(d, k, d.op());
+        boolean word = wordSpecialisable(d);
+        if (!pause && !word && !specialisable(d)) return false;
+        boolean done = pause || (word ? word(d, k) : body(d, k, d.op()));
         if (done && last && !transfersControl(d)) setEip(d.next());
         return done;
+    }
+
+    /**
+     * The 16-bit operand forms (a 66 prefix, 32-bit addressing, no REP) compiled here rather than
+     * called: MOV r/m16, r16 and r16, r/m16, and a 16-bit register shifted or rotated by a
+     * constant (XZ's decompressor, which unpacks the kernel, runs on 16-bit probabilities: 89M
+     * family calls in the Linux boot before these).
+     */
+    private static boolean wordSpecialisable(Decoded d) {
+        if (d.o32() || d.rep() != 0 || d.memory() && !d.a32()) return false;
+        int op = d.op();
+        return op == 0x89 || op == 0x8B || (op == 0xC1 || op == 0xD1) && !d.memory();
+    }
+
+    /** Emits a {@link #wordSpecialisable} instruction. */
+    private boolean word(Decoded d, int k) {
+        switch (d.op()) {
+            case 0x89:
+                loadReg(d.regf());
+                push(0xFFFF);
+                mv.visitInsn(IAND);
+                mv.visitVarInsn(ISTORE, R);
+                writeRm(d, k, 2);
+                return true;
+            case 0x8B:
+                readRm(d, k, 2);
+                mv.visitVarInsn(ISTORE, R);
+                setReg(2, d.regf());
+                return true;
+            default: {
+                // shift group 2, r16 by a constant (a zero count changes nothing, not even flags)
+                int count = (d.op() == 0xD1 ? 1 : d.imm()) & 0x1F;
+                if (count == 0) return true;
+                mv.visitVarInsn(ALOAD, C);
+                loadReg(d.rm());
+                push(0xFFFF);
+                mv.visitInsn(IAND);
+                push(count);
+                push(0xFFFF);
+                mv.visitMethodInsn(INVOKESTATIC, SHIFT, Shift.method(d.regf()), "(" + CPU_T + "III)I", false);
+                mv.visitVarInsn(ISTORE, R);
+                setReg(2, d.rm());
+                return true;
+            }
+        }
     }
 
     /** Near JMP or Jcc with a relative target. */
@@ -606,6 +652,25 @@ final class Emitter {
                 mv.visitMethodInsn(INVOKESTATIC, SHIFT, Shift.method(d.regf()), "(" + CPU_T + "III)I", false);
                 storeReg(d.rm());
                 mv.visitLabel(skip);
+                return true;
+            }
+            case 0xF7: {
+                if (d.regf() != 4 && d.regf() != 5) return false;
+                // MUL / IMUL r/m32: EDX:EAX = EAX * r/m32 (the family's 64-bit product, its flags)
+                readRm(d, k, 4);
+                mv.visitVarInsn(ISTORE, B);
+                mv.visitVarInsn(ALOAD, C);
+                loadReg(Cpu.EAX);
+                mv.visitVarInsn(ILOAD, B);
+                mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(MulDiv.class), d.regf() == 4 ? "mul32" : "imulWide32",
+                        "(" + CPU_T + "II)J", false);
+                mv.visitInsn(DUP2);
+                mv.visitInsn(L2I);
+                storeReg(Cpu.EAX);
+                push(32);
+                mv.visitInsn(LUSHR);
+                mv.visitInsn(L2I);
+                storeReg(Cpu.EDX);
                 return true;
             }
             case 0xFF:
@@ -872,6 +937,15 @@ final class Emitter {
         if (size == 4) {
             mv.visitVarInsn(ILOAD, R);
             storeReg(reg);
+        } else if (size == 2) {
+            loadReg(reg);
+            mv.visitLdcInsn(0xFFFF0000);
+            mv.visitInsn(IAND);
+            mv.visitVarInsn(ILOAD, R);
+            push(0xFFFF);
+            mv.visitInsn(IAND);
+            mv.visitInsn(IOR);
+            storeReg(reg);
         } else {
             setReg8(reg);
         }
@@ -1027,13 +1101,15 @@ final class Emitter {
         }
     }
 
-    /** Stores R ({@code size} 4 or 1 bytes) at L into the RAM array on a micro-TLB hit; else jumps to {@code miss}. */
+    /** Stores R ({@code size} 4, 2 or 1 bytes) at L into the RAM array on a micro-TLB hit; else jumps to {@code miss}. */
     private void fastStore(int size, Label miss) {
         tlbHit("writeTag", size, miss);
         ramIndex("writeDelta");
         mv.visitVarInsn(ILOAD, R);
         if (size == 4) {
             mv.visitMethodInsn(INVOKESTATIC, EXEC, "setRam32", "([BII)V", false);
+        } else if (size == 2) {
+            mv.visitMethodInsn(INVOKESTATIC, EXEC, "setRam16", "([BII)V", false);
         } else {
             mv.visitInsn(BASTORE);
         }

@@ -517,6 +517,10 @@ final class Executor {
         I32.set(ram, i, v);
     }
 
+    static void setRam16(byte[] ram, int i, int v) {
+        I16.set(ram, i, (short) v);
+    }
+
     int read32(int lin) {
         int s = dslot(lin);
         if (readTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) return ram32(ram, lin + readDelta[s]);
@@ -547,7 +551,7 @@ final class Executor {
     void write16(int lin, int v) {
         int s = dslot(lin);
         if (writeTag[s] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE || (lin & 0xFFF) <= 0xFFE && fillWrite(lin)) {
-            I16.set(ram, lin + writeDelta[s], (short) v);
+            setRam16(ram, lin + writeDelta[s], v);
         } else {
             mmu.write16(lin, v);
         }

@@ -17,12 +17,12 @@ final class MemoryHookCalls implements AccessObserver {
     @Override
     public void read(int linear, int physical, int size, int value) {
         for (MemoryHook h : cpu.hooks.memoryReaders) h.read(cpu, linear, physical, size, value);
-        cpu.hooksMayHaveChanged();
+        cpu.memoryHooksRan();
     }
 
     @Override
     public void written(int linear, int physical, int size, int value) {
         for (MemoryHook h : cpu.hooks.memoryWriters) h.written(cpu, linear, physical, size, value);
-        cpu.hooksMayHaveChanged();
+        cpu.memoryHooksRan();
     }
 }

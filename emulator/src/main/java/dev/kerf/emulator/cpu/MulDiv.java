@@ -33,11 +33,17 @@ final class MulDiv {
             x.setRegv(0xFFFF, Cpu.EDX, r >>> 16);
             mulFlags(c, r, 0xFFFF, (r >>> 16) != 0);
         } else {
-            long r = ((long) reg[Cpu.EAX] & 0xFFFFFFFFL) * ((long) src & 0xFFFFFFFFL);
+            long r = mul32(c, reg[Cpu.EAX], src);
             reg[Cpu.EAX] = (int) r;
             reg[Cpu.EDX] = (int) (r >>> 32);
-            mulFlags(c, (int) r, -1, (r >>> 32) != 0);
         }
+    }
+
+    /** The 32-bit MUL: the 64-bit unsigned product of {@code eax} and {@code src} (EDX:EAX), flags set. */
+    static long mul32(Cpu c, int eax, int src) {
+        long r = ((long) eax & 0xFFFFFFFFL) * ((long) src & 0xFFFFFFFFL);
+        mulFlags(c, (int) r, -1, (r >>> 32) != 0);
+        return r;
     }
 
     /** F6/F7 /5: signed accumulator multiply. */
@@ -54,11 +60,17 @@ final class MulDiv {
             x.setRegv(0xFFFF, Cpu.EDX, r >>> 16);
             mulFlags(c, r, 0xFFFF, r != (short) r);
         } else {
-            long r = (long) reg[Cpu.EAX] * (long) src;
+            long r = imulWide32(c, reg[Cpu.EAX], src);
             reg[Cpu.EAX] = (int) r;
             reg[Cpu.EDX] = (int) (r >>> 32);
-            mulFlags(c, (int) r, -1, r != (int) r);
         }
+    }
+
+    /** The 32-bit one-operand IMUL: the 64-bit signed product of {@code eax} and {@code src} (EDX:EAX), flags set. */
+    static long imulWide32(Cpu c, int eax, int src) {
+        long r = (long) eax * (long) src;
+        mulFlags(c, (int) r, -1, r != (int) r);
+        return r;
     }
 
     /** The 32-bit two- and three-operand IMUL: the low half, flags set (CF=OF when it does not fit). */
