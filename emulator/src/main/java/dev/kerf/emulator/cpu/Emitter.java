@@ -380,16 +380,10 @@ final class Emitter {
     private boolean word(Decoded d, int k) {
         switch (d.op()) {
             case 0x89:
-                loadReg(d.regf());
-                push(0xFFFF);
-                mv.visitInsn(IAND);
-                mv.visitVarInsn(ISTORE, R);
-                writeRm(d, k, 2);
+                moveToRm(d, k, 2);
                 return true;
             case 0x8B:
-                readRm(d, k, 2);
-                mv.visitVarInsn(ISTORE, R);
-                setReg(2, d.regf());
+                moveFromRm(d, k, 2);
                 return true;
             default: {
                 // shift group 2, r16 by a constant (a zero count changes nothing, not even flags)
@@ -407,6 +401,28 @@ final class Emitter {
                 return true;
             }
         }
+    }
+
+    /** MOV r/m, r of {@code size} bytes (4, 2 or 1). */
+    private void moveToRm(Decoded d, int k, int size) {
+        if (size == 1) {
+            reg8(d.regf());
+        } else {
+            loadReg(d.regf());
+            if (size == 2) {
+                push(0xFFFF);
+                mv.visitInsn(IAND);
+            }
+        }
+        mv.visitVarInsn(ISTORE, R);
+        writeRm(d, k, size);
+    }
+
+    /** MOV r, r/m of {@code size} bytes (4, 2 or 1). */
+    private void moveFromRm(Decoded d, int k, int size) {
+        readRm(d, k, size);
+        mv.visitVarInsn(ISTORE, R);
+        setReg(size, d.regf());
     }
 
     /** Near JMP or Jcc with a relative target. */
@@ -473,13 +489,10 @@ final class Emitter {
                 test(k, -1);
                 return true;
             case 0x89:
-                loadReg(d.regf());
-                mv.visitVarInsn(ISTORE, R);
-                writeRm(d, k, 4);
+                moveToRm(d, k, 4);
                 return true;
             case 0x8B:
-                readRm(d, k, 4);
-                storeReg(d.regf());
+                moveFromRm(d, k, 4);
                 return true;
             case 0xC7:
                 constant(d.imm(), R);
@@ -565,16 +578,10 @@ final class Emitter {
                 return true;
             }
             case 0x88:
-                // MOV r/m8, r8
-                reg8(d.regf());
-                mv.visitVarInsn(ISTORE, R);
-                writeRm(d, k, 1);
+                moveToRm(d, k, 1);
                 return true;
             case 0x8A:
-                // MOV r8, r/m8
-                readRm(d, k, 1);
-                mv.visitVarInsn(ISTORE, R);
-                setReg8(d.regf());
+                moveFromRm(d, k, 1);
                 return true;
             case 0xC6:
                 constant(d.imm() & 0xFF, R);
@@ -932,7 +939,7 @@ final class Emitter {
         mv.visitLabel(done);
     }
 
-    /** Register {@code reg} of {@code size} bytes (4 or 1) = R. */
+    /** Register {@code reg} of {@code size} bytes (4, 2 or 1) = R (the other bytes of a 2- or 1-byte register kept). */
     private void setReg(int size, int reg) {
         if (size == 4) {
             mv.visitVarInsn(ILOAD, R);
