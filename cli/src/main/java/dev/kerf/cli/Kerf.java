@@ -86,10 +86,4 @@ public final class Kerf implements Runnable {
     public static void main(String[] args) {
         System.exit(commandLine(HostIo.system()).execute(args));
     }
-
-    /** The subcommand's name as far as it can be told before parsing: the first argument that is not an option. */
-    static String command(String[] args) {
-        for (String a : args) if (!a.startsWith("-")) return a;
-        return "";
-    }
 }

@@ -40,13 +40,4 @@ class KerfTest {
             assertThat(c.code() % 2).as(c.name()).isZero();
         }
     }
-
-    @Test
-    void theCommandIsToldBeforeParsingByItsFirstNonOptionArgument() {
-        // main() starts the journal's preparation when this says "record" (a head start only: any answer is safe)
-        assertThat(Kerf.command(new String[] {"--verbose", "record", "-o", "run", "k.elf"})).isEqualTo("record");
-        assertThat(Kerf.command(new String[] {"run", "record.elf"})).isEqualTo("run");
-        assertThat(Kerf.command(new String[] {"--help"})).isEmpty();
-        assertThat(Kerf.command(new String[0])).isEmpty();
-    }
 }

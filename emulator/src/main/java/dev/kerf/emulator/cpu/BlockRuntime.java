@@ -18,18 +18,21 @@ final class BlockRuntime {
         x.startEsp = c.reg[Cpu.ESP];
     }
 
-    /** Reads {@code size} (4, 2 or 1) bytes at {@code sreg:off}; returns the linear address too, in {@code x.slowLinear}. */
+    /** The operand mask of an access of {@code size} bytes (4, 2 or 1), as the families take it. */
+    static int mask(int size) {
+        return size == 4 ? -1 : size == 2 ? 0xFFFF : 0xFF;
+    }
+
+    /** Reads {@code size} (4, 2 or 1) bytes at {@code sreg:off}. */
     static int read(Cpu c, Executor x, int size, int sreg, int off, long icount, int eip) {
         enter(c, x, icount, eip);
-        int lin = x.linear(sreg, off);
-        return x.readMem(size == 4 ? -1 : size == 2 ? 0xFFFF : 0xFF, lin);
+        return x.readMem(mask(size), x.linear(sreg, off));
     }
 
     /** Writes the low {@code size} (4, 2 or 1) bytes of {@code v} at {@code sreg:off}. */
     static void write(Cpu c, Executor x, int size, int sreg, int off, int v, long icount, int eip) {
         enter(c, x, icount, eip);
-        int lin = x.linear(sreg, off);
-        x.writeMem(size == 4 ? -1 : size == 2 ? 0xFFFF : 0xFF, lin, v);
+        x.writeMem(mask(size), x.linear(sreg, off), v);
     }
 
     /** Before the flags of a read-modify-write whose store may fault: saved to be put back, as the interpreter does. */

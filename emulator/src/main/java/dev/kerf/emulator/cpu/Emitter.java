@@ -44,6 +44,7 @@ final class Emitter {
     private static final String FLAGS = Type.getInternalName(Flags.class);
     private static final String ARITH = Type.getInternalName(Arith.class);
     private static final String SHIFT = Type.getInternalName(Shift.class);
+    private static final String MULDIV = Type.getInternalName(MulDiv.class);
     private static final String RUNTIME = Type.getInternalName(BlockRuntime.class);
     private static final String TRANSLATOR = Type.getInternalName(Translator.class);
     private static final String SEGMENT = Type.getInternalName(SegmentCache.class);
@@ -333,12 +334,6 @@ final class Emitter {
      * block after it. Errs towards yes: a memory operand, FF (CALL/PUSH through r/m), or an
      * opcode without ModRM that is not known to touch registers only (PUSH, CALL, ENTER, STOS...).
      */
-    /** Whether {@code d} may read or write memory (where a memory hook may be called): {@link #mayStore}, or a POP. */
-    static boolean mayAccess(Decoded d) {
-        int op = d.op();
-        return mayStore(d) || op >= 0x58 && op <= 0x5F || op == 0x8F;
-    }
-
     static boolean mayStore(Decoded d) {
         int op = d.op();
         if (d.memory()) return op != 0x8D; // LEA computes an address, it does not access it
@@ -346,6 +341,12 @@ final class Emitter {
         return !((op >= 0x40 && op <= 0x4F) || (op >= 0x58 && op <= 0x5F) || (op >= 0x70 && op <= 0x7F)
                 || (op >= 0x90 && op <= 0x99) || (op >= 0xB0 && op <= 0xBF) || (op >= 0x180 && op <= 0x18F) || op == 0xE9 || op == 0xEB
                 || (op < 0x40 && ((op & 7) == 4 || (op & 7) == 5)) || op == 0xA8 || op == 0xA9);
+    }
+
+    /** Whether {@code d} may read or write memory (where a memory hook may be called): {@link #mayStore}, or a POP. */
+    static boolean mayAccess(Decoded d) {
+        int op = d.op();
+        return mayStore(d) || op >= 0x58 && op <= 0x5F || op == 0x8F;
     }
 
     // ---- the specialised instructions ----
@@ -385,35 +386,15 @@ final class Emitter {
             case 0x8B:
                 moveFromRm(d, k, 2);
                 return true;
-            default: {
-                // shift group 2, r16 by a constant (a zero count changes nothing, not even flags)
-                int count = (d.op() == 0xD1 ? 1 : d.imm()) & 0x1F;
-                if (count == 0) return true;
-                mv.visitVarInsn(ALOAD, C);
-                loadReg(d.rm());
-                push(0xFFFF);
-                mv.visitInsn(IAND);
-                push(count);
-                push(0xFFFF);
-                mv.visitMethodInsn(INVOKESTATIC, SHIFT, Shift.method(d.regf()), "(" + CPU_T + "III)I", false);
-                mv.visitVarInsn(ISTORE, R);
-                setReg(2, d.rm());
-                return true;
-            }
+            default:
+                return shift(d, (d.op() == 0xD1 ? 1 : d.imm()) & 0x1F, 2);
         }
     }
 
-    /** MOV r/m, r of {@code size} bytes (4, 2 or 1). */
+    /** MOV r/m, r of {@code size} bytes (4, 2 or 1; a 2-byte store keeps R's low half). */
     private void moveToRm(Decoded d, int k, int size) {
-        if (size == 1) {
-            reg8(d.regf());
-        } else {
-            loadReg(d.regf());
-            if (size == 2) {
-                push(0xFFFF);
-                mv.visitInsn(IAND);
-            }
-        }
+        if (size == 1) reg8(d.regf());
+        else loadReg(d.regf());
         mv.visitVarInsn(ISTORE, R);
         writeRm(d, k, size);
     }
@@ -532,7 +513,7 @@ final class Emitter {
                 return true;
             case 0xC1: case 0xD1:
                 if (d.memory()) return false;
-                return shift(d, op == 0xD1 ? 1 : d.imm() & 0x1F);
+                return shift(d, op == 0xD1 ? 1 : d.imm() & 0x1F, 4);
             case 0x1B6: case 0x1B7: case 0x1BE: case 0x1BF: {
                 // MOVZX/MOVSX r32, r/m8 or r/m16
                 boolean word = (op & 1) != 0;
@@ -669,8 +650,7 @@ final class Emitter {
                 mv.visitVarInsn(ALOAD, C);
                 loadReg(Cpu.EAX);
                 mv.visitVarInsn(ILOAD, B);
-                mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(MulDiv.class), d.regf() == 4 ? "mul32" : "imulWide32",
-                        "(" + CPU_T + "II)J", false);
+                mv.visitMethodInsn(INVOKESTATIC, MULDIV, d.regf() == 4 ? "mul32" : "imulWide32", "(" + CPU_T + "II)J", false);
                 mv.visitInsn(DUP2);
                 mv.visitInsn(L2I);
                 storeReg(Cpu.EAX);
@@ -718,16 +698,15 @@ final class Emitter {
 
     /** IMUL of A and B into ModRM.reg. */
     private void imul(Decoded d, int k) {
-        String muldiv = Type.getInternalName(MulDiv.class);
         if (dead[k]) {
             mv.visitVarInsn(ILOAD, A);
             mv.visitVarInsn(ILOAD, B);
-            mv.visitMethodInsn(INVOKESTATIC, muldiv, "product32", "(II)I", false);
+            mv.visitMethodInsn(INVOKESTATIC, MULDIV, "product32", "(II)I", false);
         } else {
             mv.visitVarInsn(ALOAD, C);
             mv.visitVarInsn(ILOAD, A);
             mv.visitVarInsn(ILOAD, B);
-            mv.visitMethodInsn(INVOKESTATIC, muldiv, "imul32", "(" + CPU_T + "II)I", false);
+            mv.visitMethodInsn(INVOKESTATIC, MULDIV, "imul32", "(" + CPU_T + "II)I", false);
         }
         storeReg(d.regf());
     }
@@ -804,7 +783,7 @@ final class Emitter {
      * to the r/m operand ({@code toRm}: register {@code reg}, or memory at L) or to register {@code reg}.
      */
     private void alu(Decoded d, int k, int alu, boolean toRm, int size, int reg) {
-        int mask = size == 4 ? -1 : 0xFF;
+        int mask = BlockRuntime.mask(size);
         if (dead[k]) {
             // the flags are overwritten before anything can see them: the result alone
             if (alu == Arith.CMP) return;
@@ -844,15 +823,21 @@ final class Emitter {
         mv.visitMethodInsn(INVOKESTATIC, ARITH, "alu", "(" + CPU_T + "IIII)I", false);
     }
 
-    /** Shift group 2 on a register by a constant count (0: nothing, not even flags). */
-    private boolean shift(Decoded d, int count) {
+    /** Shift group 2 on a register of {@code size} bytes (4 or 2) by a constant count (0: nothing, not even flags). */
+    private boolean shift(Decoded d, int count, int size) {
         if (count == 0) return true;
+        int mask = BlockRuntime.mask(size);
         mv.visitVarInsn(ALOAD, C);
         loadReg(d.rm());
+        if (size != 4) {
+            push(mask);
+            mv.visitInsn(IAND);
+        }
         push(count);
-        push(-1);
+        push(mask);
         mv.visitMethodInsn(INVOKESTATIC, SHIFT, Shift.method(d.regf()), "(" + CPU_T + "III)I", false);
-        storeReg(d.rm());
+        mv.visitVarInsn(ISTORE, R);
+        setReg(size, d.rm());
         return true;
     }
 

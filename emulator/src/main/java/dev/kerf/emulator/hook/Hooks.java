@@ -63,7 +63,6 @@ public final class Hooks {
 
     /** Whether {@code h}'s class replaces the interface's do-nothing {@code name} method. */
     private static boolean overrides(MemoryHook h, String name) {
-        if (h == null) throw new IllegalArgumentException("hook is null");
         try {
             return h.getClass().getMethod(name, Cpu.class, int.class, int.class, int.class, int.class)
                     .getDeclaringClass() != MemoryHook.class;

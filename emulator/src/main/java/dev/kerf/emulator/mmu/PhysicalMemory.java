@@ -194,10 +194,10 @@ public final class PhysicalMemory {
     public void written(int pa, int length) {
         if (length <= 0) return;
         int first = pa >>> 12, last = (int) ((Integer.toUnsignedLong(pa) + length - 1) >>> 12);
-        for (int page = first; page <= last && page < stale.length; page++) stale[page] = true;
-        if (codeBits == null) return;
-        for (int page = first; page <= last && page < ram.length >>> 12; page++) {
-            if ((codeBits[page >>> 6] >>> page & 1) != 0) codeWatch.codeWritten(page);
+        long[] b = codeBits;
+        for (int page = first; page <= last && page < stale.length; page++) {
+            stale[page] = true;
+            if (b != null && (b[page >>> 6] >>> page & 1) != 0) codeWatch.codeWritten(page);
         }
     }
 
@@ -227,13 +227,15 @@ public final class PhysicalMemory {
         }
     }
 
+    /** A write of {@code size} bytes at {@code pa} (inside RAM) happened: its pages are written, and reported if they hold code. */
     private void wrote(int pa, int size) {
+        int page = pa >>> 12, end = (pa + size - 1) >>> 12;
+        stale[page] = true;
+        stale[end] = true;
         long[] b = codeBits;
         if (b == null) return;
-        int page = pa >>> 12;
         if ((b[page >>> 6] >>> page & 1) != 0) codeWatch.codeWritten(page);
-        int end = (pa + size - 1) >>> 12;
-        if (end != page && end < ram.length >>> 12 && (b[end >>> 6] >>> end & 1) != 0) codeWatch.codeWritten(end);
+        if (end != page && (b[end >>> 6] >>> end & 1) != 0) codeWatch.codeWritten(end);
     }
 
     public boolean contains(long physical, int length) {
@@ -258,26 +260,21 @@ public final class PhysicalMemory {
     public void write8(int pa, int value) {
         if (Integer.compareUnsigned(pa, ram.length) < 0) {
             ram[pa] = (byte) value;
-            stale[pa >>> 12] = true;
-            if (codeBits != null) wrote(pa, 1);
+            wrote(pa, 1);
         }
     }
 
     public void write16(int pa, int value) {
         if (Integer.compareUnsigned(pa, ram.length - 1) < 0) {
             I16.set(ram, pa, (short) value);
-            stale[pa >>> 12] = true;
-            stale[(pa + 1) >>> 12] = true;
-            if (codeBits != null) wrote(pa, 2);
+            wrote(pa, 2);
         }
     }
 
     public void write32(int pa, int value) {
         if (Integer.compareUnsigned(pa, ram.length - 3) < 0) {
             I32.set(ram, pa, value);
-            stale[pa >>> 12] = true;
-            stale[(pa + 3) >>> 12] = true;
-            if (codeBits != null) wrote(pa, 4);
+            wrote(pa, 4);
         }
     }
 
